@@ -1,0 +1,58 @@
+"""letterkit: joint appeal letters from data.
+
+A letter spec, a case file and a signatory list go in; a typeset PDF with its
+annexes comes out. The pipeline, one module a stage:
+
+1. :mod:`letterkit.load` – spec, case and signatories → :class:`Letter` (validated)
+2. :mod:`letterkit.templating` – Jinja2 template → Markdown text
+3. :mod:`letterkit.compose` – Markdown → ReportLab flowables
+4. :mod:`letterkit.layout` – flowables → letter pages
+5. :mod:`letterkit.assemble` – letter pages + annexes → the PDF
+
+Public names are re-exported here::
+
+    import letterkit
+    letter = letterkit.load_letter("letter.yaml")
+    letterkit.render(letter, "letter.pdf")
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import LetterkitError as LetterkitError
+from .errors import Problem as Problem
+from .errors import UsageError as UsageError
+from .errors import ValidationError as ValidationError
+from .load import load_letter as load_letter
+from .model import Annex as Annex
+from .model import Case as Case
+from .model import Dateline as Dateline
+from .model import Event as Event
+from .model import Letter as Letter
+from .model import Person as Person
+from .model import Recipient as Recipient
+from .model import Sender as Sender
+from .model import Signatory as Signatory
+from .render import check as check
+from .render import render as render
+
+__all__ = [
+    "Annex",
+    "Case",
+    "Dateline",
+    "Event",
+    "Letter",
+    "LetterkitError",
+    "Person",
+    "Problem",
+    "Recipient",
+    "Sender",
+    "Signatory",
+    "UsageError",
+    "ValidationError",
+    "__version__",
+    "check",
+    "load_letter",
+    "render",
+]

@@ -1,0 +1,33 @@
+"""Where the bundled templates and fonts are.
+
+In a wheel they sit inside the package (``letterkit/templates``,
+``letterkit/fonts``); in a source checkout (an editable install, or running
+from the repository) they are the top-level folders beside the package.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def resource_dir(name: str) -> Path:
+    """The folder of bundled *name* (``templates`` or ``fonts``)."""
+    for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(
+        f"letterkit's bundled '{name}' folder is missing (looked in {_PACKAGE / name} "
+        f"and {_PACKAGE.parent / name}); reinstall letterkit"
+    )
+
+
+def templates_dir() -> Path:
+    return resource_dir("templates")
+
+
+def fonts_dir() -> Path:
+    return resource_dir("fonts")

@@ -1,0 +1,63 @@
+"""Letter pages + opened annexes → the final PDF (pypdf).
+
+Stage 5 of the pipeline: appends the annexes after the letter, writes the
+outline ("Letter", "Signatories", "Annex 1: …"), page labels (letter 1…n,
+annex pages A1-1…), metadata and the document language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from collections.abc import Sequence
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
+
+from . import __version__, l10n
+from .annexes import OpenAnnex
+from .l10n import _
+from .layout import LaidOut
+from .model import Letter
+
+
+def pdf_date(letter: Letter) -> str:
+    """The creation date: ``SOURCE_DATE_EPOCH`` when set, else the letter's date (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        when = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    else:
+        when = dt.datetime(letter.date.year, letter.date.month, letter.date.day, tzinfo=dt.UTC)
+    return when.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def assemble(letter: Letter, laid: LaidOut, annexes: Sequence[OpenAnnex], subject: str) -> bytes:
+    """Join the letter and its annexes into one PDF and return its bytes."""
+    loc = letter.locale
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(laid.pdf)), import_outline=False)
+    writer.add_outline_item(l10n.word(loc, _("Letter")), 0)
+    if "signatories" in laid.marks:
+        writer.add_outline_item(l10n.word(loc, _("Signatories")), laid.marks["signatories"])
+    writer.set_page_label(0, laid.pages - 1, style="/D", start=1)
+    annex_word = l10n.word(loc, _("Annex"))
+    for item in annexes:
+        start = len(writer.pages)
+        writer.append(item.reader, pages=item.pages, import_outline=False)
+        writer.add_outline_item(f"{annex_word} {item.number}: {item.title}", start)
+        writer.set_page_label(start, len(writer.pages) - 1, style="/D", prefix=f"A{item.number}-", start=1)
+    stamp = pdf_date(letter)
+    version = f"letterkit {__version__}"
+    meta = {"/Creator": version, "/Producer": version, "/CreationDate": stamp, "/ModDate": stamp}
+    if letter.privacy != "minimal":
+        meta["/Title"] = subject
+        if letter.sender is not None:
+            meta["/Author"] = l10n.localize(letter.sender.name, loc)
+    writer.metadata = None
+    writer.add_metadata(meta)
+    writer._root_object[NameObject("/Lang")] = TextStringObject(loc)
+    writer.page_mode = "/UseOutlines"
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,0 +1,95 @@
+"""Every error letterkit raises, and the problems it reports.
+
+The tree::
+
+    LetterkitError                  base of everything letterkit raises
+    ├── ValidationError(ValueError) bad input; carries every Problem found
+    └── UsageError(ValueError)      a call that cannot work (bad option, output = input)
+
+A :class:`Problem` is one finding about the input, printed as
+``path:line:col: error: [CODE] message``; the message says what would fix it.
+The codes are stable, so tests and CI can match them; the table lives in
+:data:`CODES` and in the README.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+#: Stable problem codes and what they mean.
+CODES: dict[str, str] = {
+    "LK101": "a file that is named cannot be found",
+    "LK102": "a file cannot be read or parsed",
+    "LK103": "an unknown key or column",
+    "LK104": "a required field is missing",
+    "LK105": "a value has the wrong type or is not one of the allowed values",
+    "LK106": "a date is not a valid ISO date (YYYY-MM-DD)",
+    "LK107": "a path leaves the spec's folder or is a URL",
+    "LK108": "a localizable text has no entry for the letter's locale",
+    "LK110": "the template cannot be found",
+    "LK111": "the template has a syntax error",
+    "LK112": "the template uses a value the data does not supply",
+    "LK113": "a value printed by the template is not allowed where it is printed",
+    "LK120": "a signatory has no name",
+    "LK121": "the same signatory is listed twice",
+    "LK122": "the number of signatories differs from expected_signatories",
+    "LK130": "an annex file cannot be used",
+    "LK140": "a character cannot be drawn by any font",
+    "LK150": "the output path cannot be used",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding about the input: where it is, how bad, and what would fix it."""
+
+    path: str
+    line: int | None
+    col: int | None
+    severity: Severity
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        return f"{where}: {self.severity}: [{self.code}] {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON form used by ``letterkit check --format json``."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+class LetterkitError(Exception):
+    """Base class of every error letterkit raises."""
+
+
+class ValidationError(LetterkitError, ValueError):
+    """The input has problems; :attr:`problems` lists every one found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems) or "invalid input")
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems of severity ``error``."""
+        return [p for p in self.problems if p.severity == "error"]
+
+
+class UsageError(LetterkitError, ValueError):
+    """The call itself cannot work (exit status 2 on the command line)."""

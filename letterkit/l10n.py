@@ -1,0 +1,256 @@
+"""Locale-aware text: localizable fields, dates, lists, plurals, layout words.
+
+Every function takes the locale explicitly; nothing here reads the clock or
+the environment. The layout's own words ("Page 2 of 3", "Signatories", …) come
+from the gettext catalogs in ``letterkit/locale``, kept with Babel's tools
+(``pybabel extract/update/compile``, see the README).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_format_date
+from babel.lists import format_list
+from babel.numbers import format_decimal
+from babel.units import format_unit
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "letterkit"
+
+#: Babel puts narrow no-break spaces (U+202F) into some dates ("2018 г."); PDF
+#: line breaking treats them as ordinary spaces, so they become U+00A0.
+_SPACE_FIXES = str.maketrans({"\u202f": "\u00a0"})
+
+
+class LocalizationError(LookupError):
+    """A localizable value has no entry for the locale (message says which)."""
+
+
+@functools.lru_cache(maxsize=64)
+def parse_locale(tag: str) -> Locale:
+    """A BCP 47 tag (``en-GB``, ``ru``, ``uz-Latn``) → Babel :class:`Locale`.
+
+    Raises :class:`ValueError` for a tag Babel does not know.
+    """
+    try:
+        return Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise ValueError(
+            f"unknown locale {tag!r}; use a BCP 47 tag such as en-GB, ru or fr"
+        ) from exc
+
+
+def locale_chain(tag: str) -> list[str]:
+    """The keys a localizable mapping is searched for, most specific first.
+
+    >>> locale_chain("ru-RU")
+    ['ru-RU', 'ru_RU', 'ru', 'default']
+    """
+    parts = re.split(r"[-_]", tag)
+    chain: list[str] = []
+    for end in range(len(parts), 0, -1):
+        for sep in ("-", "_"):
+            key = sep.join(parts[:end])
+            if key not in chain:
+                chain.append(key)
+    chain.append("default")
+    return chain
+
+
+def localize(value: object, tag: str) -> str:
+    """A plain string, or a ``{locale: text}`` mapping → the text for *tag*.
+
+    >>> localize({"en": "defender", "ru": "правозащитник"}, "ru-RU")
+    'правозащитник'
+    """
+    if isinstance(value, Mapping):
+        for key in locale_chain(tag):
+            if key in value and value[key] is not None:
+                return str(value[key])
+        known = ", ".join(str(k) for k in value) or "none"
+        raise LocalizationError(
+            f"no text for locale {tag!r} (has: {known}); add a '{tag}' or 'default' entry"
+        )
+    return "" if value is None else str(value)
+
+
+def is_localizable_mapping(value: object) -> bool:
+    """True when *value* looks like ``{locale: text}`` (every key a locale tag or ``default``)."""
+    if not isinstance(value, Mapping) or not value:
+        return False
+    for key in value:
+        if key == "default":
+            continue
+        if not isinstance(key, str) or not re.fullmatch(
+            r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", key
+        ):
+            return False
+        if not isinstance(value[key], str | type(None)):
+            return False
+    return True
+
+
+def fix_spaces(text: str) -> str:
+    """Replace the narrow no-break space by a no-break space the layout keeps."""
+    return text.translate(_SPACE_FIXES)
+
+
+def format_date(value: dt.date, tag: str, fmt: str = "long") -> str:
+    """A date in the locale's ``short``/``medium``/``long``/``full`` form, or a Babel pattern.
+
+    >>> format_date(dt.date(2018, 12, 6), "en-GB")
+    '6 December 2018'
+    """
+    return fix_spaces(_babel_format_date(value, fmt, locale=parse_locale(tag)))
+
+
+def join_list(items: Sequence[object], tag: str, style: str = "standard") -> str:
+    """``['A', 'B', 'C']`` → ``'A, B and C'`` in the locale's words."""
+    return format_list([str(i) for i in items], style=style, locale=parse_locale(tag))  # type: ignore[arg-type]
+
+
+def format_number(value: float | int, tag: str) -> str:
+    """``12345`` → ``'12,345'`` (en) / ``'12 345'`` (ru)."""
+    return fix_spaces(format_decimal(value, locale=parse_locale(tag)))
+
+
+def plural_category(n: int, tag: str) -> str:
+    """The CLDR plural category (``one``, ``few``, ``many``, ``other``…) of *n*."""
+    return str(parse_locale(tag).plural_form(n))
+
+
+def plural(n: int, tag: str, forms: Mapping[str, str]) -> str:
+    """The number and the form of the word for it: ``2 organisations``.
+
+    >>> plural(21, "ru", {"one": "организация", "few": "организации", "many": "организаций"})
+    '21 организация'
+    """
+    category = plural_category(n, tag)
+    word = forms.get(category, forms.get("other"))
+    if word is None:
+        raise ValueError(f"plural form '{category}' is missing; give {category}= or other=")
+    return f"{format_number(n, tag)} {word}"
+
+
+def whole_units_between(start: dt.date, end: dt.date) -> tuple[int, int, int]:
+    """Whole years, months and days from *start* to *end* (rounded down)."""
+    if end < start:
+        start, end = end, start
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    anchor_year, anchor_month = divmod(start.month - 1 + months, 12)
+    anchor = _clamped_date(start.year + anchor_year, anchor_month + 1, start.day)
+    return months // 12, months % 12, (end - anchor).days
+
+
+def _clamped_date(year: int, month: int, day: int) -> dt.date:
+    while True:
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            day -= 1
+
+
+def duration(start: dt.date, end: dt.date, tag: str, granularity: str = "month") -> str:
+    """The time between two dates in whole units, rounded down.
+
+    >>> duration(dt.date(2010, 6, 15), dt.date(2018, 12, 6), "en-GB")
+    '8 years and 5 months'
+    """
+    years, months, days = whole_units_between(start, end)
+    order = ["year", "month", "day"]
+    if granularity not in order:
+        raise ValueError("granularity must be 'year', 'month' or 'day'")
+    amounts = dict(zip(order, (years, months, days), strict=True))
+    units = order[: order.index(granularity) + 1]
+    locale = parse_locale(tag)
+    parts = [
+        fix_spaces(format_unit(amounts[u], f"duration-{u}", length="long", locale=locale))
+        for u in units
+        if amounts[u]
+    ]
+    if not parts:
+        parts = [
+            fix_spaces(format_unit(0, f"duration-{granularity}", length="long", locale=locale))
+        ]
+    return format_list(parts, locale=locale)
+
+
+def age(born: dt.date | int, on: dt.date) -> int:
+    """Age on a date; from a bare year, the age reached in that year."""
+    if isinstance(born, int):
+        return on.year - born
+    years = on.year - born.year
+    if (on.month, on.day) < (born.month, born.day):
+        years -= 1
+    return years
+
+
+def country_name(code: str, tag: str) -> str:
+    """ISO 3166 code → the country's name in the locale (``KG`` → ``Kyrgyzstan``)."""
+    name = parse_locale(tag).territories.get(code.upper())
+    if name is None:
+        raise ValueError(f"unknown country code {code!r}; use an ISO 3166 code such as KG")
+    return str(name)
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of *text*: lower case, word characters and hyphens.
+
+    >>> slug("Federica Mogherini")
+    'federica-mogherini'
+    >>> slug("../../etc/passwd")
+    'etc-passwd'
+    """
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = unicodedata.normalize("NFC", folded).lower()
+    out = re.sub(r"[^\w]+", "-", folded, flags=re.UNICODE).strip("-_")
+    return out[:80].strip("-") or "letter"
+
+
+@functools.lru_cache(maxsize=32)
+def translations(tag: str) -> gettext.NullTranslations:
+    """The layout words' catalog for *tag* (English when there is none)."""
+    locale = parse_locale(tag)
+    languages = [str(locale), locale.language]
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=languages, fallback=True)
+
+
+def word(tag: str, message: str, **values: object) -> str:
+    """One layout word in the letter's language, with ``{placeholders}`` filled."""
+    text = translations(tag).gettext(message)
+    return text.format(**values) if values else text
+
+
+def _(message: str) -> str:
+    """Marks a layout word for ``pybabel extract``; translate with :func:`word`."""
+    return message
+
+
+def N_(singular: str, plural_: str) -> tuple[str, str]:
+    """Marks a counted layout word for ``pybabel extract``."""
+    return singular, plural_
+
+
+#: Layout words that templates and later stages use; listed so the catalogs hold them.
+LAYOUT_WORDS = (
+    _("To"),
+    _("Chronology"),
+    _("for identification purposes only"),
+)
+
+
+def nword(tag: str, singular: str, plural_: str, n: int, **values: object) -> str:
+    """A layout word that depends on a count (``3 pages``)."""
+    text = translations(tag).ngettext(singular, plural_, n)
+    return text.format(n=format_number(n, tag), **values)

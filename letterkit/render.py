@@ -1,0 +1,154 @@
+"""The whole pipeline for one letter: spec → PDF bytes (or an atomically written file).
+
+load → order signatories → open annexes → merge template → compose Markdown →
+check glyph coverage → lay out → assemble. Every stage reports its problems
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import fonts, l10n
+from .annexes import open_annexes
+from .assemble import assemble
+from .compose import compose
+from .errors import Problem, UsageError, ValidationError
+from .layout import AnnexInfo, dateline_text, lay_out
+from .load import load_letter
+from .model import Letter, Signatory
+from .signatories import ordered
+from .sources import Reporter, display_path
+from .styles import make_styles
+from .templating import MergedText, merge
+
+log = logging.getLogger("letterkit")
+
+PathLike = str | os.PathLike[str]
+
+
+def _spec_display(letter: Letter) -> str:
+    return display_path(letter.inputs[0]) if letter.inputs else "<letter>"
+
+
+def _texts(letter: Letter, merged: MergedText, signatories: list[Signatory]) -> Iterator[tuple[str, str]]:
+    """Every piece of text the PDF will draw, with where it came from."""
+    loc = letter.locale
+    yield "subject", merged.subject
+    yield "salutation", merged.salutation
+    yield "closing", merged.closing
+    yield "dateline", dateline_text(letter)
+    if letter.sender:
+        yield "sender.name", l10n.localize(letter.sender.name, loc)
+        for line in letter.sender.address:
+            yield "sender.address", l10n.localize(line, loc)
+        yield "sender.email", letter.sender.email
+    for r in letter.recipients:
+        for name, value in (("honorific", r.honorific), ("name", r.name), ("title", r.title), ("organization", r.organization)):
+            yield f"recipient {name}", l10n.localize(value, loc)
+        for line in r.address:
+            yield "recipient address", l10n.localize(line, loc)
+        yield "recipient email", r.email
+    for s in signatories:
+        if not s.withhold:
+            for name, value in (("name", s.name), ("acronym", s.acronym), ("country", s.country), ("title", s.title), ("affiliation", s.affiliation), ("group", s.group)):
+                yield f"signatory '{s.name}' {name}", value
+    for c in letter.cc:
+        yield "cc", l10n.localize(c, loc)
+    for a in letter.annexes:
+        yield "annex title", l10n.localize(a.title, loc)
+
+
+def _check_glyphs(letter: Letter, merged: MergedText, signatories: list[Signatory], body_text: list[str], reporter: Reporter) -> None:
+    spec = _spec_display(letter)
+    sources = list(_texts(letter, merged, signatories)) + [(f"text from {merged.template}", t) for t in body_text]
+    for where, text in sources:
+        for char in fonts.uncovered([text]):
+            reporter.error(
+                (spec, (None, None)),
+                "LK140",
+                f"{where}: character '{char}' (U+{ord(char):04X}) cannot be drawn by the bundled fonts; "
+                "replace it or remove it",
+            )
+
+
+def build_pdf(letter: Letter) -> bytes:
+    """Run every stage for a loaded letter and return the PDF bytes."""
+    reporter = Reporter()
+    signatories = ordered(letter.signatories, letter.signatory_order)
+    log.info("Step 1 - Opening %d annex(es)", len(letter.annexes))
+    opened = open_annexes(letter.annexes, letter.locale, reporter)
+    reporter.raise_if_failed()
+    infos = [AnnexInfo(a.number, a.title, len(a.pages)) for a in opened]
+    log.info("Step 2 - Merging the template")
+    merged = merge(
+        letter,
+        signatories,
+        [{"number": i.number, "title": i.title, "pages": i.pages} for i in infos],
+        _spec_display(letter),
+    )
+    log.info("Step 3 - Composing the body")
+    fonts.register()
+    body = compose(merged.markdown, make_styles())
+    _check_glyphs(letter, merged, signatories, body.text, reporter)
+    reporter.raise_if_failed()
+    log.info("Step 4 - Laying out the letter")
+    laid = lay_out(letter, merged, body, signatories, infos)
+    log.info("Step 5 - Assembling %d letter page(s) and annexes", laid.pages)
+    return assemble(letter, laid, opened, merged.subject)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write *data* to *path* through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render(
+    letter: Letter | PathLike,
+    output: PathLike | None = None,
+    *,
+    allow_outside: bool = False,
+) -> bytes:
+    """Render a letter (a :class:`Letter` or a spec path) to PDF bytes.
+
+    With *output*, the PDF is also written there atomically; an output path
+    that is one of the letter's inputs is refused with :class:`UsageError`.
+    Raises :class:`ValidationError` for bad input; nothing is written then.
+    """
+    if not isinstance(letter, Letter):
+        letter = load_letter(letter, allow_outside=allow_outside)
+    target = Path(output).resolve() if output is not None else None
+    if target is not None and target in {p.resolve() for p in letter.inputs}:
+        raise UsageError(f"the output {output} is one of the letter's inputs; choose another file name")
+    if target is not None and target.is_dir():
+        raise UsageError(f"the output {output} is a folder; give a file name ending in .pdf")
+    pdf = build_pdf(letter)
+    if target is not None:
+        write_atomically(target, pdf)
+    return pdf
+
+
+def check(letter: Letter | PathLike, *, allow_outside: bool = False) -> list[Problem]:
+    """Every problem with a letter (errors and warnings) without writing anything."""
+    warnings: list[Problem] = []
+    try:
+        if not isinstance(letter, Letter):
+            letter = load_letter(letter, allow_outside=allow_outside, problems=warnings)
+        build_pdf(letter)
+    except ValidationError as exc:
+        return warnings + exc.problems
+    return warnings

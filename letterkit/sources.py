@@ -1,0 +1,241 @@
+"""Spec files (YAML, TOML, JSON) → plain data that remembers where each value stood.
+
+Every mapping read from a file becomes a :class:`Located` dict and every list a
+:class:`LocatedList`; both know the line and column of each of their items, so
+later stages can report a problem at the exact place. YAML scalars are read as
+strings (``country: NO`` stays ``"NO"``); the schema in :mod:`letterkit.load`
+converts them. Problems are collected in a :class:`Reporter`, never raised one
+by one, so a user sees every mistake at once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, Severity, ValidationError
+
+Pos = tuple[int | None, int | None]
+
+#: Largest number of YAML nodes one file may expand to (guards alias bombs).
+MAX_YAML_NODES = 500_000
+
+
+class Located(dict[str, Any]):
+    """A mapping read from a file, with the position of each key."""
+
+    def __init__(self, src: Source, pos: Pos = (None, None)) -> None:
+        super().__init__()
+        self.src = src
+        self.pos = pos
+        self.key_pos: dict[str, Pos] = {}
+
+    def at(self, key: str) -> Pos:
+        """Where *key* stands (the mapping's own position when it is absent)."""
+        return self.key_pos.get(key, self.pos)
+
+
+class LocatedList(list[Any]):
+    """A list read from a file, with the position of each item."""
+
+    def __init__(self, src: Source, pos: Pos = (None, None)) -> None:
+        super().__init__()
+        self.src = src
+        self.pos = pos
+        self.item_pos: list[Pos] = []
+
+    def at(self, index: int) -> Pos:
+        return self.item_pos[index] if index < len(self.item_pos) else self.pos
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file as the user named it: ``display`` is how problems print its path."""
+
+    path: Path
+    display: str
+    text: str = ""
+
+    def find_key(self, key: str) -> Pos:
+        """Best-effort position of *key* for formats without a position-aware parser."""
+        pattern = re.compile(r'(^|[\s{,])"?' + re.escape(key) + r'"?\s*[:=]')
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            match = pattern.search(line)
+            if match:
+                return number, match.start() + len(match.group(1)) + 1
+        return None, None
+
+
+@dataclass
+class Reporter:
+    """Collects problems from every stage; raises them together at the end."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        src: Source | str,
+        pos: Pos,
+        code: str,
+        message: str,
+        severity: Severity = "error",
+    ) -> None:
+        path = src.display if isinstance(src, Source) else src
+        self.problems.append(Problem(path, pos[0], pos[1], severity, code, message))
+
+    def error(self, where: tuple[Source | str, Pos], code: str, message: str) -> None:
+        self.add(where[0], where[1], code, message)
+
+    def warning(self, where: tuple[Source | str, Pos], code: str, message: str) -> None:
+        self.add(where[0], where[1], code, message, "warning")
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def raise_if_failed(self) -> None:
+        if self.failed:
+            raise ValidationError(self.problems)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+
+def display_path(path: Path) -> str:
+    """The path as problems print it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_text(path: Path, reporter: Reporter, what: str) -> Source | None:
+    """Read a UTF-8 text file (a BOM is dropped); report LK101/LK102 and return None on failure."""
+    src = Source(path, display_path(path))
+    if not path.exists():
+        reporter.error((src, (None, None)), "LK101", f"{what} not found; check the path")
+        return None
+    if path.is_dir():
+        reporter.error((src, (None, None)), "LK102", f"{what} is a folder; name a file")
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        reporter.error((src, (None, None)), "LK102", f"cannot read {what}: {exc.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        reporter.error(
+            (src, (line, None)),
+            "LK102",
+            f"{what} is not valid UTF-8 (byte {exc.start}); save it as UTF-8",
+        )
+        return None
+    return Source(path, src.display, text)
+
+
+def load_data_file(path: Path, reporter: Reporter, what: str) -> Any:
+    """Parse a YAML, TOML or JSON file into located data; None when it cannot be read."""
+    src = read_text(path, reporter, what)
+    if src is None:
+        return None
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        try:
+            return _plain_to_located(tomllib.loads(src.text), src, None)
+        except tomllib.TOMLDecodeError as exc:
+            reporter.error(
+                (src, (getattr(exc, "lineno", None), None)), "LK102", f"not valid TOML: {exc}"
+            )
+            return None
+    if suffix == ".json":
+        try:
+            return _plain_to_located(json.loads(src.text), src, None)
+        except json.JSONDecodeError as exc:
+            reporter.error((src, (exc.lineno, exc.colno)), "LK102", f"not valid JSON: {exc.msg}")
+            return None
+    return parse_yaml(src, reporter)
+
+
+def parse_yaml(src: Source, reporter: Reporter) -> Any:
+    """YAML text → located data with every scalar as a string (or None when empty)."""
+    try:
+        node = yaml.compose(src.text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        pos: Pos = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        reporter.error((src, pos), "LK102", f"not valid YAML: {exc.problem}")
+        return None
+    except yaml.YAMLError as exc:
+        reporter.error((src, (None, None)), "LK102", f"not valid YAML: {exc}")
+        return None
+    if node is None:
+        return None
+    budget = [MAX_YAML_NODES]
+    try:
+        return _yaml_node(node, src, reporter, budget)
+    except _TooLarge:
+        reporter.error(
+            (src, (None, None)), "LK102", "YAML expands to too many values (alias bomb?)"
+        )
+        return None
+
+
+class _TooLarge(Exception):
+    pass
+
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+def _yaml_node(node: yaml.Node, src: Source, reporter: Reporter, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge
+    pos: Pos = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        out = Located(src, pos)
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            key_pos: Pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in out:
+                reporter.error((src, key_pos), "LK102", f"key '{key}' appears twice; keep one")
+            out[key] = _yaml_node(value_node, src, reporter, budget)
+            out.key_pos[key] = key_pos
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = LocatedList(src, pos)
+        for item in node.value:
+            items.append(_yaml_node(item, src, reporter, budget))
+            items.item_pos.append((item.start_mark.line + 1, item.start_mark.column + 1))
+        return items
+    value = node.value
+    if node.style is None and value in _NULLS:
+        return None
+    return str(value)
+
+
+def _plain_to_located(value: Any, src: Source, key: str | None) -> Any:
+    """TOML/JSON data → located data (positions found by searching the text)."""
+    if isinstance(value, dict):
+        out = Located(src, src.find_key(key) if key else (1, 1))
+        for k, v in value.items():
+            out[str(k)] = _plain_to_located(v, src, str(k))
+            out.key_pos[str(k)] = src.find_key(str(k))
+        return out
+    if isinstance(value, list):
+        items = LocatedList(src, src.find_key(key) if key else (1, 1))
+        for v in value:
+            items.append(_plain_to_located(v, src, key))
+            items.item_pos.append(items.pos)
+        return items
+    return value
