@@ -57,7 +57,9 @@ def open_annexes(annexes: Sequence[Annex], locale: str, reporter: Reporter) -> l
         try:
             reader = PdfReader(annex.path, strict=False)
             if reader.is_encrypted:
-                password = annex.password or (os.environ.get(annex.password_env, "") if annex.password_env else "")
+                password = annex.password or (
+                    os.environ.get(annex.password_env, "") if annex.password_env else ""
+                )
                 if not reader.decrypt(password) and not password:
                     raise FileNotDecryptedError("needs a password")
             count = len(reader.pages)
@@ -70,10 +72,18 @@ def open_annexes(annexes: Sequence[Annex], locale: str, reporter: Reporter) -> l
             )
             continue
         except DependencyError as exc:
-            reporter.error(where, "LK130", f"annex {number} needs an extra package: {exc}; pip install 'pypdf[crypto]'")
+            reporter.error(
+                where,
+                "LK130",
+                f"annex {number} needs an extra package: {exc}; pip install 'pypdf[crypto]'",
+            )
             continue
         except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
-            reporter.error(where, "LK130", f"annex {number} is not a readable PDF ({exc}); export it again as PDF")
+            reporter.error(
+                where,
+                "LK130",
+                f"annex {number} is not a readable PDF ({exc}); export it again as PDF",
+            )
             continue
         if count == 0:
             reporter.error(where, "LK130", f"annex {number} has no pages")

@@ -13,6 +13,7 @@ import os
 from collections.abc import Sequence
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.constants import PageLabelStyle
 from pypdf.generic import NameObject, TextStringObject
 
 from . import __version__, l10n
@@ -37,20 +38,31 @@ def assemble(letter: Letter, laid: LaidOut, annexes: Sequence[OpenAnnex], subjec
     loc = letter.locale
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(laid.pdf)), import_outline=False)
-    writer.add_outline_item(l10n.word(loc, _("Letter")), 0)
+    writer.add_outline_item(title=l10n.word(loc, _("Letter")), page_number=0)
     if "signatories" in laid.marks:
-        writer.add_outline_item(l10n.word(loc, _("Signatories")), laid.marks["signatories"])
-    writer.set_page_label(0, laid.pages - 1, style="/D", start=1)
+        writer.add_outline_item(
+            title=l10n.word(loc, _("Signatories")), page_number=laid.marks["signatories"]
+        )
+    writer.set_page_label(0, laid.pages - 1, style=PageLabelStyle.DECIMAL, start=1)
     annex_word = l10n.word(loc, _("Annex"))
     for item in annexes:
         start = len(writer.pages)
         writer.append(item.reader, pages=item.pages, import_outline=False)
-        writer.add_outline_item(f"{annex_word} {item.number}: {item.title}", start)
-        writer.set_page_label(start, len(writer.pages) - 1, style="/D", prefix=f"A{item.number}-", start=1)
+        writer.add_outline_item(
+            title=f"{annex_word} {item.number}: {item.title}", page_number=start
+        )
+        writer.set_page_label(
+            start,
+            len(writer.pages) - 1,
+            style=PageLabelStyle.DECIMAL,
+            prefix=f"A{item.number}-",
+            start=1,
+        )
     stamp = pdf_date(letter)
     version = f"letterkit {__version__}"
-    meta = {"/Creator": version, "/Producer": version, "/CreationDate": stamp, "/ModDate": stamp}
+    meta = {"/Creator": version, "/CreationDate": stamp, "/ModDate": stamp}
     if letter.privacy != "minimal":
+        meta["/Producer"] = version
         meta["/Title"] = subject
         if letter.sender is not None:
             meta["/Author"] = l10n.localize(letter.sender.name, loc)

@@ -21,7 +21,9 @@ from .errors import LetterkitError, Problem, UsageError, ValidationError
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--allow-outside", action="store_true", help="allow paths outside the spec's folder")
+    common.add_argument(
+        "--allow-outside", action="store_true", help="allow paths outside the spec's folder"
+    )
     common.add_argument("--debug", action="store_true", help="show tracebacks")
     parser = argparse.ArgumentParser(
         prog="letterkit",
@@ -53,7 +55,9 @@ def _print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
         print(problem, file=stream)
 
 
-def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     """Run the command line; return the exit status."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
@@ -116,13 +120,17 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _templates(out: TextIO) -> int:
-    from .templating import builtin_templates, read_template
-    from .sources import Reporter
     from ._resources import templates_dir
+    from .sources import Reporter
+    from .templating import builtin_templates, read_template
 
     for name, locales in builtin_templates().items():
         reporter = Reporter()
-        tpl = read_template(templates_dir() / name / f"{locales[0]}.md", reporter) if locales else None
+        tpl = (
+            read_template(templates_dir() / name / f"{locales[0]}.md", reporter)
+            if locales
+            else None
+        )
         requires = tpl.front.get("requires", []) if tpl else []
         print(f"{name}", file=out)
         print(f"  locales: {', '.join(locales)}", file=out)

@@ -20,7 +20,11 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from .styles import LINK, Styles
 
-_PARSER = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin).disable(["image", "html_block", "html_inline"])
+_PARSER = (
+    MarkdownIt("commonmark", {"html": False})
+    .use(footnote_plugin)
+    .disable(["image", "html_block", "html_inline"])
+)
 
 
 @dataclass
@@ -42,11 +46,7 @@ def inline_markup(children: Sequence[Token], collected: list[str] | None = None)
     out: list[str] = []
     for tok in children:
         kind = tok.type
-        if kind == "text":
-            out.append(xml(tok.content))
-            if collected is not None:
-                collected.append(tok.content)
-        elif kind == "code_inline":
+        if kind == "text" or kind == "code_inline":
             out.append(xml(tok.content))
             if collected is not None:
                 collected.append(tok.content)
@@ -104,7 +104,9 @@ def compose(markdown: str, styles: Styles) -> Composed:
         elif kind in {"bullet_list_close", "ordered_list_close"}:
             list_stack.pop()
             if not list_stack and note_id is None:
-                result.flowables.append(Spacer(1, styles.body.spaceAfter - styles.bullet.spaceAfter))
+                result.flowables.append(
+                    Spacer(1, styles.body.spaceAfter - styles.bullet.spaceAfter)
+                )
         elif kind == "list_item_open":
             top = list_stack[-1]
             top["n"] += 1
@@ -121,7 +123,8 @@ def compose(markdown: str, styles: Styles) -> Composed:
                 style = styles.bullet.clone(
                     f"bullet{depth}",
                     leftIndent=styles.bullet.leftIndent * depth,
-                    bulletIndent=styles.bullet.bulletIndent + styles.bullet.leftIndent * (depth - 1),
+                    bulletIndent=styles.bullet.bulletIndent
+                    + styles.bullet.leftIndent * (depth - 1),
                 )
                 result.flowables.append(Paragraph(markup, style, bulletText=pending_bullet))
                 pending_bullet = None

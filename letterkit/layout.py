@@ -76,7 +76,7 @@ def _numbered_canvas(footer: Callable[[Canvas, int, int], None]) -> type[Canvas]
             super().__init__(*args, **kwargs)
             self._lk_pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        def showPage(self) -> None:
             self._lk_pages.append(dict(self.__dict__))
             self._startPage()
 
@@ -103,12 +103,16 @@ class _Letterhead:
             self.height = 0.0
             return
         loc = letter.locale
-        self.paragraphs.append(Paragraph(xml(l10n.localize(sender.name, loc)), styles.letterhead_name))
+        self.paragraphs.append(
+            Paragraph(xml(l10n.localize(sender.name, loc)), styles.letterhead_name)
+        )
         details = [l10n.localize(line, loc) for line in sender.address]
         if sender.email:
             details.append(sender.email)
         if details:
-            self.paragraphs.append(Paragraph("  ·  ".join(xml(d) for d in details), styles.letterhead_line))
+            self.paragraphs.append(
+                Paragraph("  ·  ".join(xml(d) for d in details), styles.letterhead_line)
+            )
         text_width = page.measure
         logo_h = logo_w = 0.0
         if sender.logo is not None:
@@ -151,7 +155,9 @@ def _recipient_block(letter: Letter, styles: Styles) -> list[Flowable]:
     out: list[Flowable] = []
     for index, r in enumerate(letter.recipients):
         lines: list[str] = []
-        name = " ".join(t for t in (l10n.localize(r.honorific, loc), l10n.localize(r.name, loc)) if t)
+        name = " ".join(
+            t for t in (l10n.localize(r.honorific, loc), l10n.localize(r.name, loc)) if t
+        )
         lines.append(name)
         for item in (r.title, r.organization):
             text = l10n.localize(item, loc)
@@ -169,7 +175,7 @@ def _recipient_block(letter: Letter, styles: Styles) -> list[Flowable]:
 
 
 def dateline_text(letter: Letter) -> str:
-    """"Brussels, 6 December 2018" (place optional, comma optional)."""
+    """ "Brussels, 6 December 2018" (place optional, comma optional)."""
     date = l10n.format_date(letter.date, letter.locale, letter.dateline.format)
     place = l10n.localize(letter.place, letter.locale)
     text = f"{place}, {date}" if place else date
@@ -207,7 +213,9 @@ def _signatory_block(
         out.append(Paragraph(xml(note), styles.small_note))
     if letter.signatory_style == "count":
         count = l10n.nword(
-            loc, *N_("{n} organisation or individual", "{n} organisations and individuals"), len(signatories)
+            loc,
+            *N_("{n} organisation or individual", "{n} organisations and individuals"),
+            len(signatories),
         )
         out.append(Paragraph(xml(count), styles.small))
         return out
@@ -222,9 +230,17 @@ def _signatory_block(
             out.append(Paragraph(xml(group), styles.group))
         for s in members:
             number += 1
-            entries.append(Paragraph(signatory_markup(s, letter, letter.signatory_style, number), styles.signatory))
+            entries.append(
+                Paragraph(
+                    signatory_markup(s, letter, letter.signatory_style, number), styles.signatory
+                )
+            )
         if columns > 1 and len(entries) > 1:
-            out.append(BalancedColumns(entries, nCols=columns, innerPadding=12, name=f"signatories-{group}"))
+            out.append(
+                BalancedColumns(
+                    entries, nCols=columns, innerPadding=12, name=f"signatories-{group}"
+                )
+            )
         else:
             out += entries
     return out
@@ -247,7 +263,9 @@ def _notes(letter: Letter, notes: Sequence[str], styles: Styles) -> list[Flowabl
         return []
     out: list[Flowable] = [Paragraph(xml(l10n.word(letter.locale, _("Notes"))), styles.section)]
     for number, markup in enumerate(notes, start=1):
-        out.append(Paragraph(f'<a name="lk-note-{number}"/>{markup}', styles.note, bulletText=f"{number}"))
+        out.append(
+            Paragraph(f'<a name="lk-note-{number}"/>{markup}', styles.note, bulletText=f"{number}")
+        )
     return out
 
 
@@ -267,7 +285,9 @@ def story(
     if flow:
         flow.append(Spacer(1, 9 * mm))
     dateline = Paragraph(xml(dateline_text(letter)), styles.dateline)
-    subject_parts = [p for p in (letter.subject_prefix, merged.subject) if p] if merged.subject else []
+    subject_parts = (
+        [p for p in (letter.subject_prefix, merged.subject) if p] if merged.subject else []
+    )
     subject = Paragraph(xml(" ".join(subject_parts)), styles.subject) if subject_parts else None
     if letter.dateline.position == "before-subject":
         flow += [dateline, Spacer(1, 7 * mm)]
@@ -346,7 +366,12 @@ def lay_out(
     )
     doc.addPageTemplates(
         [
-            PageTemplate("first", [first], onPage=lambda c, d: letterhead.draw(c), autoNextPageTemplate="later"),
+            PageTemplate(
+                "first",
+                [first],
+                onPage=lambda c, d: letterhead.draw(c),
+                autoNextPageTemplate="later",
+            ),
             PageTemplate("later", [later]),
         ]
     )

@@ -28,6 +28,7 @@ from .model import (
 )
 from .signatories import clean, load_signatories
 from .sources import Located, LocatedList, Pos, Reporter, Source, load_data_file
+from .templating import builtin_templates
 
 SPEC_KEYS = (
     "template", "locale", "date", "place", "subject", "subject_prefix", "paper", "sender",
@@ -467,9 +468,29 @@ def _template(spec: Located, ctx: _Ctx) -> str | dict[str, str]:
             "'template' is required: a built-in name such as appeal-release, or a .md file",
         )
         return ""
+    where = _where(spec, "template")
+    names = (
+        {str(k): str(v) for k, v in value.items()}
+        if isinstance(value, dict)
+        else {"": str(value).strip()}
+    )
+    for name in names.values():
+        if "/" in name or "\\" in name or name.endswith(".md"):
+            path = ctx.resolve(name, where)
+            if path is not None and not path.is_file():
+                ctx.error(where, "LK110", f"template file '{name}' not found; check the path")
+            elif path is not None:
+                ctx.inputs.append(path)
+        elif name not in builtin_templates():
+            known = ", ".join(builtin_templates()) or "none"
+            ctx.error(
+                where,
+                "LK110",
+                f"unknown template '{name}'; built-in templates: {known}; or give a path to a .md file",
+            )
     if isinstance(value, dict):
-        return {str(k): str(v) for k, v in value.items()}
-    return str(value).strip()
+        return names
+    return names[""]
 
 
 def _check_localized(ctx: _Ctx) -> None:
@@ -633,7 +654,8 @@ def load_letter(
     if problems is not None:
         problems.extend(p for p in reporter.problems if p.severity != "error")
     reporter.raise_if_failed()
-    assert date is not None and case is not None
+    assert date is not None
+    assert case is not None
     return Letter(
         date=date,
         case=case,

@@ -35,7 +35,9 @@ def _spec_display(letter: Letter) -> str:
     return display_path(letter.inputs[0]) if letter.inputs else "<letter>"
 
 
-def _texts(letter: Letter, merged: MergedText, signatories: list[Signatory]) -> Iterator[tuple[str, str]]:
+def _texts(
+    letter: Letter, merged: MergedText, signatories: list[Signatory]
+) -> Iterator[tuple[str, str]]:
     """Every piece of text the PDF will draw, with where it came from."""
     loc = letter.locale
     yield "subject", merged.subject
@@ -48,14 +50,26 @@ def _texts(letter: Letter, merged: MergedText, signatories: list[Signatory]) -> 
             yield "sender.address", l10n.localize(line, loc)
         yield "sender.email", letter.sender.email
     for r in letter.recipients:
-        for name, value in (("honorific", r.honorific), ("name", r.name), ("title", r.title), ("organization", r.organization)):
+        for name, value in (
+            ("honorific", r.honorific),
+            ("name", r.name),
+            ("title", r.title),
+            ("organization", r.organization),
+        ):
             yield f"recipient {name}", l10n.localize(value, loc)
         for line in r.address:
             yield "recipient address", l10n.localize(line, loc)
         yield "recipient email", r.email
     for s in signatories:
         if not s.withhold:
-            for name, value in (("name", s.name), ("acronym", s.acronym), ("country", s.country), ("title", s.title), ("affiliation", s.affiliation), ("group", s.group)):
+            for name, value in (
+                ("name", s.name),
+                ("acronym", s.acronym),
+                ("country", s.country),
+                ("title", s.title),
+                ("affiliation", s.affiliation),
+                ("group", s.group),
+            ):
                 yield f"signatory '{s.name}' {name}", value
     for c in letter.cc:
         yield "cc", l10n.localize(c, loc)
@@ -63,9 +77,17 @@ def _texts(letter: Letter, merged: MergedText, signatories: list[Signatory]) -> 
         yield "annex title", l10n.localize(a.title, loc)
 
 
-def _check_glyphs(letter: Letter, merged: MergedText, signatories: list[Signatory], body_text: list[str], reporter: Reporter) -> None:
+def _check_glyphs(
+    letter: Letter,
+    merged: MergedText,
+    signatories: list[Signatory],
+    body_text: list[str],
+    reporter: Reporter,
+) -> None:
     spec = _spec_display(letter)
-    sources = list(_texts(letter, merged, signatories)) + [(f"text from {merged.template}", t) for t in body_text]
+    sources = list(_texts(letter, merged, signatories)) + [
+        (f"text from {merged.template}", t) for t in body_text
+    ]
     for where, text in sources:
         for char in fonts.uncovered([text]):
             reporter.error(
@@ -133,7 +155,9 @@ def render(
         letter = load_letter(letter, allow_outside=allow_outside)
     target = Path(output).resolve() if output is not None else None
     if target is not None and target in {p.resolve() for p in letter.inputs}:
-        raise UsageError(f"the output {output} is one of the letter's inputs; choose another file name")
+        raise UsageError(
+            f"the output {output} is one of the letter's inputs; choose another file name"
+        )
     if target is not None and target.is_dir():
         raise UsageError(f"the output {output} is a folder; give a file name ending in .pdf")
     pdf = build_pdf(letter)

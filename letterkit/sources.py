@@ -219,7 +219,7 @@ def _yaml_node(node: yaml.Node, src: Source, reporter: Reporter, budget: list[in
             items.item_pos.append((item.start_mark.line + 1, item.start_mark.column + 1))
         return items
     value = node.value
-    if node.style is None and value in _NULLS:
+    if getattr(node, "style", None) is None and value in _NULLS:
         return None
     return str(value)
 

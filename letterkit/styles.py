@@ -87,27 +87,53 @@ def make_styles() -> Styles:
         body=body,
         bullet=ParagraphStyle("bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=3),
         heading=ParagraphStyle(
-            "heading", parent=body, fontName=SANS + "-Bold", fontSize=10.5, leading=14,
-            spaceBefore=6, spaceAfter=3, keepWithNext=1,
+            "heading",
+            parent=body,
+            fontName=SANS + "-Bold",
+            fontSize=10.5,
+            leading=14,
+            spaceBefore=6,
+            spaceAfter=3,
+            keepWithNext=1,
         ),
         quote=ParagraphStyle("quote", parent=body, leftIndent=18, rightIndent=18, textColor=GREY),
         address=ParagraphStyle("address", parent=body, spaceAfter=0),
         dateline=ParagraphStyle("dateline", parent=body, spaceAfter=0, alignment=TA_RIGHT),
         subject=ParagraphStyle(
-            "subject", parent=body, fontName=SERIF + "-Bold", spaceBefore=0, spaceAfter=0, keepWithNext=1
+            "subject",
+            parent=body,
+            fontName=SERIF + "-Bold",
+            spaceBefore=0,
+            spaceAfter=0,
+            keepWithNext=1,
         ),
         salutation=ParagraphStyle("salutation", parent=body, keepWithNext=1),
         closing=ParagraphStyle("closing", parent=body, spaceBefore=4, keepWithNext=1),
         section=ParagraphStyle(
-            "section", parent=body, fontName=SANS + "-Bold", fontSize=9.5, leading=12,
-            spaceBefore=10, spaceAfter=4, keepWithNext=1,
+            "section",
+            parent=body,
+            fontName=SANS + "-Bold",
+            fontSize=9.5,
+            leading=12,
+            spaceBefore=10,
+            spaceAfter=4,
+            keepWithNext=1,
         ),
         small=small,
-        small_note=ParagraphStyle("small_note", parent=small, fontName=SERIF + "-Italic", textColor=GREY, spaceAfter=5),
-        signatory=ParagraphStyle("signatory", parent=small, spaceAfter=2.5, leftIndent=8, firstLineIndent=-8),
+        small_note=ParagraphStyle(
+            "small_note", parent=small, fontName=SERIF + "-Italic", textColor=GREY, spaceAfter=5
+        ),
+        signatory=ParagraphStyle(
+            "signatory", parent=small, spaceAfter=2.5, leftIndent=8, firstLineIndent=-8
+        ),
         signatory_detail=ParagraphStyle("signatory_detail", parent=small, textColor=GREY),
         group=ParagraphStyle(
-            "group", parent=small, fontName=SANS + "-Bold", spaceBefore=4, spaceAfter=3, keepWithNext=1
+            "group",
+            parent=small,
+            fontName=SANS + "-Bold",
+            spaceBefore=4,
+            spaceAfter=3,
+            keepWithNext=1,
         ),
         note=ParagraphStyle("note", parent=small, leftIndent=12, firstLineIndent=-12, spaceAfter=2),
         letterhead_name=ParagraphStyle(
@@ -116,5 +142,7 @@ def make_styles() -> Styles:
         letterhead_line=ParagraphStyle(
             "letterhead_line", fontName=SANS, fontSize=8, leading=10, textColor=GREY
         ),
-        footer=ParagraphStyle("footer", fontName=SANS, fontSize=8, leading=10, textColor=GREY, alignment=TA_CENTER),
+        footer=ParagraphStyle(
+            "footer", fontName=SANS, fontSize=8, leading=10, textColor=GREY, alignment=TA_CENTER
+        ),
     )

@@ -105,7 +105,7 @@ def builtin_templates() -> dict[str, list[str]]:
 
 def locate_template(letter: Letter, reporter: Reporter, spec: str) -> Path | None:
     """The template file for the letter's locale, or None (reported)."""
-    name: Any = letter.template
+    name: object = letter.template
     if isinstance(name, Mapping):
         try:
             name = l10n.localize(name, letter.locale)
@@ -113,10 +113,13 @@ def locate_template(letter: Letter, reporter: Reporter, spec: str) -> Path | Non
             reporter.error((spec, (None, None)), "LK110", f"'template' has {exc}")
             return None
     name = str(name)
+    folder: Path
     if "/" in name or "\\" in name or name.endswith(".md"):
         path = (letter.base_dir / name).resolve()
         if not path.is_file():
-            reporter.error((spec, (None, None)), "LK110", f"template file '{name}' not found next to the spec")
+            reporter.error(
+                (spec, (None, None)), "LK110", f"template file '{name}' not found next to the spec"
+            )
             return None
         return path
     folder = templates_dir() / name
@@ -161,10 +164,14 @@ def read_template(path: Path, reporter: Reporter) -> TemplateSource | None:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark else 1
-            reporter.error((display, (line, None)), "LK111", f"front matter is not valid YAML: {exc}")
+            reporter.error(
+                (display, (line, None)), "LK111", f"front matter is not valid YAML: {exc}"
+            )
             return None
         if not isinstance(loaded, dict):
-            reporter.error((display, (1, 1)), "LK111", "front matter must be a mapping (subject:, closing:, …)")
+            reporter.error(
+                (display, (1, 1)), "LK111", "front matter must be a mapping (subject:, closing:, …)"
+            )
             return None
         for key in loaded:
             if key not in FRONT_MATTER_KEYS:
@@ -291,7 +298,9 @@ _PLAIN_ENV = _make_env(escape=False)
 # --- the context ---------------------------------------------------------------------
 
 
-def build_context(letter: Letter, signatories: Sequence[Signatory], annexes: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def build_context(
+    letter: Letter, signatories: Sequence[Signatory], annexes: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
     """The names a template sees: letter, case, person, recipients, recipient, sender,
     signatories, annexes, variables."""
     locale = letter.locale
@@ -398,7 +407,15 @@ def _template_line(exc: BaseException, filename: str) -> int | None:
     return line
 
 
-def _render(env: SandboxedEnvironment, text: str, tpl: TemplateSource, context: Mapping[str, Any], reporter: Reporter, field: str, line_offset: int = 0) -> str | None:
+def _render(
+    env: SandboxedEnvironment,
+    text: str,
+    tpl: TemplateSource,
+    context: Mapping[str, Any],
+    reporter: Reporter,
+    field: str,
+    line_offset: int = 0,
+) -> str | None:
     filename = str(tpl.path)
     try:
         code = env.compile(text, filename=filename)
@@ -406,7 +423,9 @@ def _render(env: SandboxedEnvironment, text: str, tpl: TemplateSource, context: 
         return template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         line = (exc.lineno or 0) + line_offset if exc.lineno else None
-        reporter.error((tpl.display, (line, None)), "LK111", f"{field}: template syntax error: {exc.message}")
+        reporter.error(
+            (tpl.display, (line, None)), "LK111", f"{field}: template syntax error: {exc.message}"
+        )
     except jinja2.UndefinedError as exc:
         line = _template_line(exc, filename)
         line = line + line_offset if line is not None else None
@@ -417,7 +436,9 @@ def _render(env: SandboxedEnvironment, text: str, tpl: TemplateSource, context: 
         )
     except jinja2.exceptions.SecurityError as exc:
         line = _template_line(exc, filename)
-        reporter.error((tpl.display, (line, None)), "LK113", f"{field}: not allowed in a template: {exc}")
+        reporter.error(
+            (tpl.display, (line, None)), "LK113", f"{field}: not allowed in a template: {exc}"
+        )
     except (l10n.LocalizationError, ValueError, TypeError) as exc:
         line = _template_line(exc, filename)
         line = line + line_offset if line is not None else None
@@ -428,7 +449,9 @@ def _render(env: SandboxedEnvironment, text: str, tpl: TemplateSource, context: 
 def _check_requires(tpl: TemplateSource, context: Mapping[str, Any], reporter: Reporter) -> None:
     requires = tpl.front.get("requires") or []
     if not isinstance(requires, list):
-        reporter.error((tpl.display, (None, None)), "LK111", "'requires' must be a list of case fields")
+        reporter.error(
+            (tpl.display, (None, None)), "LK111", "'requires' must be a list of case fields"
+        )
         return
     text = tpl.path.read_text(encoding="utf-8-sig")
     for item in requires:
@@ -454,7 +477,12 @@ def _default_salutation(letter: Letter) -> str:
     return l10n.word(letter.locale, l10n._("Dear Sir or Madam,"))
 
 
-def merge(letter: Letter, signatories: Sequence[Signatory], annexes: Sequence[Mapping[str, Any]], spec_display: str) -> MergedText:
+def merge(
+    letter: Letter,
+    signatories: Sequence[Signatory],
+    annexes: Sequence[Mapping[str, Any]],
+    spec_display: str,
+) -> MergedText:
     """Render the letter's template with its data; raise ValidationError on any problem."""
     reporter = Reporter()
     path = locate_template(letter, reporter, spec_display)
@@ -476,17 +504,31 @@ def merge(letter: Letter, signatories: Sequence[Signatory], annexes: Sequence[Ma
             try:
                 value = l10n.localize(value, letter.locale)
             except l10n.LocalizationError as exc:
-                reporter.error((tpl.display, (_line_of(tpl.path.read_text("utf-8"), key), None)), "LK108", f"'{key}' has {exc}")
+                reporter.error(
+                    (tpl.display, (_line_of(tpl.path.read_text("utf-8"), key), None)),
+                    "LK108",
+                    f"'{key}' has {exc}",
+                )
                 return default
         rendered = _render(_PLAIN_ENV, str(value), tpl, context, reporter, key)
         return " ".join((rendered or "").split())
 
-    subject = l10n.localize(letter.subject, letter.locale) if letter.subject else front("subject", "")
-    salutation_given = letter.recipients and len(letter.recipients) == 1 and letter.recipients[0].salutation
-    salutation = _default_salutation(letter) if salutation_given else front("salutation", _default_salutation(letter))
+    subject = (
+        l10n.localize(letter.subject, letter.locale) if letter.subject else front("subject", "")
+    )
+    salutation_given = (
+        letter.recipients and len(letter.recipients) == 1 and letter.recipients[0].salutation
+    )
+    salutation = (
+        _default_salutation(letter)
+        if salutation_given
+        else front("salutation", _default_salutation(letter))
+    )
     closing = front("closing", l10n.word(letter.locale, l10n._("Yours sincerely,")))
     if markdown is not None and "\x00" in markdown:
-        reporter.error((tpl.display, (None, None)), "LK113", "the merged text contains a NUL character")
+        reporter.error(
+            (tpl.display, (None, None)), "LK113", "the merged text contains a NUL character"
+        )
     if reporter.failed:
         raise ValidationError(reporter.problems)
     return MergedText(
@@ -498,4 +540,4 @@ def merge(letter: Letter, signatories: Sequence[Signatory], annexes: Sequence[Ma
     )
 
 
-__all__ = ["MergedText", "builtin_templates", "escape_markdown", "merge", "Source"]
+__all__ = ["MergedText", "Source", "builtin_templates", "escape_markdown", "merge"]

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-import yaml
 
 from letterkit.compose import xml
 from letterkit.fonts import SANS, SERIF, register

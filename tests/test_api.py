@@ -1,0 +1,140 @@
+"""The Python API: building a letter in code, writing atomically, the example script."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import letterkit
+
+from .conftest import EXAMPLE, ROOT, pdf_text
+
+
+def _letter(**changes: object) -> letterkit.Letter:
+    values: dict[str, object] = dict(
+        template="appeal-release",
+        locale="en-GB",
+        date=dt.date(2018, 12, 6),
+        case=letterkit.Case(
+            person=letterkit.Person(name="Jane Doe", role="journalist"),
+            country="TR",
+            detained_on=dt.date(2017, 7, 5),
+            sentence="pre-trial detention",
+            events=(letterkit.Event(dt.date(2017, 7, 5), "Detained in Istanbul"),),
+            demands=("Release Jane Doe",),
+        ),
+        signatories=(
+            letterkit.Signatory("Org B"),
+            letterkit.Signatory("Org A"),
+            letterkit.Signatory("Lead", lead=True),
+        ),
+        recipients=(letterkit.Recipient(name="Minister of Justice"),),
+        sender=letterkit.Sender(name="Example Coalition"),
+        paper="letter",
+    )
+    values.update(changes)
+    return letterkit.Letter(**values)  # type: ignore[arg-type]
+
+
+def test_letter_built_in_code_renders_on_us_letter() -> None:
+    """This test ensures that a Letter made in code renders, lead first, then collated."""
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = letterkit.render(_letter())
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == (612, 792)
+    text = pdf_text(pdf)
+    assert "Jane Doe" in text
+    assert text.index("Lead") < text.index("Org A") < text.index("Org B")
+
+
+def test_render_writes_atomically_and_returns_bytes(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "letter.pdf"
+    pdf = letterkit.render(EXAMPLE / "letter.yaml", target)
+    assert target.read_bytes() == pdf
+    assert [p.name for p in target.parent.iterdir()] == ["letter.pdf"]
+
+
+def test_failed_render_keeps_an_existing_output(tmp_path: Path) -> None:
+    target = tmp_path / "letter.pdf"
+    target.write_bytes(b"old")
+    bad = _letter(case=letterkit.Case(person=letterkit.Person(name="X")))
+    with pytest.raises(letterkit.ValidationError):
+        letterkit.render(bad, target)
+    assert target.read_bytes() == b"old"
+
+
+def test_errors_share_one_base() -> None:
+    assert issubclass(letterkit.ValidationError, letterkit.LetterkitError)
+    assert issubclass(letterkit.ValidationError, ValueError)
+    with pytest.raises(letterkit.LetterkitError) as info:
+        letterkit.load_letter(ROOT / "nope.yaml")
+    assert info.value.problems[0].code == "LK101"  # type: ignore[attr-defined]
+
+
+def test_check_returns_no_problems_for_the_example() -> None:
+    assert letterkit.check(EXAMPLE / "letter.yaml") == []
+
+
+def test_toml_and_json_specs_match_yaml(tmp_path: Path, example_copy: Path) -> None:
+    """This test ensures that YAML, TOML and JSON specs give the same letter."""
+    import json
+
+    import yaml
+
+    data = yaml.safe_load((example_copy / "letter.yaml").read_text(encoding="utf-8"))
+    data["date"] = str(data["date"])
+    (example_copy / "letter.json").write_text(json.dumps(data), encoding="utf-8")
+    lines = [
+        'template = "eu-partners.en.md"', 'locale = "en-GB"', "date = 2018-12-06", 'place = "Brussels"',
+        'subject_prefix = "Re:"', 'paper = "A4"', 'case = "case.yaml"', 'signatories = "signatories.csv"',
+        "expected_signatories = 45", 'signatory_order = "alphabetical"', 'signatory_style = "columns"',
+        "signatory_columns = 2",
+        "[sender]", f"name = {json.dumps(data['sender']['name'])}", f"address = {json.dumps(data['sender']['address'])}",
+        f"email = {json.dumps(data['sender']['email'])}",
+        "[[recipients]]", *[f"{k} = {json.dumps(v)}" for k, v in data["recipients"][0].items()],
+        "[[annexes]]", 'path = "chronology.pdf"', f"title = {json.dumps(data['annexes'][0]['title'])}",
+    ]  # fmt: skip
+    (example_copy / "letter.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reference = letterkit.render(example_copy / "letter.yaml")
+    assert letterkit.render(example_copy / "letter.json") == reference
+    assert letterkit.render(example_copy / "letter.toml") == reference
+
+
+def test_yaml_scalars_are_strings(tmp_path: Path, example_copy: Path) -> None:
+    """``country: NO`` is Norway, not False."""
+    case = example_copy / "case.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace("country: KG", "country: NO"), encoding="utf-8"
+    )
+    letter = letterkit.load_letter(example_copy / "letter.yaml")
+    assert letter.case.country == "NO"
+
+
+def test_example_script_runs(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "askarov_eu_letter.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "6 декабря 2018" in pdf_text((tmp_path / "askarov-ru.pdf").read_bytes())
+    assert "6 December 2018" in pdf_text((tmp_path / "askarov-en.pdf").read_bytes())
+
+
+def test_privacy_minimal_leaves_only_dates_and_creator() -> None:
+    """This test ensures that privacy: minimal strips title, author and producer."""
+    import io
+
+    import pikepdf
+
+    pdf = letterkit.render(_letter(privacy="minimal"))
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        assert set(doc.docinfo.keys()) == {"/Creator", "/CreationDate", "/ModDate"}

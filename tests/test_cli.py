@@ -1,0 +1,263 @@
+"""The command line: exit codes, problem lines, no traceback, no half-written output."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from letterkit.cli import main
+
+from .conftest import EXAMPLE, pdf_text
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _bad_spec(folder: Path) -> None:
+    (folder / "letter.yaml").unlink()
+
+
+def _unknown_template(folder: Path) -> None:
+    _edit(folder / "letter.yaml", "template: eu-partners.en.md", "template: no-such-template")
+
+
+def _bad_date(folder: Path) -> None:
+    _edit(folder / "letter.yaml", "date: 2018-12-06", "date: 2018-13-45")
+
+
+def _unknown_column(folder: Path) -> None:
+    _edit(folder / "signatories.csv", "sort_as", "sortas")
+
+
+def _nameless_signatory(folder: Path) -> None:
+    _edit(folder / "signatories.csv", "\nNordic Forum for Fair Trials,", "\n,")
+
+
+def _missing_case_field(folder: Path) -> None:
+    _edit(folder / "eu-partners.en.md", "facts.un_decision]", "]")
+    _edit(folder / "case.yaml", 'un_decision: "CCPR/C/116/D/2231/2012"', "")
+
+
+def _missing_required_field(folder: Path) -> None:
+    _edit(
+        folder / "case.yaml",
+        "sentence: {en: life imprisonment, ru: пожизненное лишение свободы}",
+        "",
+    )
+
+
+def _missing_translation(folder: Path) -> None:
+    _edit(folder / "letter.yaml", "place: Brussels", "place: {fr: Bruxelles}")
+
+
+def _both_recipient_keys(folder: Path) -> None:
+    _edit(folder / "letter.yaml", "case: case.yaml", "recipient: {name: X}\ncase: case.yaml")
+
+
+def _annex_outside(folder: Path) -> None:
+    _edit(folder / "letter.yaml", "path: chronology.pdf", "path: ../chronology.pdf")
+
+
+def _annex_not_pdf(folder: Path) -> None:
+    (folder / "chronology.pdf").write_text("<html>not a pdf</html>")
+
+
+def _duplicate_signatory(folder: Path) -> None:
+    with (folder / "signatories.csv").open("a", encoding="utf-8") as f:
+        f.write("Nordic Forum for Fair Trials,organization,,,,,,,,\n")
+
+
+def _wrong_count(folder: Path) -> None:
+    _edit(folder / "letter.yaml", "expected_signatories: 45", "expected_signatories: 44")
+
+
+def _unknown_key(folder: Path) -> None:
+    _edit(folder / "letter.yaml", "paper: A4", "papper: A4")
+
+
+def _uncovered_character(folder: Path) -> None:
+    _edit(
+        folder / "signatories.csv",
+        "Nordic Forum for Fair Trials",
+        "Nordic Forum 王 for Fair Trials",
+    )
+
+
+BAD_INPUTS = [
+    # (case, edit, file named in the problem, line, code, words the message must hold)
+    ("missing spec", _bad_spec, "letter.yaml", None, "LK101", "not found"),
+    ("unknown template", _unknown_template, "letter.yaml", 3, "LK110", "built-in templates"),
+    ("impossible date", _bad_date, "letter.yaml", 5, "LK106", "YYYY-MM-DD"),
+    (
+        "unknown CSV column",
+        _unknown_column,
+        "signatories.csv",
+        1,
+        "LK103",
+        "did you mean 'sort_as'",
+    ),
+    (
+        "signatory without a name",
+        _nameless_signatory,
+        "signatories.csv",
+        3,
+        "LK120",
+        "fill in the 'name'",
+    ),
+    (
+        "template variable missing",
+        _missing_case_field,
+        "eu-partners.en.md",
+        None,
+        "LK112",
+        "case.facts.un_decision",
+    ),
+    ("required case field", _missing_required_field, "eu-partners.en.md", 4, "LK112", "'sentence'"),
+    ("missing translation", _missing_translation, "letter.yaml", 6, "LK108", "en-GB"),
+    ("recipient and recipients", _both_recipient_keys, "letter.yaml", None, "LK105", "not both"),
+    ("annex outside the folder", _annex_outside, "letter.yaml", 27, "LK107", "--allow-outside"),
+    (
+        "annex that is not a PDF",
+        _annex_not_pdf,
+        "chronology.pdf",
+        None,
+        "LK130",
+        "not a readable PDF",
+    ),
+    ("duplicate signatory", _duplicate_signatory, "signatories.csv", 47, "LK121", "listed twice"),
+    ("wrong signatory count", _wrong_count, "letter.yaml", 22, "LK122", "44"),
+    ("unknown spec key", _unknown_key, "letter.yaml", 8, "LK103", "did you mean 'paper'"),
+    ("character no font has", _uncovered_character, "letter.yaml", None, "LK140", "U+738B"),
+]
+
+
+@pytest.mark.parametrize(
+    ("edit", "filename", "line", "code", "words"),
+    [case[1:] for case in BAD_INPUTS],
+    ids=[case[0] for case in BAD_INPUTS],
+)
+def test_bad_input_exits_1_with_a_problem_line(
+    example_copy: Path, edit, filename: str, line: int | None, code: str, words: str
+) -> None:
+    """This test ensures that bad input names the file, line and fix, and writes nothing."""
+    edit(example_copy)
+    output = example_copy / "out.pdf"
+    status, _out, err = run("render", str(example_copy / "letter.yaml"), "-o", str(output))
+    assert status == 1, err
+    assert not output.exists()
+    assert not list(example_copy.glob(".out.pdf.*"))
+    assert "Traceback" not in err
+    lines = [entry for entry in err.splitlines() if f"[{code}]" in entry]
+    assert lines, err
+    problem = lines[0]
+    assert filename in problem.split(": ")[0]
+    if line is not None:
+        assert problem.split(":")[1] == str(line), problem
+    assert words in problem
+    assert ": error: " in problem
+
+
+def test_several_problems_are_reported_at_once(example_copy: Path) -> None:
+    """This test ensures that every problem of an input is reported in one run."""
+    _bad_date(example_copy)
+    _unknown_key(example_copy)
+    _unknown_column(example_copy)
+    status, out, _ = run("check", str(example_copy / "letter.yaml"))
+    assert status == 1
+    codes = {c for c in ("LK106", "LK103") if f"[{c}]" in out}
+    assert codes == {"LK106", "LK103"}
+    assert out.count("[LK103]") == 2
+
+
+def test_check_json_format(example_copy: Path) -> None:
+    _bad_date(example_copy)
+    status, out, _ = run("check", str(example_copy / "letter.yaml"), "--format", "json")
+    import json
+
+    problems = json.loads(out)["problems"]
+    assert status == 1
+    assert problems[0]["code"] == "LK106"
+    assert problems[0]["line"] == 5
+    assert set(problems[0]) == {"path", "line", "col", "severity", "code", "message"}
+
+
+def test_check_passes_on_the_examples() -> None:
+    for spec in ("letter.yaml", "letter.ru.yaml"):
+        status, out, _ = run("check", str(EXAMPLE / spec))
+        assert status == 0, out
+        assert "no problems" in out
+
+
+def test_render_writes_the_pdf(tmp_path: Path) -> None:
+    output = tmp_path / "x.pdf"
+    status, out, _ = run("render", str(EXAMPLE / "letter.yaml"), "-o", str(output))
+    assert status == 0
+    assert output.read_bytes().startswith(b"%PDF-")
+    assert "wrote" in out
+
+
+def test_output_that_is_an_input_is_refused(example_copy: Path) -> None:
+    """This test ensures that an output path naming an input is refused, input untouched."""
+    csv_before = (example_copy / "signatories.csv").read_bytes()
+    status, _, err = run(
+        "render", str(example_copy / "letter.yaml"), "-o", str(example_copy / "signatories.csv")
+    )
+    assert status == 2
+    assert "one of the letter's inputs" in err
+    assert (example_copy / "signatories.csv").read_bytes() == csv_before
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("render")[0] == 2
+    assert run("no-such-command")[0] == 2
+
+
+def test_debug_shows_the_traceback(example_copy: Path) -> None:
+    _bad_date(example_copy)
+    status, _, err = run("render", str(example_copy / "letter.yaml"), "--debug")
+    assert status == 1
+    assert "Traceback" in err
+
+
+def test_templates_lists_builtins() -> None:
+    status, out, _ = run("templates")
+    assert status == 0
+    assert "appeal-release" in out
+    assert "en-GB" in out
+    assert "ru" in out
+    assert "person.name" in out
+
+
+def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
+    """This test ensures that `python -m letterkit` runs the same command line."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "letterkit",
+            "render",
+            str(EXAMPLE / "letter.yaml"),
+            "-o",
+            str(tmp_path / "m.pdf"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "6 December 2018" in pdf_text((tmp_path / "m.pdf").read_bytes())
