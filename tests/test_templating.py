@@ -148,3 +148,48 @@ def test_builtin_template_renders_in_both_locales(tmp_path: Path) -> None:
     russian = pdf_text(letterkit.render(replace(russian_base, template="appeal-release")))
     assert "Азимжан Аскаров" in russian
     assert "Страница 1 из" in russian
+
+
+def test_markdown_body_bold_italic_links_lists_and_notes(tmp_path: Path) -> None:
+    """This test ensures that the Markdown features of a letter body reach the PDF."""
+    import io
+
+    from pypdf import PdfReader
+
+    body = (
+        "Some **bold** and *italic* text with [a link](https://example.org/a?b=1&c=2).[^1]\n\n"
+        "- first item\n- second item\n\n1. one\n2. two\n\n[^1]: A note with https://example.org/x.\n"
+    )
+    pdf = letterkit.render(_letter_with_template(tmp_path, body))
+    text = pdf_text(pdf)
+    for piece in (
+        "Some bold and italic text with a link",
+        "first item",
+        "second item",
+        "1. one",
+        "Notes",
+        "A note with",
+    ):
+        assert piece in text, piece
+    uris = [
+        annot.get_object()["/A"]["/URI"]
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for annot in page.get("/Annots", [])
+        if "/A" in annot.get_object() and "/URI" in annot.get_object()["/A"]
+    ]
+    assert "https://example.org/a?b=1&c=2" in uris
+
+
+def test_letterhead_with_logo(tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 60), (30, 80, 160)).save(logo)
+    letter = _letter_with_template(tmp_path, "Text.\n")
+    sender = replace(letter.sender, logo=logo) if letter.sender else None
+    pdf = letterkit.render(replace(letter, sender=sender))
+    import io
+
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
