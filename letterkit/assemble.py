@@ -14,13 +14,16 @@ from collections.abc import Sequence
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
+from pypdf.errors import DependencyError, PdfReadError
 from pypdf.generic import NameObject, TextStringObject
 
 from . import __version__, l10n
 from .annexes import OpenAnnex
+from .errors import Problem, ValidationError
 from .l10n import _
 from .layout import LaidOut
 from .model import Letter
+from .sources import display_path
 
 
 def pdf_date(letter: Letter) -> str:
@@ -47,7 +50,21 @@ def assemble(letter: Letter, laid: LaidOut, annexes: Sequence[OpenAnnex], subjec
     annex_word = l10n.word(loc, _("Annex"))
     for item in annexes:
         start = len(writer.pages)
-        writer.append(item.reader, pages=item.pages, import_outline=False)
+        try:
+            writer.append(item.reader, pages=item.pages, import_outline=False)
+        except (
+            PdfReadError,
+            DependencyError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+        ) as exc:
+            problem = Problem(
+                display_path(item.annex.path), None, None, "error", "LK130",
+                f"annex {item.number} cannot be appended ({exc}); export it again as PDF",
+            )  # fmt: skip
+            raise ValidationError([problem]) from exc
         writer.add_outline_item(
             title=f"{annex_word} {item.number}: {item.title}", page_number=start
         )

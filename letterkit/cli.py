@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import traceback
 from collections.abc import Sequence
@@ -61,6 +62,9 @@ def main(
     """Run the command line; return the exit status."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
+    # pypdf logs what it repairs in annexes; problems are reported in letterkit's own format.
+    logging.getLogger("pypdf").addHandler(logging.NullHandler())
+    logging.getLogger("pypdf").propagate = False
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -87,6 +91,12 @@ def main(
         if args.debug:
             traceback.print_exc(file=err)
         print(f"letterkit: error: {exc}", file=err)
+        return 1
+    except OSError as exc:
+        if args.debug:
+            traceback.print_exc(file=err)
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"letterkit: error: cannot write{where}: {exc.strerror or exc}", file=err)
         return 1
     parser.error(f"unknown command {args.command}")
     return 2

@@ -63,6 +63,7 @@ def uncovered(text: Iterable[str]) -> list[str]:
     for chunk in text:
         for char in chunk:
             code = ord(char)
-            if code not in coverage and code not in _IGNORED and char not in seen:
+            control = code < 0x20 and char not in "\n\r\t"
+            if (control or code not in coverage) and code not in _IGNORED and char not in seen:
                 seen[char] = None
     return list(seen)

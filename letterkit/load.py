@@ -249,7 +249,18 @@ def _sender(value: Any, where: Where, ctx: _Ctx) -> Sender | None:
             elif not logo.is_file():
                 ctx.error(_where(data, "logo"), "LK101", f"logo file '{data['logo']}' not found")
             else:
-                ctx.inputs.append(logo)
+                try:
+                    from reportlab.lib.utils import ImageReader
+
+                    ImageReader(str(logo)).getSize()
+                    ctx.inputs.append(logo)
+                except Exception as exc:  # PIL raises many kinds for a bad image
+                    ctx.error(
+                        _where(data, "logo"),
+                        "LK105",
+                        f"the logo is not a readable PNG or JPEG image ({type(exc).__name__})",
+                    )
+                    logo = None
     return Sender(
         name=_text(data, "name", ctx, required=True, what="sender.name"),
         address=_lines(data, "address", ctx),
@@ -297,6 +308,11 @@ def _person(value: Any, where: Where, ctx: _Ctx) -> Person:
         return Person(name="")
     _check_keys(data, PERSON_KEYS, ctx, "person")
     names = data.get("names") or {}
+    if isinstance(names, dict) and not all(isinstance(v, str | None) for v in names.values()):
+        ctx.error(
+            _where(data, "names"), "LK105", "each spelling in 'names' must be text, e.g. {ru: ...}"
+        )
+        names = {}
     if not isinstance(names, dict):
         ctx.error(
             _where(data, "names"), "LK105", "'names' must map locales to spellings, e.g. {ru: ...}"
@@ -333,6 +349,12 @@ def _case(value: Any, where: Where, ctx: _Ctx) -> Case:
             return Case(person=Person(name=""))
         data_any = load_data_file(path, ctx.reporter, "case file")
         if data_any is None:
+            if not ctx.reporter.failed:
+                ctx.error(
+                    (Source(path, value), (None, None)),
+                    "LK104",
+                    "the case file is empty; add person: {name: ...}",
+                )
             return Case(person=Person(name=""))
         ctx.inputs.append(path)
         where = (data_any.src, (1, 1)) if isinstance(data_any, Located) else where
@@ -493,6 +515,20 @@ def _template(spec: Located, ctx: _Ctx) -> str | dict[str, str]:
     return names[""]
 
 
+def _valid_date_format(fmt: str) -> bool:
+    """A preset, or a Babel pattern that formats a date and shows day, month and year."""
+    if fmt in {"short", "medium", "long", "full"}:
+        return True
+    letters = set(re.sub(r"'[^']*'", "", fmt))
+    if not {"d", "M", "y"} <= letters or letters & set("HhKkmsSaAzZvVOXx"):
+        return False
+    try:
+        l10n.format_date(dt.date(2018, 12, 6), "en", fmt)
+    except Exception:  # Babel raises several kinds for a bad pattern
+        return False
+    return True
+
+
 def _check_localized(ctx: _Ctx) -> None:
     for value, where, label in ctx.localizable:
         try:
@@ -590,9 +626,17 @@ def load_letter(
                 {"before-subject": "before-subject", "after-subject": "after-subject"},
                 "before-subject",
             )
+            fmt = _plain(dl, "format", ctx, "long")
+            if not _valid_date_format(fmt):
+                ctx.error(
+                    _where(dl, "format"),
+                    "LK105",
+                    f"dateline format '{fmt}' is not short, medium, long, full or a Babel date pattern with d, M and y (e.g. 'd MMMM y')",
+                )
+                fmt = "long"
             dateline = Dateline(
                 position=position,  # type: ignore[arg-type]
-                format=_plain(dl, "format", ctx, "long"),
+                format=fmt,
                 trailing_comma=_bool(dl, "trailing_comma", ctx, False),
             )
 

@@ -114,7 +114,12 @@ def _read_csv(path: Path, reporter: Reporter) -> list[Row]:
     names = [h.strip().lower().lstrip("\ufeff") for h in header]
     ok = True
     for col, name in enumerate(names, start=1):
-        if name not in COLUMNS:
+        if name in names[: col - 1]:
+            ok = False
+            reporter.error(
+                (src, (1, col)), "LK103", f"column '{name}' appears twice in the header; keep one"
+            )
+        elif name not in COLUMNS:
             ok = False
             reporter.error((src, (1, col)), "LK103", _unknown(name, "column"))
     if "name" not in names:
@@ -161,6 +166,14 @@ def _rows_from_list(items: Iterable[Any], reporter: Reporter) -> Iterable[Row]:
             key_pos = item.at(key) if isinstance(item, Located) else pos
             if str(key).lower() not in COLUMNS:
                 reporter.error((src, key_pos), "LK103", _unknown(str(key), "key"))
+                bad = True
+                continue
+            if cell is not None and not isinstance(cell, str | int | float | bool):
+                reporter.error(
+                    (src, key_pos),
+                    "LK105",
+                    f"signatory '{key}' must be text, not a list or mapping",
+                )
                 bad = True
                 continue
             cells[str(key).lower()] = "" if cell is None else str(cell)

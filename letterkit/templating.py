@@ -163,10 +163,9 @@ def read_template(path: Path, reporter: Reporter) -> TemplateSource | None:
             loaded = yaml.safe_load(match.group(1)) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 2 if mark else 1
-            reporter.error(
-                (display, (line, None)), "LK111", f"front matter is not valid YAML: {exc}"
-            )
+            pos = (mark.line + 2, mark.column + 1) if mark else (1, None)
+            reason = getattr(exc, "problem", None) or "cannot parse"
+            reporter.error((display, pos), "LK111", f"front matter is not valid YAML: {reason}")
             return None
         if not isinstance(loaded, dict):
             reporter.error(
@@ -265,7 +264,15 @@ def _make_env(escape: bool) -> SandboxedEnvironment:
             value = l10n.localize(value, _locale(context))
         elif isinstance(value, dt.date):
             value = l10n.format_date(value, _locale(context))
+        elif isinstance(value, list | tuple | set | dict):
+            raise ValueError(
+                f"a {type(value).__name__} cannot be printed as text; loop over it or use |join_list"
+            )
         text = "" if value is None else str(value)
+        if "\n" in text or "\r" in text:
+            raise ValueError(
+                f"the value {text[:40]!r}… contains a line break; keep it on one line or use |markdown"
+            )
         return escape_markdown(text) if escape else text
 
     env = SandboxedEnvironment(

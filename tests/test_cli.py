@@ -97,6 +97,43 @@ def _uncovered_character(folder: Path) -> None:
     )
 
 
+def _bad_logo(folder: Path) -> None:
+    (folder / "logo.png").write_text("not an image")
+    _edit(
+        folder / "letter.yaml",
+        "  email: office@example.org",
+        "  email: office@example.org\n  logo: logo.png",
+    )
+
+
+def _bad_dateline_format(folder: Path) -> None:
+    _edit(folder / "letter.yaml", "paper: A4", "paper: A4\ndateline: {format: HH:mm}")
+
+
+def _duplicate_column(folder: Path) -> None:
+    _edit(folder / "signatories.csv", "name,type", "name,Name")
+
+
+def _empty_case(folder: Path) -> None:
+    (folder / "case.yaml").write_text("")
+
+
+def _control_character(folder: Path) -> None:
+    _edit(folder / "letter.yaml", "place: Brussels", 'place: "Brus\\0sels"')
+
+
+def _newline_in_value(folder: Path) -> None:
+    _edit(folder / "case.yaml", '"CCPR/C/116/D/2231/2012"', '"CCPR/C/116\\n\\n# HEADING"')
+
+
+def _list_printed_as_text(folder: Path) -> None:
+    _edit(folder / "case.yaml", '"CCPR/C/116/D/2231/2012"', "[a, b]")
+
+
+def _front_matter_yaml(folder: Path) -> None:
+    _edit(folder / "eu-partners.en.md", "---\n", "---\nbroken: [a\n")
+
+
 BAD_INPUTS = [
     # (case, edit, file named in the problem, line, code, words the message must hold)
     ("missing spec", _bad_spec, "letter.yaml", None, "LK101", "not found"),
@@ -142,6 +179,21 @@ BAD_INPUTS = [
     ("wrong signatory count", _wrong_count, "letter.yaml", 22, "LK122", "44"),
     ("unknown spec key", _unknown_key, "letter.yaml", 8, "LK103", "did you mean 'paper'"),
     ("character no font has", _uncovered_character, "letter.yaml", None, "LK140", "U+738B"),
+    (
+        "logo that is not an image",
+        _bad_logo,
+        "letter.yaml",
+        13,
+        "LK105",
+        "not a readable PNG or JPEG",
+    ),
+    ("dateline format", _bad_dateline_format, "letter.yaml", 9, "LK105", "d MMMM y"),
+    ("duplicate CSV column", _duplicate_column, "signatories.csv", 1, "LK103", "appears twice"),
+    ("empty case file", _empty_case, "case.yaml", None, "LK104", "empty"),
+    ("control character", _control_character, "letter.yaml", None, "LK140", "U+0000"),
+    ("line break in a value", _newline_in_value, "eu-partners.en.md", 30, "LK113", "line break"),
+    ("list printed as text", _list_printed_as_text, "eu-partners.en.md", 30, "LK113", "join_list"),
+    ("front matter YAML", _front_matter_yaml, "eu-partners.en.md", 3, "LK111", "not valid YAML"),
 ]
 
 
@@ -261,3 +313,13 @@ def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "6 December 2018" in pdf_text((tmp_path / "m.pdf").read_bytes())
+
+
+def test_unwritable_output_is_a_clean_error(tmp_path: Path) -> None:
+    """This test ensures that an output folder that cannot exist gives one error line."""
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    status, _, err = run("render", str(EXAMPLE / "letter.yaml"), "-o", str(blocker / "x.pdf"))
+    assert status == 1
+    assert "Traceback" not in err
+    assert err.startswith("letterkit: error: cannot write")
