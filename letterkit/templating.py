@@ -24,7 +24,7 @@ from . import l10n
 from ._resources import templates_dir
 from .errors import ValidationError
 from .model import Letter, Signatory
-from .sources import Reporter, Source, display_path
+from .sources import Reporter, display_path
 
 FRONT_MATTER_KEYS = ("subject", "salutation", "closing", "requires")
 
