@@ -547,4 +547,4 @@ def merge(
     )
 
 
-__all__ = ["MergedText", "Source", "builtin_templates", "escape_markdown", "merge"]
+__all__ = ["MergedText", "builtin_templates", "escape_markdown", "merge"]
