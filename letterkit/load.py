@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -596,14 +596,15 @@ def load_letter(
 
     signatories: list[Any] = []
     if spec.get("signatories") is not None:
-        resolve: Callable[[str, Where], Path | None] = ctx.resolve
-        signatories = load_signatories(
-            spec["signatories"], _where(spec, "signatories"), ctx.base, reporter, resolve
-        )
-        if isinstance(spec["signatories"], str):
-            found = ctx.resolve(spec["signatories"], _where(spec, "signatories"))
+        value = spec["signatories"]
+        where = _where(spec, "signatories")
+        if isinstance(value, str):
+            found = ctx.resolve(value, where)
             if found is not None:
                 ctx.inputs.append(found)
+                signatories = load_signatories(found, where, reporter)
+        else:
+            signatories = load_signatories(value, where, reporter)
 
     expected = _int(spec, "expected_signatories", ctx, 0, 1_000_000)
     if expected is not None and not reporter.failed and expected != len(signatories):

@@ -50,13 +50,11 @@ def clean(text: str) -> str:
 
 
 def load_signatories(
-    value: Any, where: tuple[Source, Pos], base: Path, reporter: Reporter, resolve: Any
+    value: Path | list[Any], where: tuple[Source, Pos], reporter: Reporter
 ) -> list[Signatory]:
-    """The spec's ``signatories`` value (a path or an inline list) → signatories."""
-    if isinstance(value, str):
-        path = resolve(value, where)
-        if path is None:
-            return []
+    """The spec's ``signatories`` value (a resolved file path or an inline list) → signatories."""
+    if isinstance(value, Path):
+        path = value
         suffix = path.suffix.lower()
         if suffix == ".csv":
             rows = _read_csv(path, reporter)

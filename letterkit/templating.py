@@ -78,6 +78,7 @@ class TemplateSource:
     display: str
     front: Mapping[str, Any]
     body: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ def read_template(path: Path, reporter: Reporter) -> TemplateSource | None:
         front = loaded
         # Blank lines in place of the front matter keep Jinja's line numbers = file lines.
         body = "\n" * match.group(0).count("\n") + text[match.end() :]
-    return TemplateSource(path, display, front, body)
+    return TemplateSource(path, display, front, body, text)
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -460,7 +461,7 @@ def _check_requires(tpl: TemplateSource, context: Mapping[str, Any], reporter: R
             (tpl.display, (None, None)), "LK111", "'requires' must be a list of case fields"
         )
         return
-    text = tpl.path.read_text(encoding="utf-8-sig")
+    text = tpl.text
     for item in requires:
         value: Any = context["case"]
         path = str(item)
@@ -512,7 +513,7 @@ def merge(
                 value = l10n.localize(value, letter.locale)
             except l10n.LocalizationError as exc:
                 reporter.error(
-                    (tpl.display, (_line_of(tpl.path.read_text("utf-8"), key), None)),
+                    (tpl.display, (_line_of(tpl.text, key), None)),
                     "LK108",
                     f"'{key}' has {exc}",
                 )

@@ -323,3 +323,11 @@ def test_unwritable_output_is_a_clean_error(tmp_path: Path) -> None:
     assert status == 1
     assert "Traceback" not in err
     assert err.startswith("letterkit: error: cannot write")
+
+
+def test_a_path_outside_the_folder_is_reported_once(example_copy: Path) -> None:
+    """This test ensures that a refused signatories path gives exactly one problem."""
+    _edit(example_copy / "letter.yaml", "signatories: signatories.csv", "signatories: ../s.csv")
+    status, out, _ = run("check", str(example_copy / "letter.yaml"))
+    assert status == 1
+    assert out.count("[LK107]") == 1
