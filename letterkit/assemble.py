@@ -24,6 +24,7 @@ from .l10n import _
 from .layout import LaidOut
 from .model import Letter
 from .sources import display_path
+from .templating import person_name
 
 
 def pdf_date(letter: Letter) -> str:
@@ -34,6 +35,27 @@ def pdf_date(letter: Letter) -> str:
     else:
         when = dt.datetime(letter.date.year, letter.date.month, letter.date.day, tzinfo=dt.UTC)
     return when.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def describe(letter: Letter, subject: str) -> dict[str, str]:
+    """Title, author, subject and keywords for the document information."""
+    loc = letter.locale
+    person = person_name(letter)
+    country = l10n.country_name(letter.case.country, loc) if letter.case.country else ""
+    if letter.sender is not None:
+        author = l10n.localize(letter.sender.name, loc)
+    else:
+        author = "; ".join(s.name for s in letter.signatories if s.lead and not s.withhold)
+    about = f"{person} ({country})" if country else person
+    keywords = [person, country, *(l10n.localize(r.name, loc) for r in letter.recipients)]
+    meta = {
+        "/Title": subject or l10n.word(loc, _("Letter")),
+        "/Subject": about,
+        "/Keywords": ", ".join(dict.fromkeys(k for k in keywords if k)),
+    }
+    if author:
+        meta["/Author"] = author
+    return meta
 
 
 def assemble(letter: Letter, laid: LaidOut, annexes: Sequence[OpenAnnex], subject: str) -> bytes:
@@ -80,9 +102,7 @@ def assemble(letter: Letter, laid: LaidOut, annexes: Sequence[OpenAnnex], subjec
     meta = {"/Creator": version, "/CreationDate": stamp, "/ModDate": stamp}
     if letter.privacy != "minimal":
         meta["/Producer"] = version
-        meta["/Title"] = subject
-        if letter.sender is not None:
-            meta["/Author"] = l10n.localize(letter.sender.name, loc)
+        meta.update(describe(letter, subject))
     writer.metadata = None
     writer.add_metadata(meta)
     writer._root_object[NameObject("/Lang")] = TextStringObject(loc)

@@ -39,6 +39,7 @@ CODES: dict[str, str] = {
     "LK122": "the number of signatories differs from expected_signatories",
     "LK130": "an annex file cannot be used",
     "LK140": "a character cannot be drawn by any font",
+    "LK150": "a part of the letter is too large for a page",
 }
 
 

@@ -1,8 +1,11 @@
 """Merged text + letter data → the letter's PDF pages (ReportLab Platypus).
 
-Stage 4 of the pipeline. Draws the letterhead on the first page, then flows
-the address block, dateline, subject, salutation, body, closing, signatories,
-cc line, annex list and notes; every page gets "Page X of Y" in the letter's
+Stage 4 of the pipeline. Draws the letterhead on the first page and a short
+continuation header (addressee, date, page) on the others, then flows the
+address blocks, dateline, subject, salutation, body, closing, signatories, cc
+line and annex list. Footnotes go to the foot of the page that references them
+(:mod:`letterkit.notes`); signatories go into balanced columns
+(:mod:`letterkit.columns`); every page gets "Page X of Y" in the letter's
 language. Output bytes are deterministic (ReportLab's invariant mode).
 """
 
@@ -15,6 +18,7 @@ from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -25,12 +29,15 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
 )
-from reportlab.platypus.flowables import BalancedColumns
+from reportlab.platypus.doctemplate import LayoutError
 
 from . import fonts, l10n
+from .breaks import slash_breaks
+from .columns import SignatoryColumns, TooLarge
 from .compose import Composed, xml
 from .l10n import N_, _
 from .model import Letter, Signatory
+from .notes import NoteArea, wrap_references
 from .styles import GREY, RULE, Page, Styles, make_styles, page_for
 from .templating import MergedText
 
@@ -150,7 +157,16 @@ class _Letterhead:
         canvas.line(page.left, rule_y, page.width - page.right, rule_y)
 
 
-def _recipient_block(letter: Letter, styles: Styles) -> list[Flowable]:
+def _title_lines(title: str, style: Any, width: float) -> list[str]:
+    """A long title of several offices joined by " / " → one line per office."""
+    if " / " not in title or stringWidth(title, style.fontName, style.fontSize) <= width:
+        return [title]
+    parts = title.split(" / ")
+    return [p + " /" for p in parts[:-1]] + [parts[-1]]
+
+
+def _recipient_block(letter: Letter, styles: Styles, width: float) -> list[Flowable]:
+    """One address block per addressee, each kept on one page."""
     loc = letter.locale
     out: list[Flowable] = []
     for index, r in enumerate(letter.recipients):
@@ -158,18 +174,22 @@ def _recipient_block(letter: Letter, styles: Styles) -> list[Flowable]:
         name = " ".join(
             t for t in (l10n.localize(r.honorific, loc), l10n.localize(r.name, loc)) if t
         )
+        if not (r.honorific or r.title or r.organization or r.address or r.email):
+            name = f"{l10n.word(loc, _('To'))}: {name}"  # a group addressee
         lines.append(name)
-        for item in (r.title, r.organization):
-            text = l10n.localize(item, loc)
-            if text:
-                lines.append(text)
+        title = l10n.localize(r.title, loc)
+        if title:
+            lines += _title_lines(title, styles.address, width)
+        organization = l10n.localize(r.organization, loc)
+        if organization:
+            lines.append(organization)
         lines += [l10n.localize(a, loc) for a in r.address]
+        block = [Paragraph(xml(line), styles.address) for line in lines]
         if r.email:
             via = l10n.word(loc, _("Via email"))
-            lines.append(f"{via}: {r.email}")
-        block = [Paragraph(xml(line), styles.address) for line in lines]
+            block.append(Paragraph(f"<i>{xml(via)}:</i> {xml(r.email)}", styles.address))
         if index:
-            out.append(Spacer(1, 8))
+            out.append(Spacer(1, 5 * mm))
         out.append(KeepTogether(block))
     return out
 
@@ -197,52 +217,58 @@ def signatory_markup(s: Signatory, letter: Letter, style: str, number: int) -> s
         detail = ", ".join(t for t in (s.title, s.affiliation) if t)
         if detail:
             text += f'<br/><font color="{GREY.hexval()}">{xml(detail)}</font>'
-    if style == "numbered":
-        text = f"{number}. {text}"
     return text
 
 
 def _signatory_block(
-    letter: Letter, signatories: Sequence[Signatory], styles: Styles, marks: dict[str, int]
+    letter: Letter,
+    signatories: Sequence[Signatory],
+    styles: Styles,
+    marks: dict[str, int],
+    lead_in: list[Flowable],
 ) -> list[Flowable]:
+    """The closing (in *lead_in*), the heading and the signatories, group by group."""
     loc = letter.locale
     heading = _Marked(xml(l10n.word(loc, _("Signatories"))), styles.section, marks, "signatories")
-    out: list[Flowable] = [heading]
+    head: list[Flowable] = [*lead_in, heading]
+    if len(signatories) == 1 and letter.signatory_style != "count" and not signatories[0].group:
+        # One signatory signs under the closing, without a heading.
+        head = [*lead_in, _Marked("", styles.small, marks, "signatories")]
     if any(s.type == "individual" and s.affiliation and not s.withhold for s in signatories):
         note = l10n.word(loc, _("Affiliations are given for identification purposes only."))
-        out.append(Paragraph(xml(note), styles.small_note))
-    if letter.signatory_style == "count":
+        head.append(Paragraph(xml(note), styles.small_note))
+    style = letter.signatory_style
+    if style == "count":
         count = l10n.nword(
             loc,
             *N_("{n} organisation or individual", "{n} organisations and individuals"),
             len(signatories),
         )
-        out.append(Paragraph(xml(count), styles.small))
-        return out
+        return [SignatoryColumns([Paragraph(xml(count), styles.small)], [count], head=head)]
     groups: dict[str, list[Signatory]] = {}
     for s in signatories:
         groups.setdefault(s.group, []).append(s)
+    columns = letter.signatory_columns if style == "columns" else 1
+    entry_style = styles.numbered if style == "numbered" else styles.signatory
+    out: list[Flowable] = []
     number = 0
-    columns = letter.signatory_columns if letter.signatory_style == "columns" else 1
     for group, members in groups.items():
-        entries: list[Flowable] = []
         if group:
-            out.append(Paragraph(xml(group), styles.group))
+            head.append(Paragraph(xml(group), styles.group))
+        entries: list[Paragraph] = []
+        labels: list[str] = []
         for s in members:
             number += 1
-            entries.append(
-                Paragraph(
-                    signatory_markup(s, letter, letter.signatory_style, number), styles.signatory
-                )
-            )
-        if columns > 1 and len(entries) > 1:
-            out.append(
-                BalancedColumns(
-                    entries, nCols=columns, innerPadding=12, name=f"signatories-{group}"
-                )
-            )
-        else:
-            out += entries
+            markup = signatory_markup(s, letter, style, number)
+            bullet = f"{number}." if style == "numbered" else None
+            entries.append(Paragraph(markup, entry_style, bulletText=bullet))
+            labels.append(s.name if not s.withhold else f"#{number}")
+        # A short run stays in one piece; a long one leaves at least two rows.
+        keep = len(entries) if len(entries) <= 8 else 2
+        out.append(
+            SignatoryColumns(entries, labels, columns=columns, gap=14, head=head, min_rows=keep)
+        )
+        head = []
     return out
 
 
@@ -258,15 +284,13 @@ def _annex_list(letter: Letter, annexes: Sequence[AnnexInfo], styles: Styles) ->
     return out
 
 
-def _notes(letter: Letter, notes: Sequence[str], styles: Styles) -> list[Flowable]:
-    if not notes:
-        return []
-    out: list[Flowable] = [Paragraph(xml(l10n.word(letter.locale, _("Notes"))), styles.section)]
-    for number, markup in enumerate(notes, start=1):
-        out.append(
-            Paragraph(f'<a name="lk-note-{number}"/>{markup}', styles.note, bulletText=f"{number}")
-        )
-    return out
+def _subject(letter: Letter, merged: MergedText, styles: Styles) -> Paragraph | None:
+    """ "Re: …" in bold, or (with an empty prefix) a centred heading line."""
+    if not merged.subject:
+        return None
+    if not letter.subject_prefix:
+        return Paragraph(xml(merged.subject), styles.title)
+    return Paragraph(xml(f"{letter.subject_prefix} {merged.subject}"), styles.subject)
 
 
 def story(
@@ -277,18 +301,16 @@ def story(
     annexes: Sequence[AnnexInfo],
     styles: Styles,
     marks: dict[str, int],
+    notes: NoteArea,
 ) -> list[Flowable]:
     """Every flowable of the letter, in reading order."""
     loc = letter.locale
     flow: list[Flowable] = []
-    flow += _recipient_block(letter, styles)
+    flow += _recipient_block(letter, styles, page_for(letter.paper).measure)
     if flow:
         flow.append(Spacer(1, 9 * mm))
     dateline = Paragraph(xml(dateline_text(letter)), styles.dateline)
-    subject_parts = (
-        [p for p in (letter.subject_prefix, merged.subject) if p] if merged.subject else []
-    )
-    subject = Paragraph(xml(" ".join(subject_parts)), styles.subject) if subject_parts else None
+    subject = _subject(letter, merged, styles)
     if letter.dateline.position == "before-subject":
         flow += [dateline, Spacer(1, 7 * mm)]
         if subject:
@@ -299,18 +321,60 @@ def story(
         flow += [dateline, Spacer(1, 6 * mm)]
     if merged.salutation:
         flow.append(Paragraph(xml(merged.salutation), styles.salutation))
-    flow += body.flowables
+    flow += wrap_references(body.flowables, notes)
     closing = [Paragraph(xml(merged.closing), styles.closing)] if merged.closing else []
-    block = _signatory_block(letter, signatories, styles, marks) if signatories else []
-    # The closing and the heading keep with the next flowable (keepWithNext).
-    flow += closing + block
+    if signatories:
+        flow += _signatory_block(letter, signatories, styles, marks, closing)
+    else:
+        flow += closing
     if letter.cc:
         cc = "; ".join(l10n.localize(c, loc) for c in letter.cc)
         label = l10n.word(loc, _("cc"))
         flow += [Spacer(1, 4 * mm), Paragraph(f"{xml(label)}: {xml(cc)}", styles.small)]
     flow += _annex_list(letter, annexes, styles)
-    flow += _notes(letter, body.notes, styles)
     return flow
+
+
+def addressee_line(letter: Letter) -> str:
+    """Who the letter is to, in one short line (for the continuation header)."""
+    loc = letter.locale
+    names = [
+        " ".join(t for t in (l10n.localize(r.honorific, loc), l10n.localize(r.name, loc)) if t)
+        for r in letter.recipients
+    ]
+    return l10n.join_list(names, loc) if names else ""
+
+
+class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
+    """The page machinery: note areas at the page foot, clear errors for giants."""
+
+    def __init__(self, buffer: io.BytesIO, notes: NoteArea, **kwargs: Any) -> None:
+        super().__init__(buffer, **kwargs)
+        self.lk_notes = notes
+
+    def handle_pageBegin(self) -> None:
+        super().handle_pageBegin()
+        self.lk_notes.begin_page(self.frame)
+
+    def handle_pageEnd(self) -> None:
+        self.lk_notes.draw(self.canv)
+        super().handle_pageEnd()
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        """A paragraph with notes took room for them below itself: move that room
+        to the page foot, where the notes are drawn."""
+        room = getattr(flowable, "notes_room", 0.0)
+        if room:
+            self.frame._y += room
+            self.frame._y1p += room
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        current = flowables[0] if flowables else None
+        try:
+            super().handle_flowable(flowables)
+        except LayoutError as exc:
+            what = current.identity(40) if current is not None else "a part of the letter"
+            raise TooLarge(str(what)) from exc
 
 
 def lay_out(
@@ -320,13 +384,21 @@ def lay_out(
     signatories: Sequence[Signatory],
     annexes: Sequence[AnnexInfo],
 ) -> LaidOut:
-    """Typeset the letter pages; the annexes are appended later."""
+    """Typeset the letter pages; the annexes are appended later.
+
+    Raises :class:`~letterkit.columns.TooLarge` when a part of the letter
+    cannot fit on an empty page; nothing is ever clipped.
+    """
     fonts.register()
-    styles = make_styles()
+    styles = make_styles(justify=letter.justify)
     page = page_for(letter.paper)
     loc = letter.locale
     letterhead = _Letterhead(letter, styles, page)
+    if letterhead.height > page.height / 3:
+        raise TooLarge("the letterhead (sender name, address and logo)")
     footer_gap = 8 * mm
+    header_date = l10n.format_date(letter.date, loc, letter.dateline.format)
+    header_to = addressee_line(letter)
 
     def footer(canvas: Canvas, number: int, total: int) -> None:
         text = l10n.word(loc, _("Page {page} of {pages}"), page=number, pages=total)
@@ -334,6 +406,22 @@ def lay_out(
         canvas.setFont(styles.footer.fontName, styles.footer.fontSize)
         canvas.setFillColor(styles.footer.textColor)
         canvas.drawCentredString(page.width / 2, page.bottom - footer_gap, text)
+        canvas.restoreState()
+
+    def header(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """Continuation pages: addressee on the left, date and page on the right."""
+        right = f"{header_date} · {doc.page}"
+        y = page.height - page.top + 5 * mm
+        canvas.saveState()
+        font, size = styles.footer.fontName, styles.footer.fontSize
+        canvas.setFont(font, size)
+        canvas.setFillColor(styles.footer.textColor)
+        canvas.drawRightString(page.width - page.right, y, right)
+        room = page.measure - canvas.stringWidth(right, font, size) - 8 * mm
+        canvas.drawString(page.left, y, fit_text(header_to, font, size, room))
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.4)
+        canvas.line(page.left, y - 2.5 * mm, page.width - page.right, y - 2.5 * mm)
         canvas.restoreState()
 
     first_top = page.height - page.top - letterhead.height - (6 * mm if letterhead.height else 0)
@@ -346,11 +434,18 @@ def lay_out(
         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="later",
     )  # fmt: skip
     buffer = io.BytesIO()
-    subject = merged.subject
-    sender_name = l10n.localize(letter.sender.name, loc) if letter.sender else ""
-    minimal = letter.privacy == "minimal"
-    doc = BaseDocTemplate(
+    notes = NoteArea(
+        {
+            number: Paragraph(markup, styles.note, bulletText=f"{number}")
+            for number, markup in enumerate(body.notes, start=1)
+        },
+        width=page.measure,
+        bottom=page.bottom,
+        left=page.left,
+    )  # fmt: skip
+    doc = _LetterDoc(
         buffer,
+        notes,
         pagesize=(page.width, page.height),
         leftMargin=page.left,
         rightMargin=page.right,
@@ -359,8 +454,6 @@ def lay_out(
         invariant=1,
         initialFontName=fonts.SERIF,
         initialFontSize=10.5,
-        title="" if minimal else subject,
-        author="" if minimal else sender_name,
         creator="letterkit",
         lang=loc,
     )
@@ -372,10 +465,22 @@ def lay_out(
                 onPage=lambda c, d: letterhead.draw(c),
                 autoNextPageTemplate="later",
             ),
-            PageTemplate("later", [later]),
+            PageTemplate("later", [later], onPage=header),
         ]
     )
     marks: dict[str, int] = {}
-    flowables = story(letter, merged, body, signatories, annexes, styles, marks)
-    doc.build(flowables, canvasmaker=_numbered_canvas(footer))
+    flowables = story(letter, merged, body, signatories, annexes, styles, marks, notes)
+    with slash_breaks():
+        doc.build(flowables, canvasmaker=_numbered_canvas(footer))
+    if notes.finish():
+        raise TooLarge("the last footnote (it runs past the end of the letter)")
     return LaidOut(pdf=buffer.getvalue(), pages=doc.page, marks=marks)
+
+
+def fit_text(text: str, font: str, size: float, width: float) -> str:
+    """*text*, cut with an ellipsis so that it is at most *width* points wide."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip(" ,;") + "…"

@@ -34,7 +34,7 @@ SPEC_KEYS = (
     "template", "locale", "date", "place", "subject", "subject_prefix", "paper", "sender",
     "recipient", "recipients", "case", "signatories", "expected_signatories", "signatory_order",
     "signatory_style", "signatory_columns", "collation", "dateline", "fonts", "privacy",
-    "annexes", "cc", "variables",
+    "annexes", "cc", "variables", "salutation", "closing", "justify",
 )  # fmt: skip
 SENDER_KEYS = ("name", "address", "email", "logo")
 RECIPIENT_KEYS = ("honorific", "name", "title", "organization", "address", "email", "salutation")
@@ -667,6 +667,9 @@ def load_letter(
         place=_text(spec, "place", ctx),
         subject=_text(spec, "subject", ctx),
         subject_prefix=_plain(spec, "subject_prefix", ctx, "Re:"),
+        salutation=_text(spec, "salutation", ctx),
+        closing=_text(spec, "closing", ctx),
+        justify=_bool(spec, "justify", ctx, False),
         paper=_choice(
             spec, "paper", ctx, {"a4": "A4", "letter": "letter", "us-letter": "letter"}, "A4"
         ),

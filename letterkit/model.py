@@ -135,6 +135,9 @@ class Letter:
     place: LocalText = ""
     subject: LocalText = ""
     subject_prefix: str = "Re:"
+    salutation: LocalText = ""
+    closing: LocalText = ""
+    justify: bool = False
     paper: Paper = "A4"
     expected_signatories: int | None = None
     signatory_order: SignatoryOrder = "alphabetical"

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import fonts, l10n
 from .annexes import open_annexes
 from .assemble import assemble
+from .columns import TooLarge
 from .compose import compose
 from .errors import Problem, UsageError, ValidationError
 from .layout import AnnexInfo, dateline_text, lay_out
@@ -119,7 +120,14 @@ def build_pdf(letter: Letter) -> bytes:
     _check_glyphs(letter, merged, signatories, body.text, reporter)
     reporter.raise_if_failed()
     log.info("Step 4 - Laying out the letter")
-    laid = lay_out(letter, merged, body, signatories, infos)
+    try:
+        laid = lay_out(letter, merged, body, signatories, infos)
+    except TooLarge as exc:
+        problem = Problem(
+            _spec_display(letter), None, None, "error", "LK150",
+            f"{exc.what} is too large to fit on a {letter.paper} page; shorten it",
+        )  # fmt: skip
+        raise ValidationError([problem]) from exc
     log.info("Step 5 - Assembling %d letter page(s) and annexes", laid.pages)
     return assemble(letter, laid, opened, merged.subject)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
@@ -52,12 +52,14 @@ class Styles:
     address: ParagraphStyle
     dateline: ParagraphStyle
     subject: ParagraphStyle
+    title: ParagraphStyle
     salutation: ParagraphStyle
     closing: ParagraphStyle
     section: ParagraphStyle
     small: ParagraphStyle
     small_note: ParagraphStyle
     signatory: ParagraphStyle
+    numbered: ParagraphStyle
     signatory_detail: ParagraphStyle
     group: ParagraphStyle
     note: ParagraphStyle
@@ -66,8 +68,12 @@ class Styles:
     footer: ParagraphStyle
 
 
-def make_styles() -> Styles:
-    """Body 10.5/14 serif, notes and signatories 8.5/11, letterhead and headings sans."""
+def make_styles(justify: bool = False) -> Styles:
+    """Body 10.5/14 serif, notes and signatories 8.5/11, letterhead and headings sans.
+
+    Body text is ragged right unless *justify*. Long URLs and titles joined
+    by "/" break after a slash rather than at an arbitrary letter.
+    """
     body = ParagraphStyle(
         "body",
         fontName=SERIF,
@@ -75,14 +81,17 @@ def make_styles() -> Styles:
         leading=14,
         textColor=INK,
         spaceAfter=6,
-        alignment=TA_LEFT,
+        alignment=TA_JUSTIFY if justify else TA_LEFT,
+        uriWasteReduce=0.3,
         allowWidows=0,
         allowOrphans=0,
         bulletFontName=SERIF,
         hyphenationLang="",
         embeddedHyphenation=0,
     )
-    small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, spaceAfter=0)
+    small = ParagraphStyle(
+        "small", parent=body, fontSize=8.5, leading=11, spaceAfter=0, alignment=TA_LEFT
+    )
     return Styles(
         body=body,
         bullet=ParagraphStyle("bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=3),
@@ -97,18 +106,31 @@ def make_styles() -> Styles:
             keepWithNext=1,
         ),
         quote=ParagraphStyle("quote", parent=body, leftIndent=18, rightIndent=18, textColor=GREY),
-        address=ParagraphStyle("address", parent=body, spaceAfter=0),
+        address=ParagraphStyle("address", parent=body, spaceAfter=0, alignment=TA_LEFT),
         dateline=ParagraphStyle("dateline", parent=body, spaceAfter=0, alignment=TA_RIGHT),
         subject=ParagraphStyle(
             "subject",
             parent=body,
             fontName=SERIF + "-Bold",
+            alignment=TA_LEFT,
             spaceBefore=0,
             spaceAfter=0,
             keepWithNext=1,
         ),
-        salutation=ParagraphStyle("salutation", parent=body, keepWithNext=1),
-        closing=ParagraphStyle("closing", parent=body, spaceBefore=4, keepWithNext=1),
+        title=ParagraphStyle(
+            "title",
+            parent=body,
+            fontName=SANS + "-Bold",
+            fontSize=11.5,
+            leading=15,
+            alignment=TA_CENTER,
+            spaceAfter=0,
+            keepWithNext=1,
+        ),
+        salutation=ParagraphStyle("salutation", parent=body, keepWithNext=1, alignment=TA_LEFT),
+        closing=ParagraphStyle(
+            "closing", parent=body, spaceBefore=4, keepWithNext=1, alignment=TA_LEFT
+        ),
         section=ParagraphStyle(
             "section",
             parent=body,
@@ -126,6 +148,9 @@ def make_styles() -> Styles:
         signatory=ParagraphStyle(
             "signatory", parent=small, spaceAfter=2.5, leftIndent=8, firstLineIndent=-8
         ),
+        numbered=ParagraphStyle(
+            "numbered", parent=small, spaceAfter=2.5, leftIndent=18, bulletIndent=0
+        ),
         signatory_detail=ParagraphStyle("signatory_detail", parent=small, textColor=GREY),
         group=ParagraphStyle(
             "group",
@@ -135,7 +160,7 @@ def make_styles() -> Styles:
             spaceAfter=3,
             keepWithNext=1,
         ),
-        note=ParagraphStyle("note", parent=small, leftIndent=12, firstLineIndent=-12, spaceAfter=2),
+        note=ParagraphStyle("note", parent=small, leftIndent=12, bulletIndent=0, spaceAfter=2),
         letterhead_name=ParagraphStyle(
             "letterhead_name", fontName=SANS + "-Bold", fontSize=12.5, leading=15, textColor=INK
         ),

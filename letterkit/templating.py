@@ -306,6 +306,15 @@ _PLAIN_ENV = _make_env(escape=False)
 # --- the context ---------------------------------------------------------------------
 
 
+def person_name(letter: Letter) -> str:
+    """The case person's name as spelled in the letter's language."""
+    person = letter.case.person
+    return person.names.get(letter.locale) or next(
+        (person.names[k] for k in l10n.locale_chain(letter.locale) if k in person.names),
+        person.name,
+    )
+
+
 def build_context(
     letter: Letter, signatories: Sequence[Signatory], annexes: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any]:
@@ -314,9 +323,7 @@ def build_context(
     locale = letter.locale
     case = letter.case
     person = case.person
-    display_name = person.names.get(locale) or next(
-        (person.names[k] for k in l10n.locale_chain(locale) if k in person.names), person.name
-    )
+    display_name = person_name(letter)
     age = person.age
     if age is None and person.born is not None:
         age = l10n.age(person.born, letter.date)
@@ -477,12 +484,41 @@ def _check_requires(tpl: TemplateSource, context: Mapping[str, Any], reporter: R
                 break
 
 
-def _default_salutation(letter: Letter) -> str:
-    if len(letter.recipients) == 1:
-        r = letter.recipients[0]
-        if r.salutation:
-            return l10n.localize(r.salutation, letter.locale)
-    return l10n.word(letter.locale, l10n._("Dear Sir or Madam,"))
+_EXCELLENCY = re.compile(r"excellen|превосходительств|\bH\.\s?E\.", re.IGNORECASE)
+
+
+def built_salutation(letter: Letter) -> str:
+    """The salutation made from the addressees when no one gives one.
+
+    One addressee who is an Excellency: "Your Excellency,"; several: "Excellencies,".
+    Otherwise one combined line, "Dear Ms. Mogherini," or "Dear Mr Tusk, Mr Juncker
+    and Ms Mogherini," (honorific and last name; the whole name without an
+    honorific). A group addressee (a name alone) or none: "Dear Sir or Madam,".
+    """
+    loc = letter.locale
+    people = letter.recipients
+    if not people:
+        return l10n.word(loc, l10n._("Dear Sir or Madam,"))
+    honorifics = [l10n.localize(r.honorific, loc) for r in people]
+    if all(_EXCELLENCY.search(h) for h in honorifics):
+        if len(people) == 1:
+            return l10n.word(loc, l10n._("Your Excellency,"))
+        return l10n.word(loc, l10n._("Excellencies,"))
+    names: list[str] = []
+    for r, honorific in zip(people, honorifics, strict=True):
+        name = l10n.localize(r.name, loc)
+        if not (honorific or r.title or r.organization or r.address):
+            return l10n.word(loc, l10n._("Dear Sir or Madam,"))
+        if honorific and not _EXCELLENCY.search(honorific):
+            names.append(f"{honorific} {name.split()[-1]}")
+        else:
+            names.append(name)
+    return l10n.nword(
+        loc,
+        *l10n.N_("Dear {names},", "Dear {names},"),
+        len(names),
+        names=l10n.join_list(names, loc),
+    )
 
 
 def merge(
@@ -524,15 +560,18 @@ def merge(
     subject = (
         l10n.localize(letter.subject, letter.locale) if letter.subject else front("subject", "")
     )
-    salutation_given = (
-        letter.recipients and len(letter.recipients) == 1 and letter.recipients[0].salutation
+    one = letter.recipients[0] if len(letter.recipients) == 1 else None
+    if letter.salutation:
+        salutation = l10n.localize(letter.salutation, letter.locale)
+    elif one is not None and one.salutation:
+        salutation = l10n.localize(one.salutation, letter.locale)
+    else:
+        salutation = front("salutation", built_salutation(letter))
+    closing = (
+        l10n.localize(letter.closing, letter.locale)
+        if letter.closing
+        else front("closing", l10n.word(letter.locale, l10n._("Yours sincerely,")))
     )
-    salutation = (
-        _default_salutation(letter)
-        if salutation_given
-        else front("salutation", _default_salutation(letter))
-    )
-    closing = front("closing", l10n.word(letter.locale, l10n._("Yours sincerely,")))
     if markdown is not None and "\x00" in markdown:
         reporter.error(
             (tpl.display, (None, None)), "LK113", "the merged text contains a NUL character"

@@ -167,10 +167,10 @@ def test_markdown_body_bold_italic_links_lists_and_notes(tmp_path: Path) -> None
         "first item",
         "second item",
         "1. one",
-        "Notes",
-        "A note with",
     ):
         assert piece in text, piece
+    first_page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "A note with https://example.org/x." in first_page
     uris = [
         annot.get_object()["/A"]["/URI"]
         for page in PdfReader(io.BytesIO(pdf)).pages

@@ -1,0 +1,54 @@
+"""Line breaks after "/" in long URLs and slash-joined titles.
+
+ReportLab breaks a long URL once, after a slash, and then lets the rest run
+past the margin or cuts it at an arbitrary letter; a title such as "High
+Representative/Vice-President" it cuts anywhere too. :func:`slash_breaks`
+lets ReportLab break such words after any slash (and, in long URL-like words,
+after ``_``, ``?``, ``&``, ``=`` or ``.``, and as a last resort between
+letters), for the duration of one
+layout, so the effect never reaches other ReportLab users in the process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from reportlab.platypus import paragraph as _paragraph
+
+_original = _paragraph._uri_split_pairs
+
+
+_AFTER = "/_?&=."
+_LONG = 24
+
+
+def _split_pairs(word: Any) -> list[tuple[str, str]] | None:
+    """(head, tail) pairs in order of preference: after a slash in any word that
+    has one, and after ``_ ? & = .`` in long URL-like words (never inside
+    ``://``), longest head first; then between any two letters."""
+    if not isinstance(word, str):
+        return _original(word)  # type: ignore[no-any-return]
+    urlish = "/" in word.strip("/") or (len(word) > _LONG and any(c in word for c in "_?&="))
+    if not urlish:
+        return _original(word)  # type: ignore[no-any-return]
+    scheme = word.find("://")
+    skip = scheme + 3 if scheme >= 0 else 0
+    cuts = range(max(skip, 1), len(word) - 1)
+    good = [i for i in cuts if word[i] in _AFTER and word[i + 1] not in _AFTER]
+    # A part with no break in it that is wider than the line is cut between
+    # letters as a last resort, never right after a hyphen: ReportLab takes a
+    # head ending in "-" for a hyphen of its own and drops it when it re-wraps.
+    last = [i for i in cuts if word[i] != "-" and i not in good]
+    return [(word[: i + 1], word[i + 1 :]) for i in [*good[::-1], *last[::-1]]] or None
+
+
+@contextmanager
+def slash_breaks() -> Iterator[None]:
+    """Within the block, words with slashes may break after any slash."""
+    _paragraph._uri_split_pairs = _split_pairs
+    try:
+        yield
+    finally:
+        _paragraph._uri_split_pairs = _original

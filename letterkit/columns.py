@@ -1,0 +1,168 @@
+"""Signatory entries → balanced columns that continue across pages.
+
+:class:`SignatoryColumns` is one flowable for a run of signatory entries (a
+group, or the whole list) in one to three columns. Each entry is wrapped once
+at the column width and never split, so a name and its affiliation stay
+together. On a page where the run does not end, the columns are filled top to
+bottom, left to right; where it ends, they are balanced. Read in drawing
+order, the entries come out in print order, column after column.
+
+The flowables in ``head`` (the closing, the "Signatories" heading, a group
+heading) are drawn above the first part, so they always stand with at least
+the first rows of names and never alone at the foot of a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.platypus import Flowable, Paragraph
+
+
+class TooLarge(Exception):
+    """A part of the letter that cannot fit on an empty page."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class SignatoryColumns(Flowable):  # type: ignore[misc]
+    """Signatory entries in 1–3 columns, split across pages between entries."""
+
+    def __init__(
+        self,
+        entries: Sequence[Paragraph],
+        labels: Sequence[str],
+        columns: int = 1,
+        gap: float = 12.0,
+        head: Sequence[Flowable] = (),
+        min_rows: int = 2,
+        fixed: list[list[int]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.entries = list(entries)
+        self.labels = list(labels)
+        self.columns = max(1, min(columns, len(self.entries) or 1))
+        self.gap = gap
+        self.head = list(head)
+        self.min_rows = min_rows
+        self.fixed = fixed
+        self._width = -1.0
+        self._heights: list[float] = []
+        self._head_heights: list[float] = []
+        self._plan: list[list[int]] = []
+
+    # -- measuring -------------------------------------------------------------
+
+    def _measure(self, width: float) -> None:
+        if width == self._width:
+            return
+        self._width = width
+        col = self.column_width(width)
+        self._heights = [e.wrap(col, 1e6)[1] + e.style.spaceAfter for e in self.entries]
+        self._head_heights = [f.wrap(width, 1e6)[1] for f in self.head]
+
+    def column_width(self, width: float) -> float:
+        return (width - self.gap * (self.columns - 1)) / self.columns
+
+    def head_height(self) -> float:
+        total = 0.0
+        for i, (f, h) in enumerate(zip(self.head, self._head_heights, strict=True)):
+            total += h + f.getSpaceAfter() + (f.getSpaceBefore() if i else 0.0)
+        return total
+
+    def _fill(self, limit: float) -> list[list[int]]:
+        """Columns of entry indices, each column at most *limit* tall, in order."""
+        cols: list[list[int]] = [[]]
+        used = 0.0
+        for i, h in enumerate(self._heights):
+            if used + h > limit + 1e-6 and cols[-1]:
+                if len(cols) == self.columns:
+                    break
+                cols.append([])
+                used = 0.0
+            if used + h > limit + 1e-6:
+                break
+            cols[-1].append(i)
+            used += h
+        return cols
+
+    def _tall(self, cols: list[list[int]]) -> float:
+        return max((sum(self._heights[i] for i in c) for c in cols), default=0.0)
+
+    def _balanced(self) -> list[list[int]]:
+        """The shortest columns that hold every entry."""
+        n = len(self._heights)
+        if not n:
+            return [[]]
+        lo = max(max(self._heights), sum(self._heights) / self.columns)
+        hi = sum(self._heights)
+        for _ in range(40):
+            if sum(len(c) for c in self._fill(lo)) == n:
+                break
+            mid = (lo + hi) / 2
+            if sum(len(c) for c in self._fill(mid)) == n:
+                hi = mid
+            else:
+                lo = mid
+            if hi - lo < 0.25:
+                lo = hi
+        return self._fill(lo)
+
+    # -- flowable protocol ---------------------------------------------------
+
+    def getSpaceBefore(self) -> float:
+        return float(self.head[0].getSpaceBefore()) if self.head else 0.0
+
+    def identity(self, maxLen: int | None = None) -> str:
+        first = self.labels[0] if self.labels else "the signatory list"
+        return f"the signatory entry '{first}'"
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._measure(availWidth)
+        self._plan = self.fixed if self.fixed is not None else self._balanced()
+        self.width = availWidth
+        self.height = self.head_height() + self._tall(self._plan)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._measure(availWidth)
+        cols = self._fill(availHeight - self.head_height())
+        taken = sum(len(c) for c in cols)
+        if taken >= len(self.entries):
+            return [self]
+        at_top = bool(getattr(getattr(self, "_frame", None), "_atTop", False))
+        if taken < min(self.min_rows, len(self.entries)):
+            if at_top:
+                label = self.labels[taken] if taken < len(self.labels) else ""
+                raise TooLarge(
+                    f"the signatory entry '{label}'" if label else "the signatory list heading"
+                )
+            return []
+        first = SignatoryColumns(
+            self.entries[:taken], self.labels[:taken], self.columns, self.gap,
+            self.head, self.min_rows, fixed=cols,
+        )  # fmt: skip
+        rest = SignatoryColumns(
+            self.entries[taken:], self.labels[taken:], self.columns, self.gap, (), self.min_rows
+        )
+        return [first, rest]
+
+    def draw(self) -> None:
+        canvas = self.canv
+        y = self.height
+        for i, (f, h) in enumerate(zip(self.head, self._head_heights, strict=True)):
+            if i:
+                y -= f.getSpaceBefore()
+            f.drawOn(canvas, 0, y - h)
+            y -= h + f.getSpaceAfter()
+        col_w = self.column_width(self.width)
+        for c, indices in enumerate(self._plan):
+            x = c * (col_w + self.gap)
+            top = y
+            for i in indices:
+                entry = self.entries[i]
+                h = self._heights[i] - entry.style.spaceAfter
+                entry.drawOn(canvas, x, top - h)
+                top -= self._heights[i]

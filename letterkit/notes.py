@@ -1,0 +1,280 @@
+"""Footnotes at the foot of the page that references them.
+
+ReportLab has no footnotes, so the layout stage builds them from two parts:
+
+* :class:`Noted` wraps a body paragraph that references notes. It asks the
+  frame for its own height *plus* the height of the notes it brings to the
+  page; once it is drawn, the document moves that extra room from below the
+  paragraph to the page foot (``notes_room``), so the body never runs into
+  the notes. When it has to split, it finds the largest first part whose text
+  and notes fit together.
+* :class:`NoteArea` is the document's per-page state: which notes the page
+  holds, which note text continues from the page before, and how to draw
+  them above the bottom margin, under a short rule.
+
+A note too long for the space left on its page is split: its first lines stay
+on the page of the reference and the rest continues at the foot of the next
+page, before that page's own notes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.frames import Frame
+
+from .styles import RULE
+
+_NOTE_LINK = re.compile(r"#lk-note-(\d+)$")
+
+#: Space between the body and the note rule, the rule and the first note.
+RULE_GAP = 9.0
+#: The least of a note that may be left on a page when the note is split.
+MIN_NOTE_PART = 2
+
+
+def references(paragraph: Paragraph) -> list[int]:
+    """The note numbers a (wrapped) paragraph references, in reading order."""
+    found: list[int] = []
+    bl = getattr(paragraph, "blPara", None)
+    if bl is None or getattr(bl, "kind", 0) != 1:
+        return found
+    for line in bl.lines:
+        for frag in getattr(line, "words", ()):
+            if not getattr(frag, "rise", 0):
+                continue
+            for link in getattr(frag, "link", None) or ():
+                target = link[1] if isinstance(link, tuple) else getattr(link, "link", "")
+                m = _NOTE_LINK.search(str(target))
+                if m and int(m.group(1)) not in found:
+                    found.append(int(m.group(1)))
+    return found
+
+
+@dataclass
+class NoteArea:
+    """The notes of the page being laid out, and the text carried to the next."""
+
+    notes: dict[int, Paragraph]
+    width: float
+    bottom: float
+    left: float
+    placed: set[int] = field(default_factory=set)
+    page: list[Paragraph] = field(default_factory=list)
+    carry: list[Paragraph] = field(default_factory=list)
+    reserved: float = 0.0
+    #: id() of the paragraphs on this page that begin a note → its number
+    anchors: dict[int, int] = field(default_factory=dict)
+    _heights: dict[int, tuple[Paragraph, float]] = field(default_factory=dict)
+
+    # -- measuring -----------------------------------------------------------
+
+    def height(self, paragraphs: Iterable[Paragraph]) -> float:
+        total = 0.0
+        for p in paragraphs:
+            known = self._heights.get(id(p))
+            if known is None or known[0] is not p:
+                known = self._heights[id(p)] = (p, p.wrap(self.width, 1e6)[1])
+            total += known[1] + p.style.spaceAfter
+        return total
+
+    def new(self, numbers: Iterable[int]) -> list[int]:
+        """Numbers whose notes are not on a page yet."""
+        return [n for n in numbers if n not in self.placed and n in self.notes]
+
+    def cost(self, numbers: Iterable[int]) -> float:
+        """Height the notes *numbers* add to the current page (with the rule if first)."""
+        fresh = self.new(numbers)
+        if not fresh:
+            return 0.0
+        gap = 0.0 if (self.page or self.carry) else RULE_GAP
+        return gap + self.height(self.notes[n] for n in fresh)
+
+    # -- page events ---------------------------------------------------------
+
+    def begin_page(self, frame: Frame) -> None:
+        """Start a page: put the carried note text first and keep room for it."""
+        self.page = []
+        self.anchors = {}
+        self.reserved = 0.0
+        frame._y1p = frame._y1 + frame._bottomPadding
+        if not self.carry:
+            return
+        room = (frame._y - frame._y1p) * 0.6
+        carried, rest = _fit(self.carry, self.width, room - RULE_GAP)
+        if not carried:  # nothing can be split off: carry it all, however tall
+            carried, rest = self.carry, []
+        self.page = carried
+        self.carry = rest
+        self.reserved = RULE_GAP + self.height(carried)
+        frame._y1p += self.reserved
+
+    def place(self, numbers: Sequence[int], split: tuple[int, list[Paragraph]] | None) -> None:
+        """The paragraph referencing *numbers* was drawn on this page."""
+        fresh = self.new(numbers)
+        for n in fresh:
+            self.placed.add(n)
+            if split is not None and n == split[0]:
+                head, *tail = split[1]
+                self.page.append(head)
+                self.anchors[id(head)] = n
+                self.carry.extend(tail)
+            elif split is not None and fresh.index(n) > fresh.index(split[0]):
+                self.carry.append(self.notes[n])
+            else:
+                self.page.append(self.notes[n])
+                self.anchors[id(self.notes[n])] = n
+
+    def draw(self, canvas: Canvas) -> None:
+        """Draw this page's notes above the bottom margin, under a short rule."""
+        if not self.page:
+            return
+        total = self.height(self.page)
+        y = self.bottom + total
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        rule_y = y + RULE_GAP / 2
+        canvas.line(self.left, rule_y, self.left + self.width / 3, rule_y)
+        canvas.restoreState()
+        for p in self.page:
+            _, h = p.wrap(self.width, 1e6)
+            number = self.anchors.get(id(p))
+            if number is not None:  # the target of the reference's link
+                canvas.bookmarkHorizontal(f"lk-note-{number}", self.left, y)
+            y -= h
+            p.drawOn(canvas, self.left, y)
+            y -= p.style.spaceAfter
+
+    def finish(self) -> list[Paragraph]:
+        """Note text still waiting when the letter ends (drawn on no page)."""
+        return self.carry
+
+
+def _fit(
+    paragraphs: Sequence[Paragraph], width: float, room: float
+) -> tuple[list[Paragraph], list[Paragraph]]:
+    """Split a run of note paragraphs at *room* points: (what fits, the rest)."""
+    taken: list[Paragraph] = []
+    for i, p in enumerate(paragraphs):
+        _, h = p.wrap(width, 1e6)
+        need = h + p.style.spaceAfter
+        if need <= room:
+            taken.append(p)
+            room -= need
+            continue
+        parts = p.split(width, room) if room > p.style.leading * MIN_NOTE_PART else []
+        if len(parts) == 2:
+            return [*taken, parts[0]], [parts[1], *paragraphs[i + 1 :]]
+        return taken, list(paragraphs[i:])
+    return taken, []
+
+
+class Noted(Flowable):  # type: ignore[misc]
+    """A body paragraph that brings its footnotes to the page it lands on."""
+
+    def __init__(
+        self,
+        paragraph: Paragraph,
+        area: NoteArea,
+        split_note: tuple[int, list[Paragraph]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.paragraph = paragraph
+        self.area = area
+        self.split_note = split_note
+        self.keepWithNext = getattr(paragraph.style, "keepWithNext", 0)
+        self._para_h = 0.0
+        self._numbers: list[int] = []
+        #: Room taken for the notes below the paragraph; the document moves it
+        #: to the page foot once the paragraph is drawn.
+        self.notes_room = 0.0
+
+    def getSpaceBefore(self) -> float:
+        return float(self.paragraph.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.paragraph.getSpaceAfter())
+
+    def identity(self, maxLen: int | None = None) -> str:
+        return str(self.paragraph.identity(maxLen))
+
+    def _notes_height(self) -> float:
+        if self.split_note is None:
+            return self.area.cost(self._numbers)
+        number, parts = self.split_note
+        fresh = self.area.new(self._numbers)
+        before = [self.area.notes[n] for n in fresh[: fresh.index(number)]]
+        gap = 0.0 if (self.area.page or self.area.carry) else RULE_GAP
+        return gap + self.area.height([*before, parts[0]])
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, self._para_h = self.paragraph.wrap(availWidth, availHeight)
+        self._numbers = references(self.paragraph)
+        self.notes_room = self._notes_height()
+        self.width = availWidth
+        self.height = self._para_h + self.notes_room
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        area = self.area
+        room = availHeight
+        for _ in range(50):
+            parts = self.paragraph.split(availWidth, room)
+            if not parts:
+                break
+            first = parts[0]
+            _, h1 = first.wrap(availWidth, availHeight)
+            numbers = references(first)
+            cost = area.cost(numbers)
+            if h1 + cost <= availHeight + 1e-6:
+                if len(parts) == 1:
+                    return [Noted(first, area)]
+                return [Noted(first, area), Noted(parts[1], area)]
+            room = min(room - first.style.leading, availHeight - cost)
+            if room <= 0:
+                break
+        return self._split_with_note(availWidth, availHeight)
+
+    def _split_with_note(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """Keep the paragraph's first lines here and cut its note to run over."""
+        area = self.area
+        leading = self.paragraph.style.leading
+        for lines in (2, 1):
+            parts = self.paragraph.split(availWidth, leading * lines + 1e-3)
+            if not parts:
+                continue
+            first = parts[0]
+            _, h1 = first.wrap(availWidth, availHeight)
+            fresh = area.new(references(first))
+            gap = 0.0 if (area.page or area.carry) else RULE_GAP
+            whole = [area.notes[n] for n in fresh]
+            taken, rest = _fit(whole, area.width, availHeight - h1 - gap)
+            if not rest or not taken or taken[-1] is whole[len(taken) - 1]:
+                continue  # no note was cut: nothing of a note would stay here
+            cut = (fresh[len(taken) - 1], [taken[-1], rest[0]])
+            out: list[Flowable] = [Noted(first, area, split_note=cut)]
+            if len(parts) == 2:
+                out.append(Noted(parts[1], area))
+            return out
+        return []
+
+    def draw(self) -> None:
+        self.area.place(self._numbers, self.split_note)
+        self.paragraph.drawOn(self.canv, 0, self.notes_room)
+
+
+def wrap_references(flowables: Sequence[Any], area: NoteArea) -> list[Any]:
+    """Wrap every body paragraph that references a note in :class:`Noted`."""
+    out: list[Any] = []
+    for f in flowables:
+        if isinstance(f, Paragraph) and "#lk-note-" in f.text:
+            out.append(Noted(f, area))
+        else:
+            out.append(f)
+    return out
