@@ -76,22 +76,34 @@ class _Marked(Paragraph):  # type: ignore[misc]
 
 
 def _numbered_canvas(footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
-    """A canvas that holds pages back until the end, so each can say "of Y"."""
+    """A canvas that holds pages back until the end, so each can say "of Y".
+
+    Link targets set while a page is held back would all point at the first
+    page, so they wait too (:meth:`lk_bookmark`) and are set as each page is
+    finally written.
+    """
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._lk_pages: list[dict[str, Any]] = []
+            self._lk_bookmarks: list[tuple[str, float, float]] = []
+
+        def lk_bookmark(self, key: str, x: float, y: float) -> None:
+            self._lk_bookmarks.append((key, x, y))
 
         def showPage(self) -> None:
             self._lk_pages.append(dict(self.__dict__))
             self._startPage()
+            self._lk_bookmarks = []
 
         def save(self) -> None:
             total = len(self._lk_pages)
             for state in self._lk_pages:
                 self.__dict__.update(state)
                 footer(self, self._pageNumber, total)
+                for key, x, y in self._lk_bookmarks:
+                    self.bookmarkHorizontal(key, x, y)
                 Canvas.showPage(self)
             Canvas.save(self)
 
@@ -416,9 +428,9 @@ def lay_out(
         font, size = styles.footer.fontName, styles.footer.fontSize
         canvas.setFont(font, size)
         canvas.setFillColor(styles.footer.textColor)
-        canvas.drawRightString(page.width - page.right, y, right)
         room = page.measure - canvas.stringWidth(right, font, size) - 8 * mm
         canvas.drawString(page.left, y, fit_text(header_to, font, size, room))
+        canvas.drawRightString(page.width - page.right, y, right)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)
         canvas.line(page.left, y - 2.5 * mm, page.width - page.right, y - 2.5 * mm)

@@ -146,7 +146,8 @@ class NoteArea:
             _, h = p.wrap(self.width, 1e6)
             number = self.anchors.get(id(p))
             if number is not None:  # the target of the reference's link
-                canvas.bookmarkHorizontal(f"lk-note-{number}", self.left, y)
+                mark = getattr(canvas, "lk_bookmark", canvas.bookmarkHorizontal)
+                mark(f"lk-note-{number}", self.left, y)
             y -= h
             p.drawOn(canvas, self.left, y)
             y -= p.style.spaceAfter

@@ -66,3 +66,19 @@ def test_example_pages_match_reference(
     pdf: bytes = request.getfixturevalue(fixture)
     for number, image in enumerate(_pages(pdf, 2), start=1):
         _compare(f"{prefix}-p{number}", image, regenerate)
+
+
+SHAPES = Path(__file__).resolve().parent.parent / "examples" / "shapes"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in SHAPES.glob("L*.yaml")))
+def test_shape_pages_match_reference(name: str, regenerate: bool) -> None:
+    """Every page of every letter shape (examples/shapes), at 60 dpi."""
+    import letterkit
+
+    pdf = letterkit.render(SHAPES / f"{name}.yaml")
+    doc = pdfium.PdfDocument(io.BytesIO(pdf))
+    count = len(doc)
+    doc.close()
+    for number, image in enumerate(_pages(pdf, count), start=1):
+        _compare(f"shape-{name}-p{number}", image, regenerate)

@@ -193,3 +193,51 @@ def test_letterhead_with_logo(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
+
+
+@pytest.mark.parametrize(
+    ("recipients", "locale", "expected"),
+    [
+        ([], "en-GB", "Dear Sir or Madam,"),
+        ([dict(honorific="Ms.", name="Federica Mogherini", title="HR/VP")], "en-GB",
+         "Dear Ms. Mogherini,"),
+        ([dict(honorific="Mr", name="Boris Johnson", title="Foreign Secretary")], "en-GB",
+         "Dear Mr Johnson,"),
+        ([dict(honorific="His Excellency", name="A. President", title="President")], "en-GB",
+         "Your Excellency,"),
+        ([dict(honorific="H.E.", name="A"), dict(honorific="Her Excellency", name="B")], "en-GB",
+         "Excellencies,"),
+        ([dict(honorific="Mr", name="Donald Tusk", title="P"),
+          dict(honorific="Ms", name="Federica Mogherini", title="HR"),
+          dict(name="Johannes Hahn", title="Commissioner")], "en-GB",
+         "Dear Mr Tusk, Ms Mogherini and Johannes Hahn,"),
+        ([dict(name="All Member States of the UN Human Rights Council")], "en-GB",
+         "Dear Sir or Madam,"),
+        ([dict(honorific="His Excellency", name="A", title="P")], "ru", "Ваше Превосходительство!"),
+        ([dict(honorific="г-н", name="Иван Иванов", title="P"),
+          dict(honorific="г-жа", name="Анна Петрова", title="P")], "ru",
+         "Уважаемые г-н Иванов и г-жа Петрова!"),
+    ],
+)  # fmt: skip
+def test_salutation_built_from_the_addressees(
+    recipients: list[dict[str, str]], locale: str, expected: str
+) -> None:
+    from letterkit.model import Case, Letter, Person, Recipient
+    from letterkit.templating import built_salutation
+
+    letter = Letter(
+        template="appeal-release",
+        locale=locale,
+        date=dt.date(2018, 12, 6),
+        case=Case(person=Person(name="X")),
+        recipients=tuple(Recipient(**r) for r in recipients),
+    )
+    assert built_salutation(letter) == expected
+
+
+def test_spec_salutation_and_closing_win_over_the_template(tmp_path: Path) -> None:
+    letter = _letter_with_template(tmp_path, "Text.\n")
+    pdf = letterkit.render(replace(letter, salutation="Excellencies,", closing="Respectfully,"))
+    text = pdf_text(pdf)
+    assert "Excellencies," in text
+    assert "Respectfully," in text

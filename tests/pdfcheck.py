@@ -1,0 +1,74 @@
+"""Geometry checks on rendered PDFs: text inside the margins, no text on text."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+
+
+@dataclass(frozen=True)
+class Box:
+    char: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+
+def char_boxes(pdf: bytes, page_count: int | None = None) -> list[tuple[float, float, list[Box]]]:
+    """(width, height, character boxes) for each page (or the first *page_count*)."""
+    doc = pdfium.PdfDocument(io.BytesIO(pdf))
+    out = []
+    try:
+        for i in range(page_count if page_count is not None else len(doc)):
+            page = doc[i]
+            width, height = page.get_size()
+            text = page.get_textpage()
+            boxes = []
+            for k in range(text.count_chars()):
+                char = text.get_text_range(k, 1)
+                if not char.strip():
+                    continue
+                left, bottom, right, top = text.get_charbox(k)
+                boxes.append(Box(char, left, bottom, right, top))
+            out.append((width, height, boxes))
+            text.close()
+            page.close()
+    finally:
+        doc.close()
+    return out
+
+
+def outside(boxes: list[Box], width: float, height: float, margin: float) -> list[Box]:
+    """Boxes that cross the page edge less *margin* (clipped or overflowing text)."""
+    return [
+        b
+        for b in boxes
+        if b.left < margin - 1 or b.right > width - margin + 1 or b.bottom < 0 or b.top > height
+    ]
+
+
+def overlaps(boxes: list[Box], share: float = 0.3) -> list[tuple[Box, Box]]:
+    """Pairs of glyphs that cover each other by more than *share* of the smaller one
+    (twice that on one line, where italic letters overhang their neighbours)."""
+    found: list[tuple[Box, Box]] = []
+    ordered = sorted(boxes, key=lambda b: b.left)
+    active: list[Box] = []
+    for b in ordered:
+        active = [a for a in active if a.right > b.left]
+        for a in active:
+            w = min(a.right, b.right) - max(a.left, b.left)
+            h = min(a.top, b.top) - max(a.bottom, b.bottom)
+            if w <= 0 or h <= 0:
+                continue
+            smaller = min(
+                (a.right - a.left) * (a.top - a.bottom), (b.right - b.left) * (b.top - b.bottom)
+            )
+            same_line = h >= 0.6 * min(a.top - a.bottom, b.top - b.bottom)
+            limit = share * (2 if same_line else 1)
+            if smaller > 0 and w * h > limit * smaller:
+                found.append((a, b))
+        active.append(b)
+    return found

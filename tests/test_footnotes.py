@@ -1,0 +1,101 @@
+"""Footnotes at the foot of the page that references them."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+from pypdf import PdfReader
+
+import letterkit
+
+from .conftest import ROOT
+from .pdfcheck import char_boxes, overlaps
+
+SHAPES = ROOT / "examples" / "shapes"
+
+PARAGRAPH = (
+    "Paragraph {n} is made-up text of ordinary length that stands for an argument of the "
+    "letter. It goes on for a few lines so that the pages fill at a natural pace and the "
+    "notes fall where they would in a real letter, some near the top of a page and some "
+    "near its foot.[^{n}] It then ends with two more sentences of the same kind, which "
+    "make the paragraph long enough to be a real one. Nothing in it refers to a real case."
+)
+NOTE = (
+    "Note {n} text. «Источник №{n}: доклад о положении правозащитников», "
+    "<https://reports.example.org/central-asia/{n}/2019/annual-report-on-the-situation-of-"
+    "civil-society/full_text_with_annexes.pdf?lang=ru&part={n}>."
+)
+
+
+def _letter(tmp_path: Path, body: str) -> Path:
+    shutil.copy(SHAPES / "case.yaml", tmp_path / "case.yaml")
+    (tmp_path / "body.md").write_text(body, encoding="utf-8")
+    (tmp_path / "letter.yaml").write_text(
+        "template: body.md\nlocale: en-GB\ndate: 2019-06-19\nsubject: Notes\n"
+        "recipients: [{name: Frederike Example, title: High Representative}]\n"
+        "case: case.yaml\nsignatories: [{name: Example Coalition}]\n",
+        encoding="utf-8",
+    )
+    return tmp_path / "letter.yaml"
+
+
+def _links(reader: PdfReader) -> list[tuple[int, int]]:
+    """(page of the reference, page of the note) for each note link, in order.
+
+    Each note in these letters is referenced once, so the n-th link is note n.
+    """
+    pages = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    found: list[tuple[int, int]] = []
+    for index, page in enumerate(reader.pages):
+        for annot in page.get("/Annots", []):
+            dest = annot.get_object().get("/Dest")
+            if dest is not None:
+                found.append((index, pages[dest[0].idnum]))
+    return found
+
+
+def test_twelve_notes_at_the_foot_of_their_pages(tmp_path: Path) -> None:
+    body = "\n\n".join(PARAGRAPH.format(n=n) for n in range(1, 13))
+    body += "\n\n" + "\n".join(f"[^{n}]: " + NOTE.format(n=n) for n in range(1, 13)) + "\n"
+    pdf = letterkit.render(_letter(tmp_path, body))
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 3
+    links = _links(reader)
+    assert len(links) == 12
+    assert all(ref == note for ref, note in links), "a note is not on the page of its reference"
+    refs = {n: ref for n, (ref, _) in enumerate(links, start=1)}
+    assert len(set(refs.values())) >= 2
+    for index, page in enumerate(reader.pages):
+        text = " ".join(page.extract_text().split())
+        numbers = [n for n, p in refs.items() if p == index]
+        if not numbers:
+            continue
+        positions = [text.index(f"Note {n} text.") for n in numbers]
+        assert positions == sorted(positions), "notes out of order"
+        last_paragraph = max(text.rfind(f"Paragraph {n} is") for n in range(1, 13))
+        assert all(p > last_paragraph for p in positions), "a note above the body text"
+        assert "Источник №" in text
+    for _, _, boxes in char_boxes(pdf):
+        assert not overlaps(boxes)
+
+
+def test_a_long_note_continues_on_the_next_page(tmp_path: Path) -> None:
+    filler = "\n\n".join(PARAGRAPH.format(n=n).replace(f"[^{n}]", "") for n in range(1, 6))
+    long_note = " ".join(f"Sentence {i} of the long note." for i in range(1, 160))
+    body = f"{filler}\n\nThe paragraph that cites the long note.[^1]\n\n[^1]: {long_note}\n"
+    pdf = letterkit.render(_letter(tmp_path, body))
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+    [(start, note_page)] = _links(reader)
+    assert note_page == start
+    assert "Sentence 1 of the long note." in pages[start]
+    assert "Sentence 159 of the long note." not in pages[start]
+    assert "Sentence 159 of the long note." in pages[start + 1]
+    whole = " ".join(pages)
+    numbers = [int(n) for n in re.findall(r"Sentence (\d+) of", whole)]
+    assert numbers == list(range(1, 160)), "the note lost or reordered text across pages"
+    for _, _, boxes in char_boxes(pdf):
+        assert not overlaps(boxes)
