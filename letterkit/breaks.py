@@ -21,26 +21,28 @@ _original = _paragraph._uri_split_pairs
 
 
 _AFTER = "/_?&=."
-_LONG = 24
+#: Longer than this, a word is no ordinary word: it may be cut between letters
+#: when it has no better break (no word of a language is this long; URL paths are).
+_LONG = 40
 
 
 def _split_pairs(word: Any) -> list[tuple[str, str]] | None:
     """(head, tail) pairs in order of preference: after a slash in any word that
     has one, and after ``_ ? & = .`` in long URL-like words (never inside
-    ``://``), longest head first; then between any two letters."""
+    ``://``), longest head first; then, in words over 40 characters, between
+    any two letters."""
     if not isinstance(word, str):
         return _original(word)  # type: ignore[no-any-return]
-    urlish = "/" in word.strip("/") or (len(word) > _LONG and any(c in word for c in "_?&="))
-    if not urlish:
+    long = len(word) > _LONG
+    if "/" not in word.strip("/") and not long:
         return _original(word)  # type: ignore[no-any-return]
     scheme = word.find("://")
     skip = scheme + 3 if scheme >= 0 else 0
     cuts = range(max(skip, 1), len(word) - 1)
     good = [i for i in cuts if word[i] in _AFTER and word[i + 1] not in _AFTER]
-    # A part with no break in it that is wider than the line is cut between
-    # letters as a last resort, never right after a hyphen: ReportLab takes a
-    # head ending in "-" for a hyphen of its own and drops it when it re-wraps.
-    last = [i for i in cuts if word[i] != "-" and i not in good]
+    # The last resort never cuts right after a hyphen: ReportLab takes a head
+    # ending in "-" for a hyphen of its own and drops it when it re-wraps.
+    last = [i for i in cuts if word[i] != "-" and i not in good] if long else []
     return [(word[: i + 1], word[i + 1 :]) for i in [*good[::-1], *last[::-1]]] or None
 
 

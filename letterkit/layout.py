@@ -344,6 +344,7 @@ def story(
         label = l10n.word(loc, _("cc"))
         flow += [Spacer(1, 4 * mm), Paragraph(f"{xml(label)}: {xml(cc)}", styles.small)]
     flow += _annex_list(letter, annexes, styles)
+    flow += notes.flushers()
     return flow
 
 
@@ -485,7 +486,7 @@ def lay_out(
     with slash_breaks():
         doc.build(flowables, canvasmaker=_numbered_canvas(footer))
     if notes.finish():
-        raise TooLarge("the last footnote (it runs past the end of the letter)")
+        raise TooLarge("the last footnote (it runs on for more than four pages)")
     return LaidOut(pdf=buffer.getvalue(), pages=doc.page, marks=marks)
 
 

@@ -156,6 +156,10 @@ class NoteArea:
         """Note text still waiting when the letter ends (drawn on no page)."""
         return self.carry
 
+    def flushers(self, pages: int = 4) -> list[Flowable]:
+        """End-of-letter flowables that add up to *pages* pages for running-over notes."""
+        return [FlushNotes(self) for _ in range(pages)]
+
 
 def _fit(
     paragraphs: Sequence[Paragraph], width: float, room: float
@@ -268,6 +272,23 @@ class Noted(Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         self.area.place(self._numbers, self.split_note)
         self.paragraph.drawOn(self.canv, 0, self.notes_room)
+
+
+class FlushNotes(Flowable):  # type: ignore[misc]
+    """At the end of the letter: while note text still runs over, fill the page so
+    that the next one (which draws the rest of the note) exists."""
+
+    def __init__(self, area: NoteArea) -> None:
+        super().__init__()
+        self.area = area
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = availHeight if self.area.carry else 0.0
+        return self.width, self.height
+
+    def draw(self) -> None:
+        pass
 
 
 def wrap_references(flowables: Sequence[Any], area: NoteArea) -> list[Any]:

@@ -99,3 +99,26 @@ def test_a_long_note_continues_on_the_next_page(tmp_path: Path) -> None:
     assert numbers == list(range(1, 160)), "the note lost or reordered text across pages"
     for _, _, boxes in char_boxes(pdf):
         assert not overlaps(boxes)
+
+
+def test_a_long_note_on_the_last_page_runs_onto_a_page_of_its_own(tmp_path: Path) -> None:
+    filler = "\n\n".join(PARAGRAPH.format(n=n).replace(f"[^{n}]", "") for n in range(1, 6))
+    long_note = " ".join(f"Sentence {i} of the long note." for i in range(1, 260))
+    body = f"{filler}\n\nThe last paragraph cites the long note.[^1]\n\n[^1]: {long_note}\n"
+    pdf = letterkit.render(_letter(tmp_path, body))
+    reader = PdfReader(io.BytesIO(pdf))
+    whole = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    numbers = [int(n) for n in re.findall(r"Sentence (\d+) of", whole)]
+    assert numbers == list(range(1, 260))
+    assert "Example Coalition" in whole
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in whole
+    for _, _, boxes in char_boxes(pdf):
+        assert not overlaps(boxes)
+
+
+def test_a_note_longer_than_four_pages_is_an_error(tmp_path: Path) -> None:
+    long_note = " ".join(f"Sentence {i} of the endless note." for i in range(1, 3000))
+    body = f"The only paragraph.[^1]\n\n[^1]: {long_note}\n"
+    problems = letterkit.check(_letter(tmp_path, body))
+    assert [p.code for p in problems] == ["LK150"]
+    assert "footnote" in problems[0].message
