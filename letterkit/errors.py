@@ -56,7 +56,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.path
-        if self.line is not None:
+        if "]!" in where:  # a spreadsheet cell, e.g. signatories.xlsx[Signers]!B7
+            pass
+        elif self.line is not None:
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"

@@ -26,7 +26,7 @@ from .model import (
     Recipient,
     Sender,
 )
-from .signatories import clean, load_signatories
+from .signatories import clean, icu_available, load_signatories
 from .sources import Located, LocatedList, Pos, Reporter, Source, load_data_file
 from .templating import builtin_templates
 
@@ -42,6 +42,7 @@ CASE_KEYS = ("person", "country", "detained_on", "sentence", "events", "demands"
 PERSON_KEYS = ("name", "names", "gender", "age", "born", "role", "hometown")
 ANNEX_KEYS = ("path", "title", "pages", "password", "password_env", "stamp", "generate")
 DATELINE_KEYS = ("position", "format", "trailing_comma")
+SIGNATORY_FILE_KEYS = ("path", "sheet")
 
 Where = tuple[Source, Pos]
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -598,11 +599,19 @@ def load_letter(
     if spec.get("signatories") is not None:
         value = spec["signatories"]
         where = _where(spec, "signatories")
+        sheet = ""
+        if isinstance(value, Located) and "path" in value:  # {path: x.xlsx, sheet: Signers}
+            _check_keys(value, SIGNATORY_FILE_KEYS, ctx, "signatories")
+            sheet = _plain(value, "sheet", ctx)
+            where = _where(value, "path")
+            value = value["path"]
         if isinstance(value, str):
             found = ctx.resolve(value, where)
             if found is not None:
                 ctx.inputs.append(found)
-                signatories = load_signatories(found, where, reporter)
+                if sheet and found.suffix.lower() != ".xlsx":
+                    ctx.error(where, "LK105", "'sheet' applies only to an .xlsx file; remove it")
+                signatories = load_signatories(found, where, reporter, sheet=sheet)
         else:
             signatories = load_signatories(value, where, reporter)
 
@@ -642,11 +651,12 @@ def load_letter(
             )
 
     collation = _choice(spec, "collation", ctx, {"uca": "uca", "icu": "icu"}, "uca")
-    if collation == "icu":
+    if collation == "icu" and not icu_available():
         ctx.error(
             _where(spec, "collation"),
             "LK105",
-            "collation 'icu' is not available in this version; use 'uca'",
+            "collation 'icu' needs PyICU, which is not installed: pip install 'letterkit[icu]' "
+            "(it builds against the ICU library), or use 'uca'",
         )
 
     if spec.get("fonts") is not None:

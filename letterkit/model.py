@@ -93,6 +93,10 @@ class Signatory:
     sort_as: str = ""
     lead: bool = False
     withhold: bool = False
+    #: Where the entry was read, as problems cite it: (path, line, column).
+    origin: tuple[str, int | None, int | None] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from .layout import AnnexInfo, dateline_text, lay_out
 from .load import load_letter
 from .model import Letter, Signatory
 from .signatories import ordered
-from .sources import Reporter, display_path
+from .sources import Reporter, Source, display_path
 from .styles import make_styles
 from .templating import MergedText, merge
 
@@ -78,6 +78,15 @@ def _texts(
         yield "annex title", l10n.localize(a.title, loc)
 
 
+def _key_position(path: Path, key: str) -> tuple[int | None, int | None]:
+    """Where a top-level *key* is written in the spec file (best effort)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None, None
+    return Source(path, str(path), text).find_key(key)
+
+
 def _check_glyphs(
     letter: Letter,
     merged: MergedText,
@@ -86,13 +95,20 @@ def _check_glyphs(
     reporter: Reporter,
 ) -> None:
     spec = _spec_display(letter)
+    origins = {s.name: s.origin for s in signatories if s.origin is not None and not s.withhold}
     sources = list(_texts(letter, merged, signatories)) + [
         (f"text from {merged.template}", t) for t in body_text
     ]
+    spec_keys = {"dateline": "place", "cc": "cc", "subject": "subject"}
     for where, text in sources:
         for char in fonts.uncovered([text]):
+            at: tuple[str, int | None, int | None] = (spec, None, None)
+            if where in spec_keys and letter.inputs:
+                at = (spec, *_key_position(letter.inputs[0], spec_keys[where]))
+            if where.startswith("signatory '"):
+                at = origins.get(where[len("signatory '") : where.rindex("'")], at)
             reporter.error(
-                (spec, (None, None)),
+                (at[0], (at[1], at[2])),
                 "LK140",
                 f"{where}: character '{char}' (U+{ord(char):04X}) cannot be drawn by the bundled fonts; "
                 "replace it or remove it",
@@ -102,7 +118,9 @@ def _check_glyphs(
 def build_pdf(letter: Letter) -> bytes:
     """Run every stage for a loaded letter and return the PDF bytes."""
     reporter = Reporter()
-    signatories = ordered(letter.signatories, letter.signatory_order)
+    signatories = ordered(
+        letter.signatories, letter.signatory_order, letter.collation, letter.locale
+    )
     log.info("Step 1 - Opening %d annex(es)", len(letter.annexes))
     opened = open_annexes(letter.annexes, letter.locale, reporter)
     reporter.raise_if_failed()

@@ -62,6 +62,9 @@ class Source:
     path: Path
     display: str
     text: str = ""
+    #: For a spreadsheet: the worksheet; positions are then (row, column) and
+    #: problems print as ``file.xlsx[Sheet]!B7``.
+    sheet: str = ""
 
     def find_key(self, key: str) -> Pos:
         """Best-effort position of *key* for formats without a position-aware parser."""
@@ -87,7 +90,7 @@ class Reporter:
         message: str,
         severity: Severity = "error",
     ) -> None:
-        path = src.display if isinstance(src, Source) else src
+        path = problem_path(src, pos)
         self.problems.append(Problem(path, pos[0], pos[1], severity, code, message))
 
     def error(self, where: tuple[Source | str, Pos], code: str, message: str) -> None:
@@ -106,6 +109,31 @@ class Reporter:
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.problems)
+
+
+def problem_path(src: Source | str, pos: Pos) -> str:
+    """How a problem names its file: the path, or ``file.xlsx[Sheet]!B7`` for a cell."""
+    if not isinstance(src, Source):
+        return src
+    if not src.sheet:
+        return src.display
+    path = f"{src.display}[{src.sheet}]"
+    return path + (f"!{cell_name(pos[0], pos[1] or 1)}" if pos[0] is not None else "")
+
+
+def location(src: Source | str, pos: Pos) -> str:
+    """``signatories.csv:12`` or ``signatories.xlsx[Signers]!A12``: a place to cite in a message."""
+    path = problem_path(src, pos)
+    return path if "]!" in path or pos[0] is None else f"{path}:{pos[0]}"
+
+
+def cell_name(row: int, column: int) -> str:
+    """``(7, 2)`` → ``'B7'``."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
 
 
 def display_path(path: Path) -> str:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,78 +137,184 @@ def _front_matter_yaml(folder: Path) -> None:
     _edit(folder / "eu-partners.en.md", "---\n", "---\nbroken: [a\n")
 
 
+def _xlsx(folder: Path, edit: Callable[[Any], None] | None = None) -> None:
+    """Replace the CSV list by the same rows in sheet 'Signers' of an XLSX workbook."""
+    import csv
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    sheet = book.create_sheet("Signers")
+    with (folder / "signatories.csv").open(encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            sheet.append(row)
+    if edit is not None:
+        edit(sheet)
+    book.save(folder / "signatories.xlsx")
+    _edit(
+        folder / "letter.yaml",
+        "signatories: signatories.csv",
+        "signatories: {path: signatories.xlsx, sheet: Signers}",
+    )
+
+
+def _xlsx_unknown_column(folder: Path) -> None:
+    _xlsx(folder, lambda sheet: sheet.cell(row=1, column=2, value="tipe"))
+
+
+def _xlsx_duplicate(folder: Path) -> None:
+    _xlsx(folder, lambda sheet: sheet.cell(row=9, column=1, value=sheet["A8"].value))
+
+
+def _xlsx_missing_sheet(folder: Path) -> None:
+    _xlsx(folder)
+    _edit(folder / "letter.yaml", "sheet: Signers", "sheet: Signers2")
+
+
+def _xlsx_uncovered(folder: Path) -> None:
+    _xlsx(folder, lambda sheet: sheet.cell(row=6, column=1, value="Forum 王"))
+
+
+def _too_many_columns(folder: Path) -> None:
+    _edit(folder / "letter.yaml", "signatory_columns: 2", "signatory_columns: 5")
+
+
+def _bad_privacy(folder: Path) -> None:
+    _edit(folder / "letter.yaml", "paper: A4", "paper: A4\nprivacy: secret")
+
+
+def _bad_style(folder: Path) -> None:
+    _edit(folder / "letter.yaml", "signatory_style: columns", "signatory_style: grid")
+
+
+def _bad_lead_flag(folder: Path) -> None:
+    _edit(folder / "signatories.csv", "Fair Trials,organization,", "Fair Trials,robot,")
+
+
+def _extra_cells(folder: Path) -> None:
+    _edit(
+        folder / "signatories.csv",
+        "\nNordic Forum for Fair Trials,",
+        "\nNordic Forum for Fair Trials,,,,,,,,,,,,,",
+    )
+
+
+def _empty_signatories(folder: Path) -> None:
+    (folder / "signatories.csv").write_text("")
+
+
+def _missing_annex(folder: Path) -> None:
+    (folder / "chronology.pdf").unlink()
+
+
+def _encrypted_annex(folder: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(folder / "chronology.pdf"))
+    writer.encrypt("secret", algorithm="AES-128")
+    with (folder / "chronology.pdf").open("wb") as handle:
+        writer.write(handle)
+
+
+def _signatories_not_a_list(folder: Path) -> None:
+    (folder / "signatories.json").write_text('{"name": "One"}\n')
+    _edit(folder / "letter.yaml", "signatories: signatories.csv", "signatories: signatories.json")
+
+
+def _sender_without_name(folder: Path) -> None:
+    _edit(
+        folder / "letter.yaml",
+        "  name: Coalition for Human Rights Defenders in Central Asia\n",
+        "",
+    )
+
+
+def _event_without_date(folder: Path) -> None:
+    text = (folder / "case.yaml").read_text(encoding="utf-8")
+    assert "  - date: " in text
+    (folder / "case.yaml").write_text(text.replace("  - date: ", "  - when: ", 1), encoding="utf-8")
+
+
 BAD_INPUTS = [
-    # (case, edit, file named in the problem, line, code, words the message must hold)
-    ("missing spec", _bad_spec, "letter.yaml", None, "LK101", "not found"),
-    ("unknown template", _unknown_template, "letter.yaml", 3, "LK110", "built-in templates"),
-    ("impossible date", _bad_date, "letter.yaml", 5, "LK106", "YYYY-MM-DD"),
-    (
-        "unknown CSV column",
-        _unknown_column,
-        "signatories.csv",
-        1,
-        "LK103",
-        "did you mean 'sort_as'",
-    ),
-    (
-        "signatory without a name",
-        _nameless_signatory,
-        "signatories.csv",
-        3,
-        "LK120",
-        "fill in the 'name'",
-    ),
-    (
-        "template variable missing",
-        _missing_case_field,
-        "eu-partners.en.md",
-        None,
-        "LK112",
-        "case.facts.un_decision",
-    ),
-    ("required case field", _missing_required_field, "eu-partners.en.md", 4, "LK112", "'sentence'"),
-    ("missing translation", _missing_translation, "letter.yaml", 6, "LK108", "en-GB"),
-    ("recipient and recipients", _both_recipient_keys, "letter.yaml", None, "LK105", "not both"),
-    ("annex outside the folder", _annex_outside, "letter.yaml", 27, "LK107", "--allow-outside"),
-    (
-        "annex that is not a PDF",
-        _annex_not_pdf,
-        "chronology.pdf",
-        None,
-        "LK130",
-        "not a readable PDF",
-    ),
-    ("duplicate signatory", _duplicate_signatory, "signatories.csv", 47, "LK121", "listed twice"),
-    ("wrong signatory count", _wrong_count, "letter.yaml", 22, "LK122", "44"),
-    ("unknown spec key", _unknown_key, "letter.yaml", 8, "LK103", "did you mean 'paper'"),
-    ("character no font has", _uncovered_character, "letter.yaml", None, "LK140", "U+738B"),
-    (
-        "logo that is not an image",
-        _bad_logo,
-        "letter.yaml",
-        13,
-        "LK105",
-        "not a readable PNG or JPEG",
-    ),
-    ("dateline format", _bad_dateline_format, "letter.yaml", 9, "LK105", "d MMMM y"),
-    ("duplicate CSV column", _duplicate_column, "signatories.csv", 1, "LK103", "appears twice"),
-    ("empty case file", _empty_case, "case.yaml", None, "LK104", "empty"),
-    ("control character", _control_character, "letter.yaml", None, "LK140", "U+0000"),
-    ("line break in a value", _newline_in_value, "eu-partners.en.md", 30, "LK113", "line break"),
-    ("list printed as text", _list_printed_as_text, "eu-partners.en.md", 30, "LK113", "join_list"),
-    ("front matter YAML", _front_matter_yaml, "eu-partners.en.md", 3, "LK111", "not valid YAML"),
-]
+    # (case, edit, file named in the problem, line, code, field or value named, fix named)
+    ("missing spec", _bad_spec, "letter.yaml", None, "LK101", "letter.yaml", "not found"),
+    ("unknown template", _unknown_template, "letter.yaml", 3, "LK110", "no-such-template",
+     "built-in templates"),
+    ("impossible date", _bad_date, "letter.yaml", 5, "LK106", "'date'", "YYYY-MM-DD"),
+    ("unknown CSV column", _unknown_column, "signatories.csv", 1, "LK103", "'sortas'",
+     "did you mean 'sort_as'"),
+    ("signatory without a name", _nameless_signatory, "signatories.csv", 3, "LK120", "'name'",
+     "fill in"),
+    ("template variable missing", _missing_case_field, "eu-partners.en.md", 30, "LK112",
+     "case.facts.un_decision", "add it to the case file"),
+    ("required case field", _missing_required_field, "eu-partners.en.md", 4, "LK112",
+     "'sentence'", "add it"),
+    ("missing translation", _missing_translation, "letter.yaml", 6, "LK108", "en-GB", "add"),
+    ("recipient and recipients", _both_recipient_keys, "letter.yaml", 13, "LK105",
+     "'recipient'", "not both"),
+    ("annex outside the folder", _annex_outside, "letter.yaml", 27, "LK107", "../", "--allow-outside"),
+    ("annex that is not a PDF", _annex_not_pdf, "chronology.pdf", None, "LK130", "annex 1",
+     "not a readable PDF"),
+    ("duplicate signatory", _duplicate_signatory, "signatories.csv", 47, "LK121",
+     "listed twice", "delete one row"),
+    ("wrong signatory count", _wrong_count, "letter.yaml", 22, "LK122", "expected_signatories",
+     "fix the list or the number"),
+    ("unknown spec key", _unknown_key, "letter.yaml", 8, "LK103", "'papper'", "did you mean 'paper'"),
+    ("character no font has", _uncovered_character, "signatories.csv", 3, "LK140", "U+738B",
+     "replace it"),
+    ("logo that is not an image", _bad_logo, "letter.yaml", 13, "LK105", "logo",
+     "not a readable PNG or JPEG"),
+    ("dateline format", _bad_dateline_format, "letter.yaml", 9, "LK105", "HH:mm", "d MMMM y"),
+    ("duplicate CSV column", _duplicate_column, "signatories.csv", 1, "LK103", "'name'",
+     "keep one"),
+    ("empty case file", _empty_case, "case.yaml", None, "LK104", "case", "empty"),
+    ("control character", _control_character, "letter.yaml", 6, "LK140", "U+0000", "remove it"),
+    ("line break in a value", _newline_in_value, "eu-partners.en.md", 30, "LK113",
+     "line break", "keep it on one line"),
+    ("list printed as text", _list_printed_as_text, "eu-partners.en.md", 30, "LK113", "list",
+     "join_list"),
+    ("front matter YAML", _front_matter_yaml, "eu-partners.en.md", 3, "LK111", "front matter",
+     "not valid YAML"),
+    ("XLSX unknown column", _xlsx_unknown_column, "signatories.xlsx[Signers]!B1", 1, "LK103",
+     "'tipe'", "did you mean 'type'"),
+    ("XLSX duplicate row", _xlsx_duplicate, "signatories.xlsx[Signers]!A9", 9, "LK121",
+     "signatories.xlsx[Signers]!A8", "delete one row"),
+    ("XLSX sheet that is not there", _xlsx_missing_sheet, "letter.yaml", 21, "LK105",
+     "'Signers2'", "its sheets are: Notes, Signers"),
+    ("XLSX cell no font has", _xlsx_uncovered, "signatories.xlsx[Signers]!A6", 6, "LK140",
+     "U+738B", "replace it"),
+    ("too many columns", _too_many_columns, "letter.yaml", 25, "LK105", "signatory_columns", "3"),
+    ("unknown privacy", _bad_privacy, "letter.yaml", 9, "LK105", "privacy", "minimal"),
+    ("unknown signatory style", _bad_style, "letter.yaml", 24, "LK105", "signatory_style",
+     "numbered"),
+    ("signatory type", _bad_lead_flag, "signatories.csv", 3, "LK105", "type",
+     "'organization' or 'individual'"),
+    ("row wider than the header", _extra_cells, "signatories.csv", 3, "LK105", "cells",
+     "quote cells"),
+    ("empty signatories file", _empty_signatories, "signatories.csv", 1, "LK104", "header",
+     "'name' column"),
+    ("annex file missing", _missing_annex, "letter.yaml", 27, "LK101", "chronology.pdf", "not found"),
+    ("encrypted annex, no password", _encrypted_annex, "chronology.pdf", None, "LK130",
+     "password", "password_env"),
+    ("signatories JSON not a list", _signatories_not_a_list, "signatories.json", 1, "LK105",
+     "list", "signatories"),
+    ("sender without a name", _sender_without_name, "letter.yaml", 10, "LK104", "'sender.name'",
+     "add it"),
+    ("event with an unknown key", _event_without_date, "case.yaml", 14, "LK103", "'when'",
+     "known keys: date, text"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("edit", "filename", "line", "code", "words"),
+    ("edit", "filename", "line", "code", "field", "fix"),
     [case[1:] for case in BAD_INPUTS],
     ids=[case[0] for case in BAD_INPUTS],
 )
 def test_bad_input_exits_1_with_a_problem_line(
-    example_copy: Path, edit, filename: str, line: int | None, code: str, words: str
+    example_copy: Path, edit, filename: str, line: int | None, code: str, field: str, fix: str
 ) -> None:
-    """This test ensures that bad input names the file, line and fix, and writes nothing."""
+    """Bad input names the file, line, field and fix, exits 1 and writes nothing."""
     edit(example_copy)
     output = example_copy / "out.pdf"
     status, _out, err = run("render", str(example_copy / "letter.yaml"), "-o", str(output))
@@ -213,14 +322,29 @@ def test_bad_input_exits_1_with_a_problem_line(
     assert not output.exists()
     assert not list(example_copy.glob(".out.pdf.*"))
     assert "Traceback" not in err
-    lines = [entry for entry in err.splitlines() if f"[{code}]" in entry]
+    lines = [entry for entry in err.splitlines() if f"[{code}" in entry]
     assert lines, err
     problem = lines[0]
-    assert filename in problem.split(": ")[0]
-    if line is not None:
-        assert problem.split(":")[1] == str(line), problem
-    assert words in problem
+    where = problem.split(": ")[0]
+    path = where if "]!" in where else where.split(":")[0]
+    assert path == filename or path.endswith("/" + filename), problem
+    if line is not None and "]!" not in where:
+        assert where.split(":")[1] == str(line), problem
+    assert field in problem, problem
+    assert fix in problem, problem
     assert ": error: " in problem
+    # check --format json gives the same problem with its line
+    status, out, _ = run("check", str(example_copy / "letter.yaml"), "--format", "json")
+    assert status == 1
+    found = [p for p in json.loads(out)["problems"] if p["code"] == code]
+    assert found
+    if line is not None:
+        assert found[0]["line"] == line
+
+
+def test_the_bad_input_table_is_large_enough() -> None:
+    assert len(BAD_INPUTS) >= 30
+    assert len({case[0] for case in BAD_INPUTS}) == len(BAD_INPUTS)
 
 
 def test_several_problems_are_reported_at_once(example_copy: Path) -> None:
