@@ -39,6 +39,7 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         head: Sequence[Flowable] = (),
         min_rows: int = 2,
         fixed: list[list[int]] | None = None,
+        rtl: bool = False,
     ) -> None:
         super().__init__()
         self.entries = list(entries)
@@ -48,6 +49,8 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         self.head = list(head)
         self.min_rows = min_rows
         self.fixed = fixed
+        #: Right-to-left letters start with the rightmost column.
+        self.rtl = rtl
         self._width = -1.0
         self._heights: list[float] = []
         self._head_heights: list[float] = []
@@ -142,11 +145,12 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
             return []
         first = SignatoryColumns(
             self.entries[:taken], self.labels[:taken], self.columns, self.gap,
-            self.head, self.min_rows, fixed=cols,
+            self.head, self.min_rows, fixed=cols, rtl=self.rtl,
         )  # fmt: skip
         rest = SignatoryColumns(
-            self.entries[taken:], self.labels[taken:], self.columns, self.gap, (), self.min_rows
-        )
+            self.entries[taken:], self.labels[taken:], self.columns, self.gap, (),
+            self.min_rows, rtl=self.rtl,
+        )  # fmt: skip
         return [first, rest]
 
     def draw(self) -> None:
@@ -159,7 +163,8 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
             y -= h + f.getSpaceAfter()
         col_w = self.column_width(self.width)
         for c, indices in enumerate(self._plan):
-            x = c * (col_w + self.gap)
+            slot = self.columns - 1 - c if self.rtl else c
+            x = slot * (col_w + self.gap)
             top = y
             for i in indices:
                 entry = self.entries[i]

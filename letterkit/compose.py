@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from .styles import LINK, Styles
 
@@ -117,23 +117,30 @@ def compose(markdown: str, styles: Styles) -> Composed:
             if note_id is not None:
                 notes[note_id].append(markup)
             elif parent == "heading_open":
-                result.flowables.append(Paragraph(markup, styles.heading))
+                result.flowables.append(styles.para(markup, styles.heading))
             elif list_stack:
                 depth = len(list_stack)
-                style = styles.bullet.clone(
-                    f"bullet{depth}",
-                    leftIndent=styles.bullet.leftIndent * depth,
-                    bulletIndent=styles.bullet.bulletIndent
-                    + styles.bullet.leftIndent * (depth - 1),
-                )
-                result.flowables.append(Paragraph(markup, style, bulletText=pending_bullet))
+                if styles.rtl:
+                    style = styles.bullet.clone(
+                        f"bullet{depth}-rtl", rightIndent=styles.bullet.rightIndent * depth
+                    )
+                else:
+                    style = styles.bullet.clone(
+                        f"bullet{depth}",
+                        leftIndent=styles.bullet.leftIndent * depth,
+                        bulletIndent=styles.bullet.bulletIndent
+                        + styles.bullet.leftIndent * (depth - 1),
+                    )
+                result.flowables.append(styles.para(markup, style, bullet=pending_bullet))
                 pending_bullet = None
             elif quote_depth:
-                result.flowables.append(Paragraph(markup, styles.quote))
+                result.flowables.append(styles.para(markup, styles.quote))
             else:
-                result.flowables.append(Paragraph(markup, styles.body))
+                result.flowables.append(styles.para(markup, styles.body))
         elif kind in {"fence", "code_block"}:
             result.text.append(tok.content)
-            result.flowables.append(Paragraph(xml(tok.content).replace("\n", "<br/>"), styles.body))
+            result.flowables.append(
+                styles.para(xml(tok.content).replace("\n", "<br/>"), styles.body)
+            )
     result.notes = [" ".join(notes[k]) for k in sorted(notes)]
     return result

@@ -1,28 +1,60 @@
-"""The bundled font families → registered ReportLab fonts, and glyph coverage.
+"""Font families → registered ReportLab fonts, glyph coverage and per-run fallback.
 
 ReportLab's font registry is global, so :func:`register` runs once per
-process. :func:`uncovered` tells which characters the fonts cannot draw, so
-a missing glyph is an error instead of a silent box in the PDF.
+process. A paragraph is set in the serif or sans family; runs of characters
+those lack (Arabic, Hebrew, or whatever a user's ``fonts:`` folder covers) are
+wrapped in ``<font name=…>`` by :func:`with_fallback`, so every character is
+drawn by a font that has it. :func:`uncovered` tells which characters no font
+can draw, so a missing glyph is an error instead of a silent box in the PDF.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from ._resources import fonts_dir
 
 SERIF = "LKSerif"
 SANS = "LKSans"
+ARABIC = "LKArabic"
+HEBREW = "LKHebrew"
 
 _FAMILIES = {SERIF: "NotoSerif", SANS: "NotoSans"}
 _FACES = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
+#: Fallback families (regular and bold files; italics use the upright face).
+_FALLBACKS = {ARABIC: "NotoNaskhArabic", HEBREW: "NotoSerifHebrew"}
+
+
+class FontError(ValueError):
+    """A user font that cannot be used (named, with the reason)."""
+
+
+@dataclass(frozen=True)
+class UserFont:
+    """One registered font of a ``fonts:`` folder."""
+
+    family: str
+    path: Path
+    coverage: frozenset[int]
+
+
+def _map_family(family: str, regular: str, bold: str, italic: str, bold_italic: str) -> None:
+    from reportlab.lib.fonts import addMapping
+
+    addMapping(family, 0, 0, regular)
+    addMapping(family, 1, 0, bold)
+    addMapping(family, 0, 1, italic)
+    addMapping(family, 1, 1, bold_italic)
 
 
 @functools.cache
 def register() -> None:
-    """Register the serif and sans families (regular, bold, italic, bold italic)."""
-    from reportlab.lib.fonts import addMapping
+    """Register the serif and sans families (four faces each) and the fallbacks."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -31,39 +63,150 @@ def register() -> None:
         for suffix, face in _FACES.items():
             path = folder / f"{stem}-{face}.ttf"
             pdfmetrics.registerFont(TTFont(family + suffix, str(path)))
-        addMapping(family, 0, 0, family)
-        addMapping(family, 1, 0, family + "-Bold")
-        addMapping(family, 0, 1, family + "-Italic")
-        addMapping(family, 1, 1, family + "-BoldItalic")
+        _map_family(family, family, family + "-Bold", family + "-Italic", family + "-BoldItalic")
+    for family, stem in _FALLBACKS.items():
+        pdfmetrics.registerFont(TTFont(family, str(folder / f"{stem}-Regular.ttf")))
+        pdfmetrics.registerFont(TTFont(family + "-Bold", str(folder / f"{stem}-Bold.ttf")))
+        _map_family(family, family, family + "-Bold", family, family + "-Bold")
+
+
+def _cmap(name: str) -> set[int]:
+    from reportlab.pdfbase import pdfmetrics
+
+    return set(pdfmetrics.getFont(name).face.charToGlyph)
 
 
 @functools.cache
 def _coverage() -> frozenset[int]:
-    """Code points every face of both families can draw."""
-    from reportlab.pdfbase import pdfmetrics
-
+    """Code points every face of both main families can draw."""
     register()
     common: set[int] | None = None
     for family in _FAMILIES:
         for suffix in _FACES:
-            face = pdfmetrics.getFont(family + suffix).face
-            cmap = set(face.charToGlyph)
+            cmap = _cmap(family + suffix)
             common = cmap if common is None else common & cmap
     return frozenset(common or ())
 
 
+@functools.cache
+def _fallback_coverage() -> tuple[tuple[str, frozenset[int]], ...]:
+    register()
+    return tuple(
+        (family, frozenset(_cmap(family) & _cmap(family + "-Bold"))) for family in _FALLBACKS
+    )
+
+
+@functools.cache
+def register_folder(folder: Path) -> tuple[UserFont, ...]:
+    """Register every ``.ttf`` of a user's ``fonts:`` folder (sorted by name).
+
+    Raises :class:`FontError` for a font ReportLab cannot embed (CFF-outline
+    ``.otf``, a damaged file).
+    """
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    register()
+    found: list[UserFont] = []
+    for path in sorted(folder.iterdir()):
+        suffix = path.suffix.lower()
+        if suffix == ".otf":
+            raise FontError(
+                f"{path.name}: an .otf font with CFF outlines cannot be embedded by ReportLab; "
+                "use the TrueType (.ttf) version of the font"
+            )
+        if suffix != ".ttf":
+            continue
+        digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
+        family = f"LKUser-{digest}-{path.stem}"
+        try:
+            font = TTFont(family, str(path))
+        except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
+            raise FontError(f"{path.name}: not a usable TrueType font ({exc})") from exc
+        pdfmetrics.registerFont(font)
+        _map_family(family, family, family, family, family)
+        found.append(UserFont(family, path, frozenset(font.face.charToGlyph)))
+    return tuple(found)
+
+
 #: Characters that are layout controls, not glyphs.
-_IGNORED = {0x0A, 0x0D, 0x09, 0x20, 0xA0, 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
+_IGNORED = {
+    0x0A, 0x0D, 0x09, 0x20, 0xA0, 0xAD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF,
+}  # fmt: skip
 
 
-def uncovered(text: Iterable[str]) -> list[str]:
-    """The characters of *text* (in first-seen order) that no bundled font can draw."""
-    coverage = _coverage()
+def font_for(char: str, extra: Sequence[UserFont] = ()) -> str | None:
+    """The fallback family that draws *char*, ``""`` for the main families, or
+    None when no font has it."""
+    code = ord(char)
+    if code in _coverage() or code in _IGNORED:
+        return ""
+    for family, coverage in _fallback_coverage():
+        if code in coverage:
+            return family
+    for font in extra:
+        if code in font.coverage:
+            return font.family
+    return None
+
+
+def uncovered(text: Iterable[str], extra: Sequence[UserFont] = ()) -> list[str]:
+    """The characters of *text* (in first-seen order) that no font can draw."""
     seen: dict[str, None] = {}
     for chunk in text:
         for char in chunk:
-            code = ord(char)
-            control = code < 0x20 and char not in "\n\r\t"
-            if (control or code not in coverage) and code not in _IGNORED and char not in seen:
+            if char in seen:
+                continue
+            control = ord(char) < 0x20 and char not in "\n\r\t"
+            if control or font_for(char, extra) is None:
                 seen[char] = None
     return list(seen)
+
+
+_MARKUP = re.compile(r"(<[^>]*>|&[#\w]+;)")
+
+
+def with_fallback(markup: str, extra: Sequence[UserFont] = ()) -> str:
+    """Paragraph markup with each run the main family lacks wrapped in its font.
+
+    Spaces and punctuation both fonts have stay inside a run, so a phrase in
+    Arabic is one run; tags and entities are left as they are.
+    """
+    if markup.isascii():
+        return markup
+    out: list[str] = []
+    for piece in _MARKUP.split(markup):
+        if not piece or (piece[0] in "<&" and _MARKUP.fullmatch(piece)):
+            out.append(piece)
+            continue
+        current = ""
+        run: list[str] = []
+        for char in piece:
+            family = font_for(char, extra) or ""
+            if family != current and not (run and current and _neutral(char, current, extra)):
+                _flush(out, run, current)
+                run, current = [], family
+            run.append(char)
+        _flush(out, run, current)
+    return "".join(out)
+
+
+def _neutral(char: str, family: str, extra: Sequence[UserFont]) -> bool:
+    """A space or mark that the current fallback font can draw too (keeps the run whole)."""
+    if char == " ":
+        return True
+    code = ord(char)
+    for name, coverage in _fallback_coverage():
+        if name == family:
+            return code in coverage and not char.isalnum()
+    for font in extra:
+        if font.family == family:
+            return code in font.coverage and not char.isalnum()
+    return False
+
+
+def _flush(out: list[str], run: list[str], family: str) -> None:
+    if not run:
+        return
+    text = "".join(run)
+    out.append(f'<font name="{family}">{text}</font>' if family else text)

@@ -106,10 +106,18 @@ def fix_spaces(text: str) -> str:
 def format_date(value: dt.date, tag: str, fmt: str = "long") -> str:
     """A date in the locale's ``short``/``medium``/``long``/``full`` form, or a Babel pattern.
 
+    French writes the first of the month as an ordinal, which Babel does not:
+
     >>> format_date(dt.date(2018, 12, 6), "en-GB")
     '6 December 2018'
+    >>> format_date(dt.date(2010, 6, 1), "fr")
+    '1er juin 2010'
     """
-    return fix_spaces(_babel_format_date(value, fmt, locale=parse_locale(tag)))
+    locale = parse_locale(tag)
+    text = fix_spaces(_babel_format_date(value, fmt, locale=locale))
+    if locale.language == "fr" and value.day == 1 and fmt in {"long", "full"}:
+        text = re.sub(r"(^|\s)1(?=\s)", r"\g<1>1er", text, count=1)
+    return text
 
 
 def join_list(items: Sequence[object], tag: str, style: str = "standard") -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -32,6 +33,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from . import fonts, l10n
+from .bidi import is_rtl_locale
 from .breaks import slash_breaks
 from .columns import SignatoryColumns, TooLarge
 from .compose import Composed, xml
@@ -60,19 +62,6 @@ class LaidOut:
     pdf: bytes
     pages: int
     marks: dict[str, int] = field(default_factory=dict)
-
-
-class _Marked(Paragraph):  # type: ignore[misc]
-    """A paragraph that records the page it lands on (for the outline)."""
-
-    def __init__(self, text: str, style: Any, marks: dict[str, int], key: str) -> None:
-        super().__init__(text, style)
-        self._lk_marks = marks
-        self._lk_key = key
-
-    def draw(self) -> None:
-        self._lk_marks.setdefault(self._lk_key, self.canv.getPageNumber() - 1)
-        super().draw()
 
 
 def _numbered_canvas(footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
@@ -123,14 +112,14 @@ class _Letterhead:
             return
         loc = letter.locale
         self.paragraphs.append(
-            Paragraph(xml(l10n.localize(sender.name, loc)), styles.letterhead_name)
+            styles.para(xml(l10n.localize(sender.name, loc)), styles.letterhead_name)
         )
         details = [l10n.localize(line, loc) for line in sender.address]
         if sender.email:
             details.append(sender.email)
         if details:
             self.paragraphs.append(
-                Paragraph("  ·  ".join(xml(d) for d in details), styles.letterhead_line)
+                styles.para("  ·  ".join(xml(d) for d in details), styles.letterhead_line)
             )
         text_width = page.measure
         logo_h = logo_w = 0.0
@@ -148,6 +137,7 @@ class _Letterhead:
             _, h = p.wrap(text_width, page.height)
             text_h += h + 2
         self.text_width = text_width
+        self.rtl = styles.rtl
         self.height = max(text_h, logo_h) + 5 * mm
 
     def draw(self, canvas: Canvas) -> None:
@@ -156,13 +146,16 @@ class _Letterhead:
         page = self.page
         top = page.height - page.top
         y = top
+        # The logo sits at the outer edge: right in a left-to-right letter, left in RTL.
+        text_x = page.width - page.right - self.text_width if self.rtl else page.left
         for p in self.paragraphs:
             _, h = p.wrap(self.text_width, page.height)
-            p.drawOn(canvas, page.left, y - h)
+            p.drawOn(canvas, text_x, y - h)
             y -= h + 2
         if self.logo is not None:
             w, h = self.logo_size
-            canvas.drawImage(self.logo, page.width - page.right - w, top - h, w, h, mask="auto")
+            x = page.left if self.rtl else page.width - page.right - w
+            canvas.drawImage(self.logo, x, top - h, w, h, mask="auto")
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         rule_y = page.height - page.top - self.height + 2 * mm
@@ -187,7 +180,7 @@ def _recipient_block(letter: Letter, styles: Styles, width: float) -> list[Flowa
             t for t in (l10n.localize(r.honorific, loc), l10n.localize(r.name, loc)) if t
         )
         if not (r.honorific or r.title or r.organization or r.address or r.email):
-            name = f"{l10n.word(loc, _('To'))}: {name}"  # a group addressee
+            name = labelled(loc, l10n.word(loc, _("To")), name)  # a group addressee
         lines.append(name)
         title = l10n.localize(r.title, loc)
         if title:
@@ -196,10 +189,10 @@ def _recipient_block(letter: Letter, styles: Styles, width: float) -> list[Flowa
         if organization:
             lines.append(organization)
         lines += [l10n.localize(a, loc) for a in r.address]
-        block = [Paragraph(xml(line), styles.address) for line in lines]
+        block = [styles.para(xml(line), styles.address, auto=True) for line in lines]
         if r.email:
             via = l10n.word(loc, _("Via email"))
-            block.append(Paragraph(f"<i>{xml(via)}:</i> {xml(r.email)}", styles.address))
+            block.append(styles.para(xml(labelled(loc, via, r.email)), styles.address, auto=True))
         if index:
             out.append(Spacer(1, 5 * mm))
         out.append(KeepTogether(block))
@@ -207,11 +200,20 @@ def _recipient_block(letter: Letter, styles: Styles, width: float) -> list[Flowa
 
 
 def dateline_text(letter: Letter) -> str:
-    """ "Brussels, 6 December 2018" (place optional, comma optional)."""
-    date = l10n.format_date(letter.date, letter.locale, letter.dateline.format)
-    place = l10n.localize(letter.place, letter.locale)
-    text = f"{place}, {date}" if place else date
-    return text + ("," if letter.dateline.trailing_comma else "")
+    """ "Brussels, 6 December 2018" (place optional, comma optional), punctuated
+    for the locale ("بروكسل، 6 ديسمبر 2018")."""
+    loc = letter.locale
+    date = l10n.format_date(letter.date, loc, letter.dateline.format)
+    place = l10n.localize(letter.place, loc)
+    text = l10n.word(loc, _("{place}, {date}"), place=place, date=date) if place else date
+    if letter.dateline.trailing_comma:
+        text += "،" if l10n.parse_locale(loc).language in {"ar", "fa", "ur"} else ","
+    return text
+
+
+def labelled(loc: str, label: str, text: str) -> str:
+    """ "cc: Name" with the locale's punctuation ("Copie : Name" in French)."""
+    return l10n.word(loc, _("{label}: {text}"), label=label, text=text)
 
 
 def signatory_markup(s: Signatory, letter: Letter, style: str, number: int) -> str:
@@ -241,14 +243,16 @@ def _signatory_block(
 ) -> list[Flowable]:
     """The closing (in *lead_in*), the heading and the signatories, group by group."""
     loc = letter.locale
-    heading = _Marked(xml(l10n.word(loc, _("Signatories"))), styles.section, marks, "signatories")
+    heading = styles.para(
+        xml(l10n.word(loc, _("Signatories"))), styles.section, mark=(marks, "signatories")
+    )
     head: list[Flowable] = [*lead_in, heading]
     if len(signatories) == 1 and letter.signatory_style != "count" and not signatories[0].group:
         # One signatory signs under the closing, without a heading.
-        head = [*lead_in, _Marked("", styles.small, marks, "signatories")]
+        head = [*lead_in, styles.para("", styles.small, mark=(marks, "signatories"))]
     if any(s.type == "individual" and s.affiliation and not s.withhold for s in signatories):
         note = l10n.word(loc, _("Affiliations are given for identification purposes only."))
-        head.append(Paragraph(xml(note), styles.small_note))
+        head.append(styles.para(xml(note), styles.small_note))
     style = letter.signatory_style
     if style == "count":
         count = l10n.nword(
@@ -256,7 +260,7 @@ def _signatory_block(
             *N_("{n} organisation or individual", "{n} organisations and individuals"),
             len(signatories),
         )
-        return [SignatoryColumns([Paragraph(xml(count), styles.small)], [count], head=head)]
+        return [SignatoryColumns([styles.para(xml(count), styles.small)], [count], head=head)]
     groups: dict[str, list[Signatory]] = {}
     for s in signatories:
         groups.setdefault(s.group, []).append(s)
@@ -266,19 +270,21 @@ def _signatory_block(
     number = 0
     for group, members in groups.items():
         if group:
-            head.append(Paragraph(xml(group), styles.group))
+            head.append(styles.para(xml(group), styles.group, auto=True))
         entries: list[Paragraph] = []
         labels: list[str] = []
         for s in members:
             number += 1
             markup = signatory_markup(s, letter, style, number)
             bullet = f"{number}." if style == "numbered" else None
-            entries.append(Paragraph(markup, entry_style, bulletText=bullet))
+            entries.append(styles.para(markup, entry_style, bullet=bullet, auto=True))
             labels.append(s.name if not s.withhold else f"#{number}")
         # A short run stays in one piece; a long one leaves at least two rows.
         keep = len(entries) if len(entries) <= 8 else 2
         out.append(
-            SignatoryColumns(entries, labels, columns=columns, gap=14, head=head, min_rows=keep)
+            SignatoryColumns(
+                entries, labels, columns=columns, gap=14, head=head, min_rows=keep, rtl=styles.rtl
+            )
         )
         head = []
     return out
@@ -289,10 +295,10 @@ def _annex_list(letter: Letter, annexes: Sequence[AnnexInfo], styles: Styles) ->
         return []
     loc = letter.locale
     title = l10n.word(loc, _("Annex")) if len(annexes) == 1 else l10n.word(loc, _("Annexes"))
-    out: list[Flowable] = [Paragraph(xml(title), styles.section)]
+    out: list[Flowable] = [styles.para(xml(title), styles.section)]
     for a in annexes:
         pages = l10n.nword(loc, *N_("{n} page", "{n} pages"), a.pages)
-        out.append(Paragraph(f"{a.number}. {xml(a.title)} ({xml(pages)})", styles.note))
+        out.append(styles.para(f"{a.number}. {xml(a.title)} ({xml(pages)})", styles.note))
     return out
 
 
@@ -300,9 +306,12 @@ def _subject(letter: Letter, merged: MergedText, styles: Styles) -> Paragraph | 
     """ "Re: …" in bold, or (with an empty prefix) a centred heading line."""
     if not merged.subject:
         return None
-    if not letter.subject_prefix:
-        return Paragraph(xml(merged.subject), styles.title)
-    return Paragraph(xml(f"{letter.subject_prefix} {merged.subject}"), styles.subject)
+    prefix = letter.subject_prefix
+    if prefix is None:
+        prefix = l10n.word(letter.locale, _("Re:"))
+    if not prefix:
+        return styles.para(xml(merged.subject), styles.title, auto=True)
+    return styles.para(xml(f"{prefix} {merged.subject}"), styles.subject, auto=True)
 
 
 def story(
@@ -321,7 +330,7 @@ def story(
     flow += _recipient_block(letter, styles, page_for(letter.paper).measure)
     if flow:
         flow.append(Spacer(1, 9 * mm))
-    dateline = Paragraph(xml(dateline_text(letter)), styles.dateline)
+    dateline = styles.para(xml(dateline_text(letter)), styles.dateline, auto=True)
     subject = _subject(letter, merged, styles)
     if letter.dateline.position == "before-subject":
         flow += [dateline, Spacer(1, 7 * mm)]
@@ -332,9 +341,11 @@ def story(
             flow += [subject, Spacer(1, 4 * mm)]
         flow += [dateline, Spacer(1, 6 * mm)]
     if merged.salutation:
-        flow.append(Paragraph(xml(merged.salutation), styles.salutation))
+        flow.append(styles.para(xml(merged.salutation), styles.salutation, auto=True))
     flow += wrap_references(body.flowables, notes)
-    closing = [Paragraph(xml(merged.closing), styles.closing)] if merged.closing else []
+    closing = (
+        [styles.para(xml(merged.closing), styles.closing, auto=True)] if merged.closing else []
+    )
     if signatories:
         flow += _signatory_block(letter, signatories, styles, marks, closing)
     else:
@@ -342,7 +353,7 @@ def story(
     if letter.cc:
         cc = "; ".join(l10n.localize(c, loc) for c in letter.cc)
         label = l10n.word(loc, _("cc"))
-        flow += [Spacer(1, 4 * mm), Paragraph(f"{xml(label)}: {xml(cc)}", styles.small)]
+        flow += [Spacer(1, 4 * mm), styles.para(xml(labelled(loc, label, cc)), styles.small)]
     flow += _annex_list(letter, annexes, styles)
     flow += notes.flushers()
     return flow
@@ -390,20 +401,29 @@ class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
             raise TooLarge(str(what)) from exc
 
 
+def styles_for(letter: Letter) -> Styles:
+    """The styles of a letter: justified or not, mirrored for right-to-left
+    languages, with the fonts of its ``fonts:`` folder."""
+    fonts.register()
+    extra = fonts.register_folder(letter.fonts) if letter.fonts is not None else ()
+    return make_styles(justify=letter.justify, rtl=is_rtl_locale(letter.locale), extra_fonts=extra)
+
+
 def lay_out(
     letter: Letter,
     merged: MergedText,
     body: Composed,
     signatories: Sequence[Signatory],
     annexes: Sequence[AnnexInfo],
+    styles: Styles,
 ) -> LaidOut:
-    """Typeset the letter pages; the annexes are appended later.
+    """Typeset the letter pages with *styles* (:func:`styles_for`); the annexes
+    are appended later.
 
     Raises :class:`~letterkit.columns.TooLarge` when a part of the letter
     cannot fit on an empty page; nothing is ever clipped.
     """
     fonts.register()
-    styles = make_styles(justify=letter.justify)
     page = page_for(letter.paper)
     loc = letter.locale
     letterhead = _Letterhead(letter, styles, page)
@@ -413,25 +433,28 @@ def lay_out(
     header_date = l10n.format_date(letter.date, loc, letter.dateline.format)
     header_to = addressee_line(letter)
 
+    def line(canvas: Canvas, text: str, style: Any, x: float, y: float, width: float) -> None:
+        """One line of small text with its baseline at *y* (shaped, in visual order)."""
+        p = styles.para(xml(text), style, auto=True)
+        p.wrap(width, page.height)
+        p.drawOn(canvas, x, y - style.fontSize * 0.25)
+
     def footer(canvas: Canvas, number: int, total: int) -> None:
         text = l10n.word(loc, _("Page {page} of {pages}"), page=number, pages=total)
-        canvas.saveState()
-        canvas.setFont(styles.footer.fontName, styles.footer.fontSize)
-        canvas.setFillColor(styles.footer.textColor)
-        canvas.drawCentredString(page.width / 2, page.bottom - footer_gap, text)
-        canvas.restoreState()
+        line(canvas, text, styles.footer, page.left, page.bottom - footer_gap, page.measure)
+
+    start = styles.footer.clone("header-start", alignment=TA_RIGHT if styles.rtl else TA_LEFT)
+    end = styles.footer.clone("header-end", alignment=TA_LEFT if styles.rtl else TA_RIGHT)
 
     def header(canvas: Canvas, doc: BaseDocTemplate) -> None:
-        """Continuation pages: addressee on the left, date and page on the right."""
-        right = f"{header_date} · {doc.page}"
+        """Continuation pages: addressee at the start of the line, date and page at its end."""
+        when = f"{header_date} · {doc.page}"
         y = page.height - page.top + 5 * mm
-        canvas.saveState()
         font, size = styles.footer.fontName, styles.footer.fontSize
-        canvas.setFont(font, size)
-        canvas.setFillColor(styles.footer.textColor)
-        room = page.measure - canvas.stringWidth(right, font, size) - 8 * mm
-        canvas.drawString(page.left, y, fit_text(header_to, font, size, room))
-        canvas.drawRightString(page.width - page.right, y, right)
+        room = page.measure - stringWidth(when, font, size) - 8 * mm
+        line(canvas, fit_text(header_to, font, size, room), start, page.left, y, page.measure)
+        line(canvas, when, end, page.left, y, page.measure)
+        canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)
         canvas.line(page.left, y - 2.5 * mm, page.width - page.right, y - 2.5 * mm)
@@ -449,12 +472,13 @@ def lay_out(
     buffer = io.BytesIO()
     notes = NoteArea(
         {
-            number: Paragraph(markup, styles.note, bulletText=f"{number}")
+            number: styles.para(markup, styles.note, bullet=f"{number}")
             for number, markup in enumerate(body.notes, start=1)
         },
         width=page.measure,
         bottom=page.bottom,
         left=page.left,
+        rtl=styles.rtl,
     )  # fmt: skip
     doc = _LetterDoc(
         buffer,

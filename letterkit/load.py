@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import l10n
+from . import fonts, l10n
 from .model import (
     Annex,
     Case,
@@ -659,12 +659,26 @@ def load_letter(
             "(it builds against the ICU library), or use 'uca'",
         )
 
+    font_folder: Path | None = None
     if spec.get("fonts") is not None:
-        reporter.warning(
-            _where(spec, "fonts"),
-            "LK105",
-            "'fonts' is not used by this version; the bundled fonts apply",
-        )
+        where = _where(spec, "fonts")
+        if not isinstance(spec["fonts"], str):
+            ctx.error(where, "LK105", "'fonts' must be the path of a folder of .ttf fonts")
+        else:
+            font_folder = ctx.resolve(spec["fonts"], where)
+            if font_folder is not None and not font_folder.is_dir():
+                ctx.error(
+                    where,
+                    "LK101",
+                    f"fonts folder {spec['fonts']} not found; create it or fix the path",
+                )
+                font_folder = None
+            elif font_folder is not None:
+                try:
+                    fonts.register_folder(font_folder)
+                except fonts.FontError as exc:
+                    ctx.error(where, "LK102", f"font {exc}")
+                    font_folder = None
 
     variables = spec.get("variables") or {}
     if not isinstance(variables, dict):
@@ -676,7 +690,9 @@ def load_letter(
         locale=locale,
         place=_text(spec, "place", ctx),
         subject=_text(spec, "subject", ctx),
-        subject_prefix=_plain(spec, "subject_prefix", ctx, "Re:"),
+        subject_prefix=(
+            _plain(spec, "subject_prefix", ctx) if spec.get("subject_prefix") is not None else None
+        ),
         salutation=_text(spec, "salutation", ctx),
         closing=_text(spec, "closing", ctx),
         justify=_bool(spec, "justify", ctx, False),
@@ -707,6 +723,7 @@ def load_letter(
         cc=_lines(spec, "cc", ctx),
         variables=variables,
         privacy=_choice(spec, "privacy", ctx, {"normal": "normal", "minimal": "minimal"}, "normal"),
+        fonts=font_folder,
     )
     _check_localized(ctx)
     if problems is not None:

@@ -138,7 +138,8 @@ class Letter:
     sender: Sender | None = None
     place: LocalText = ""
     subject: LocalText = ""
-    subject_prefix: str = "Re:"
+    #: None: the locale's word ("Re:", "Objet :", "الموضوع:"); "" for a heading line.
+    subject_prefix: str | None = None
     salutation: LocalText = ""
     closing: LocalText = ""
     justify: bool = False
@@ -153,5 +154,7 @@ class Letter:
     cc: tuple[LocalText, ...] = ()
     variables: Mapping[str, Any] = field(default_factory=dict)
     privacy: Literal["normal", "minimal"] = "normal"
+    #: A folder of extra TrueType fonts for characters the bundled fonts lack.
+    fonts: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
     inputs: tuple[Path, ...] = ()

@@ -64,6 +64,7 @@ class NoteArea:
     width: float
     bottom: float
     left: float
+    rtl: bool = False
     placed: set[int] = field(default_factory=set)
     page: list[Paragraph] = field(default_factory=list)
     carry: list[Paragraph] = field(default_factory=list)
@@ -140,7 +141,8 @@ class NoteArea:
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         rule_y = y + RULE_GAP / 2
-        canvas.line(self.left, rule_y, self.left + self.width / 3, rule_y)
+        start = self.left + self.width * 2 / 3 if self.rtl else self.left
+        canvas.line(start, rule_y, start + self.width / 3, rule_y)
         canvas.restoreState()
         for p in self.page:
             _, h = p.wrap(self.width, 1e6)

@@ -19,12 +19,11 @@ from .assemble import assemble
 from .columns import TooLarge
 from .compose import compose
 from .errors import Problem, UsageError, ValidationError
-from .layout import AnnexInfo, dateline_text, lay_out
+from .layout import AnnexInfo, dateline_text, lay_out, styles_for
 from .load import load_letter
 from .model import Letter, Signatory
 from .signatories import ordered
 from .sources import Reporter, Source, display_path
-from .styles import make_styles
 from .templating import MergedText, merge
 
 log = logging.getLogger("letterkit")
@@ -93,6 +92,7 @@ def _check_glyphs(
     signatories: list[Signatory],
     body_text: list[str],
     reporter: Reporter,
+    extra: tuple[fonts.UserFont, ...] = (),
 ) -> None:
     spec = _spec_display(letter)
     origins = {s.name: s.origin for s in signatories if s.origin is not None and not s.withhold}
@@ -101,7 +101,7 @@ def _check_glyphs(
     ]
     spec_keys = {"dateline": "place", "cc": "cc", "subject": "subject"}
     for where, text in sources:
-        for char in fonts.uncovered([text]):
+        for char in fonts.uncovered([text], extra):
             at: tuple[str, int | None, int | None] = (spec, None, None)
             if where in spec_keys and letter.inputs:
                 at = (spec, *_key_position(letter.inputs[0], spec_keys[where]))
@@ -110,8 +110,9 @@ def _check_glyphs(
             reporter.error(
                 (at[0], (at[1], at[2])),
                 "LK140",
-                f"{where}: character '{char}' (U+{ord(char):04X}) cannot be drawn by the bundled fonts; "
-                "replace it or remove it",
+                f"{where}: character '{char}' (U+{ord(char):04X}) cannot be drawn by the bundled fonts"
+                + (" or those of 'fonts'" if extra else "")
+                + "; replace it, or add a TrueType font that has it to a 'fonts' folder",
             )
 
 
@@ -134,12 +135,13 @@ def build_pdf(letter: Letter) -> bytes:
     )
     log.info("Step 3 - Composing the body")
     fonts.register()
-    body = compose(merged.markdown, make_styles())
-    _check_glyphs(letter, merged, signatories, body.text, reporter)
+    styles = styles_for(letter)
+    body = compose(merged.markdown, styles)
+    _check_glyphs(letter, merged, signatories, body.text, reporter, styles.extra_fonts)
     reporter.raise_if_failed()
     log.info("Step 4 - Laying out the letter")
     try:
-        laid = lay_out(letter, merged, body, signatories, infos)
+        laid = lay_out(letter, merged, body, signatories, infos, styles)
     except TooLarge as exc:
         problem = Problem(
             _spec_display(letter), None, None, "error", "LK150",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -10,7 +11,8 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 
-from .fonts import SANS, SERIF
+from .bidi import Direction, LKParagraph, first_direction, needs_bidi, shape
+from .fonts import SANS, SERIF, UserFont, with_fallback
 
 INK = colors.Color(0.1, 0.1, 0.1)
 GREY = colors.Color(0.38, 0.38, 0.38)
@@ -66,14 +68,75 @@ class Styles:
     letterhead_name: ParagraphStyle
     letterhead_line: ParagraphStyle
     footer: ParagraphStyle
+    #: Right-to-left letter: alignments and indents are mirrored.
+    rtl: bool = False
+    #: Fonts of the letter's ``fonts:`` folder, tried after the bundled ones.
+    extra_fonts: tuple[UserFont, ...] = ()
+
+    def para(
+        self,
+        markup: str,
+        style: ParagraphStyle,
+        bullet: str | None = None,
+        mark: tuple[dict[str, int], str] | None = None,
+        auto: bool = False,
+    ) -> LKParagraph:
+        """A paragraph of *markup*: fonts chosen per run, Arabic joined, and drawn
+        in visual order when it holds right-to-left text or the letter is RTL.
+
+        *auto*: a paragraph that is one value (a name, an address line) takes
+        its direction from its first letter, so "Human Rights Watch (HRW)"
+        reads left to right in an Arabic letter (still aligned to the right).
+        """
+        rtl_text = self.rtl or needs_bidi(markup)
+        if self.rtl and bullet:
+            markup, bullet = f"{xml_escape(bullet)}\u00a0{markup}", None
+        if rtl_text:
+            markup = shape(markup)
+        p = LKParagraph(with_fallback(markup, self.extra_fonts), style, bulletText=bullet)
+        base: Direction = "R" if self.rtl else "L"
+        if auto:
+            base = first_direction(markup) or base
+        p.lk_base = base if rtl_text else None
+        p.lk_mark = mark
+        return p
 
 
-def make_styles(justify: bool = False) -> Styles:
+def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
+    """The right-to-left form of a style: alignment and indents swapped."""
+    flip = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT, TA_JUSTIFY: TA_RIGHT}
+    return style.clone(
+        style.name + "-rtl",
+        alignment=flip.get(style.alignment, style.alignment),
+        leftIndent=style.rightIndent,
+        rightIndent=style.leftIndent + max(0.0, -style.firstLineIndent),
+        firstLineIndent=0,
+    )
+
+
+def make_styles(
+    justify: bool = False, rtl: bool = False, extra_fonts: tuple[UserFont, ...] = ()
+) -> Styles:
     """Body 10.5/14 serif, notes and signatories 8.5/11, letterhead and headings sans.
 
     Body text is ragged right unless *justify*. Long URLs and titles joined
-    by "/" break after a slash rather than at an arbitrary letter.
+    by "/" break after a slash rather than at an arbitrary letter. With *rtl*
+    every style is mirrored (ragged left; justification is not offered).
     """
+    styles = _make_styles(justify and not rtl)
+    if rtl:
+        styles = replace(
+            styles,
+            **{
+                f.name: _mirrored(getattr(styles, f.name))
+                for f in fields(Styles)
+                if f.type == "ParagraphStyle"
+            },
+        )
+    return replace(styles, rtl=rtl, extra_fonts=extra_fonts)
+
+
+def _make_styles(justify: bool) -> Styles:
     body = ParagraphStyle(
         "body",
         fontName=SERIF,

@@ -82,3 +82,16 @@ def test_shape_pages_match_reference(name: str, regenerate: bool) -> None:
     doc.close()
     for number, image in enumerate(_pages(pdf, count), start=1):
         _compare(f"shape-{name}-p{number}", image, regenerate)
+
+
+APPEALS = Path(__file__).resolve().parent.parent / "examples" / "askarov-eu-2018"
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "en-US", "fr", "es", "ru", "ky", "ar"])
+def test_appeal_first_page_matches_reference(locale: str, regenerate: bool) -> None:
+    """The built-in appeal-release letter in each of its languages, first page."""
+    import letterkit
+
+    pdf = letterkit.render(APPEALS / f"appeal.{locale}.yaml")
+    [image] = _pages(pdf, 1)
+    _compare(f"appeal-{locale}-p1", image, regenerate)

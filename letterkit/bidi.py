@@ -1,0 +1,162 @@
+"""Right-to-left text: shaping, then visual order line by line.
+
+ReportLab lays text out left to right and cannot reorder it (its bidi support
+needs a library that is not on PyPI). So a paragraph that holds Arabic or
+Hebrew goes through two steps:
+
+1. :func:`shape` joins Arabic letters (arabic-reshaper turns them into their
+   contextual presentation forms) before ReportLab measures the text;
+2. ReportLab breaks the paragraph into lines in logical order, and
+   :class:`LKParagraph` puts each *line* into visual order just before it is
+   drawn (reordering a whole paragraph first would reverse its lines).
+
+The reordering is the Unicode bidirectional algorithm of python-bidi, run on
+each line with the paragraph's direction (right-to-left in an Arabic or
+Hebrew letter, left-to-right for an Arabic name in an English one); style
+runs (bold, links, note numbers) are split where the visual order changes,
+so each keeps its font and link.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any, Literal
+
+from reportlab.platypus import Paragraph
+
+Direction = Literal["L", "R"]
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_TAGS = re.compile(r"(<[^>]*>|&[#\w]+;)")
+#: Direction marks: they steer the algorithm and are not drawn.
+_MARKS = {"\u200e", "\u200f"}
+
+#: Locales whose letters are written right to left.
+RTL_LANGUAGES = {"ar", "he", "fa", "ur", "ps", "yi", "ckb", "dv"}
+
+
+def is_rtl_locale(tag: str) -> bool:
+    """``ar``, ``he``… (any region) read right to left."""
+    return tag.replace("_", "-").split("-")[0].lower() in RTL_LANGUAGES
+
+
+def needs_bidi(text: str) -> bool:
+    """Whether *text* holds right-to-left letters (and so needs shaping and reordering)."""
+    return bool(_RTL.search(text))
+
+
+def shape(markup: str) -> str:
+    """Join the Arabic letters of paragraph markup (tags and entities untouched)."""
+    if not needs_bidi(markup):
+        return markup
+    import arabic_reshaper
+
+    return "".join(
+        part if _TAGS.fullmatch(part) else arabic_reshaper.reshape(part)
+        for part in _TAGS.split(markup)
+    )
+
+
+def first_direction(markup: str) -> Direction | None:
+    """The direction of the first strong letter of paragraph markup (tags skipped)."""
+    import unicodedata
+
+    for part in _TAGS.split(markup):
+        if _TAGS.fullmatch(part):
+            continue
+        for char in part:
+            kind = unicodedata.bidirectional(char)
+            if kind in ("R", "AL"):
+                return "R"
+            if kind == "L":
+                return "L"
+    return None
+
+
+def visual_chars(text: str, base: Direction) -> list[tuple[int, str]]:
+    """The Unicode bidirectional algorithm (python-bidi) on one line: each visible
+    character, left to right, as (its index in *text*, the character mirrored
+    if needed)."""
+    from bidi import algorithm as uba
+
+    storage = uba.get_empty_storage()
+    storage["base_level"] = 1 if base == "R" else 0
+    storage["base_dir"] = base
+    uba.get_embedding_levels(text, storage, False, False)
+    for index, char in enumerate(storage["chars"]):
+        char["lk_index"] = index
+    uba.explicit_embed_and_overrides(storage, False)
+    uba.resolve_weak_types(storage, False)
+    uba.resolve_neutral_types(storage, False)
+    uba.resolve_implicit_levels(storage, False)
+    uba.reorder_resolved_levels(storage, False)
+    uba.apply_mirroring(storage, False)
+    return [(char["lk_index"], char["ch"]) for char in storage["chars"] if char["ch"] not in _MARKS]
+
+
+def visual_line(line: Any, base: Direction) -> Any:
+    """One laid-out line (ReportLab's tuple of words, or a FragLine of style
+    runs) in visual order, style runs split where the order changes."""
+    if isinstance(line, tuple):
+        extra, words = line
+        shown = "".join(c for _, c in visual_chars(" ".join(words), base))
+        return (extra, shown.split(" "))
+    owners: list[int] = []
+    for n, frag in enumerate(line.words):
+        owners += [n] * len(getattr(frag, "text", ""))
+    text = "".join(getattr(frag, "text", "") for frag in line.words)
+    if not text:
+        return line
+    pieces: list[tuple[int, list[str]]] = []
+    for index, char in visual_chars(text, base):
+        owner = owners[index]
+        if pieces and pieces[-1][0] == owner:
+            pieces[-1][1].append(char)
+        else:
+            pieces.append((owner, [char]))
+    frags: list[Any] = [line.words[n].clone(text="".join(chars)) for n, chars in pieces]
+    # Zero-width runs (anchors, images) keep their place at the line's start.
+    frags[:0] = [f for f in line.words if not getattr(f, "text", "")]
+    new = copy.copy(line)
+    new.words = frags
+    return new
+
+
+class LKParagraph(Paragraph):  # type: ignore[misc]
+    """A paragraph that may be drawn in visual (bidi) order and may mark its page.
+
+    ``lk_base`` is the paragraph direction ("L"/"R") when its lines need
+    reordering, else None; ``lk_mark`` is ``(marks, key)`` to record the
+    0-based page the paragraph is drawn on (for the outline).
+    """
+
+    lk_base: Direction | None = None
+    lk_mark: tuple[dict[str, int], str] | None = None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts: list[Any] = super().split(availWidth, availHeight)
+        for i, part in enumerate(parts):
+            if isinstance(part, LKParagraph):
+                part.lk_base = self.lk_base
+                part.lk_mark = self.lk_mark if i == 0 else None
+        return parts
+
+    def draw(self) -> None:
+        if self.lk_mark is not None:
+            marks, key = self.lk_mark
+            marks.setdefault(key, self.canv.getPageNumber() - 1)
+        super().draw()
+
+    def drawPara(self, debug: int = 0) -> None:
+        if self.lk_base is None:
+            super().drawPara(debug)
+            return
+        logical: Any = getattr(self, "blPara")  # noqa: B009  (set by wrap)
+        visual = copy.copy(logical)
+        visual.lines = [visual_line(line, self.lk_base) for line in logical.lines]
+        self.blPara = visual
+        try:
+            super().drawPara(debug)
+        finally:
+            self.blPara = logical
