@@ -1,21 +1,36 @@
-"""Annex files → opened PDFs with their selected pages, or problems naming the file.
+"""Annex entries → opened PDFs with their selected pages, or problems naming the file.
 
-Opening happens before anything is laid out or written, so a broken or locked
-annex stops the render with a clear error and no output.
+An annex is a PDF file, a PNG or JPEG image (made into a page of the
+letter's paper), or a generated document (``chronology``: the case events;
+``signatories``: the full list). Every annex is opened before anything is
+laid out or written, so a broken or locked one stops the render with a clear
+error and no output.
+
+PDF files are read with pypdf in its forgiving mode; a file pypdf had to
+repair, or that only qpdf (through pikepdf) can repair, is carried with a
+warning naming it; a file nobody can read is an error naming it and why.
 """
 
 from __future__ import annotations
 
+import io
+import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, WrongPasswordError
+from pypdf.errors import DependencyError, PdfReadError
 
 from . import l10n
-from .model import Annex
+from .l10n import _
+from .model import Annex, Letter
 from .sources import Reporter, display_path
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
+GENERATED = ("chronology", "signatories")
 
 
 @dataclass
@@ -48,50 +63,175 @@ def parse_ranges(spec: str, count: int) -> list[int]:
     return out
 
 
-def open_annexes(annexes: Sequence[Annex], locale: str, reporter: Reporter) -> list[OpenAnnex]:
-    """Open every annex; report each one that cannot be used."""
-    out: list[OpenAnnex] = []
-    for number, annex in enumerate(annexes, start=1):
-        where = (display_path(annex.path), (None, None))
-        title = l10n.localize(annex.title, locale)
+class AnnexError(Exception):
+    """Why an annex cannot be used (the message says what would fix it)."""
+
+
+class _Warnings(logging.Handler):
+    """Collects what pypdf reports while it reads a damaged file."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def pypdf_messages() -> Iterator[_Warnings]:
+    """Collect what pypdf logs in the block instead of letting it reach the
+    application's log: letterkit reports it as a problem of its own."""
+    logger = logging.getLogger("pypdf")
+    handler = _Warnings()
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _password(annex: Annex) -> str:
+    if annex.password:
+        return annex.password
+    return os.environ.get(annex.password_env, "") if annex.password_env else ""
+
+
+def _sniff(path: Path) -> None:
+    """Refuse what is plainly not a PDF before any parser sees it."""
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if not head:
+        raise AnnexError("is empty (0 bytes); export the document again as PDF")
+    if b"%PDF-" not in head:
+        start = head.lstrip()[:15].lower()
+        kind = "an HTML page" if start.startswith((b"<!doctype", b"<html")) else "not a PDF"
+        raise AnnexError(
+            f"is {kind}, although its name ends in .pdf (it starts with {head[:12]!r}); "
+            "download or export the actual PDF"
+        )
+
+
+def _decrypt(reader: PdfReader, annex: Annex) -> None:
+    if not reader.is_encrypted:
+        return
+    password = _password(annex)
+    try:
+        ok = reader.decrypt(password)
+    except DependencyError as exc:
+        raise AnnexError(
+            f"is encrypted with AES, which needs the 'cryptography' package ({exc}); "
+            "pip install 'pypdf[crypto]'"
+        ) from exc
+    if not ok:
+        if password:
+            raise AnnexError("is encrypted and the password given is wrong; check it")
+        raise AnnexError(
+            "is encrypted and needs a password; give 'password' or 'password_env' in the spec"
+        )
+
+
+def _repair(path: Path, annex: Annex) -> PdfReader:
+    """Let qpdf (pikepdf) rebuild a file pypdf cannot read; raise AnnexError if it can't."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(path, password=_password(annex)) as pdf:
+            buffer = io.BytesIO()
+            pdf.save(buffer, deterministic_id=True)
+    except pikepdf.PasswordError as exc:
+        raise AnnexError("is encrypted and the password is missing or wrong") from exc
+    except (pikepdf.PdfError, RuntimeError, ValueError, OSError) as exc:
+        reason = str(exc).splitlines()[0][:160] if str(exc) else exc.__class__.__name__
+        raise AnnexError(
+            f"is damaged beyond repair ({reason}); ask for a new copy of the document"
+        ) from exc
+    reader = PdfReader(io.BytesIO(buffer.getvalue()), strict=False)
+    if len(reader.pages) == 0:
+        raise AnnexError("has no pages that can be recovered; ask for a new copy")
+    return reader
+
+
+def open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
+    """Open a PDF annex: (reader, repair note or ""). Raises AnnexError."""
+    _sniff(path)
+    note = ""
+    with pypdf_messages() as seen:
         try:
-            reader = PdfReader(annex.path, strict=False)
-            if reader.is_encrypted:
-                password = annex.password or (
-                    os.environ.get(annex.password_env, "") if annex.password_env else ""
-                )
-                if not reader.decrypt(password) and not password:
-                    raise FileNotDecryptedError("needs a password")
+            reader = PdfReader(path, strict=False)
+            _decrypt(reader, annex)
             count = len(reader.pages)
-        except (FileNotDecryptedError, WrongPasswordError):
-            reporter.error(
-                where,
-                "LK130",
-                f"annex {number} is encrypted and the password is missing or wrong; "
-                "give 'password' or 'password_env' in the spec",
-            )
-            continue
-        except DependencyError as exc:
-            reporter.error(
-                where,
-                "LK130",
-                f"annex {number} needs an extra package: {exc}; pip install 'pypdf[crypto]'",
-            )
-            continue
-        except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
-            reporter.error(
-                where,
-                "LK130",
-                f"annex {number} is not a readable PDF ({exc}); export it again as PDF",
-            )
-            continue
-        if count == 0:
-            reporter.error(where, "LK130", f"annex {number} has no pages")
+            for page in reader.pages:  # read every page object now, not while writing
+                page.mediabox  # noqa: B018
+            if count == 0:
+                raise PdfReadError("no pages")
+        except AnnexError:
+            raise
+        except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            reader = _repair(path, annex)
+            note = f"pypdf could not read it ({str(exc)[:100]}) and qpdf rebuilt it"
+    damaged = [m for m in seen.messages if _is_damage(m)]
+    if damaged and not note:
+        note = f"it is damaged ({damaged[0][:100]}) and was read in repair mode"
+    return reader, note
+
+
+def _is_damage(message: str) -> bool:
+    text = message.lower()
+    return any(
+        word in text
+        for word in ("xref", "startxref", "invalid", "damaged", "eof", "corrupt", "could not")
+    )
+
+
+#: Makes the PDF of a generated annex (``"chronology"``, ``"signatories"``) or of an
+#: image (its path), given the annex title; raises AnnexError when it cannot.
+Maker = Callable[[str, str], bytes]
+
+
+def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) -> list[OpenAnnex]:
+    """Open every annex of *letter*; report each one that cannot be used."""
+    out: list[OpenAnnex] = []
+    loc = letter.locale
+    for number, annex in enumerate(letter.annexes, start=1):
+        display = display_path(annex.path) if annex.path else f"annex {number}"
+        where = (display, (None, None))
+        title = l10n.localize(annex.title, loc) if annex.title else ""
+        try:
+            if annex.generate:
+                title = title or _generated_title(annex.generate, loc)
+                if make is None:
+                    raise AnnexError("cannot be generated here")
+                reader = PdfReader(io.BytesIO(make(annex.generate, title)))
+            elif annex.path is not None and annex.path.suffix.lower() in IMAGE_SUFFIXES:
+                if make is None:
+                    raise AnnexError("cannot be laid out here")
+                reader = PdfReader(io.BytesIO(make(str(annex.path), title)))
+            else:
+                assert annex.path is not None
+                reader, note = open_pdf(annex.path, annex)
+                if note:
+                    reporter.warning(
+                        where, "LK131", f"annex {number}: {note}; check its pages in the output"
+                    )
+        except AnnexError as exc:
+            reporter.error(where, "LK130", f"annex {number} {exc}")
             continue
         try:
-            pages = parse_ranges(annex.pages, count)
+            pages = parse_ranges(annex.pages, len(reader.pages))
         except ValueError as exc:
             reporter.error(where, "LK130", f"annex {number}: {exc}; fix 'pages' in the spec")
             continue
-        out.append(OpenAnnex(annex, number, title, reader, pages))
+        out.append(OpenAnnex(annex, number, title or display, reader, pages))
     return out
+
+
+def _generated_title(kind: str, loc: str) -> str:
+    if kind == "chronology":
+        return l10n.word(loc, _("Chronology"))
+    return l10n.word(loc, _("Signatories"))
+
+
+__all__ = ["AnnexError", "Maker", "OpenAnnex", "open_annexes", "open_pdf", "parse_ranges"]

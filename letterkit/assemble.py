@@ -1,8 +1,10 @@
 """Letter pages + opened annexes → the final PDF (pypdf).
 
-Stage 5 of the pipeline: appends the annexes after the letter, writes the
-outline ("Letter", "Signatories", "Annex 1: …"), page labels (letter 1…n,
-annex pages A1-1…), metadata and the document language.
+Stage 5 of the pipeline: appends the annexes after the letter (form fields
+renamed per annex so they never clash), writes the outline ("Letter",
+"Signatories", "Annex 1: …" with the annex's own outline under it), page
+labels (letter 1…n, annex pages A1-1…), the annex stamps
+(:mod:`letterkit.stamp`), metadata and the document language.
 """
 
 from __future__ import annotations
@@ -12,18 +14,21 @@ import io
 import os
 from collections.abc import Sequence
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
 from pypdf.errors import DependencyError, PdfReadError
 from pypdf.generic import NameObject, TextStringObject
 
 from . import __version__, l10n
-from .annexes import OpenAnnex
+from .annexes import OpenAnnex, pypdf_messages
 from .errors import Problem, ValidationError
 from .l10n import _
 from .layout import LaidOut
 from .model import Letter
 from .sources import display_path
+from .stamp import Stamp
+from .stamp import apply as apply_stamps
+from .styles import Styles
 from .templating import person_name
 
 
@@ -58,8 +63,42 @@ def describe(letter: Letter, subject: str) -> dict[str, str]:
     return meta
 
 
-def assemble(letter: Letter, laid: LaidOut, annexes: Sequence[OpenAnnex], subject: str) -> bytes:
-    """Join the letter and its annexes into one PDF and return its bytes."""
+def _detach_widgets(page: PageObject) -> None:
+    """Drop an annotation's /Parent that points at a page or the page tree (some
+    producers write it; copying such a page would corrupt the new page tree)."""
+    for ref in page.get("/Annots") or []:
+        annot = ref.get_object()
+        parent = annot.get("/Parent")
+        if parent is not None and parent.get_object().get("/Type") in ("/Pages", "/Page"):
+            del annot[NameObject("/Parent")]
+
+
+def assemble(
+    letter: Letter,
+    laid: LaidOut,
+    annexes: Sequence[OpenAnnex],
+    subject: str,
+    styles: Styles,
+) -> bytes:
+    """Join the letter and its annexes (see :func:`_assemble`), keeping what pypdf
+    logs about damaged annexes out of the application's log (it was reported
+    when the annexes were opened)."""
+    with pypdf_messages():
+        return _assemble(letter, laid, annexes, subject, styles)
+
+
+def _assemble(
+    letter: Letter,
+    laid: LaidOut,
+    annexes: Sequence[OpenAnnex],
+    subject: str,
+    styles: Styles,
+) -> bytes:
+    """Join the letter and its annexes into one PDF and return its bytes.
+
+    Each annex gets an outline entry (its own outline nested under it), page
+    labels ``A1-1``…, and, unless ``stamp: false``, a stamp on every page.
+    """
     loc = letter.locale
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(laid.pdf)), import_outline=False)
@@ -70,10 +109,22 @@ def assemble(letter: Letter, laid: LaidOut, annexes: Sequence[OpenAnnex], subjec
         )
     writer.set_page_label(0, laid.pages - 1, style=PageLabelStyle.DECIMAL, start=1)
     annex_word = l10n.word(loc, _("Annex"))
+    stamps: list[Stamp] = []
     for item in annexes:
         start = len(writer.pages)
+        display = display_path(item.annex.path) if item.annex.path else f"annex {item.number}"
         try:
-            writer.append(item.reader, pages=item.pages, import_outline=False)
+            for index in item.pages:
+                _detach_widgets(item.reader.pages[index])
+            if "/AcroForm" in item.reader.root_object:
+                # Field names of different annexes must not clash: annex2.name, …
+                item.reader.add_form_topname(f"annex{item.number}")
+            writer.append(
+                item.reader,
+                outline_item=f"{annex_word} {item.number}: {item.title}",
+                pages=item.pages,
+                import_outline=True,
+            )
         except (
             PdfReadError,
             DependencyError,
@@ -81,22 +132,32 @@ def assemble(letter: Letter, laid: LaidOut, annexes: Sequence[OpenAnnex], subjec
             KeyError,
             TypeError,
             AttributeError,
+            IndexError,
         ) as exc:
             problem = Problem(
-                display_path(item.annex.path), None, None, "error", "LK130",
+                display, None, None, "error", "LK130",
                 f"annex {item.number} cannot be appended ({exc}); export it again as PDF",
             )  # fmt: skip
             raise ValidationError([problem]) from exc
-        writer.add_outline_item(
-            title=f"{annex_word} {item.number}: {item.title}", page_number=start
-        )
+        end = len(writer.pages)
+        for index in range(start, end):
+            if item.annex.stamp:
+                text = l10n.word(
+                    loc,
+                    _("Annex {number} – page {page} of {pages}"),
+                    number=item.number,
+                    page=index - start + 1,
+                    pages=end - start,
+                )
+                stamps.append(Stamp(writer.pages[index], text))
         writer.set_page_label(
             start,
-            len(writer.pages) - 1,
+            end - 1,
             style=PageLabelStyle.DECIMAL,
             prefix=f"A{item.number}-",
             start=1,
         )
+    apply_stamps(stamps, styles, writer)
     stamp = pdf_date(letter)
     version = f"letterkit {__version__}"
     meta = {"/Creator": version, "/CreationDate": stamp, "/ModDate": stamp}

@@ -110,7 +110,9 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     letter = load_letter(args.spec, allow_outside=args.allow_outside, problems=warnings)
     _print_problems(warnings, err)
     output = Path(args.output) if args.output else Path(Path(args.spec).stem + ".pdf")
-    render(letter, output)
+    later: list[Problem] = []
+    render(letter, output, warnings=later)
+    _print_problems(later, err)
     print(f"wrote {output}", file=out)
     return 0
 

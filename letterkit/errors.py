@@ -38,6 +38,7 @@ CODES: dict[str, str] = {
     "LK121": "the same signatory is listed twice",
     "LK122": "the number of signatories differs from expected_signatories",
     "LK130": "an annex file cannot be used",
+    "LK131": "an annex was damaged and has been repaired (a warning)",
     "LK140": "a character cannot be drawn by any font",
     "LK150": "a part of the letter is too large for a page",
 }

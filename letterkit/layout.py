@@ -234,19 +234,22 @@ def signatory_markup(s: Signatory, letter: Letter, style: str, number: int) -> s
     return text
 
 
-def _signatory_block(
+def signatory_block(
     letter: Letter,
     signatories: Sequence[Signatory],
     styles: Styles,
     marks: dict[str, int],
     lead_in: list[Flowable],
+    heading: bool = True,
 ) -> list[Flowable]:
     """The closing (in *lead_in*), the heading and the signatories, group by group."""
     loc = letter.locale
-    heading = styles.para(
-        xml(l10n.word(loc, _("Signatories"))), styles.section, mark=(marks, "signatories")
-    )
-    head: list[Flowable] = [*lead_in, heading]
+    title = l10n.word(loc, _("Signatories")) if heading else ""
+    head: list[Flowable] = [
+        *lead_in,
+        styles.para(xml(title), styles.section if heading else styles.small,
+                    mark=(marks, "signatories")),
+    ]  # fmt: skip
     if len(signatories) == 1 and letter.signatory_style != "count" and not signatories[0].group:
         # One signatory signs under the closing, without a heading.
         head = [*lead_in, styles.para("", styles.small, mark=(marks, "signatories"))]
@@ -347,7 +350,7 @@ def story(
         [styles.para(xml(merged.closing), styles.closing, auto=True)] if merged.closing else []
     )
     if signatories:
-        flow += _signatory_block(letter, signatories, styles, marks, closing)
+        flow += signatory_block(letter, signatories, styles, marks, closing)
     else:
         flow += closing
     if letter.cc:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fonts, l10n
+from .annexes import GENERATED
 from .model import (
     Annex,
     Case,
@@ -416,6 +417,18 @@ def _case(value: Any, where: Where, ctx: _Ctx) -> Case:
     )
 
 
+def _pages(data: Located, ctx: _Ctx) -> str:
+    pages = _plain(data, "pages", ctx)
+    if pages and not re.fullmatch(r"\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*", pages):
+        ctx.error(
+            _where(data, "pages"),
+            "LK105",
+            f"'pages' must be 1-based ranges such as 1-3,7, not '{pages}'",
+        )
+        return ""
+    return pages
+
+
 def _annexes(spec: Located, ctx: _Ctx) -> tuple[Annex, ...]:
     value = spec.get("annexes")
     if value is None:
@@ -436,14 +449,27 @@ def _annexes(spec: Located, ctx: _Ctx) -> tuple[Annex, ...]:
             continue
         _check_keys(data, ANNEX_KEYS, ctx, "annex")
         if data.get("generate") is not None:
-            ctx.error(
-                _where(data, "generate"),
-                "LK105",
-                "generated annexes are not available in this version; give a 'path' to a PDF",
-            )
+            kind = _plain(data, "generate", ctx)
+            if data.get("path") is not None:
+                ctx.error(_where(data, "generate"), "LK105", "give 'generate' or 'path', not both")
+            elif kind not in GENERATED:
+                ctx.error(
+                    _where(data, "generate"),
+                    "LK105",
+                    f"'generate' must be {' or '.join(GENERATED)}, not '{kind}'",
+                )
+            else:
+                out.append(
+                    Annex(
+                        title=_text(data, "title", ctx),
+                        pages=_pages(data, ctx),
+                        stamp=_bool(data, "stamp", ctx, True),
+                        generate=kind,
+                    )
+                )
             continue
         if not data.get("path"):
-            ctx.error((data.src, pos), "LK104", "an annex needs a 'path'")
+            ctx.error((data.src, pos), "LK104", "an annex needs a 'path' (or 'generate')")
             continue
         path = ctx.resolve(str(data["path"]), _where(data, "path"))
         if path is None:
@@ -456,14 +482,7 @@ def _annexes(spec: Located, ctx: _Ctx) -> tuple[Annex, ...]:
             )
             continue
         ctx.inputs.append(path)
-        pages = _plain(data, "pages", ctx)
-        if pages and not re.fullmatch(r"\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*", pages):
-            ctx.error(
-                _where(data, "pages"),
-                "LK105",
-                f"'pages' must be 1-based ranges such as 1-3,7, not '{pages}'",
-            )
-            pages = ""
+        pages = _pages(data, ctx)
         env = _plain(data, "password_env", ctx)
         if env and env not in os.environ:
             ctx.error(

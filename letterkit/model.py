@@ -101,14 +101,20 @@ class Signatory:
 
 @dataclass(frozen=True)
 class Annex:
-    """A document that travels with the letter, appended after it."""
+    """A document that travels with the letter, appended after it.
 
-    path: Path
-    title: LocalText
+    A PDF or a PNG/JPEG image (``path``), or a generated document
+    (``generate``: ``"chronology"`` for the case events, ``"signatories"`` for
+    the full list).
+    """
+
+    path: Path | None = None
+    title: LocalText = ""
     pages: str = ""
     password: str = ""
     password_env: str = ""
     stamp: bool = True
+    generate: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import fonts, l10n
+from . import fonts, generated, l10n
 from .annexes import open_annexes
 from .assemble import assemble
 from .columns import TooLarge
@@ -116,14 +116,18 @@ def _check_glyphs(
             )
 
 
-def build_pdf(letter: Letter) -> bytes:
-    """Run every stage for a loaded letter and return the PDF bytes."""
+def build_pdf(letter: Letter, warnings: list[Problem] | None = None) -> bytes:
+    """Run every stage for a loaded letter and return the PDF bytes.
+
+    Warnings (a repaired annex…) are added to *warnings* when it is given.
+    """
     reporter = Reporter()
     signatories = ordered(
         letter.signatories, letter.signatory_order, letter.collation, letter.locale
     )
     log.info("Step 1 - Opening %d annex(es)", len(letter.annexes))
-    opened = open_annexes(letter.annexes, letter.locale, reporter)
+    styles = styles_for(letter)
+    opened = open_annexes(letter, reporter, generated.maker(letter, signatories, styles))
     reporter.raise_if_failed()
     infos = [AnnexInfo(a.number, a.title, len(a.pages)) for a in opened]
     log.info("Step 2 - Merging the template")
@@ -135,7 +139,6 @@ def build_pdf(letter: Letter) -> bytes:
     )
     log.info("Step 3 - Composing the body")
     fonts.register()
-    styles = styles_for(letter)
     body = compose(merged.markdown, styles)
     _check_glyphs(letter, merged, signatories, body.text, reporter, styles.extra_fonts)
     reporter.raise_if_failed()
@@ -149,7 +152,9 @@ def build_pdf(letter: Letter) -> bytes:
         )  # fmt: skip
         raise ValidationError([problem]) from exc
     log.info("Step 5 - Assembling %d letter page(s) and annexes", laid.pages)
-    return assemble(letter, laid, opened, merged.subject)
+    if warnings is not None:
+        warnings.extend(p for p in reporter.problems if p.severity != "error")
+    return assemble(letter, laid, opened, merged.subject, styles)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -172,12 +177,14 @@ def render(
     output: PathLike | None = None,
     *,
     allow_outside: bool = False,
+    warnings: list[Problem] | None = None,
 ) -> bytes:
     """Render a letter (a :class:`Letter` or a spec path) to PDF bytes.
 
     With *output*, the PDF is also written there atomically; an output path
     that is one of the letter's inputs is refused with :class:`UsageError`.
     Raises :class:`ValidationError` for bad input; nothing is written then.
+    Warnings (e.g. an annex that had to be repaired) go to *warnings*.
     """
     if not isinstance(letter, Letter):
         letter = load_letter(letter, allow_outside=allow_outside)
@@ -188,7 +195,7 @@ def render(
         )
     if target is not None and target.is_dir():
         raise UsageError(f"the output {output} is a folder; give a file name ending in .pdf")
-    pdf = build_pdf(letter)
+    pdf = build_pdf(letter, warnings)
     if target is not None:
         write_atomically(target, pdf)
     return pdf
@@ -200,7 +207,7 @@ def check(letter: Letter | PathLike, *, allow_outside: bool = False) -> list[Pro
     try:
         if not isinstance(letter, Letter):
             letter = load_letter(letter, allow_outside=allow_outside, problems=warnings)
-        build_pdf(letter)
+        build_pdf(letter, warnings)
     except ValidationError as exc:
         return warnings + exc.problems
     return warnings

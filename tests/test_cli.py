@@ -255,7 +255,7 @@ BAD_INPUTS = [
      "'recipient'", "not both"),
     ("annex outside the folder", _annex_outside, "letter.yaml", 27, "LK107", "../", "--allow-outside"),
     ("annex that is not a PDF", _annex_not_pdf, "chronology.pdf", None, "LK130", "annex 1",
-     "not a readable PDF"),
+     "is an HTML page"),
     ("duplicate signatory", _duplicate_signatory, "signatories.csv", 47, "LK121",
      "listed twice", "delete one row"),
     ("wrong signatory count", _wrong_count, "letter.yaml", 22, "LK122", "expected_signatories",

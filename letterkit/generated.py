@@ -1,0 +1,117 @@
+"""Letter data → annex documents letterkit makes itself, and images → pages.
+
+* ``chronology``: the case events as a dated list, in the letter's language;
+* ``signatories``: the full signatory list in columns (for letters that
+  print only the count);
+* a PNG or JPEG annex: one page of the letter's paper with the image fitted
+  inside the margins.
+
+Each is a small ReportLab document in the letter's styles (so it is mirrored
+in a right-to-left letter) that the assembly stage appends like any PDF.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
+
+from . import fonts, l10n
+from .annexes import AnnexError, Maker
+from .compose import xml
+from .layout import signatory_block
+from .model import Letter, Signatory
+from .styles import Styles, page_for
+
+
+def _document(letter: Letter, story: list[Flowable]) -> bytes:
+    page = page_for(letter.paper)
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=(page.width, page.height),
+        invariant=1,
+        initialFontName=fonts.SERIF,
+        initialFontSize=10.5,
+        creator="letterkit",
+        lang=letter.locale,
+    )
+    frame = Frame(
+        page.left, page.bottom, page.measure, page.height - page.top - page.bottom,
+        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+    )  # fmt: skip
+    doc.addPageTemplates([PageTemplate("annex", [frame])])
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def chronology(letter: Letter, title: str, styles: Styles) -> bytes:
+    """The case events, one dated entry each, under *title*."""
+    loc = letter.locale
+    story: list[Flowable] = [styles.para(xml(title), styles.subject, auto=True), Spacer(1, 4 * mm)]
+    events = sorted(letter.case.events, key=lambda e: e.date)
+    for event in events:
+        date = l10n.format_date(event.date, loc)
+        text = l10n.localize(event.text, loc)
+        story.append(styles.para(f"<b>{xml(date)}</b><br/>{xml(text)}", styles.body))
+    if not events:
+        raise AnnexError("(chronology) has no events to list; add 'events' to the case file")
+    return _document(letter, story)
+
+
+def signatory_list(
+    letter: Letter, signatories: Sequence[Signatory], title: str, styles: Styles
+) -> bytes:
+    """Every signatory, in the letter's order, in columns under *title*."""
+    if not signatories:
+        raise AnnexError("(signatories) has no signatories to list")
+    listed = replace(
+        letter,
+        signatory_style="columns" if letter.signatory_style == "count" else letter.signatory_style,
+    )
+    story: list[Flowable] = [styles.para(xml(title), styles.subject, auto=True), Spacer(1, 2 * mm)]
+    story += signatory_block(listed, signatories, styles, {}, [], heading=False)
+    return _document(letter, story)
+
+
+def image_page(letter: Letter, path: Path) -> bytes:
+    """One page of the letter's paper with the image centred inside the margins."""
+    page = page_for(letter.paper)
+    try:
+        image = ImageReader(str(path))
+        width, height = image.getSize()
+    except Exception as exc:  # PIL raises many kinds for a broken image
+        raise AnnexError(
+            f"is not a readable PNG or JPEG image ({exc.__class__.__name__}); save it again"
+        ) from exc
+    scale = min(page.measure / width, (page.height - page.top - page.bottom) / height)
+    w, h = width * scale, height * scale
+    buffer = io.BytesIO()
+    fonts.register()
+    canvas = Canvas(
+        buffer, pagesize=(page.width, page.height), invariant=1, initialFontName=fonts.SERIF
+    )
+    canvas.setCreator("letterkit")
+    canvas.drawImage(image, (page.width - w) / 2, (page.height - h) / 2, w, h, mask="auto")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def maker(letter: Letter, signatories: Sequence[Signatory], styles: Styles) -> Maker:
+    """The function :func:`letterkit.annexes.open_annexes` calls for non-PDF annexes."""
+
+    def make(what: str, title: str) -> bytes:
+        if what == "chronology":
+            return chronology(letter, title, styles)
+        if what == "signatories":
+            return signatory_list(letter, signatories, title, styles)
+        return image_page(letter, Path(what))
+
+    return make

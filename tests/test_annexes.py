@@ -1,0 +1,313 @@
+"""Annexes: the real-world corpus, stamps, outline, labels, images, generated annexes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import signal
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+import letterkit
+from letterkit.model import Annex
+
+from .conftest import CORPUS, EXAMPLE, qpdf_problems
+from .test_cli import run
+
+MANIFEST = CORPUS / "MANIFEST.csv"
+ROWS = (
+    list(csv.DictReader(io.StringIO(MANIFEST.read_text(encoding="utf-8"))))
+    if MANIFEST.exists()
+    else []
+)
+#: Problems qpdf reports about stream *data* the source already had; carried as they are.
+INHERITED = (
+    "error decoding stream data",
+    "stream will be re-processed without filtering",
+    "input stream is complete but output may still be valid",
+)
+
+
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _letter(*annexes: Annex) -> letterkit.Letter:
+    base = letterkit.load_letter(EXAMPLE / "letter.yaml")
+    return replace(base, annexes=annexes)
+
+
+def _labels(pdf: bytes) -> list[str]:
+    return list(PdfReader(io.BytesIO(pdf)).page_labels)
+
+
+def _source_pages(path: Path, password: str) -> list[tuple[list[float], int]]:
+    """(mediabox, rotation) of each page as qpdf sees the source file."""
+    with pikepdf.open(path, password=password) as pdf:
+        return [
+            ([round(float(v), 2) for v in page.mediabox], int(page.obj.get("/Rotate", 0)) % 360)
+            for page in pdf.pages
+        ]
+
+
+def _new_problems(source: Path, password: str, output: bytes) -> list[str]:
+    found = qpdf_problems(output)
+    with pikepdf.open(source, password=password) as pdf, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # no jbig2dec: some streams unchecked
+        had_stream_damage = any(
+            any(key in str(p) for key in INHERITED) for p in pdf.check_pdf_syntax()
+        )
+    return [p for p in found if not (had_stream_damage and any(key in p for key in INHERITED))]
+
+
+@pytest.mark.skipif(not ROWS, reason="../shared/annex-corpus is not beside the project")
+@pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
+def test_corpus_file_is_carried_or_refused_as_the_manifest_says(row: dict[str, str]) -> None:
+    path = CORPUS / row["file"]
+    password = row["user_password"]
+    annex = Annex(path=path, title=row["file"], password=password)
+    warnings: list[letterkit.Problem] = []
+    refused: letterkit.ValidationError | None = None
+    with time_limit(10):
+        try:
+            pdf = letterkit.render(_letter(annex), warnings=warnings)
+        except letterkit.ValidationError as exc:
+            refused = exc
+    if refused is not None:
+        assert row["expect"] in {"refuse", "either"}, str(refused)
+        [problem] = refused.problems
+        assert problem.code == "LK130"
+        assert row["file"] in problem.path
+        assert re.search(r"annex 1 (is|has|cannot)", problem.message), problem.message
+        return
+    assert row["expect"] in {"carry", "either"}, "a file the manifest refuses was carried"
+    labels = _labels(pdf)
+    annex_pages = [i for i, label in enumerate(labels) if label.startswith("A1-")]
+    if row["expect"] == "carry":
+        assert len(annex_pages) == int(row["expect_pages"])
+    assert _new_problems(path, password, pdf) == []
+    reader = PdfReader(io.BytesIO(pdf))
+    out = [
+        (
+            [round(float(v), 2) for v in reader.pages[i].mediabox],
+            (reader.pages[i].rotation or 0) % 360,
+        )
+        for i in annex_pages
+    ]
+    if row["expect"] == "carry" and not warnings:
+        assert out == _source_pages(path, password), "page size or rotation changed"
+    # Every annex page carries its stamp (check the first, one in the middle, the last).
+    count = len(annex_pages)
+    for n in sorted({1, (count + 1) // 2, count}):
+        text = reader.pages[annex_pages[n - 1]].extract_text()
+        assert f"Annex 1 – page {n} of {count}" in text, (n, text[-200:])
+        assert text.count("Annex 1 – page") == 1, "a stamp landed on another page too"
+
+
+@pytest.mark.skipif(not ROWS, reason="../shared/annex-corpus is not beside the project")
+def test_corpus_covers_the_expectations() -> None:
+    expects = [r["expect"] for r in ROWS]
+    assert (expects.count("carry"), expects.count("either"), expects.count("refuse")) == (37, 2, 1)
+
+
+@pytest.mark.skipif(not ROWS, reason="../shared/annex-corpus is not beside the project")
+def test_outline_nests_the_annex_outline_and_labels_read_back() -> None:
+    outlined = CORPUS / "sf-006-pdflatex-outline.pdf"
+    pdf = letterkit.render(
+        _letter(
+            Annex(path=EXAMPLE / "chronology.pdf", title="Chronology"),
+            Annex(path=outlined, title="Report with chapters", pages="2-4"),
+        )
+    )
+    reader = PdfReader(io.BytesIO(pdf))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[:2] == ["Letter", "Signatories"]
+    assert titles[2].startswith("Annex 1: Chronology")
+    assert titles[3] == "Annex 2: Report with chapters"
+    nested = reader.outline[reader.outline.index(reader.outline[-1])]
+    assert isinstance(reader.outline[-1], list), "the annex's own outline is not nested"
+    assert nested
+    labels = list(reader.page_labels)
+    assert labels[0] == "1"
+    assert labels[-3:] == ["A2-1", "A2-2", "A2-3"]
+    assert "A1-1" in labels
+    last = reader.pages[-1].extract_text()
+    assert "Annex 2 – page 3 of 3" in last
+
+
+def test_photo_and_generated_chronology_are_annex_pages(tmp_path: Path) -> None:
+    from PIL import Image
+
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (1600, 1000), (120, 90, 60)).save(photo, quality=80)
+    letter = _letter(
+        Annex(path=photo, title="Photograph of the detention facility"),
+        Annex(generate="chronology"),
+    )
+    pdf = letterkit.render(letter)
+    reader = PdfReader(io.BytesIO(pdf))
+    labels = list(reader.page_labels)
+    assert labels[-2:] == ["A1-1", "A2-1"]
+    photo_page = reader.pages[-2]
+    assert len(photo_page.images) == 1
+    assert "Annex 1 – page 1 of 1" in photo_page.extract_text()
+    chronology = reader.pages[-1].extract_text()
+    assert "Chronology" in chronology
+    assert "15 June 2010" in chronology
+    assert "31 March 2016" in chronology
+    assert "UN Human Rights Committee adopted Views" in " ".join(chronology.split())
+    letter_text = " ".join(p.extract_text() for p in reader.pages[: labels.index("A1-1")])
+    assert "Photograph of the detention facility (1 page)" in " ".join(letter_text.split())
+    assert "Chronology (1 page)" in " ".join(letter_text.split())
+
+
+def test_generated_signatories_annex_when_the_letter_prints_a_count() -> None:
+    base = _letter(Annex(generate="signatories"))
+    pdf = letterkit.render(replace(base, signatory_style="count"))
+    reader = PdfReader(io.BytesIO(pdf))
+    labels = list(reader.page_labels)
+    annex = " ".join(reader.pages[labels.index("A1-1")].extract_text().split())
+    letter_text = " ".join(
+        " ".join(p.extract_text().split()) for p in reader.pages[: labels.index("A1-1")]
+    )
+    for s in base.signatories:
+        if not s.withhold:
+            assert s.name in annex
+            assert s.name not in letter_text.split("Signatories")[-1]
+    assert "45 organisations and individuals" in letter_text
+
+
+def test_stamp_off_and_stamp_upright_on_rotated_pages(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for angle in (0, 90, 180, 270):
+        page = writer.add_blank_page(width=595, height=842)
+        page.rotation = angle
+    writer.write(tmp_path / "rotated.pdf")
+    pdf = letterkit.render(
+        _letter(
+            Annex(path=tmp_path / "rotated.pdf", title="Rotated"),
+            Annex(path=tmp_path / "rotated.pdf", title="Plain", stamp=False),
+        )
+    )
+    reader = PdfReader(io.BytesIO(pdf))
+    labels = list(reader.page_labels)
+    first = labels.index("A1-1")
+    for n in range(4):
+        page = reader.pages[first + n]
+        assert f"Annex 1 – page {n + 1} of 4" in page.extract_text()
+        assert page.rotation == (0, 90, 180, 270)[n]
+    for n in range(4):
+        assert "Annex" not in reader.pages[first + 4 + n].extract_text()
+    # Upright and near the shown bottom edge: render and look for dark pixels there.
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(io.BytesIO(pdf))
+    try:
+        for n in range(4):
+            image = doc[first + n].render(scale=1).to_pil().convert("L")
+            w, h = image.size
+            band = image.crop((w // 4, h - int(8 * 72 / 25.4), 3 * w // 4, h))
+            darkest = band.getextrema()[0]
+            assert darkest < 128, f"no stamp at the bottom of the page rotated {n * 90}"
+    finally:
+        doc.close()
+
+
+@pytest.mark.skipif(not ROWS, reason="../shared/annex-corpus is not beside the project")
+def test_form_fields_of_several_annexes_do_not_clash() -> None:
+    form = CORPUS / "sf-012-libreoffice-form.pdf"
+    pdf = letterkit.render(
+        _letter(Annex(path=form, title="Form A"), Annex(path=form, title="Form B"))
+    )
+    source = set(PdfReader(form).get_fields() or {})
+    fields = set(PdfReader(io.BytesIO(pdf)).get_fields() or {})
+    assert source
+    assert {f"annex1.{name}" for name in source} <= fields
+    assert {f"annex2.{name}" for name in source} <= fields
+
+
+def _spec_with_annex(folder: Path, **annex: str) -> Path:
+    spec = folder / "letter.yaml"
+    text = spec.read_text(encoding="utf-8")
+    start = text.index("annexes:")
+    entry = "annexes:\n  - " + "\n    ".join(f"{k}: {v}" for k, v in annex.items()) + "\n"
+    spec.write_text(text[:start] + entry, encoding="utf-8")
+    return spec
+
+
+def _encrypted(folder: Path) -> Path:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(folder / "chronology.pdf"))
+    writer.encrypt("s3cret", algorithm="AES-256")
+    writer.write(folder / "locked.pdf")
+    return folder / "locked.pdf"
+
+
+@pytest.mark.parametrize(
+    ("case", "words"),
+    [
+        ("wrong password", "password given is wrong"),
+        ("no password", "needs a password"),
+        ("truncated", "damaged beyond repair"),
+        ("empty", "is empty"),
+        ("html", "is an HTML page"),
+    ],
+)
+def test_unusable_annex_is_one_line_exit_1_and_no_output(
+    example_copy: Path, case: str, words: str
+) -> None:
+    if case in {"wrong password", "no password"}:
+        _encrypted(example_copy)
+        extra = {"password": "wrong"} if case == "wrong password" else {}
+        spec = _spec_with_annex(example_copy, path="locked.pdf", title="Locked", **extra)
+    else:
+        bad = example_copy / "bad.pdf"
+        if case == "truncated":
+            bad.write_bytes((example_copy / "chronology.pdf").read_bytes()[:120])
+        elif case == "empty":
+            bad.write_bytes(b"")
+        else:
+            bad.write_text("<!DOCTYPE html><html><body>Not found</body></html>")
+        spec = _spec_with_annex(example_copy, path="bad.pdf", title="Bad")
+    output = example_copy / "out.pdf"
+    status, _, err = run("render", str(spec), "-o", str(output))
+    assert status == 1
+    assert not output.exists()
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "[LK130]" in lines[0]
+    assert words in lines[0], lines[0]
+
+
+def test_right_password_and_password_env(
+    example_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _encrypted(example_copy)
+    spec = _spec_with_annex(example_copy, path="locked.pdf", title="Locked", password="s3cret")
+    assert "A1-1" in _labels(letterkit.render(spec))
+    monkeypatch.setenv("LK_TEST_PW", "s3cret")
+    spec = _spec_with_annex(
+        example_copy, path="locked.pdf", title="Locked", password_env="LK_TEST_PW"
+    )
+    assert "A1-1" in _labels(letterkit.render(spec))
