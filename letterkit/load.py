@@ -27,8 +27,9 @@ from .model import (
     Recipient,
     Sender,
 )
-from .signatories import clean, icu_available, load_signatories
+from .signatories import icu_available, load_signatories
 from .sources import Located, LocatedList, Pos, Reporter, Source, load_data_file
+from .tables import clean
 from .templating import builtin_templates
 
 SPEC_KEYS = (

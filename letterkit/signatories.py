@@ -8,32 +8,22 @@ at once.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import difflib
 import functools
-import io
-import unicodedata
-import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .model import Signatory, SignatoryOrder
 from .sources import (
-    Located,
-    LocatedList,
     Pos,
     Reporter,
     Source,
-    display_path,
-    load_data_file,
     location,
     problem_path,
-    read_text,
 )
+from .tables import Row, Table, clean, read_rows
 
-COLUMNS = (
+SIGNATORY_COLUMNS = COLUMNS = (
     "name",
     "type",
     "acronym",
@@ -54,13 +44,7 @@ _TYPES = {
 }
 
 
-def clean(text: str) -> str:
-    """NFC-normalise and fold whitespace (what every printed value goes through).
-
-    >>> clean("  Justice\\u00a0 &   Peace ")
-    'Justice & Peace'
-    """
-    return " ".join(unicodedata.normalize("NFC", text).split())
+SIGNATORY_TABLE = Table(SIGNATORY_COLUMNS, "name", "signatory")
 
 
 def load_signatories(
@@ -70,211 +54,8 @@ def load_signatories(
 
     *sheet* names the worksheet of an ``.xlsx`` file (default: the first).
     """
-    if isinstance(value, Path):
-        path = value
-        suffix = path.suffix.lower()
-        if suffix == ".csv":
-            rows = _read_csv(path, reporter)
-        elif suffix in {".yaml", ".yml", ".json"}:
-            data = load_data_file(path, reporter, "signatories file")
-            if data is None:
-                return []
-            if not isinstance(data, list):
-                src = data.src if isinstance(data, Located) else Source(path, str(path))
-                reporter.error(
-                    (src, (1, 1)), "LK105", "signatories file must hold a list of signatories"
-                )
-                return []
-            rows = list(_rows_from_list(data, reporter))
-        elif suffix == ".xlsx":
-            rows = _read_xlsx(path, sheet, where, reporter)
-        else:
-            reporter.error(
-                where,
-                "LK105",
-                f"signatories file must be .csv, .xlsx, .yaml or .json, not '{suffix}'",
-            )
-            return []
-    elif isinstance(value, list):
-        rows = list(_rows_from_list(value, reporter))
-    else:
-        reporter.error(where, "LK105", "signatories must be a file path or a list of signatories")
-        return []
+    rows = read_rows(value, where, reporter, SIGNATORY_TABLE, sheet)
     return _build(rows, reporter)
-
-
-Row = tuple[dict[str, str], tuple[Source, Pos]]
-
-
-def _read_csv(path: Path, reporter: Reporter) -> list[Row]:
-    src = read_text(path, reporter, "signatories file")
-    if src is None:
-        return []
-    text = src.text
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        reporter.error(
-            (src, (1, 1)),
-            "LK104",
-            "signatories file is empty; add a header row with a 'name' column",
-        )
-        return []
-    names = [h.strip().lower().lstrip("\ufeff") for h in header]
-    if not _header(names, lambda col: (src, (1, col)), reporter):
-        return []
-    rows: list[Row] = []
-    previous_end = reader.line_num
-    for record in reader:
-        line = previous_end + 1
-        previous_end = reader.line_num
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) > len(names):
-            reporter.error(
-                (src, (line, len(names) + 1)),
-                "LK105",
-                f"row has {len(record)} cells but the header has {len(names)}; "
-                f"quote cells that contain '{delimiter}'",
-            )
-            continue
-        cells = dict(zip(names, (c for c in record), strict=False))
-        rows.append((cells, (src, (line, 1))))
-    return rows
-
-
-def _header(names: list[str], at: Callable[[int], tuple[Source, Pos]], reporter: Reporter) -> bool:
-    """Check a header row (lower-cased names): known, unique, with 'name'."""
-    ok = True
-    for col, name in enumerate(names, start=1):
-        if name in names[: col - 1]:
-            ok = False
-            reporter.error(
-                at(col), "LK103", f"column '{name}' appears twice in the header; keep one"
-            )
-        elif name not in COLUMNS:
-            ok = False
-            reporter.error(at(col), "LK103", _unknown(name, "column"))
-    if "name" not in names:
-        ok = False
-        reporter.error(at(1), "LK104", "the header has no 'name' column; add one")
-    return ok
-
-
-def _cell_text(value: Any) -> str:
-    """A spreadsheet cell as the text it shows (whole numbers without '.0')."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()[:10] if not isinstance(value, dt.datetime) else value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(path: Path, sheet: str, where: tuple[Source, Pos], reporter: Reporter) -> list[Row]:
-    """The rows of one worksheet (the first unless *sheet* names one), with cell positions."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    display = display_path(path)
-    if not path.is_file():
-        reporter.error(where, "LK101", f"signatories file {display} not found")
-        return []
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        reporter.error(
-            (Source(path, display), (None, None)),
-            "LK102",
-            f"not a readable .xlsx workbook ({exc.__class__.__name__}); save it again from "
-            "Excel or export the sheet as CSV (UTF-8)",
-        )
-        return []
-    try:
-        if sheet and sheet not in book.sheetnames:
-            reporter.error(
-                where,
-                "LK105",
-                f"{display} has no sheet '{sheet}'; its sheets are: {', '.join(book.sheetnames)}",
-            )
-            return []
-        ws = book[sheet] if sheet else book.worksheets[0]
-        src = Source(path, display, sheet=ws.title)
-        lines = ws.iter_rows(values_only=True)
-        try:
-            header = next(lines)
-        except StopIteration:
-            reporter.error(
-                (src, (1, 1)), "LK104", "the sheet is empty; add a header row with a 'name' column"
-            )
-            return []
-        width = max((i + 1 for i, v in enumerate(header) if v not in (None, "")), default=0)
-        names = [clean(_cell_text(v)).lower() for v in header[:width]]
-        if not _header(names, lambda col: (src, (1, col)), reporter):
-            return []
-        rows: list[Row] = []
-        for number, record in enumerate(lines, start=2):
-            cells = [_cell_text(v) for v in record]
-            extra = [i for i, v in enumerate(cells[width:], start=width + 1) if v.strip()]
-            if extra:
-                reporter.error(
-                    (src, (number, extra[0])),
-                    "LK105",
-                    "cell outside the table (no header above it); add a header or clear it",
-                )
-                continue
-            if not any(c.strip() for c in cells[:width]):
-                continue
-            rows.append((dict(zip(names, cells[:width], strict=False)), (src, (number, 1))))
-        return rows
-    finally:
-        book.close()
-
-
-def _rows_from_list(items: Iterable[Any], reporter: Reporter) -> Iterable[Row]:
-    located = items if isinstance(items, LocatedList) else None
-    for index, item in enumerate(items):
-        src = located.src if located is not None else Source(Path("<inline>"), "<inline>")
-        pos = located.at(index) if located is not None else (None, None)
-        if isinstance(item, str):
-            yield {"name": item}, (src, pos)
-            continue
-        if not isinstance(item, dict):
-            reporter.error(
-                (src, pos), "LK105", "a signatory must be a name or a mapping with 'name'"
-            )
-            continue
-        cells: dict[str, str] = {}
-        bad = False
-        for key, cell in item.items():
-            key_pos = item.at(key) if isinstance(item, Located) else pos
-            if str(key).lower() not in COLUMNS:
-                reporter.error((src, key_pos), "LK103", _unknown(str(key), "key"))
-                bad = True
-                continue
-            if cell is not None and not isinstance(cell, str | int | float | bool):
-                reporter.error(
-                    (src, key_pos),
-                    "LK105",
-                    f"signatory '{key}' must be text, not a list or mapping",
-                )
-                bad = True
-                continue
-            cells[str(key).lower()] = "" if cell is None else str(cell)
-        if not bad:
-            yield cells, (src, pos)
-
-
-def _unknown(name: str, what: str) -> str:
-    close = difflib.get_close_matches(name, COLUMNS, n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    return f"unknown signatory {what} '{name}'; {hint}known {what}s: {', '.join(COLUMNS)}"
 
 
 def _flag(value: str, field: str, where: tuple[Source, Pos], reporter: Reporter) -> bool:

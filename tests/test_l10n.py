@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po
 import letterkit.annexes
 import letterkit.l10n
 import letterkit.signatories
+import letterkit.tables
 import letterkit.templating
 
 LOCALE_DIR = Path(letterkit.l10n.__file__).parent / "locale"
@@ -51,7 +52,7 @@ def test_po_translates_every_word_of_the_template(po: Path) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [letterkit.l10n, letterkit.templating, letterkit.signatories, letterkit.annexes],
+    [letterkit.l10n, letterkit.templating, letterkit.tables, letterkit.annexes],
     ids=lambda m: m.__name__,
 )
 def test_doctests(module: object) -> None:
