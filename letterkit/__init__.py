@@ -8,18 +8,22 @@ annexes comes out. The pipeline, one module a stage:
 3. :mod:`letterkit.compose` – Markdown → ReportLab flowables
 4. :mod:`letterkit.layout` – flowables → letter pages
 5. :mod:`letterkit.assemble` – letter pages + annexes → the PDF
+6. :mod:`letterkit.bundle` – a campaign → one PDF per recipient, with a manifest
 
 Public names are re-exported here::
 
     import letterkit
     letter = letterkit.load_letter("letter.yaml")
     letterkit.render(letter, "letter.pdf")
+    letterkit.build_bundle("campaign.yaml", "dist", jobs=2)
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .bundle import build_bundle as build_bundle
+from .campaign import load_campaign as load_campaign
 from .errors import LetterkitError as LetterkitError
 from .errors import Problem as Problem
 from .errors import UsageError as UsageError
@@ -52,7 +56,9 @@ __all__ = [
     "UsageError",
     "ValidationError",
     "__version__",
+    "build_bundle",
     "check",
+    "load_campaign",
     "load_letter",
     "render",
 ]

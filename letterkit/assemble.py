@@ -10,9 +10,12 @@ labels (letter 1…n, annex pages A1-1…), the annex stamps
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import os
+import re
 from collections.abc import Sequence
+from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
@@ -61,6 +64,43 @@ def describe(letter: Letter, subject: str) -> dict[str, str]:
     if author:
         meta["/Author"] = author
     return meta
+
+
+_SUBSET = re.compile(r"^/AAAA[A-Z]{2}\+")
+
+
+def unique_subset_tags(writer: PdfWriter) -> None:
+    """Name each embedded font subset after its content (``/QXHKBF+NotoSerif``).
+
+    ReportLab tags every subset ``AAAAAA+``, ``AAAAAB+``… anew in each
+    document, so letters joined into one file would have different subsets
+    under one name. A tag made from a hash of the font program is the same for
+    the same subset and different for different ones, in every letter.
+    """
+    done: set[int] = set()
+    for page in writer.pages:
+        resources: Any = page.get("/Resources")
+        fonts: Any = resources.get_object().get("/Font") if resources is not None else None
+        for ref in (fonts.get_object() if fonts is not None else {}).values():
+            font = ref.get_object()
+            targets = [font, *(d.get_object() for d in font.get("/DescendantFonts") or [])]
+            for target in targets:
+                descriptor = target.get("/FontDescriptor")
+                if descriptor is None or id(descriptor.get_object()) in done:
+                    continue
+                descriptor = descriptor.get_object()
+                name = str(descriptor.get("/FontName", ""))
+                program = descriptor.get("/FontFile2") or descriptor.get("/FontFile")
+                if not _SUBSET.match(name) or program is None:
+                    continue
+                digest = hashlib.sha256(program.get_object().get_data()).digest()
+                tag = "".join(chr(65 + b % 26) for b in digest[:6])
+                renamed = NameObject(f"/{tag}+{name.split('+', 1)[1]}")
+                descriptor[NameObject("/FontName")] = renamed
+                done.add(id(descriptor))
+                for owner in targets:
+                    if _SUBSET.match(str(owner.get("/BaseFont", ""))):
+                        owner[NameObject("/BaseFont")] = renamed
 
 
 def _detach_widgets(page: PageObject) -> None:
@@ -158,6 +198,7 @@ def _assemble(
             start=1,
         )
     apply_stamps(stamps, styles, writer)
+    unique_subset_tags(writer)
     stamp = pdf_date(letter)
     version = f"letterkit {__version__}"
     meta = {"/Creator": version, "/CreationDate": stamp, "/ModDate": stamp}

@@ -11,10 +11,11 @@ import argparse
 import json
 import logging
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import __version__
 from .errors import LetterkitError, Problem, UsageError, ValidationError
@@ -36,14 +37,51 @@ def _parser() -> argparse.ArgumentParser:
         "render", parents=[common], help="render one letter to PDF, annexes included",
         description="Render a letter spec to PDF. Without -o, writes SPEC-NAME.pdf in the current folder.",
     )  # fmt: skip
-    render.add_argument("spec", metavar="SPEC", help="letter spec (.yaml, .toml or .json)")
+    render.add_argument(
+        "spec", metavar="SPEC", help="letter spec or campaign (.yaml, .toml, .json)"
+    )
     render.add_argument("-o", "--output", metavar="OUT.pdf", help="where to write the PDF")
+    render.add_argument(
+        "--recipient", metavar="ID", help="with a campaign: the recipient whose letter to render"
+    )
     check = sub.add_parser(
         "check", parents=[common], help="report every problem with a letter; writes nothing",
         description="Check a letter spec and everything it names; print every problem.",
     )  # fmt: skip
-    check.add_argument("spec", metavar="SPEC")
+    check.add_argument("spec", metavar="SPEC|CAMPAIGN")
     check.add_argument("--format", choices=["text", "json"], default="text")
+    bundle = sub.add_parser(
+        "bundle", parents=[common], help="one PDF per recipient of a campaign, with manifest.json",
+        description="Build every letter of a campaign into a folder; a rerun rebuilds only what changed.",
+    )  # fmt: skip
+    bundle.add_argument("campaign", metavar="CAMPAIGN")
+    bundle.add_argument("-o", "--output", metavar="DIR", required=True, help="output folder")
+    bundle.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPUs)")
+    bundle.add_argument("--shard", metavar="K/N", help="build the K-th of N slices (for CI)")
+    bundle.add_argument(
+        "--keep-going", action="store_true", help="build the others when a recipient fails"
+    )
+    bundle.add_argument("--quiet", action="store_true", help="print nothing but problems")
+    manifest = sub.add_parser(
+        "manifest", parents=[common], help="work with bundle manifests (merge shards)"
+    )
+    manifest_sub = manifest.add_subparsers(dest="manifest_command", required=True)
+    merge = manifest_sub.add_parser(
+        "merge", parents=[common], help="join the manifests of all shards of a bundle"
+    )
+    merge.add_argument("dirs", nargs="+", metavar="DIR")
+    merge.add_argument("-o", "--output", metavar="DIR", required=True)
+    preview = sub.add_parser(
+        "preview", parents=[common], help="a PNG contact sheet of a letter's pages",
+        description="Render a letter and write a contact sheet of its pages (needs letterkit[preview]).",
+    )  # fmt: skip
+    preview.add_argument("spec", metavar="SPEC")
+    preview.add_argument("-o", "--output", metavar="SHEET.png", required=True)
+    preview.add_argument("--recipient", metavar="ID", help="with a campaign: whose letter")
+    init = sub.add_parser(
+        "init", parents=[common], help="create a starter letter folder that renders as is"
+    )
+    init.add_argument("folder", metavar="DIR")
     sub.add_parser(
         "templates", parents=[common], help="list the built-in templates and their locales",
         description="List the built-in templates, their locales and the case fields they need.",
@@ -77,6 +115,14 @@ def main(
             return _check(args, out)
         if args.command == "templates":
             return _templates(out)
+        if args.command == "bundle":
+            return _bundle(args, out, err)
+        if args.command == "manifest":
+            return _merge(args, out)
+        if args.command == "preview":
+            return _preview(args, out, err)
+        if args.command == "init":
+            return _init(args, out)
     except ValidationError as exc:
         if args.debug:
             traceback.print_exc(file=err)
@@ -102,14 +148,34 @@ def main(
     return 2
 
 
-def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _letter(args: argparse.Namespace, err: TextIO) -> Any:
+    """The letter named on the command line: a spec, or a campaign's recipient."""
+    from .campaign import is_campaign, letter_for, load_campaign
     from .load import load_letter
-    from .render import render
 
     warnings: list[Problem] = []
+    recipient = getattr(args, "recipient", None)
+    if is_campaign(args.spec):
+        campaign = load_campaign(args.spec, allow_outside=args.allow_outside, problems=warnings)
+        _print_problems(warnings, err)
+        if not recipient:
+            raise UsageError("this is a campaign: name the letter with --recipient ID")
+        try:
+            return letter_for(campaign, recipient), campaign.filenames[recipient]
+        except KeyError:
+            raise UsageError(f"the campaign has no recipient '{recipient}'") from None
+    if recipient:
+        raise UsageError("--recipient applies to a campaign, and this is a single letter")
     letter = load_letter(args.spec, allow_outside=args.allow_outside, problems=warnings)
     _print_problems(warnings, err)
-    output = Path(args.output) if args.output else Path(Path(args.spec).stem + ".pdf")
+    return letter, Path(args.spec).stem + ".pdf"
+
+
+def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .render import render
+
+    letter, default_name = _letter(args, err)
+    output = Path(args.output) if args.output else Path(default_name)
     later: list[Problem] = []
     render(letter, output, warnings=later)
     _print_problems(later, err)
@@ -117,10 +183,84 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .bundle import build_bundle, parse_shard
+
+    shard = parse_shard(args.shard) if args.shard else None
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be 1 or more")
+    started = time.monotonic()
+    tty = err.isatty() and not args.quiet
+
+    def progress(event: str, rid: str, done: int, total: int) -> None:
+        if args.quiet and event != "failed":
+            return
+        if tty:
+            elapsed = time.monotonic() - started
+            eta = elapsed / done * (total - done) if done else 0.0
+            bar = "#" * (30 * done // max(total, 1))
+            print(f"\r[{bar:<30}] {done}/{total}  ETA {eta:4.0f} s ", end="", file=err, flush=True)
+            if done == total:
+                print(file=err)
+        elif event != "skipped" or not args.quiet:
+            print(f"{event} {rid} ({done}/{total})", file=out, flush=True)
+
+    result = build_bundle(
+        args.campaign,
+        args.output,
+        jobs=args.jobs,
+        shard=shard,
+        keep_going=args.keep_going,
+        allow_outside=args.allow_outside,
+        progress=progress,
+    )
+    for rid, problems in result.failed.items():
+        for p in problems:
+            print(f"{p} (recipient {rid})", file=err)
+    if not args.quiet:
+        print(
+            f"{len(result.built)} built, {len(result.skipped)} unchanged, "
+            f"{len(result.failed)} failed; manifest {result.manifest}",
+            file=out,
+        )
+    return 1 if result.failed else 0
+
+
+def _merge(args: argparse.Namespace, out: TextIO) -> int:
+    from .bundle import merge_manifests
+
+    path = merge_manifests(args.dirs, args.output)
+    print(f"wrote {path}", file=out)
+    return 0
+
+
+def _preview(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .preview import write_contact_sheet
+    from .render import build_pdf
+
+    letter, _ = _letter(args, err)
+    write_contact_sheet(build_pdf(letter), Path(args.output))
+    print(f"wrote {args.output}", file=out)
+    return 0
+
+
+def _init(args: argparse.Namespace, out: TextIO) -> int:
+    from .starter import create
+
+    for path in create(Path(args.folder)):
+        print(f"created {path}", file=out)
+    print(f"next: cd {args.folder} && letterkit render letter.yaml -o letter.pdf", file=out)
+    return 0
+
+
 def _check(args: argparse.Namespace, out: TextIO) -> int:
+    from .campaign import check_campaign, is_campaign
     from .render import check
 
-    problems = check(args.spec, allow_outside=args.allow_outside)
+    if is_campaign(args.spec):
+        problems = check_campaign(args.spec, allow_outside=args.allow_outside)
+    else:
+        problems = check(args.spec, allow_outside=args.allow_outside)
     if args.format == "json":
         json.dump({"problems": [p.as_dict() for p in problems]}, out, ensure_ascii=False, indent=2)
         out.write("\n")

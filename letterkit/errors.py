@@ -41,6 +41,7 @@ CODES: dict[str, str] = {
     "LK131": "an annex was damaged and has been repaired (a warning)",
     "LK140": "a character cannot be drawn by any font",
     "LK150": "a part of the letter is too large for a page",
+    "LK160": "an output file name is not safe or not unique",
 }
 
 

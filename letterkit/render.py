@@ -11,6 +11,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import fonts, generated, l10n
@@ -116,11 +117,25 @@ def _check_glyphs(
             )
 
 
+@dataclass(frozen=True)
+class Built:
+    """A rendered letter: the PDF, its page count and how many are the letter's own."""
+
+    pdf: bytes
+    pages: int
+    letter_pages: int
+
+
 def build_pdf(letter: Letter, warnings: list[Problem] | None = None) -> bytes:
     """Run every stage for a loaded letter and return the PDF bytes.
 
     Warnings (a repaired annex…) are added to *warnings* when it is given.
     """
+    return build(letter, warnings).pdf
+
+
+def build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
+    """Run every stage for a loaded letter (see :func:`build_pdf`)."""
     reporter = Reporter()
     signatories = ordered(
         letter.signatories, letter.signatory_order, letter.collation, letter.locale
@@ -154,7 +169,9 @@ def build_pdf(letter: Letter, warnings: list[Problem] | None = None) -> bytes:
     log.info("Step 5 - Assembling %d letter page(s) and annexes", laid.pages)
     if warnings is not None:
         warnings.extend(p for p in reporter.problems if p.severity != "error")
-    return assemble(letter, laid, opened, merged.subject, styles)
+    pdf = assemble(letter, laid, opened, merged.subject, styles)
+    annex_pages = sum(len(a.pages) for a in opened)
+    return Built(pdf, laid.pages + annex_pages, laid.pages)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -202,7 +219,12 @@ def render(
 
 
 def check(letter: Letter | PathLike, *, allow_outside: bool = False) -> list[Problem]:
-    """Every problem with a letter (errors and warnings) without writing anything."""
+    """Every problem with a letter or a campaign (errors and warnings), writing nothing."""
+    if not isinstance(letter, Letter):
+        from .campaign import check_campaign, is_campaign
+
+        if is_campaign(Path(letter)):
+            return check_campaign(Path(letter), allow_outside=allow_outside)
     warnings: list[Problem] = []
     try:
         if not isinstance(letter, Letter):

@@ -1,0 +1,282 @@
+"""Campaign bundles: parallel, resumable, shardable, combined, safe file names."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+import letterkit
+from letterkit.bundle import build_bundle, merge_manifests, shard_slice
+from letterkit.campaign import check_campaign
+
+from .conftest import ROOT
+from .test_cli import run
+
+SHAPES = ROOT / "examples" / "shapes"
+
+
+def _campaign(folder: Path, count: int, *, annex_pages: int = 0, combined: str = "") -> Path:
+    """A campaign of *count* recipients (some in French) on a short letter."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("generic.md", "case.yaml", "signatories-9.csv"):
+        shutil.copy(SHAPES / name, folder / name)
+    letter = [
+        "template: generic.md", "locale: en-GB", "date: 2018-12-06",
+        "subject: Release of Temir Sample", "case: case.yaml",
+        "signatories: signatories-9.csv",
+    ]  # fmt: skip
+    if annex_pages:
+        from reportlab.pdfgen.canvas import Canvas
+
+        canvas = Canvas(str(folder / "annex.pdf"), invariant=1)
+        for n in range(annex_pages):
+            canvas.drawString(72, 700, f"Supporting document, page {n + 1}")
+            canvas.showPage()
+        canvas.save()
+        letter += ["annexes:", "  - {path: annex.pdf, title: UN decision}"]
+    (folder / "letter.yaml").write_text("\n".join(letter) + "\n", encoding="utf-8")
+    with (folder / "recipients.csv").open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["id", "honorific", "name", "title", "address", "locale"])
+        for n in range(count):
+            out.writerow(
+                [f"R{n:04d}", "Ms" if n % 2 else "Mr", f"Member {n} Example",
+                 "Member of the European Parliament", "Rue Wiertz 60 | 1047 Brussels",
+                 "fr" if n % 7 == 3 else "en-GB"]
+            )  # fmt: skip
+    spec = ["letter: letter.yaml", "recipients: recipients.csv"]
+    if combined:
+        spec += ["output:", f"  combined: {combined}"]
+    (folder / "campaign.yaml").write_text("\n".join(spec) + "\n", encoding="utf-8")
+    # French text for the localizable fields the short letter prints.
+    case = (folder / "case.yaml").read_text(encoding="utf-8")
+    case = case.replace("role: {en: human rights defender, ru: правозащитник}",
+                        "role: {en: human rights defender, ru: правозащитник, fr: défenseur des droits humains}")  # fmt: skip
+    (folder / "case.yaml").write_text(case, encoding="utf-8")
+    return folder / "campaign.yaml"
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir()}
+
+
+@pytest.mark.slow
+def test_720_letters_in_two_jobs_then_nothing_then_one(tmp_path: Path) -> None:
+    campaign = _campaign(tmp_path / "c", 720)
+    out = tmp_path / "dist"
+    result = build_bundle(campaign, out, jobs=2)
+    assert len(result.built) == 720
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [e["id"] for e in manifest["letters"]] == [f"R{n:04d}" for n in range(720)]
+    for entry in manifest["letters"]:
+        assert _sha(out / entry["file"]) == entry["sha256"]
+        assert entry["bytes"] == (out / entry["file"]).stat().st_size
+    before = _snapshot(out)
+    again = build_bundle(campaign, out, jobs=2)
+    assert again.built == []
+    assert len(again.skipped) == 720
+    after = _snapshot(out)
+    assert {k: v for k, v in after.items() if k.endswith(".pdf")} == {
+        k: v for k, v in before.items() if k.endswith(".pdf")
+    }
+    rows = (campaign.parent / "recipients.csv").read_text(encoding="utf-8")
+    (campaign.parent / "recipients.csv").write_text(
+        rows.replace("Member 123 Example", "Member 123 Changed"), encoding="utf-8"
+    )
+    third = build_bundle(campaign, out, jobs=2)
+    assert third.built == ["R0123"]
+
+
+def test_bundle_letter_equals_render_with_recipient(tmp_path: Path) -> None:
+    campaign = _campaign(tmp_path / "c", 8)
+    out = tmp_path / "dist"
+    status, _, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "2", "--quiet")
+    assert status == 0, err
+    manifest = json.loads((out / "manifest.json").read_text())
+    for rid in ("R0000", "R0003"):
+        single = tmp_path / f"{rid}.pdf"
+        status, _, err = run("render", str(campaign), "--recipient", rid, "-o", str(single))
+        assert status == 0, err
+        entry = next(e for e in manifest["letters"] if e["id"] == rid)
+        assert _sha(single) == entry["sha256"]
+    french = next(e for e in manifest["letters"] if e["id"] == "R0003")
+    assert french["locale"] == "fr"
+    assert "Page 1 sur" in PdfReader(out / french["file"]).pages[0].extract_text()
+
+
+def test_killed_run_leaves_only_complete_pdfs_and_the_rerun_completes(tmp_path: Path) -> None:
+    campaign = _campaign(tmp_path / "c", 60)
+    out = tmp_path / "dist"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "letterkit", "bundle", str(campaign), "-o", str(out),
+         "--jobs", "2", "--quiet"],
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.pdf"))) < 10:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    written = list(out.glob("*.pdf"))
+    assert 0 < len(written) < 60, "the run was not interrupted midway"
+    for pdf in written:
+        data = pdf.read_bytes()
+        assert data.startswith(b"%PDF-"), pdf.name
+        assert data.rstrip().endswith(b"%%EOF"), pdf.name
+        assert len(PdfReader(io.BytesIO(data)).pages) >= 1
+    build_bundle(campaign, out, jobs=2)
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    clean = tmp_path / "clean"
+    build_bundle(campaign, clean, jobs=1)
+    assert json.loads((out / "manifest.json").read_text()) == json.loads(
+        (clean / "manifest.json").read_text()
+    )
+
+
+def test_shards_are_disjoint_and_merge_to_the_whole(tmp_path: Path) -> None:
+    assert [list(shard_slice(10, k, 3)) for k in (1, 2, 3)] == [
+        [0, 1, 2], [3, 4, 5], [6, 7, 8, 9]
+    ]  # fmt: skip
+    campaign = _campaign(tmp_path / "c", 14, combined="all.pdf")
+    whole = tmp_path / "whole"
+    build_bundle(campaign, whole, jobs=1)
+    shards = []
+    for k in (1, 2, 3):
+        folder = tmp_path / f"shard-{k}"
+        status, _, err = run("bundle", str(campaign), "-o", str(folder), "--shard", f"{k}/3",
+                             "--jobs", "1", "--quiet")  # fmt: skip
+        assert status == 0, err
+        shards.append(folder)
+    ids = [
+        {e["id"] for e in json.loads((f / "manifest.json").read_text())["letters"]} for f in shards
+    ]
+    assert not (ids[0] & ids[1])
+    assert not (ids[1] & ids[2])
+    assert not (ids[0] & ids[2])
+    merged = tmp_path / "merged"
+    status, _, err = run("manifest", "merge", *map(str, shards), "-o", str(merged))
+    assert status == 0, err
+    assert json.loads((merged / "manifest.json").read_text()) == json.loads(
+        (whole / "manifest.json").read_text()
+    )
+    assert _sha(merged / "all.pdf") == _sha(whole / "all.pdf")
+    with pytest.raises(letterkit.UsageError, match="shards missing"):
+        merge_manifests(shards[:2], tmp_path / "incomplete")
+
+
+def test_combined_pdf_stores_shared_objects_once(tmp_path: Path) -> None:
+    campaign = _campaign(tmp_path / "c", 100, annex_pages=12, combined="all-letters.pdf")
+    out = tmp_path / "dist"
+    build_bundle(campaign, out, jobs=2)
+    combined = out / "all-letters.pdf"
+    with pikepdf.open(combined) as pdf:
+        assert len(pdf.open_outline().root) == 100
+        contents: dict[bytes, set[tuple[int, int]]] = {}
+        fonts: dict[bytes, set[tuple[int, int]]] = {}
+        for page in pdf.pages:
+            streams = page.obj.Contents
+            for stream in [streams] if isinstance(streams, pikepdf.Stream) else list(streams):
+                contents.setdefault(stream.read_bytes(), set()).add(stream.objgen)
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                program = obj.FontFile2
+                fonts.setdefault(program.read_bytes(), set()).add(program.objgen)
+        annex_streams = [objs for data, objs in contents.items() if b"Supporting document" in data]
+        # 12 annex pages, stamped in English or in French: 24 streams, each stored once.
+        assert len(annex_streams) == 24
+        assert all(len(objs) == 1 for objs in annex_streams)
+        assert all(len(objs) == 1 for objs in fonts.values())
+        names = [str(o.FontName) for o in pdf.objects
+                 if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"]  # fmt: skip
+        programs = {
+            str(o.FontName): o.FontFile2.read_bytes() for o in pdf.objects
+            if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"
+        }  # fmt: skip
+        assert len(set(programs)) == len({hashlib.sha1(v).digest() for v in programs.values()})
+        assert names
+    labels = list(PdfReader(combined).page_labels)
+    assert labels[0] == "R0000:1"
+    assert "R0099:A1-12" in labels
+
+
+def test_hostile_recipient_names_stay_inside_the_output_folder(tmp_path: Path) -> None:
+    campaign = _campaign(tmp_path / "c", 3)
+    rows = (campaign.parent / "recipients.csv").read_text(encoding="utf-8")
+    (campaign.parent / "recipients.csv").write_text(
+        rows.replace("Member 1 Example", "../../etc/passwd"), encoding="utf-8"
+    )
+    out = tmp_path / "dist"
+    build_bundle(campaign, out, jobs=1)
+    files = sorted(p.name for p in out.glob("*.pdf"))
+    assert "R0001-etc-passwd.pdf" in files
+    assert all(p.resolve().parent == out.resolve() for p in out.iterdir())
+    text = campaign.read_text() + 'output:\n  filename: "{{ recipient.name }}.pdf"\n'
+    campaign.write_text(text, encoding="utf-8")
+    problems = check_campaign(campaign)
+    [problem] = [p for p in problems if p.code == "LK160"]
+    assert "path separator" in problem.message
+    assert problem.path.endswith("recipients.csv")
+    assert problem.line == 3
+    status, out, _ = run("check", str(campaign))
+    assert status == 1
+    assert "[LK160]" in out
+
+
+def test_keep_going_reports_each_failure_with_the_recipient(tmp_path: Path) -> None:
+    campaign = _campaign(tmp_path / "c", 4)
+    rows = (campaign.parent / "recipients.csv").read_text(encoding="utf-8")
+    (campaign.parent / "recipients.csv").write_text(
+        rows.replace("Member 2 Example", "Member 王"), encoding="utf-8"
+    )
+    out = tmp_path / "dist"
+    status, _text, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "1",
+                            "--keep-going")  # fmt: skip
+    assert status == 1
+    assert "U+738B" in err
+    assert "recipient R0002" in err
+    assert len(list(out.glob("*.pdf"))) == 3
+    status, _, err = run("bundle", str(campaign), "-o", str(tmp_path / "d2"), "--jobs", "1")
+    assert status == 1
+    assert "recipient 'R0002'" in err
+
+
+def test_init_makes_a_folder_that_renders_and_previews(tmp_path: Path) -> None:
+    folder = tmp_path / "my-letter"
+    status, _out, err = run("init", str(folder))
+    assert status == 0, err
+    assert {p.name for p in folder.iterdir()} == {
+        "letter.yaml", "case.yaml", "signatories.csv", "annex.pdf"
+    }  # fmt: skip
+    assert letterkit.check(folder / "letter.yaml") == []
+    pdf = letterkit.render(folder / "letter.yaml")
+    labels = list(PdfReader(io.BytesIO(pdf)).page_labels)
+    assert "A1-1" in labels
+    assert "A2-1" in labels
+    sheet = tmp_path / "sheet.png"
+    status, _, err = run("preview", str(folder / "letter.yaml"), "-o", str(sheet))
+    assert status == 0, err
+    from PIL import Image
+
+    with Image.open(sheet) as image:
+        assert image.width > 600
+    status, _, err = run("init", str(folder))
+    assert status == 2
+    assert "not empty" in err
