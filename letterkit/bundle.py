@@ -186,6 +186,26 @@ def _unchanged(entry: dict[str, Any] | None, digest: str, out_dir: Path) -> bool
     return bool(stat.st_size == entry.get("bytes") and stat.st_mtime_ns == entry.get("mtime_ns"))
 
 
+def _forget_stale(
+    state: dict[str, dict[str, Any]], campaign: Campaign, shard_ids: list[str] | None, out: Path
+) -> None:
+    """Delete letters this folder holds that the campaign no longer makes: a
+    recipient's old file after its name changed, and (in an unsharded run) the
+    files of recipients removed from the list. Only files the state says a
+    bundle wrote are touched."""
+    for rid, entry in list(state.items()):
+        if shard_ids is not None and rid not in shard_ids:
+            continue
+        name = str(entry.get("file", ""))
+        wanted = campaign.filenames.get(rid)
+        if wanted == name:
+            continue
+        old = out / name
+        if name and old.parent == out and old.is_file():
+            old.unlink()
+        del state[rid]
+
+
 def _result(entry: dict[str, Any]) -> LetterResult:
     return LetterResult(**{k: entry[k] for k in LetterResult.__dataclass_fields__})
 
@@ -223,6 +243,7 @@ def build_bundle(
         ids = [ids[i] for i in shard_slice(len(ids), *shard)]
     hashes = input_hashes(loaded, ids)
     state = _read_state(out)
+    _forget_stale(state, loaded, ids if shard is not None else None, out)
     result = BundleResult(out)
     todo = [rid for rid in ids if not _unchanged(state.get(rid), hashes[rid], out)]
     done = 0

@@ -31,7 +31,7 @@ RECIPIENT_COLUMNS = (
     "id", "honorific", "name", "title", "organization", "address", "email", "salutation",
     "locale",
 )  # fmt: skip
-RECIPIENT_TABLE = Table(RECIPIENT_COLUMNS, "id", "recipient")
+RECIPIENT_TABLE = Table(RECIPIENT_COLUMNS, "id", "recipient", "recipients")
 DEFAULT_FILENAME = "{{ recipient.id }}-{{ recipient.name | slug }}.pdf"
 PRIVATE_FILENAME = "{{ recipient.id }}.pdf"
 _FILENAME_ENV = SandboxedEnvironment(autoescape=False)

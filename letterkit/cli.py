@@ -202,8 +202,9 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"\r[{bar:<30}] {done}/{total}  ETA {eta:4.0f} s ", end="", file=err, flush=True)
             if done == total:
                 print(file=err)
-        elif event != "skipped" or not args.quiet:
-            print(f"{event} {rid} ({done}/{total})", file=out, flush=True)
+        else:
+            word = "unchanged" if event == "skipped" else event
+            print(f"{word} {rid} ({done}/{total})", file=out, flush=True)
 
     result = build_bundle(
         args.campaign,

@@ -163,7 +163,7 @@ def build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
     except TooLarge as exc:
         problem = Problem(
             _spec_display(letter), None, None, "error", "LK150",
-            f"{exc.what} is too large to fit on a {letter.paper} page; shorten it",
+            f"{exc.what} is too large to fit on an empty {letter.paper} page; shorten it",
         )  # fmt: skip
         raise ValidationError([problem]) from exc
     log.info("Step 5 - Assembling %d letter page(s) and annexes", laid.pages)
@@ -174,11 +174,18 @@ def build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
     return Built(pdf, laid.pages + annex_pages, laid.pages)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write *data* to *path* through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; a PDF is not
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -44,7 +44,7 @@ _TYPES = {
 }
 
 
-SIGNATORY_TABLE = Table(SIGNATORY_COLUMNS, "name", "signatory")
+SIGNATORY_TABLE = Table(SIGNATORY_COLUMNS, "name", "signatory", "signatories")
 
 
 def load_signatories(

@@ -165,7 +165,8 @@ def read_text(path: Path, reporter: Reporter, what: str) -> Source | None:
         reporter.error(
             (src, (line, None)),
             "LK102",
-            f"{what} is not valid UTF-8 (byte {exc.start}); save it as UTF-8",
+            f"{what} is not UTF-8 text (at byte {exc.start}); save it again as UTF-8 "
+            "(in Excel: Save As > 'CSV UTF-8')",
         )
         return None
     return Source(path, src.display, text)

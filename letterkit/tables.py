@@ -48,6 +48,7 @@ class Table:
     columns: tuple[str, ...]
     required: str
     noun: str
+    plural: str
 
 
 def read_rows(
@@ -64,13 +65,15 @@ def read_rows(
         if suffix == ".csv":
             return _read_csv(path, reporter, table)
         if suffix in {".yaml", ".yml", ".json"}:
-            data = load_data_file(path, reporter, f"{table.noun}s file")
+            data = load_data_file(path, reporter, f"{table.plural} file")
             if data is None:
                 return []
             if not isinstance(data, list):
                 src = data.src if isinstance(data, Located) else Source(path, str(path))
                 reporter.error(
-                    (src, (1, 1)), "LK105", f"{table.noun}s file must hold a list of {table.noun}s"
+                    (src, (1, 1)),
+                    "LK105",
+                    f"{table.plural} file must hold a list of {table.plural}",
                 )
                 return []
             return list(_rows_from_list(data, reporter, table))
@@ -79,12 +82,14 @@ def read_rows(
         reporter.error(
             where,
             "LK105",
-            f"{table.noun}s file must be .csv, .xlsx, .yaml or .json, not '{suffix}'",
+            f"{table.plural} file must be .csv, .xlsx, .yaml or .json, not '{suffix}'",
         )
         return []
     if isinstance(value, list):
         return list(_rows_from_list(value, reporter, table))
-    reporter.error(where, "LK105", f"{table.noun}s must be a file path or a list of {table.noun}s")
+    reporter.error(
+        where, "LK105", f"{table.plural} must be a file path or a list of {table.plural}"
+    )
     return []
 
 
@@ -92,7 +97,7 @@ Row = tuple[dict[str, str], tuple[Source, Pos]]
 
 
 def _read_csv(path: Path, reporter: Reporter, table: Table) -> list[Row]:
-    src = read_text(path, reporter, f"{table.noun}s file")
+    src = read_text(path, reporter, f"{table.plural} file")
     if src is None:
         return []
     text = src.text
@@ -105,7 +110,7 @@ def _read_csv(path: Path, reporter: Reporter, table: Table) -> list[Row]:
         reporter.error(
             (src, (1, 1)),
             "LK104",
-            f"{table.noun}s file is empty; add a header row with a '{table.required}' column",
+            f"{table.plural} file is empty; add a header row with a '{table.required}' column",
         )
         return []
     names = [h.strip().lower().lstrip("\ufeff") for h in header]
@@ -173,7 +178,7 @@ def _read_xlsx(
 
     display = display_path(path)
     if not path.is_file():
-        reporter.error(where, "LK101", f"{table.noun}s file {display} not found")
+        reporter.error(where, "LK101", f"{table.plural} file {display} not found")
         return []
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)

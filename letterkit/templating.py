@@ -484,7 +484,9 @@ def _check_requires(tpl: TemplateSource, context: Mapping[str, Any], reporter: R
                 break
 
 
-_EXCELLENCY = re.compile(r"excellen|превосходительств|\bH\.\s?E\.", re.IGNORECASE)
+_EXCELLENCY = re.compile(
+    r"excellen|exzellenz|excelencia|превосходительств|\b[HS]\.\s?E\.|\bS\.\s?Exc", re.IGNORECASE
+)
 
 
 def built_salutation(letter: Letter) -> str:

@@ -280,3 +280,21 @@ def test_init_makes_a_folder_that_renders_and_previews(tmp_path: Path) -> None:
     status, _, err = run("init", str(folder))
     assert status == 2
     assert "not empty" in err
+
+
+def test_renamed_and_removed_recipients_leave_no_stale_letters(tmp_path: Path) -> None:
+    campaign = _campaign(tmp_path / "c", 4)
+    out = tmp_path / "dist"
+    build_bundle(campaign, out, jobs=1)
+    rows = (campaign.parent / "recipients.csv").read_text(encoding="utf-8").splitlines()
+    rows[2] = rows[2].replace("Member 1 Example", "Member 1 Renamed")
+    del rows[4]  # R0003
+    (campaign.parent / "recipients.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    build_bundle(campaign, out, jobs=1)
+    names = sorted(p.name for p in out.glob("*.pdf"))
+    assert names == [
+        "R0000-member-0-example.pdf", "R0001-member-1-renamed.pdf", "R0002-member-2-example.pdf"
+    ]  # fmt: skip
+    mask = os.umask(0)
+    os.umask(mask)
+    assert all(p.stat().st_mode & 0o777 == 0o666 & ~mask for p in out.glob("*.pdf"))
