@@ -154,8 +154,29 @@ def _repair(path: Path, annex: Annex) -> PdfReader:
     return reader
 
 
-def open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
-    """Open a PDF annex: (reader, repair note or ""). Raises AnnexError."""
+#: Annexes already opened in this process, by file identity and password: a
+#: bundle parses each annex once per worker, not once per letter.
+_OPENED: dict[tuple[str, int, int, str, int], tuple[PdfReader, str]] = {}
+_OPENED_MAX = 32
+
+
+def open_pdf(path: Path, annex: Annex, number: int = 0) -> tuple[PdfReader, str]:
+    """Open a PDF annex: (reader, repair note or ""). Raises AnnexError.
+
+    The reader is kept for the next letter that appends the same, unchanged
+    file as the same annex *number* (a reader can be appended into many
+    writers, but not twice into one).
+    """
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, _password(annex), number)
+    if key not in _OPENED:
+        if len(_OPENED) >= _OPENED_MAX:
+            _OPENED.pop(next(iter(_OPENED)))
+        _OPENED[key] = _open_pdf(path, annex)
+    return _OPENED[key]
+
+
+def _open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
     _sniff(path)
     note = ""
     with pypdf_messages() as seen:
@@ -211,7 +232,7 @@ def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) 
                 reader = PdfReader(io.BytesIO(make(str(annex.path), title)))
             else:
                 assert annex.path is not None
-                reader, note = open_pdf(annex.path, annex)
+                reader, note = open_pdf(annex.path, annex, number)
                 if note:
                     reporter.warning(
                         where, "LK131", f"annex {number}: {note}; check its pages in the output"

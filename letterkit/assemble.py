@@ -156,9 +156,13 @@ def _assemble(
         try:
             for index in item.pages:
                 _detach_widgets(item.reader.pages[index])
-            if "/AcroForm" in item.reader.root_object:
+            topname = f"annex{item.number}"
+            if "/AcroForm" in item.reader.root_object and getattr(
+                item.reader, "lk_topname", None
+            ) != topname:
                 # Field names of different annexes must not clash: annex2.name, …
-                item.reader.add_form_topname(f"annex{item.number}")
+                item.reader.add_form_topname(topname)
+                item.reader.lk_topname = topname  # type: ignore[attr-defined]
             writer.append(
                 item.reader,
                 outline_item=f"{annex_word} {item.number}: {item.title}",
