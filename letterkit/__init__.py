@@ -22,13 +22,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .bundle import build_bundle as build_bundle
-from .campaign import load_campaign as load_campaign
+from typing import TYPE_CHECKING, Any
+
 from .errors import LetterkitError as LetterkitError
 from .errors import Problem as Problem
 from .errors import UsageError as UsageError
 from .errors import ValidationError as ValidationError
-from .load import load_letter as load_letter
 from .model import Annex as Annex
 from .model import Case as Case
 from .model import Dateline as Dateline
@@ -38,8 +37,34 @@ from .model import Person as Person
 from .model import Recipient as Recipient
 from .model import Sender as Sender
 from .model import Signatory as Signatory
-from .render import check as check
-from .render import render as render
+
+if TYPE_CHECKING:
+    from .bundle import build_bundle as build_bundle
+    from .campaign import load_campaign as load_campaign
+    from .load import load_letter as load_letter
+    from .pipeline import check as check
+    from .pipeline import render as render
+
+#: The functions are imported on first use, so ``import letterkit`` (and the
+#: ``letterkit`` command) start without loading ReportLab, pypdf and Babel.
+_LAZY = {
+    "build_bundle": "bundle",
+    "load_campaign": "campaign",
+    "load_letter": "load",
+    "check": "pipeline",
+    "render": "pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'letterkit' has no attribute {name!r}")
+
 
 __all__ = [
     "Annex",

@@ -127,6 +127,55 @@ def assemble(
         return _assemble(letter, laid, annexes, subject, styles)
 
 
+#: Stamped annexes made in this process: every letter of a bundle that appends
+#: the same annex as the same number, in the same language, reuses the copy.
+_STAMPED: dict[tuple[int, tuple[int, ...], int, str, bool], tuple[PdfReader, PdfReader]] = {}
+
+
+def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
+    """The annex's selected pages, form fields renamed, each page stamped
+    ("Annex 1 – page 2 of 12"), as a reader to append."""
+    key = (id(item.reader), tuple(item.pages), item.number, loc, item.annex.stamp)
+    cached = _STAMPED.get(key)
+    if cached is not None and cached[0] is item.reader:
+        return cached[1]
+    for index in item.pages:
+        _detach_widgets(item.reader.pages[index])
+    topname = f"annex{item.number}"
+    if (
+        "/AcroForm" in item.reader.root_object
+        and getattr(item.reader, "lk_topname", None) != topname
+    ):
+        # Field names of different annexes must not clash: annex2.name, …
+        item.reader.add_form_topname(topname)
+        item.reader.lk_topname = topname  # type: ignore[attr-defined]
+    copy = PdfWriter()
+    copy.append(item.reader, pages=item.pages, import_outline=True)
+    if item.annex.stamp:
+        count = len(copy.pages)
+        stamps = [
+            Stamp(
+                page,
+                l10n.word(
+                    loc,
+                    _("Annex {number} – page {page} of {pages}"),
+                    number=item.number,
+                    page=n,
+                    pages=count,
+                ),
+            )
+            for n, page in enumerate(copy.pages, start=1)
+        ]
+        apply_stamps(stamps, styles, copy)
+    buffer = io.BytesIO()
+    copy.write(buffer)
+    stamped = PdfReader(buffer)
+    if len(_STAMPED) >= 16:
+        _STAMPED.pop(next(iter(_STAMPED)))
+    _STAMPED[key] = (item.reader, stamped)
+    return stamped
+
+
 def _assemble(
     letter: Letter,
     laid: LaidOut,
@@ -149,24 +198,13 @@ def _assemble(
         )
     writer.set_page_label(0, laid.pages - 1, style=PageLabelStyle.DECIMAL, start=1)
     annex_word = l10n.word(loc, _("Annex"))
-    stamps: list[Stamp] = []
     for item in annexes:
         start = len(writer.pages)
         display = display_path(item.annex.path) if item.annex.path else f"annex {item.number}"
         try:
-            for index in item.pages:
-                _detach_widgets(item.reader.pages[index])
-            topname = f"annex{item.number}"
-            if "/AcroForm" in item.reader.root_object and getattr(
-                item.reader, "lk_topname", None
-            ) != topname:
-                # Field names of different annexes must not clash: annex2.name, …
-                item.reader.add_form_topname(topname)
-                item.reader.lk_topname = topname  # type: ignore[attr-defined]
             writer.append(
-                item.reader,
+                _stamped(item, loc, styles),
                 outline_item=f"{annex_word} {item.number}: {item.title}",
-                pages=item.pages,
                 import_outline=True,
             )
         except (
@@ -183,25 +221,13 @@ def _assemble(
                 f"annex {item.number} cannot be appended ({exc}); export it again as PDF",
             )  # fmt: skip
             raise ValidationError([problem]) from exc
-        end = len(writer.pages)
-        for index in range(start, end):
-            if item.annex.stamp:
-                text = l10n.word(
-                    loc,
-                    _("Annex {number} – page {page} of {pages}"),
-                    number=item.number,
-                    page=index - start + 1,
-                    pages=end - start,
-                )
-                stamps.append(Stamp(writer.pages[index], text))
         writer.set_page_label(
             start,
-            end - 1,
+            len(writer.pages) - 1,
             style=PageLabelStyle.DECIMAL,
             prefix=f"A{item.number}-",
             start=1,
         )
-    apply_stamps(stamps, styles, writer)
     unique_subset_tags(writer)
     stamp = pdf_date(letter)
     version = f"letterkit {__version__}"

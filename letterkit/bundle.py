@@ -30,7 +30,7 @@ from .campaign import Campaign, letter_for, load_campaign
 from .combine import combine
 from .errors import Problem, UsageError, ValidationError
 from .model import Letter
-from .render import build, write_atomically
+from .pipeline import build, write_atomically
 from .sources import Reporter
 from .templating import locate_template
 

@@ -286,7 +286,7 @@ def _filenames(
 def check_campaign(path: str | Path, *, allow_outside: bool = False) -> list[Problem]:
     """Every problem of a campaign: its file, its recipients, the file names, and one
     rendered letter per language (to catch template and translation problems)."""
-    from .render import build_pdf
+    from .pipeline import build_pdf
 
     warnings: list[Problem] = []
     try:

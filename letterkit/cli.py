@@ -172,7 +172,7 @@ def _letter(args: argparse.Namespace, err: TextIO) -> Any:
 
 
 def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .render import render
+    from .pipeline import render
 
     letter, default_name = _letter(args, err)
     output = Path(args.output) if args.output else Path(default_name)
@@ -236,8 +236,8 @@ def _merge(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _preview(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .pipeline import build_pdf
     from .preview import write_contact_sheet
-    from .render import build_pdf
 
     letter, _ = _letter(args, err)
     write_contact_sheet(build_pdf(letter), Path(args.output))
@@ -256,7 +256,7 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     from .campaign import check_campaign, is_campaign
-    from .render import check
+    from .pipeline import check
 
     if is_campaign(args.spec):
         problems = check_campaign(args.spec, allow_outside=args.allow_outside)

@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 from .errors import UsageError
-from .render import write_atomically
+from .pipeline import write_atomically
 
 
 def contact_sheet(pdf: bytes, columns: int = 4, width: int = 300) -> bytes:

@@ -137,7 +137,12 @@ def _icu_collator(tag: str) -> Any:
 
 def sort_key(signatory: Signatory) -> tuple[int, ...]:
     """The Unicode Collation Algorithm key (DUCET, the same on every machine)."""
-    key: tuple[int, ...] = _collator().sort_key(signatory.sort_as or signatory.name)
+    return _uca_key(signatory.sort_as or signatory.name)
+
+
+@functools.lru_cache(maxsize=65536)
+def _uca_key(text: str) -> tuple[int, ...]:
+    key: tuple[int, ...] = _collator().sort_key(text)
     return key
 
 

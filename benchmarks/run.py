@@ -1,0 +1,279 @@
+"""The reference workload of letterkit, timed against a bare ReportLab baseline.
+
+    python benchmarks/run.py            # the full run (a few minutes)
+    python benchmarks/run.py --smoke    # a tiny workload, to check the script runs
+
+The workload (made deterministically in a temporary folder): a letter of 8
+body paragraphs of about 120 words with bold, italics and a link, 6
+footnotes, 300 signatories (some Cyrillic) in 2 columns, "Page X of Y", a
+12-page annex; and a campaign of 720 recipients of it. The baseline draws the
+same text on a bare ReportLab canvas with simple line breaking, measured in
+the same run, so the ratios hold from machine to machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = [
+    "the",
+    "government",
+    "authorities",
+    "defender",
+    "release",
+    "detention",
+    "court",
+    "appeal",
+    "international",
+    "obligations",
+    "committee",
+    "decision",
+    "rights",
+    "human",
+    "independent",
+    "lawyers",
+    "family",
+    "health",
+    "prison",
+    "conditions",
+    "partners",
+    "agreement",
+    "negotiations",
+    "demand",
+    "immediate",
+    "unconditional",
+]
+
+
+def paragraph(n: int, words: int = 120) -> str:
+    body = [WORDS[(n * 7 + i * 3) % len(WORDS)] for i in range(words)]
+    body[5] = f"**{body[5]}**"
+    body[17] = f"*{body[17]}*"
+    body[40] = f"[{body[40]}](https://example.org/report/{n})"
+    return " ".join(body).capitalize() + "."
+
+
+def make_workload(folder: Path, signatories: int = 300, recipients: int = 720) -> Path:
+    """Write the reference letter and campaign; return the campaign file."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    folder.mkdir(parents=True, exist_ok=True)
+    body = []
+    for n in range(8):
+        text = paragraph(n)
+        if n < 6:
+            text += f"[^{n + 1}]"
+        body.append(text)
+    notes = [f"[^{n + 1}]: Source {n + 1}, <https://example.org/sources/{n + 1}/report.pdf>."
+             for n in range(6)]  # fmt: skip
+    (folder / "letter.md").write_text("\n\n".join(body + notes) + "\n", encoding="utf-8")
+    (folder / "case.yaml").write_text("person: {name: Temir Sample}\ncountry: KG\n")
+    with (folder / "signatories.csv").open("w", encoding="utf-8") as handle:
+        handle.write("name,country\n")
+        for n in range(signatories):
+            name = (
+                f"Правозащитный центр № {n}" if n % 10 == 3 else f"Organisation {n:05d} for Rights"
+            )
+            handle.write(f"{name},Country {n % 40}\n")
+    canvas = Canvas(str(folder / "annex.pdf"), invariant=1)
+    for n in range(12):
+        canvas.drawString(72, 760, f"Annex document, page {n + 1}")
+        canvas.showPage()
+    canvas.save()
+    (folder / "letter.yaml").write_text(
+        "template: letter.md\nlocale: en-GB\ndate: 2018-12-06\nsubject: Reference letter\n"
+        "case: case.yaml\nsignatories: signatories.csv\nsignatory_columns: 2\n"
+        "annexes: [{path: annex.pdf, title: Supporting document}]\n",
+        encoding="utf-8",
+    )
+    with (folder / "recipients.csv").open("w", encoding="utf-8") as handle:
+        handle.write("id,honorific,name,title,address\n")
+        for n in range(recipients):
+            handle.write(f"M{n:04d},Ms,Member {n} Example,Member of the European Parliament,"
+                         f"Rue Wiertz 60 | 1047 Brussels\n")  # fmt: skip
+    (folder / "campaign.yaml").write_text("letter: letter.yaml\nrecipients: recipients.csv\n")
+    single = folder / "single.yaml"
+    single.write_text(
+        (folder / "letter.yaml").read_text()
+        + "recipient: {honorific: Ms, name: Member Example, address: [Brussels]}\n"
+    )
+    return folder / "campaign.yaml"
+
+
+def baseline(folder: Path) -> bytes:
+    """The same letter drawn on a bare canvas: simple line breaking, two columns."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen.canvas import Canvas
+
+    import letterkit.fonts as fonts
+
+    fonts.register()
+    text = (folder / "letter.md").read_text(encoding="utf-8").split("\n\n")
+    names = [line.split(",")[0] for line in
+             (folder / "signatories.csv").read_text(encoding="utf-8").splitlines()[1:]]  # fmt: skip
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, initialFontName=fonts.SERIF)
+    width, height = A4
+    left, top, bottom, measure = 71, height - 57, 57, width - 142
+    pages: list[int] = []
+    y = top
+
+    def new_page() -> None:
+        nonlocal y
+        pages.append(1)
+        canvas.setFont(fonts.SANS, 8)
+        canvas.drawCentredString(width / 2, 35, f"Page {len(pages)}")
+        canvas.showPage()
+        y = top
+
+    for para in text:
+        canvas.setFont(fonts.SERIF, 10.5)
+        for line in simpleSplit(para, fonts.SERIF, 10.5, measure):
+            if y < bottom:
+                new_page()
+                canvas.setFont(fonts.SERIF, 10.5)
+            canvas.drawString(left, y, line)
+            y -= 14
+        y -= 6
+    column = 0
+    for name in names:
+        if y < bottom:
+            if column == 0:
+                column, y = 1, top
+            else:
+                new_page()
+                column = 0
+        canvas.setFont(fonts.SERIF, 8.5)
+        canvas.drawString(left + column * (measure / 2 + 7), y, name)
+        y -= 11
+    new_page()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def timed(function, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    """Median wall time of *function* in milliseconds (after one warm-up call)."""
+    function()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def process_ms(args: list[str], cwd: Path, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, cwd=cwd, check=True, capture_output=True)
+        times.append((time.perf_counter() - start) * 1000)
+    return min(times)
+
+
+def bundle_run(campaign: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB of any worker) of one fresh bundle run."""
+    shutil.rmtree(out, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "letterkit", "bundle", str(campaign), "-o", str(out),
+         "--jobs", str(jobs), "--quiet"],
+        check=True,
+    )  # fmt: skip
+    wall = time.perf_counter() - start
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return wall, peak
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny workload, no timing goals")
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    args = parser.parse_args()
+    smoke = args.smoke
+    recipients = 6 if smoke else 720
+    repeat = 2 if smoke else 15
+    results: dict[str, float | str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "work"
+        campaign = make_workload(folder, signatories=30 if smoke else 300, recipients=recipients)
+
+        import letterkit
+        from letterkit.campaign import letter_for, load_campaign
+
+        loaded = load_campaign(campaign)
+        ids = [r.id for r in loaded.recipients]
+        counter = iter(range(10**9))
+
+        def render_next() -> None:
+            letterkit.render(letter_for(loaded, ids[next(counter) % len(ids)]))
+
+        base_ms = timed(lambda: baseline(folder), repeat)
+        render_ms = timed(render_next, repeat)
+        results["baseline_ms"] = base_ms
+        results["render_ms"] = render_ms
+        results["render_ratio"] = render_ms / base_ms
+        wall1, _ = bundle_run(campaign, Path(tmp) / "dist1", 1)
+        wall2, peak = bundle_run(campaign, Path(tmp) / "dist2", 2)
+        results["bundle_ms_per_letter_jobs1"] = wall1 * 1000 / recipients
+        results["bundle_ms_per_letter_jobs2"] = wall2 * 1000 / recipients
+        results["bundle_ratio_jobs2"] = results["bundle_ms_per_letter_jobs2"] / base_ms
+        results["jobs2_speedup"] = wall1 / wall2
+        results["peak_rss_mb"] = peak
+        manifest = json.loads((Path(tmp) / "dist2" / "manifest.json").read_text())
+        sample = manifest["letters"][len(manifest["letters"]) // 2]
+        single = Path(tmp) / "single.pdf"
+        subprocess.run(
+            [sys.executable, "-m", "letterkit", "render", str(campaign), "--recipient",
+             sample["id"], "-o", str(single)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        import hashlib
+
+        results["bundle_equals_render"] = str(
+            hashlib.sha256(single.read_bytes()).hexdigest() == sample["sha256"]
+        )
+        python = sys.executable
+        bare = process_ms([python, "-c", "pass"], folder)
+        results["import_ms"] = process_ms([python, "-c", "import letterkit"], folder) - bare
+        results["help_process_ms"] = process_ms([python, "-m", "letterkit", "--help"], folder)
+        results["render_process_ms"] = process_ms(
+            [python, "-m", "letterkit", "render", "single.yaml", "-o", "x.pdf"], folder, 2
+        )
+        small = make_workload(Path(tmp) / "s1k", signatories=100 if smoke else 1000, recipients=1)
+        large = make_workload(
+            Path(tmp) / "s10k", signatories=1000 if smoke else 10000, recipients=1
+        )
+        t_small = timed(lambda: letterkit.render(small.parent / "single.yaml"), 2 if smoke else 3)
+        t_large = timed(lambda: letterkit.render(large.parent / "single.yaml"), 1 if smoke else 2)
+        results["signatories_10x_ratio"] = t_large / t_small
+        for tool in ("weasyprint", "typst"):
+            results[f"{tool}"] = "installed" if shutil.which(tool) else "not installed"
+    results["machine"] = (
+        f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
+    width = max(len(k) for k in results)
+    for key, value in results.items():
+        shown = f"{value:.2f}" if isinstance(value, float) else value
+        print(f"{key:<{width}}  {shown}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
