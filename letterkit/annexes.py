@@ -24,7 +24,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
-from . import l10n
+from . import l10n, limits
 from .l10n import _
 from .model import Annex, Letter
 from .sources import Reporter, display_path
@@ -184,12 +184,19 @@ def _open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
             reader = PdfReader(path, strict=False)
             _decrypt(reader, annex)
             count = len(reader.pages)
+            if count > limits.LIMITS.annex_pages:
+                raise AnnexError(
+                    f"has {count:,} pages; the limit is {limits.LIMITS.annex_pages:,} "
+                    "(take a selection with 'pages')"
+                )
             for page in reader.pages:  # read every page object now, not while writing
                 page.mediabox  # noqa: B018
             if count == 0:
                 raise PdfReadError("no pages")
         except AnnexError:
             raise
+        except RecursionError as exc:
+            raise AnnexError("nests its objects too deeply to be read safely") from exc
         except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             reader = _repair(path, annex)
             note = f"pypdf could not read it ({str(exc)[:100]}) and qpdf rebuilt it"

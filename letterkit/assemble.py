@@ -19,7 +19,8 @@ from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
-from pypdf.errors import DependencyError, PdfReadError
+from pypdf.errors import DependencyError, LimitReachedError, PdfReadError
+from pypdf.filters import ZLIB_MAX_OUTPUT_LENGTH
 from pypdf.generic import NameObject, TextStringObject
 
 from . import __version__, l10n
@@ -207,6 +208,21 @@ def _assemble(
                 outline_item=f"{annex_word} {item.number}: {item.title}",
                 import_outline=True,
             )
+        except LimitReachedError as exc:
+            problem = Problem(
+                display, None, None, "error", "LK130",
+                f"annex {item.number} has a stream that inflates beyond "
+                f"{ZLIB_MAX_OUTPUT_LENGTH // 1_000_000} MB (a decompression bomb?); "
+                "export the document again as PDF",
+            )  # fmt: skip
+            raise ValidationError([problem]) from exc
+        except RecursionError as exc:
+            problem = Problem(
+                display, None, None, "error", "LK130",
+                f"annex {item.number} nests its objects too deeply to be read safely; "
+                "export it again as PDF",
+            )  # fmt: skip
+            raise ValidationError([problem]) from exc
         except (
             PdfReadError,
             DependencyError,

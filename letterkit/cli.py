@@ -27,6 +27,10 @@ def _parser() -> argparse.ArgumentParser:
         "--allow-outside", action="store_true", help="allow paths outside the spec's folder"
     )
     common.add_argument("--debug", action="store_true", help="show tracebacks")
+    common.add_argument(
+        "--template-seconds", type=float, metavar="S",
+        help="time a template may take to render (default 10; for templates you trust)",
+    )  # fmt: skip
     parser = argparse.ArgumentParser(
         prog="letterkit",
         description="Joint appeal letters from data: template, typeset PDF, annexes.",
@@ -108,6 +112,10 @@ def main(
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if getattr(args, "template_seconds", None):
+        from . import limits
+
+        limits.LIMITS.template_seconds = args.template_seconds
     try:
         if args.command == "render":
             return _render(args, out, err)

@@ -40,6 +40,7 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         min_rows: int = 2,
         fixed: list[list[int]] | None = None,
         rtl: bool = False,
+        measured: tuple[float, list[float]] | None = None,
     ) -> None:
         super().__init__()
         self.entries = list(entries)
@@ -53,18 +54,20 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         self.rtl = rtl
         self._width = -1.0
         self._heights: list[float] = []
+        if measured is not None:  # entry heights a split already measured at this width
+            self._width, self._heights = measured
         self._head_heights: list[float] = []
         self._plan: list[list[int]] = []
 
     # -- measuring -------------------------------------------------------------
 
     def _measure(self, width: float) -> None:
-        if width == self._width:
-            return
-        self._width = width
-        col = self.column_width(width)
-        self._heights = [e.wrap(col, 1e6)[1] + e.style.spaceAfter for e in self.entries]
-        self._head_heights = [f.wrap(width, 1e6)[1] for f in self.head]
+        if width != self._width or len(self._heights) != len(self.entries):
+            self._width = width
+            col = self.column_width(width)
+            self._heights = [e.wrap(col, 1e6)[1] + e.style.spaceAfter for e in self.entries]
+        if len(self._head_heights) != len(self.head):
+            self._head_heights = [f.wrap(width, 1e6)[1] for f in self.head]
 
     def column_width(self, width: float) -> float:
         return (width - self.gap * (self.columns - 1)) / self.columns
@@ -124,8 +127,14 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._measure(availWidth)
-        self._plan = self.fixed if self.fixed is not None else self._balanced()
         self.width = availWidth
+        least = sum(self._heights) / self.columns
+        if self.fixed is None and self.head_height() + least > availHeight:
+            # Cannot fit here whatever the balance: skip balancing, let the frame split.
+            self._plan = []
+            self.height = self.head_height() + least
+            return self.width, self.height
+        self._plan = self.fixed if self.fixed is not None else self._balanced()
         self.height = self.head_height() + self._tall(self._plan)
         return self.width, self.height
 
@@ -146,10 +155,12 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         first = SignatoryColumns(
             self.entries[:taken], self.labels[:taken], self.columns, self.gap,
             self.head, self.min_rows, fixed=cols, rtl=self.rtl,
+            measured=(self._width, self._heights[:taken]),
         )  # fmt: skip
+        first._head_heights = self._head_heights
         rest = SignatoryColumns(
             self.entries[taken:], self.labels[taken:], self.columns, self.gap, (),
-            self.min_rows, rtl=self.rtl,
+            self.min_rows, rtl=self.rtl, measured=(self._width, self._heights[taken:]),
         )  # fmt: skip
         return [first, rest]
 

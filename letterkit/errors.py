@@ -34,6 +34,7 @@ CODES: dict[str, str] = {
     "LK111": "the template has a syntax error",
     "LK112": "the template uses a value the data does not supply",
     "LK113": "a value printed by the template is not allowed where it is printed",
+    "LK114": "a template ran past its time or size limit",
     "LK120": "a signatory has no name",
     "LK121": "the same signatory is listed twice",
     "LK122": "the number of signatories differs from expected_signatories",

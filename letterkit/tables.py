@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from .sources import (
     Located,
     LocatedList,
@@ -58,7 +59,37 @@ def read_rows(
     table: Table,
     sheet: str = "",
 ) -> list[Row]:
-    """A spec value (a resolved file path or an inline list) → rows of cells."""
+    """A spec value (a resolved file path or an inline list) → rows of cells,
+    within the row and cell limits of :mod:`letterkit.limits`."""
+    rows = _read_any(value, where, reporter, table, sheet)
+    most = getattr(limits.LIMITS, table.plural, 0)
+    if most and len(rows) > most:
+        reporter.error(
+            rows[0][1] if rows else where, "LK105",
+            f"the list holds {len(rows):,} {table.plural}; the limit is {most:,}",
+        )  # fmt: skip
+        return []
+    kept: list[Row] = []
+    for cells, at in rows:
+        long = [k for k, v in cells.items() if len(v) > limits.LIMITS.cell]
+        if long:
+            reporter.error(
+                at, "LK105",
+                f"'{long[0]}' holds {len(cells[long[0]]):,} characters; a cell holds at most "
+                f"{limits.LIMITS.cell:,}",
+            )  # fmt: skip
+            continue
+        kept.append((cells, at))
+    return kept
+
+
+def _read_any(
+    value: Path | list[Any],
+    where: tuple[Source, Pos],
+    reporter: Reporter,
+    table: Table,
+    sheet: str,
+) -> list[Row]:
     if isinstance(value, Path):
         path = value
         suffix = path.suffix.lower()
@@ -106,6 +137,9 @@ def _read_csv(path: Path, reporter: Reporter, table: Table) -> list[Row]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
+    except csv.Error as exc:
+        reporter.error((src, (1, 1)), "LK102", f"the header row cannot be read ({exc})")
+        return []
     except StopIteration:
         reporter.error(
             (src, (1, 1)),
@@ -118,8 +152,19 @@ def _read_csv(path: Path, reporter: Reporter, table: Table) -> list[Row]:
         return []
     rows: list[Row] = []
     previous_end = reader.line_num
-    for record in reader:
+    while True:
         line = previous_end + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            reporter.error(
+                (src, (line, 1)), "LK105",
+                f"a cell is too long or badly quoted ({exc}); a cell holds at most "
+                f"{limits.LIMITS.cell:,} characters",
+            )  # fmt: skip
+            return []
         previous_end = reader.line_num
         if not any(cell.strip() for cell in record):
             continue

@@ -18,9 +18,10 @@ from typing import Any
 
 import jinja2
 import yaml
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import l10n
+from . import l10n, limits
 from ._resources import templates_dir
 from .errors import ValidationError
 from .model import Letter, Signatory
@@ -256,6 +257,30 @@ def _f_markdown(value: Any) -> TrustedMarkdown:
     return TrustedMarkdown(value)
 
 
+class _BoundedSandbox(SandboxedEnvironment):
+    """The sandbox, refusing expressions that build huge values (``'a' * 10**9``)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        limit = limits.LIMITS.template_value
+        if operator == "**":
+            if isinstance(right, int | float) and abs(right) > 64:
+                raise SecurityError(f"the power {right} is too large for a template")
+            return left**right
+        for seq, times in ((left, right), (right, left)):
+            if (
+                isinstance(seq, str | list | tuple)
+                and isinstance(times, int)
+                and len(seq) * max(times, 0) > limit
+            ):
+                raise SecurityError(
+                    f"an expression would build a value of {len(seq) * times:,} items; "
+                    f"the limit is {limit:,}"
+                )
+        return left * right
+
+
 def _make_env(escape: bool) -> SandboxedEnvironment:
     @jinja2.pass_context
     def finalize(context: Any, value: Any) -> Any:
@@ -276,7 +301,7 @@ def _make_env(escape: bool) -> SandboxedEnvironment:
             )
         return escape_markdown(text) if escape else text
 
-    env = SandboxedEnvironment(
+    env = _BoundedSandbox(
         undefined=_Undefined,
         finalize=finalize,
         autoescape=False,
@@ -422,6 +447,27 @@ def _template_line(exc: BaseException, filename: str) -> int | None:
     return line
 
 
+class _OutputTooLarge(Exception):
+    pass
+
+
+def _bounded_render(template: jinja2.Template, context: Mapping[str, Any]) -> str:
+    """Render within the time and size limits of :mod:`letterkit.limits`."""
+    budget = limits.LIMITS.template_output
+    parts: list[str] = []
+    size = 0
+    with limits.time_limit(limits.LIMITS.template_seconds):
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > budget:
+                raise _OutputTooLarge(
+                    f"the template produces more than {budget:,} characters; "
+                    "a letter is far shorter: check its loops"
+                )
+            parts.append(chunk)
+    return "".join(parts)
+
+
 def _render(
     env: SandboxedEnvironment,
     text: str,
@@ -435,7 +481,7 @@ def _render(
     try:
         code = env.compile(text, filename=filename)
         template = env.template_class.from_code(env, code, env.make_globals(None))
-        return template.render(context)
+        return _bounded_render(template, context)
     except jinja2.TemplateSyntaxError as exc:
         line = (exc.lineno or 0) + line_offset if exc.lineno else None
         reporter.error(
@@ -449,6 +495,15 @@ def _render(
             "LK112",
             f"{field}: {exc.message}; add it to the case file (or spec) or remove it from the template",
         )
+    except limits.TimeLimit as exc:
+        reporter.error(
+            (tpl.display, (_template_line(exc, filename), None)), "LK114",
+            f"{field}: the template {exc}; simplify its loops (or raise the limit with "
+            "--template-seconds if you trust it)",
+        )  # fmt: skip
+    except _OutputTooLarge as exc:
+        reporter.error((tpl.display, (_template_line(exc, filename), None)), "LK114",
+                       f"{field}: {exc}")  # fmt: skip
     except jinja2.exceptions.SecurityError as exc:
         line = _template_line(exc, filename)
         reporter.error(

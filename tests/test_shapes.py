@@ -129,7 +129,12 @@ def test_signatory_lists_of_every_length(
         assert text.count(_squash(s.name) + " ") + text.endswith(_squash(s.name)) >= 1
 
 
-def test_entry_too_large_for_a_page_is_an_error(tmp_path: Path) -> None:
+def test_entry_too_large_for_a_page_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from letterkit import limits
+
+    monkeypatch.setattr(limits.LIMITS, "cell", 100_000)  # past the cell limit, a page is next
     rows = _generator().signatories(5)
     rows[2]["name"] = "Enormous " * 4000
     spec = _signatory_letter(tmp_path, rows)
