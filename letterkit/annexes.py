@@ -199,7 +199,7 @@ def _open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
             raise AnnexError("nests its objects too deeply to be read safely") from exc
         except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             reader = _repair(path, annex)
-            note = f"pypdf could not read it ({str(exc)[:100]}) and qpdf rebuilt it"
+            note = f"it is damaged ({str(exc)[:100]}) and was rebuilt with qpdf"
     damaged = [m for m in seen.messages if _is_damage(m)]
     if damaged and not note:
         note = f"it is damaged ({damaged[0][:100]}) and was read in repair mode"

@@ -133,6 +133,18 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
 
     lk_base: Direction | None = None
     lk_mark: tuple[dict[str, int], str] | None = None
+    _lk_wrapped: tuple[float, float, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Break into lines once per width: the layout asks many times (frames,
+        keep-with-next, footnote room, columns), and letters of a bundle share
+        paragraphs."""
+        known = self._lk_wrapped
+        if known is not None and known[0] == availWidth and hasattr(self, "blPara"):
+            return known[1], known[2]
+        width, height = super().wrap(availWidth, availHeight)
+        self._lk_wrapped = (availWidth, width, height)
+        return width, height
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts: list[Any] = super().split(availWidth, availHeight)

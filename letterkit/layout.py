@@ -11,9 +11,11 @@ language. Output bytes are deterministic (ReportLab's invariant mode).
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -264,24 +266,11 @@ def signatory_block(
             len(signatories),
         )
         return [SignatoryColumns([styles.para(xml(count), styles.small)], [count], head=head)]
-    groups: dict[str, list[Signatory]] = {}
-    for s in signatories:
-        groups.setdefault(s.group, []).append(s)
     columns = letter.signatory_columns if style == "columns" else 1
-    entry_style = styles.numbered if style == "numbered" else styles.signatory
     out: list[Flowable] = []
-    number = 0
-    for group, members in groups.items():
+    for group, entries, labels in _entries(letter, tuple(signatories), styles):
         if group:
             head.append(styles.para(xml(group), styles.group, auto=True))
-        entries: list[Paragraph] = []
-        labels: list[str] = []
-        for s in members:
-            number += 1
-            markup = signatory_markup(s, letter, style, number)
-            bullet = f"{number}." if style == "numbered" else None
-            entries.append(styles.para(markup, entry_style, bullet=bullet, auto=True))
-            labels.append(s.name if not s.withhold else f"#{number}")
         # A short run stays in one piece; a long one leaves at least two rows.
         keep = len(entries) if len(entries) <= 8 else 2
         out.append(
@@ -290,6 +279,41 @@ def signatory_block(
             )
         )
         head = []
+    return out
+
+
+_ENTRIES: dict[tuple[int, str, str, tuple[Signatory, ...]], Any] = {}
+
+
+def _entries(
+    letter: Letter, signatories: tuple[Signatory, ...], styles: Styles
+) -> list[tuple[str, list[Paragraph], list[str]]]:
+    """Each group's signatory entries as paragraphs, made once for all the letters
+    of a bundle that share the list, the style and the language."""
+    style = letter.signatory_style
+    key = (id(styles), letter.locale, style, signatories)
+    cached = _ENTRIES.get(key)
+    if cached is not None and cached[0] is styles:
+        return cached[1]  # type: ignore[no-any-return]
+    groups: dict[str, list[Signatory]] = {}
+    for s in signatories:
+        groups.setdefault(s.group, []).append(s)
+    entry_style = styles.numbered if style == "numbered" else styles.signatory
+    out: list[tuple[str, list[Paragraph], list[str]]] = []
+    number = 0
+    for group, members in groups.items():
+        entries: list[Paragraph] = []
+        labels: list[str] = []
+        for s in members:
+            number += 1
+            markup = signatory_markup(s, letter, style, number)
+            bullet = f"{number}." if style == "numbered" else None
+            entries.append(styles.para(markup, entry_style, bullet=bullet, auto=True))
+            labels.append(s.name if not s.withhold else f"#{number}")
+        out.append((group, entries, labels))
+    if len(_ENTRIES) >= 8:
+        _ENTRIES.pop(next(iter(_ENTRIES)))
+    _ENTRIES[key] = (styles, out)
     return out
 
 
@@ -406,10 +430,16 @@ class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
 
 def styles_for(letter: Letter) -> Styles:
     """The styles of a letter: justified or not, mirrored for right-to-left
-    languages, with the fonts of its ``fonts:`` folder."""
+    languages, with the fonts of its ``fonts:`` folder. Letters that share
+    these share one Styles object (and so the paragraphs cached for it)."""
+    return _styles(letter.justify, is_rtl_locale(letter.locale), letter.fonts)
+
+
+@functools.lru_cache(maxsize=16)
+def _styles(justify: bool, rtl: bool, folder: Path | None) -> Styles:
     fonts.register()
-    extra = fonts.register_folder(letter.fonts) if letter.fonts is not None else ()
-    return make_styles(justify=letter.justify, rtl=is_rtl_locale(letter.locale), extra_fonts=extra)
+    extra = fonts.register_folder(folder) if folder is not None else ()
+    return make_styles(justify=justify, rtl=rtl, extra_fonts=extra)
 
 
 def lay_out(
@@ -510,6 +540,13 @@ def lay_out(
     )
     marks: dict[str, int] = {}
     flowables = story(letter, merged, body, signatories, annexes, styles, marks, notes)
+    for flowable in flowables:
+        # A paragraph shared with an earlier letter may still carry ReportLab's
+        # "postponed once" mark from that layout; it must start afresh here.
+        flowable.__dict__.pop("_postponed", None)
+        inner = getattr(flowable, "paragraph", None)
+        if inner is not None:
+            inner.__dict__.pop("_postponed", None)
     with slash_breaks():
         doc.build(flowables, canvasmaker=_numbered_canvas(footer))
     if notes.finish():

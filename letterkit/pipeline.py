@@ -18,13 +18,14 @@ from . import fonts, generated, l10n
 from .annexes import open_annexes
 from .assemble import assemble
 from .columns import TooLarge
-from .compose import compose
+from .compose import Composed, compose
 from .errors import Problem, UsageError, ValidationError
 from .layout import AnnexInfo, dateline_text, lay_out, styles_for
 from .load import load_letter
 from .model import Letter, Signatory
 from .signatories import ordered
 from .sources import Reporter, Source, display_path
+from .styles import Styles
 from .templating import MergedText, merge
 
 log = logging.getLogger("letterkit")
@@ -126,6 +127,23 @@ class Built:
     letter_pages: int
 
 
+_COMPOSED: dict[tuple[str, int], tuple[Styles, Composed]] = {}
+
+
+def _compose(markdown: str, styles: Styles) -> Composed:
+    """:func:`compose`, remembered: the letters of a bundle mostly share their body,
+    and its paragraphs then keep their line breaks from one letter to the next."""
+    key = (markdown, id(styles))
+    cached = _COMPOSED.get(key)
+    if cached is not None and cached[0] is styles:
+        return cached[1]
+    body = compose(markdown, styles)
+    if len(_COMPOSED) >= 8:
+        _COMPOSED.pop(next(iter(_COMPOSED)))
+    _COMPOSED[key] = (styles, body)
+    return body
+
+
 def build_pdf(letter: Letter, warnings: list[Problem] | None = None) -> bytes:
     """Run every stage for a loaded letter and return the PDF bytes.
 
@@ -154,7 +172,7 @@ def build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
     )
     log.info("Step 3 - Composing the body")
     fonts.register()
-    body = compose(merged.markdown, styles)
+    body = _compose(merged.markdown, styles)
     _check_glyphs(letter, merged, signatories, body.text, reporter, styles.extra_fonts)
     reporter.raise_if_failed()
     log.info("Step 4 - Laying out the letter")
