@@ -31,7 +31,9 @@ RECIPIENT_COLUMNS = (
     "id", "honorific", "name", "title", "organization", "address", "email", "salutation",
     "locale",
 )  # fmt: skip
-RECIPIENT_TABLE = Table(RECIPIENT_COLUMNS, "id", "recipient", "recipients")
+RECIPIENT_TABLE = Table(
+    RECIPIENT_COLUMNS, "id", "recipient", "recipients", aliases=(("organisation", "organization"),)
+)
 DEFAULT_FILENAME = "{{ recipient.id }}-{{ recipient.name | slug }}.pdf"
 PRIVATE_FILENAME = "{{ recipient.id }}.pdf"
 _FILENAME_ENV = SandboxedEnvironment(autoescape=False)

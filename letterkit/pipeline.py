@@ -102,20 +102,27 @@ def _check_glyphs(
         (f"text from {merged.template}", t) for t in body_text
     ]
     spec_keys = {"dateline": "place", "cc": "cc", "subject": "subject"}
+    reported: set[tuple[str, str]] = set()
     for where, text in sources:
-        for char in fonts.uncovered([text], extra):
-            at: tuple[str, int | None, int | None] = (spec, None, None)
-            if where in spec_keys and letter.inputs:
-                at = (spec, *_key_position(letter.inputs[0], spec_keys[where]))
-            if where.startswith("signatory '"):
-                at = origins.get(where[len("signatory '") : where.rindex("'")], at)
-            reporter.error(
-                (at[0], (at[1], at[2])),
-                "LK140",
-                f"{where}: character '{char}' (U+{ord(char):04X}) cannot be drawn by the bundled fonts"
-                + (" or those of 'fonts'" if extra else "")
-                + "; replace it, or add a TrueType font that has it to a 'fonts' folder",
-            )
+        missing = [c for c in fonts.uncovered([text], extra) if (where, c) not in reported]
+        if not missing:
+            continue
+        reported.update((where, c) for c in missing)
+        at: tuple[str, int | None, int | None] = (spec, None, None)
+        if where in spec_keys and letter.inputs:
+            at = (spec, *_key_position(letter.inputs[0], spec_keys[where]))
+        if where.startswith("signatory '"):
+            at = origins.get(where[len("signatory '") : where.rindex("'")], at)
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:6])
+        more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
+        word = "character" if len(missing) == 1 else "characters"
+        reporter.error(
+            (at[0], (at[1], at[2])),
+            "LK140",
+            f"{where}: {word} {shown}{more} cannot be drawn by the bundled fonts"
+            + (" or those of 'fonts'" if extra else "")
+            + "; replace it, or add a TrueType font that has it to a 'fonts' folder",
+        )
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,11 @@ class Table:
     required: str
     noun: str
     plural: str
+    #: Other spellings accepted for a column ("organisation" → "organization").
+    aliases: tuple[tuple[str, str], ...] = ()
+
+    def canonical(self, name: str) -> str:
+        return dict(self.aliases).get(name, name)
 
 
 def read_rows(
@@ -147,7 +152,7 @@ def _read_csv(path: Path, reporter: Reporter, table: Table) -> list[Row]:
             f"{table.plural} file is empty; add a header row with a '{table.required}' column",
         )
         return []
-    names = [h.strip().lower().lstrip("\ufeff") for h in header]
+    names = [table.canonical(h.strip().lower().lstrip("\ufeff")) for h in header]
     if not _header(names, lambda col: (src, (1, col)), reporter, table):
         return []
     rows: list[Row] = []
@@ -256,7 +261,7 @@ def _read_xlsx(
             )
             return []
         width = max((i + 1 for i, v in enumerate(header) if v not in (None, "")), default=0)
-        names = [clean(_cell_text(v)).lower() for v in header[:width]]
+        names = [table.canonical(clean(_cell_text(v)).lower()) for v in header[:width]]
         if not _header(names, lambda col: (src, (1, col)), reporter, table):
             return []
         rows: list[Row] = []
@@ -297,7 +302,8 @@ def _rows_from_list(items: Iterable[Any], reporter: Reporter, table: Table) -> I
         bad = False
         for key, cell in item.items():
             key_pos = item.at(key) if isinstance(item, Located) else pos
-            if str(key).lower() not in table.columns:
+            key = table.canonical(str(key).lower())
+            if key not in table.columns:
                 reporter.error((src, key_pos), "LK103", _unknown(str(key), "key", table))
                 bad = True
                 continue

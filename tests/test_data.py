@@ -295,3 +295,29 @@ def test_example_copy_fixture_is_a_copy(example_copy: Path) -> None:
     assert example_copy != EXAMPLE
     shutil.rmtree(example_copy)
     assert (EXAMPLE / "letter.yaml").exists()
+
+
+def test_a_name_in_a_script_no_font_has_is_one_problem(tmp_path: Path) -> None:
+    letter = letterkit.load_letter(EXAMPLE / "letter.yaml")
+    letter = replace(
+        letter,
+        signatories=(*letter.signatories[:-1], Signatory(name="国际人权组织")),
+        expected_signatories=None,
+    )
+    with pytest.raises(letterkit.ValidationError) as info:
+        letterkit.render(letter)
+    [problem] = info.value.problems
+    assert "characters '国' (U+56FD), '际' (U+9645)" in problem.message
+
+
+def test_recipient_sheet_accepts_british_organisation(tmp_path: Path) -> None:
+    from letterkit.campaign import RECIPIENT_TABLE
+    from letterkit.sources import Reporter, Source
+    from letterkit.tables import read_rows
+
+    sheet = tmp_path / "r.csv"
+    sheet.write_text("id,name,organisation\nA,Minister,Ministry of Examples\n")
+    reporter = Reporter()
+    rows = read_rows(sheet, (Source(sheet, "r.csv"), (1, 1)), reporter, RECIPIENT_TABLE)
+    assert reporter.problems == []
+    assert rows[0][0]["organization"] == "Ministry of Examples"
