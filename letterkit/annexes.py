@@ -106,10 +106,11 @@ def _sniff(path: Path) -> None:
     if not head:
         raise AnnexError("is empty (0 bytes); export the document again as PDF")
     if b"%PDF-" not in head:
-        start = head.lstrip()[:15].lower()
-        kind = "an HTML page" if start.startswith((b"<!doctype", b"<html")) else "not a PDF"
+        lead = head.lstrip()[:15].lower()
+        kind = "an HTML page" if lead.startswith((b"<!doctype", b"<html")) else "not a PDF"
+        shown = head[:24].decode("utf-8", "replace").split("\n")[0].strip()
         raise AnnexError(
-            f"is {kind}, although its name ends in .pdf (it starts with {head[:12]!r}); "
+            f"is {kind}, although its name ends in .pdf (it starts with “{shown}”); "
             "download or export the actual PDF"
         )
 

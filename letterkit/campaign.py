@@ -206,6 +206,19 @@ def load_campaign(
     filenames: dict[str, str] = {}
     if letter is not None:
         filenames = _filenames(template, rows, letter, reporter, (src, data.at("output")))
+    reserved = {"manifest.json", ".letterkit-state.json"}
+    for rid, name in filenames.items():
+        if name.lower() in reserved or (combined and name.lower() == combined.lower()):
+            row = next(r for r in rows if r.id == rid)
+            reporter.error(
+                (row.origin[0], (row.origin[1], row.origin[2])), "LK160",
+                f"recipient '{rid}' gets the file name '{name}', which the bundle uses for "
+                f"{'the combined PDF' if name.lower() == combined.lower() else 'its records'}; "
+                "change output.filename or output.combined",
+            )  # fmt: skip
+    if combined and combined.lower() in reserved:
+        reporter.error((src, data.at("output")), "LK160",
+                       f"output.combined '{combined}' is a name the bundle uses for its records")  # fmt: skip
     if problems is not None:
         problems.extend(p for p in reporter.problems if p.severity != "error")
     reporter.raise_if_failed()

@@ -193,6 +193,13 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .bundle import build_bundle, parse_shard
+    from .campaign import is_campaign
+
+    if Path(args.campaign).is_file() and not is_campaign(args.campaign):
+        raise UsageError(
+            f"{args.campaign} is a letter spec, not a campaign; render it with "
+            "'letterkit render', or name it as 'letter:' in a campaign file"
+        )
 
     shard = parse_shard(args.shard) if args.shard else None
     if args.jobs is not None and args.jobs < 1:

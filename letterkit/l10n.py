@@ -174,6 +174,11 @@ def duration(start: dt.date, end: dt.date, tag: str, granularity: str = "month")
     >>> duration(dt.date(2010, 6, 15), dt.date(2018, 12, 6), "en-GB")
     '8 years and 5 months'
     """
+    if start > end:
+        raise ValueError(
+            f"the period from {start.isoformat()} to {end.isoformat()} runs backwards; "
+            "check the dates (is the letter dated before the event?)"
+        )
     years, months, days = whole_units_between(start, end)
     order = ["year", "month", "day"]
     if granularity not in order:
@@ -232,6 +237,11 @@ def translations(tag: str) -> gettext.NullTranslations:
     locale = parse_locale(tag)
     languages = [str(locale), locale.language]
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=languages, fallback=True)
+
+
+def has_catalog(tag: str) -> bool:
+    """Whether the layout words are translated for *tag*'s language."""
+    return type(translations(tag)) is not gettext.NullTranslations
 
 
 def word(tag: str, message: str, **values: object) -> str:

@@ -644,6 +644,24 @@ def load_letter(
             "fix the list or the number",
         )
 
+    if locale and not reporter.failed and not l10n.has_catalog(locale):
+        reporter.warning(
+            _where(spec, "locale"),
+            "LK109",
+            f"letterkit's layout words (page numbers, 'Signatories', the built salutation…) "
+            f"are not translated for '{locale}'; they print in English unless the template "
+            "gives subject, salutation and closing",
+        )
+
+    if not signatories and not reporter.failed:
+        reporter.warning(
+            _where(spec, "signatories")
+            if spec.get("signatories") is not None
+            else (spec.src, (1, 1)),
+            "LK122",
+            "the letter has no signatories; add them in 'signatories'",
+        )
+
     dateline = Dateline()
     if spec.get("dateline") is not None:
         dl = _mapping(spec["dateline"], _where(spec, "dateline"), ctx, "dateline")

@@ -161,6 +161,19 @@ def build_pdf(letter: Letter, warnings: list[Problem] | None = None) -> bytes:
 
 def build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
     """Run every stage for a loaded letter (see :func:`build_pdf`)."""
+    try:
+        return _build(letter, warnings)
+    except l10n.LocalizationError as exc:
+        # A field of the spec (place, an annex title…) lacks this letter's
+        # language: possible when a campaign sends the letter in several.
+        problem = Problem(
+            _spec_display(letter), None, None, "error", "LK108",
+            f"a text of the spec (its place, an annex title…) has {exc}",
+        )  # fmt: skip
+        raise ValidationError([problem]) from exc
+
+
+def _build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
     reporter = Reporter()
     signatories = ordered(
         letter.signatories, letter.signatory_order, letter.collation, letter.locale

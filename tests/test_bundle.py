@@ -298,3 +298,39 @@ def test_renamed_and_removed_recipients_leave_no_stale_letters(tmp_path: Path) -
     mask = os.umask(0)
     os.umask(mask)
     assert all(p.stat().st_mode & 0o777 == 0o666 & ~mask for p in out.glob("*.pdf"))
+
+
+def test_campaign_problems_found_by_review_are_clean_errors(tmp_path: Path) -> None:
+    campaign = _campaign(tmp_path / "c", 3)
+    # A recipient in a language the spec's texts lack: a problem, not a traceback.
+    rows = (campaign.parent / "recipients.csv").read_text(encoding="utf-8")
+    (campaign.parent / "recipients.csv").write_text(
+        rows + "R9,Mr,Hans Muster,Minister,Berlin,ru\n", encoding="utf-8"
+    )
+    letter = campaign.parent / "letter.yaml"
+    letter.write_text(letter.read_text() + "place: {en: Brussels, fr: Bruxelles}\n")
+    status, out, _ = run("check", str(campaign))
+    assert status == 1
+    assert "[LK108]" in out
+    assert "recipient 'R9' (ru)" in out
+    # A letter file name that is also the combined PDF's name.
+    campaign.write_text(
+        campaign.read_text()
+        + 'output:\n  filename: "{{ recipient.id }}.pdf"\n  combined: R0001.pdf\n'
+    )
+    problems = check_campaign(campaign)
+    assert any(p.code == "LK160" and "combined PDF" in p.message for p in problems)
+    # bundle on a letter spec is a usage error, in one line.
+    status, _, err = run("bundle", str(letter), "-o", str(tmp_path / "d"))
+    assert status == 2
+    assert "is a letter spec, not a campaign" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_period_that_runs_backwards_is_an_error() -> None:
+    import datetime as dt
+
+    from letterkit import l10n
+
+    with pytest.raises(ValueError, match="runs backwards"):
+        l10n.duration(dt.date(2024, 3, 1), dt.date(2018, 2, 28), "en-GB")

@@ -260,3 +260,14 @@ def test_hebrew_letter_is_mirrored_and_drawn(tmp_path: Path) -> None:
     logical = "שלום רב, אנו כותבים אליכם בעניין Azimjon Askarov."
     assert get_display(logical, base_dir="R") in lines, lines
     assert "Dear Sir or Madam," in lines  # no Hebrew catalog yet: the English words, left to right
+
+
+def test_a_language_without_layout_words_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "t.md").write_text("Olá.\n")
+    (tmp_path / "letter.yaml").write_text(
+        "template: t.md\nlocale: pt-BR\ndate: 2018-12-06\n"
+        "case: {person: {name: Azimjon Askarov}}\nsignatories: [Organização Exemplo]\n",
+        encoding="utf-8",
+    )
+    problems = letterkit.check(tmp_path / "letter.yaml")
+    assert [(p.code, p.severity, p.line) for p in problems] == [("LK109", "warning", 2)]
