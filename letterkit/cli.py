@@ -184,6 +184,9 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     letter, default_name = _letter(args, err)
     output = Path(args.output) if args.output else Path(default_name)
+    inputs = {p.resolve() for p in letter.inputs}
+    if output.suffix.lower() != ".pdf" and output.resolve() not in inputs:
+        raise UsageError(f"the output {output} should end in .pdf")
     later: list[Problem] = []
     render(letter, output, warnings=later)
     _print_problems(later, err)
@@ -254,6 +257,8 @@ def _preview(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .pipeline import build_pdf
     from .preview import write_contact_sheet
 
+    if Path(args.output).suffix.lower() != ".png":
+        raise UsageError(f"the contact sheet {args.output} is a PNG image: end its name in .png")
     letter, _ = _letter(args, err)
     write_contact_sheet(build_pdf(letter), Path(args.output))
     print(f"wrote {args.output}", file=out)

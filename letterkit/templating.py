@@ -544,6 +544,23 @@ _EXCELLENCY = re.compile(
 )
 
 
+_FRENCH_TITLES = {
+    "m": "Monsieur", "m.": "Monsieur", "monsieur": "Monsieur", "mr": "Monsieur", "mr.": "Monsieur",
+    "mme": "Madame", "mme.": "Madame", "madame": "Madame", "ms": "Madame", "ms.": "Madame",
+    "mrs": "Madame", "mrs.": "Madame",
+}  # fmt: skip
+
+
+def _french_salutation(people: Sequence[Any], honorifics: Sequence[str]) -> str:
+    """French letters greet by title alone: "Monsieur,", "Madame,", "Mesdames, Messieurs,"."""
+    titles = [_FRENCH_TITLES.get(h.strip().lower(), "") for h in honorifics]
+    if len(people) == 1 and titles[0]:
+        return f"{titles[0]},"
+    if len(people) > 1 and titles and all(titles) and len(set(titles)) == 1:
+        return "Messieurs," if titles[0] == "Monsieur" else "Mesdames,"
+    return "Mesdames, Messieurs," if len(people) > 1 else "Madame, Monsieur,"
+
+
 def built_salutation(letter: Letter) -> str:
     """The salutation made from the addressees when no one gives one.
 
@@ -561,6 +578,8 @@ def built_salutation(letter: Letter) -> str:
         if len(people) == 1:
             return l10n.word(loc, l10n._("Your Excellency,"))
         return l10n.word(loc, l10n._("Excellencies,"))
+    if l10n.parse_locale(loc).language == "fr":
+        return _french_salutation(people, honorifics)
     names: list[str] = []
     for r, honorific in zip(people, honorifics, strict=True):
         name = l10n.localize(r.name, loc)

@@ -455,3 +455,13 @@ def test_a_path_outside_the_folder_is_reported_once(example_copy: Path) -> None:
     status, out, _ = run("check", str(example_copy / "letter.yaml"))
     assert status == 1
     assert out.count("[LK107]") == 1
+
+
+def test_output_names_must_match_what_is_written(tmp_path: Path) -> None:
+    status, _, err = run("render", str(EXAMPLE / "letter.yaml"), "-o", str(tmp_path / "x.txt"))
+    assert status == 2
+    assert "should end in .pdf" in err
+    status, _, err = run("preview", str(EXAMPLE / "letter.yaml"), "-o", str(tmp_path / "p.pdf"))
+    assert status == 2
+    assert "end its name in .png" in err
+    assert not list(tmp_path.iterdir())
