@@ -114,20 +114,6 @@ def _detach_widgets(page: PageObject) -> None:
             del annot[NameObject("/Parent")]
 
 
-def assemble(
-    letter: Letter,
-    laid: LaidOut,
-    annexes: Sequence[OpenAnnex],
-    subject: str,
-    styles: Styles,
-) -> bytes:
-    """Join the letter and its annexes (see :func:`_assemble`), keeping what pypdf
-    logs about damaged annexes out of the application's log (it was reported
-    when the annexes were opened)."""
-    with pypdf_messages():
-        return _assemble(letter, laid, annexes, subject, styles)
-
-
 #: Stamped annexes made in this process: every letter of a bundle that appends
 #: the same annex as the same number, in the same language, reuses the copy.
 _STAMPED: dict[tuple[int, tuple[int, ...], int, str, bool], tuple[PdfReader, PdfReader]] = {}
@@ -177,7 +163,7 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     return stamped
 
 
-def _assemble(
+def assemble(
     letter: Letter,
     laid: LaidOut,
     annexes: Sequence[OpenAnnex],
@@ -188,73 +174,75 @@ def _assemble(
 
     Each annex gets an outline entry (its own outline nested under it), page
     labels ``A1-1``…, and, unless ``stamp: false``, a stamp on every page.
+    What pypdf logs about damaged annexes stays out of the application's log.
     """
-    loc = letter.locale
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(laid.pdf)), import_outline=False)
-    writer.add_outline_item(title=l10n.word(loc, _("Letter")), page_number=0)
-    if "signatories" in laid.marks:
-        writer.add_outline_item(
-            title=l10n.word(loc, _("Signatories")), page_number=laid.marks["signatories"]
-        )
-    writer.set_page_label(0, laid.pages - 1, style=PageLabelStyle.DECIMAL, start=1)
-    annex_word = l10n.word(loc, _("Annex"))
-    for item in annexes:
-        start = len(writer.pages)
-        display = display_path(item.annex.path) if item.annex.path else f"annex {item.number}"
-        try:
-            writer.append(
-                _stamped(item, loc, styles),
-                outline_item=f"{annex_word} {item.number}: {item.title}",
-                import_outline=True,
+    with pypdf_messages():  # damaged annexes were reported when opened
+        loc = letter.locale
+        writer = PdfWriter()
+        writer.append(PdfReader(io.BytesIO(laid.pdf)), import_outline=False)
+        writer.add_outline_item(title=l10n.word(loc, _("Letter")), page_number=0)
+        if "signatories" in laid.marks:
+            writer.add_outline_item(
+                title=l10n.word(loc, _("Signatories")), page_number=laid.marks["signatories"]
             )
-        except LimitReachedError as exc:
-            problem = Problem(
-                display, None, None, "error", "LK130",
-                f"annex {item.number} has a stream that inflates beyond "
-                f"{ZLIB_MAX_OUTPUT_LENGTH // 1_000_000} MB (a decompression bomb?); "
-                "export the document again as PDF",
-            )  # fmt: skip
-            raise ValidationError([problem]) from exc
-        except RecursionError as exc:
-            problem = Problem(
-                display, None, None, "error", "LK130",
-                f"annex {item.number} nests its objects too deeply to be read safely; "
-                "export it again as PDF",
-            )  # fmt: skip
-            raise ValidationError([problem]) from exc
-        except (
-            PdfReadError,
-            DependencyError,
-            ValueError,
-            KeyError,
-            TypeError,
-            AttributeError,
-            IndexError,
-        ) as exc:
-            problem = Problem(
-                display, None, None, "error", "LK130",
-                f"annex {item.number} cannot be appended ({exc}); export it again as PDF",
-            )  # fmt: skip
-            raise ValidationError([problem]) from exc
-        writer.set_page_label(
-            start,
-            len(writer.pages) - 1,
-            style=PageLabelStyle.DECIMAL,
-            prefix=f"A{item.number}-",
-            start=1,
-        )
-    unique_subset_tags(writer)
-    stamp = pdf_date(letter)
-    version = f"letterkit {__version__}"
-    meta = {"/Creator": version, "/CreationDate": stamp, "/ModDate": stamp}
-    if letter.privacy != "minimal":
-        meta["/Producer"] = version
-        meta.update(describe(letter, subject))
-    writer.metadata = None
-    writer.add_metadata(meta)
-    writer._root_object[NameObject("/Lang")] = TextStringObject(loc)
-    writer.page_mode = "/UseOutlines"
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        writer.set_page_label(0, laid.pages - 1, style=PageLabelStyle.DECIMAL, start=1)
+        annex_word = l10n.word(loc, _("Annex"))
+        for item in annexes:
+            start = len(writer.pages)
+            display = display_path(item.annex.path) if item.annex.path else f"annex {item.number}"
+            try:
+                writer.append(
+                    _stamped(item, loc, styles),
+                    outline_item=f"{annex_word} {item.number}: {item.title}",
+                    import_outline=True,
+                )
+            except LimitReachedError as exc:
+                problem = Problem(
+                    display, None, None, "error", "LK130",
+                    f"annex {item.number} has a stream that inflates beyond "
+                    f"{ZLIB_MAX_OUTPUT_LENGTH // 1_000_000} MB (a decompression bomb?); "
+                    "export the document again as PDF",
+                )  # fmt: skip
+                raise ValidationError([problem]) from exc
+            except RecursionError as exc:
+                problem = Problem(
+                    display, None, None, "error", "LK130",
+                    f"annex {item.number} nests its objects too deeply to be read safely; "
+                    "export it again as PDF",
+                )  # fmt: skip
+                raise ValidationError([problem]) from exc
+            except (
+                PdfReadError,
+                DependencyError,
+                ValueError,
+                KeyError,
+                TypeError,
+                AttributeError,
+                IndexError,
+            ) as exc:
+                problem = Problem(
+                    display, None, None, "error", "LK130",
+                    f"annex {item.number} cannot be appended ({exc}); export it again as PDF",
+                )  # fmt: skip
+                raise ValidationError([problem]) from exc
+            writer.set_page_label(
+                start,
+                len(writer.pages) - 1,
+                style=PageLabelStyle.DECIMAL,
+                prefix=f"A{item.number}-",
+                start=1,
+            )
+        unique_subset_tags(writer)
+        stamp = pdf_date(letter)
+        version = f"letterkit {__version__}"
+        meta = {"/Creator": version, "/CreationDate": stamp, "/ModDate": stamp}
+        if letter.privacy != "minimal":
+            meta["/Producer"] = version
+            meta.update(describe(letter, subject))
+        writer.metadata = None
+        writer.add_metadata(meta)
+        writer._root_object[NameObject("/Lang")] = TextStringObject(loc)
+        writer.page_mode = "/UseOutlines"
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()

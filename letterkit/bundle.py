@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -254,6 +255,15 @@ def build_bundle(
             if progress:
                 progress("skipped", rid, done, len(ids))
 
+    saved = [time.monotonic()]
+
+    def save_state(force: bool = False) -> None:
+        # At most once a second: a letter built but not yet recorded when the
+        # run is killed is simply built again (to the same bytes) next time.
+        if force or time.monotonic() - saved[0] >= 1.0:
+            _write_json(out / STATE, {"letterkit": __version__, "letters": state})
+            saved[0] = time.monotonic()
+
     def record(entry: dict[str, Any]) -> None:
         nonlocal done
         done += 1
@@ -264,7 +274,7 @@ def build_bundle(
             if progress:
                 progress("failed", rid, done, len(ids))
             if not keep_going:
-                _write_json(out / STATE, {"letterkit": __version__, "letters": state})
+                save_state(force=True)
                 raise ValidationError(
                     [Problem(p.path, p.line, p.col, p.severity, p.code, f"recipient '{rid}': {p.message}")
                      for p in problems]
@@ -272,7 +282,7 @@ def build_bundle(
             return
         entry["input"] = hashes[rid]
         state[rid] = entry
-        _write_json(out / STATE, {"letterkit": __version__, "letters": state})
+        save_state()
         result.built.append(rid)
         if progress:
             progress("built", rid, done, len(ids))
@@ -286,6 +296,7 @@ def build_bundle(
     else:
         for entry in _parallel(str(path), allow_outside, todo, targets, workers):
             record(entry)
+    save_state(force=True)
     result.letters = [
         _result(state[rid]) for rid in ids if rid in state and rid not in result.failed
     ]

@@ -22,7 +22,7 @@ from . import l10n
 from .errors import Problem, ValidationError
 from .load import load_letter
 from .model import Letter, Recipient
-from .sources import Located, Reporter, Source, load_data_file, problem_path
+from .sources import Located, Reporter, Source, check_keys, load_data_file, location, problem_path
 from .tables import Table, clean, read_rows
 
 CAMPAIGN_KEYS = ("letter", "recipients", "output")
@@ -132,12 +132,7 @@ def load_campaign(
         raise ValidationError(reporter.problems)
     src = data.src
     base = spec_path.resolve().parent
-    for key in data:
-        if key not in CAMPAIGN_KEYS:
-            reporter.error(
-                (src, data.at(key)), "LK103",
-                f"unknown campaign key '{key}'; known keys: {', '.join(CAMPAIGN_KEYS)}",
-            )  # fmt: skip
+    check_keys(data, CAMPAIGN_KEYS, "campaign", reporter)
 
     def resolve(key: str, holder: Located) -> Path | None:
         value = holder.get(key)
@@ -190,12 +185,7 @@ def load_campaign(
         if not isinstance(output, Located):
             reporter.error((src, data.at("output")), "LK105", "'output' must be a mapping")
         else:
-            for key in output:
-                if key not in OUTPUT_KEYS:
-                    reporter.error(
-                        (src, output.at(key)), "LK103",
-                        f"unknown output key '{key}'; known keys: {', '.join(OUTPUT_KEYS)}",
-                    )  # fmt: skip
+            check_keys(output, OUTPUT_KEYS, "output", reporter)
             template = str(output.get("filename") or template)
             combined = str(output.get("combined") or "")
             if combined and filename_problem(combined):
@@ -242,7 +232,7 @@ def _recipients(
         if rid in seen:
             reporter.error(at, "LK121", f"recipient id '{rid}' is used twice (also at {seen[rid]})")
             continue
-        seen[rid] = origin[0] if "]!" in origin[0] else f"{origin[0]}:{origin[1]}"
+        seen[rid] = location(src, pos)
         name = clean(cells.get("name", ""))
         if not name:
             reporter.error(at, "LK104", f"recipient '{rid}' has no name; fill in the 'name' cell")

@@ -8,7 +8,6 @@ problem found, each with its file, line and column.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -28,7 +27,15 @@ from .model import (
     Sender,
 )
 from .signatories import icu_available, load_signatories
-from .sources import Located, LocatedList, Pos, Reporter, Source, load_data_file
+from .sources import (
+    Located,
+    LocatedList,
+    Pos,
+    Reporter,
+    Source,
+    check_keys,
+    load_data_file,
+)
 from .tables import clean
 from .templating import builtin_templates
 
@@ -86,15 +93,7 @@ class _Ctx:
 
 
 def _check_keys(data: Located, known: tuple[str, ...], ctx: _Ctx, what: str) -> None:
-    for key in data:
-        if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            ctx.error(
-                (data.src, data.at(key)),
-                "LK103",
-                f"unknown {what} key '{key}'; {hint}known keys: {', '.join(known)}",
-            )
+    check_keys(data, known, what, ctx.reporter)
 
 
 def _where(data: Located, key: str) -> Where:

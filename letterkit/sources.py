@@ -10,6 +10,7 @@ by one, so a user sees every mistake at once.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import tomllib
@@ -109,6 +110,19 @@ class Reporter:
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.problems)
+
+
+def check_keys(data: Located, known: tuple[str, ...], what: str, reporter: Reporter) -> None:
+    """Report every key of *data* that is not *known*, with a "did you mean"."""
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            reporter.error(
+                (data.src, data.at(key)),
+                "LK103",
+                f"unknown {what} key '{key}'; {hint}known keys: {', '.join(known)}",
+            )
 
 
 def problem_path(src: Source | str, pos: Pos) -> str:
