@@ -97,10 +97,7 @@ def test_720_letters_in_two_jobs_then_nothing_then_one(tmp_path: Path) -> None:
     assert {k: v for k, v in after.items() if k.endswith(".pdf")} == {
         k: v for k, v in before.items() if k.endswith(".pdf")
     }
-    rows = (campaign.parent / "recipients.csv").read_text(encoding="utf-8")
-    (campaign.parent / "recipients.csv").write_text(
-        rows.replace("Member 123 Example", "Member 123 Changed"), encoding="utf-8"
-    )
+    _rename(campaign, "Member 123 Example", "Member 123 Changed")
     third = build_bundle(campaign, out, jobs=2)
     assert third.built == ["R0123"]
 
@@ -217,12 +214,15 @@ def test_combined_pdf_stores_shared_objects_once(tmp_path: Path) -> None:
     assert "R0099:A1-12" in labels
 
 
+def _rename(campaign: Path, old: str, new: str) -> None:
+    """Change a recipient's name in the campaign's recipients.csv."""
+    rows = campaign.parent / "recipients.csv"
+    rows.write_text(rows.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
 def test_hostile_recipient_names_stay_inside_the_output_folder(tmp_path: Path) -> None:
     campaign = _campaign(tmp_path / "c", 3)
-    rows = (campaign.parent / "recipients.csv").read_text(encoding="utf-8")
-    (campaign.parent / "recipients.csv").write_text(
-        rows.replace("Member 1 Example", "../../etc/passwd"), encoding="utf-8"
-    )
+    _rename(campaign, "Member 1 Example", "../../etc/passwd")
     out = tmp_path / "dist"
     build_bundle(campaign, out, jobs=1)
     files = sorted(p.name for p in out.glob("*.pdf"))
@@ -242,10 +242,7 @@ def test_hostile_recipient_names_stay_inside_the_output_folder(tmp_path: Path) -
 
 def test_keep_going_reports_each_failure_with_the_recipient(tmp_path: Path) -> None:
     campaign = _campaign(tmp_path / "c", 4)
-    rows = (campaign.parent / "recipients.csv").read_text(encoding="utf-8")
-    (campaign.parent / "recipients.csv").write_text(
-        rows.replace("Member 2 Example", "Member 王"), encoding="utf-8"
-    )
+    _rename(campaign, "Member 2 Example", "Member 王")
     out = tmp_path / "dist"
     status, _text, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "1",
                             "--keep-going")  # fmt: skip

@@ -82,10 +82,15 @@ def test_twelve_notes_at_the_foot_of_their_pages(tmp_path: Path) -> None:
         assert not overlaps(boxes)
 
 
-def test_a_long_note_continues_on_the_next_page(tmp_path: Path) -> None:
+def _long_note_body(sentences: int, citing: str) -> str:
+    """Five paragraphs, then *citing* with a note of *sentences* numbered sentences."""
     filler = "\n\n".join(PARAGRAPH.format(n=n).replace(f"[^{n}]", "") for n in range(1, 6))
-    long_note = " ".join(f"Sentence {i} of the long note." for i in range(1, 160))
-    body = f"{filler}\n\nThe paragraph that cites the long note.[^1]\n\n[^1]: {long_note}\n"
+    note = " ".join(f"Sentence {i} of the long note." for i in range(1, sentences + 1))
+    return f"{filler}\n\n{citing}[^1]\n\n[^1]: {note}\n"
+
+
+def test_a_long_note_continues_on_the_next_page(tmp_path: Path) -> None:
+    body = _long_note_body(159, "The paragraph that cites the long note.")
     pdf = letterkit.render(_letter(tmp_path, body))
     reader = PdfReader(io.BytesIO(pdf))
     pages = [" ".join(p.extract_text().split()) for p in reader.pages]
@@ -102,9 +107,7 @@ def test_a_long_note_continues_on_the_next_page(tmp_path: Path) -> None:
 
 
 def test_a_long_note_on_the_last_page_runs_onto_a_page_of_its_own(tmp_path: Path) -> None:
-    filler = "\n\n".join(PARAGRAPH.format(n=n).replace(f"[^{n}]", "") for n in range(1, 6))
-    long_note = " ".join(f"Sentence {i} of the long note." for i in range(1, 260))
-    body = f"{filler}\n\nThe last paragraph cites the long note.[^1]\n\n[^1]: {long_note}\n"
+    body = _long_note_body(259, "The last paragraph cites the long note.")
     pdf = letterkit.render(_letter(tmp_path, body))
     reader = PdfReader(io.BytesIO(pdf))
     whole = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
