@@ -1,4 +1,4 @@
-"""Letter pages + opened annexes → the final PDF (pypdf).
+"""Letter pages + opened annexes → the final PDF (pypdf, then :mod:`letterkit.splice`).
 
 Stage 5 of the pipeline: appends the annexes after the letter (form fields
 renamed per annex so they never clash), writes the outline ("Letter",
@@ -21,9 +21,9 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
 from pypdf.errors import DependencyError, LimitReachedError, PdfReadError
 from pypdf.filters import ZLIB_MAX_OUTPUT_LENGTH
-from pypdf.generic import NameObject, TextStringObject
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from . import __version__, l10n
+from . import __version__, l10n, splice
 from .annexes import OpenAnnex, pypdf_messages
 from .errors import Problem, ValidationError
 from .l10n import _
@@ -175,74 +175,121 @@ def assemble(
     Each annex gets an outline entry (its own outline nested under it), page
     labels ``A1-1``…, and, unless ``stamp: false``, a stamp on every page.
     What pypdf logs about damaged annexes stays out of the application's log.
+    Everything but the letter's own pages and metadata is made once per
+    layout (:func:`_template`) and copied as bytes (:mod:`letterkit.splice`).
     """
     with pypdf_messages():  # damaged annexes were reported when opened
-        loc = letter.locale
-        writer = PdfWriter()
-        writer.append(PdfReader(io.BytesIO(laid.pdf)), import_outline=False)
-        writer.add_outline_item(title=l10n.word(loc, _("Letter")), page_number=0)
-        if "signatories" in laid.marks:
-            writer.add_outline_item(
-                title=l10n.word(loc, _("Signatories")), page_number=laid.marks["signatories"]
-            )
-        writer.set_page_label(0, laid.pages - 1, style=PageLabelStyle.DECIMAL, start=1)
-        annex_word = l10n.word(loc, _("Annex"))
-        for item in annexes:
-            start = len(writer.pages)
-            display = display_path(item.annex.path) if item.annex.path else f"annex {item.number}"
-            try:
-                writer.append(
-                    _stamped(item, loc, styles),
-                    outline_item=f"{annex_word} {item.number}: {item.title}",
-                    import_outline=True,
-                )
-            except LimitReachedError as exc:
-                problem = Problem(
-                    display, None, None, "error", "LK130",
-                    f"annex {item.number} has a stream that inflates beyond "
-                    f"{ZLIB_MAX_OUTPUT_LENGTH // 1_000_000} MB (a decompression bomb?); "
-                    "export the document again as PDF",
-                )  # fmt: skip
-                raise ValidationError([problem]) from exc
-            except RecursionError as exc:
-                problem = Problem(
-                    display, None, None, "error", "LK130",
-                    f"annex {item.number} nests its objects too deeply to be read safely; "
-                    "export it again as PDF",
-                )  # fmt: skip
-                raise ValidationError([problem]) from exc
-            except (
-                PdfReadError,
-                DependencyError,
-                ValueError,
-                KeyError,
-                TypeError,
-                AttributeError,
-                IndexError,
-            ) as exc:
-                problem = Problem(
-                    display, None, None, "error", "LK130",
-                    f"annex {item.number} cannot be appended ({exc}); export it again as PDF",
-                )  # fmt: skip
-                raise ValidationError([problem]) from exc
-            writer.set_page_label(
-                start,
-                len(writer.pages) - 1,
-                style=PageLabelStyle.DECIMAL,
-                prefix=f"A{item.number}-",
-                start=1,
-            )
-        unique_subset_tags(writer)
-        stamp = pdf_date(letter)
-        version = f"letterkit {__version__}"
-        meta = {"/Creator": version, "/CreationDate": stamp, "/ModDate": stamp}
-        if letter.privacy != "minimal":
-            meta["/Producer"] = version
-            meta.update(describe(letter, subject))
-        writer.metadata = None
-        writer.add_metadata(meta)
-        writer._root_object[NameObject("/Lang")] = TextStringObject(loc)
-        writer.page_mode = "/UseOutlines"
-        out = io.BytesIO()
-        writer.write(out)
-        return out.getvalue()
+        tmpl = _template(letter, laid, annexes, styles)
+    own = splice.read(laid.pdf)
+    splice.name_subsets(own)
+    return splice.join(tmpl, own, _info(letter, subject))
+
+
+def _info(letter: Letter, subject: str) -> bytes:
+    """The document information dictionary, as PDF text."""
+    stamp = pdf_date(letter)
+    version = f"letterkit {__version__}"
+    meta = {"/Creator": version, "/CreationDate": stamp, "/ModDate": stamp}
+    if letter.privacy != "minimal":
+        meta["/Producer"] = version
+        meta.update(describe(letter, subject))
+    info = DictionaryObject(
+        {NameObject(key): TextStringObject(value) for key, value in meta.items()}
+    )
+    out = io.BytesIO()
+    info.write_to_stream(out)
+    return out.getvalue()
+
+
+#: Templates made in this process, by everything they are made from.
+_TEMPLATES: dict[tuple[Any, ...], splice.Template] = {}
+
+
+def _template(
+    letter: Letter, laid: LaidOut, annexes: Sequence[OpenAnnex], styles: Styles
+) -> splice.Template:
+    """What every letter with this layout and these annexes shares: the annexes,
+    the outline, the page labels, the catalogue and the shared letter pages."""
+    loc = letter.locale
+    key = (
+        laid.shared.key if laid.shared is not None else None,
+        laid.pages,
+        laid.marks.get("signatories"),
+        laid.size,
+        loc,
+        id(styles),
+        tuple(
+            (id(a.reader), tuple(a.pages), a.number, a.title, a.annex.stamp, a.annex.path)
+            for a in annexes
+        ),
+    )
+    cached = _TEMPLATES.get(key)
+    if cached is not None:
+        return cached
+    writer = PdfWriter()
+    for _page in range(laid.pages):
+        writer.add_blank_page(*laid.size)
+    writer.add_outline_item(title=l10n.word(loc, _("Letter")), page_number=0)
+    if "signatories" in laid.marks:
+        writer.add_outline_item(
+            title=l10n.word(loc, _("Signatories")), page_number=laid.marks["signatories"]
+        )
+    writer.set_page_label(0, laid.pages - 1, style=PageLabelStyle.DECIMAL, start=1)
+    annex_word = l10n.word(loc, _("Annex"))
+    for item in annexes:
+        start = len(writer.pages)
+        _append(writer, item, f"{annex_word} {item.number}: {item.title}", loc, styles)
+        writer.set_page_label(
+            start,
+            len(writer.pages) - 1,
+            style=PageLabelStyle.DECIMAL,
+            prefix=f"A{item.number}-",
+            start=1,
+        )
+    unique_subset_tags(writer)
+    writer._root_object[NameObject("/Lang")] = TextStringObject(loc)
+    writer.page_mode = "/UseOutlines"
+    out = io.BytesIO()
+    writer.write(out)
+    shared = laid.shared.parsed if laid.shared is not None else None
+    tmpl = splice.template(out.getvalue(), laid.pages, shared)
+    if len(_TEMPLATES) >= 8:
+        _TEMPLATES.pop(next(iter(_TEMPLATES)))
+    _TEMPLATES[key] = tmpl
+    return tmpl
+
+
+def _append(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: Styles) -> None:
+    """Append one stamped annex under an outline entry *title*; LK130 if it cannot be."""
+    display = display_path(item.annex.path) if item.annex.path else f"annex {item.number}"
+    try:
+        writer.append(_stamped(item, loc, styles), outline_item=title, import_outline=True)
+    except LimitReachedError as exc:
+        problem = Problem(
+            display, None, None, "error", "LK130",
+            f"annex {item.number} has a stream that inflates beyond "
+            f"{ZLIB_MAX_OUTPUT_LENGTH // 1_000_000} MB (a decompression bomb?); "
+            "export the document again as PDF",
+        )  # fmt: skip
+        raise ValidationError([problem]) from exc
+    except RecursionError as exc:
+        problem = Problem(
+            display, None, None, "error", "LK130",
+            f"annex {item.number} nests its objects too deeply to be read safely; "
+            "export it again as PDF",
+        )  # fmt: skip
+        raise ValidationError([problem]) from exc
+    except (
+        PdfReadError,
+        DependencyError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+    ) as exc:
+        problem = Problem(
+            display, None, None, "error", "LK130",
+            f"annex {item.number} cannot be appended ({exc}); export it again as PDF",
+        )  # fmt: skip
+        raise ValidationError([problem]) from exc

@@ -147,7 +147,18 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
         return width, height
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        """Split as ReportLab does, once per room: the letters of a bundle split
+        the same paragraph at the same place (and the layout asks again)."""
+        splits = self.__dict__.setdefault("_lk_splits", {})
+        known = splits.get((availWidth, availHeight))
+        if known is not None:
+            for part in known:  # laid out before: not "postponed" in this layout
+                part.__dict__.pop("_postponed", None)
+            return list(known)
         parts: list[Any] = super().split(availWidth, availHeight)
+        if len(splits) >= 8:
+            splits.pop(next(iter(splits)))
+        splits[(availWidth, availHeight)] = tuple(parts)
         for i, part in enumerate(parts):
             if isinstance(part, LKParagraph):
                 part.lk_base = self.lk_base

@@ -122,15 +122,18 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(path: str, allow_outside: bool) -> None:
-    """Load the campaign and register fonts once per worker process."""
+    """Load the campaign and register fonts once per worker process (a forked
+    worker has both from the parent already)."""
     fonts.register()
-    _WORKER["campaign"] = load_campaign(path, allow_outside=allow_outside)
+    if _WORKER.get("path") != (path, allow_outside):
+        _WORKER["campaign"] = load_campaign(path, allow_outside=allow_outside)
+        _WORKER["path"] = (path, allow_outside)
 
 
-def _render_one(rid: str, target: str) -> dict[str, Any]:
-    """Render one recipient's letter to *target*; return its manifest fields."""
+def _render_batch(batch: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Render a few recipients' letters (rid, target); return their manifest fields."""
     campaign: Campaign = _WORKER["campaign"]
-    return render_one(campaign, rid, Path(target))
+    return [render_one(campaign, rid, Path(target)) for rid, target in batch]
 
 
 def render_one(campaign: Campaign, rid: str, target: Path) -> dict[str, Any]:
@@ -294,6 +297,9 @@ def build_bundle(
         for rid in todo:
             record(render_one(loaded, rid, Path(targets[rid])))
     else:
+        # Forked workers inherit the fonts and the loaded campaign.
+        fonts.register()
+        _WORKER.update(campaign=loaded, path=(str(path), allow_outside))
         for entry in _parallel(str(path), allow_outside, todo, targets, workers):
             record(entry)
     save_state(force=True)
@@ -318,19 +324,25 @@ def build_bundle(
 def _parallel(
     path: str, allow_outside: bool, todo: Sequence[str], targets: dict[str, str], workers: int
 ) -> Iterator[dict[str, Any]]:
-    """Render *todo* over *workers* processes, yielding results as they finish."""
+    """Render *todo* over *workers* processes, yielding results as they finish.
+
+    Letters go to the workers a few at a time: one at a time, passing them to
+    and fro would cost a good part of rendering them.
+    """
+    size = max(1, min(16, len(todo) // (workers * 8)))
+    batches = [
+        [(rid, targets[rid]) for rid in todo[i : i + size]] for i in range(0, len(todo), size)
+    ]
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_init_worker, initargs=(path, allow_outside)
     ) as pool:
-        pending: set[Future[dict[str, Any]]] = set()
-        queue = list(todo)
-        while queue or pending:
-            while queue and len(pending) < workers * 4:
-                rid = queue.pop(0)
-                pending.add(pool.submit(_render_one, rid, targets[rid]))
+        pending: set[Future[list[dict[str, Any]]]] = set()
+        while batches or pending:
+            while batches and len(pending) < workers * 2:
+                pending.add(pool.submit(_render_batch, batches.pop(0)))
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                yield future.result()
+                yield from future.result()
 
 
 def combine_letters(out: Path, letters: Sequence[LetterResult], name: str) -> dict[str, Any]:

@@ -9,6 +9,8 @@ problem is reported at once, with the row it comes from.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -88,6 +90,12 @@ def _split_address(value: str) -> tuple[str, ...]:
     return tuple(clean(p) for p in parts if clean(p))
 
 
+@functools.lru_cache(maxsize=16)
+def _filename_template(template: str) -> Any:
+    """``output.filename``, compiled once (it is rendered for every recipient)."""
+    return _FILENAME_ENV.from_string(template)
+
+
 def render_filename(template: str, row: CampaignRecipient, letter: Letter) -> str:
     """The output file name of one letter (not yet checked)."""
     r = row.recipient
@@ -102,7 +110,7 @@ def render_filename(template: str, row: CampaignRecipient, letter: Letter) -> st
         },
         "letter": {"date": letter.date.isoformat(), "locale": row.locale},
     }
-    name = _FILENAME_ENV.from_string(template).render(context).strip()
+    name = _filename_template(template).render(context).strip()
     return name if name.lower().endswith(".pdf") else name + ".pdf"
 
 

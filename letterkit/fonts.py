@@ -16,7 +16,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from . import rlspeed
 from ._resources import fonts_dir
 
 SERIF = "LKSerif"
@@ -58,16 +60,37 @@ def register() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
+    rlspeed.install()
     folder = fonts_dir()
     for family, stem in _FAMILIES.items():
         for suffix, face in _FACES.items():
             path = folder / f"{stem}-{face}.ttf"
-            pdfmetrics.registerFont(TTFont(family + suffix, str(path)))
+            pdfmetrics.registerFont(_remembering(TTFont(family + suffix, str(path))))
         _map_family(family, family, family + "-Bold", family + "-Italic", family + "-BoldItalic")
     for family, stem in _FALLBACKS.items():
-        pdfmetrics.registerFont(TTFont(family, str(folder / f"{stem}-Regular.ttf")))
-        pdfmetrics.registerFont(TTFont(family + "-Bold", str(folder / f"{stem}-Bold.ttf")))
+        for name, face in ((family, "Regular"), (family + "-Bold", "Bold")):
+            pdfmetrics.registerFont(_remembering(TTFont(name, str(folder / f"{stem}-{face}.ttf"))))
         _map_family(family, family, family + "-Bold", family, family + "-Bold")
+
+
+def _remembering(font: Any) -> Any:
+    """*font*, making each distinct subset once: the letters of a bundle embed
+    the same few subsets again and again (the bytes depend on the glyphs only)."""
+    face = font.face
+    make = face.makeSubset
+    made: dict[tuple[int, ...], bytes] = {}
+
+    def make_subset(subset: Sequence[int]) -> bytes:
+        key = tuple(subset)
+        data = made.get(key)
+        if data is None:
+            if len(made) >= 32:
+                made.pop(next(iter(made)))
+            data = made[key] = make(subset)
+        return data
+
+    face.makeSubset = make_subset
+    return font
 
 
 def _cmap(name: str) -> set[int]:
@@ -123,7 +146,7 @@ def register_folder(folder: Path) -> tuple[UserFont, ...]:
             font = TTFont(family, str(path))
         except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
             raise FontError(f"{path.name}: not a usable TrueType font ({exc})") from exc
-        pdfmetrics.registerFont(font)
+        pdfmetrics.registerFont(_remembering(font))
         _map_family(family, family, family, family, family)
         found.append(UserFont(family, path, frozenset(font.face.charToGlyph)))
     return tuple(found)
@@ -153,14 +176,32 @@ def font_for(char: str, extra: Sequence[UserFont] = ()) -> str | None:
 def uncovered(text: Iterable[str], extra: Sequence[UserFont] = ()) -> list[str]:
     """The characters of *text* (in first-seen order) that no font can draw."""
     seen: dict[str, None] = {}
+    fonts = tuple(extra)
     for chunk in text:
-        for char in chunk:
-            if char in seen:
-                continue
-            control = ord(char) < 0x20 and char not in "\n\r\t"
-            if control or font_for(char, extra) is None:
-                seen[char] = None
+        if chunk.isascii() and chunk.isprintable() and _ascii_covered():
+            continue
+        for char in _missing(chunk, fonts):
+            seen[char] = None
     return list(seen)
+
+
+@functools.lru_cache(maxsize=1)
+def _ascii_covered() -> bool:
+    return all(font_for(chr(code)) == "" for code in range(0x20, 0x7F))
+
+
+@functools.lru_cache(maxsize=4096)
+def _missing(chunk: str, extra: tuple[UserFont, ...]) -> tuple[str, ...]:
+    """The characters of one text that no font draws (remembered: the letters of
+    a bundle check the same signatory names again and again)."""
+    seen: dict[str, None] = {}
+    for char in chunk:
+        if char in seen:
+            continue
+        control = ord(char) < 0x20 and char not in "\n\r\t"
+        if control or font_for(char, extra) is None:
+            seen[char] = None
+    return tuple(seen)
 
 
 _MARKUP = re.compile(r"(<[^>]*>|&[#\w]+;)")

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -28,13 +30,14 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from . import fonts, l10n
+from . import fonts, l10n, splice
 from .bidi import is_rtl_locale
 from .breaks import slash_breaks
 from .columns import SignatoryColumns, TooLarge
@@ -58,12 +61,27 @@ class AnnexInfo:
 
 
 @dataclass
+class Shared:
+    """Letter pages after the first, laid out once for every letter whose first
+    page leaves the same text to them (see :func:`lay_out`)."""
+
+    key: tuple[Any, ...]
+    pdf: bytes
+    pages: int
+    marks: dict[str, int]
+    parsed: splice.Parsed
+
+
+@dataclass
 class LaidOut:
-    """The letter pages as PDF bytes, with the page (0-based) of named places."""
+    """The letter's own pages as PDF bytes, with the page (0-based) of named
+    places, the page size and the shared pages that go under pages 2… (if any)."""
 
     pdf: bytes
     pages: int
     marks: dict[str, int] = field(default_factory=dict)
+    size: tuple[float, float] = (595.2756, 841.8898)
+    shared: Shared | None = None
 
 
 def _numbered_canvas(footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
@@ -350,8 +368,9 @@ def story(
     styles: Styles,
     marks: dict[str, int],
     notes: NoteArea,
-) -> list[Flowable]:
-    """Every flowable of the letter, in reading order."""
+) -> tuple[list[Flowable], int]:
+    """Every flowable of the letter, in reading order, and the index of the
+    first that does not depend on the recipient (the body's first paragraph)."""
     loc = letter.locale
     flow: list[Flowable] = []
     flow += _recipient_block(letter, styles, page_for(letter.paper).measure)
@@ -369,6 +388,7 @@ def story(
         flow += [dateline, Spacer(1, 6 * mm)]
     if merged.salutation:
         flow.append(styles.para(xml(merged.salutation), styles.salutation, auto=True))
+    shared_from = len(flow)
     flow += wrap_references(body.flowables, notes)
     closing = (
         [styles.para(xml(merged.closing), styles.closing, auto=True)] if merged.closing else []
@@ -383,7 +403,7 @@ def story(
         flow += [Spacer(1, 4 * mm), styles.para(xml(labelled(loc, label, cc)), styles.small)]
     flow += _annex_list(letter, annexes, styles)
     flow += notes.flushers()
-    return flow
+    return flow, shared_from
 
 
 def addressee_line(letter: Letter) -> str:
@@ -396,14 +416,118 @@ def addressee_line(letter: Letter) -> str:
     return l10n.join_list(names, loc) if names else ""
 
 
+class _Blank(Flowable):  # type: ignore[misc]
+    """Nothing, taking no room: it makes a page exist (for its header and footer)."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, 0.0
+
+    def draw(self) -> None:
+        pass
+
+
+#: Header and footer lines ("Page 2 of 6"…), made once for the letters of a bundle.
+_LINES: dict[tuple[int, str, str, float], Paragraph] = {}
+
+#: Letter pages after the first, by what determines them (see :class:`_Splitter`).
+_SHARED: dict[tuple[Any, ...], Shared] = {}
+
+
+class _Splitter:
+    """Lays out the pages after the first once for all the letters that leave
+    them the same text, in the same place.
+
+    The own document (the first page, and the running header and footer of the
+    others) watches the layout of page 1. When the first flowable that does not
+    depend on the recipient comes up on page 1, what follows is fixed by that
+    flowable, the frame's state and the notes already placed: together with
+    the shared text's *fingerprint* they are the key. When page 2 begins, the
+    flowables left are laid out into a document of their own (or the one made
+    for the same key is reused) and the own document gets empty pages instead,
+    to carry the header and footer over the shared pages.
+    """
+
+    def __init__(
+        self,
+        shared: dict[int, int],
+        fingerprint: tuple[Any, ...],
+        build: Callable[[tuple[Any, ...], list[Flowable]], Shared],
+        empty: NoteArea,
+    ) -> None:
+        self.shared = shared
+        self.fingerprint = fingerprint
+        self.build = build
+        self.empty = empty
+        self.flow: list[Flowable] | None = None
+        self.key: tuple[Any, ...] | None = None
+        self.off = False
+        self.result: Shared | None = None
+
+    def seen(self, doc: _LetterDoc, flowables: list[Flowable]) -> None:
+        """Called before the document handles ``flowables[0]``."""
+        if flowables is doc._hanging:  # page-begin actions, not the story
+            return
+        self.flow = flowables
+        if self.key is not None or self.off or not flowables:
+            return
+        if doc.page > 1:
+            self.off = True
+        if doc.page != 1:
+            return
+        index = self.shared.get(id(flowables[0]))
+        notes = doc.lk_notes
+        if index is None:
+            return
+        if notes.carry:
+            self.off = True
+            return
+        f = doc.frame
+        self.key = (
+            self.fingerprint, index, f._y, f._y1p, f._prevASpace, f._atTop,
+            f._leftExtraIndent, f._rightExtraIndent,
+            tuple(sorted(notes.placed)), len(notes.page), notes.reserved,
+        )  # fmt: skip
+
+    def cut(self) -> NoteArea | None:
+        """Page 2 begins: hand the rest to the shared document; the note area
+        the own document goes on with (None: nothing is shared)."""
+        if self.key is None or self.flow is None or self.off:
+            self.off = True
+            return None
+        shared = _SHARED.get(self.key)
+        if shared is None:
+            shared = self.build(self.key, list(self.flow))
+            if len(_SHARED) >= 8:
+                _SHARED.pop(next(iter(_SHARED)))
+            _SHARED[self.key] = shared
+        self.result = shared
+        fill: list[Flowable] = []
+        for index in range(shared.pages):
+            fill += [PageBreak(), _Blank()] if index else [_Blank()]
+        self.flow[:] = fill
+        self.off = True
+        return self.empty
+
+
 class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
     """The page machinery: note areas at the page foot, clear errors for giants."""
 
-    def __init__(self, buffer: io.BytesIO, notes: NoteArea, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        buffer: io.BytesIO,
+        notes: NoteArea,
+        splitter: _Splitter | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(buffer, **kwargs)
         self.lk_notes = notes
+        self.lk_splitter = splitter
 
     def handle_pageBegin(self) -> None:
+        if self.page == 1 and self.lk_splitter is not None:
+            empty = self.lk_splitter.cut()
+            if empty is not None:
+                self.lk_notes = empty
         super().handle_pageBegin()
         self.lk_notes.begin_page(self.frame)
 
@@ -420,6 +544,8 @@ class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
             self.frame._y1p += room
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if self.lk_splitter is not None:
+            self.lk_splitter.seen(self, flowables)
         current = flowables[0] if flowables else None
         try:
             super().handle_flowable(flowables)
@@ -468,7 +594,12 @@ def lay_out(
 
     def line(canvas: Canvas, text: str, style: Any, x: float, y: float, width: float) -> None:
         """One line of small text with its baseline at *y* (shaped, in visual order)."""
-        p = styles.para(xml(text), style, auto=True)
+        key = (id(styles), style.name, text, width)
+        p = _LINES.get(key)
+        if p is None:
+            if len(_LINES) >= 512:
+                _LINES.pop(next(iter(_LINES)))
+            p = _LINES[key] = styles.para(xml(text), style, auto=True)
         p.wrap(width, page.height)
         p.drawOn(canvas, x, y - style.fontSize * 0.25)
 
@@ -498,35 +629,74 @@ def lay_out(
         page.left, page.bottom, page.measure, first_top - page.bottom,
         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="first",
     )  # fmt: skip
-    later = Frame(
-        page.left, page.bottom, page.measure, page.height - page.top - page.bottom,
-        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="later",
-    )  # fmt: skip
-    buffer = io.BytesIO()
-    notes = NoteArea(
+
+    def later() -> Frame:
+        return Frame(
+            page.left, page.bottom, page.measure, page.height - page.top - page.bottom,
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="later",
+        )  # fmt: skip
+
+    def note_area(notes: dict[int, Paragraph]) -> NoteArea:
+        return NoteArea(notes, width=page.measure, bottom=page.bottom, left=page.left,
+                        rtl=styles.rtl)  # fmt: skip
+
+    def new_doc(buffer: io.BytesIO, notes: NoteArea, splitter: _Splitter | None) -> _LetterDoc:
+        return _LetterDoc(
+            buffer,
+            notes,
+            splitter,
+            pagesize=(page.width, page.height),
+            leftMargin=page.left,
+            rightMargin=page.right,
+            topMargin=page.top,
+            bottomMargin=page.bottom,
+            invariant=1,
+            initialFontName=fonts.SERIF,
+            initialFontSize=10.5,
+            creator="letterkit",
+            lang=loc,
+        )
+
+    notes = note_area(
         {
             number: styles.para(markup, styles.note, bullet=f"{number}")
             for number, markup in enumerate(body.notes, start=1)
-        },
-        width=page.measure,
-        bottom=page.bottom,
-        left=page.left,
-        rtl=styles.rtl,
-    )  # fmt: skip
-    doc = _LetterDoc(
-        buffer,
-        notes,
-        pagesize=(page.width, page.height),
-        leftMargin=page.left,
-        rightMargin=page.right,
-        topMargin=page.top,
-        bottomMargin=page.bottom,
-        invariant=1,
-        initialFontName=fonts.SERIF,
-        initialFontSize=10.5,
-        creator="letterkit",
-        lang=loc,
+        }
     )
+    marks: dict[str, int] = {}
+
+    def lay_out_shared(key: tuple[Any, ...], rest: list[Flowable]) -> Shared:
+        """The pages after the first, on their own (no header or footer)."""
+        buffer = io.BytesIO()
+        doc = new_doc(buffer, notes, None)
+        doc.addPageTemplates([PageTemplate("later", [later()])])
+        _fresh(rest[:1])
+        before = set(marks)
+        # The footer ("Page 2 of 6"…) does not depend on the recipient: it is drawn here.
+        doc.build(rest, canvasmaker=_numbered_canvas(lambda c, n, t: footer(c, n + 1, t + 1)))
+        if notes.finish():
+            raise TooLarge("the last footnote (it runs on for more than four pages)")
+        own = {k: v + 1 for k, v in marks.items() if k not in before}
+        marks.update(own)
+        parsed = splice.read(buffer.getvalue())
+        splice.name_subsets(parsed)
+        return Shared(key, buffer.getvalue(), doc.page, own, parsed)
+
+    flowables, shared_from = story(letter, merged, body, signatories, annexes, styles, marks, notes)
+    _fresh(flowables)
+    cc = tuple(l10n.localize(c, loc) for c in letter.cc)
+    fingerprint = (
+        merged.markdown, merged.closing, tuple(signatories), letter.signatory_style,
+        letter.signatory_columns, cc, tuple(annexes), loc, id(styles), page,
+    )  # fmt: skip
+    splitter = _Splitter(
+        {id(f): i - shared_from for i, f in enumerate(flowables) if i >= shared_from},
+        fingerprint,
+        lay_out_shared,
+        note_area({}),
+    )
+    buffer = io.BytesIO()
+    doc = new_doc(buffer, notes, splitter)
     doc.addPageTemplates(
         [
             PageTemplate(
@@ -535,23 +705,51 @@ def lay_out(
                 onPage=lambda c, d: letterhead.draw(c),
                 autoNextPageTemplate="later",
             ),
-            PageTemplate("later", [later], onPage=header),
+            PageTemplate("later", [later()], onPage=header),
         ]
     )
-    marks: dict[str, int] = {}
-    flowables = story(letter, merged, body, signatories, annexes, styles, marks, notes)
+
+    def own_footer(canvas: Canvas, number: int, total: int) -> None:
+        if number == 1 or splitter.result is None:  # the shared pages have theirs
+            footer(canvas, number, total)
+
+    with slash_breaks(), _flate_only():
+        doc.build(flowables, canvasmaker=_numbered_canvas(own_footer))
+    shared = splitter.result
+    if shared is None and notes.finish():
+        raise TooLarge("the last footnote (it runs on for more than four pages)")
+    if shared is not None:
+        for key, value in shared.marks.items():
+            marks.setdefault(key, value)
+    return LaidOut(
+        pdf=buffer.getvalue(),
+        pages=doc.page,
+        marks=marks,
+        size=(page.width, page.height),
+        shared=shared,
+    )
+
+
+@contextmanager
+def _flate_only() -> Iterator[None]:
+    """Page streams compressed with Flate alone, within the block: ReportLab
+    adds ASCII85 by default, which makes them a quarter bigger and is slow."""
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
+
+
+def _fresh(flowables: Sequence[Flowable]) -> None:
+    """A paragraph shared with an earlier letter may still carry ReportLab's
+    "postponed once" mark from that layout; it must start afresh."""
     for flowable in flowables:
-        # A paragraph shared with an earlier letter may still carry ReportLab's
-        # "postponed once" mark from that layout; it must start afresh here.
         flowable.__dict__.pop("_postponed", None)
         inner = getattr(flowable, "paragraph", None)
         if inner is not None:
             inner.__dict__.pop("_postponed", None)
-    with slash_breaks():
-        doc.build(flowables, canvasmaker=_numbered_canvas(footer))
-    if notes.finish():
-        raise TooLarge("the last footnote (it runs on for more than four pages)")
-    return LaidOut(pdf=buffer.getvalue(), pages=doc.page, marks=marks)
 
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:

@@ -7,6 +7,7 @@ before anything is written.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import tempfile
@@ -62,21 +63,32 @@ def _texts(
         for line in r.address:
             yield "recipient address", l10n.localize(line, loc)
         yield "recipient email", r.email
-    for s in signatories:
-        if not s.withhold:
-            for name, value in (
-                ("name", s.name),
-                ("acronym", s.acronym),
-                ("country", s.country),
-                ("title", s.title),
-                ("affiliation", s.affiliation),
-                ("group", s.group),
-            ):
-                yield f"signatory '{s.name}' {name}", value
+    yield from _signatory_texts(tuple(signatories))
     for c in letter.cc:
         yield "cc", l10n.localize(c, loc)
     for a in letter.annexes:
         yield "annex title", l10n.localize(a.title, loc)
+
+
+@functools.lru_cache(maxsize=8)
+def _signatory_texts(signatories: tuple[Signatory, ...]) -> tuple[tuple[str, str], ...]:
+    """The signatory fields the main fonts lack a character of, with their labels
+    (found once for the letters of a bundle, which share the list)."""
+    found: list[tuple[str, str]] = []
+    for s in signatories:
+        if s.withhold:
+            continue
+        for name, value in (
+            ("name", s.name),
+            ("acronym", s.acronym),
+            ("country", s.country),
+            ("title", s.title),
+            ("affiliation", s.affiliation),
+            ("group", s.group),
+        ):
+            if value and fonts.uncovered([value]):
+                found.append((f"signatory '{s.name}' {name}", value))
+    return tuple(found)
 
 
 def _key_position(path: Path, key: str) -> tuple[int | None, int | None]:

@@ -468,6 +468,23 @@ def _bounded_render(template: jinja2.Template, context: Mapping[str, Any]) -> st
     return "".join(parts)
 
 
+_COMPILED: dict[tuple[int, str, str], jinja2.Template] = {}
+
+
+def _compiled(env: SandboxedEnvironment, text: str, filename: str) -> jinja2.Template:
+    """The template for *text*, compiled once per process (a bundle renders the
+    same template for every recipient)."""
+    key = (id(env), text, filename)
+    template = _COMPILED.get(key)
+    if template is None:
+        code = env.compile(text, filename=filename)
+        template = env.template_class.from_code(env, code, env.make_globals(None))
+        if len(_COMPILED) >= 64:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = template
+    return template
+
+
 def _render(
     env: SandboxedEnvironment,
     text: str,
@@ -479,9 +496,7 @@ def _render(
 ) -> str | None:
     filename = str(tpl.path)
     try:
-        code = env.compile(text, filename=filename)
-        template = env.template_class.from_code(env, code, env.make_globals(None))
-        return _bounded_render(template, context)
+        return _bounded_render(_compiled(env, text, filename), context)
     except jinja2.TemplateSyntaxError as exc:
         line = (exc.lineno or 0) + line_offset if exc.lineno else None
         reporter.error(

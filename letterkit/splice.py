@@ -1,0 +1,386 @@
+"""PDF files from reusable parts: ReportLab and pypdf output → numbered objects →
+one file, written without parsing again what is reused.
+
+The letters of a bundle differ on their first page (the addressee) and in the
+running header of later pages; the body after page 1, the signatories and the
+annexes are the same. The layout stage therefore draws the recipient's pages
+as one small ReportLab document (the *own* part) and the rest once (the
+*shared* part). This module joins them:
+
+* :func:`read` cuts a PDF written by ReportLab or pypdf into its objects, using
+  the cross-reference table (both write a classic one).
+* :func:`template` renders the parts every letter of a layout shares, once:
+  the template document made by pypdf (annexes, outline, page labels,
+  catalogue) with the shared pages as form XObjects, numbered after it, as
+  ready-to-write bytes.
+* :func:`join` writes one letter: the template bytes, the own part's objects
+  renumbered after them, the letter's page objects (own content plus the
+  shared page's form), its information dictionary and the cross-reference
+  table. The same inputs give the same bytes, in a bundle or alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+_OBJ_HEAD = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\s*")
+#: A literal string, a hex string or an indirect reference (only the last is renumbered).
+_TOKEN = re.compile(rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>|(\d+) 0 R\b")
+_STREAM = re.compile(rb">>\s*stream\r?\n")
+_SUBSET_NAME = re.compile(rb"/([A-Z]{6}\+[^\s/\[\]<>()]+)")
+_FONT_FILE = re.compile(rb"/FontFile[23]? (\d+) 0 R")
+
+
+class SpliceError(ValueError):
+    """A PDF part is not shaped as this module expects (a bug, not bad input)."""
+
+
+@dataclass
+class Obj:
+    """One object: its value (a dictionary's text…) and, for a stream, the raw
+    bytes from ``stream`` to ``endstream`` inclusive."""
+
+    head: bytes
+    tail: bytes = b""
+
+
+@dataclass
+class Parsed:
+    """A PDF cut into objects, with its catalogue, information and page objects."""
+
+    header: bytes
+    objects: dict[int, Obj]
+    raw: dict[int, bytes]
+    root: int
+    info: int | None
+    pages_root: int
+    pages: list[int]
+
+
+def _ref(text: bytes, key: bytes) -> int | None:
+    m = re.search(rb"/" + key + rb"\s+(\d+)\s+0\s+R", text)
+    return int(m.group(1)) if m else None
+
+
+def _refs(text: bytes) -> list[int]:
+    return [int(n) for n in re.findall(rb"(\d+)\s+0\s+R", text)]
+
+
+def _value(text: bytes, key: bytes) -> bytes | None:
+    """The text of a dictionary or array value of *key* (nesting counted)."""
+    m = re.search(rb"/" + key + rb"\s*(<<|\[)", text)
+    if m is None:
+        return None
+    start = m.start(1)
+    depth = 0
+    i = start
+    while i < len(text):
+        two = text[i : i + 2]
+        if two in (b"<<", b">>"):
+            depth += 1 if two == b"<<" else -1
+            i += 2
+        else:
+            c = text[i : i + 1]
+            if c == b"[":
+                depth += 1
+            elif c == b"]":
+                depth -= 1
+            elif c == b"(":  # a string: skip it, escapes included
+                s = re.compile(rb"\((?:\\.|[^\\()])*\)").match(text, i)
+                if s is not None:
+                    i = s.end()
+                    continue
+            i += 1
+        if depth == 0:
+            return text[start:i]
+    raise SpliceError(f"unbalanced value of /{key.decode()}")
+
+
+def read(pdf: bytes) -> Parsed:
+    """Cut a PDF with a classic cross-reference table into its objects."""
+    at = pdf.rfind(b"startxref")
+    if at < 0:
+        raise SpliceError("no startxref")
+    xref = int(pdf[at + 9 :].split()[0])
+    if not pdf.startswith(b"xref", xref):
+        raise SpliceError("not a classic cross-reference table")
+    lines = pdf[xref:].split(b"trailer", 1)
+    rows = lines[0].split(b"\n")[1:]
+    offsets: dict[int, int] = {}
+    number = 0
+    for row in rows:
+        parts = row.split()
+        if len(parts) == 2:
+            number = int(parts[0])
+        elif len(parts) == 3:
+            if parts[2] == b"n":
+                offsets[number] = int(parts[0])
+            number += 1
+    trailer = lines[1]
+    order = sorted(offsets.items(), key=lambda item: item[1])
+    ends = [off for _, off in order[1:]] + [xref]
+    objects: dict[int, Obj] = {}
+    raw: dict[int, bytes] = {}
+    for (num, start), end in zip(order, ends, strict=True):
+        chunk = pdf[start:end]
+        m = _OBJ_HEAD.match(chunk)
+        if m is None or int(m.group(1)) != num:
+            raise SpliceError(f"object {num} is not where the table says")
+        body = chunk[m.end() : chunk.rindex(b"endobj")]
+        raw[num] = chunk.rstrip() + b"\n"
+        s = _STREAM.search(body)
+        if s is not None:
+            objects[num] = Obj(body[: s.start() + 2], body[s.start() + 2 :].rstrip())
+        else:
+            objects[num] = Obj(body.rstrip())
+    root = _ref(trailer, b"Root")
+    if root is None:
+        raise SpliceError("no /Root")
+    pages_root = _ref(objects[root].head, b"Pages")
+    if pages_root is None:
+        raise SpliceError("no /Pages")
+    kids = _value(objects[pages_root].head, b"Kids") or b"[]"
+    first_object = pdf.find(b" 0 obj")
+    header = pdf[: pdf.rfind(b"\n", 0, first_object) + 1]
+    return Parsed(
+        header, objects, raw, root, _ref(trailer, b"Info"), pages_root, _refs(kids)
+    )
+
+
+def renumber(text: bytes, mapping: dict[int, int]) -> bytes:
+    """*text* with every reference ``n 0 R`` renumbered (strings untouched)."""
+
+    def sub(m: re.Match[bytes]) -> bytes:
+        if m.group(1) is None:
+            return m.group(0)
+        return b"%d 0 R" % mapping[int(m.group(1))]
+
+    return _TOKEN.sub(sub, text)
+
+
+def name_subsets(parsed: Parsed) -> None:
+    """Name each font subset after its content (``/QXHKBF+NotoSerif``).
+
+    ReportLab tags the subsets ``AAAAAA+``… anew in each document; parts
+    joined into one file would have different subsets under one name. A tag
+    made from the font program is the same for the same subset, everywhere.
+    """
+    names: dict[bytes, bytes] = {}
+    for obj in parsed.objects.values():
+        if b"/FontDescriptor" not in obj.head or b"/FontName" not in obj.head:
+            continue
+        m = re.search(rb"/FontName\s*/([A-Z]{6})\+([^\s/\[\]<>()]+)", obj.head)
+        program = _FONT_FILE.search(obj.head)
+        if m is None or program is None:
+            continue
+        digest = hashlib.sha256(parsed.objects[int(program.group(1))].tail).digest()
+        tag = "".join(chr(65 + b % 26) for b in digest[:6]).encode()
+        names[m.group(1) + b"+" + m.group(2)] = tag + b"+" + m.group(2)
+    if not names:
+        return
+    for obj in parsed.objects.values():
+        if b"+" in obj.head:
+            obj.head = _SUBSET_NAME.sub(
+                lambda m: b"/" + names.get(m.group(1), m.group(1)), obj.head
+            )
+
+
+@dataclass
+class Page:
+    """What a ReportLab page object holds that a joined page needs."""
+
+    contents: list[int]
+    resources: bytes
+    annots: list[int]
+    media_box: bytes
+
+
+def page_of(parsed: Parsed, number: int) -> Page:
+    head = parsed.objects[number].head
+    contents = _value(head, b"Contents")
+    refs = _refs(contents) if contents is not None else []
+    if contents is None:
+        single = _ref(head, b"Contents")
+        refs = [single] if single is not None else []
+    annots = _value(head, b"Annots")
+    return Page(
+        contents=refs,
+        resources=_value(head, b"Resources") or b"<< >>",
+        annots=_refs(annots) if annots is not None else [],
+        media_box=_value(head, b"MediaBox") or b"[ 0 0 612 792 ]",
+    )
+
+
+#: The content stream that draws a page's shared part (its form XObject /LKShared).
+_CALL = b"q /LKShared Do Q"
+
+
+@dataclass
+class Template:
+    """What every letter of one layout writes first, ready to copy."""
+
+    blob: bytes
+    offsets: list[int | None]
+    root: int
+    info: int
+    pages_root: int
+    letter_pages: list[int]
+    forms: list[int | None]
+    shared_annots: list[list[int]]
+    call: int | None
+    size: int
+    digest: bytes = field(default=b"")
+
+
+def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
+    """The bytes every letter of a layout shares.
+
+    *base* is a pypdf document whose first *letter_pages* pages are blank
+    placeholders for the letter's own pages (the annexes, outline, labels and
+    catalogue refer to them); *shared* is the ReportLab document of the letter
+    pages after the first, if they are shared. Its pages become form XObjects,
+    numbered after *base*; its links point at the letter's pages.
+    """
+    doc = read(base)
+    placeholders = doc.pages[:letter_pages]
+    if doc.info is None:
+        raise SpliceError("the template has no /Info")
+    skip = {*placeholders, doc.info}
+    out = bytearray(doc.header)
+    size = max(doc.raw) + 1
+    offsets: list[int | None] = [None] * size
+    for num in sorted(doc.raw):
+        if num in skip:
+            continue
+        offsets[num] = len(out)
+        out += doc.raw[num]
+    forms: list[int | None] = [None] * letter_pages
+    annots: list[list[int]] = [[] for _ in range(letter_pages)]
+    call: int | None = None
+    if shared is not None:
+        dropped = {shared.root, shared.pages_root}
+        if shared.info is not None:
+            dropped.add(shared.info)
+        outlines = _ref(shared.objects[shared.root].head, b"Outlines")
+        if outlines is not None:
+            dropped.add(outlines)
+        mapping: dict[int, int] = {}
+        for index, page in enumerate(shared.pages):
+            mapping[page] = placeholders[index + 1]
+        for num in sorted(shared.objects):
+            if num not in dropped and num not in mapping:
+                mapping[num] = size
+                size += 1
+        for index, number in enumerate(shared.pages):
+            page = page_of(shared, number)
+            if len(page.contents) != 1:
+                raise SpliceError("a shared page has not exactly one content stream")
+            forms[index + 1] = mapping[page.contents[0]]
+            annots[index + 1] = [mapping[a] for a in page.annots]
+        form_of = {
+            page_of(shared, number).contents[0]: number for number in shared.pages
+        }
+        new: dict[int, bytes] = {}
+        for num, obj in shared.objects.items():
+            if num in dropped or num in shared.pages:
+                continue
+            head = renumber(obj.head, mapping)
+            if num in form_of:
+                page = page_of(shared, form_of[num])
+                inner = head.strip()[2:-2]
+                head = (
+                    b"<< /Type /XObject /Subtype /Form /BBox " + page.media_box
+                    + b" /Resources " + renumber(page.resources, mapping) + inner + b">>"
+                )  # fmt: skip
+            new[mapping[num]] = head + obj.tail
+        call = size
+        size += 1
+        new[call] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_CALL), _CALL)
+        offsets += [None] * (size - len(offsets))
+        for num in sorted(new):
+            offsets[num] = len(out)
+            out += b"%d 0 obj\n" % num + new[num] + b"\nendobj\n"
+    blob = bytes(out)
+    return Template(
+        blob=blob,
+        offsets=offsets,
+        root=doc.root,
+        info=doc.info,
+        pages_root=doc.pages_root,
+        letter_pages=placeholders,
+        forms=forms,
+        shared_annots=annots,
+        call=call,
+        size=size,
+        digest=hashlib.md5(blob, usedforsecurity=False).digest(),
+    )
+
+
+def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
+    """One letter: *tmpl*'s bytes, then the own part's objects (renumbered), the
+    letter's page objects and its information dictionary *info*."""
+    if len(own.pages) != len(tmpl.letter_pages):
+        raise SpliceError("the letter's own part and its template disagree on pages")
+    out = bytearray(tmpl.blob)
+    offsets = list(tmpl.offsets)
+    dropped = {own.root, own.pages_root}
+    if own.info is not None:
+        dropped.add(own.info)
+    outlines = _ref(own.objects[own.root].head, b"Outlines")
+    if outlines is not None:
+        dropped.add(outlines)
+    mapping = dict(zip(own.pages, tmpl.letter_pages, strict=True))
+    size = tmpl.size
+    for num in sorted(own.objects):
+        if num not in dropped and num not in mapping:
+            mapping[num] = size
+            size += 1
+    offsets += [None] * (size - len(offsets))
+    for num in sorted(own.objects):
+        if num in dropped or num in own.pages:
+            continue
+        new = mapping[num]
+        offsets[new] = len(out)
+        obj = own.objects[num]
+        out += b"%d 0 obj\n" % new + renumber(obj.head, mapping) + obj.tail + b"\nendobj\n"
+    for index, number in enumerate(own.pages):
+        page = page_of(own, number)
+        contents = [mapping[c] for c in page.contents]
+        resources = renumber(page.resources, mapping)
+        form = tmpl.forms[index]
+        if form is not None and tmpl.call is not None:
+            contents = [*contents, tmpl.call]  # the running header, then the shared page
+            entry = b"/LKShared %d 0 R" % form
+            if b"/XObject <<" in resources:
+                resources = resources.replace(b"/XObject <<", b"/XObject << " + entry, 1)
+            else:
+                resources = resources.rstrip()[:-2] + b"/XObject << " + entry + b" >> >>"
+        annots = [mapping[a] for a in page.annots] + tmpl.shared_annots[index]
+        text = (
+            b"<< /Type /Page /Parent %d 0 R /MediaBox " % tmpl.pages_root + page.media_box
+            + b" /Resources " + resources
+            + b" /Contents [ " + b" ".join(b"%d 0 R" % c for c in contents) + b" ]"
+        )  # fmt: skip
+        if annots:
+            text += b" /Annots [ " + b" ".join(b"%d 0 R" % a for a in annots) + b" ]"
+        offsets[tmpl.letter_pages[index]] = len(out)
+        out += b"%d 0 obj\n" % tmpl.letter_pages[index] + text + b" >>\nendobj\n"
+    offsets[tmpl.info] = len(out)
+    out += b"%d 0 obj\n" % tmpl.info + info + b"\nendobj\n"
+    xref = len(out)
+    digest = hashlib.md5(tmpl.digest, usedforsecurity=False)
+    digest.update(memoryview(out)[len(tmpl.blob) :])
+    ident = digest.hexdigest().encode()
+    rows = [b"xref\n0 %d\n0000000000 65535 f \n" % len(offsets)]
+    rows += [
+        b"%010d 00000 n \n" % off if off is not None else b"0000000000 65535 f \n"
+        for off in offsets[1:]
+    ]
+    out += b"".join(rows)
+    out += (
+        b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [ <%s> <%s> ] >>\n"
+        b"startxref\n%d\n%%%%EOF\n" % (len(offsets), tmpl.root, tmpl.info, ident, ident, xref)
+    )
+    return bytes(out)
