@@ -201,8 +201,10 @@ def _info(letter: Letter, subject: str) -> bytes:
     return out.getvalue()
 
 
-#: Templates made in this process, by everything they are made from.
+#: Templates made in this process, by everything they are made from (at most
+#: 8, and 64 MB together: they hold the annexes).
 _TEMPLATES: dict[tuple[Any, ...], splice.Template] = {}
+_TEMPLATE_BYTES = 64 * 1024 * 1024
 
 
 def _template(
@@ -253,7 +255,10 @@ def _template(
     writer.write(out)
     shared = laid.shared.parsed if laid.shared is not None else None
     tmpl = splice.template(out.getvalue(), laid.pages, shared)
-    if len(_TEMPLATES) >= 8:
+    while _TEMPLATES and (
+        len(_TEMPLATES) >= 8
+        or sum(len(t.blob) for t in _TEMPLATES.values()) + len(tmpl.blob) > _TEMPLATE_BYTES
+    ):
         _TEMPLATES.pop(next(iter(_TEMPLATES)))
     _TEMPLATES[key] = tmpl
     return tmpl

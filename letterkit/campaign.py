@@ -10,7 +10,6 @@ problem is reported at once, with the row it comes from.
 from __future__ import annotations
 
 import functools
-
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -110,7 +109,7 @@ def render_filename(template: str, row: CampaignRecipient, letter: Letter) -> st
         },
         "letter": {"date": letter.date.isoformat(), "locale": row.locale},
     }
-    name = _filename_template(template).render(context).strip()
+    name = str(_filename_template(template).render(context)).strip()
     return name if name.lower().endswith(".pdf") else name + ".pdf"
 
 

@@ -62,8 +62,8 @@ class AnnexInfo:
 
 @dataclass
 class Shared:
-    """Letter pages after the first, laid out once for every letter whose first
-    page leaves the same text to them (see :func:`lay_out`)."""
+    """What of the letter pages does not depend on the recipient, laid out once
+    for every letter whose page 1 leaves it the same room (see :class:`_Splitter`)."""
 
     key: tuple[Any, ...]
     pdf: bytes
@@ -75,7 +75,7 @@ class Shared:
 @dataclass
 class LaidOut:
     """The letter's own pages as PDF bytes, with the page (0-based) of named
-    places, the page size and the shared pages that go under pages 2… (if any)."""
+    places, the page size and the shared pages drawn over them (if any)."""
 
     pdf: bytes
     pages: int
@@ -417,7 +417,8 @@ def addressee_line(letter: Letter) -> str:
 
 
 class _Blank(Flowable):  # type: ignore[misc]
-    """Nothing, taking no room: it makes a page exist (for its header and footer)."""
+    """Nothing, taking no room: it makes a page of the own document exist (for
+    its header) under a shared page."""
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return availWidth, 0.0
@@ -434,79 +435,65 @@ _SHARED: dict[tuple[Any, ...], Shared] = {}
 
 
 class _Splitter:
-    """Lays out the pages after the first once for all the letters that leave
-    them the same text, in the same place.
+    """Lays out what does not depend on the recipient once, for all the letters
+    that leave it the same room.
 
-    The own document (the first page, and the running header and footer of the
-    others) watches the layout of page 1. When the first flowable that does not
-    depend on the recipient comes up on page 1, what follows is fixed by that
-    flowable, the frame's state and the notes already placed: together with
-    the shared text's *fingerprint* they are the key. When page 2 begins, the
-    flowables left are laid out into a document of their own (or the one made
-    for the same key is reused) and the own document gets empty pages instead,
-    to carry the header and footer over the shared pages.
+    The own document (letterhead, addresses, date, subject and salutation; the
+    addressee in the running header) watches the layout of page 1. When the
+    first flowable that does not depend on the recipient comes up on page 1,
+    all that follows is fixed by that flowable, the frame's state and the
+    shared text's *fingerprint*: together they are the key. Those flowables are
+    then laid out into a document of their own, from that very place on page 1
+    on (or the one made for the same key is reused), and the own document gets
+    empty pages instead, to carry its header over the shared ones.
     """
 
     def __init__(
         self,
         shared: dict[int, int],
         fingerprint: tuple[Any, ...],
-        build: Callable[[tuple[Any, ...], list[Flowable]], Shared],
+        build: Callable[[tuple[Any, ...], list[Flowable], dict[str, float]], Shared],
         empty: NoteArea,
     ) -> None:
         self.shared = shared
         self.fingerprint = fingerprint
         self.build = build
         self.empty = empty
-        self.flow: list[Flowable] | None = None
-        self.key: tuple[Any, ...] | None = None
         self.off = False
         self.result: Shared | None = None
 
     def seen(self, doc: _LetterDoc, flowables: list[Flowable]) -> None:
-        """Called before the document handles ``flowables[0]``."""
-        if flowables is doc._hanging:  # page-begin actions, not the story
-            return
-        self.flow = flowables
-        if self.key is not None or self.off or not flowables:
+        """Called before the document handles ``flowables[0]``: at the first shared
+        flowable on page 1, hand it and all after it to the shared document."""
+        if self.off or not flowables or flowables is doc._hanging:
             return
         if doc.page > 1:
             self.off = True
         if doc.page != 1:
             return
         index = self.shared.get(id(flowables[0]))
-        notes = doc.lk_notes
         if index is None:
             return
-        if notes.carry:
-            self.off = True
+        self.off = True
+        notes = doc.lk_notes
+        if notes.carry or notes.page or notes.placed:
             return
         f = doc.frame
-        self.key = (
-            self.fingerprint, index, f._y, f._y1p, f._prevASpace, f._atTop,
-            f._leftExtraIndent, f._rightExtraIndent,
-            tuple(sorted(notes.placed)), len(notes.page), notes.reserved,
-        )  # fmt: skip
-
-    def cut(self) -> NoteArea | None:
-        """Page 2 begins: hand the rest to the shared document; the note area
-        the own document goes on with (None: nothing is shared)."""
-        if self.key is None or self.flow is None or self.off:
-            self.off = True
-            return None
-        shared = _SHARED.get(self.key)
+        state = {
+            "_y": f._y, "_y1p": f._y1p, "_prevASpace": f._prevASpace, "_atTop": f._atTop,
+            "_leftExtraIndent": f._leftExtraIndent, "_rightExtraIndent": f._rightExtraIndent,
+        }  # fmt: skip
+        geometry = (f._x1, f._y1, f._width, f._height)
+        key = (self.fingerprint, index, geometry, *sorted(state.items()))
+        shared = _SHARED.get(key)
         if shared is None:
-            shared = self.build(self.key, list(self.flow))
+            shared = self.build(key, list(flowables), state)
             if len(_SHARED) >= 8:
                 _SHARED.pop(next(iter(_SHARED)))
-            _SHARED[self.key] = shared
+            _SHARED[key] = shared
         self.result = shared
-        fill: list[Flowable] = []
-        for index in range(shared.pages):
-            fill += [PageBreak(), _Blank()] if index else [_Blank()]
-        self.flow[:] = fill
-        self.off = True
-        return self.empty
+        flowables[:] = [PageBreak(), _Blank()] * (shared.pages - 1)
+        doc.lk_notes = self.empty
 
 
 class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
@@ -523,13 +510,14 @@ class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
         self.lk_notes = notes
         self.lk_splitter = splitter
 
+    #: Frame state to take on page 1 (a shared part starts where page 1 left it).
+    lk_resume: dict[str, float] | None = None
+
     def handle_pageBegin(self) -> None:
-        if self.page == 1 and self.lk_splitter is not None:
-            empty = self.lk_splitter.cut()
-            if empty is not None:
-                self.lk_notes = empty
         super().handle_pageBegin()
         self.lk_notes.begin_page(self.frame)
+        if self.page == 1 and self.lk_resume is not None:
+            self.frame.__dict__.update(self.lk_resume)
 
     def handle_pageEnd(self) -> None:
         self.lk_notes.draw(self.canv)
@@ -546,6 +534,8 @@ class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         if self.lk_splitter is not None:
             self.lk_splitter.seen(self, flowables)
+            if not flowables:
+                return
         current = flowables[0] if flowables else None
         try:
             super().handle_flowable(flowables)
@@ -610,25 +600,32 @@ def lay_out(
     start = styles.footer.clone("header-start", alignment=TA_RIGHT if styles.rtl else TA_LEFT)
     end = styles.footer.clone("header-end", alignment=TA_LEFT if styles.rtl else TA_RIGHT)
 
-    def header(canvas: Canvas, doc: BaseDocTemplate) -> None:
-        """Continuation pages: addressee at the start of the line, date and page at its end."""
+    header_y = page.height - page.top + 5 * mm
+
+    def addressee(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """The start of a continuation page's header line: whom the letter is to."""
         when = f"{header_date} · {doc.page}"
-        y = page.height - page.top + 5 * mm
         font, size = styles.footer.fontName, styles.footer.fontSize
         room = page.measure - stringWidth(when, font, size) - 8 * mm
-        line(canvas, fit_text(header_to, font, size, room), start, page.left, y, page.measure)
-        line(canvas, when, end, page.left, y, page.measure)
+        text = fit_text(header_to, font, size, room)
+        line(canvas, text, start, page.left, header_y, page.measure)
+
+    def date_and_rule(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """The end of a continuation page's header line (date and page), and its rule."""
+        line(canvas, f"{header_date} · {doc.page}", end, page.left, header_y, page.measure)
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)
-        canvas.line(page.left, y - 2.5 * mm, page.width - page.right, y - 2.5 * mm)
+        canvas.line(page.left, header_y - 2.5 * mm, page.width - page.right, header_y - 2.5 * mm)
         canvas.restoreState()
 
     first_top = page.height - page.top - letterhead.height - (6 * mm if letterhead.height else 0)
-    first = Frame(
-        page.left, page.bottom, page.measure, first_top - page.bottom,
-        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="first",
-    )  # fmt: skip
+
+    def first_frame() -> Frame:
+        return Frame(
+            page.left, page.bottom, page.measure, first_top - page.bottom,
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="first",
+        )  # fmt: skip
 
     def later() -> Frame:
         return Frame(
@@ -665,29 +662,35 @@ def lay_out(
     )
     marks: dict[str, int] = {}
 
-    def lay_out_shared(key: tuple[Any, ...], rest: list[Flowable]) -> Shared:
-        """The pages after the first, on their own (no header or footer)."""
+    def lay_out_shared(
+        key: tuple[Any, ...], rest: list[Flowable], resume: dict[str, float]
+    ) -> Shared:
+        """What does not depend on the recipient, from where page 1 leaves it on:
+        the body, the signatories…, each page's footer and the date in its header."""
         buffer = io.BytesIO()
         doc = new_doc(buffer, notes, None)
-        doc.addPageTemplates([PageTemplate("later", [later()])])
+        doc.lk_resume = resume
+        doc.addPageTemplates(
+            [
+                PageTemplate("first", [first_frame()], autoNextPageTemplate="later"),
+                PageTemplate("later", [later()], onPage=date_and_rule),
+            ]
+        )
         _fresh(rest[:1])
-        before = set(marks)
-        # The footer ("Page 2 of 6"…) does not depend on the recipient: it is drawn here.
-        doc.build(rest, canvasmaker=_numbered_canvas(lambda c, n, t: footer(c, n + 1, t + 1)))
+        doc.build(rest, canvasmaker=_numbered_canvas(footer))
         if notes.finish():
             raise TooLarge("the last footnote (it runs on for more than four pages)")
-        own = {k: v + 1 for k, v in marks.items() if k not in before}
-        marks.update(own)
         parsed = splice.read(buffer.getvalue())
         splice.name_subsets(parsed)
-        return Shared(key, buffer.getvalue(), doc.page, own, parsed)
+        return Shared(key, buffer.getvalue(), doc.page, dict(marks), parsed)
 
     flowables, shared_from = story(letter, merged, body, signatories, annexes, styles, marks, notes)
     _fresh(flowables)
     cc = tuple(l10n.localize(c, loc) for c in letter.cc)
+    # Everything the shared document draws comes from these (with the styles).
     fingerprint = (
         merged.markdown, merged.closing, tuple(signatories), letter.signatory_style,
-        letter.signatory_columns, cc, tuple(annexes), loc, id(styles), page,
+        letter.signatory_columns, cc, tuple(annexes), loc, id(styles), page, header_date,
     )  # fmt: skip
     splitter = _Splitter(
         {id(f): i - shared_from for i, f in enumerate(flowables) if i >= shared_from},
@@ -695,13 +698,19 @@ def lay_out(
         lay_out_shared,
         note_area({}),
     )
+
+    def header(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        addressee(canvas, doc)
+        if splitter.result is None:  # else the shared pages have the rest
+            date_and_rule(canvas, doc)
+
     buffer = io.BytesIO()
     doc = new_doc(buffer, notes, splitter)
     doc.addPageTemplates(
         [
             PageTemplate(
                 "first",
-                [first],
+                [first_frame()],
                 onPage=lambda c, d: letterhead.draw(c),
                 autoNextPageTemplate="later",
             ),
@@ -710,7 +719,7 @@ def lay_out(
     )
 
     def own_footer(canvas: Canvas, number: int, total: int) -> None:
-        if number == 1 or splitter.result is None:  # the shared pages have theirs
+        if splitter.result is None:
             footer(canvas, number, total)
 
     with slash_breaks(), _flate_only():

@@ -1,11 +1,11 @@
 """PDF files from reusable parts: ReportLab and pypdf output → numbered objects →
 one file, written without parsing again what is reused.
 
-The letters of a bundle differ on their first page (the addressee) and in the
-running header of later pages; the body after page 1, the signatories and the
-annexes are the same. The layout stage therefore draws the recipient's pages
-as one small ReportLab document (the *own* part) and the rest once (the
-*shared* part). This module joins them:
+The letters of a bundle differ in the top of page 1 (addresses, salutation)
+and in the addressee of the running header; the body, the signatories, the
+footers and the annexes are the same. The layout stage therefore draws what
+depends on the recipient as one small ReportLab document (the *own* part)
+and the rest once, page for page (the *shared* part). This module joins them:
 
 * :func:`read` cuts a PDF written by ReportLab or pypdf into its objects, using
   the cross-reference table (both write a classic one).
@@ -144,9 +144,7 @@ def read(pdf: bytes) -> Parsed:
     kids = _value(objects[pages_root].head, b"Kids") or b"[]"
     first_object = pdf.find(b" 0 obj")
     header = pdf[: pdf.rfind(b"\n", 0, first_object) + 1]
-    return Parsed(
-        header, objects, raw, root, _ref(trailer, b"Info"), pages_root, _refs(kids)
-    )
+    return Parsed(header, objects, raw, root, _ref(trailer, b"Info"), pages_root, _refs(kids))
 
 
 def renumber(text: bytes, mapping: dict[int, int]) -> bytes:
@@ -238,10 +236,11 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
     """The bytes every letter of a layout shares.
 
     *base* is a pypdf document whose first *letter_pages* pages are blank
-    placeholders for the letter's own pages (the annexes, outline, labels and
-    catalogue refer to them); *shared* is the ReportLab document of the letter
-    pages after the first, if they are shared. Its pages become form XObjects,
-    numbered after *base*; its links point at the letter's pages.
+    placeholders for the letter's pages (the annexes, outline, labels and
+    catalogue refer to them); *shared* is the ReportLab document of what the
+    letter pages share, page for page, if anything. Its pages become form
+    XObjects, numbered after *base*, drawn after the own part's content; its
+    links point at the letter's pages.
     """
     doc = read(base)
     placeholders = doc.pages[:letter_pages]
@@ -260,39 +259,38 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
     annots: list[list[int]] = [[] for _ in range(letter_pages)]
     call: int | None = None
     if shared is not None:
+        if len(shared.pages) != letter_pages:
+            raise SpliceError("the shared part and the letter disagree on pages")
         dropped = {shared.root, shared.pages_root}
         if shared.info is not None:
             dropped.add(shared.info)
         outlines = _ref(shared.objects[shared.root].head, b"Outlines")
         if outlines is not None:
             dropped.add(outlines)
-        mapping: dict[int, int] = {}
-        for index, page in enumerate(shared.pages):
-            mapping[page] = placeholders[index + 1]
+        mapping = dict(zip(shared.pages, placeholders, strict=True))
         for num in sorted(shared.objects):
             if num not in dropped and num not in mapping:
                 mapping[num] = size
                 size += 1
-        for index, number in enumerate(shared.pages):
-            page = page_of(shared, number)
+        pages = [page_of(shared, number) for number in shared.pages]
+        page_by_stream: dict[int, Page] = {}
+        for index, page in enumerate(pages):
             if len(page.contents) != 1:
                 raise SpliceError("a shared page has not exactly one content stream")
-            forms[index + 1] = mapping[page.contents[0]]
-            annots[index + 1] = [mapping[a] for a in page.annots]
-        form_of = {
-            page_of(shared, number).contents[0]: number for number in shared.pages
-        }
+            page_by_stream[page.contents[0]] = page
+            forms[index] = mapping[page.contents[0]]
+            annots[index] = [mapping[a] for a in page.annots]
         new: dict[int, bytes] = {}
         for num, obj in shared.objects.items():
             if num in dropped or num in shared.pages:
                 continue
             head = renumber(obj.head, mapping)
-            if num in form_of:
-                page = page_of(shared, form_of[num])
+            owner = page_by_stream.get(num)
+            if owner is not None:  # the page's content stream becomes its form
                 inner = head.strip()[2:-2]
                 head = (
-                    b"<< /Type /XObject /Subtype /Form /BBox " + page.media_box
-                    + b" /Resources " + renumber(page.resources, mapping) + inner + b">>"
+                    b"<< /Type /XObject /Subtype /Form /BBox " + owner.media_box
+                    + b" /Resources " + renumber(owner.resources, mapping) + inner + b">>"
                 )  # fmt: skip
             new[mapping[num]] = head + obj.tail
         call = size

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2 as pdfium
 
@@ -71,4 +72,20 @@ def overlaps(boxes: list[Box], share: float = 0.3) -> list[tuple[Box, Box]]:
             if smaller > 0 and w * h > limit * smaller:
                 found.append((a, b))
         active.append(b)
+    return found
+
+
+def page_fonts(resources: Any, seen: set[tuple[int, int]] | None = None) -> list[Any]:
+    """Every font dictionary a page uses (pikepdf), also those of the form
+    XObjects it draws (a letter's shared pages are forms)."""
+    seen = set() if seen is None else seen
+    found: list[Any] = []
+    if resources is None:
+        return found
+    for font in resources.get("/Font", {}).values():
+        found.append(font)
+    for xobject in resources.get("/XObject", {}).values():
+        if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+            seen.add(xobject.objgen)
+            found += page_fonts(xobject.get("/Resources"), seen)
     return found

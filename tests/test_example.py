@@ -9,6 +9,7 @@ import pikepdf
 from pypdf import PdfReader
 
 from .conftest import EXAMPLE, page_texts, pdf_text, qpdf_problems
+from .pdfcheck import page_fonts
 
 
 def _signatory_names() -> list[tuple[str, bool]]:
@@ -77,8 +78,7 @@ def test_pdf_is_valid_and_embeds_every_font(english_pdf: bytes, russian_pdf: byt
         with pikepdf.open(io.BytesIO(pdf)) as doc:
             seen = 0
             for page in doc.pages:
-                fonts = page.resources.get("/Font", {})
-                for _, font in fonts.items():
+                for font in page_fonts(page.resources):
                     seen += 1
                     descriptor = font.get("/FontDescriptor")
                     assert descriptor is not None, f"unembedded font {font.get('/BaseFont')}"

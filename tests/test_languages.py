@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
@@ -18,6 +19,7 @@ import letterkit
 from letterkit import l10n
 
 from .conftest import EXAMPLE, ROOT, page_texts, pdf_text
+from .pdfcheck import page_fonts
 from .test_cli import run
 
 LOCALES = ["en-GB", "en-US", "fr", "es", "ru", "ky", "ar"]
@@ -227,11 +229,8 @@ def test_user_fonts_folder_draws_other_scripts(tmp_path: Path) -> None:
     text = pdf_text(pdf)
     assert f"From {GEORGIAN} with regards." in text
     assert f"Centre {GEORGIAN}" in text
-    fonts = {
-        str(f.get_object()["/BaseFont"])
-        for page in PdfReader(io.BytesIO(pdf)).pages
-        for f in page["/Resources"]["/Font"].values()
-    }
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        fonts = {str(f.BaseFont) for page in doc.pages for f in page_fonts(page.Resources)}
     assert any("Georgian" in f for f in fonts), fonts
 
 

@@ -21,7 +21,7 @@ import letterkit
 from letterkit.signatories import ordered
 
 from .conftest import ROOT, qpdf_problems
-from .pdfcheck import char_boxes, outside, overlaps
+from .pdfcheck import char_boxes, outside, overlaps, page_fonts
 
 SHAPES = ROOT / "examples" / "shapes"
 MARGIN = 25 * 72 / 25.4
@@ -185,7 +185,7 @@ def test_every_shape_is_a_clean_pdf(name: str) -> None:
 def _fonts(doc: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     found = {}
     for page in doc.pages:
-        for font in page.Resources.get("/Font", {}).values():
+        for font in page_fonts(page.Resources):
             if "/DescendantFonts" in font:
                 font = font.DescendantFonts[0]
             found[font.objgen] = font

@@ -1,0 +1,126 @@
+"""Letters made from reused parts are the letters made alone.
+
+The layout draws what depends on the recipient as the letter's own ReportLab
+document and the rest once per layout (:mod:`letterkit.layout`); the two are
+joined as bytes (:mod:`letterkit.splice`). These tests hold the reuse to
+giving, in one process, exactly the bytes a fresh process gives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+import letterkit
+from letterkit import splice
+from letterkit.campaign import letter_for, load_campaign
+
+from .conftest import EXAMPLE, page_texts, qpdf_problems
+
+CAMPAIGN = EXAMPLE / "campaign.yaml"
+
+
+def _fresh_render(rid: str, out: Path) -> bytes:
+    """The letter of *rid* rendered by a new process (nothing reused)."""
+    subprocess.run(
+        [sys.executable, "-m", "letterkit", "render", str(CAMPAIGN), "--recipient", rid,
+         "-o", str(out)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return out.read_bytes()
+
+
+def test_letters_of_one_process_equal_letters_made_alone(tmp_path: Path) -> None:
+    """This test ensures that rendering several recipients in one process (with
+    parts reused between them, in English and French, with addresses of other
+    shapes) gives each the bytes a fresh process gives."""
+    campaign = load_campaign(CAMPAIGN)
+    order = ["AT", "BE", "BG", "AT", "FR", "BE"]
+    in_process = {rid: letterkit.render(letter_for(campaign, rid)) for rid in order}
+    for rid in dict.fromkeys(order):
+        alone = _fresh_render(rid, tmp_path / f"{rid}.pdf")
+        assert in_process[rid] == alone, rid
+        assert qpdf_problems(alone) == []
+
+
+def test_shared_pages_are_forms_drawn_after_the_own_header() -> None:
+    """This test ensures that a page after the first draws the letter's own part
+    (the addressee in the header) and then the shared page as a form XObject,
+    so text comes out in reading order: header, body, footer."""
+    campaign = load_campaign(CAMPAIGN)
+    pdf = letterkit.render(letter_for(campaign, "AT"))
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        second = doc.pages[1]
+        contents = second.obj.Contents
+        assert isinstance(contents, pikepdf.Array)
+        assert len(contents) == 2
+        form = second.Resources.XObject.LKShared
+        assert form.Subtype == "/Form"
+        assert "/Font" in form.Resources
+    text = " ".join(page_texts(pdf)[1].split())
+    assert text.startswith("H.E. Minister of Foreign Affairs")
+    assert text.index("6 December 2018 · 2") < text.index("Page 2 of")
+    assert re.search(r"Page 2 of \d+$", text), text[-80:]
+
+
+def test_a_new_date_reaches_the_shared_pages() -> None:
+    """This test ensures that the date in the running header of later pages (drawn
+    by the shared part) follows the letter: a letter with another date in the
+    same process does not reuse the pages of the first."""
+    campaign = load_campaign(CAMPAIGN)
+    first = letter_for(campaign, "AT")
+    later = dataclasses.replace(first, date=dt.date(2019, 3, 1))
+    letterkit.render(first)
+    texts = page_texts(letterkit.render(later))
+    assert "1 March 2019 · 2" in texts[1]
+    assert "6 December 2018" not in texts[1]
+
+
+def test_renumbering_leaves_strings_alone() -> None:
+    """This test ensures that only real references are renumbered: a link whose
+    text looks like a reference keeps it."""
+    text = b"<< /A << /URI (http://x.org/1 0 R\\)) >> /P 1 0 R /Q <31203020> /K [ 2 0 R ] >>"
+    out = splice.renumber(text, {1: 7, 2: 8})
+    assert out == b"<< /A << /URI (http://x.org/1 0 R\\)) >> /P 7 0 R /Q <31203020> /K [ 8 0 R ] >>"
+
+
+def test_a_pdf_without_a_classic_table_is_refused() -> None:
+    """This test ensures that the splicer refuses what it was not made for (a
+    cross-reference stream) instead of misreading it."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    buffer = io.BytesIO()
+    pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    with pytest.raises(splice.SpliceError):
+        splice.read(buffer.getvalue())
+
+
+def test_the_same_subset_gets_the_same_name_in_every_letter() -> None:
+    """This test ensures that font subsets are named after their content: the
+    shared pages of two letters name their subsets alike, and no name keeps
+    ReportLab's per-document tag (``AAAAAA+``)."""
+    campaign = load_campaign(CAMPAIGN)
+
+    def names(pdf: bytes) -> tuple[set[str], set[str]]:
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            page = doc.pages[1]
+            own = {str(f.BaseFont) for f in page.Resources.Font.values()}
+            shared = {
+                str(f.BaseFont) for f in page.Resources.XObject.LKShared.Resources.Font.values()
+            }
+            return own, shared
+
+    at_own, at_shared = names(letterkit.render(letter_for(campaign, "AT")))
+    bg_own, bg_shared = names(letterkit.render(letter_for(campaign, "BG")))
+    assert at_shared == bg_shared
+    assert at_own
+    assert all(name[7] == "+" and name[1:7].isupper() for name in at_own | at_shared)
+    assert not any(name.startswith("/AAAAA") for name in at_own | at_shared | bg_own)
