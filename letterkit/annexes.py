@@ -24,7 +24,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
-from . import l10n, limits
+from . import l10n, limits, memo
 from .l10n import _
 from .model import Annex, Letter
 from .sources import Reporter, display_path
@@ -157,7 +157,7 @@ def _repair(path: Path, annex: Annex) -> PdfReader:
 
 #: Annexes already opened in this process, by file identity and password: a
 #: bundle parses each annex once per worker, not once per letter.
-_OPENED: dict[tuple[str, int, int, str, int], tuple[PdfReader, str]] = {}
+_OPENED: dict[tuple[str, int, int, str, int], tuple[PdfReader, str]] = memo.table({})
 _OPENED_MAX = 32
 
 

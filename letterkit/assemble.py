@@ -23,7 +23,7 @@ from pypdf.errors import DependencyError, LimitReachedError, PdfReadError
 from pypdf.filters import ZLIB_MAX_OUTPUT_LENGTH
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from . import __version__, l10n, splice
+from . import __version__, l10n, memo, splice
 from .annexes import OpenAnnex, pypdf_messages
 from .errors import Problem, ValidationError
 from .l10n import _
@@ -116,7 +116,9 @@ def _detach_widgets(page: PageObject) -> None:
 
 #: Stamped annexes made in this process: every letter of a bundle that appends
 #: the same annex as the same number, in the same language, reuses the copy.
-_STAMPED: dict[tuple[int, tuple[int, ...], int, str, bool], tuple[PdfReader, PdfReader]] = {}
+_STAMPED: dict[tuple[int, tuple[int, ...], int, str, bool], tuple[PdfReader, PdfReader]] = (
+    memo.table({})
+)
 
 
 def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
@@ -203,7 +205,7 @@ def _info(letter: Letter, subject: str) -> bytes:
 
 #: Templates made in this process, by everything they are made from (at most
 #: 8, and 64 MB together: they hold the annexes).
-_TEMPLATES: dict[tuple[Any, ...], splice.Template] = {}
+_TEMPLATES: dict[tuple[Any, ...], splice.Template] = memo.table({})
 _TEMPLATE_BYTES = 64 * 1024 * 1024
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import rlspeed
+from . import memo, rlspeed
 from ._resources import fonts_dir
 
 SERIF = "LKSerif"
@@ -190,6 +190,7 @@ def _ascii_covered() -> bool:
     return all(font_for(chr(code)) == "" for code in range(0x20, 0x7F))
 
 
+@memo.table
 @functools.lru_cache(maxsize=4096)
 def _missing(chunk: str, extra: tuple[UserFont, ...]) -> tuple[str, ...]:
     """The characters of one text that no font draws (remembered: the letters of

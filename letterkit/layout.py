@@ -37,7 +37,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from . import fonts, l10n, splice
+from . import fonts, l10n, memo, splice
 from .bidi import is_rtl_locale
 from .breaks import slash_breaks
 from .columns import SignatoryColumns, TooLarge
@@ -300,7 +300,7 @@ def signatory_block(
     return out
 
 
-_ENTRIES: dict[tuple[int, str, str, tuple[Signatory, ...]], Any] = {}
+_ENTRIES: dict[tuple[int, str, str, tuple[Signatory, ...]], Any] = memo.table({})
 
 
 def _entries(
@@ -428,10 +428,10 @@ class _Blank(Flowable):  # type: ignore[misc]
 
 
 #: Header and footer lines ("Page 2 of 6"…), made once for the letters of a bundle.
-_LINES: dict[tuple[int, str, str, float], Paragraph] = {}
+_LINES: dict[tuple[int, str, str, float], Paragraph] = memo.table({})
 
 #: Letter pages after the first, by what determines them (see :class:`_Splitter`).
-_SHARED: dict[tuple[Any, ...], Shared] = {}
+_SHARED: dict[tuple[Any, ...], Shared] = memo.table({})
 
 
 class _Splitter:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fonts, generated, l10n
+from . import fonts, generated, l10n, memo
 from .annexes import open_annexes
 from .assemble import assemble
 from .columns import TooLarge
@@ -70,6 +70,7 @@ def _texts(
         yield "annex title", l10n.localize(a.title, loc)
 
 
+@memo.table
 @functools.lru_cache(maxsize=8)
 def _signatory_texts(signatories: tuple[Signatory, ...]) -> tuple[tuple[str, str], ...]:
     """The signatory fields the main fonts lack a character of, with their labels
@@ -146,7 +147,7 @@ class Built:
     letter_pages: int
 
 
-_COMPOSED: dict[tuple[str, int], tuple[Styles, Composed]] = {}
+_COMPOSED: dict[tuple[str, int], tuple[Styles, Composed]] = memo.table({})
 
 
 def _compose(markdown: str, styles: Styles) -> Composed:

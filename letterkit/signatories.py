@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import memo
 from .model import Signatory, SignatoryOrder
 from .sources import (
     Pos,
@@ -140,6 +141,7 @@ def sort_key(signatory: Signatory) -> tuple[int, ...]:
     return _uca_key(signatory.sort_as or signatory.name)
 
 
+@memo.table
 @functools.lru_cache(maxsize=65536)
 def _uca_key(text: str) -> tuple[int, ...]:
     key: tuple[int, ...] = _collator().sort_key(text)
