@@ -80,7 +80,9 @@ def html_letter(folder: Path, recipient: str) -> str:
     body = []
     for text in paragraphs:
         text = _html_inline(text)
-        text = _REF.sub(lambda m: f'<span class="fn">{_html_inline(notes[m.group(1)])}</span>', text)
+        text = _REF.sub(
+            lambda m: f'<span class="fn">{_html_inline(notes[m.group(1)])}</span>', text
+        )
         body.append(f"<p>{text}</p>")
     signatories = "".join(f"<p>{html.escape(n)}</p>" for n in names)
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><style>
