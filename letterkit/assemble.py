@@ -27,7 +27,7 @@ from . import __version__, l10n, memo, splice
 from .annexes import OpenAnnex, pypdf_messages
 from .errors import Problem, ValidationError
 from .l10n import _
-from .layout import LaidOut
+from .layout import LaidOut, styles_key
 from .model import Letter
 from .sources import display_path
 from .stamp import Stamp
@@ -221,7 +221,7 @@ def _template(
         laid.marks.get("signatories"),
         laid.size,
         loc,
-        id(styles),
+        styles_key(letter),
         tuple(
             (id(a.reader), tuple(a.pages), a.number, a.title, a.annex.stamp, a.annex.path)
             for a in annexes

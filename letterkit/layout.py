@@ -428,7 +428,7 @@ class _Blank(Flowable):  # type: ignore[misc]
 
 
 #: Header and footer lines ("Page 2 of 6"…), made once for the letters of a bundle.
-_LINES: dict[tuple[int, str, str, float], Paragraph] = memo.table({})
+_LINES: dict[tuple[tuple[bool, bool, Path | None], str, str, float], Paragraph] = memo.table({})
 
 #: Letter pages after the first, by what determines them (see :class:`_Splitter`).
 _SHARED: dict[tuple[Any, ...], Shared] = memo.table({})
@@ -548,7 +548,13 @@ def styles_for(letter: Letter) -> Styles:
     """The styles of a letter: justified or not, mirrored for right-to-left
     languages, with the fonts of its ``fonts:`` folder. Letters that share
     these share one Styles object (and so the paragraphs cached for it)."""
-    return _styles(letter.justify, is_rtl_locale(letter.locale), letter.fonts)
+    return _styles(*styles_key(letter))
+
+
+def styles_key(letter: Letter) -> tuple[bool, bool, Path | None]:
+    """What a letter's styles are made from: the part of a cache key that stands
+    for them (an ``id()`` could be reused by other styles later)."""
+    return letter.justify, is_rtl_locale(letter.locale), letter.fonts
 
 
 @functools.lru_cache(maxsize=16)
@@ -575,6 +581,7 @@ def lay_out(
     fonts.register()
     page = page_for(letter.paper)
     loc = letter.locale
+    looks = styles_key(letter)
     letterhead = _Letterhead(letter, styles, page)
     if letterhead.height > page.height / 3:
         raise TooLarge("the letterhead (sender name, address and logo)")
@@ -584,7 +591,7 @@ def lay_out(
 
     def line(canvas: Canvas, text: str, style: Any, x: float, y: float, width: float) -> None:
         """One line of small text with its baseline at *y* (shaped, in visual order)."""
-        key = (id(styles), style.name, text, width)
+        key = (looks, style.name, text, width)
         p = _LINES.get(key)
         if p is None:
             if len(_LINES) >= 512:
@@ -690,7 +697,7 @@ def lay_out(
     # Everything the shared document draws comes from these (with the styles).
     fingerprint = (
         merged.markdown, merged.closing, tuple(signatories), letter.signatory_style,
-        letter.signatory_columns, cc, tuple(annexes), loc, id(styles), page, header_date,
+        letter.signatory_columns, cc, tuple(annexes), loc, looks, page, header_date,
     )  # fmt: skip
     splitter = _Splitter(
         {id(f): i - shared_from for i, f in enumerate(flowables) if i >= shared_from},

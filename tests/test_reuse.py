@@ -124,3 +124,23 @@ def test_the_same_subset_gets_the_same_name_in_every_letter() -> None:
     assert at_own
     assert all(name[7] == "+" and name[1:7].isupper() for name in at_own | at_shared)
     assert not any(name.startswith("/AAAAA") for name in at_own | at_shared | bg_own)
+
+
+def test_a_page_1_without_shared_text_falls_back_to_one_document() -> None:
+    """This test ensures that a letter whose body cannot start on page 1 (an
+    address of 46 lines) is laid out whole as its own document: no shared
+    forms, every page numbered, the salutation after the address."""
+    letter = letterkit.load_letter(EXAMPLE / "letter.yaml")
+    recipient = dataclasses.replace(
+        letter.recipients[0], address=tuple(f"Address line {n}" for n in range(1, 47))
+    )
+    pdf = letterkit.render(dataclasses.replace(letter, recipients=(recipient,)))
+    assert qpdf_problems(pdf) == []
+    texts = [" ".join(t.split()) for t in page_texts(pdf)]
+    letter_pages = [i for i, t in enumerate(texts) if re.search(r"Page \d+ of \d+$", t)]
+    assert len(letter_pages) >= 3
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        assert all("/XObject" not in doc.pages[i].Resources for i in letter_pages)
+    assert "Dear" not in texts[0]
+    salutation = next(i for i, t in enumerate(texts) if "Dear" in t)
+    assert "Address line 46" in " ".join(texts[: salutation + 1])
