@@ -66,7 +66,6 @@ class Shared:
     for every letter whose page 1 leaves it the same room (see :class:`_Splitter`)."""
 
     key: tuple[Any, ...]
-    pdf: bytes
     pages: int
     marks: dict[str, int]
     parsed: splice.Parsed
@@ -689,7 +688,7 @@ def lay_out(
             raise TooLarge("the last footnote (it runs on for more than four pages)")
         parsed = splice.read(buffer.getvalue())
         splice.name_subsets(parsed)
-        return Shared(key, buffer.getvalue(), doc.page, dict(marks), parsed)
+        return Shared(key, doc.page, dict(marks), parsed)
 
     flowables, shared_from = story(letter, merged, body, signatories, annexes, styles, marks, notes)
     _fresh(flowables)
