@@ -11,6 +11,7 @@ import functools
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,10 +173,17 @@ def build_pdf(letter: Letter, warnings: list[Problem] | None = None) -> bytes:
     return build(letter, warnings).pdf
 
 
+#: One letter at a time per process: the stages share what they made between
+#: letters (paragraphs, annex readers, ReportLab settings during a layout), so
+#: threads take turns; processes (``bundle --jobs``) run side by side.
+_ONE_AT_A_TIME = threading.RLock()
+
+
 def build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
     """Run every stage for a loaded letter (see :func:`build_pdf`)."""
     try:
-        return _build(letter, warnings)
+        with _ONE_AT_A_TIME:
+            return _build(letter, warnings)
     except l10n.LocalizationError as exc:
         # A field of the spec (place, an annex title…) lacks this letter's
         # language: possible when a campaign sends the letter in several.

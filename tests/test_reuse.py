@@ -14,6 +14,7 @@ import io
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pikepdf
@@ -144,3 +145,23 @@ def test_a_page_1_without_shared_text_falls_back_to_one_document() -> None:
     assert "Dear" not in texts[0]
     salutation = next(i for i, t in enumerate(texts) if "Dear" in t)
     assert "Address line 46" in " ".join(texts[: salutation + 1])
+
+
+def test_threads_get_the_letters_one_thread_gets() -> None:
+    """This test ensures that letters rendered from several threads at once (which
+    take turns inside the pipeline) are the letters rendered one by one."""
+    campaign = load_campaign(CAMPAIGN)
+    ids = ["AT", "BE", "BG", "FR"]
+    alone = {rid: letterkit.render(letter_for(campaign, rid)) for rid in ids}
+    got: dict[tuple[str, int], bytes] = {}
+
+    def work(rid: str, n: int) -> None:
+        got[rid, n] = letterkit.render(letter_for(campaign, rid))
+
+    threads = [threading.Thread(target=work, args=(rid, n)) for rid in ids for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(got) == 8
+    assert all(got[rid, n] == alone[rid] for rid, n in got)
