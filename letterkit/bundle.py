@@ -327,19 +327,19 @@ def _parallel(
     """Render *todo* over *workers* processes, yielding results as they finish.
 
     Letters go to the workers a few at a time: one at a time, passing them to
-    and fro would cost a good part of rendering them.
+    and fro would cost a good part of rendering them. Batches shrink as the
+    queue does, so that the workers finish together.
     """
-    size = max(1, min(16, len(todo) // (workers * 8)))
-    batches = [
-        [(rid, targets[rid]) for rid in todo[i : i + size]] for i in range(0, len(todo), size)
-    ]
+    queue = list(todo)
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_init_worker, initargs=(path, allow_outside)
     ) as pool:
         pending: set[Future[list[dict[str, Any]]]] = set()
-        while batches or pending:
-            while batches and len(pending) < workers * 2:
-                pending.add(pool.submit(_render_batch, batches.pop(0)))
+        while queue or pending:
+            while queue and len(pending) < workers * 2:
+                size = max(1, min(16, len(queue) // (workers * 4)))
+                batch, queue = queue[:size], queue[size:]
+                pending.add(pool.submit(_render_batch, [(rid, targets[rid]) for rid in batch]))
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 yield from future.result()
