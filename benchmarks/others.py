@@ -21,25 +21,16 @@ from __future__ import annotations
 import html
 import itertools
 import re
-import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from letterkit._resources import fonts_dir
 
+#: Times a render: the median ms of a few calls after a warm-up (``run.py``).
+Timer = Callable[[Callable[[], None]], float]
+
 _NOTE = re.compile(r"^\[\^(\d+)\]:\s*(.*)$")
 _REF = re.compile(r"\[\^(\d+)\]")
-
-
-def _timed(function: Callable[[], object], repeat: int) -> float:
-    function()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def _workload(folder: Path) -> tuple[list[str], dict[str, str], list[str]]:
@@ -105,7 +96,7 @@ p {{ margin: 0 0 6pt; text-align: justify; }}
 </body></html>"""
 
 
-def weasyprint_ms(folder: Path, repeat: int) -> float | None:
+def weasyprint_ms(folder: Path, timed: Timer) -> float | None:
     """Median ms of a warm WeasyPrint render, or None when it is not installed."""
     try:
         import weasyprint  # type: ignore[import-not-found]
@@ -117,7 +108,7 @@ def weasyprint_ms(folder: Path, repeat: int) -> float | None:
         letter = html_letter(folder, f"Member {next(count)} Example")
         weasyprint.HTML(string=letter, base_url=str(folder)).write_pdf()
 
-    return _timed(render, repeat)
+    return timed(render)
 
 
 # -- Typst ---------------------------------------------------------------------------
@@ -168,7 +159,7 @@ Yours sincerely,
 """
 
 
-def typst_ms(folder: Path, repeat: int) -> float | None:
+def typst_ms(folder: Path, timed: Timer) -> float | None:
     """Median ms of a warm Typst compile, or None when it is not installed."""
     try:
         import typst  # type: ignore[import-not-found]
@@ -183,4 +174,4 @@ def typst_ms(folder: Path, repeat: int) -> float | None:
         letter = typst_letter(folder, f"Member {next(count)} Example")
         compiler.compile(input=letter.encode(), format="pdf")
 
-    return _timed(render, repeat)
+    return timed(render)

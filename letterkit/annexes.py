@@ -13,6 +13,7 @@ warning naming it; a file nobody can read is an error naming it and why.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
@@ -207,6 +208,22 @@ def _open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
     return reader, note
 
 
+#: Annexes letterkit made (a chronology, a signatory list, an image's page), by
+#: content and annex number: letters that make the same share one reader.
+_MADE: dict[tuple[bytes, int], PdfReader] = memo.table({})
+
+
+def _made(pdf: bytes, number: int) -> PdfReader:
+    """A reader of a PDF letterkit made, the same one for the same bytes."""
+    key = (hashlib.sha256(pdf).digest(), number)
+    reader = _MADE.get(key)
+    if reader is None:
+        if len(_MADE) >= _OPENED_MAX:
+            _MADE.pop(next(iter(_MADE)))
+        reader = _MADE[key] = PdfReader(io.BytesIO(pdf))
+    return reader
+
+
 def _is_damage(message: str) -> bool:
     text = message.lower()
     return any(
@@ -233,11 +250,11 @@ def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) 
                 title = title or _generated_title(annex.generate, loc)
                 if make is None:
                     raise AnnexError("cannot be generated here")
-                reader = PdfReader(io.BytesIO(make(annex.generate, title)))
+                reader = _made(make(annex.generate, title), number)
             elif annex.path is not None and annex.path.suffix.lower() in IMAGE_SUFFIXES:
                 if make is None:
                     raise AnnexError("cannot be laid out here")
-                reader = PdfReader(io.BytesIO(make(str(annex.path), title)))
+                reader = _made(make(str(annex.path), title), number)
             else:
                 assert annex.path is not None
                 reader, note = open_pdf(annex.path, annex, number)

@@ -10,7 +10,6 @@ labels (letter 1…n, annex pages A1-1…), the annex stamps
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import os
 import re
@@ -94,8 +93,7 @@ def unique_subset_tags(writer: PdfWriter) -> None:
                 program = descriptor.get("/FontFile2") or descriptor.get("/FontFile")
                 if not _SUBSET.match(name) or program is None:
                     continue
-                digest = hashlib.sha256(program.get_object().get_data()).digest()
-                tag = "".join(chr(65 + b % 26) for b in digest[:6])
+                tag = splice.subset_tag(program.get_object().get_data())
                 renamed = NameObject(f"/{tag}+{name.split('+', 1)[1]}")
                 descriptor[NameObject("/FontName")] = renamed
                 done.add(id(descriptor))
@@ -205,7 +203,7 @@ def _info(letter: Letter, subject: str) -> bytes:
 
 #: Templates made in this process, by everything they are made from (at most
 #: 8, and 64 MB together: they hold the annexes).
-_TEMPLATES: dict[tuple[Any, ...], splice.Template] = memo.table({})
+_TEMPLATES: dict[tuple[Any, ...], tuple[tuple[PdfReader, ...], splice.Template]] = memo.table({})
 _TEMPLATE_BYTES = 64 * 1024 * 1024
 
 
@@ -227,9 +225,10 @@ def _template(
             for a in annexes
         ),
     )
+    readers = tuple(a.reader for a in annexes)
     cached = _TEMPLATES.get(key)
-    if cached is not None:
-        return cached
+    if cached is not None and all(a is b for a, b in zip(cached[0], readers, strict=True)):
+        return cached[1]
     writer = PdfWriter()
     for _page in range(laid.pages):
         writer.add_blank_page(*laid.size)
@@ -259,10 +258,11 @@ def _template(
     tmpl = splice.template(out.getvalue(), laid.pages, shared)
     while _TEMPLATES and (
         len(_TEMPLATES) >= 8
-        or sum(len(t.blob) for t in _TEMPLATES.values()) + len(tmpl.blob) > _TEMPLATE_BYTES
+        or sum(len(t.blob) for _, t in _TEMPLATES.values()) + len(tmpl.blob) > _TEMPLATE_BYTES
     ):
         _TEMPLATES.pop(next(iter(_TEMPLATES)))
-    _TEMPLATES[key] = tmpl
+    # The readers stay with the template: their id()s in the key cannot be reused.
+    _TEMPLATES[key] = (readers, tmpl)
     return tmpl
 
 

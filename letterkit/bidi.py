@@ -152,8 +152,6 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
         splits = self.__dict__.setdefault("_lk_splits", {})
         known = splits.get((availWidth, availHeight))
         if known is not None:
-            for part in known:  # laid out before: not "postponed" in this layout
-                part.__dict__.pop("_postponed", None)
             return list(known)
         parts: list[Any] = super().split(availWidth, availHeight)
         if len(splits) >= 8:

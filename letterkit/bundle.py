@@ -292,13 +292,13 @@ def build_bundle(
 
     workers = max(1, jobs if jobs else (os.cpu_count() or 1))
     targets = {rid: str(out / loaded.filenames[rid]) for rid in todo}
+    fonts.register()
     if workers == 1 or len(todo) <= 1:
-        fonts.register()
         for rid in todo:
             record(render_one(loaded, rid, Path(targets[rid])))
     else:
-        # Forked workers inherit the fonts and the loaded campaign.
-        fonts.register()
+        # Workers started by fork (Linux before Python 3.14) inherit the fonts
+        # and the loaded campaign; others load them in _init_worker.
         _WORKER.update(campaign=loaded, path=(str(path), allow_outside))
         for entry in _parallel(str(path), allow_outside, todo, targets, workers):
             record(entry)

@@ -78,7 +78,7 @@ def _remembering(font: Any) -> Any:
     the same few subsets again and again (the bytes depend on the glyphs only)."""
     face = font.face
     make = face.makeSubset
-    made: dict[tuple[int, ...], bytes] = {}
+    made: dict[tuple[int, ...], bytes] = memo.table({})
 
     def make_subset(subset: Sequence[int]) -> bytes:
         key = tuple(subset)

@@ -1,9 +1,13 @@
-"""Merged text + letter data → the letter's PDF pages (ReportLab Platypus).
+"""Merged text + letter data → the letter's PDF pages (ReportLab Platypus), in two parts.
 
 Stage 4 of the pipeline. Draws the letterhead on the first page and a short
 continuation header (addressee, date, page) on the others, then flows the
 address blocks, dateline, subject, salutation, body, closing, signatories, cc
-line and annex list. Footnotes go to the foot of the page that references them
+line and annex list. What names the recipient (up to the salutation, with
+what ReportLab keeps with it, and the addressee in the header) is the
+letter's *own* document; the rest, from where page 1 leaves it, is the
+*shared* document, laid out once for every letter that leaves it the same
+room (:class:`_Splitter`) and joined page for page by :mod:`letterkit.splice`. Footnotes go to the foot of the page that references them
 (:mod:`letterkit.notes`); signatories go into balanced columns
 (:mod:`letterkit.columns`); every page gets "Page X of Y" in the letter's
 language. Output bytes are deterministic (ReportLab's invariant mode).
@@ -14,7 +18,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -426,6 +430,9 @@ class _Blank(Flowable):  # type: ignore[misc]
         pass
 
 
+#: What a footnote is when it still runs on after the four pages kept for it.
+_RUNAWAY_NOTE = "the last footnote (it runs on for more than four pages)"
+
 #: Header and footer lines ("Page 2 of 6"…), made once for the letters of a bundle.
 _LINES: dict[tuple[tuple[bool, bool, Path | None], str, str, float], Paragraph] = memo.table({})
 
@@ -464,11 +471,10 @@ class _Splitter:
     def seen(self, doc: _LetterDoc, flowables: list[Flowable]) -> None:
         """Called before the document handles ``flowables[0]``: at the first shared
         flowable on page 1, hand it and all after it to the shared document."""
-        if self.off or not flowables or flowables is doc._hanging:
+        if self.off or not flowables or flowables is doc._hanging or doc.page < 1:
             return
-        if doc.page > 1:
+        if doc.page > 1:  # page 1 is over: nothing is shared
             self.off = True
-        if doc.page != 1:
             return
         index = self.shared.get(id(flowables[0]))
         if index is None:
@@ -496,7 +502,11 @@ class _Splitter:
 
 
 class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
-    """The page machinery: note areas at the page foot, clear errors for giants."""
+    """The page machinery: note areas at the page foot, clear errors for giants,
+    and flowables left as they were found (letters share them)."""
+
+    #: Frame state to take on page 1 (a shared part starts where page 1 left it).
+    lk_resume: dict[str, float] | None = None
 
     def __init__(
         self,
@@ -509,8 +519,25 @@ class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
         self.lk_notes = notes
         self.lk_splitter = splitter
 
-    #: Frame state to take on page 1 (a shared part starts where page 1 left it).
-    lk_resume: dict[str, float] | None = None
+    def build(self, flowables: list[Flowable], **kwargs: Any) -> None:
+        """ReportLab's build, then its changes to the flowables undone.
+
+        Keeping a heading with the next paragraph, ReportLab clears the
+        heading's ``keepWithNext``; a flowable it puts back marks itself
+        ``_postponed``. The body's paragraphs serve every letter of a bundle,
+        so each change is undone (most recent first) with the record ReportLab
+        keeps for its multi-pass builds.
+        """
+        edits: list[tuple[Any, ...]] = []
+        self._multiBuildEdits = edits.append
+        try:
+            super().build(flowables, **kwargs)
+        finally:
+            del self._multiBuildEdits
+            for undo, *args in reversed(edits):
+                # A "postponed" mark may be gone already (the flowable was drawn).
+                with suppress(AttributeError):
+                    undo(*args)
 
     def handle_pageBegin(self) -> None:
         super().handle_pageBegin()
@@ -571,8 +598,9 @@ def lay_out(
     annexes: Sequence[AnnexInfo],
     styles: Styles,
 ) -> LaidOut:
-    """Typeset the letter pages with *styles* (:func:`styles_for`); the annexes
-    are appended later.
+    """Typeset the letter pages with *styles* (:func:`styles_for`): the own
+    document as PDF bytes and, unless the body cannot start on page 1, the
+    :class:`Shared` part drawn over it. The annexes are appended later.
 
     Raises :class:`~letterkit.columns.TooLarge` when a part of the letter
     cannot fit on an empty page; nothing is ever clipped.
@@ -682,16 +710,14 @@ def lay_out(
                 PageTemplate("later", [later()], onPage=date_and_rule),
             ]
         )
-        _fresh(rest[:1])
         doc.build(rest, canvasmaker=_numbered_canvas(footer))
         if notes.finish():
-            raise TooLarge("the last footnote (it runs on for more than four pages)")
+            raise TooLarge(_RUNAWAY_NOTE)
         parsed = splice.read(buffer.getvalue())
         splice.name_subsets(parsed)
         return Shared(key, doc.page, dict(marks), parsed)
 
     flowables, shared_from = story(letter, merged, body, signatories, annexes, styles, marks, notes)
-    _fresh(flowables)
     cc = tuple(l10n.localize(c, loc) for c in letter.cc)
     # Everything the shared document draws comes from these (with the styles).
     fingerprint = (
@@ -732,7 +758,7 @@ def lay_out(
         doc.build(flowables, canvasmaker=_numbered_canvas(own_footer))
     shared = splitter.result
     if shared is None and notes.finish():
-        raise TooLarge("the last footnote (it runs on for more than four pages)")
+        raise TooLarge(_RUNAWAY_NOTE)
     if shared is not None:
         for key, value in shared.marks.items():
             marks.setdefault(key, value)
@@ -755,16 +781,6 @@ def _flate_only() -> Iterator[None]:
         yield
     finally:
         rl_config.useA85 = saved
-
-
-def _fresh(flowables: Sequence[Flowable]) -> None:
-    """A paragraph shared with an earlier letter may still carry ReportLab's
-    "postponed once" mark from that layout; it must start afresh."""
-    for flowable in flowables:
-        flowable.__dict__.pop("_postponed", None)
-        inner = getattr(flowable, "paragraph", None)
-        if inner is not None:
-            inner.__dict__.pop("_postponed", None)
 
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:

@@ -5,7 +5,7 @@ what they made (parsed annexes, composed bodies, shared pages, templates…)
 in small, bounded tables. Each such table is registered here;
 :func:`forget` empties them all, for a long-running process that wants its
 memory back, or to time a letter made from nothing (``benchmarks/``).
-Fonts and compiled templates stay: they depend on no letter.
+Registered fonts and compiled templates stay: they depend on no letter.
 """
 
 from __future__ import annotations

@@ -42,7 +42,8 @@ def _spec_display(letter: Letter) -> str:
 def _texts(
     letter: Letter, merged: MergedText, signatories: list[Signatory]
 ) -> Iterator[tuple[str, str]]:
-    """Every piece of text the PDF will draw, with where it came from."""
+    """Every piece of text the PDF will draw, with where it came from (of the
+    signatories, only the fields with a character the main fonts lack)."""
     loc = letter.locale
     yield "subject", merged.subject
     yield "salutation", merged.salutation

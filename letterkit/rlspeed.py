@@ -17,7 +17,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-#: Streams shorter than this are compressed each time (page contents differ).
+from . import memo
+
+#: Shorter streams are compressed each time: they seldom repeat, and page
+#: contents (which ReportLab passes as text) never reach the memory anyway.
 _LARGE = 4096
 
 
@@ -41,7 +44,7 @@ def install() -> None:
 
 def _remember_compression(flate: Any) -> None:
     encode = flate.encode
-    done: dict[bytes, bytes] = {}
+    done: dict[bytes, bytes] = memo.table({})
 
     def remembered(data: bytes | str) -> bytes:
         if not isinstance(data, bytes) or len(data) < _LARGE:

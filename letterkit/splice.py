@@ -23,11 +23,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass
 
 _OBJ_HEAD = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\s*")
+_STRING = rb"\((?:\\.|[^\\()])*\)"
+_HEX = rb"<[0-9A-Fa-f\s]*>"
 #: A literal string, a hex string or an indirect reference (only the last is renumbered).
-_TOKEN = re.compile(rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>|(\d+) 0 R\b")
+_TOKEN = re.compile(_STRING + rb"|" + _HEX + rb"|(\d+) 0 R\b")
+_SKIP = re.compile(_STRING + rb"|" + _HEX)
 _STREAM = re.compile(rb">>\s*stream\r?\n")
 _SUBSET_NAME = re.compile(rb"/([A-Z]{6}\+[^\s/\[\]<>()]+)")
 _FONT_FILE = re.compile(rb"/FontFile[23]? (\d+) 0 R")
@@ -87,8 +91,8 @@ def _value(text: bytes, key: bytes) -> bytes | None:
                 depth += 1
             elif c == b"]":
                 depth -= 1
-            elif c == b"(":  # a string: skip it, escapes included
-                s = re.compile(rb"\((?:\\.|[^\\()])*\)").match(text, i)
+            elif c in b"(<":  # a string: skip it, escapes included
+                s = _SKIP.match(text, i)
                 if s is not None:
                     i = s.end()
                     continue
@@ -98,8 +102,17 @@ def _value(text: bytes, key: bytes) -> bytes | None:
     raise SpliceError(f"unbalanced value of /{key.decode()}")
 
 
-def read(pdf: bytes) -> Parsed:
-    """Cut a PDF with a classic cross-reference table into its objects."""
+def read(pdf: bytes, *, whole: bool = False) -> Parsed:
+    """Cut a PDF with a classic cross-reference table into its objects (with
+    *whole*, also keep each object's bytes as written, for :func:`template`).
+    Raises :class:`SpliceError` for anything else."""
+    try:
+        return _read(pdf, whole)
+    except (ValueError, IndexError, KeyError) as exc:
+        raise SpliceError(f"not a PDF as ReportLab or pypdf write it ({exc})") from exc
+
+
+def _read(pdf: bytes, whole: bool) -> Parsed:
     at = pdf.rfind(b"startxref")
     if at < 0:
         raise SpliceError("no startxref")
@@ -129,7 +142,8 @@ def read(pdf: bytes) -> Parsed:
         if m is None or int(m.group(1)) != num:
             raise SpliceError(f"object {num} is not where the table says")
         body = chunk[m.end() : chunk.rindex(b"endobj")]
-        raw[num] = chunk.rstrip() + b"\n"
+        if whole:
+            raw[num] = chunk.rstrip() + b"\n"
         s = _STREAM.search(body)
         if s is not None:
             objects[num] = Obj(body[: s.start() + 2], body[s.start() + 2 :].rstrip())
@@ -153,9 +167,32 @@ def renumber(text: bytes, mapping: dict[int, int]) -> bytes:
     def sub(m: re.Match[bytes]) -> bytes:
         if m.group(1) is None:
             return m.group(0)
-        return b"%d 0 R" % mapping[int(m.group(1))]
+        number = mapping.get(int(m.group(1)))
+        if number is None:
+            raise SpliceError(f"a reference to object {int(m.group(1))}, which is not carried over")
+        return b"%d 0 R" % number
 
     return _TOKEN.sub(sub, text)
+
+
+def subset_tag(program: bytes) -> str:
+    """The six-letter tag of a font subset, made from its (decoded) program."""
+    digest = hashlib.sha256(program).digest()
+    return "".join(chr(65 + b % 26) for b in digest[:6])
+
+
+def _stream_data(obj: Obj) -> bytes:
+    """A stream's data, decoded when it is Flate-compressed (as ReportLab's are)."""
+    length = re.search(rb"/Length (\d+)", obj.head)
+    start = obj.tail.index(b"stream") + 6
+    start += 2 if obj.tail[start : start + 2] == b"\r\n" else 1
+    data = obj.tail[start : start + int(length.group(1))] if length else obj.tail[start:]
+    if b"/FlateDecode" in obj.head and b"/ASCII85Decode" not in obj.head:
+        try:
+            return zlib.decompress(data)
+        except zlib.error as exc:
+            raise SpliceError(f"a font program that does not inflate ({exc})") from exc
+    return data
 
 
 def name_subsets(parsed: Parsed) -> None:
@@ -173,8 +210,7 @@ def name_subsets(parsed: Parsed) -> None:
         program = _FONT_FILE.search(obj.head)
         if m is None or program is None:
             continue
-        digest = hashlib.sha256(parsed.objects[int(program.group(1))].tail).digest()
-        tag = "".join(chr(65 + b % 26) for b in digest[:6]).encode()
+        tag = subset_tag(_stream_data(parsed.objects[int(program.group(1))])).encode()
         names[m.group(1) + b"+" + m.group(2)] = tag + b"+" + m.group(2)
     if not names:
         return
@@ -203,11 +239,15 @@ def page_of(parsed: Parsed, number: int) -> Page:
         single = _ref(head, b"Contents")
         refs = [single] if single is not None else []
     annots = _value(head, b"Annots")
+    resources = _value(head, b"Resources")
+    media_box = _value(head, b"MediaBox")
+    if resources is None or media_box is None or not resources.startswith(b"<<"):
+        raise SpliceError(f"page object {number} has no direct /Resources and /MediaBox")
     return Page(
         contents=refs,
-        resources=_value(head, b"Resources") or b"<< >>",
+        resources=resources,
         annots=_refs(annots) if annots is not None else [],
-        media_box=_value(head, b"MediaBox") or b"[ 0 0 612 792 ]",
+        media_box=media_box,
     )
 
 
@@ -229,7 +269,16 @@ class Template:
     shared_annots: list[list[int]]
     call: int | None
     size: int
-    digest: bytes = field(default=b"")
+    digest: bytes
+
+
+def _header(header: bytes) -> bytes:
+    """The file header: the template's version, at least 1.4 (the letter's parts
+    use 1.4 features: /Lang, transparency in images)."""
+    m = re.match(rb"%PDF-(\d+)\.(\d+)", header)
+    if m is None or (int(m.group(1)), int(m.group(2))) < (1, 4):
+        return b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    return header
 
 
 def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
@@ -242,12 +291,12 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
     XObjects, numbered after *base*, drawn after the own part's content; its
     links point at the letter's pages.
     """
-    doc = read(base)
+    doc = read(base, whole=True)
     placeholders = doc.pages[:letter_pages]
     if doc.info is None:
         raise SpliceError("the template has no /Info")
     skip = {*placeholders, doc.info}
-    out = bytearray(doc.header)
+    out = bytearray(_header(doc.header))
     size = max(doc.raw) + 1
     offsets: list[int | None] = [None] * size
     for num in sorted(doc.raw):

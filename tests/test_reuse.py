@@ -21,7 +21,7 @@ import pikepdf
 import pytest
 
 import letterkit
-from letterkit import splice
+from letterkit import memo, splice
 from letterkit.campaign import letter_for, load_campaign
 
 from .conftest import EXAMPLE, page_texts, qpdf_problems
@@ -165,3 +165,49 @@ def test_threads_get_the_letters_one_thread_gets() -> None:
         thread.join()
     assert len(got) == 8
     assert all(got[rid, n] == alone[rid] for rid, n in got)
+
+
+HEADINGS = """---
+subject: Headings
+closing: Yours sincerely,
+---
+{% for i in range(12) %}
+Paragraph {{ i }}. The defender was detained without charge and held in
+conditions that the committee found to breach the covenant; his lawyers were
+refused access to the file for months, and the court did not hear them.
+
+## Heading {{ i }}
+
+{% endfor %}
+The end.
+"""
+
+
+def test_headings_stay_with_their_paragraph_after_other_letters(tmp_path: Path) -> None:
+    """This test ensures that what ReportLab changes on shared paragraphs while
+    laying out one letter (a heading's keep-with-next) is undone before the
+    next: letters whose addresses differ in length, rendered one after the
+    other, equal the same letters rendered from nothing, and no heading ends
+    a page."""
+    (tmp_path / "body.md").write_text(HEADINGS, encoding="utf-8")
+    (tmp_path / "signatories.csv").write_text("name\nGroup A\nGroup B\n", encoding="utf-8")
+    (tmp_path / "letter.yaml").write_text(
+        "template: body.md\nlocale: en-GB\ndate: 2018-12-06\n"
+        "recipients: [{name: X Y, address: [A]}]\nsignatories: signatories.csv\n"
+        "case: {person: {name: Temir Sample}, country: KG}\n",
+        encoding="utf-8",
+    )
+    letter = letterkit.load_letter(tmp_path / "letter.yaml")
+
+    def variant(lines: int) -> letterkit.Letter:
+        address = tuple(f"Line {n}" for n in range(lines))
+        recipient = dataclasses.replace(letter.recipients[0], address=address)
+        return dataclasses.replace(letter, recipients=(recipient,))
+
+    in_turn = [letterkit.render(variant(n)) for n in range(14)]
+    for n, pdf in enumerate(in_turn):
+        memo.forget()
+        assert pdf == letterkit.render(variant(n)), n
+        for text in page_texts(pdf):
+            body = [line for line in text.splitlines() if not line.startswith("Page ")]
+            assert not re.fullmatch(r"Heading \d+", body[-1].strip()), (n, body[-1])
