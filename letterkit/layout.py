@@ -566,8 +566,16 @@ class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
         try:
             super().handle_flowable(flowables)
         except LayoutError as exc:
-            what = current.identity(40) if current is not None else "a part of the letter"
-            raise TooLarge(str(what)) from exc
+            raise TooLarge(_what(current)) from exc
+
+
+def _what(flowable: Flowable | None) -> str:
+    """A flowable as a reader knows it: the first words of its text."""
+    inner: Any = getattr(flowable, "paragraph", flowable)
+    text = " ".join(inner.getPlainText().split()) if hasattr(inner, "getPlainText") else ""
+    if not text:
+        return "a part of the letter"
+    return f"the paragraph beginning '{text[:40]}…'" if len(text) > 40 else f"'{text}'"
 
 
 def styles_for(letter: Letter) -> Styles:

@@ -175,7 +175,9 @@ def _fit(
             taken.append(p)
             room -= need
             continue
-        parts = p.split(width, room) if room > p.style.leading * MIN_NOTE_PART else []
+        # The part that stays needs its space after too.
+        space = room - p.style.spaceAfter
+        parts = p.split(width, space) if space > p.style.leading * MIN_NOTE_PART else []
         if len(parts) == 2:
             return [*taken, parts[0]], [parts[1], *paragraphs[i + 1 :]]
         return taken, list(paragraphs[i:])

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 import letterkit
 
-from .conftest import ROOT
+from .conftest import ROOT, pdf_text
 from .pdfcheck import char_boxes, overlaps
 
 SHAPES = ROOT / "examples" / "shapes"
@@ -125,3 +125,28 @@ def test_a_note_longer_than_four_pages_is_an_error(tmp_path: Path) -> None:
     problems = letterkit.check(_letter(tmp_path, body))
     assert [p.code for p in problems] == ["LK150"]
     assert "footnote" in problems[0].message
+
+
+def test_a_long_note_whose_reference_ends_a_split_paragraph(tmp_path: Path) -> None:
+    """This test ensures that a paragraph split at the page foot, whose second
+    part holds the reference to a note longer than the room left, keeps its
+    note's first lines on that page and runs the rest over (no false LK150),
+    whatever the exact length of the note."""
+    line = "This paragraph stands for the body of a real letter, made-up text of ordinary length. "
+    note = "A very long note that goes on and on, with more words to run over the page foot and onto the next page. "
+    (tmp_path / "letter.yaml").write_text(
+        "template: body.md\ndate: 2019-03-04\nsubject: Release\n"
+        "case: {person: {name: A B}, country: KG}\n"
+        "recipients: [{name: Person 1, address: [L0]}]\n"
+        "signatories: [{name: Org One}, {name: Org Two}]\n",
+        encoding="utf-8",
+    )
+    for repeat in range(36, 52):
+        (tmp_path / "body.md").write_text(
+            f"Opening paragraph. {line * 2}\n\nParagraph 2. {line * 4}[^1]\n\n"
+            f"Paragraph 3. {line * 4}\n\n[^1]: {note * repeat}The end of the note.\n",
+            encoding="utf-8",
+        )
+        whole = " ".join(pdf_text(letterkit.render(tmp_path / "letter.yaml")).split())
+        assert "The end of the note." in whole, repeat
+        assert "Paragraph 3." in whole, repeat
