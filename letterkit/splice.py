@@ -281,6 +281,25 @@ def _header(header: bytes) -> bytes:
     return header
 
 
+def _carry_over(part: Parsed, pages: list[int], start: int) -> tuple[set[int], dict[int, int], int]:
+    """How *part*'s objects enter the joined file: the ones left behind (its
+    catalogue, page tree, information, outline root), the new number of each
+    other one (its pages become *pages*, the rest count up from *start*), and
+    the next free number."""
+    dropped = {part.root, part.pages_root}
+    if part.info is not None:
+        dropped.add(part.info)
+    outlines = _ref(part.objects[part.root].head, b"Outlines")
+    if outlines is not None:
+        dropped.add(outlines)
+    mapping = dict(zip(part.pages, pages, strict=True))
+    for num in sorted(part.objects):
+        if num not in dropped and num not in mapping:
+            mapping[num] = start
+            start += 1
+    return dropped, mapping, start
+
+
 def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
     """The bytes every letter of a layout shares.
 
@@ -310,17 +329,7 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
     if shared is not None:
         if len(shared.pages) != letter_pages:
             raise SpliceError("the shared part and the letter disagree on pages")
-        dropped = {shared.root, shared.pages_root}
-        if shared.info is not None:
-            dropped.add(shared.info)
-        outlines = _ref(shared.objects[shared.root].head, b"Outlines")
-        if outlines is not None:
-            dropped.add(outlines)
-        mapping = dict(zip(shared.pages, placeholders, strict=True))
-        for num in sorted(shared.objects):
-            if num not in dropped and num not in mapping:
-                mapping[num] = size
-                size += 1
+        dropped, mapping, size = _carry_over(shared, placeholders, size)
         pages = [page_of(shared, number) for number in shared.pages]
         page_by_stream: dict[int, Page] = {}
         for index, page in enumerate(pages):
@@ -372,18 +381,7 @@ def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
         raise SpliceError("the letter's own part and its template disagree on pages")
     out = bytearray(tmpl.blob)
     offsets = list(tmpl.offsets)
-    dropped = {own.root, own.pages_root}
-    if own.info is not None:
-        dropped.add(own.info)
-    outlines = _ref(own.objects[own.root].head, b"Outlines")
-    if outlines is not None:
-        dropped.add(outlines)
-    mapping = dict(zip(own.pages, tmpl.letter_pages, strict=True))
-    size = tmpl.size
-    for num in sorted(own.objects):
-        if num not in dropped and num not in mapping:
-            mapping[num] = size
-            size += 1
+    dropped, mapping, size = _carry_over(own, tmpl.letter_pages, tmpl.size)
     offsets += [None] * (size - len(offsets))
     for num in sorted(own.objects):
         if num in dropped or num in own.pages:
