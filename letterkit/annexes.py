@@ -172,9 +172,7 @@ def open_pdf(path: Path, annex: Annex, number: int = 0) -> tuple[PdfReader, str]
     stat = path.stat()
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, _password(annex), number)
     if key not in _OPENED:
-        if len(_OPENED) >= _OPENED_MAX:
-            _OPENED.pop(next(iter(_OPENED)))
-        _OPENED[key] = _open_pdf(path, annex)
+        memo.keep(_OPENED, key, _open_pdf(path, annex), _OPENED_MAX)
     return _OPENED[key]
 
 
@@ -218,9 +216,7 @@ def _made(pdf: bytes, number: int) -> PdfReader:
     key = (hashlib.sha256(pdf).digest(), number)
     reader = _MADE.get(key)
     if reader is None:
-        if len(_MADE) >= _OPENED_MAX:
-            _MADE.pop(next(iter(_MADE)))
-        reader = _MADE[key] = PdfReader(io.BytesIO(pdf))
+        reader = memo.keep(_MADE, key, PdfReader(io.BytesIO(pdf)), _OPENED_MAX)
     return reader
 
 

@@ -157,9 +157,7 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     buffer = io.BytesIO()
     copy.write(buffer)
     stamped = PdfReader(buffer)
-    if len(_STAMPED) >= 16:
-        _STAMPED.pop(next(iter(_STAMPED)))
-    _STAMPED[key] = (item.reader, stamped)
+    memo.keep(_STAMPED, key, (item.reader, stamped), 16)
     return stamped
 
 

@@ -25,6 +25,8 @@ from typing import Any, Literal
 
 from reportlab.platypus import Paragraph
 
+from . import memo
+
 Direction = Literal["L", "R"]
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
@@ -154,9 +156,7 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
         if known is not None:
             return list(known)
         parts: list[Any] = super().split(availWidth, availHeight)
-        if len(splits) >= 8:
-            splits.pop(next(iter(splits)))
-        splits[(availWidth, availHeight)] = tuple(parts)
+        memo.keep(splits, (availWidth, availHeight), tuple(parts), 8)
         for i, part in enumerate(parts):
             if isinstance(part, LKParagraph):
                 part.lk_base = self.lk_base

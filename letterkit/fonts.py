@@ -83,11 +83,7 @@ def _remembering(font: Any) -> Any:
     def make_subset(subset: Sequence[int]) -> bytes:
         key = tuple(subset)
         data = made.get(key)
-        if data is None:
-            if len(made) >= 32:
-                made.pop(next(iter(made)))
-            data = made[key] = make(subset)
-        return data
+        return data if data is not None else memo.keep(made, key, make(subset), 32)
 
     face.makeSubset = make_subset
     return font

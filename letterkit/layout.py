@@ -332,9 +332,7 @@ def _entries(
             entries.append(styles.para(markup, entry_style, bullet=bullet, auto=True))
             labels.append(s.name if not s.withhold else f"#{number}")
         out.append((group, entries, labels))
-    if len(_ENTRIES) >= 8:
-        _ENTRIES.pop(next(iter(_ENTRIES)))
-    _ENTRIES[key] = (styles, out)
+    memo.keep(_ENTRIES, key, (styles, out), 8)
     return out
 
 
@@ -492,10 +490,7 @@ class _Splitter:
         key = (self.fingerprint, index, geometry, *sorted(state.items()))
         shared = _SHARED.get(key)
         if shared is None:
-            shared = self.build(key, list(flowables), state)
-            if len(_SHARED) >= 8:
-                _SHARED.pop(next(iter(_SHARED)))
-            _SHARED[key] = shared
+            shared = memo.keep(_SHARED, key, self.build(key, list(flowables), state), 8)
         self.result = shared
         flowables[:] = [PageBreak(), _Blank()] * (shared.pages - 1)
         doc.lk_notes = self.empty
@@ -629,9 +624,7 @@ def lay_out(
         key = (looks, style.name, text, width)
         p = _LINES.get(key)
         if p is None:
-            if len(_LINES) >= 512:
-                _LINES.pop(next(iter(_LINES)))
-            p = _LINES[key] = styles.para(xml(text), style, auto=True)
+            p = memo.keep(_LINES, key, styles.para(xml(text), style, auto=True), 512)
         p.wrap(width, page.height)
         p.drawOn(canvas, x, y - style.fontSize * 0.25)
 

@@ -10,9 +10,10 @@ Registered fonts and compiled templates stay: they depend on no letter.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from typing import Any, TypeVar
 
+K = TypeVar("K")
 T = TypeVar("T")
 
 _FORGETTERS: list[Callable[[], Any]] = []
@@ -31,3 +32,12 @@ def forget() -> None:
     """Empty every table registered with :func:`table`."""
     for clear in _FORGETTERS:
         clear()
+
+
+def keep(table: MutableMapping[K, T], key: K, value: T, limit: int) -> T:
+    """Put *value* in *table* under *key*, first dropping the oldest entries
+    past *limit*; return *value*."""
+    while table and len(table) >= limit:
+        table.pop(next(iter(table)))
+    table[key] = value
+    return value

@@ -160,9 +160,7 @@ def _compose(markdown: str, styles: Styles) -> Composed:
     if cached is not None and cached[0] is styles:
         return cached[1]
     body = compose(markdown, styles)
-    if len(_COMPOSED) >= 8:
-        _COMPOSED.pop(next(iter(_COMPOSED)))
-    _COMPOSED[key] = (styles, body)
+    memo.keep(_COMPOSED, key, (styles, body), 8)
     return body
 
 

@@ -50,10 +50,6 @@ def _remember_compression(flate: Any) -> None:
         if not isinstance(data, bytes) or len(data) < _LARGE:
             return encode(data)  # type: ignore[no-any-return]
         packed = done.get(data)
-        if packed is None:
-            if len(done) >= 32:
-                done.pop(next(iter(done)))
-            packed = done[data] = encode(data)
-        return packed
+        return packed if packed is not None else memo.keep(done, data, encode(data), 32)
 
     flate.encode = remembered

@@ -21,7 +21,7 @@ import yaml
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import l10n, limits
+from . import l10n, limits, memo
 from ._resources import templates_dir
 from .errors import ValidationError
 from .model import Letter, Signatory
@@ -479,9 +479,7 @@ def _compiled(env: SandboxedEnvironment, text: str, filename: str) -> jinja2.Tem
     if template is None:
         code = env.compile(text, filename=filename)
         template = env.template_class.from_code(env, code, env.make_globals(None))
-        if len(_COMPILED) >= 64:
-            _COMPILED.pop(next(iter(_COMPILED)))
-        _COMPILED[key] = template
+        memo.keep(_COMPILED, key, template, 64)
     return template
 
 
