@@ -201,7 +201,7 @@ def _info(letter: Letter, subject: str) -> bytes:
 
 #: Templates made in this process, by everything they are made from (at most
 #: 8, and 64 MB together: they hold the annexes).
-_TEMPLATES: dict[tuple[Any, ...], tuple[tuple[PdfReader, ...], splice.Template]] = memo.table({})
+_TEMPLATES: dict[tuple[Any, ...], tuple[tuple[Any, ...], splice.Template]] = memo.table({})
 _TEMPLATE_BYTES = 64 * 1024 * 1024
 
 
@@ -212,7 +212,7 @@ def _template(
     the outline, the page labels, the catalogue and the shared letter pages."""
     loc = letter.locale
     key = (
-        laid.shared.key if laid.shared is not None else None,
+        id(laid.shared),  # its own key is long to hash; the entry keeps it alive
         laid.pages,
         laid.marks.get("signatories"),
         laid.size,
@@ -223,9 +223,11 @@ def _template(
             for a in annexes
         ),
     )
-    readers = tuple(a.reader for a in annexes)
+    # The entry keeps the readers and the shared part it was made from, so that
+    # their id()s in the key cannot be taken by others while it exists.
+    made_from = (laid.shared, *(a.reader for a in annexes))
     cached = _TEMPLATES.get(key)
-    if cached is not None and all(a is b for a, b in zip(cached[0], readers, strict=True)):
+    if cached is not None and all(a is b for a, b in zip(cached[0], made_from, strict=True)):
         return cached[1]
     writer = PdfWriter()
     for _page in range(laid.pages):
@@ -259,8 +261,7 @@ def _template(
         or sum(len(t.blob) for _, t in _TEMPLATES.values()) + len(tmpl.blob) > _TEMPLATE_BYTES
     ):
         _TEMPLATES.pop(next(iter(_TEMPLATES)))
-    # The readers stay with the template: their id()s in the key cannot be reused.
-    _TEMPLATES[key] = (readers, tmpl)
+    _TEMPLATES[key] = (made_from, tmpl)
     return tmpl
 
 
