@@ -240,7 +240,7 @@ def main() -> int:
         campaign = make_workload(folder, signatories=30 if smoke else 300, recipients=recipients)
 
         import letterkit
-        from letterkit.campaign import letter_for, load_campaign
+        from letterkit.bundle.campaign import letter_for, load_campaign
 
         loaded = load_campaign(campaign)
         ids = [r.id for r in loaded.recipients]

@@ -3,12 +3,12 @@
 A letter spec, a case file and a signatory list go in; a typeset PDF with its
 annexes comes out. The pipeline, one module a stage:
 
-1. :mod:`letterkit.load` – spec, case and signatories → :class:`Letter` (validated)
-2. :mod:`letterkit.templating` – Jinja2 template → Markdown text
-3. :mod:`letterkit.compose` – Markdown → ReportLab flowables
-4. :mod:`letterkit.layout` – flowables → letter pages
-5. :mod:`letterkit.assemble` – letter pages + annexes → the PDF
-6. :mod:`letterkit.bundle` – a campaign → one PDF per recipient, with a manifest
+1. :mod:`letterkit.input.letter_spec` – spec, case and signatories → :class:`Letter` (validated)
+2. :mod:`letterkit.text.merge` – Jinja2 template → Markdown text
+3. :mod:`letterkit.typeset.compose` – Markdown → ReportLab flowables
+4. :mod:`letterkit.typeset.layout` – flowables → letter pages
+5. :mod:`letterkit.pdf.assemble` – letter pages + annexes → the PDF
+6. :mod:`letterkit.bundle.build` – a campaign → one PDF per recipient, with a manifest
 
 Public names are re-exported here::
 
@@ -39,18 +39,18 @@ from .model import Sender as Sender
 from .model import Signatory as Signatory
 
 if TYPE_CHECKING:
-    from .bundle import build_bundle as build_bundle
-    from .campaign import load_campaign as load_campaign
-    from .load import load_letter as load_letter
+    from .bundle.build import build_bundle as build_bundle
+    from .bundle.campaign import load_campaign as load_campaign
+    from .input.letter_spec import load_letter as load_letter
     from .pipeline import check as check
     from .pipeline import render as render
 
 #: The functions are imported on first use, so ``import letterkit`` (and the
 #: ``letterkit`` command) start without loading ReportLab, pypdf and Babel.
 _LAZY = {
-    "build_bundle": "bundle",
-    "load_campaign": "campaign",
-    "load_letter": "load",
+    "build_bundle": "bundle.build",
+    "load_campaign": "bundle.campaign",
+    "load_letter": "input.letter_spec",
     "check": "pipeline",
     "render": "pipeline",
 }

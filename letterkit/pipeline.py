@@ -16,19 +16,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fonts, generated, l10n, memo
-from .annexes import open_annexes
-from .assemble import assemble
-from .columns import TooLarge
-from .compose import Composed, compose
+from . import l10n, memo
 from .errors import Problem, UsageError, ValidationError
-from .layout import AnnexInfo, dateline_text, lay_out, styles_for
-from .load import load_letter
+from .input.letter_spec import load_letter
+from .input.signatories import ordered
+from .input.sources import Reporter, Source, display_path
 from .model import Letter, Signatory
-from .signatories import ordered
-from .sources import Reporter, Source, display_path
-from .styles import Styles
-from .templating import MergedText, merge
+from .pdf.annexes import open_annexes
+from .pdf.assemble import assemble
+from .text.merge import MergedText, merge
+from .typeset import fonts, generated
+from .typeset.columns import TooLarge
+from .typeset.compose import Composed, compose
+from .typeset.layout import AnnexInfo, dateline_text, lay_out, styles_for
+from .typeset.styles import Styles
 
 log = logging.getLogger("letterkit")
 
@@ -286,7 +287,7 @@ def render(
 def check(letter: Letter | PathLike, *, allow_outside: bool = False) -> list[Problem]:
     """Every problem with a letter or a campaign (errors and warnings), writing nothing."""
     if not isinstance(letter, Letter):
-        from .campaign import check_campaign, is_campaign
+        from .bundle.campaign import check_campaign, is_campaign
 
         if is_campaign(Path(letter)):
             return check_campaign(Path(letter), allow_outside=allow_outside)

@@ -6,9 +6,9 @@ import pytest
 from reportlab.platypus import Paragraph
 from reportlab.platypus import paragraph as rl_paragraph
 
-from letterkit import fonts
-from letterkit.breaks import slash_breaks
-from letterkit.styles import make_styles
+from letterkit.typeset import fonts
+from letterkit.typeset.breaks import slash_breaks
+from letterkit.typeset.styles import make_styles
 
 URL = (
     "https://reports.example.org/central-asia/turkmenistan/2019/annual-report-on-the-"

@@ -18,8 +18,8 @@ import pytest
 from pypdf import PdfReader
 
 import letterkit
-from letterkit.bundle import build_bundle, merge_manifests, shard_slice
-from letterkit.campaign import check_campaign
+from letterkit.bundle.build import build_bundle, merge_manifests, shard_slice
+from letterkit.bundle.campaign import check_campaign
 
 from .conftest import ROOT
 from .test_cli import run

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from letterkit.cli import main
+from letterkit.cli.main import main
 
 from .conftest import EXAMPLE, pdf_text
 

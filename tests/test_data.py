@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 import letterkit
-from letterkit import fonts, l10n, signatories
+from letterkit import l10n
+from letterkit.input import signatories
 from letterkit.model import Case, Letter, Person, Signatory
+from letterkit.typeset import fonts
 
 from .conftest import EXAMPLE, ROOT, pdf_text
 
@@ -76,7 +78,7 @@ def test_xlsx_first_sheet_numbers_and_blank_rows(tmp_path: Path) -> None:
     sheet.append([None, None, None])
     sheet.append([2024, "Chile", None])
     book.save(tmp_path / "s.xlsx")
-    from letterkit.sources import Reporter, Source
+    from letterkit.input.sources import Reporter, Source
 
     reporter = Reporter()
     found = signatories.load_signatories(
@@ -96,7 +98,7 @@ def test_csv_quoted_multiline_cells_keep_physical_lines(tmp_path: Path) -> None:
     (tmp_path / "s.csv").write_text(
         'name,affiliation\n"Centre\nfor  Rights",x\nB,"two\nlines"\n,missing\n', encoding="utf-8"
     )
-    from letterkit.sources import Reporter, Source
+    from letterkit.input.sources import Reporter, Source
 
     reporter = Reporter()
     found = signatories.load_signatories(
@@ -113,7 +115,7 @@ def test_nfc_and_duplicates_across_normal_forms(tmp_path: Path) -> None:
     (tmp_path / "s.csv").write_text(
         f"name\n{decomposed}\nSociété  Générale des Droits\n", encoding="utf-8"
     )
-    from letterkit.sources import Reporter, Source
+    from letterkit.input.sources import Reporter, Source
 
     reporter = Reporter()
     found = signatories.load_signatories(
@@ -133,7 +135,7 @@ TURKISH = ["Çağdaş Hukukçular Derneği", "Cumhuriyet Vakfı", "Dünya Barı�
 
 
 def test_icu_without_pyicu_is_an_error(example_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("letterkit.load.icu_available", lambda: False)
+    monkeypatch.setattr("letterkit.input.letter_spec.icu_available", lambda: False)
     text = (example_copy / "letter.yaml").read_text()
     (example_copy / "letter.yaml").write_text(
         text.replace("paper: A4", "paper: A4\ncollation: icu")
@@ -193,7 +195,7 @@ FILTERS = (
     ],
 )  # fmt: skip
 def test_filters_in_several_locales(tmp_path: Path, locale: str, expected: str) -> None:
-    from letterkit.templating import merge
+    from letterkit.text.merge import merge
 
     (tmp_path / "t.md").write_text(FILTERS + "\n", encoding="utf-8")
     letter = Letter(
@@ -311,9 +313,9 @@ def test_a_name_in_a_script_no_font_has_is_one_problem(tmp_path: Path) -> None:
 
 
 def test_recipient_sheet_accepts_british_organisation(tmp_path: Path) -> None:
-    from letterkit.campaign import RECIPIENT_TABLE
-    from letterkit.sources import Reporter, Source
-    from letterkit.tables import read_rows
+    from letterkit.bundle.campaign import RECIPIENT_TABLE
+    from letterkit.input.sources import Reporter, Source
+    from letterkit.input.tables import read_rows
 
     sheet = tmp_path / "r.csv"
     sheet.write_text("id,name,organisation\nA,Minister,Ministry of Examples\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from letterkit.cli import _parser
+from letterkit.cli.main import _parser
 from letterkit.errors import CODES
 
 from .conftest import ROOT

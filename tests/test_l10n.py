@@ -10,11 +10,11 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-import letterkit.annexes
+import letterkit.input.signatories
+import letterkit.input.tables
 import letterkit.l10n
-import letterkit.signatories
-import letterkit.tables
-import letterkit.templating
+import letterkit.pdf.annexes
+import letterkit.text.merge
 
 LOCALE_DIR = Path(letterkit.l10n.__file__).parent / "locale"
 PO_FILES = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/letterkit.po"))
@@ -52,7 +52,7 @@ def test_po_translates_every_word_of_the_template(po: Path) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [letterkit.l10n, letterkit.templating, letterkit.tables, letterkit.annexes],
+    [letterkit.l10n, letterkit.text.merge, letterkit.input.tables, letterkit.pdf.annexes],
     ids=lambda m: m.__name__,
 )
 def test_doctests(module: object) -> None:

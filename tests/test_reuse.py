@@ -1,8 +1,8 @@
 """Letters made from reused parts are the letters made alone.
 
 The layout draws what depends on the recipient as the letter's own ReportLab
-document and the rest once per layout (:mod:`letterkit.layout`); the two are
-joined as bytes (:mod:`letterkit.splice`). These tests hold the reuse to
+document and the rest once per layout (:mod:`letterkit.typeset.layout`); the two are
+joined as bytes (:mod:`letterkit.pdf.splice`). These tests hold the reuse to
 giving, in one process, exactly the bytes a fresh process gives.
 """
 
@@ -21,8 +21,9 @@ import pikepdf
 import pytest
 
 import letterkit
-from letterkit import memo, splice
-from letterkit.campaign import letter_for, load_campaign
+from letterkit import memo
+from letterkit.bundle.campaign import letter_for, load_campaign
+from letterkit.pdf import splice
 
 from .conftest import EXAMPLE, page_texts, qpdf_problems
 

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
 import letterkit
-from letterkit.signatories import ordered
+from letterkit.input.signatories import ordered
 
 from .conftest import ROOT, qpdf_problems
 from .pdfcheck import char_boxes, outside, overlaps, page_fonts

@@ -16,9 +16,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from letterkit.compose import xml
-from letterkit.fonts import SANS, SERIF, register
 from letterkit.l10n import format_date, localize
+from letterkit.typeset.compose import xml
+from letterkit.typeset.fonts import SANS, SERIF, register
 
 HERE = Path(__file__).parent
 TITLES = {

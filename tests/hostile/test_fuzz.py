@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 import letterkit
+from letterkit.input.signatories import SIGNATORY_TABLE
+from letterkit.input.sources import Reporter, Source, load_data_file
+from letterkit.input.tables import read_rows
 from letterkit.model import Case, Letter, Person, Signatory
-from letterkit.signatories import SIGNATORY_TABLE
-from letterkit.sources import Reporter, Source, load_data_file
-from letterkit.tables import read_rows
 
 CORPUS = Path(__file__).parent / "corpus"
 FUZZ = settings(

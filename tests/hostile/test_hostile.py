@@ -39,7 +39,7 @@ class Outcome:
 #: (and its workers') on the last line of stderr.
 _WRAPPER = """
 import resource, sys
-from letterkit.cli import main
+from letterkit.cli.main import main
 code = main(sys.argv[1:])
 peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)

@@ -1,10 +1,10 @@
-"""Letter pages + opened annexes → the final PDF (pypdf, then :mod:`letterkit.splice`).
+"""Letter pages + opened annexes → the final PDF (pypdf, then :mod:`letterkit.pdf.splice`).
 
 Stage 5 of the pipeline: appends the annexes after the letter (form fields
 renamed per annex so they never clash), writes the outline ("Letter",
 "Signatories", "Annex 1: …" with the annex's own outline under it), page
 labels (letter 1…n, annex pages A1-1…), the annex stamps
-(:mod:`letterkit.stamp`), metadata and the document language.
+(:mod:`letterkit.pdf.stamp`), metadata and the document language.
 """
 
 from __future__ import annotations
@@ -22,17 +22,18 @@ from pypdf.errors import DependencyError, LimitReachedError, PdfReadError
 from pypdf.filters import ZLIB_MAX_OUTPUT_LENGTH
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from . import __version__, l10n, memo, splice
+from .. import __version__, l10n, memo
+from ..errors import Problem, ValidationError
+from ..input.sources import display_path
+from ..l10n import _
+from ..model import Letter
+from ..text.merge import person_name
+from ..typeset.layout import LaidOut, styles_key
+from ..typeset.styles import Styles
+from . import splice
 from .annexes import OpenAnnex, pypdf_messages
-from .errors import Problem, ValidationError
-from .l10n import _
-from .layout import LaidOut, styles_key
-from .model import Letter
-from .sources import display_path
 from .stamp import Stamp
 from .stamp import apply as apply_stamps
-from .styles import Styles
-from .templating import person_name
 
 
 def pdf_date(letter: Letter) -> str:
@@ -174,7 +175,7 @@ def assemble(
     labels ``A1-1``…, and, unless ``stamp: false``, a stamp on every page.
     What pypdf logs about damaged annexes stays out of the application's log.
     Everything but the letter's own pages and metadata is made once per
-    layout (:func:`_template`) and copied as bytes (:mod:`letterkit.splice`).
+    layout (:func:`_template`) and copied as bytes (:mod:`letterkit.pdf.splice`).
     """
     with pypdf_messages():  # damaged annexes were reported when opened
         tmpl = _template(letter, laid, annexes, styles)

@@ -7,9 +7,9 @@ line and annex list. What names the recipient (up to the salutation, with
 what ReportLab keeps with it, and the addressee in the header) is the
 letter's *own* document; the rest, from where page 1 leaves it, is the
 *shared* document, laid out once for every letter that leaves it the same
-room (:class:`_Splitter`) and joined page for page by :mod:`letterkit.splice`. Footnotes go to the foot of the page that references them
-(:mod:`letterkit.notes`); signatories go into balanced columns
-(:mod:`letterkit.columns`); every page gets "Page X of Y" in the letter's
+room (:class:`_Splitter`) and joined page for page by :mod:`letterkit.pdf.splice`. Footnotes go to the foot of the page that references them
+(:mod:`letterkit.typeset.notes`); signatories go into balanced columns
+(:mod:`letterkit.typeset.columns`); every page gets "Page X of Y" in the letter's
 language. Output bytes are deterministic (ReportLab's invariant mode).
 """
 
@@ -41,16 +41,18 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from . import fonts, l10n, memo, splice
+from .. import l10n, memo
+from ..l10n import N_, _
+from ..model import Letter, Signatory
+from ..pdf import splice
+from ..text.merge import MergedText
+from . import fonts
 from .bidi import is_rtl_locale
 from .breaks import slash_breaks
 from .columns import SignatoryColumns, TooLarge
 from .compose import Composed, xml
-from .l10n import N_, _
-from .model import Letter, Signatory
 from .notes import NoteArea, wrap_references
 from .styles import GREY, RULE, Page, Styles, make_styles, page_for
-from .templating import MergedText
 
 Words = Callable[..., str]
 
@@ -605,7 +607,7 @@ def lay_out(
     document as PDF bytes and, unless the body cannot start on page 1, the
     :class:`Shared` part drawn over it. The annexes are appended later.
 
-    Raises :class:`~letterkit.columns.TooLarge` when a part of the letter
+    Raises :class:`~letterkit.typeset.columns.TooLarge` when a part of the letter
     cannot fit on an empty page; nothing is ever clipped.
     """
     fonts.register()

@@ -25,10 +25,10 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
-from . import l10n, limits, memo
-from .l10n import _
-from .model import Annex, Letter
-from .sources import Reporter, display_path
+from .. import l10n, limits, memo
+from ..input.sources import Reporter, display_path
+from ..l10n import _
+from ..model import Annex, Letter
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 GENERATED = ("chronology", "signatories")

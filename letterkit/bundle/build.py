@@ -26,14 +26,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, fonts
+from .. import __version__
+from ..errors import Problem, UsageError, ValidationError
+from ..input.sources import Reporter
+from ..model import Letter
+from ..pdf.combine import combine
+from ..pipeline import build, write_atomically
+from ..text.merge import locate_template
+from ..typeset import fonts
 from .campaign import Campaign, letter_for, load_campaign
-from .combine import combine
-from .errors import Problem, UsageError, ValidationError
-from .model import Letter
-from .pipeline import build, write_atomically
-from .sources import Reporter
-from .templating import locate_template
 
 STATE = ".letterkit-state.json"
 MANIFEST = "manifest.json"

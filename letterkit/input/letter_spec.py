@@ -14,9 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import fonts, l10n
-from .annexes import GENERATED
-from .model import (
+from .. import l10n
+from ..model import (
     Annex,
     Case,
     Dateline,
@@ -26,6 +25,9 @@ from .model import (
     Recipient,
     Sender,
 )
+from ..pdf.annexes import GENERATED
+from ..text.merge import builtin_templates
+from ..typeset import fonts
 from .signatories import icu_available, load_signatories
 from .sources import (
     Located,
@@ -37,7 +39,6 @@ from .sources import (
     load_data_file,
 )
 from .tables import clean
-from .templating import builtin_templates
 
 SPEC_KEYS = (
     "template", "locale", "date", "place", "subject", "subject_prefix", "paper", "sender",

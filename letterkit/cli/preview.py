@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from .errors import UsageError
-from .pipeline import write_atomically
+from ..errors import UsageError
+from ..pipeline import write_atomically
 
 
 def contact_sheet(pdf: bytes, columns: int = 4, width: int = 300) -> bytes:

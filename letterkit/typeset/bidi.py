@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from reportlab.platypus import Paragraph
 
-from . import memo
+from .. import memo
 
 Direction = Literal["L", "R"]
 

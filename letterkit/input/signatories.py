@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import memo
-from .model import Signatory, SignatoryOrder
+from .. import memo
+from ..model import Signatory, SignatoryOrder
 from .sources import (
     Pos,
     Reporter,

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__
-from .errors import LetterkitError, Problem, UsageError, ValidationError
+from .. import __version__
+from ..errors import LetterkitError, Problem, UsageError, ValidationError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -113,7 +113,7 @@ def main(
     except SystemExit as exc:
         return int(exc.code or 0)
     if getattr(args, "template_seconds", None):
-        from . import limits
+        from .. import limits
 
         limits.LIMITS.template_seconds = args.template_seconds
     try:
@@ -158,8 +158,8 @@ def main(
 
 def _letter(args: argparse.Namespace, err: TextIO) -> Any:
     """The letter named on the command line: a spec, or a campaign's recipient."""
-    from .campaign import is_campaign, letter_for, load_campaign
-    from .load import load_letter
+    from ..bundle.campaign import is_campaign, letter_for, load_campaign
+    from ..input.letter_spec import load_letter
 
     warnings: list[Problem] = []
     recipient = getattr(args, "recipient", None)
@@ -180,7 +180,7 @@ def _letter(args: argparse.Namespace, err: TextIO) -> Any:
 
 
 def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .pipeline import render
+    from ..pipeline import render
 
     letter, default_name = _letter(args, err)
     output = Path(args.output) if args.output else Path(default_name)
@@ -195,8 +195,8 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .bundle import build_bundle, parse_shard
-    from .campaign import is_campaign
+    from ..bundle.build import build_bundle, parse_shard
+    from ..bundle.campaign import is_campaign
 
     if Path(args.campaign).is_file() and not is_campaign(args.campaign):
         raise UsageError(
@@ -246,7 +246,7 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _merge(args: argparse.Namespace, out: TextIO) -> int:
-    from .bundle import merge_manifests
+    from ..bundle.build import merge_manifests
 
     path = merge_manifests(args.dirs, args.output)
     print(f"wrote {path}", file=out)
@@ -254,7 +254,7 @@ def _merge(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _preview(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .pipeline import build_pdf
+    from ..pipeline import build_pdf
     from .preview import write_contact_sheet
 
     if Path(args.output).suffix.lower() != ".png":
@@ -275,8 +275,8 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    from .campaign import check_campaign, is_campaign
-    from .pipeline import check
+    from ..bundle.campaign import check_campaign, is_campaign
+    from ..pipeline import check
 
     if is_campaign(args.spec):
         problems = check_campaign(args.spec, allow_outside=args.allow_outside)
@@ -293,9 +293,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _templates(out: TextIO) -> int:
-    from ._resources import templates_dir
-    from .sources import Reporter
-    from .templating import builtin_templates, read_template
+    from .._resources import templates_dir
+    from ..input.sources import Reporter
+    from ..text.merge import builtin_templates, read_template
 
     for name, locales in builtin_templates().items():
         reporter = Reporter()

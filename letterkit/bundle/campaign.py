@@ -19,12 +19,20 @@ from typing import Any
 from jinja2.exceptions import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import l10n
-from .errors import Problem, ValidationError
-from .load import load_letter
-from .model import Letter, Recipient
-from .sources import Located, Reporter, Source, check_keys, load_data_file, location, problem_path
-from .tables import Table, clean, read_rows
+from .. import l10n
+from ..errors import Problem, ValidationError
+from ..input.letter_spec import load_letter
+from ..input.sources import (
+    Located,
+    Reporter,
+    Source,
+    check_keys,
+    load_data_file,
+    location,
+    problem_path,
+)
+from ..input.tables import Table, clean, read_rows
+from ..model import Letter, Recipient
 
 CAMPAIGN_KEYS = ("letter", "recipients", "output")
 OUTPUT_KEYS = ("filename", "combined")
@@ -298,7 +306,7 @@ def _filenames(
 def check_campaign(path: str | Path, *, allow_outside: bool = False) -> list[Problem]:
     """Every problem of a campaign: its file, its recipients, the file names, and one
     rendered letter per language (to catch template and translation problems)."""
-    from .pipeline import build_pdf
+    from ..pipeline import build_pdf
 
     warnings: list[Problem] = []
     try:

@@ -22,11 +22,12 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
 
-from . import fonts, l10n
-from .annexes import AnnexError, Maker
+from .. import l10n
+from ..model import Letter, Signatory
+from ..pdf.annexes import AnnexError, Maker
+from . import fonts
 from .compose import xml
 from .layout import signatory_block
-from .model import Letter, Signatory
 from .styles import Styles, page_for
 
 
@@ -105,7 +106,7 @@ def image_page(letter: Letter, path: Path) -> bytes:
 
 
 def maker(letter: Letter, signatories: Sequence[Signatory], styles: Styles) -> Maker:
-    """The function :func:`letterkit.annexes.open_annexes` calls for non-PDF annexes."""
+    """The function :func:`letterkit.pdf.annexes.open_annexes` calls for non-PDF annexes."""
 
     def make(what: str, title: str) -> bytes:
         if what == "chronology":

@@ -22,9 +22,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from . import fonts
-from .compose import xml
-from .styles import Styles
+from ..typeset import fonts
+from ..typeset.compose import xml
+from ..typeset.styles import Styles
 
 #: Distance from the shown bottom edge to the stamp's baseline.
 EDGE = 4 * mm

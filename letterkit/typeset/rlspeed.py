@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from . import memo
+from .. import memo
 
 #: Shorter streams are compressed each time: they seldom repeat, and page
 #: contents (which ReportLab passes as text) never reach the memory anyway.

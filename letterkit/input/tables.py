@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import limits
+from .. import limits
 from .sources import (
     Located,
     LocatedList,

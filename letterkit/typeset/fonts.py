@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import memo, rlspeed
-from ._resources import fonts_dir
+from .. import memo
+from .._resources import fonts_dir
+from . import rlspeed
 
 SERIF = "LKSerif"
 SANS = "LKSans"

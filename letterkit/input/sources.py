@@ -3,7 +3,7 @@
 Every mapping read from a file becomes a :class:`Located` dict and every list a
 :class:`LocatedList`; both know the line and column of each of their items, so
 later stages can report a problem at the exact place. YAML scalars are read as
-strings (``country: NO`` stays ``"NO"``); the schema in :mod:`letterkit.load`
+strings (``country: NO`` stays ``"NO"``); the schema in :mod:`letterkit.input.letter_spec`
 converts them. Problems are collected in a :class:`Reporter`, never raised one
 by one, so a user sees every mistake at once.
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem, Severity, ValidationError
+from ..errors import Problem, Severity, ValidationError
 
 Pos = tuple[int | None, int | None]
 

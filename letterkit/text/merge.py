@@ -21,11 +21,11 @@ import yaml
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import l10n, limits, memo
-from ._resources import templates_dir
-from .errors import ValidationError
-from .model import Letter, Signatory
-from .sources import Reporter, display_path
+from .. import l10n, limits, memo
+from .._resources import templates_dir
+from ..errors import ValidationError
+from ..input.sources import Reporter, display_path
+from ..model import Letter, Signatory
 
 FRONT_MATTER_KEYS = ("subject", "salutation", "closing", "requires")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from .errors import UsageError
+from ..errors import UsageError
 
 LETTER = """\
 # A starter joint letter. Replace the made-up content, then:
@@ -69,7 +69,7 @@ def _annex_pdf() -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
-    from . import fonts
+    from ..typeset import fonts
 
     fonts.register()
     buffer = io.BytesIO()
