@@ -28,6 +28,7 @@ from .errors import LetterkitError as LetterkitError
 from .errors import Problem as Problem
 from .errors import UsageError as UsageError
 from .errors import ValidationError as ValidationError
+from .limits import Limits as Limits
 from .model import Annex as Annex
 from .model import Case as Case
 from .model import Dateline as Dateline
@@ -73,6 +74,7 @@ __all__ = [
     "Event",
     "Letter",
     "LetterkitError",
+    "Limits",
     "Person",
     "Problem",
     "Recipient",

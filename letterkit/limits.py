@@ -1,10 +1,15 @@
 """Resource limits that keep a hostile input from hanging or exhausting a run.
 
-They are set by the caller (the API or command-line options), never by a
-spec, so a spec from someone else cannot raise them::
+They are set by the caller, per call (the API's ``limits=`` argument or the
+command-line options), never by a spec, so a spec from someone else cannot
+raise them::
 
-    from letterkit import limits
-    limits.LIMITS.template_seconds = 30
+    import letterkit
+    letterkit.render("letter.yaml", limits=letterkit.Limits(template_seconds=30))
+
+Inside a call, the stages read the limits in force with :func:`current`; a
+call that sets none uses the defaults. Nothing here is process-wide: two
+threads may render with different limits at once.
 
 A limit that is reached is an error naming the input, like any other problem.
 """
@@ -15,10 +20,11 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 
-@dataclass
+@dataclass(frozen=True)
 class Limits:
     """The limits of one process (defaults in brackets)."""
 
@@ -38,7 +44,29 @@ class Limits:
     annex_pages: int = 5_000
 
 
-LIMITS = Limits()
+DEFAULTS = Limits()
+
+_CURRENT: ContextVar[Limits | None] = ContextVar("letterkit_limits", default=None)
+
+
+def current() -> Limits:
+    """The limits of the call in progress (the defaults outside any call)."""
+    return _CURRENT.get() or DEFAULTS
+
+
+@contextmanager
+def applied(limits: Limits | None) -> Iterator[Limits]:
+    """Within the block, :func:`current` is *limits* (unchanged when ``None``)."""
+    if limits is None:
+        yield current()
+        return
+    if not isinstance(limits, Limits):
+        raise TypeError(f"limits must be a letterkit.Limits, not {type(limits).__name__}")
+    token = _CURRENT.set(limits)
+    try:
+        yield limits
+    finally:
+        _CURRENT.reset(token)
 
 
 class TimeLimit(Exception):

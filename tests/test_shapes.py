@@ -130,15 +130,17 @@ def test_signatory_lists_of_every_length(
 
 
 def test_entry_too_large_for_a_page_is_an_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     from letterkit import limits
 
-    monkeypatch.setattr(limits.LIMITS, "cell", 100_000)  # past the cell limit, a page is next
     rows = _generator().signatories(5)
     rows[2]["name"] = "Enormous " * 4000
     spec = _signatory_letter(tmp_path, rows)
-    with pytest.raises(letterkit.ValidationError) as info:
+    with (
+        limits.applied(limits.Limits(cell=100_000)),  # past the cell limit, a page is next
+        pytest.raises(letterkit.ValidationError) as info,
+    ):
         letterkit.render(spec, tmp_path / "out.pdf")
     [problem] = info.value.problems
     assert problem.code == "LK150"

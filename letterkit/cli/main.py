@@ -112,10 +112,19 @@ def main(
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    if getattr(args, "template_seconds", None):
-        from .. import limits
+    from .. import limits
 
-        limits.LIMITS.template_seconds = args.template_seconds
+    chosen = None
+    if getattr(args, "template_seconds", None):
+        chosen = limits.Limits(template_seconds=args.template_seconds)
+    with limits.applied(chosen):
+        return _run(parser, args, out, err)
+
+
+def _run(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, out: TextIO, err: TextIO
+) -> int:
+    """One command, with bad input and bad usage turned into messages and exit codes."""
     try:
         if args.command == "render":
             return _render(args, out, err)

@@ -67,7 +67,7 @@ def read_rows(
     """A spec value (a resolved file path or an inline list) → rows of cells,
     within the row and cell limits of :mod:`letterkit.limits`."""
     rows = _read_any(value, where, reporter, table, sheet)
-    most = getattr(limits.LIMITS, table.plural, 0)
+    most = getattr(limits.current(), table.plural, 0)
     if most and len(rows) > most:
         reporter.error(
             rows[0][1] if rows else where, "LK105",
@@ -76,12 +76,12 @@ def read_rows(
         return []
     kept: list[Row] = []
     for cells, at in rows:
-        long = [k for k, v in cells.items() if len(v) > limits.LIMITS.cell]
+        long = [k for k, v in cells.items() if len(v) > limits.current().cell]
         if long:
             reporter.error(
                 at, "LK105",
                 f"'{long[0]}' holds {len(cells[long[0]]):,} characters; a cell holds at most "
-                f"{limits.LIMITS.cell:,}",
+                f"{limits.current().cell:,}",
             )  # fmt: skip
             continue
         kept.append((cells, at))
@@ -167,7 +167,7 @@ def _read_csv(path: Path, reporter: Reporter, table: Table) -> list[Row]:
             reporter.error(
                 (src, (line, 1)), "LK105",
                 f"a cell is too long or badly quoted ({exc}); a cell holds at most "
-                f"{limits.LIMITS.cell:,} characters",
+                f"{limits.current().cell:,} characters",
             )  # fmt: skip
             return []
         previous_end = reader.line_num

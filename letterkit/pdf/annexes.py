@@ -184,9 +184,9 @@ def _open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
             reader = PdfReader(path, strict=False)
             _decrypt(reader, annex)
             count = len(reader.pages)
-            if count > limits.LIMITS.annex_pages:
+            if count > limits.current().annex_pages:
                 raise AnnexError(
-                    f"has {count:,} pages; the limit is {limits.LIMITS.annex_pages:,} "
+                    f"has {count:,} pages; the limit is {limits.current().annex_pages:,} "
                     "(take a selection with 'pages')"
                 )
             for page in reader.pages:  # read every page object now, not while writing

@@ -263,7 +263,7 @@ class _BoundedSandbox(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        limit = limits.LIMITS.template_value
+        limit = limits.current().template_value
         if operator == "**":
             if isinstance(right, int | float) and abs(right) > 64:
                 raise SecurityError(f"the power {right} is too large for a template")
@@ -453,10 +453,10 @@ class _OutputTooLarge(Exception):
 
 def _bounded_render(template: jinja2.Template, context: Mapping[str, Any]) -> str:
     """Render within the time and size limits of :mod:`letterkit.limits`."""
-    budget = limits.LIMITS.template_output
+    budget = limits.current().template_output
     parts: list[str] = []
     size = 0
-    with limits.time_limit(limits.LIMITS.template_seconds):
+    with limits.time_limit(limits.current().template_seconds):
         for chunk in template.generate(context):
             size += len(chunk)
             if size > budget:

@@ -1,0 +1,145 @@
+"""The package's shape: imports run one way through the pipeline's stages.
+
+Read from the source (every ``import``, at module level or inside a function),
+so a function-level import cannot hide an arrow that points backwards.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "letterkit"
+
+#: The stages, in pipeline order: each may import those before it, never after.
+STAGES = ["input", "text", "typeset", "pdf", "pipeline", "bundle", "cli"]
+#: Modules every stage may use; they import only each other.
+LEAVES = {"model", "errors", "validate", "memo", "limits", "l10n", "_resources", "_deps"}
+#: Longest module, in lines, unless its docstring says why it is longer.
+MAX_LINES = 400
+
+
+def _modules() -> Iterator[tuple[str, Path]]:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        yield ".".join(parts), path
+
+
+def _imports(name: str, path: Path) -> Iterator[tuple[str, int]]:
+    """Every letterkit module *name* imports, as a dotted name under letterkit."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name.split(".")[:-1]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                target = [*base, *(node.module.split(".") if node.module else [])]
+                if node.module is None:
+                    for alias in node.names:
+                        yield ".".join([*target, alias.name]), node.lineno
+                    continue
+                yield ".".join(target), node.lineno
+            elif node.module and node.module.startswith("letterkit"):
+                yield node.module.removeprefix("letterkit").lstrip("."), node.lineno
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("letterkit."):
+                    yield alias.name.removeprefix("letterkit."), node.lineno
+
+
+def _stage(module: str) -> str:
+    return module.split(".")[0]
+
+
+def _rank(module: str) -> int | None:
+    top = _stage(module)
+    return STAGES.index(top) if top in STAGES else None
+
+
+def test_stages_are_the_packages() -> None:
+    """The file list is the pipeline: one folder per stage, and nothing else at
+    the top but the leaves and the package's entry points."""
+    tops = {
+        p.name.removesuffix(".py") for p in PACKAGE.iterdir() if p.suffix == ".py" or p.is_dir()
+    }
+    tops -= {"__pycache__", "locale", "__init__", "__main__", "py"}
+    assert tops <= set(STAGES) | LEAVES, sorted(tops - set(STAGES) - LEAVES)
+
+
+@pytest.mark.parametrize(("name", "path"), list(_modules()), ids=lambda v: str(v))
+def test_imports_run_one_way(name: str, path: Path) -> None:
+    if name in {"__init__", "__main__"}:
+        return  # the entry points may reach any stage
+    wrong = []
+    mine = _rank(name)
+    for target, line in _imports(name, path):
+        if not target:
+            continue
+        theirs = _rank(target)
+        if mine is None:  # a leaf imports only leaves
+            if theirs is not None or _stage(target) not in LEAVES:
+                wrong.append(f"line {line}: {target}")
+        elif theirs is not None and theirs > mine:
+            wrong.append(f"line {line}: {target}")
+    assert not wrong, f"{name} imports a later stage: {wrong}"
+
+
+def test_reportlab_only_in_typeset() -> None:
+    found = []
+    for name, path in _modules():
+        if _stage(name) == "typeset":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            mods = []
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                mods = [node.module]
+            elif isinstance(node, ast.Import):
+                mods = [a.name for a in node.names]
+            found += [f"{name}:{node.lineno}" for m in mods if m.split(".")[0] == "reportlab"]
+    assert not found, found
+
+
+def test_no_import_cycles() -> None:
+    graph: dict[str, set[str]] = {}
+    names = {name for name, _ in _modules()}
+    for name, path in _modules():
+        if name in {"__init__", "__main__"}:
+            continue
+        edges = set()
+        for target, _line in _imports(name, path):
+            if target in names:
+                edges.add(target)
+            elif f"{target}.__init__" in names:
+                edges.add(f"{target}.__init__")
+        graph[name] = edges - {name}
+    done: set[str] = set()
+
+    def visit(node: str, trail: list[str]) -> None:
+        if node in trail:
+            raise AssertionError(
+                "import cycle: " + " -> ".join([*trail[trail.index(node) :], node])
+            )
+        if node in done:
+            return
+        for nxt in sorted(graph.get(node, ())):
+            visit(nxt, [*trail, node])
+        done.add(node)
+
+    for node in sorted(graph):
+        visit(node, [])
+
+
+def test_modules_are_small() -> None:
+    """A module over the limit says in its docstring why it is one piece."""
+    long = []
+    for name, path in _modules():
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") <= MAX_LINES:
+            continue
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if "one piece" not in doc:
+            long.append(f"{name} ({text.count(chr(10))} lines)")
+    assert not long, long
