@@ -143,3 +143,19 @@ def test_modules_are_small() -> None:
         if "one piece" not in doc:
             long.append(f"{name} ({text.count(chr(10))} lines)")
     assert not long, long
+
+
+#: Longest function, in lines, unless its docstring says why it is one piece.
+MAX_FUNCTION_LINES = 80
+
+
+def test_functions_are_short() -> None:
+    long = []
+    for name, path in _modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length > MAX_FUNCTION_LINES and "one piece" not in (ast.get_docstring(node) or ""):
+                long.append(f"{name}.{node.name} ({length} lines)")
+    assert not long, long
