@@ -38,10 +38,12 @@ from .model import Person as Person
 from .model import Recipient as Recipient
 from .model import Sender as Sender
 from .model import Signatory as Signatory
+from .validate import validate as validate
 
 if TYPE_CHECKING:
     from .bundle.build import build_bundle as build_bundle
     from .bundle.campaign import load_campaign as load_campaign
+    from .input.letter_spec import letter_from_data as letter_from_data
     from .input.letter_spec import load_letter as load_letter
     from .pipeline import check as check
     from .pipeline import render as render
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "build_bundle": "bundle.build",
     "load_campaign": "bundle.campaign",
+    "letter_from_data": "input.letter_spec",
     "load_letter": "input.letter_spec",
     "check": "pipeline",
     "render": "pipeline",
@@ -85,7 +88,9 @@ __all__ = [
     "__version__",
     "build_bundle",
     "check",
+    "letter_from_data",
     "load_campaign",
     "load_letter",
     "render",
+    "validate",
 ]

@@ -26,8 +26,19 @@ def resource_dir(name: str) -> Path:
 
 
 def templates_dir() -> Path:
+    """The folder of built-in templates, one subfolder per template."""
     return resource_dir("templates")
 
 
 def fonts_dir() -> Path:
+    """The folder of bundled fonts."""
     return resource_dir("fonts")
+
+
+def builtin_templates() -> dict[str, list[str]]:
+    """Built-in template names → their locales (``{"appeal-release": ["en", "ru", …]}``)."""
+    out: dict[str, list[str]] = {}
+    for folder in sorted(templates_dir().iterdir()):
+        if folder.is_dir():
+            out[folder.name] = sorted(p.stem for p in folder.glob("*.md"))
+    return out

@@ -1,7 +1,10 @@
 """The letter as data: frozen dataclasses, no I/O.
 
-:func:`letterkit.load_letter` builds these from files; code can build them
-directly. A free-text field that may differ per language is a
+:func:`letterkit.load_letter` builds these from files and
+:func:`letterkit.letter_from_data` from plain data; code can build them
+directly. The types say what each field holds (a :class:`datetime.date`, one
+of a closed set of words); :func:`letterkit.validate` checks that a letter
+holds what they say, whoever built it. A free-text field that may differ per language is a
 :data:`LocalText`: a plain string, or a mapping ``{locale: text}`` from which
 the letter's locale picks (see :func:`letterkit.l10n.localize`).
 """
@@ -19,6 +22,14 @@ Paper = Literal["A4", "letter"]
 SignatoryOrder = Literal["alphabetical", "as-given"]
 SignatoryStyle = Literal["columns", "list", "numbered", "count"]
 SignatoryType = Literal["organization", "individual"]
+Collation = Literal["uca", "icu"]
+Privacy = Literal["normal", "minimal"]
+DatelinePosition = Literal["before-subject", "after-subject"]
+#: A date format: a Babel preset, or a Babel pattern such as ``"d MMMM y"``.
+DateFormat = Literal["short", "medium", "long", "full"] | str
+#: What a generated annex holds: the case's events, or the full signatory list.
+GeneratedKind = Literal["chronology", "signatories"]
+GENERATED: tuple[GeneratedKind, ...] = ("chronology", "signatories")
 
 
 @dataclass(frozen=True)
@@ -114,15 +125,15 @@ class Annex:
     password: str = ""
     password_env: str = ""
     stamp: bool = True
-    generate: str = ""
+    generate: GeneratedKind | Literal[""] = ""
 
 
 @dataclass(frozen=True)
 class Dateline:
     """Where and how the date is printed."""
 
-    position: Literal["before-subject", "after-subject"] = "before-subject"
-    format: str = "long"
+    position: DatelinePosition = "before-subject"
+    format: DateFormat = "long"
     trailing_comma: bool = False
 
 
@@ -154,12 +165,12 @@ class Letter:
     signatory_order: SignatoryOrder = "alphabetical"
     signatory_style: SignatoryStyle = "columns"
     signatory_columns: int = 2
-    collation: Literal["uca", "icu"] = "uca"
+    collation: Collation = "uca"
     dateline: Dateline = field(default_factory=Dateline)
     annexes: tuple[Annex, ...] = ()
     cc: tuple[LocalText, ...] = ()
     variables: Mapping[str, Any] = field(default_factory=dict)
-    privacy: Literal["normal", "minimal"] = "normal"
+    privacy: Privacy = "normal"
     #: A folder of extra TrueType fonts for characters the bundled fonts lack.
     fonts: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)

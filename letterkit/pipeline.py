@@ -30,6 +30,7 @@ from .typeset.columns import TooLarge
 from .typeset.compose import Composed, compose
 from .typeset.layout import AnnexInfo, dateline_text, lay_out, styles_for
 from .typeset.styles import Styles
+from .validate import validate
 
 log = logging.getLogger("letterkit")
 
@@ -192,9 +193,16 @@ def build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
             f"a text of the spec (its place, an annex title…) has {exc}",
         )  # fmt: skip
         raise ValidationError([problem]) from exc
+    except fonts.FontError as exc:  # found when the fonts are parsed, past validation
+        where = _key_position(letter.inputs[0], "fonts") if letter.inputs else (None, None)
+        problem = Problem(_spec_display(letter), *where, "error", "LK102", f"font {exc}")
+        raise ValidationError([problem]) from exc
 
 
 def _build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
+    found = validate(letter)
+    if any(p.severity == "error" for p in found):
+        raise ValidationError(found)
     reporter = Reporter()
     signatories = ordered(
         letter.signatories, letter.signatory_order, letter.collation, letter.locale

@@ -135,7 +135,10 @@ TURKISH = ["Çağdaş Hukukçular Derneği", "Cumhuriyet Vakfı", "Dünya Barı�
 
 
 def test_icu_without_pyicu_is_an_error(example_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("letterkit.input.letter_spec.icu_available", lambda: False)
+    import importlib
+
+    rules = importlib.import_module("letterkit.validate.rules")
+    monkeypatch.setattr(rules, "icu_available", lambda: False)
     text = (example_copy / "letter.yaml").read_text()
     (example_copy / "letter.yaml").write_text(
         text.replace("paper: A4", "paper: A4\ncollation: icu")

@@ -15,13 +15,7 @@ from typing import Any
 
 from .. import memo
 from ..model import Signatory, SignatoryOrder
-from .sources import (
-    Pos,
-    Reporter,
-    Source,
-    location,
-    problem_path,
-)
+from .sources import Reporter, Where, location, problem_path
 from .tables import Row, Table, clean, read_rows
 
 SIGNATORY_COLUMNS = COLUMNS = (
@@ -49,7 +43,7 @@ SIGNATORY_TABLE = Table(SIGNATORY_COLUMNS, "name", "signatory", "signatories")
 
 
 def load_signatories(
-    value: Path | list[Any], where: tuple[Source, Pos], reporter: Reporter, sheet: str = ""
+    value: Path | list[Any], where: Where, reporter: Reporter, sheet: str = ""
 ) -> list[Signatory]:
     """The spec's ``signatories`` value (a resolved file path or an inline list) → signatories.
 
@@ -59,7 +53,7 @@ def load_signatories(
     return _build(rows, reporter)
 
 
-def _flag(value: str, field: str, where: tuple[Source, Pos], reporter: Reporter) -> bool:
+def _flag(value: str, field: str, where: Where, reporter: Reporter) -> bool:
     v = value.strip().lower()
     if v in _TRUE:
         return True
@@ -70,7 +64,7 @@ def _flag(value: str, field: str, where: tuple[Source, Pos], reporter: Reporter)
 
 def _build(rows: Sequence[Row], reporter: Reporter) -> list[Signatory]:
     out: list[Signatory] = []
-    seen: dict[str, tuple[Source, Pos]] = {}
+    seen: dict[str, Where] = {}
     for cells, where in rows:
         name = clean(cells.get("name", ""))
         if not name:
@@ -118,15 +112,6 @@ def _collator() -> Any:
     import pyuca
 
     return pyuca.Collator()
-
-
-def icu_available() -> bool:
-    """Whether PyICU (the ``icu`` extra) can be imported."""
-    try:
-        import icu  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @functools.cache

@@ -14,7 +14,7 @@ import difflib
 import json
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,30 +30,73 @@ MAX_YAML_NODES = 500_000
 
 
 class Located(dict[str, Any]):
-    """A mapping read from a file, with the position of each key."""
+    """A mapping read from a file, with the position of each key.
 
-    def __init__(self, src: Source, pos: Pos = (None, None)) -> None:
+    A mapping of plain data (no file) has a *field* path instead, and a
+    problem about one of its keys names ``field.key``.
+    """
+
+    def __init__(self, src: Source, pos: Pos = (None, None), field: str | None = None) -> None:
         super().__init__()
         self.src = src
         self.pos = pos
+        self.field = field
         self.key_pos: dict[str, Pos] = {}
 
     def at(self, key: str) -> Pos:
         """Where *key* stands (the mapping's own position when it is absent)."""
         return self.key_pos.get(key, self.pos)
 
+    def where(self, key: str) -> Where:
+        """Where *key* stands, as problems cite it."""
+        if self.field is not None:
+            return f"{self.field}.{key}", (None, None)
+        return self.src, self.at(key)
+
+    def here(self) -> Where:
+        """Where the mapping itself stands."""
+        return (self.field, (None, None)) if self.field is not None else (self.src, self.pos)
+
 
 class LocatedList(list[Any]):
-    """A list read from a file, with the position of each item."""
+    """A list read from a file, with the position of each item (or, for plain
+    data, a *field* path: problems then name ``field[index]``)."""
 
-    def __init__(self, src: Source, pos: Pos = (None, None)) -> None:
+    def __init__(self, src: Source, pos: Pos = (None, None), field: str | None = None) -> None:
         super().__init__()
         self.src = src
         self.pos = pos
+        self.field = field
         self.item_pos: list[Pos] = []
 
     def at(self, index: int) -> Pos:
         return self.item_pos[index] if index < len(self.item_pos) else self.pos
+
+    def where(self, index: int) -> Where:
+        """Where item *index* stands, as problems cite it."""
+        if self.field is not None:
+            return f"{self.field}[{index}]", (None, None)
+        return self.src, self.at(index)
+
+    def here(self) -> Where:
+        return (self.field, (None, None)) if self.field is not None else (self.src, self.pos)
+
+
+def from_data(value: Any, field: str, base: Path) -> Any:
+    """Plain data (dicts, lists, scalars) → located data whose problems name
+    fields (``letter.case.person.name``) instead of file positions."""
+    src = Source(base / "<data>", field)
+    if isinstance(value, Mapping):
+        out = Located(src, field=field)
+        for key, item in value.items():
+            out[str(key)] = from_data(item, f"{field}.{key}", base)
+        return out
+    if isinstance(value, list | tuple):
+        items = LocatedList(src, field=field)
+        for index, item in enumerate(value):
+            items.append(from_data(item, f"{field}[{index}]", base))
+        return items
+    return value
 
 
 @dataclass(frozen=True)
@@ -77,6 +120,11 @@ class Source:
         return None, None
 
 
+#: Where a value stood: a file and a position, or (for plain data with no
+#: file) the field's path, e.g. ``("letter.case.person.name", (None, None))``.
+Where = tuple[Source | str, Pos]
+
+
 @dataclass
 class Reporter:
     """Collects problems from every stage; raises them together at the end."""
@@ -94,10 +142,10 @@ class Reporter:
         path = problem_path(src, pos)
         self.problems.append(Problem(path, pos[0], pos[1], severity, code, message))
 
-    def error(self, where: tuple[Source | str, Pos], code: str, message: str) -> None:
+    def error(self, where: Where, code: str, message: str) -> None:
         self.add(where[0], where[1], code, message)
 
-    def warning(self, where: tuple[Source | str, Pos], code: str, message: str) -> None:
+    def warning(self, where: Where, code: str, message: str) -> None:
         self.add(where[0], where[1], code, message, "warning")
 
     @property
@@ -119,7 +167,7 @@ def check_keys(data: Located, known: tuple[str, ...], what: str, reporter: Repor
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             reporter.error(
-                (data.src, data.at(key)),
+                data.where(key),
                 "LK103",
                 f"unknown {what} key '{key}'; {hint}known keys: {', '.join(known)}",
             )

@@ -27,6 +27,7 @@ from .sources import (
     Pos,
     Reporter,
     Source,
+    Where,
     display_path,
     load_data_file,
     read_text,
@@ -59,7 +60,7 @@ class Table:
 
 def read_rows(
     value: Path | list[Any],
-    where: tuple[Source, Pos],
+    where: Where,
     reporter: Reporter,
     table: Table,
     sheet: str = "",
@@ -90,7 +91,7 @@ def read_rows(
 
 def _read_any(
     value: Path | list[Any],
-    where: tuple[Source, Pos],
+    where: Where,
     reporter: Reporter,
     table: Table,
     sheet: str,
@@ -129,7 +130,7 @@ def _read_any(
     return []
 
 
-Row = tuple[dict[str, str], tuple[Source, Pos]]
+Row = tuple[dict[str, str], Where]
 
 
 def _read_csv(path: Path, reporter: Reporter, table: Table) -> list[Row]:
@@ -219,9 +220,7 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _read_xlsx(
-    path: Path, sheet: str, where: tuple[Source, Pos], reporter: Reporter, table: Table
-) -> list[Row]:
+def _read_xlsx(path: Path, sheet: str, where: Where, reporter: Reporter, table: Table) -> list[Row]:
     """The rows of one worksheet (the first unless *sheet* names one), with cell positions."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
@@ -285,15 +284,15 @@ def _read_xlsx(
 
 def _rows_from_list(items: Iterable[Any], reporter: Reporter, table: Table) -> Iterable[Row]:
     located = items if isinstance(items, LocatedList) else None
+    inline = Source(Path("<inline>"), "<inline>")
     for index, item in enumerate(items):
-        src = located.src if located is not None else Source(Path("<inline>"), "<inline>")
-        pos = located.at(index) if located is not None else (None, None)
+        where: Where = located.where(index) if located is not None else (inline, (None, None))
         if isinstance(item, str):
-            yield {table.required: item}, (src, pos)
+            yield {table.required: item}, where
             continue
         if not isinstance(item, dict):
             reporter.error(
-                (src, pos),
+                where,
                 "LK105",
                 f"a {table.noun} must be a {table.required} or a mapping with '{table.required}'",
             )
@@ -301,15 +300,15 @@ def _rows_from_list(items: Iterable[Any], reporter: Reporter, table: Table) -> I
         cells: dict[str, str] = {}
         bad = False
         for key, cell in item.items():
-            key_pos = item.at(key) if isinstance(item, Located) else pos
+            key_where = item.where(key) if isinstance(item, Located) else where
             key = table.canonical(str(key).lower())
             if key not in table.columns:
-                reporter.error((src, key_pos), "LK103", _unknown(str(key), "key", table))
+                reporter.error(key_where, "LK103", _unknown(str(key), "key", table))
                 bad = True
                 continue
             if cell is not None and not isinstance(cell, str | int | float | bool):
                 reporter.error(
-                    (src, key_pos),
+                    key_where,
                     "LK105",
                     f"{table.noun} '{key}' must be text, not a list or mapping",
                 )
@@ -317,7 +316,7 @@ def _rows_from_list(items: Iterable[Any], reporter: Reporter, table: Table) -> I
                 continue
             cells[str(key).lower()] = "" if cell is None else str(cell)
         if not bad:
-            yield cells, (src, pos)
+            yield cells, where
 
 
 def _unknown(name: str, what: str, table: Table) -> str:

@@ -31,7 +31,6 @@ from ..l10n import _
 from ..model import Annex, Letter
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
-GENERATED = ("chronology", "signatories")
 
 
 @dataclass

@@ -22,7 +22,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .. import l10n, limits, memo
-from .._resources import templates_dir
+from .._resources import builtin_templates, templates_dir
 from ..errors import ValidationError
 from ..input.sources import Reporter, display_path
 from ..model import Letter, Signatory
@@ -94,15 +94,6 @@ class MergedText:
 
 
 # --- finding and reading templates -------------------------------------------------
-
-
-def builtin_templates() -> dict[str, list[str]]:
-    """Built-in template names → their locales."""
-    out: dict[str, list[str]] = {}
-    for folder in sorted(templates_dir().iterdir()):
-        if folder.is_dir():
-            out[folder.name] = sorted(p.stem for p in folder.glob("*.md"))
-    return out
 
 
 def locate_template(letter: Letter, reporter: Reporter, spec: str) -> Path | None:

@@ -1,0 +1,221 @@
+"""Located values → typed field values, and the one path policy.
+
+The spec, the case file and plain data (:func:`letterkit.letter_from_data`)
+are read with the same :class:`Reader`: text, localizable text, words,
+flags, whole numbers, ISO dates and lines, each reported where it stood when
+it has the wrong shape. Rules about what a value may be (allowed words,
+ranges, files that must exist) live in :mod:`letterkit.validate`; the reader
+remembers where it read each field so those problems point at the file and
+line too.
+
+Paths: a relative path resolves against the folder of the file that names it
+(for plain data, the *base_dir* given) and must stay inside that folder
+unless the caller allows otherwise; URLs are refused, never fetched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import l10n
+from .sources import Located, LocatedList, Reporter, Where, check_keys
+from .tables import clean
+
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+class Reader:
+    """What the field readers share: the reporter, the path rules, the files
+    read, and where each field of the letter was read (for validation problems)."""
+
+    def __init__(self, reporter: Reporter, base: Path, allow_outside: bool) -> None:
+        self.reporter = reporter
+        self.base = base
+        self.allow_outside = allow_outside
+        self.inputs: list[Path] = []
+        #: Field path (``letter.case.person.name``) → where it was read.
+        self.places: dict[str, Where] = {}
+        #: Fields whose value was already reported as unreadable.
+        self.reported: set[str] = set()
+
+    def error(self, where: Where, code: str, message: str, field: str = "") -> None:
+        self.reporter.error(where, code, message)
+        if field:
+            self.reported.add(field)
+
+    def mark(self, field: str, where: Where) -> Where:
+        """Remember that *field* was read at *where*; return *where*."""
+        self.places[field] = where
+        return where
+
+    def keys(self, data: Located, known: tuple[str, ...], what: str) -> None:
+        check_keys(data, known, what, self.reporter)
+
+    def place(self, field: str) -> Where | None:
+        """Where *field* (or the nearest field holding it) was read."""
+        while field:
+            if field in self.places:
+                return self.places[field]
+            cut = max(field.rfind("."), field.rfind("["))
+            field = field[:cut] if cut > 0 else ""
+        return None
+
+    def resolve(
+        self, value: str, where: Where, field: str, base: Path | None = None
+    ) -> Path | None:
+        """A path as written → an absolute path inside the folder, or None (reported)."""
+        if _URL.match(value):
+            self.error(
+                where, "LK107",
+                f"'{value}' is a URL; letterkit never fetches: download the file and name it",
+                field,
+            )  # fmt: skip
+            return None
+        folder = (base or self.base).resolve()
+        path = (folder / value).resolve()
+        if not self.allow_outside and not path.is_relative_to(folder):
+            self.error(
+                where, "LK107",
+                f"'{value}' is outside the folder {folder}; move the file there or pass "
+                "--allow-outside",
+                field,
+            )  # fmt: skip
+            return None
+        return path
+
+    # -- typed readers: each marks its field, reports a wrong shape, returns a value
+
+    def text(self, data: Located, key: str, field: str, label: str = "") -> Any:
+        """A localizable free-text field: a string, or a ``{locale: text}`` mapping."""
+        return self.local_text(data.get(key), data.where(key), field, label or key)
+
+    def local_text(self, value: Any, where: Where, field: str, label: str) -> Any:
+        """A value read at *where* → text, or a ``{locale: text}`` mapping."""
+        self.mark(field, where)
+        if value is None or value == "":
+            return ""
+        if isinstance(value, str):
+            return clean(value)
+        if isinstance(value, dict):
+            if not l10n.is_localizable_mapping(value):
+                self.error(
+                    where, "LK105", f"'{label}' must be text or a mapping {{locale: text}}", field
+                )
+                return ""
+            return {str(k): clean(v) for k, v in value.items() if v is not None}
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        self.error(where, "LK105", f"'{label}' must be text, not a {type(value).__name__}", field)
+        return ""
+
+    def plain(self, data: Located, key: str, field: str, default: str = "") -> str:
+        """A one-language text field (an e-mail address, a name, a word)."""
+        value = data.get(key)
+        where = self.mark(field, data.where(key))
+        if value is None:
+            return default
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return clean(str(value))
+        self.error(where, "LK105", f"'{key}' must be text", field)
+        return default
+
+    def word(
+        self, data: Located, key: str, field: str, aliases: Mapping[str, str], default: str
+    ) -> str:
+        """One of a closed set of words: spellings in *aliases* become the model's
+        word; any other value is kept as written, for validation to report."""
+        value = self.plain(data, key, field, default)
+        return aliases.get(value.strip().lower(), value.strip())
+
+    def flag(self, data: Located, key: str, field: str, default: bool) -> bool:
+        value = data.get(key)
+        where = self.mark(field, data.where(key))
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE | _FALSE:
+            return text in _TRUE
+        self.error(where, "LK105", f"'{key}' must be true or false, not '{value}'", field)
+        return default
+
+    def whole(self, data: Located, key: str, field: str, bounds: tuple[int, int]) -> Any:
+        """A whole number (its range is :mod:`letterkit.validate`'s to check)."""
+        value = data.get(key)
+        where = self.mark(field, data.where(key))
+        if value is None:
+            return None
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = None
+        if number is None or isinstance(value, bool | float):
+            self.error(
+                where, "LK105",
+                f"'{key}' must be a whole number from {bounds[0]} to {bounds[1]}, not '{value}'",
+                field,
+            )  # fmt: skip
+            return None
+        return number
+
+    def date(self, value: Any, where: Where, field: str, label: str) -> dt.date | None:
+        """An ISO date (a string, or a TOML/YAML date) → :class:`datetime.date`."""
+        self.mark(field, where)
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            self.error(
+                where, "LK106",
+                f"'{label}' is '{text}', not a date; write it as YYYY-MM-DD (e.g. 2018-12-06)",
+                field,
+            )  # fmt: skip
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as exc:
+            self.error(
+                where, "LK106",
+                f"'{label}' is '{text}', which is not a real date ({exc}); write it as YYYY-MM-DD",
+                field,
+            )  # fmt: skip
+            return None
+
+    def lines(self, data: Located, key: str, field: str) -> tuple[Any, ...]:
+        """Lines of text: a list, or one string split on newlines or ``" | "``."""
+        value = data.get(key)
+        where = self.mark(field, data.where(key))
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return tuple(clean(v) for v in re.split(r"\n| \| ", value) if clean(v))
+        if not isinstance(value, list):
+            self.error(where, "LK105", f"'{key}' must be a list of lines", field)
+            return ()
+        out = []
+        for index, (item, at) in enumerate(self.items(value, where)):
+            line = self.local_text(item, at, f"{field}[{index}]", key)
+            if line:
+                out.append(line)
+        return tuple(out)
+
+    def mapping(self, value: Any, where: Where, what: str, field: str) -> Located | None:
+        self.mark(field, where)
+        if isinstance(value, Located):
+            return value
+        self.error(where, "LK105", f"'{what}' must be a mapping of keys and values", field)
+        return None
+
+    def items(self, value: list[Any], where: Where) -> Iterator[tuple[Any, Where]]:
+        """The items of a list, each with where it stands."""
+        for index, item in enumerate(value):
+            yield item, (value.where(index) if isinstance(value, LocatedList) else where)

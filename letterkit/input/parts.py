@@ -1,0 +1,169 @@
+"""The spec's parts → model parts: template, sender, recipients, dateline, annexes.
+
+Each reader takes the spec's located mapping and a
+:class:`~letterkit.input.fields.Reader`, reports values of the wrong shape
+where they stand, resolves paths by the one path policy, and leaves the
+model's rules (allowed words, files that must exist) to
+:mod:`letterkit.validate`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from ..model import Annex, Dateline, Recipient, Sender
+from .fields import Reader
+from .sources import Located, Where
+
+SENDER_KEYS = ("name", "address", "email", "logo")
+RECIPIENT_KEYS = ("honorific", "name", "title", "organization", "address", "email", "salutation")
+ANNEX_KEYS = ("path", "title", "pages", "password", "password_env", "stamp", "generate")
+DATELINE_KEYS = ("position", "format", "trailing_comma")
+POSITIONS = {"before-subject": "before-subject", "after-subject": "after-subject"}
+
+
+def read_template(spec: Located, reader: Reader) -> str | dict[str, str]:
+    """A built-in name, a path, or ``{locale: name or path}``; paths follow the path
+    policy (whether the file exists is validation's to say)."""
+    value = spec.get("template")
+    where = reader.mark("letter.template", spec.where("template"))
+    if value is None:
+        return ""
+    names = (
+        {str(k): str(v) for k, v in value.items()}
+        if isinstance(value, dict)
+        else {"": str(value).strip()}
+    )
+    for name in names.values():
+        if "/" in name or "\\" in name or name.endswith(".md"):
+            path = reader.resolve(name, where, "letter.template")
+            if path is not None and path.is_file():
+                reader.inputs.append(path)
+    return names if isinstance(value, dict) else names[""]
+
+
+def read_sender(spec: Located, reader: Reader) -> Sender | None:
+    value = spec.get("sender")
+    where = reader.mark("letter.sender", spec.where("sender"))
+    if value is None:
+        return None
+    data = reader.mapping(value, where, "sender", "letter.sender")
+    if data is None:
+        return None
+    reader.keys(data, SENDER_KEYS, "sender")
+    logo = None
+    at = reader.mark("letter.sender.logo", data.where("logo"))
+    if data.get("logo"):
+        logo = reader.resolve(str(data["logo"]), at, "letter.sender.logo")
+        if logo is not None and logo.is_file():
+            reader.inputs.append(logo)
+    return Sender(
+        name=reader.text(data, "name", "letter.sender.name", "sender.name"),
+        address=reader.lines(data, "address", "letter.sender.address"),
+        email=reader.plain(data, "email", "letter.sender.email"),
+        logo=logo,
+    )
+
+
+def read_recipients(spec: Located, reader: Reader) -> tuple[Recipient, ...]:
+    """``recipients`` (a list of addressee blocks) or ``recipient`` (one)."""
+    if "recipient" in spec and "recipients" in spec:
+        reader.error(
+            spec.where("recipients"), "LK105", "give either 'recipient' or 'recipients', not both"
+        )
+        return ()
+    key = "recipients" if "recipients" in spec else "recipient"
+    value = spec.get(key)
+    where = reader.mark("letter.recipients", spec.where(key))
+    if value is None:
+        return ()
+    items: list[tuple[Any, Where]] = (
+        list(reader.items(value, where)) if isinstance(value, list) else [(value, where)]
+    )
+    out: list[Recipient] = []
+    for item, at in items:
+        field = f"letter.recipients[{len(out)}]"
+        data = reader.mapping(item, at, key, field)
+        if data is not None:
+            out.append(_recipient(data, reader, field))
+    return tuple(out)
+
+
+def _recipient(data: Located, reader: Reader, field: str) -> Recipient:
+    reader.keys(data, RECIPIENT_KEYS, "recipient")
+    return Recipient(
+        name=reader.text(data, "name", f"{field}.name", "recipient name"),
+        honorific=reader.text(data, "honorific", f"{field}.honorific"),
+        title=reader.text(data, "title", f"{field}.title"),
+        organization=reader.text(data, "organization", f"{field}.organization"),
+        address=reader.lines(data, "address", f"{field}.address"),
+        email=reader.plain(data, "email", f"{field}.email"),
+        salutation=reader.text(data, "salutation", f"{field}.salutation"),
+    )
+
+
+def read_dateline(spec: Located, reader: Reader) -> Dateline:
+    value = spec.get("dateline")
+    where = reader.mark("letter.dateline", spec.where("dateline"))
+    if value is None:
+        return Dateline()
+    data = reader.mapping(value, where, "dateline", "letter.dateline")
+    if data is None:
+        return Dateline()
+    reader.keys(data, DATELINE_KEYS, "dateline")
+    return Dateline(
+        position=cast(
+            Any,
+            reader.word(data, "position", "letter.dateline.position", POSITIONS, "before-subject"),
+        ),
+        format=reader.plain(data, "format", "letter.dateline.format", "long"),
+        trailing_comma=reader.flag(data, "trailing_comma", "letter.dateline.trailing_comma", False),
+    )
+
+
+def read_annexes(spec: Located, reader: Reader) -> tuple[Annex, ...]:
+    """Annex files (a path, or ``{path, title, pages, …}``) and generated annexes."""
+    value = spec.get("annexes")
+    where = reader.mark("letter.annexes", spec.where("annexes"))
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        reader.error(where, "LK105", "'annexes' must be a list", "letter.annexes")
+        return ()
+    out: list[Annex] = []
+    for item, at in reader.items(value, where):
+        field = f"letter.annexes[{len(out)}]"
+        if isinstance(item, str):
+            holder = Located(spec.src, at[1], field=at[0] if isinstance(at[0], str) else None)
+            holder["path"] = item
+            holder.key_pos["path"] = at[1]
+            item = holder
+        data = reader.mapping(item, at, "annexes entry", field)
+        if data is not None:
+            annex = _annex(data, reader, field)
+            if annex is not None:
+                out.append(annex)
+    return tuple(out)
+
+
+def _annex(data: Located, reader: Reader, field: str) -> Annex | None:
+    reader.keys(data, ANNEX_KEYS, "annex")
+    path = None
+    at = reader.mark(f"{field}.path", data.where("path"))
+    if data.get("path"):
+        path = reader.resolve(str(data["path"]), at, f"{field}.path")
+        if path is None:
+            return None
+        if path.is_file():
+            reader.inputs.append(path)
+    generate = reader.plain(data, "generate", f"{field}.generate")
+    title = reader.text(data, "title", f"{field}.title")
+    return Annex(
+        path=path,
+        title=title or (path.stem if path is not None and not generate else ""),
+        pages=reader.plain(data, "pages", f"{field}.pages"),
+        password=reader.plain(data, "password", f"{field}.password"),
+        password_env=reader.plain(data, "password_env", f"{field}.password_env"),
+        stamp=reader.flag(data, "stamp", f"{field}.stamp", True),
+        generate=cast(Any, generate),
+    )

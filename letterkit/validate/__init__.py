@@ -1,0 +1,81 @@
+"""A :class:`~letterkit.model.Letter` → every problem with it: the model's rules, in one place.
+
+A letter loaded from a file, built from plain data, built in code or changed
+with :func:`dataclasses.replace` is held to the same rules: allowed values
+(paper, signatory style and order, collation, privacy, dateline position),
+ranges (columns, expected count), the locale, the dateline's date pattern, the
+template, the fonts folder, annex page ranges and kinds, localized texts, and
+the types the model's fields declare. Problems name the field
+(``letter.paper: error: [LK105] ...``); the loaders map them back to the file
+and line they read the field from. Nothing here imports a stage: fonts and
+images are checked by their first bytes, and fully parsed when the letter is
+typeset.
+
+:func:`validate` is also ``letterkit.validate``; the package imports it when
+it starts, so Babel (through :mod:`letterkit.l10n`) is imported inside the
+rules that need it, on the first validation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..errors import Problem
+from ..model import Letter
+from . import files, rules, texts
+from ._check import Check, Finding
+from .files import font_problem
+from .rules import AGE, COLUMNS, EXPECTED, valid_date_format
+
+_RULES: tuple[Callable[[Letter, Check], None], ...] = (
+    rules.locale,
+    rules.date,
+    rules.people,
+    rules.case,
+    rules.signatories,
+    rules.dateline,
+    rules.choices,
+    files.fonts,
+    files.annexes,
+    rules.template,
+    texts.localized,
+)
+
+
+def validate(letter: Letter) -> list[Problem]:
+    """Every problem with *letter* (errors and warnings); ``[]`` when it is fine.
+
+    >>> import datetime, dataclasses
+    >>> from letterkit.model import Case, Person, Signatory
+    >>> letter = Letter(template="appeal-release", locale="en-GB",
+    ...     date=datetime.date(2018, 12, 6), case=Case(person=Person(name="A")),
+    ...     signatories=(Signatory("Org"),))
+    >>> validate(letter)
+    []
+    >>> [str(p) for p in validate(dataclasses.replace(letter, paper="A5"))]
+    ["letter.paper: error: [LK105] 'paper' must be one of A4, letter, not 'A5'"]
+    """
+    return [f.problem for f in findings(letter)]
+
+
+def findings(letter: Letter) -> list[Finding]:
+    """:func:`validate`'s problems, each with the field it is about."""
+    check = Check()
+    if not isinstance(letter, Letter):
+        check.error("letter", "LK105", f"expected a Letter, not a {type(letter).__name__}")
+        return check.found
+    for rule in _RULES:
+        rule(letter, check)
+    return check.found
+
+
+__all__ = [
+    "AGE",
+    "COLUMNS",
+    "EXPECTED",
+    "Finding",
+    "findings",
+    "font_problem",
+    "valid_date_format",
+    "validate",
+]

@@ -1,0 +1,121 @@
+"""Files a letter names: the logo, the fonts folder, the annexes (and their page ranges).
+
+Checked without parsing: a file exists and starts with the bytes of its kind
+(a PNG or JPEG logo, a TrueType font); the stages that use a file parse it
+fully, and report what only a parse can find.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from ..model import GENERATED, Annex, Letter
+from ._check import Check, relative
+
+PAGES = re.compile(r"\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*")
+#: First bytes of the font files ReportLab can embed (TrueType outlines,
+#: or a collection of them), and of those it cannot.
+TRUETYPE_MAGIC = (b"\x00\x01\x00\x00", b"true", b"ttcf")
+OTHER_FONT_MAGIC = {b"OTTO": "CFF (OpenType) outlines", b"wOFF": "WOFF", b"wOF2": "WOFF2"}
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def logo(path: Path, base: Path, check: Check) -> None:
+    """The sender's logo: a PNG or JPEG file that is there."""
+    shown = relative(path, base)
+    if path.suffix.lower() not in {".png", ".jpg", ".jpeg"}:
+        check.error("letter.sender.logo", "LK105", "the logo must be a PNG or JPEG file")
+    elif not path.is_file():
+        check.error("letter.sender.logo", "LK101", f"logo file '{shown}' not found")
+    elif not _starts_with(path, IMAGE_MAGIC):
+        check.error(
+            "letter.sender.logo",
+            "LK105",
+            f"the logo '{shown}' is not a readable PNG or JPEG image; save it again as PNG",
+        )
+
+
+def _starts_with(path: Path, magic: tuple[bytes, ...]) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return False
+    return head.startswith(magic)
+
+
+def fonts(letter: Letter, check: Check) -> None:
+    """A ``fonts:`` folder that is there and holds TrueType fonts only."""
+    if letter.fonts is None:
+        return
+    folder = Path(letter.fonts)
+    shown = relative(folder, letter.base_dir)
+    if not folder.is_dir():
+        check.error(
+            "letter.fonts", "LK101", f"fonts folder {shown} not found; create it or fix the path"
+        )
+        return
+    found = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".ttf", ".otf"})
+    if not found:
+        check.error(
+            "letter.fonts",
+            "LK101",
+            f"fonts folder {shown} holds no .ttf fonts; add TrueType fonts or remove 'fonts'",
+        )
+    for path in found:
+        problem = font_problem(path)
+        if problem:
+            check.error("letter.fonts", "LK102", f"font {path.name}: {problem}")
+
+
+def font_problem(path: Path) -> str:
+    """Why a file of a ``fonts:`` folder cannot be used ("" when its first bytes are fine)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if head in OTHER_FONT_MAGIC or path.suffix.lower() == ".otf":
+        kind = OTHER_FONT_MAGIC.get(head, "CFF (OpenType) outlines")
+        return (
+            f"an .otf font or one with {kind} cannot be embedded by ReportLab; "
+            "use the TrueType (.ttf) version of the font"
+        )
+    if head not in TRUETYPE_MAGIC:
+        return "not a TrueType font; use a .ttf file with TrueType outlines"
+    return ""
+
+
+def annexes(letter: Letter, check: Check) -> None:
+    for index, annex in enumerate(letter.annexes):
+        path = f"letter.annexes[{index}]"
+        if not isinstance(annex, Annex):
+            check.error(path, "LK105", "an annex must be an Annex")
+            continue
+        if annex.pages and not (isinstance(annex.pages, str) and PAGES.fullmatch(annex.pages)):
+            check.error(
+                f"{path}.pages",
+                "LK105",
+                f"'pages' must be 1-based ranges such as 1-3,7, not '{annex.pages}'",
+            )
+        if annex.generate:
+            if annex.path is not None:
+                check.error(f"{path}.generate", "LK105", "give 'generate' or 'path', not both")
+            elif annex.generate not in GENERATED:
+                check.error(
+                    f"{path}.generate",
+                    "LK105",
+                    f"'generate' must be {' or '.join(GENERATED)}, not '{annex.generate}'",
+                )
+            continue
+        if annex.path is None:
+            check.error(path, "LK104", "an annex needs a 'path' (or 'generate')")
+            continue
+        if not Path(annex.path).is_file():
+            named = relative(Path(annex.path), letter.base_dir)
+            check.error(f"{path}.path", "LK101", f"annex file '{named}' not found; check the path")
+        env = annex.password_env
+        if env and env not in os.environ:
+            check.error(f"{path}.password_env", "LK104", f"environment variable {env} is not set")

@@ -1,0 +1,295 @@
+"""The letter's own fields: template, locale, date, words and numbers, case, signatories, people.
+
+Each rule takes the letter and a :class:`~letterkit.validate._check.Check`
+and adds a finding per problem, naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from .._resources import builtin_templates
+from ..model import (
+    Case,
+    Collation,
+    Dateline,
+    DatelinePosition,
+    Letter,
+    Paper,
+    Person,
+    Privacy,
+    Recipient,
+    Sender,
+    Signatory,
+    SignatoryOrder,
+    SignatoryStyle,
+    SignatoryType,
+)
+from ._check import Check, literal
+from .files import logo
+
+#: Whole-number fields and their ranges.
+COLUMNS = (1, 3)
+EXPECTED = (0, 1_000_000)
+AGE = (0, 150)
+DATE_PRESETS = ("short", "medium", "long", "full")
+
+
+def template(letter: Letter, check: Check) -> None:
+    value: object = letter.template
+    if value is None or value == "" or (isinstance(value, Mapping) and not value):
+        check.error(
+            "letter.template",
+            "LK104",
+            "'template' is required: a built-in name such as appeal-release, or a .md file",
+        )
+        return
+    if isinstance(value, Mapping):
+        names = list(value.values())
+    elif isinstance(value, str):
+        names = [value]
+    else:
+        check.error(
+            "letter.template", "LK105", "'template' must be a name, a path or {locale: path}"
+        )
+        return
+    for name in names:
+        if not isinstance(name, str):
+            check.error("letter.template", "LK105", f"template '{name}' must be a name or a path")
+        elif "/" in name or "\\" in name or name.endswith(".md"):
+            if not (Path(letter.base_dir) / name).is_file():
+                check.error(
+                    "letter.template", "LK110", f"template file '{name}' not found; check the path"
+                )
+        elif name not in builtin_templates():
+            known = ", ".join(builtin_templates()) or "none"
+            check.error(
+                "letter.template",
+                "LK110",
+                f"unknown template '{name}'; built-in templates: {known}; "
+                "or give a path to a .md file",
+            )
+
+
+def locale_ok(letter: Letter) -> bool:
+    from .. import l10n
+
+    try:
+        l10n.parse_locale(letter.locale)
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(letter.locale, str)
+
+
+def locale(letter: Letter, check: Check) -> None:
+    from .. import l10n
+
+    if not isinstance(letter.locale, str):
+        check.error("letter.locale", "LK105", "'locale' must be a BCP 47 tag such as en-GB")
+        return
+    try:
+        l10n.parse_locale(letter.locale)
+    except ValueError as exc:
+        check.error("letter.locale", "LK105", str(exc))
+        return
+    if not l10n.has_catalog(letter.locale):
+        check.add(
+            "letter.locale", "LK109",
+            f"letterkit's layout words (page numbers, 'Signatories', the built salutation…) "
+            f"are not translated for '{letter.locale}'; they print in English unless the "
+            "template gives subject, salutation and closing",
+            "warning",
+        )  # fmt: skip
+
+
+def date(letter: Letter, check: Check) -> None:
+    if letter.date is None:
+        check.error("letter.date", "LK104", "'date' is required (the letter's date, YYYY-MM-DD)")
+    else:
+        check.date("letter.date", letter.date, "date")
+
+
+def choices(letter: Letter, check: Check) -> None:
+    check.choice("letter.paper", letter.paper, literal(Paper))
+    check.choice("letter.signatory_order", letter.signatory_order, literal(SignatoryOrder))
+    check.choice("letter.signatory_style", letter.signatory_style, literal(SignatoryStyle))
+    check.whole("letter.signatory_columns", letter.signatory_columns, COLUMNS)
+    check.choice("letter.privacy", letter.privacy, literal(Privacy))
+    check.choice("letter.collation", letter.collation, literal(Collation))
+    if letter.collation == "icu" and not icu_available():
+        check.error(
+            "letter.collation",
+            "LK105",
+            "collation 'icu' needs PyICU, which is not installed: pip install 'letterkit[icu]' "
+            "(it builds against the ICU library), or use 'uca'",
+        )
+    for name in ("justify",):
+        if not isinstance(getattr(letter, name), bool):
+            check.error(f"letter.{name}", "LK105", f"'{name}' must be true or false")
+    if letter.subject_prefix is not None and not isinstance(letter.subject_prefix, str):
+        check.error("letter.subject_prefix", "LK105", "'subject_prefix' must be text")
+    if not isinstance(letter.variables, Mapping):
+        check.error("letter.variables", "LK105", "'variables' must be a mapping")
+
+
+def dateline(letter: Letter, check: Check) -> None:
+    line = letter.dateline
+    if not isinstance(line, Dateline):
+        check.error("letter.dateline", "LK105", "'dateline' must be a Dateline")
+        return
+    check.choice("letter.dateline.position", line.position, literal(DatelinePosition))
+    if not isinstance(line.format, str) or not valid_date_format(line.format):
+        check.error(
+            "letter.dateline.format",
+            "LK105",
+            f"dateline format '{line.format}' is not short, medium, long, full or a Babel "
+            "date pattern with d, M and y (e.g. 'd MMMM y')",
+        )
+    if not isinstance(line.trailing_comma, bool):
+        check.error(
+            "letter.dateline.trailing_comma", "LK105", "'trailing_comma' must be true or false"
+        )
+
+
+def valid_date_format(fmt: str) -> bool:
+    """A preset, or a Babel pattern that formats a date and shows day, month and year."""
+    from .. import l10n
+
+    if fmt in DATE_PRESETS:
+        return True
+    letters = set(re.sub(r"'[^']*'", "", fmt))
+    if not {"d", "M", "y"} <= letters or letters & set("HhKkmsSaAzZvVOXx"):
+        return False
+    try:
+        l10n.format_date(dt.date(2018, 12, 6), "en", fmt)
+    except Exception:  # Babel raises several kinds for a bad pattern
+        return False
+    return True
+
+
+def icu_available() -> bool:
+    """Whether PyICU (the ``icu`` extra) can be imported."""
+    try:
+        import icu  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def case(letter: Letter, check: Check) -> None:
+    from .. import l10n
+
+    case = letter.case
+    if case is None:
+        check.error(
+            "letter.case", "LK104", "'case' is required: a case file path or the case inline"
+        )
+        return
+    if not isinstance(case, Case):
+        check.error("letter.case", "LK105", f"'case' must be a Case, not a {type(case).__name__}")
+        return
+    _person(case.person, check)
+    if case.country:
+        try:
+            l10n.country_name(str(case.country), "en")
+        except (ValueError, LookupError):
+            check.error(
+                "letter.case.country",
+                "LK105",
+                f"'{case.country}' is not an ISO 3166 country code (e.g. KG)",
+            )
+    if case.detained_on is not None:
+        check.date("letter.case.detained_on", case.detained_on, "detained_on")
+    for index, event in enumerate(case.events):
+        path = f"letter.case.events[{index}]"
+        check.date(f"{path}.date", getattr(event, "date", None), "date")
+        if not getattr(event, "text", ""):
+            check.error(f"{path}.text", "LK104", "'event text' is required; add it")
+    if not isinstance(case.facts, Mapping):
+        check.error("letter.case.facts", "LK105", "'facts' must be a mapping")
+
+
+def _person(person: object, check: Check) -> None:
+    if not isinstance(person, Person):
+        check.error("letter.case.person", "LK105", "'person' must be a Person with at least a name")
+        return
+    if not person.name:
+        check.error("letter.case.person.name", "LK104", "'person.name' is required; add it")
+    elif not isinstance(person.name, str):
+        check.error("letter.case.person.name", "LK105", "'person.name' must be text")
+    if person.age is not None:
+        check.whole("letter.case.person.age", person.age, AGE)
+    born = person.born
+    if born is not None and not (isinstance(born, int) and not isinstance(born, bool)):
+        check.date("letter.case.person.born", born, "born")
+
+
+def signatories(letter: Letter, check: Check) -> None:
+    seen: dict[str, Signatory] = {}
+    allowed = literal(SignatoryType)
+    for index, s in enumerate(letter.signatories):
+        path = f"letter.signatories[{index}]"
+        if not isinstance(s, Signatory):
+            check.error(path, "LK105", f"a signatory must be a Signatory, not a {type(s).__name__}")
+            continue
+        at = s.origin
+        if not s.name or not isinstance(s.name, str):
+            check.add(
+                f"{path}.name", "LK120",
+                "signatory has no name; fill in the 'name' cell or delete the row", at=at,
+            )  # fmt: skip
+            continue
+        if s.type not in allowed:
+            check.add(
+                f"{path}.type", "LK105",
+                f"type must be 'organization' or 'individual', not '{s.type}'", at=at,
+            )  # fmt: skip
+        key = s.name.casefold()
+        if key in seen:
+            first = seen[key].origin
+            also = f"{first[0]}:{first[1]}" if first and first[1] else "earlier in the list"
+            check.add(
+                path, "LK121", f"'{s.name}' is listed twice (also at {also}); delete one", at=at
+            )
+        seen.setdefault(key, s)
+    _count(letter, check)
+
+
+def _count(letter: Letter, check: Check) -> None:
+    expected = letter.expected_signatories
+    counted = expected is not None and check.whole(
+        "letter.expected_signatories", expected, EXPECTED
+    )
+    if counted and expected != len(letter.signatories):
+        check.error(
+            "letter.expected_signatories",
+            "LK122",
+            f"expected_signatories is {expected} but the list has "
+            f"{len(letter.signatories)}; fix the list or the number",
+        )
+    if not letter.signatories:
+        check.add(
+            "letter.signatories", "LK122",
+            "the letter has no signatories; add them in 'signatories'", "warning",
+        )  # fmt: skip
+
+
+def people(letter: Letter, check: Check) -> None:
+    sender = letter.sender
+    if sender is not None:
+        if not isinstance(sender, Sender):
+            check.error("letter.sender", "LK105", "'sender' must be a Sender")
+        else:
+            if not sender.name:
+                check.error("letter.sender.name", "LK104", "'sender.name' is required; add it")
+            if sender.logo is not None:
+                logo(Path(sender.logo), letter.base_dir, check)
+    for index, recipient in enumerate(letter.recipients):
+        path = f"letter.recipients[{index}]"
+        if not isinstance(recipient, Recipient):
+            check.error(path, "LK105", "a recipient must be a Recipient")
+        elif not recipient.name:
+            check.error(f"{path}.name", "LK104", "'recipient name' is required; add it")

@@ -1,0 +1,63 @@
+"""Localizable texts: each is text or ``{locale: text}``, with an entry for the letter's locale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from ..model import Annex, Case, Letter, Person, Recipient, Sender
+from ._check import Check
+from .rules import locale_ok
+
+
+def texts(letter: Letter) -> Iterator[tuple[str, str, object]]:
+    """Every localizable text of *letter*: (field, label, value)."""
+    yield "letter.place", "place", letter.place
+    yield "letter.subject", "subject", letter.subject
+    yield "letter.salutation", "salutation", letter.salutation
+    yield "letter.closing", "closing", letter.closing
+    for i, line in enumerate(letter.cc):
+        yield f"letter.cc[{i}]", "cc", line
+    if isinstance(letter.sender, Sender):
+        yield "letter.sender.name", "sender.name", letter.sender.name
+        for i, line in enumerate(letter.sender.address):
+            yield f"letter.sender.address[{i}]", "address", line
+    for n, r in enumerate(letter.recipients):
+        if isinstance(r, Recipient):
+            for key in ("name", "honorific", "title", "organization", "salutation"):
+                label = "recipient name" if key == "name" else key
+                yield f"letter.recipients[{n}].{key}", label, getattr(r, key)
+            for i, line in enumerate(r.address):
+                yield f"letter.recipients[{n}].address[{i}]", "address", line
+    yield from _case_texts(letter.case)
+    for n, a in enumerate(letter.annexes):
+        if isinstance(a, Annex):
+            yield f"letter.annexes[{n}].title", "title", a.title
+
+
+def _case_texts(case: object) -> Iterator[tuple[str, str, object]]:
+    if not isinstance(case, Case):
+        return
+    yield "letter.case.sentence", "sentence", case.sentence
+    if isinstance(case.person, Person):
+        yield "letter.case.person.role", "role", case.person.role
+        yield "letter.case.person.hometown", "hometown", case.person.hometown
+    for n, event in enumerate(case.events):
+        yield f"letter.case.events[{n}].text", "event text", getattr(event, "text", "")
+    for n, demand in enumerate(case.demands):
+        yield f"letter.case.demands[{n}]", "demands", demand
+
+
+def localized(letter: Letter, check: Check) -> None:
+    from .. import l10n
+
+    known = locale_ok(letter)
+    for path, label, value in texts(letter):
+        if isinstance(value, str):
+            continue
+        if not isinstance(value, Mapping) or not l10n.is_localizable_mapping(value):
+            check.error(path, "LK105", f"'{label}' must be text or a mapping {{locale: text}}")
+        elif known:
+            try:
+                l10n.localize(value, letter.locale)
+            except l10n.LocalizationError as exc:
+                check.error(path, "LK108", f"'{label}' has {exc}")
