@@ -125,7 +125,7 @@ def _events(case: Located, reader: Reader) -> tuple[Event, ...]:
     events: list[Event] = []
     for item, at in reader.items(raw, where):
         field = f"{FIELD}.events[{len(events)}]"
-        event = reader.mapping(item, at, "events entry", field)
+        event = reader.mapping(item, reader.mark(field, at), "events entry", "")
         if event is None:
             continue
         reader.keys(event, EVENT_KEYS, "event")

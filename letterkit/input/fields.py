@@ -209,7 +209,9 @@ class Reader:
         return tuple(out)
 
     def mapping(self, value: Any, where: Where, what: str, field: str) -> Located | None:
-        self.mark(field, where)
+        """A mapping of keys and values (*field* "" when a wrong one is left out)."""
+        if field:
+            self.mark(field, where)
         if isinstance(value, Located):
             return value
         self.error(where, "LK105", f"'{what}' must be a mapping of keys and values", field)

@@ -83,7 +83,7 @@ def read_recipients(spec: Located, reader: Reader) -> tuple[Recipient, ...]:
     out: list[Recipient] = []
     for item, at in items:
         field = f"letter.recipients[{len(out)}]"
-        data = reader.mapping(item, at, key, field)
+        data = reader.mapping(item, reader.mark(field, at), key, "")
         if data is not None:
             out.append(_recipient(data, reader, field))
     return tuple(out)
@@ -138,7 +138,7 @@ def read_annexes(spec: Located, reader: Reader) -> tuple[Annex, ...]:
             holder["path"] = item
             holder.key_pos["path"] = at[1]
             item = holder
-        data = reader.mapping(item, at, "annexes entry", field)
+        data = reader.mapping(item, reader.mark(field, at), "annexes entry", "")
         if data is not None:
             annex = _annex(data, reader, field)
             if annex is not None:
@@ -151,7 +151,7 @@ def _annex(data: Located, reader: Reader, field: str) -> Annex | None:
     path = None
     at = reader.mark(f"{field}.path", data.where("path"))
     if data.get("path"):
-        path = reader.resolve(str(data["path"]), at, f"{field}.path")
+        path = reader.resolve(str(data["path"]), at, "")  # left out: nothing to hold back
         if path is None:
             return None
         if path.is_file():
