@@ -218,17 +218,17 @@ def _validated(letter: Letter, reader: Reader, problems: list[Problem] | None) -
     """Run the model's rules on *letter*; report each problem where its field was
     read; raise every problem at once when there is an error."""
     reporter = reader.reporter
-    failed = reporter.failed
-    for found in findings(letter):
-        problem = found.problem
-        if _covered(found.field, reader.reported):
-            continue  # the value could not be read, and that was reported
-        if failed and (problem.severity == "warning" or problem.code == "LK122"):
-            continue  # counts and hints say little about a list that was not read
-        if problem.path != found.field:  # placed by the value itself (a signatory's row)
+    found = [f for f in findings(letter) if not _covered(f.field, reader.reported)]
+    unread = reporter.failed
+    failed = unread or any(f.problem.severity == "error" for f in found)
+    for finding in found:
+        problem = finding.problem
+        if (unread and problem.code == "LK122") or (failed and problem.severity == "warning"):
+            continue  # counts and hints say little about a letter that has errors
+        if problem.path != finding.field:  # placed by the value itself (a signatory's row)
             reporter.problems.append(problem)
             continue
-        where = reader.place(found.field) or (found.field, (None, None))
+        where = reader.place(finding.field) or (finding.field, (None, None))
         reporter.add(where[0], where[1], problem.code, problem.message, problem.severity)
     if problems is not None:
         problems.extend(p for p in reporter.problems if p.severity != "error")

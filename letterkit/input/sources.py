@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import Problem, Severity, ValidationError
+from ..errors import LetterkitError, Problem, Severity, ValidationError
 
 Pos = tuple[int | None, int | None]
 
@@ -281,8 +281,8 @@ def parse_yaml(src: Source, reporter: Reporter) -> Any:
         return None
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(LetterkitError):
+    """A YAML file expands to more values than :data:`MAX_YAML_NODES` (caught here)."""
 
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
