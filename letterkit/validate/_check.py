@@ -34,6 +34,7 @@ class Check:
         severity: Severity = "error",
         at: tuple[str, int | None, int | None] | None = None,
     ) -> None:
+        """A problem about *path*, printed there, or at *at* (a signatory's row)."""
         where = at or (path, None, None)
         problem = Problem(where[0], where[1], where[2], severity, code, message)
         self.found.append(Finding(path, problem))
@@ -42,11 +43,13 @@ class Check:
         self.add(path, code, message)
 
     def choice(self, path: str, value: object, allowed: tuple[str, ...]) -> None:
+        """*value* is one of *allowed*."""
         if value not in allowed:
             key = path.rsplit(".", 1)[-1]
             self.error(path, "LK105", f"'{key}' must be one of {', '.join(allowed)}, not '{value}'")
 
     def whole(self, path: str, value: object, bounds: tuple[int, int]) -> bool:
+        """*value* is a whole number within *bounds* (True when it is)."""
         lo, hi = bounds
         if isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi:
             return True
@@ -57,7 +60,8 @@ class Check:
         return False
 
     def date(self, path: str, value: object, label: str) -> bool:
-        if type(value) is dt.date:
+        """*value* is a :class:`datetime.date` (not a datetime, not text)."""
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return True
         if isinstance(value, dt.datetime):
             hint = f"give its day, datetime.date({value.year}, {value.month}, {value.day})"
@@ -71,6 +75,7 @@ class Check:
 
 
 def literal(alias: Any) -> tuple[str, ...]:
+    """The words of a ``Literal[...]`` type of the model."""
     return tuple(str(v) for v in get_args(alias))
 
 
