@@ -1,8 +1,9 @@
 """Files a letter names: the logo, the fonts folder, the annexes (and their page ranges).
 
-Checked without parsing: a file exists and starts with the bytes of its kind
-(a PNG or JPEG logo, a TrueType font); the stages that use a file parse it
-fully, and report what only a parse can find.
+Checked without the stages that use them: a file exists and starts with the
+bytes of its kind (a TrueType font; a PNG or JPEG logo, whose header and
+checksums Pillow also reads); those stages parse the files fully, and report
+what only a full parse can find.
 """
 
 from __future__ import annotations
@@ -29,12 +30,25 @@ def logo(path: Path, base: Path, check: Check) -> None:
         check.error("letter.sender.logo", "LK105", "the logo must be a PNG or JPEG file")
     elif not path.is_file():
         check.error("letter.sender.logo", "LK101", f"logo file '{shown}' not found")
-    elif not _starts_with(path, IMAGE_MAGIC):
+    elif not _starts_with(path, IMAGE_MAGIC) or not _image_reads(path):
         check.error(
             "letter.sender.logo",
             "LK105",
             f"the logo '{shown}' is not a readable PNG or JPEG image; save it again as PNG",
         )
+
+
+def _image_reads(path: Path) -> bool:
+    """Whether Pillow (which ReportLab draws images with) reads the image's
+    header and, for a PNG, its chunks' checksums."""
+    from PIL import Image  # a dependency of ReportLab; loaded only when a logo is named
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except Exception:  # Pillow raises many kinds for a damaged image
+        return False
+    return True
 
 
 def _starts_with(path: Path, magic: tuple[bytes, ...]) -> bool:

@@ -107,6 +107,15 @@ def test_files_are_checked_by_their_first_bytes(tmp_path: Path) -> None:
     assert "'gone.pdf'" in problems[2].message  # relative to the letter's folder
 
 
+@pytest.mark.parametrize("cut", [None, 60])
+def test_a_logo_is_read_by_its_header_and_checksums(tmp_path: Path, cut: int | None) -> None:
+    """This test ensures that a real PNG passes and a cut one is refused before layout."""
+    logo = (Path(__file__).parents[2] / "examples" / "shapes" / "logo.png").read_bytes()
+    (tmp_path / "logo.png").write_bytes(logo[:cut])
+    letter = _letter(tmp_path, sender=Sender(name="S", logo=tmp_path / "logo.png"))
+    assert _found(letter) == ([] if cut is None else [("letter.sender.logo", "LK105")])
+
+
 @pytest.mark.parametrize(
     ("head", "problem"),
     [
