@@ -1,1 +1,10 @@
-"""input."""
+"""Stage 1: files (or plain data) → the model; no ReportLab, no Jinja.
+
+:mod:`~letterkit.input.sources` (YAML/TOML/JSON that remember positions),
+:mod:`~letterkit.input.tables` (CSV/XLSX/list rows),
+:mod:`~letterkit.input.fields` (typed field readers, the path policy),
+:mod:`~letterkit.input.case`, :mod:`~letterkit.input.signatories`,
+:mod:`~letterkit.input.parts` (template, sender, recipients, dateline,
+annexes) and :mod:`~letterkit.input.letter_spec` (the spec → a validated
+letter).
+"""
