@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ class Check:
         return False
 
 
+@functools.cache
 def literal(alias: Any) -> tuple[str, ...]:
     """The words of a ``Literal[...]`` type of the model."""
     return tuple(str(v) for v in get_args(alias))

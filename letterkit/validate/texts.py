@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 
 from ..model import Annex, Case, Letter, Person, Recipient, Sender
@@ -48,16 +49,31 @@ def _case_texts(case: object) -> Iterator[tuple[str, str, object]]:
 
 
 def localized(letter: Letter, check: Check) -> None:
+    """Each text is text, or ``{locale: text}`` with an entry for the letter's locale."""
     from .. import l10n
 
-    known = locale_ok(letter)
+    chain = l10n.locale_chain(letter.locale) if locale_ok(letter) else []
     for path, label, value in texts(letter):
         if isinstance(value, str):
             continue
-        if not isinstance(value, Mapping) or not l10n.is_localizable_mapping(value):
+        if not isinstance(value, Mapping) or not _localizable(value):
             check.error(path, "LK105", f"'{label}' must be text or a mapping {{locale: text}}")
-        elif known:
+        elif chain and not any(value.get(key) is not None for key in chain):
             try:
                 l10n.localize(value, letter.locale)
             except l10n.LocalizationError as exc:
                 check.error(path, "LK108", f"'{label}' has {exc}")
+
+
+def _localizable(value: Mapping[object, object]) -> bool:
+    """:func:`letterkit.l10n.is_localizable_mapping`, with the key check remembered
+    (a bundle's letters hold the same few mappings)."""
+    values_ok = all(isinstance(v, str | None) for v in value.values())
+    return values_ok and _locale_keys(tuple(value))
+
+
+@functools.lru_cache(maxsize=256)
+def _locale_keys(keys: tuple[object, ...]) -> bool:
+    from .. import l10n
+
+    return l10n.is_localizable_mapping(dict.fromkeys(keys, ""))
