@@ -200,9 +200,9 @@ def build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
 
 
 def _build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
-    found = validate(letter)
-    if any(p.severity == "error" for p in found):
-        raise ValidationError(found)
+    errors = [p for p in validate(letter) if p.severity == "error"]
+    if errors:
+        raise ValidationError(errors)
     reporter = Reporter()
     signatories = ordered(
         letter.signatories, letter.signatory_order, letter.collation, letter.locale
@@ -300,6 +300,8 @@ def check(letter: Letter | PathLike, *, allow_outside: bool = False) -> list[Pro
         if is_campaign(Path(letter)):
             return check_campaign(Path(letter), allow_outside=allow_outside)
     warnings: list[Problem] = []
+    if isinstance(letter, Letter):  # a spec's warnings come from load_letter
+        warnings += [p for p in validate(letter) if p.severity == "warning"]
     try:
         if not isinstance(letter, Letter):
             letter = load_letter(letter, allow_outside=allow_outside, problems=warnings)

@@ -66,6 +66,18 @@ def test_the_example_letter_is_valid(example: letterkit.Letter) -> None:
     assert letterkit.validate(example) == []
 
 
+def test_check_gives_a_built_letters_warnings(example: letterkit.Letter) -> None:
+    """This test ensures that check() warns about a letter built in code as it
+    would about the same spec file: no signatories, layout words not translated."""
+    letter = replace(example, signatories=(), expected_signatories=None, locale="sw")
+    problems = letterkit.check(letter)
+    assert sorted((p.path, p.code) for p in problems if p.severity == "warning") == [
+        ("letter.locale", "LK109"),
+        ("letter.signatories", "LK122"),
+    ]
+    assert {p.code for p in problems if p.severity == "error"} == {"LK108"}  # no Swahili texts
+
+
 def test_valid_changes_still_render(example: letterkit.Letter) -> None:
     """This test ensures that a valid replace() renders what it says: US Letter, one column."""
     pdf = letterkit.render(replace(example, paper="letter", signatory_columns=1))
