@@ -28,8 +28,9 @@ from .text.merge import MergedText, merge
 from .typeset import fonts, generated
 from .typeset.columns import TooLarge
 from .typeset.compose import Composed, compose
-from .typeset.layout import AnnexInfo, dateline_text, lay_out, styles_for
-from .typeset.styles import Styles
+from .typeset.document import lay_out
+from .typeset.story import AnnexInfo, dateline_text
+from .typeset.styles import Styles, styles_for
 
 log = logging.getLogger("letterkit")
 

@@ -28,8 +28,8 @@ from ..input.sources import display_path
 from ..l10n import _
 from ..model import Letter
 from ..text.merge import person_name
-from ..typeset.layout import LaidOut, styles_key
-from ..typeset.styles import Styles
+from ..typeset.document import LaidOut
+from ..typeset.styles import Styles, styles_key
 from . import splice
 from .annexes import OpenAnnex, pypdf_messages
 from .stamp import Stamp
