@@ -22,7 +22,6 @@ from reportlab.platypus import BaseDocTemplate, Flowable
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..model import Letter, Signatory
-from ..pdf import splice
 from ..text.merge import MergedText
 from . import fonts
 from .breaks import slash_breaks
@@ -221,9 +220,7 @@ class LetterLayout:
         doc.build(rest, canvasmaker=self.furniture.shared_canvas())
         if told.notes.finish():
             raise TooLarge(_RUNAWAY_NOTE)
-        parsed = splice.read(buffer.getvalue())
-        splice.name_subsets(parsed)
-        return Shared(key, doc.page, dict(told.marks), parsed)
+        return Shared(key, doc.page, dict(told.marks), buffer.getvalue())
 
     def lay_out(self, reuse: bool = True) -> LaidOut:
         """The own document as PDF bytes and, with *reuse* and unless the body

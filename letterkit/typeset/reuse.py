@@ -20,7 +20,6 @@ from reportlab.platypus import BaseDocTemplate, Flowable, PageBreak
 
 from .. import l10n, memo
 from ..model import Letter, Signatory
-from ..pdf import splice
 from ..text.merge import MergedText
 from .notes import NoteArea
 from .story import AnnexInfo
@@ -83,12 +82,13 @@ class SharedKey:
 @dataclass
 class Shared:
     """What of the letter pages does not depend on the recipient, laid out once
-    for every letter whose page 1 leaves it the same room (see :class:`Splitter`)."""
+    for every letter whose page 1 leaves it the same room (see :class:`Splitter`):
+    its pages as ReportLab wrote them, and the page (0-based) of named places."""
 
     key: SharedKey
     pages: int
     marks: dict[str, int]
-    parsed: splice.Parsed
+    pdf: bytes
 
 
 #: Lays out a shared part: (its key, the flowables, the frame state to start from).
