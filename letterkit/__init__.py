@@ -103,7 +103,13 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        module = f"{__name__}.{_LAZY[name]}"
+        try:
+            value = getattr(importlib.import_module(module), name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise  # a dependency is missing: say which
+            raise AttributeError(f"module 'letterkit' has no attribute {name!r}") from exc
         globals()[name] = value
         return value
     raise AttributeError(f"module 'letterkit' has no attribute {name!r}")

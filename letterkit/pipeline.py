@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -69,8 +70,20 @@ def _spec_display(letter: Letter | PathLike | None) -> str:
     return "<letter>" if letter is None else display_path(Path(letter))
 
 
-def _short(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _too_large(letter: Letter | PathLike | None, exc: TooLarge) -> Problem:
+    """LK150 for a part that fits on no page; a signatory's own row when the
+    part is one signatory's entry."""
+    where: tuple[str, int | None, int | None] = (_spec_display(letter), None, None)
+    paper = "a"
+    if isinstance(letter, Letter):
+        paper = f"an empty {letter.paper}"
+        named = [s for s in letter.signatories if s.origin and s.name and s.name in exc.what]
+        if named:
+            where = max(named, key=lambda s: len(s.name)).origin or where
+    what = re.sub(r"'([^']{60})[^']+'", r"'\1…'", exc.what)  # a long name, shortened
+    return Problem(
+        *where, "error", "LK150", f"{what} is too large to fit on {paper} page; shorten it"
+    )
 
 
 @contextmanager
@@ -91,11 +104,7 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
             f"a text of the spec (its place, an annex title…) has {exc}",
         )]) from exc  # fmt: skip
     except TooLarge as exc:
-        paper = letter.paper if isinstance(letter, Letter) else "the letter's"
-        raise ValidationError([Problem(
-            _spec_display(letter), None, None, "error", "LK150",
-            f"{_short(exc.what)} is too large to fit on an empty {paper} page; shorten it",
-        )]) from exc  # fmt: skip
+        raise ValidationError([_too_large(letter, exc)]) from exc
     except Exception as exc:
         raise InternalError.from_exception(_spec_display(letter), exc) from exc
 

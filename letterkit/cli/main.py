@@ -123,7 +123,9 @@ def main(
         if args.debug:
             traceback.print_exc(file=err)
         again = "; run the same command again to continue" if args.command == "bundle" else ""
-        print(f"\nletterkit: interrupted{again}", file=err)
+        if err.isatty():
+            print(file=err)  # off the progress bar's line
+        print(f"letterkit: interrupted{again}", file=err)
         return 130
 
 
