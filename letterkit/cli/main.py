@@ -1,8 +1,8 @@
 """The ``letterkit`` command: a thin shell over the Python API.
 
-Exit status: 0 success (warnings allowed), 1 bad input, 2 bad usage.
-Problems print one per line as ``path:line:col: error: [CODE] message``;
-no traceback for bad input unless ``--debug``.
+Exit status: 0 success (warnings allowed), 1 bad input or an internal error
+(LK900), 2 bad usage, 130 interrupted (Ctrl-C). Problems print one per line
+as ``path:line:col: error: [CODE] message``; no traceback unless ``--debug``.
 """
 
 from __future__ import annotations
