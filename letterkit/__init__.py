@@ -23,6 +23,8 @@ Functions
         The rules a Letter must meet, without rendering it.
     load_letter(path, *, allow_outside=False) -> Letter
         A letter spec (YAML, TOML or JSON) and the files it names.
+    letter_from_data(mapping, base_dir) -> Letter
+        A letter from plain data (a web form, a database row), checked alike.
     load_campaign(path, *, allow_outside=False, limits=None) -> Campaign
         A campaign: a base letter, a recipients table, output file names.
     build_bundle(campaign, out_dir, *, jobs=None, shard=None, keep_going=False,
@@ -92,6 +94,7 @@ _LAZY = {
     "build": "pipeline",
     "build_bundle": "bundle.build",
     "check": "bundle.check",
+    "letter_from_data": "input.letter_spec",
     "load_campaign": "bundle.campaign",
     "load_letter": "input.letter_spec",
     "render": "pipeline",
@@ -141,6 +144,7 @@ __all__ = [
     "build",
     "build_bundle",
     "check",
+    "letter_from_data",
     "load_campaign",
     "load_letter",
     "render",

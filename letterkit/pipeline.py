@@ -38,7 +38,7 @@ from .text.merge import merge
 from .typeset import fonts, generated
 from .typeset.columns import TooLarge
 from .typeset.compose import Composed, compose
-from .typeset.glyphs import check_glyphs
+from .typeset.glyphs import check_glyphs, key_position
 from .typeset.layout import AnnexInfo, lay_out, styles_for
 from .typeset.styles import Styles
 
@@ -105,6 +105,13 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
         )]) from exc  # fmt: skip
     except TooLarge as exc:
         raise ValidationError([_too_large(letter, exc)]) from exc
+    except fonts.FontError as exc:  # found when a font is parsed, past the spec's checks
+        at: tuple[int | None, int | None] = (None, None)
+        if isinstance(letter, Letter) and letter.inputs:
+            at = key_position(letter.inputs[0], "fonts")
+        raise ValidationError(
+            [Problem(_spec_display(letter), *at, "error", "LK102", f"font {exc}")]
+        ) from exc
     except Exception as exc:
         raise InternalError.from_exception(_spec_display(letter), exc) from exc
 

@@ -75,7 +75,7 @@ def _signatory_texts(signatories: tuple[Signatory, ...]) -> tuple[tuple[str, str
     return tuple(found)
 
 
-def _key_position(path: Path, key: str) -> tuple[int | None, int | None]:
+def key_position(path: Path, key: str) -> tuple[int | None, int | None]:
     """Where a top-level *key* is written in the spec file (best effort)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -108,7 +108,7 @@ def check_glyphs(
         reported.update((where, c) for c in missing)
         at: tuple[str, int | None, int | None] = (spec, None, None)
         if where in spec_keys and letter.inputs:
-            at = (spec, *_key_position(letter.inputs[0], spec_keys[where]))
+            at = (spec, *key_position(letter.inputs[0], spec_keys[where]))
         if where.startswith("signatory '"):
             at = origins.get(where[len("signatory '") : where.rindex("'")], at)
         shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:6])
