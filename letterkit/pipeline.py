@@ -112,6 +112,12 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
         raise ValidationError(
             [Problem(_spec_display(letter), *at, "error", "LK102", f"font {exc}")]
         ) from exc
+    except OSError as exc:  # a file that went away or became unreadable mid-run
+        name = exc.filename or _spec_display(letter)
+        raise ValidationError([Problem(
+            str(name), None, None, "error", "LK102",
+            f"cannot be read: {exc.strerror or exc}; check that it is there and readable",
+        )]) from exc  # fmt: skip
     except Exception as exc:
         raise InternalError.from_exception(_spec_display(letter), exc) from exc
 

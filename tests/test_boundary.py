@@ -134,3 +134,20 @@ def test_ctrl_c_during_bundle_says_so_and_the_rerun_finishes(tmp_path: Path) -> 
     assert {rid: (out / e["file"]).stat().st_mtime_ns for rid, e in state.items()} == kept
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["letters"]) == 60
+
+
+def test_file_unreadable_mid_run_is_a_problem_with_its_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """This test ensures that an OS error met inside a stage (a file removed or
+    made unreadable while the letter is built) names the file, as bad input."""
+
+    def unreadable(*args: object) -> bytes:
+        raise PermissionError(13, "Permission denied", "/data/annex.pdf")
+
+    monkeypatch.setattr(splice, "join", unreadable)
+    with pytest.raises(letterkit.ValidationError) as info:
+        letterkit.render(EXAMPLE / "letter.yaml")
+    [problem] = info.value.problems
+    assert (problem.path, problem.code) == ("/data/annex.pdf", "LK102")
+    assert "Permission denied" in problem.message
