@@ -32,7 +32,7 @@ from pypdf import PdfReader
 import letterkit
 from letterkit.bundle.campaign import letter_for, load_campaign
 from letterkit.model import Letter
-from letterkit.pipeline import Built, build
+from letterkit.pipeline import BuildResult, build
 
 from .conftest import ROOT
 from .test_languages import LOCALES
@@ -97,8 +97,8 @@ class Pair:
     """One letter built both ways."""
 
     letter: Letter
-    spliced: Built
-    whole: Built
+    spliced: BuildResult
+    whole: BuildResult
 
     @cached_property
     def drawn(self) -> tuple[list[Drawn], list[Drawn]]:
