@@ -141,6 +141,11 @@ def make_styles(
 
 
 def _make_styles(justify: bool) -> Styles:
+    """Every paragraph style of a letter, each derived from the body style.
+
+    The function is one piece: it is the table of styles (sizes, leading,
+    spacing, fonts) that a typesetter reads and changes together.
+    """
     body = ParagraphStyle(
         "body",
         fontName=SERIF,
