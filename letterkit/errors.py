@@ -4,7 +4,13 @@ The tree::
 
     LetterkitError                  base of everything letterkit raises
     ├── ValidationError(ValueError) bad input; carries every Problem found
-    └── UsageError(ValueError)      a call that cannot work (bad option, output = input)
+    ├── UsageError(ValueError)      a call that cannot work (bad option, output = input)
+    └── InternalError               a fault in letterkit itself (LK900): please report it
+
+The stages raise their own subclasses (an annex that cannot be read, a part
+too large for a page…); :func:`letterkit.pipeline.build` turns each into a
+:class:`ValidationError` with a coded problem, and anything else into an
+:class:`InternalError`, in one place around all the stages.
 
 A :class:`Problem` is one finding about the input, printed as
 ``path:line:col: error: [CODE] message``; the message says what would fix it.
@@ -16,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -44,6 +50,7 @@ CODES: dict[str, str] = {
     "LK140": "a character cannot be drawn by any font",
     "LK150": "a part of the letter is too large for a page",
     "LK160": "an output file name is not safe or not unique",
+    "LK900": "an internal error: please report it, with the output of --debug",
 }
 
 
@@ -91,6 +98,10 @@ class ValidationError(LetterkitError, ValueError):
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems) or "invalid input")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Comes back whole from a bundle's worker process.
+        return (type(self), (self.problems,))
+
     @property
     def errors(self) -> list[Problem]:
         """The problems of severity ``error``."""
@@ -99,3 +110,27 @@ class ValidationError(LetterkitError, ValueError):
 
 class UsageError(LetterkitError, ValueError):
     """The call itself cannot work (exit status 2 on the command line)."""
+
+
+class InternalError(LetterkitError):
+    """A fault in letterkit, not in the input: :attr:`problem` says so in one line
+    (code LK900); the exception it comes from is its ``__cause__``."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+    @classmethod
+    def from_exception(cls, where: str, exc: BaseException) -> InternalError:
+        """The internal error for *exc*, raised while working on *where*."""
+        text = str(exc).strip()
+        line = text.splitlines()[0] if text else "no message"
+        line = line if len(line) <= 200 else line[:199] + "…"
+        return cls(Problem(
+            where, None, None, "error", "LK900",
+            f"internal error ({type(exc).__name__}: {line}); "
+            "please report it, with the output of --debug",
+        ))  # fmt: skip
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problem,))

@@ -1,35 +1,47 @@
-"""The whole pipeline for one letter: spec → PDF bytes (or an atomically written file).
+"""One letter, every stage in order: :class:`Letter` → PDF bytes (or a written file).
 
-load → order signatories → open annexes → merge template → compose Markdown →
+order signatories → open annexes → merge the template → compose the Markdown →
 check glyph coverage → lay out → assemble. Every stage reports its problems
 before anything is written.
+
+This is the one place where what goes wrong inside the stages becomes a
+problem: :func:`reported` wraps every call that runs them (:func:`build`,
+:func:`render`, :func:`check_letter`). Bad input leaves it as a
+:class:`ValidationError` with a coded :class:`Problem`; anything else is a
+fault of letterkit's and leaves as an :class:`InternalError` (LK900).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from . import l10n, memo
-from .errors import Problem, UsageError, ValidationError
+from . import limits as limits_
+from .errors import InternalError, Problem, UsageError, ValidationError
 from .input.letter_spec import load_letter
 from .input.signatories import ordered
-from .input.sources import Reporter, Source, display_path
-from .model import Letter, Signatory
+from .input.sources import Reporter, display_path
+from .limits import Limits
+from .model import Letter
 from .pdf.annexes import open_annexes
 from .pdf.assemble import assemble
-from .text.merge import MergedText, merge
+from .text.merge import merge
 from .typeset import fonts, generated
 from .typeset.columns import TooLarge
 from .typeset.compose import Composed, compose
-from .typeset.layout import AnnexInfo, dateline_text, lay_out, styles_for
-from .typeset.styles import Styles
+from .typeset.document import lay_out
+from .typeset.glyphs import check_glyphs, key_position
+from .typeset.story import AnnexInfo
+from .typeset.styles import Styles, styles_for
 from .validate import validate
 
 log = logging.getLogger("letterkit")
@@ -37,118 +49,79 @@ log = logging.getLogger("letterkit")
 PathLike = str | os.PathLike[str]
 
 
-def _spec_display(letter: Letter) -> str:
-    return display_path(letter.inputs[0]) if letter.inputs else "<letter>"
+class BinaryOutput(Protocol):
+    """Anything a PDF can be written to: an open binary file, ``io.BytesIO``, a response."""
 
-
-def _texts(
-    letter: Letter, merged: MergedText, signatories: list[Signatory]
-) -> Iterator[tuple[str, str]]:
-    """Every piece of text the PDF will draw, with where it came from (of the
-    signatories, only the fields with a character the main fonts lack)."""
-    loc = letter.locale
-    yield "subject", merged.subject
-    yield "salutation", merged.salutation
-    yield "closing", merged.closing
-    yield "dateline", dateline_text(letter)
-    if letter.sender:
-        yield "sender.name", l10n.localize(letter.sender.name, loc)
-        for line in letter.sender.address:
-            yield "sender.address", l10n.localize(line, loc)
-        yield "sender.email", letter.sender.email
-    for r in letter.recipients:
-        for name, value in (
-            ("honorific", r.honorific),
-            ("name", r.name),
-            ("title", r.title),
-            ("organization", r.organization),
-        ):
-            yield f"recipient {name}", l10n.localize(value, loc)
-        for line in r.address:
-            yield "recipient address", l10n.localize(line, loc)
-        yield "recipient email", r.email
-    yield from _signatory_texts(tuple(signatories))
-    for c in letter.cc:
-        yield "cc", l10n.localize(c, loc)
-    for a in letter.annexes:
-        yield "annex title", l10n.localize(a.title, loc)
-
-
-@memo.table
-@functools.lru_cache(maxsize=8)
-def _signatory_texts(signatories: tuple[Signatory, ...]) -> tuple[tuple[str, str], ...]:
-    """The signatory fields the main fonts lack a character of, with their labels
-    (found once for the letters of a bundle, which share the list)."""
-    found: list[tuple[str, str]] = []
-    for s in signatories:
-        if s.withhold:
-            continue
-        for name, value in (
-            ("name", s.name),
-            ("acronym", s.acronym),
-            ("country", s.country),
-            ("title", s.title),
-            ("affiliation", s.affiliation),
-            ("group", s.group),
-        ):
-            if value and fonts.uncovered([value]):
-                found.append((f"signatory '{s.name}' {name}", value))
-    return tuple(found)
-
-
-def _key_position(path: Path, key: str) -> tuple[int | None, int | None]:
-    """Where a top-level *key* is written in the spec file (best effort)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None, None
-    return Source(path, str(path), text).find_key(key)
-
-
-def _check_glyphs(
-    letter: Letter,
-    merged: MergedText,
-    signatories: list[Signatory],
-    body_text: list[str],
-    reporter: Reporter,
-    extra: tuple[fonts.UserFont, ...] = (),
-) -> None:
-    spec = _spec_display(letter)
-    origins = {s.name: s.origin for s in signatories if s.origin is not None and not s.withhold}
-    sources = list(_texts(letter, merged, signatories)) + [
-        (f"text from {merged.template}", t) for t in body_text
-    ]
-    spec_keys = {"dateline": "place", "cc": "cc", "subject": "subject"}
-    reported: set[tuple[str, str]] = set()
-    for where, text in sources:
-        missing = [c for c in fonts.uncovered([text], extra) if (where, c) not in reported]
-        if not missing:
-            continue
-        reported.update((where, c) for c in missing)
-        at: tuple[str, int | None, int | None] = (spec, None, None)
-        if where in spec_keys and letter.inputs:
-            at = (spec, *_key_position(letter.inputs[0], spec_keys[where]))
-        if where.startswith("signatory '"):
-            at = origins.get(where[len("signatory '") : where.rindex("'")], at)
-        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:6])
-        more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
-        word = "character" if len(missing) == 1 else "characters"
-        reporter.error(
-            (at[0], (at[1], at[2])),
-            "LK140",
-            f"{where}: {word} {shown}{more} cannot be drawn by the bundled fonts"
-            + (" or those of 'fonts'" if extra else "")
-            + "; replace it, or add a TrueType font that has it to a 'fonts' folder",
-        )
+    def write(self, data: bytes, /) -> object: ...
 
 
 @dataclass(frozen=True)
-class Built:
-    """A rendered letter: the PDF, its page count and how many are the letter's own."""
+class BuildResult:
+    """A built letter: the PDF, its pages, how many are the letter's own (the
+    rest are annexes), and the warnings found on the way (a repaired annex…)."""
 
     pdf: bytes
     pages: int
     letter_pages: int
+    warnings: tuple[Problem, ...] = ()
+
+
+def _spec_display(letter: Letter | PathLike | None) -> str:
+    if isinstance(letter, Letter):
+        return display_path(letter.inputs[0]) if letter.inputs else "<letter>"
+    return "<letter>" if letter is None else display_path(Path(letter))
+
+
+def _too_large(letter: Letter | PathLike | None, exc: TooLarge) -> Problem:
+    """LK150 for a part that fits on no page; a signatory's own row when the
+    part is one signatory's entry."""
+    where: tuple[str, int | None, int | None] = (_spec_display(letter), None, None)
+    paper = "a"
+    if isinstance(letter, Letter):
+        paper = f"an empty {letter.paper}"
+        named = [s for s in letter.signatories if s.origin and s.name and s.name in exc.what]
+        if named:
+            where = max(named, key=lambda s: len(s.name)).origin or where
+    what = re.sub(r"'([^']{60})[^']+'", r"'\1…'", exc.what)  # a long name, shortened
+    return Problem(
+        *where, "error", "LK150", f"{what} is too large to fit on {paper} page; shorten it"
+    )
+
+
+@contextmanager
+def reported(letter: Letter | PathLike | None) -> Iterator[None]:
+    """Turn what the stages raise into problems about *letter*: bad input into a
+    :class:`ValidationError` with its code, a fault of letterkit into an
+    :class:`InternalError` (LK900). Problems and usage errors pass unchanged, and
+    so do ``KeyboardInterrupt`` and ``SystemExit``."""
+    try:
+        yield
+    except (ValidationError, UsageError, InternalError):
+        raise
+    except l10n.LocalizationError as exc:
+        # A field of the spec (place, an annex title…) lacks this letter's
+        # language: possible when a campaign sends the letter in several.
+        raise ValidationError([Problem(
+            _spec_display(letter), None, None, "error", "LK108",
+            f"a text of the spec (its place, an annex title…) has {exc}",
+        )]) from exc  # fmt: skip
+    except TooLarge as exc:
+        raise ValidationError([_too_large(letter, exc)]) from exc
+    except fonts.FontError as exc:  # found when a font is parsed, past the spec's checks
+        at: tuple[int | None, int | None] = (None, None)
+        if isinstance(letter, Letter) and letter.inputs:
+            at = key_position(letter.inputs[0], "fonts")
+        raise ValidationError(
+            [Problem(_spec_display(letter), *at, "error", "LK102", f"font {exc}")]
+        ) from exc
+    except OSError as exc:  # a file that went away or became unreadable mid-run
+        name = exc.filename or _spec_display(letter)
+        raise ValidationError([Problem(
+            str(name), None, None, "error", "LK102",
+            f"cannot be read: {exc.strerror or exc}; check that it is there and readable",
+        )]) from exc  # fmt: skip
+    except Exception as exc:
+        raise InternalError.from_exception(_spec_display(letter), exc) from exc
 
 
 _COMPOSED: dict[tuple[str, int], tuple[Styles, Composed]] = memo.table({})
@@ -166,40 +139,32 @@ def _compose(markdown: str, styles: Styles) -> Composed:
     return body
 
 
-def build_pdf(letter: Letter, warnings: list[Problem] | None = None) -> bytes:
-    """Run every stage for a loaded letter and return the PDF bytes.
-
-    Warnings (a repaired annex…) are added to *warnings* when it is given.
-    """
-    return build(letter, warnings).pdf
-
-
 #: One letter at a time per process: the stages share what they made between
 #: letters (paragraphs, annex readers, ReportLab settings during a layout), so
 #: threads take turns; processes (``bundle --jobs``) run side by side.
 _ONE_AT_A_TIME = threading.RLock()
 
 
-def build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
-    """Run every stage for a loaded letter (see :func:`build_pdf`)."""
-    try:
-        with _ONE_AT_A_TIME:
-            return _build(letter, warnings)
-    except l10n.LocalizationError as exc:
-        # A field of the spec (place, an annex title…) lacks this letter's
-        # language: possible when a campaign sends the letter in several.
-        problem = Problem(
-            _spec_display(letter), None, None, "error", "LK108",
-            f"a text of the spec (its place, an annex title…) has {exc}",
-        )  # fmt: skip
-        raise ValidationError([problem]) from exc
-    except fonts.FontError as exc:  # found when the fonts are parsed, past validation
-        where = _key_position(letter.inputs[0], "fonts") if letter.inputs else (None, None)
-        problem = Problem(_spec_display(letter), *where, "error", "LK102", f"font {exc}")
-        raise ValidationError([problem]) from exc
+def build(letter: Letter, *, reuse: bool = True, limits: Limits | None = None) -> BuildResult:
+    """Run every stage for a :class:`Letter`; return the PDF with its page counts
+    and warnings.
+
+    *reuse* lets a letter share the pages it has in common with the letters
+    built before it (the speed of a bundle); ``False`` lays out the whole
+    letter as one document, to the same pages. *limits* bound the work
+    (:class:`letterkit.Limits`; the defaults when ``None``).
+    Raises :class:`ValidationError` for bad input.
+    """
+    if not isinstance(letter, Letter):
+        raise UsageError(
+            f"build takes a Letter, not {type(letter).__name__}; "
+            "read a spec with load_letter, or call render"
+        )
+    with limits_.applied(limits), reported(letter), _ONE_AT_A_TIME:
+        return _build(letter, reuse)
 
 
-def _build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
+def _build(letter: Letter, reuse: bool) -> BuildResult:
     errors = [p for p in validate(letter) if p.severity == "error"]
     if errors:
         raise ValidationError(errors)
@@ -222,23 +187,15 @@ def _build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
     log.info("Step 3 - Composing the body")
     fonts.register()
     body = _compose(merged.markdown, styles)
-    _check_glyphs(letter, merged, signatories, body.text, reporter, styles.extra_fonts)
+    check_glyphs(letter, merged, signatories, body.text, reporter, styles.extra_fonts)
     reporter.raise_if_failed()
     log.info("Step 4 - Laying out the letter")
-    try:
-        laid = lay_out(letter, merged, body, signatories, infos, styles)
-    except TooLarge as exc:
-        problem = Problem(
-            _spec_display(letter), None, None, "error", "LK150",
-            f"{exc.what} is too large to fit on an empty {letter.paper} page; shorten it",
-        )  # fmt: skip
-        raise ValidationError([problem]) from exc
+    laid = lay_out(letter, merged, body, signatories, infos, styles, reuse=reuse)
     log.info("Step 5 - Assembling %d letter page(s) and annexes", laid.pages)
-    if warnings is not None:
-        warnings.extend(p for p in reporter.problems if p.severity != "error")
     pdf = assemble(letter, laid, opened, merged.subject, styles)
     annex_pages = sum(len(a.pages) for a in opened)
-    return Built(pdf, laid.pages + annex_pages, laid.pages)
+    warnings = tuple(p for p in reporter.problems if p.severity != "error")
+    return BuildResult(pdf, laid.pages + annex_pages, laid.pages, warnings)
 
 
 def _umask() -> int:
@@ -265,47 +222,56 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def render(
     letter: Letter | PathLike,
-    output: PathLike | None = None,
+    output: PathLike | BinaryOutput | None = None,
     *,
     allow_outside: bool = False,
-    warnings: list[Problem] | None = None,
+    limits: Limits | None = None,
 ) -> bytes:
-    """Render a letter (a :class:`Letter` or a spec path) to PDF bytes.
+    """Render a letter (a :class:`Letter` or a spec path) and return the PDF bytes.
 
-    With *output*, the PDF is also written there atomically; an output path
-    that is one of the letter's inputs is refused with :class:`UsageError`.
-    Raises :class:`ValidationError` for bad input; nothing is written then.
-    Warnings (e.g. an annex that had to be repaired) go to *warnings*.
+    *output* may be a path (written atomically: a failed render leaves an
+    existing file as it was), a binary stream (anything with ``write``), or
+    ``None``. An output path that is one of the letter's inputs, or a folder,
+    is refused with :class:`UsageError`. Raises :class:`ValidationError` for
+    bad input; nothing is written then. For the warnings, use :func:`build`.
     """
-    if not isinstance(letter, Letter):
-        letter = load_letter(letter, allow_outside=allow_outside)
-    target = Path(output).resolve() if output is not None else None
-    if target is not None and target in {p.resolve() for p in letter.inputs}:
-        raise UsageError(
-            f"the output {output} is one of the letter's inputs; choose another file name"
-        )
-    if target is not None and target.is_dir():
-        raise UsageError(f"the output {output} is a folder; give a file name ending in .pdf")
-    pdf = build_pdf(letter, warnings)
+    with limits_.applied(limits), reported(letter):
+        if not isinstance(letter, Letter):
+            letter = load_letter(letter, allow_outside=allow_outside)
+        target = output_path(letter, output) if isinstance(output, (str, os.PathLike)) else None
+        pdf = build(letter).pdf
     if target is not None:
         write_atomically(target, pdf)
+    elif output is not None and not isinstance(output, (str, os.PathLike)):
+        output.write(pdf)
     return pdf
 
 
-def check(letter: Letter | PathLike, *, allow_outside: bool = False) -> list[Problem]:
-    """Every problem with a letter or a campaign (errors and warnings), writing nothing."""
-    if not isinstance(letter, Letter):
-        from .bundle.campaign import check_campaign, is_campaign
+def output_path(letter: Letter, output: PathLike) -> Path:
+    """Where to write *letter*'s PDF: *output*, unless it is one of the letter's
+    inputs or a folder (:class:`UsageError`)."""
+    target = Path(output).resolve()
+    if target in {p.resolve() for p in letter.inputs}:
+        raise UsageError(
+            f"the output {output} is one of the letter's inputs; choose another file name"
+        )
+    if target.is_dir():
+        raise UsageError(f"the output {output} is a folder; give a file name ending in .pdf")
+    return target
 
-        if is_campaign(Path(letter)):
-            return check_campaign(Path(letter), allow_outside=allow_outside)
-    warnings: list[Problem] = []
+
+def check_letter(
+    letter: Letter | PathLike, *, allow_outside: bool = False, limits: Limits | None = None
+) -> list[Problem]:
+    """Every problem with one letter (errors and warnings), writing nothing."""
+    found: list[Problem] = []
     if isinstance(letter, Letter):  # a spec's warnings come from load_letter
-        warnings += [p for p in validate(letter) if p.severity == "warning"]
+        found += [p for p in validate(letter) if p.severity == "warning"]
     try:
-        if not isinstance(letter, Letter):
-            letter = load_letter(letter, allow_outside=allow_outside, problems=warnings)
-        build_pdf(letter, warnings)
+        with limits_.applied(limits), reported(letter):
+            if not isinstance(letter, Letter):
+                letter = load_letter(letter, allow_outside=allow_outside, problems=found)
+            found += build(letter).warnings
     except ValidationError as exc:
-        return warnings + exc.problems
-    return warnings
+        return found + exc.problems
+    return found

@@ -88,7 +88,8 @@ def test_corpus_file_is_carried_or_refused_as_the_manifest_says(row: dict[str, s
     refused: letterkit.ValidationError | None = None
     with time_limit(10):
         try:
-            pdf = letterkit.render(_letter(annex), warnings=warnings)
+            built = letterkit.build(_letter(annex))
+            pdf, warnings = built.pdf, list(built.warnings)
         except letterkit.ValidationError as exc:
             refused = exc
     if refused is not None:

@@ -138,3 +138,111 @@ def test_privacy_minimal_leaves_only_dates_and_creator() -> None:
     pdf = letterkit.render(_letter(privacy="minimal"))
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         assert set(doc.docinfo.keys()) == {"/Creator", "/CreationDate", "/ModDate"}
+
+
+def test_help_lists_the_public_functions_and_types() -> None:
+    """This test ensures that ``help(letterkit)`` names every public function
+    and type, and that ``__all__`` is the sorted list of names that resolve."""
+    import pydoc
+
+    text = pydoc.render_doc(letterkit, renderer=pydoc.plaintext)
+    for name in ("render(", "build(", "check(", "validate(", "load_letter(", "build_bundle("):
+        assert name in text, name
+    for name in ("BuildResult", "Limits", "Letter", "Problem", "ValidationError", "InternalError"):
+        assert name in text, name
+    assert letterkit.__all__ == sorted(letterkit.__all__)
+    missing = [name for name in letterkit.__all__ if not hasattr(letterkit, name)]
+    assert not missing, missing
+
+
+def test_import_is_fast_and_loads_no_pdf_machinery() -> None:
+    """This test ensures that ``import letterkit`` stays light: no ReportLab,
+    pypdf, Babel or Jinja until a function needs them, and under 150 ms."""
+    script = (
+        "import sys, time; t = time.perf_counter(); import letterkit; "
+        "t = time.perf_counter() - t; "
+        "heavy = sorted(m for m in ('reportlab', 'pypdf', 'babel', 'jinja2', 'yaml') if m in sys.modules); "
+        "print(t, heavy)"
+    )
+    best = None
+    for _ in range(3):
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+        ).stdout.split(maxsplit=1)
+        assert out[1].strip() == "[]", out[1]
+        best = min(float(out[0]), best or 1.0)
+    assert best is not None
+    assert best < 0.15, f"import letterkit took {best:.3f} s"
+
+
+def test_render_writes_to_a_stream_and_returns_the_same_bytes() -> None:
+    import io
+
+    stream = io.BytesIO()
+    pdf = letterkit.render(_letter(), stream)
+    assert stream.getvalue() == pdf
+    assert pdf.startswith(b"%PDF-")
+
+
+def test_build_returns_a_result_with_pages_and_warnings() -> None:
+    """This test ensures that build() returns the PDF, its page counts and the
+    warnings in one frozen result, the same PDF as render()."""
+    import dataclasses
+
+    letter = letterkit.load_letter(EXAMPLE / "letter.yaml")
+    result = letterkit.build(letter)
+    assert isinstance(result, letterkit.BuildResult)
+    assert result.pdf == letterkit.render(letter)
+    import io
+
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(result.pdf)).pages) == result.pages
+    assert 0 < result.letter_pages < result.pages  # the chronology follows the letter
+    assert result.warnings == ()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.pages = 0  # type: ignore[misc]
+    with pytest.raises(letterkit.UsageError):
+        letterkit.build(EXAMPLE / "letter.yaml")  # type: ignore[arg-type]
+
+
+def test_limits_are_per_call() -> None:
+    """This test ensures that limits given to one call bound that call only."""
+    from letterkit import limits
+
+    tight = letterkit.Limits(template_output=200)
+    [problem] = letterkit.check(EXAMPLE / "letter.yaml", limits=tight)
+    assert problem.code == "LK114"
+    with pytest.raises(letterkit.ValidationError) as info:
+        letterkit.build(letterkit.load_letter(EXAMPLE / "letter.yaml"), limits=tight)
+    assert [p.code for p in info.value.problems] == ["LK114"]
+    with pytest.raises(letterkit.ValidationError):
+        letterkit.render(_letter(), limits=tight)
+    assert limits.current() == letterkit.Limits()
+    assert letterkit.check(EXAMPLE / "letter.yaml") == []
+
+
+def test_check_takes_a_campaign(tmp_path: Path) -> None:
+    """This test ensures that the public check() tells a campaign from a letter."""
+    campaign = EXAMPLE / "campaign.yaml"
+    assert letterkit.check(campaign) == []
+    bad = tmp_path / "campaign.yaml"
+    bad.write_text(
+        f"letter: {EXAMPLE / 'campaign-letter.yaml'}\nrecipients: {EXAMPLE / 'recipients.csv'}\n",
+        encoding="utf-8",
+    )
+    assert {p.code for p in letterkit.check(bad)} == {"LK107"}
+    assert letterkit.check(bad, allow_outside=True) == []
+
+
+def test_bundle_workers_get_the_callers_limits(tmp_path: Path) -> None:
+    """This test ensures that build_bundle's limits reach its worker processes."""
+    from .test_bundle import _campaign
+
+    campaign = _campaign(tmp_path / "c", 4)
+    tight = letterkit.Limits(template_output=200)
+    result = letterkit.build_bundle(
+        campaign, tmp_path / "out", jobs=2, keep_going=True, limits=tight
+    )
+    assert sorted(result.failed) == ["R0000", "R0001", "R0002", "R0003"]
+    assert {p.code for problems in result.failed.values() for p in problems} == {"LK114"}

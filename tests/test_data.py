@@ -316,7 +316,7 @@ def test_a_name_in_a_script_no_font_has_is_one_problem(tmp_path: Path) -> None:
 
 
 def test_recipient_sheet_accepts_british_organisation(tmp_path: Path) -> None:
-    from letterkit.bundle.campaign import RECIPIENT_TABLE
+    from letterkit.input.campaign import RECIPIENT_TABLE
     from letterkit.input.sources import Reporter, Source
     from letterkit.input.tables import read_rows
 

@@ -1,8 +1,8 @@
 """The ``letterkit`` command: a thin shell over the Python API.
 
-Exit status: 0 success (warnings allowed), 1 bad input, 2 bad usage.
-Problems print one per line as ``path:line:col: error: [CODE] message``;
-no traceback for bad input unless ``--debug``.
+Exit status: 0 success (warnings allowed), 1 bad input or an internal error
+(LK900), 2 bad usage, 130 interrupted (Ctrl-C). Problems print one per line
+as ``path:line:col: error: [CODE] message``; no traceback unless ``--debug``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import __version__
-from ..errors import LetterkitError, Problem, UsageError, ValidationError
+from ..errors import InternalError, LetterkitError, Problem, UsageError, ValidationError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -112,55 +112,80 @@ def main(
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    from .. import limits
+    from ..limits import Limits
 
-    chosen = None
+    args.limits = None
     if getattr(args, "template_seconds", None):
-        chosen = limits.Limits(template_seconds=args.template_seconds)
-    with limits.applied(chosen):
+        args.limits = Limits(template_seconds=args.template_seconds)
+    try:
         return _run(parser, args, out, err)
+    except KeyboardInterrupt:
+        if args.debug:
+            traceback.print_exc(file=err)
+        again = "; run the same command again to continue" if args.command == "bundle" else ""
+        if err.isatty():
+            print(file=err)  # off the progress bar's line
+        print(f"letterkit: interrupted{again}", file=err)
+        return 130
 
 
 def _run(
     parser: argparse.ArgumentParser, args: argparse.Namespace, out: TextIO, err: TextIO
 ) -> int:
-    """One command, with bad input and bad usage turned into messages and exit codes."""
+    """One command, with bad input, bad usage and faults turned into one-line
+    messages and exit codes (the traceback too with ``--debug``)."""
     try:
-        if args.command == "render":
-            return _render(args, out, err)
-        if args.command == "check":
-            return _check(args, out)
-        if args.command == "templates":
-            return _templates(out)
-        if args.command == "bundle":
-            return _bundle(args, out, err)
-        if args.command == "manifest":
-            return _merge(args, out)
-        if args.command == "preview":
-            return _preview(args, out, err)
-        if args.command == "init":
-            return _init(args, out)
+        return _command(parser, args, out, err)
     except ValidationError as exc:
-        if args.debug:
-            traceback.print_exc(file=err)
+        _debug(args, err)
         _print_problems(exc.problems, err)
         return 1
+    except InternalError as exc:
+        _debug(args, err)
+        print(exc.problem, file=err)
+        return 1
     except UsageError as exc:
-        if args.debug:
-            traceback.print_exc(file=err)
+        _debug(args, err)
         print(f"letterkit: error: {exc}", file=err)
         return 2
     except LetterkitError as exc:
-        if args.debug:
-            traceback.print_exc(file=err)
+        _debug(args, err)
         print(f"letterkit: error: {exc}", file=err)
         return 1
     except OSError as exc:
-        if args.debug:
-            traceback.print_exc(file=err)
+        _debug(args, err)
         where = f" {exc.filename}" if exc.filename else ""
         print(f"letterkit: error: cannot write{where}: {exc.strerror or exc}", file=err)
         return 1
+    except Exception as exc:  # a fault outside the pipeline's own boundary
+        _debug(args, err)
+        named = getattr(args, "spec", None) or getattr(args, "campaign", None) or "letterkit"
+        print(InternalError.from_exception(str(named), exc).problem, file=err)
+        return 1
+
+
+def _debug(args: argparse.Namespace, err: TextIO) -> None:
+    if args.debug:
+        traceback.print_exc(file=err)
+
+
+def _command(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, out: TextIO, err: TextIO
+) -> int:
+    if args.command == "render":
+        return _render(args, out, err)
+    if args.command == "check":
+        return _check(args, out)
+    if args.command == "templates":
+        return _templates(out)
+    if args.command == "bundle":
+        return _bundle(args, out, err)
+    if args.command == "manifest":
+        return _merge(args, out)
+    if args.command == "preview":
+        return _preview(args, out, err)
+    if args.command == "init":
+        return _init(args, out)
     parser.error(f"unknown command {args.command}")
     return 2
 
@@ -169,11 +194,15 @@ def _letter(args: argparse.Namespace, err: TextIO) -> Any:
     """The letter named on the command line: a spec, or a campaign's recipient."""
     from ..bundle.campaign import is_campaign, letter_for, load_campaign
     from ..input.letter_spec import load_letter
+    from ..limits import applied
+    from ..pipeline import reported
 
     warnings: list[Problem] = []
     recipient = getattr(args, "recipient", None)
     if is_campaign(args.spec):
-        campaign = load_campaign(args.spec, allow_outside=args.allow_outside, problems=warnings)
+        campaign = load_campaign(
+            args.spec, allow_outside=args.allow_outside, problems=warnings, limits=args.limits
+        )
         _print_problems(warnings, err)
         if not recipient:
             raise UsageError("this is a campaign: name the letter with --recipient ID")
@@ -183,22 +212,24 @@ def _letter(args: argparse.Namespace, err: TextIO) -> Any:
             raise UsageError(f"the campaign has no recipient '{recipient}'") from None
     if recipient:
         raise UsageError("--recipient applies to a campaign, and this is a single letter")
-    letter = load_letter(args.spec, allow_outside=args.allow_outside, problems=warnings)
+    with applied(args.limits), reported(Path(args.spec)):
+        letter = load_letter(args.spec, allow_outside=args.allow_outside, problems=warnings)
     _print_problems(warnings, err)
     return letter, Path(args.spec).stem + ".pdf"
 
 
 def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..pipeline import render
+    from ..pipeline import build, output_path, write_atomically
 
     letter, default_name = _letter(args, err)
     output = Path(args.output) if args.output else Path(default_name)
     inputs = {p.resolve() for p in letter.inputs}
     if output.suffix.lower() != ".pdf" and output.resolve() not in inputs:
         raise UsageError(f"the output {output} should end in .pdf")
-    later: list[Problem] = []
-    render(letter, output, warnings=later)
-    _print_problems(later, err)
+    target = output_path(letter, output)
+    built = build(letter, limits=args.limits)
+    write_atomically(target, built.pdf)
+    _print_problems(built.warnings, err)
     print(f"wrote {output}", file=out)
     return 0
 
@@ -241,6 +272,7 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         keep_going=args.keep_going,
         allow_outside=args.allow_outside,
         progress=progress,
+        limits=args.limits,
     )
     for rid, problems in result.failed.items():
         for p in problems:
@@ -263,13 +295,13 @@ def _merge(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _preview(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..pipeline import build_pdf
+    from ..pipeline import build
     from .preview import write_contact_sheet
 
     if Path(args.output).suffix.lower() != ".png":
         raise UsageError(f"the contact sheet {args.output} is a PNG image: end its name in .png")
     letter, _ = _letter(args, err)
-    write_contact_sheet(build_pdf(letter), Path(args.output))
+    write_contact_sheet(build(letter, limits=args.limits).pdf, Path(args.output))
     print(f"wrote {args.output}", file=out)
     return 0
 
@@ -284,13 +316,9 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    from ..bundle.campaign import check_campaign, is_campaign
-    from ..pipeline import check
+    from ..bundle.check import check
 
-    if is_campaign(args.spec):
-        problems = check_campaign(args.spec, allow_outside=args.allow_outside)
-    else:
-        problems = check(args.spec, allow_outside=args.allow_outside)
+    problems = check(args.spec, allow_outside=args.allow_outside, limits=args.limits)
     if args.format == "json":
         json.dump({"problems": [p.as_dict() for p in problems]}, out, ensure_ascii=False, indent=2)
         out.write("\n")

@@ -1,0 +1,26 @@
+"""A spec or a campaign → every problem with it, writing nothing.
+
+The front door of ``letterkit check``: a campaign is checked as a whole
+(:func:`~letterkit.bundle.campaign.check_campaign`), a letter spec or a
+:class:`Letter` by building it (:func:`~letterkit.pipeline.check_letter`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Problem
+from ..limits import Limits
+from ..model import Letter
+from ..pipeline import PathLike, check_letter
+from .campaign import check_campaign, is_campaign
+
+
+def check(
+    letter: Letter | PathLike, *, allow_outside: bool = False, limits: Limits | None = None
+) -> list[Problem]:
+    """Every problem with a letter or a campaign (errors and warnings); ``[]`` when
+    it is fine. Bad input is reported, not raised; nothing is written."""
+    if not isinstance(letter, Letter) and is_campaign(Path(letter)):
+        return check_campaign(Path(letter), allow_outside=allow_outside, limits=limits)
+    return check_letter(letter, allow_outside=allow_outside, limits=limits)

@@ -1,0 +1,127 @@
+"""Recipients → their letters written to disk, in this process or in worker processes.
+
+Each letter is built exactly as ``letterkit render CAMPAIGN --recipient ID``
+would build it and written atomically; what is reported back is its line of
+the state file (or its problems). Worker processes load the campaign and
+register the fonts once, build with the caller's limits, and ignore Ctrl-C:
+the process that started them decides what an interrupted run keeps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+from ..errors import LetterkitError, ValidationError
+from ..limits import Limits
+from ..pipeline import build, write_atomically
+from ..typeset import fonts
+from .campaign import Campaign, letter_for, load_campaign
+
+#: What a letter reports: its state entry, or ``{"id", "problems"}``.
+Entry = dict[str, Any]
+
+_WORKER: dict[str, Any] = {}
+
+
+def render_one(campaign: Campaign, rid: str, target: Path, limits: Limits | None = None) -> Entry:
+    """Build one letter and write it atomically (in this process)."""
+    try:
+        built = build(letter_for(campaign, rid), limits=limits)
+    except ValidationError as exc:
+        return {"id": rid, "problems": [p.as_dict() for p in exc.problems]}
+    write_atomically(target, built.pdf)
+    stat = target.stat()
+    row = campaign.get(rid)
+    return {
+        "id": rid,
+        "file": target.name,
+        "recipient": ", ".join(
+            str(t) for t in (row.recipient.name, row.recipient.organization) if t
+        ),
+        "locale": row.locale,
+        "pages": built.pages,
+        "letter_pages": built.letter_pages,
+        "bytes": len(built.pdf),
+        "sha256": hashlib.sha256(built.pdf).hexdigest(),
+        "mtime_ns": stat.st_mtime_ns,
+    }
+
+
+def use_here(campaign: Campaign, path: str, allow_outside: bool) -> None:
+    """Hand the loaded campaign to workers started by fork (Linux before Python
+    3.14): they find it here and need not load it again."""
+    _WORKER.update(campaign=campaign, path=(path, allow_outside))
+
+
+def _init_worker(path: str, allow_outside: bool, limits: Limits | None) -> None:
+    """Set up a worker process: Ctrl-C is for the parent; fonts and the campaign
+    are loaded once (a forked worker has both from the parent already)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    fonts.register()
+    _WORKER["limits"] = limits
+    if _WORKER.get("path") != (path, allow_outside):
+        _WORKER["campaign"] = load_campaign(path, allow_outside=allow_outside, limits=limits)
+        _WORKER["path"] = (path, allow_outside)
+
+
+def _render_batch(batch: list[tuple[str, str]]) -> list[Entry]:
+    """Build a few recipients' letters (rid, target) in a worker."""
+    campaign: Campaign = _WORKER["campaign"]
+    limits = _WORKER.get("limits")
+    return [render_one(campaign, rid, Path(target), limits) for rid, target in batch]
+
+
+def run_parallel(
+    path: str,
+    allow_outside: bool,
+    limits: Limits | None,
+    todo: Sequence[str],
+    targets: dict[str, str],
+    workers: int,
+    record: Callable[[Entry], None],
+) -> None:
+    """Build *todo* over *workers* processes, calling *record* on each result as
+    it comes in.
+
+    Letters go to the workers a few at a time: one at a time, passing them to
+    and fro would cost a good part of building them. Batches shrink as the
+    queue does, so that the workers finish together. On Ctrl-C, the batches
+    not started are dropped and those under way are finished and recorded, so
+    that the next run need not build them again.
+    """
+    queue = list(todo)
+    pending: set[Future[list[Entry]]] = set()
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(path, allow_outside, limits)
+    )
+    try:
+        while queue or pending:
+            while queue and len(pending) < workers * 2:
+                size = max(1, min(16, len(queue) // (workers * 4)))
+                batch, queue = queue[:size], queue[size:]
+                pending.add(pool.submit(_render_batch, [(rid, targets[rid]) for rid in batch]))
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                for entry in future.result():
+                    record(entry)
+    except KeyboardInterrupt:
+        _finish_started(pending, record)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _finish_started(pending: set[Future[list[Entry]]], record: Callable[[Entry], None]) -> None:
+    """After Ctrl-C: cancel the batches not started, record those under way."""
+    started = [f for f in pending if not f.cancel()]
+    for future in wait(started).done:
+        with contextlib.suppress(Exception):
+            for entry in future.result():
+                with contextlib.suppress(LetterkitError):
+                    record(entry)

@@ -1,0 +1,258 @@
+"""Campaign file + recipients table → a :class:`Campaign` (the base letter and its rows).
+
+A campaign names a base letter spec (which must not set recipients), a
+recipients table (CSV, XLSX, YAML or JSON: ``id``, ``honorific``, ``name``,
+``title``, ``organization``, ``address`` (lines split on newlines or " | "),
+``email``, ``salutation``, ``locale``) and how output files are named. Every
+problem is reported at once, with the row it comes from. The file names
+themselves are rendered later, from the ``output.filename`` template
+(:mod:`letterkit.text.filenames`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import l10n
+from ..errors import Problem, ValidationError
+from ..model import Letter, Recipient
+from .letter_spec import load_letter
+from .sources import (
+    Located,
+    Reporter,
+    Source,
+    check_keys,
+    load_data_file,
+    location,
+    problem_path,
+)
+from .tables import Table, clean, read_rows
+
+CAMPAIGN_KEYS = ("letter", "recipients", "output")
+OUTPUT_KEYS = ("filename", "combined")
+RECIPIENT_COLUMNS = (
+    "id", "honorific", "name", "title", "organization", "address", "email", "salutation",
+    "locale",
+)  # fmt: skip
+RECIPIENT_TABLE = Table(
+    RECIPIENT_COLUMNS, "id", "recipient", "recipients", aliases=(("organisation", "organization"),)
+)
+DEFAULT_FILENAME = "{{ recipient.id }}-{{ recipient.name | slug }}.pdf"
+PRIVATE_FILENAME = "{{ recipient.id }}.pdf"
+
+Where = tuple[Source, Any]
+
+
+@dataclass(frozen=True)
+class CampaignRecipient:
+    """One row of the recipients table: who gets a letter, and in which language."""
+
+    id: str
+    recipient: Recipient
+    locale: str
+    #: Where the row was read, as problems cite it: (path, line, column).
+    origin: tuple[str, int | None, int | None]
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A loaded campaign: the base letter, the recipients, the output names."""
+
+    path: Path
+    letter: Letter
+    recipients: tuple[CampaignRecipient, ...]
+    #: The ``output.filename`` template, and the combined PDF's name ("" for none).
+    filename: str
+    combined: str
+    #: Recipient id → output file name, rendered from :attr:`filename`.
+    filenames: dict[str, str] = field(default_factory=dict)
+    #: Where ``output`` is written in the campaign file, for problems about names.
+    output_at: tuple[str, int | None, int | None] = ("", None, None)
+
+    def get(self, rid: str) -> CampaignRecipient:
+        """The recipient with id *rid*; :class:`KeyError` when there is none."""
+        for r in self.recipients:
+            if r.id == rid:
+                return r
+        raise KeyError(rid)
+
+
+def is_campaign(path: str | Path) -> bool:
+    """Whether a spec file is a campaign (it names a base ``letter`` and ``recipients``)."""
+    reporter = Reporter()
+    data = load_data_file(Path(path), reporter, "spec")
+    return isinstance(data, dict) and "letter" in data and "recipients" in data
+
+
+def filename_problem(name: str) -> str | None:
+    """Why *name* cannot be an output file name inside the output folder, or None."""
+    if not name or name in {".pdf"}:
+        return "renders an empty file name"
+    if "/" in name or "\\" in name:
+        return f"renders '{name}', which holds a path separator; use |slug on the values"
+    if ".." in name.split(".pdf")[0].split("."):
+        return f"renders '{name}', which would leave the output folder"
+    if name.startswith("..") or "\x00" in name or name.startswith("."):
+        return f"renders '{name}', which is not a plain file name; use |slug on the values"
+    return None
+
+
+def read_campaign(
+    path: str | Path,
+    reporter: Reporter,
+    *,
+    allow_outside: bool = False,
+    problems: list[Problem] | None = None,
+) -> Campaign | None:
+    """Read a campaign file, its base letter and its recipients, reporting every
+    problem to *reporter* (the base letter's warnings go to *problems*); ``None``
+    when there is no usable base letter. The file names are not rendered here."""
+    spec_path = Path(path)
+    data = load_data_file(spec_path, reporter, "campaign file")
+    if reporter.failed:
+        return None
+    if not isinstance(data, Located):
+        reporter.error((str(spec_path), (1, 1)), "LK105", "a campaign file must be a mapping")
+        return None
+    src = data.src
+    base = spec_path.resolve().parent
+    check_keys(data, CAMPAIGN_KEYS, "campaign", reporter)
+    letter = _base_letter(data, base, reporter, allow_outside, problems)
+    rows: list[CampaignRecipient] = []
+    value = data.get("recipients")
+    if value is None:
+        reporter.error((src, (1, 1)), "LK104", "'recipients' is required: a table of recipients")
+    else:
+        found: Any = (
+            _resolve("recipients", data, base, reporter, allow_outside)
+            if isinstance(value, str)
+            else value
+        )
+        if found is not None:
+            rows = _recipients(found, (src, data.at("recipients")), reporter, letter)
+    template, combined = _output(data, letter, reporter)
+    if letter is None:
+        return None
+    at = data.at("output")
+    origin = (problem_path(src, at), at[0], at[1])
+    return Campaign(spec_path, letter, tuple(rows), template, combined, {}, origin)
+
+
+def _resolve(
+    key: str, holder: Located, base: Path, reporter: Reporter, allow_outside: bool
+) -> Path | None:
+    """The file *key* names, inside the campaign's folder; None (reported) if not."""
+    src = holder.src
+    value = holder.get(key)
+    if not isinstance(value, str) or not value:
+        reporter.error((src, holder.at(key)), "LK104", f"'{key}' must name a file")
+        return None
+    found = (base / value).resolve()
+    if not allow_outside and not found.is_relative_to(base):
+        reporter.error(
+            (src, holder.at(key)), "LK107",
+            f"'{value}' is outside the folder {base}; move it there or pass --allow-outside",
+        )  # fmt: skip
+        return None
+    if not found.is_file():
+        reporter.error((src, holder.at(key)), "LK101", f"{key} file '{value}' not found")
+        return None
+    return found
+
+
+def _base_letter(
+    data: Located,
+    base: Path,
+    reporter: Reporter,
+    allow_outside: bool,
+    problems: list[Problem] | None,
+) -> Letter | None:
+    src = data.src
+    if "letter" not in data:
+        reporter.error((src, (1, 1)), "LK104", "'letter' is required: the base letter spec")
+        return None
+    letter_path = _resolve("letter", data, base, reporter, allow_outside)
+    if letter_path is None:
+        return None
+    try:
+        letter = load_letter(letter_path, allow_outside=allow_outside, problems=problems)
+    except ValidationError as exc:
+        reporter.problems.extend(exc.problems)
+        return None
+    if letter.recipients:
+        reporter.error(
+            (src, data.at("letter")), "LK105",
+            "the base letter must not set recipients; they come from the campaign's list",
+        )  # fmt: skip
+    return letter
+
+
+def _output(data: Located, letter: Letter | None, reporter: Reporter) -> tuple[str, str]:
+    """The ``output.filename`` template (or the default) and ``output.combined``."""
+    src = data.src
+    output = data.get("output") or {}
+    private = letter is not None and letter.privacy == "minimal"
+    template = PRIVATE_FILENAME if private else DEFAULT_FILENAME
+    combined = ""
+    if not output:
+        return template, combined
+    if not isinstance(output, Located):
+        reporter.error((src, data.at("output")), "LK105", "'output' must be a mapping")
+        return template, combined
+    check_keys(output, OUTPUT_KEYS, "output", reporter)
+    template = str(output.get("filename") or template)
+    combined = str(output.get("combined") or "")
+    if combined and filename_problem(combined):
+        reporter.error(
+            (src, output.at("combined")), "LK160",
+            f"output.combined {filename_problem(combined)}",
+        )  # fmt: skip
+    return template, combined
+
+
+def _split_address(value: str) -> tuple[str, ...]:
+    parts = re.split(r"\s*\|\s*|\r?\n", value)
+    return tuple(clean(p) for p in parts if clean(p))
+
+
+def _recipients(
+    value: Any, where: Where, reporter: Reporter, letter: Letter | None
+) -> list[CampaignRecipient]:
+    rows = read_rows(value, where, reporter, RECIPIENT_TABLE)
+    out: list[CampaignRecipient] = []
+    seen: dict[str, str] = {}
+    for cells, (src, pos) in rows:
+        origin = (problem_path(src, pos), pos[0], pos[1])
+        at = (src, pos)
+        rid = clean(cells.get("id", ""))
+        if not rid:
+            reporter.error(at, "LK104", "recipient has no id; fill in the 'id' cell")
+            continue
+        if rid in seen:
+            reporter.error(at, "LK121", f"recipient id '{rid}' is used twice (also at {seen[rid]})")
+            continue
+        seen[rid] = location(src, pos)
+        name = clean(cells.get("name", ""))
+        if not name:
+            reporter.error(at, "LK104", f"recipient '{rid}' has no name; fill in the 'name' cell")
+            continue
+        locale = clean(cells.get("locale", "")) or (letter.locale if letter else "en-GB")
+        try:
+            l10n.parse_locale(locale)
+        except (ValueError, l10n.LocalizationError) as exc:
+            reporter.error(at, "LK105", f"recipient '{rid}': locale '{locale}' is unknown ({exc})")
+            continue
+        recipient = Recipient(
+            name=name,
+            honorific=clean(cells.get("honorific", "")),
+            title=clean(cells.get("title", "")),
+            organization=clean(cells.get("organization", "")),
+            address=_split_address(cells.get("address", "")),
+            email=clean(cells.get("email", "")),
+            salutation=clean(cells.get("salutation", "")),
+        )
+        out.append(CampaignRecipient(rid, recipient, locale, origin))
+    return out
