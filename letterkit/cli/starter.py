@@ -7,7 +7,6 @@ chronology, all with made-up content to replace.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from ..errors import UsageError
@@ -66,28 +65,16 @@ A partner who asked not to be named,organization,,,,,,true
 
 
 def _annex_pdf() -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
+    from ..typeset.sample import text_page
 
-    from ..typeset import fonts
-
-    fonts.register()
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, initialFontName=fonts.SERIF)
-    canvas.setFont(fonts.SANS + "-Bold", 16)
-    canvas.drawString(72, 760, "Summary of the case (example annex)")
-    canvas.setFont(fonts.SERIF, 11)
-    text = canvas.beginText(72, 730)
-    for line in (
-        "Replace this file with the supporting documents of your case:",
-        "a UN decision, a court record, a medical report, a photograph.",
-        "Each annex is appended after the letter and stamped on every page.",
-    ):
-        text.textLine(line)
-    canvas.drawText(text)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return text_page(
+        "Summary of the case (example annex)",
+        [
+            "Replace this file with the supporting documents of your case:",
+            "a UN decision, a court record, a medical report, a photograph.",
+            "Each annex is appended after the letter and stamped on every page.",
+        ],
+    )
 
 
 def create(folder: Path) -> list[Path]:
