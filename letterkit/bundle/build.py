@@ -32,7 +32,7 @@ from ..input.sources import Reporter
 from ..model import Letter
 from ..pdf.combine import combine
 from ..pipeline import build, write_atomically
-from ..text.merge import locate_template
+from ..text.templates import locate_template
 from ..typeset import fonts
 from .campaign import Campaign, letter_for, load_campaign
 

@@ -26,7 +26,7 @@ from ..model import (
     Sender,
 )
 from ..pdf.annexes import GENERATED
-from ..text.merge import builtin_templates
+from ..text.templates import builtin_templates
 from ..typeset import fonts
 from .signatories import icu_available, load_signatories
 from .sources import (

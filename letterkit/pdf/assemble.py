@@ -27,7 +27,7 @@ from ..errors import Problem, ValidationError
 from ..input.sources import display_path
 from ..l10n import _
 from ..model import Letter
-from ..text.merge import person_name
+from ..text.context import person_name
 from ..typeset.layout import LaidOut, styles_key
 from ..typeset.styles import Styles
 from . import splice
