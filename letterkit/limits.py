@@ -28,7 +28,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .errors import LetterkitError
+from .errors import LetterkitError, UsageError
 
 T = TypeVar("T")
 
@@ -63,6 +63,10 @@ def current() -> Limits:
     return _CURRENT.get() or DEFAULTS
 
 
+class NotLimits(UsageError, TypeError):
+    """A call was given something other than a :class:`Limits` as its limits."""
+
+
 @contextmanager
 def applied(limits: Limits | None) -> Iterator[Limits]:
     """Within the block, :func:`current` is *limits* (unchanged when ``None``)."""
@@ -70,7 +74,7 @@ def applied(limits: Limits | None) -> Iterator[Limits]:
         yield current()
         return
     if not isinstance(limits, Limits):
-        raise TypeError(f"limits must be a letterkit.Limits, not {type(limits).__name__}")
+        raise NotLimits(f"limits must be a letterkit.Limits, not {type(limits).__name__}")
     token = _CURRENT.set(limits)
     try:
         yield limits

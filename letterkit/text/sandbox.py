@@ -44,6 +44,10 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+class NotPrintable(LetterkitError, ValueError):
+    """A template prints a value that cannot stand in running text (a list, a line break)."""
+
+
 class _Undefined(NamingUndefined):
     """StrictUndefined whose message names the full dotted path (``case.sentence``)."""
 
@@ -153,12 +157,12 @@ def _make_env(escape: bool) -> SandboxedEnvironment:
         elif isinstance(value, dt.date):
             value = l10n.format_date(value, _locale(context))
         elif isinstance(value, list | tuple | set | dict):
-            raise ValueError(
+            raise NotPrintable(
                 f"a {type(value).__name__} cannot be printed as text; loop over it or use |join_list"
             )
         text = "" if value is None else str(value)
         if "\n" in text or "\r" in text:
-            raise ValueError(
+            raise NotPrintable(
                 f"the value {text[:40]!r}… contains a line break; keep it on one line or use |markdown"
             )
         return escape_markdown(text) if escape else text
@@ -259,6 +263,7 @@ def compiled(env: SandboxedEnvironment, text: str, filename: str) -> jinja2.Temp
 __all__ = [
     "MARKDOWN_ENV",
     "PLAIN_ENV",
+    "NotPrintable",
     "OutputTooLarge",
     "Refused",
     "TrustedMarkdown",
