@@ -12,6 +12,9 @@ call that sets none uses the defaults. Nothing here is process-wide: two
 threads may render with different limits at once.
 
 A limit that is reached is an error naming the input, like any other problem.
+The time limit (:func:`call_within`) holds in any thread and uses no signal or
+timer of the process, so the host's ``SIGALRM`` handler and ``ITIMER_REAL``
+stay as they were.
 """
 
 from __future__ import annotations
@@ -96,7 +99,7 @@ class TimeLimit(LetterkitError):
 # runs, so a long call into C code (a regular expression, one huge string
 # operation) ends only when it returns to Python.
 #
-# A delivery may not reach the host after the call: the watcher fires at most once
+# No delivery can reach the caller after the call: the watcher fires at most once
 # per deadline and only while the call is in progress (both under one lock), the
 # call withdraws its deadline under that lock before it returns, withdrawing clears
 # a delivery that has not arrived yet, and the one that does arrive is caught by
@@ -110,9 +113,12 @@ class _Expired(BaseException):
     ``except Exception`` on the way (in a filter, in a library) cannot swallow it."""
 
 
-_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
-_set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
-_set_async_exc.restype = ctypes.c_int
+#: PyThreadState_SetAsyncExc(thread id, exception class or NULL), through a
+#: prototype of our own: setting argtypes on ``ctypes.pythonapi``'s shared
+#: function object would change it for the host too.
+_set_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.py_object)(
+    ("PyThreadState_SetAsyncExc", ctypes.pythonapi)
+)
 
 
 class _Deadline:

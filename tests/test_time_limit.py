@@ -7,6 +7,7 @@ host's code once a bounded call has returned.
 
 from __future__ import annotations
 
+import ctypes
 import signal
 import threading
 import time
@@ -61,6 +62,8 @@ def test_render_leaves_the_hosts_timer_and_handler_alone(
     assert remaining > 25
     assert signal.getsignal(signal.SIGALRM) is handler
     assert host_timer == []
+    # The C function letterkit calls is its own prototype, not ctypes' shared one.
+    assert ctypes.pythonapi.PyThreadState_SetAsyncExc.argtypes is None
 
 
 def _check_with_one_second(letter: letterkit.Letter) -> tuple[list[letterkit.Problem], float]:
