@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -130,6 +131,18 @@ def _many_blocks_that_just_expire(count: int) -> tuple[int, list[str]]:
     return expired, leaks
 
 
+@pytest.fixture
+def quick_thread_switches() -> Iterator[None]:
+    """Threads take turns every 0.5 ms, so the watcher often fires just as a call ends."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
+@pytest.mark.usefixtures("quick_thread_switches")
 def test_no_expiry_reaches_code_after_the_bounded_call() -> None:
     """This test ensures that a limit expiring just as its call ends never raises
     in the caller's code afterwards, in the main thread or another."""
@@ -189,3 +202,14 @@ def test_the_watcher_thread_ends_when_idle() -> None:
             break
         time.sleep(0.05)
     assert not any(t.name == "letterkit-time-limit" for t in threading.enumerate())
+
+
+def test_a_worker_thread_renders_the_same_bytes(tmp_path: Path) -> None:
+    """This test ensures that a render outside the main thread, now bounded by the
+    watcher, makes the same letter as one in the main thread."""
+    letter = _letter(tmp_path, "Free {{ person.name }}, {{ letter.date|date }}.\n")
+    here = letterkit.render(letter)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        there = pool.submit(letterkit.render, letter).result(timeout=120)
+    assert there == here
+    assert "Free Azimjon Askarov, 6 December 2018." in pdf_text(there)
