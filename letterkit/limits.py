@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import heapq
 import itertools
+import math
 import os
 import threading
 import time
@@ -153,10 +154,11 @@ class _Watcher:
         with self.lock:
             heapq.heappush(self.pending, deadline)
             if self.thread is None:
-                self.thread = threading.Thread(
+                thread = threading.Thread(
                     target=self._run, name="letterkit-time-limit", daemon=True
                 )
-                self.thread.start()
+                thread.start()  # if it cannot start, the caller's disarm removes the deadline
+                self.thread = thread
             elif self.pending[0] is deadline:
                 self.wake.notify()
 
@@ -203,14 +205,14 @@ def _watcher() -> _Watcher:
 
 def call_within(seconds: float, function: Callable[[], T]) -> T:
     """``function()``, raising :class:`TimeLimit` if it runs longer than *seconds*
-    (no limit when *seconds* is 0 or less).
+    (no limit when *seconds* is 0 or less, or infinite).
 
     Works in any thread and leaves the host's signal handlers and timers alone.
     A call into C code is not interrupted: the limit takes effect when it returns.
     A bounded call made inside another one in the same thread keeps the
     enclosing deadline.
     """
-    if seconds <= 0 or getattr(_BOUNDED, "active", False):
+    if not 0 < seconds < math.inf or getattr(_BOUNDED, "active", False):
         return function()
     watcher = _watcher()
     deadline = _Deadline(seconds, next(watcher.order))

@@ -159,6 +159,7 @@ def test_a_bounded_call_returns_its_value_and_its_own_errors() -> None:
     """This test ensures that call_within is transparent when the limit is not reached."""
     assert limits.call_within(5, lambda: 42) == 42
     assert limits.call_within(0, lambda: "unbounded") == "unbounded"
+    assert limits.call_within(float("inf"), lambda: "unbounded") == "unbounded"
     empty: dict[str, int] = {}
     with pytest.raises(KeyError, match="own"):
         limits.call_within(5, lambda: empty["own"])
