@@ -83,6 +83,10 @@ def _render_problem(exc: Exception) -> tuple[str, str]:
     return "LK113", f"the template cannot be evaluated: {str(exc) or type(exc).__name__}"
 
 
+def _one_line(field: str, message: str) -> str:
+    return " ".join(f"{field}: {message}".splitlines())
+
+
 def _render(
     env: SandboxedEnvironment,
     text: str,
@@ -98,7 +102,7 @@ def _render(
         template = compiled(env, text, filename)
     except (jinja2.TemplateSyntaxError, Refused, SyntaxError, RecursionError, MemoryError) as exc:
         code, line, message = _compile_problem(exc)
-        reporter.error((tpl.display, (line, None)), code, f"{field}: {message}")
+        reporter.error((tpl.display, (line, None)), code, _one_line(field, message))
         return None
     try:
         return render_bounded(template, context)
@@ -108,8 +112,7 @@ def _render(
         # expired time limit passes through it unrewritten and is mapped back.
         raw = template if isinstance(exc, limits.TimeLimit) else None
         line = template_line(exc, filename, raw)
-        message = " ".join(f"{field}: {message}".splitlines())
-        reporter.error((tpl.display, (line, None)), code, message)
+        reporter.error((tpl.display, (line, None)), code, _one_line(field, message))
     return None
 
 
