@@ -22,6 +22,8 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
+from .errors import LetterkitError
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "letterkit"
 
@@ -30,20 +32,29 @@ DOMAIN = "letterkit"
 _SPACE_FIXES = str.maketrans({"\u202f": "\u00a0"})
 
 
-class LocalizationError(LookupError):
+class LocalizationError(LetterkitError, LookupError):
     """A localizable value has no entry for the locale (message says which)."""
+
+
+class UnknownLocale(LetterkitError, ValueError):
+    """A locale tag Babel does not know (``xx-YY``)."""
+
+
+class FormatError(LetterkitError, ValueError):
+    """A value cannot be put into words as asked: a plural form is missing, a
+    period runs backwards, a country code is unknown."""
 
 
 @functools.lru_cache(maxsize=64)
 def parse_locale(tag: str) -> Locale:
     """A BCP 47 tag (``en-GB``, ``ru``, ``uz-Latn``) → Babel :class:`Locale`.
 
-    Raises :class:`ValueError` for a tag Babel does not know.
+    Raises :class:`UnknownLocale` (a ValueError) for a tag Babel does not know.
     """
     try:
         return Locale.parse(tag.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError) as exc:
-        raise ValueError(
+        raise UnknownLocale(
             f"unknown locale {tag!r}; use a BCP 47 tag such as en-GB, ru or fr"
         ) from exc
 
@@ -144,7 +155,7 @@ def plural(n: int, tag: str, forms: Mapping[str, str]) -> str:
     category = plural_category(n, tag)
     word = forms.get(category, forms.get("other"))
     if word is None:
-        raise ValueError(f"plural form '{category}' is missing; give {category}= or other=")
+        raise FormatError(f"plural form '{category}' is missing; give {category}= or other=")
     return f"{format_number(n, tag)} {word}"
 
 
@@ -175,14 +186,14 @@ def duration(start: dt.date, end: dt.date, tag: str, granularity: str = "month")
     '8 years and 5 months'
     """
     if start > end:
-        raise ValueError(
+        raise FormatError(
             f"the period from {start.isoformat()} to {end.isoformat()} runs backwards; "
             "check the dates (is the letter dated before the event?)"
         )
     years, months, days = whole_units_between(start, end)
     order = ["year", "month", "day"]
     if granularity not in order:
-        raise ValueError("granularity must be 'year', 'month' or 'day'")
+        raise FormatError("granularity must be 'year', 'month' or 'day'")
     amounts = dict(zip(order, (years, months, days), strict=True))
     units = order[: order.index(granularity) + 1]
     locale = parse_locale(tag)
@@ -212,7 +223,7 @@ def country_name(code: str, tag: str) -> str:
     """ISO 3166 code → the country's name in the locale (``KG`` → ``Kyrgyzstan``)."""
     name = parse_locale(tag).territories.get(code.upper())
     if name is None:
-        raise ValueError(f"unknown country code {code!r}; use an ISO 3166 code such as KG")
+        raise FormatError(f"unknown country code {code!r}; use an ISO 3166 code such as KG")
     return str(name)
 
 

@@ -14,7 +14,7 @@ import letterkit.input.signatories
 import letterkit.input.tables
 import letterkit.l10n
 import letterkit.pdf.annexes
-import letterkit.text.merge
+import letterkit.text.sandbox
 
 LOCALE_DIR = Path(letterkit.l10n.__file__).parent / "locale"
 PO_FILES = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/letterkit.po"))
@@ -52,7 +52,7 @@ def test_po_translates_every_word_of_the_template(po: Path) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [letterkit.l10n, letterkit.text.merge, letterkit.input.tables, letterkit.pdf.annexes],
+    [letterkit.l10n, letterkit.text.sandbox, letterkit.input.tables, letterkit.pdf.annexes],
     ids=lambda m: m.__name__,
 )
 def test_doctests(module: object) -> None:

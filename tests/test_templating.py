@@ -10,7 +10,7 @@ import pytest
 
 import letterkit
 from letterkit import l10n
-from letterkit.text.merge import escape_markdown
+from letterkit.text.sandbox import escape_markdown
 
 from .conftest import EXAMPLE, pdf_text
 
@@ -228,7 +228,7 @@ def test_salutation_built_from_the_addressees(
     recipients: list[dict[str, str]], locale: str, expected: str
 ) -> None:
     from letterkit.model import Case, Letter, Person, Recipient
-    from letterkit.text.merge import built_salutation
+    from letterkit.text.salutation import built_salutation
 
     letter = Letter(
         template="appeal-release",

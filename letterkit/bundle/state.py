@@ -20,7 +20,7 @@ from .. import __version__
 from ..input.campaign import Campaign
 from ..input.sources import Reporter
 from ..pipeline import write_atomically
-from ..text.merge import locate_template
+from ..text.templates import locate_template
 
 STATE = ".letterkit-state.json"
 

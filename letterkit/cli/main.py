@@ -332,7 +332,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 def _templates(out: TextIO) -> int:
     from .._resources import templates_dir
     from ..input.sources import Reporter
-    from ..text.merge import builtin_templates, read_template
+    from ..text.templates import builtin_templates, read_template
 
     for name, locales in builtin_templates().items():
         reporter = Reporter()

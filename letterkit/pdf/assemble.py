@@ -27,7 +27,7 @@ from ..errors import Problem, ValidationError
 from ..input.sources import display_path
 from ..l10n import _
 from ..model import Letter
-from ..text.merge import person_name
+from ..text.context import person_name
 from ..typeset.document import LaidOut
 from ..typeset.reuse import Shared
 from ..typeset.styles import Styles, styles_key

@@ -8,10 +8,11 @@ import io
 
 import pytest
 from pypdf import PdfReader
-from typeset_parts import layout
 
 from letterkit.typeset.columns import TooLarge
 from letterkit.typeset.story import AnnexInfo
+
+from .typeset_parts import layout
 
 
 def _texts(pdf: bytes) -> list[str]:

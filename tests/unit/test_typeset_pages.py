@@ -11,13 +11,14 @@ from pypdf import PdfReader
 from reportlab.lib.units import inch, mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, PageBreak, Spacer
-from typeset_parts import shape
 
 from letterkit.model import Sender
 from letterkit.typeset import fonts
 from letterkit.typeset.columns import TooLarge
 from letterkit.typeset.pages import PageFurniture, fit_text
 from letterkit.typeset.styles import page_for, styles_for
+
+from .typeset_parts import shape
 
 
 def _furniture(name: str, **changes: object) -> PageFurniture:

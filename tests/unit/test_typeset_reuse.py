@@ -8,11 +8,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from typeset_parts import layout, shape
 
 from letterkit.model import Dateline
 from letterkit.typeset.reuse import Fingerprint, SharedKey
 from letterkit.typeset.story import AnnexInfo
+
+from .typeset_parts import layout, shape
 
 LETTER = shape("L4-via-email")
 BASE = layout("L4-via-email")

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.platypus import Spacer
-from typeset_parts import layout, shape
 
 from letterkit.model import Dateline
 from letterkit.typeset.columns import SignatoryColumns
 from letterkit.typeset.story import AnnexInfo, addressee_line, dateline_text
+
+from .typeset_parts import layout, shape
 
 
 def _text(flowable: Any) -> list[str]:

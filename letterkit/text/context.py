@@ -1,0 +1,139 @@
+"""Letter → template context: the names and values a template sees.
+
+The context holds ``letter``, ``case``, ``person``, ``recipients`` (and
+``recipient`` when there is one), ``sender``, ``signatories``, ``annexes`` and
+``variables``. Mappings in it are :class:`Data`, which know their dotted name,
+so a missing value is reported as ``case.facts.nope``. A withheld signatory's
+name, acronym, affiliation and title never enter it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .. import l10n
+from ..model import Letter, Recipient, Signatory
+
+
+class Data(dict[str, Any]):
+    """A mapping in the template context that knows its dotted name (for error messages)."""
+
+    def __init__(self, lk_name: str, /, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lk_name = lk_name
+
+
+def person_name(letter: Letter) -> str:
+    """The case person's name as spelled in the letter's language."""
+    person = letter.case.person
+    return person.names.get(letter.locale) or next(
+        (person.names[k] for k in l10n.locale_chain(letter.locale) if k in person.names),
+        person.name,
+    )
+
+
+def build_context(
+    letter: Letter, signatories: Sequence[Signatory], annexes: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The names a template sees: letter, case, person, recipients, recipient, sender,
+    signatories, annexes, variables."""
+    person = _person(letter)
+    recipients = [_recipient(r) for r in letter.recipients]
+    sender = letter.sender
+    context: dict[str, Any] = {
+        "letter": Data(
+            "letter",
+            date=letter.date,
+            locale=letter.locale,
+            place=letter.place,
+            subject=letter.subject,
+            paper=letter.paper,
+        ),
+        "case": _case(letter, person),
+        "person": person,
+        "recipients": recipients,
+        "sender": Data(
+            "sender",
+            name=sender.name if sender else "",
+            address=list(sender.address) if sender else [],
+            email=sender.email if sender else "",
+        ),
+        "signatories": [_signatory(s) for s in signatories],
+        "annexes": [Data("annex", a) for a in annexes],
+        "variables": _data("variables", letter.variables),
+    }
+    if len(recipients) == 1:
+        context["recipient"] = recipients[0]
+    return context
+
+
+def _person(letter: Letter) -> Data:
+    person = letter.case.person
+    age = person.age
+    if age is None and person.born is not None:
+        age = l10n.age(person.born, letter.date)
+    return Data(
+        "person",
+        name=person.name,
+        names=Data("person.names", person.names),
+        display_name=person_name(letter),
+        gender=person.gender,
+        age=age,
+        born=person.born,
+        role=person.role,
+        hometown=person.hometown,
+    )
+
+
+def _case(letter: Letter, person: Data) -> Data:
+    case = letter.case
+    return Data(
+        "case",
+        person=person,
+        country=case.country,
+        detained_on=case.detained_on,
+        sentence=case.sentence,
+        events=[Data("event", date=e.date, text=e.text) for e in case.events],
+        demands=list(case.demands),
+        facts=_data("case.facts", case.facts),
+    )
+
+
+def _recipient(r: Recipient) -> Data:
+    return Data(
+        "recipient",
+        honorific=r.honorific,
+        name=r.name,
+        title=r.title,
+        organization=r.organization,
+        address=list(r.address),
+        email=r.email,
+        salutation=r.salutation,
+    )
+
+
+def _signatory(s: Signatory) -> Data:
+    return Data(
+        "signatory",
+        name="" if s.withhold else s.name,
+        type=s.type,
+        acronym="" if s.withhold else s.acronym,
+        country=s.country,
+        affiliation="" if s.withhold else s.affiliation,
+        title="" if s.withhold else s.title,
+        group=s.group,
+        lead=s.lead,
+        withheld=s.withhold,
+    )
+
+
+def _data(name: str, value: Any) -> Any:
+    if isinstance(value, Mapping) and not l10n.is_localizable_mapping(value):
+        return Data(name, {k: _data(f"{name}.{k}", v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_data(name, v) for v in value]
+    return value
+
+
+__all__ = ["Data", "build_context", "person_name"]
