@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,12 +27,13 @@ from ..input.sources import display_path
 from ..l10n import _
 from ..model import Letter
 from ..text.merge import person_name
-from ..typeset.layout import LaidOut, styles_key
+from ..typeset.layout import LaidOut, Shared, styles_key
 from ..typeset.styles import Styles
 from . import splice
 from .annexes import OpenAnnex, pypdf_messages
 from .stamp import Stamp
 from .stamp import apply as apply_stamps
+from .subsets import name_subsets
 
 
 def pdf_date(letter: Letter) -> str:
@@ -65,42 +65,6 @@ def describe(letter: Letter, subject: str) -> dict[str, str]:
     if author:
         meta["/Author"] = author
     return meta
-
-
-_SUBSET = re.compile(r"^/AAAA[A-Z]{2}\+")
-
-
-def unique_subset_tags(writer: PdfWriter) -> None:
-    """Name each embedded font subset after its content (``/QXHKBF+NotoSerif``).
-
-    ReportLab tags every subset ``AAAAAA+``, ``AAAAAB+``… anew in each
-    document, so letters joined into one file would have different subsets
-    under one name. A tag made from a hash of the font program is the same for
-    the same subset and different for different ones, in every letter.
-    """
-    done: set[int] = set()
-    for page in writer.pages:
-        resources: Any = page.get("/Resources")
-        fonts: Any = resources.get_object().get("/Font") if resources is not None else None
-        for ref in (fonts.get_object() if fonts is not None else {}).values():
-            font = ref.get_object()
-            targets = [font, *(d.get_object() for d in font.get("/DescendantFonts") or [])]
-            for target in targets:
-                descriptor = target.get("/FontDescriptor")
-                if descriptor is None or id(descriptor.get_object()) in done:
-                    continue
-                descriptor = descriptor.get_object()
-                name = str(descriptor.get("/FontName", ""))
-                program = descriptor.get("/FontFile2") or descriptor.get("/FontFile")
-                if not _SUBSET.match(name) or program is None:
-                    continue
-                tag = splice.subset_tag(program.get_object().get_data())
-                renamed = NameObject(f"/{tag}+{name.split('+', 1)[1]}")
-                descriptor[NameObject("/FontName")] = renamed
-                done.add(id(descriptor))
-                for owner in targets:
-                    if _SUBSET.match(str(owner.get("/BaseFont", ""))):
-                        owner[NameObject("/BaseFont")] = renamed
 
 
 def _detach_widgets(page: PageObject) -> None:
@@ -180,7 +144,7 @@ def assemble(
     with pypdf_messages():  # damaged annexes were reported when opened
         tmpl = _template(letter, laid, annexes, styles)
     own = splice.read(laid.pdf)
-    splice.name_subsets(own)
+    name_subsets(own)
     return splice.join(tmpl, own, _info(letter, subject))
 
 
@@ -198,6 +162,21 @@ def _info(letter: Letter, subject: str) -> bytes:
     out = io.BytesIO()
     info.write_to_stream(out)
     return out.getvalue()
+
+
+#: Shared parts read in this process, by the part itself (the entry keeps it
+#: alive, so that its id() is not taken by another while the entry exists).
+_SHARED: dict[int, tuple[Shared, splice.Parsed]] = memo.table({})
+
+
+def _shared(part: Shared) -> splice.Parsed:
+    """The shared part's document cut into objects, its subsets named."""
+    cached = _SHARED.get(id(part))
+    if cached is not None and cached[0] is part:
+        return cached[1]
+    parsed = splice.read(part.pdf)
+    name_subsets(parsed)
+    return memo.keep(_SHARED, id(part), (part, parsed), 8)[1]
 
 
 #: Templates made in this process, by everything they are made from (at most
@@ -250,12 +229,11 @@ def _template(
             prefix=f"A{item.number}-",
             start=1,
         )
-    unique_subset_tags(writer)
     writer._root_object[NameObject("/Lang")] = TextStringObject(loc)
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()
     writer.write(out)
-    shared = laid.shared.parsed if laid.shared is not None else None
+    shared = _shared(laid.shared) if laid.shared is not None else None
     tmpl = splice.template(out.getvalue(), laid.pages, shared)
     while _TEMPLATES and (
         len(_TEMPLATES) >= 8

@@ -44,7 +44,6 @@ from reportlab.platypus.doctemplate import LayoutError
 from .. import l10n, memo
 from ..l10n import N_, _
 from ..model import Letter, Signatory
-from ..pdf import splice
 from ..text.merge import MergedText
 from . import fonts
 from .bidi import is_rtl_locale
@@ -74,7 +73,7 @@ class Shared:
     key: tuple[Any, ...]
     pages: int
     marks: dict[str, int]
-    parsed: splice.Parsed
+    pdf: bytes
 
 
 @dataclass
@@ -716,9 +715,7 @@ def lay_out(
         doc.build(rest, canvasmaker=_numbered_canvas(footer))
         if notes.finish():
             raise TooLarge(_RUNAWAY_NOTE)
-        parsed = splice.read(buffer.getvalue())
-        splice.name_subsets(parsed)
-        return Shared(key, doc.page, dict(marks), parsed)
+        return Shared(key, doc.page, dict(marks), buffer.getvalue())
 
     flowables, shared_from = story(letter, merged, body, signatories, annexes, styles, marks, notes)
     cc = tuple(l10n.localize(c, loc) for c in letter.cc)
