@@ -25,8 +25,23 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from .. import memo
 from .subsets import name_subsets
-from .syntax import Array, Dict, Name, Raw, Ref, SpliceError, Value, dict_of, parse, refs, write
+from .syntax import (
+    Array,
+    Dict,
+    Name,
+    Numbers,
+    Raw,
+    Ref,
+    SpliceError,
+    Value,
+    copy,
+    dict_of,
+    parse,
+    refs,
+    write,
+)
 
 __all__ = ["Obj", "Parsed", "SpliceError", "Template", "join", "read", "template"]
 
@@ -34,26 +49,31 @@ _OBJ_HEAD = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\s*")
 _STREAM = re.compile(rb"[\x00\t\n\x0c\r ]*stream\r?\n")
 
 
+#: Object values read in this process, by their text: the letters of a bundle
+#: have many objects alike (fonts, descriptors, pages). Values here are shared,
+#: so they are never changed: :meth:`Obj.edit` changes a copy.
+_VALUES: dict[bytes, tuple[Value, int]] = memo.table({})
+_VALUES_MAX = 4096
+_VALUE_TEXT_MAX = 2048
+
+
 class Obj:
     """One object: its value (read when first asked for) and, for a stream,
     the raw bytes from ``stream`` to ``endstream`` inclusive."""
 
-    __slots__ = ("_tail", "_value", "body")
+    __slots__ = ("_own", "_tail", "_value", "body")
 
     def __init__(self, body: bytes) -> None:
         self.body = body
         self._value: Value | None = None
         self._tail = b""
-
-    @property
-    def tail(self) -> bytes:
-        self.value  # noqa: B018 (the tail is known once the value is read)
-        return self._tail
+        self._own = False
 
     @property
     def value(self) -> Value:
+        """The object's value; not to be changed (see :meth:`edit`)."""
         if self._value is None:
-            value, end = parse(self.body)
+            value, end = self._parse()
             rest = self.body[end:]
             if rest.strip():
                 if not isinstance(value, Dict) or _STREAM.match(rest) is None:
@@ -62,6 +82,30 @@ class Obj:
                 self._tail = rest.rstrip()
             self._value = value
         return self._value
+
+    def _parse(self) -> tuple[Value, int]:
+        # A stream's value ends before its first "stream"; what parsing reads
+        # then lies inside the key (checked before the value is kept).
+        at = self.body.find(b"stream")
+        key = self.body if at < 0 else self.body[: at + 6]
+        found = _VALUES.get(key)
+        if found is None:
+            found = parse(self.body)
+            if len(key) <= _VALUE_TEXT_MAX and found[1] < len(key):
+                memo.keep(_VALUES, key, found, _VALUES_MAX)
+        return found
+
+    def edit(self) -> Dict:
+        """The object's dictionary, to change (this object's own copy)."""
+        if not self._own:
+            self._value = copy(self.value)
+            self._own = True
+        return dict_of(self.value, "an object to change")
+
+    @property
+    def tail(self) -> bytes:
+        self.value  # noqa: B018 (the tail is known once the value is read)
+        return self._tail
 
     def text(self, renumber: dict[int, int] | None = None) -> bytes:
         """The object's value and stream as PDF text, references renumbered."""
@@ -178,7 +222,7 @@ def page_of(parsed: Parsed, number: int) -> Page:
         raise SpliceError(f"page object {number} has an indirect /Annots")
     resources = page.get(b"/Resources")
     media_box = page.get(b"/MediaBox")
-    if not isinstance(resources, Dict) or not isinstance(media_box, Array):
+    if not isinstance(resources, Dict) or not isinstance(media_box, Array | Numbers):
         raise SpliceError(f"page object {number} has no direct /Resources and /MediaBox")
     return Page(
         contents=list(refs(contents)) if contents is not None else [],
@@ -379,7 +423,7 @@ def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
 def _page(tmpl: Template, index: int, page: Page, mapping: dict[int, int]) -> bytes:
     """The text of letter page *index*: the own part's page, then its shared form."""
     contents: list[Value] = [Ref(mapping[c]) for c in page.contents]
-    resources = page.resources
+    resources = dict_of(copy(page.resources), "the resources")
     form = tmpl.forms[index]
     if form is not None and tmpl.call is not None:
         contents.append(Ref(tmpl.call))  # the running header, then the shared page

@@ -18,7 +18,7 @@ import re
 import zlib
 from typing import TYPE_CHECKING
 
-from .syntax import Array, Dict, Name, Num, Ref, SpliceError, Value
+from .syntax import Array, Dict, Name, Num, Ref, SpliceError, Value, dict_of
 
 if TYPE_CHECKING:
     from .splice import Obj, Parsed
@@ -98,23 +98,28 @@ def name_subsets(parsed: Parsed) -> set[int]:
         font = obj.value
         if not isinstance(font, Dict):
             continue
-        owner, found = number, _descriptor(parsed, font)
+        found = _descriptor(parsed, font)
         if found is None:
             continue
         where, descriptor = found
-        if where is None:  # written inside the font's own dictionary
-            where = owner
-        if where not in tags:
-            renamed = _rename_descriptor(parsed, descriptor)
+        key = number if where is None else where  # a descriptor inside the font
+        if key not in tags:
+            renamed = _new_tag(parsed, descriptor)
             if renamed is None:
                 continue
-            tags[where] = renamed
-            changed.add(where)
-        old, new = tags[where]
+            tags[key] = renamed
+            name = descriptor.get(b"/FontName")
+            assert isinstance(name, Name)
+            target = parsed.objects[key].edit()
+            if where is None:
+                target = dict_of(target.get(b"/FontDescriptor"), "a font descriptor")
+            target.set(b"/FontName", Name(b"/" + renamed[1] + name[7:]))
+            changed.add(key)
+        old, new = tags[key]
         base = font.get(b"/BaseFont")
         if isinstance(base, Name) and base.startswith(b"/" + old + b"+"):
-            font.set(b"/BaseFont", Name(b"/" + new + base[7:]))
-            changed.add(owner)
+            parsed.objects[number].edit().set(b"/BaseFont", Name(b"/" + new + base[7:]))
+            changed.add(number)
     return changed
 
 
@@ -138,7 +143,9 @@ def _descriptor(parsed: Parsed, font: Dict) -> tuple[int | None, Dict] | None:
     return (value.num if isinstance(value, Ref) else None), target
 
 
-def _rename_descriptor(parsed: Parsed, descriptor: Dict) -> tuple[bytes, bytes] | None:
+def _new_tag(parsed: Parsed, descriptor: Dict) -> tuple[bytes, bytes] | None:
+    """(ReportLab's tag, the tag made from the program) of a descriptor's
+    subset, or None if it is not a subset tagged by ReportLab's counter."""
     name = descriptor.get(b"/FontName")
     if not isinstance(name, Name):
         return None
@@ -148,6 +155,4 @@ def _rename_descriptor(parsed: Parsed, descriptor: Dict) -> tuple[bytes, bytes] 
     program = next((descriptor.get(k) for k in _PROGRAMS if k in descriptor), None)
     if not isinstance(program, Ref) or program.num not in parsed.objects:
         return None
-    tag = subset_tag(_decoded(parsed, parsed.objects[program.num])).encode()
-    descriptor.set(b"/FontName", Name(b"/" + tag + name[7:]))
-    return m.group(1), tag
+    return m.group(1), subset_tag(_decoded(parsed, parsed.objects[program.num])).encode()

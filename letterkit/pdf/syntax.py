@@ -13,7 +13,7 @@ dictionary key that is not a name, a stray ``R``) raises
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from ..errors import LetterkitError
 
@@ -40,6 +40,10 @@ class Hex(bytes):
 
 class Word(bytes):
     """``true``, ``false`` or ``null``."""
+
+
+class Numbers(bytes):
+    """An array of numbers only, as written (a font's widths hold hundreds)."""
 
 
 class Raw(bytes):
@@ -129,24 +133,25 @@ class Dict:
         self.gaps[:1] = [b" "] * (2 * len(pairs)) + self.gaps[:1]
 
 
-Value = Name | Num | Str | Hex | Word | Raw | Ref | Array | Dict
+Value = Name | Num | Str | Hex | Word | Numbers | Raw | Ref | Array | Dict
 
 _WS = b"\x00\t\n\x0c\r "
 _END = rb"(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|\Z)"
+_W = rb"[\x00\t\n\x0c\r ]"
+#: White space and comments, then a reference ``n g R`` (groups 2-5) or one token (group 6).
 _TOKEN = re.compile(
-    rb"((?:[\x00\t\n\x0c\r ]|%[^\r\n]*)*)(?:"
-    rb"(?P<num>[+-]?(?:\d+\.?\d*|\.\d+))" + _END
-    + rb"|(?P<name>/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)"
-    rb"|(?P<open><<|\[)"
-    rb"|(?P<close>>>|\])"
-    rb"|(?P<hex><[0-9A-Fa-f\x00\t\n\x0c\r ]*>)"
-    rb"|(?P<str>\()"
-    rb"|(?P<word>true|false|null|R)" + _END
-    + rb")"
+    rb"(" + _W + rb"*(?:%[^\r\n]*" + _W + rb"*)*)(?:"
+    rb"(\d+)(" + _W + rb"+)(\d+)(" + _W + rb"+)R" + _END
+    + rb"|([+-]?(?:\d+\.?\d*|\.\d+)" + _END
+    + rb"|/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*|<<|>>|\[|\]|<[0-9A-Fa-f\x00\t\n\x0c\r ]*>|\("
+    rb"|(?:true|false|null|R)" + _END
+    + rb"))"
 )  # fmt: skip
+_NUMBERS = re.compile(
+    rb"\[(?:" + _W + rb"*[+-]?(?:\d+\.?\d*|\.\d+)(?=[\x00\t\n\x0c\r \]]))*" + _W + rb"*\]"
+)
 _PLAIN = re.compile(rb"[^()\\]*")
-_INT = re.compile(rb"\d+")
-_LEAF: dict[str, Callable[[bytes], Value]] = {"num": Num, "name": Name, "hex": Hex, "word": Word}
+_NUMBER_START = frozenset(b"+-.0123456789")
 
 
 def _string_end(text: bytes, pos: int) -> int:
@@ -167,20 +172,6 @@ def _string_end(text: bytes, pos: int) -> int:
             return pos
 
 
-def _fold_ref(items: list[Value], gaps: list[bytes], where: int) -> None:
-    """``n g R``: replace the two numbers just read by one reference (*gaps*
-    ends with the white space before the generation and before ``R``)."""
-    if len(items) < 2 or not all(
-        isinstance(v, Num) and _INT.fullmatch(v) for v in items[-2:]
-    ):  # fmt: skip
-        raise SpliceError(f"an R that does not follow an object and generation number at {where}")
-    gen, num = items.pop(), items.pop()
-    assert isinstance(gen, Num) and isinstance(num, Num)
-    before_r = gaps.pop()
-    between = gaps.pop()
-    items.append(Ref(int(num), int(gen), (between, before_r)))
-
-
 def _close(kind: bytes, items: list[Value], gaps: list[bytes], where: int) -> Value:
     if kind == b"[":
         return Array(items, gaps)
@@ -199,54 +190,58 @@ def _close(kind: bytes, items: list[Value], gaps: list[bytes], where: int) -> Va
     return made
 
 
+def _token(text: bytes, pos: int) -> re.Match[bytes]:
+    m = _TOKEN.match(text, pos)
+    if m is None:
+        shown = text[pos : pos + 24].lstrip(_WS)[:16]
+        if not shown:
+            raise SpliceError(f"an object that ends early, at byte {pos}")
+        raise SpliceError(f"cannot read a PDF object at byte {pos}: {shown!r}")
+    return m
+
+
 def parse(text: bytes, pos: int = 0) -> tuple[Value, int]:
     """Read the object that starts at *pos* (after white space): (value, end)."""
     stack: list[tuple[bytes, list[Value], list[bytes]]] = []
+    items: list[Value] = []
+    gaps: list[bytes] = []
     while True:
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            shown = text[pos : pos + 24].lstrip(_WS)[:16]
-            if not shown:
-                raise SpliceError(f"an object that ends early, at byte {pos}")
-            raise SpliceError(f"cannot read a PDF object at byte {pos}: {shown!r}")
-        gap, kind, pos = m.group(1), m.lastgroup or "", m.end()
+        m = _token(text, pos)
+        gap, num, between, gen, before_r, token = m.groups()
+        pos = m.end()
+        gaps.append(gap)  # the white space before this token
         value: Value
-        if stack:
-            stack[-1][2].append(gap)  # the white space before this token
-        if kind == "open":
-            stack.append((m.group(kind), [], []))
-            continue
-        if kind == "close":
-            if not stack or (stack[-1][0] == b"[") != (m.group(kind) == b"]"):
-                raise SpliceError(f"an unmatched {m.group(kind).decode()} at byte {pos}")
-            opener, items, gaps = stack.pop()
+        if num is not None:
+            value = Ref(int(num), int(gen), (between, before_r))
+        elif token[0] == 0x2F:
+            value = Name(token)
+        elif token == b"<<" or token == b"[":
+            numbers = _NUMBERS.match(text, pos - 1) if token == b"[" else None
+            if numbers is None:
+                stack.append((token, items, gaps))
+                items, gaps = [], []
+                continue
+            value, pos = Numbers(numbers.group()), numbers.end()
+        elif token == b">>" or token == b"]":
+            if not stack or (stack[-1][0] == b"[") != (token == b"]"):
+                raise SpliceError(f"an unmatched {token.decode()} at byte {pos}")
+            opener, outer_items, outer_gaps = stack.pop()
             value = _close(opener, items, gaps, pos)
-        elif kind == "str":
+            items, gaps = outer_items, outer_gaps
+        elif token[0] == 0x3C:
+            value = Hex(token)
+        elif token == b"(":
             end = _string_end(text, pos - 1)
             value, pos = Str(text[pos - 1 : end]), end
-        elif kind == "word" and m.group(kind) == b"R":
-            if not stack:
-                raise SpliceError(f"an R outside an array or dictionary at byte {pos}")
-            _fold_ref(stack[-1][1], stack[-1][2], pos)
-            continue
+        elif token[0] in _NUMBER_START:
+            value = Num(token)
+        elif token == b"R":
+            raise SpliceError(f"an R that does not follow an object and generation number at {pos}")
         else:
-            value = _LEAF[kind](m.group(kind))
+            value = Word(token)
         if not stack:
-            if isinstance(value, Num):
-                return _top_ref(text, value, pos)
             return value, pos
-        stack[-1][1].append(value)
-
-
-_TOP_REF = re.compile(rb"([\x00\t\n\x0c\r ]+)(\d+)([\x00\t\n\x0c\r ]+)R" + _END)
-
-
-def _top_ref(text: bytes, number: Num, pos: int) -> tuple[Value, int]:
-    """A number read as a whole object, or the reference it begins."""
-    m = _TOP_REF.match(text, pos)
-    if m is None or not _INT.fullmatch(number):
-        return number, pos
-    return Ref(int(number), int(m.group(2)), (m.group(1), m.group(3))), m.end()
+        items.append(value)
 
 
 def write(value: Value, renumber: dict[int, int] | None = None) -> bytes:
@@ -295,7 +290,20 @@ def refs(value: Value) -> Iterator[int]:
             yield from refs(item)
 
 
-def dict_of(value: Value, what: str) -> Dict:
+def copy(value: Value) -> Value:
+    """A copy of *value* whose arrays and dictionaries can be changed alone."""
+    if isinstance(value, Array):
+        return Array([copy(v) for v in value.items], list(value.gaps))
+    if isinstance(value, Dict):
+        made = Dict()
+        made.keys = list(value.keys)
+        made.values = [copy(v) for v in value.values]
+        made.gaps = list(value.gaps)
+        return made
+    return value
+
+
+def dict_of(value: Value | None, what: str) -> Dict:
     """*value* as a dictionary, or SpliceError naming *what* it should be."""
     if not isinstance(value, Dict):
         raise SpliceError(f"{what} is not a dictionary")

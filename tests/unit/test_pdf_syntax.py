@@ -11,6 +11,7 @@ from letterkit.pdf.syntax import (
     Hex,
     Name,
     Num,
+    Numbers,
     Ref,
     SpliceError,
     Str,
@@ -57,6 +58,20 @@ def test_values_are_read_as_their_kinds() -> None:
     assert isinstance(inner, Dict)
     assert inner.get(b"/K") == Name(b"/V")
     assert list(refs(value)) == [7, 2]
+
+
+def test_an_array_of_numbers_is_one_value_kept_as_written() -> None:
+    """This test ensures that a long array of numbers (a font's widths) is read
+    in one step and written back unchanged, and one with a reference is not
+    taken for it."""
+    widths = b"[ " + b" ".join(b"%d" % (500 + n) for n in range(300)) + b" ]"
+    value, end = parse(b"<< /Widths " + widths + b" >>")
+    assert isinstance(value, Dict)
+    assert value.get(b"/Widths") == widths
+    assert isinstance(value.get(b"/Widths"), Numbers)
+    mixed, _ = parse(b"[ 1 2 0 R 3 ]")
+    assert isinstance(mixed, Array)
+    assert list(refs(mixed)) == [2]
 
 
 def test_references_are_renumbered_and_strings_are_not() -> None:
@@ -132,7 +147,7 @@ def test_what_cannot_be_read_is_refused_saying_what(text: bytes, says: str | Non
     if says is None:  # a complete value followed by more: the caller sees the end
         value, end = parse(text)
         assert end == len(b"[ 1 2 ]")
-        assert isinstance(value, Array)
+        assert write(value) == b"[ 1 2 ]"
         return
     with pytest.raises(SpliceError, match=says) as caught:
         parse(text)
