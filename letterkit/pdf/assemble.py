@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
 from pypdf.errors import DependencyError, LimitReachedError, PdfReadError
-from pypdf.filters import ZLIB_MAX_OUTPUT_LENGTH
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from .. import __version__, l10n, memo
@@ -30,6 +30,7 @@ from ..text.merge import person_name
 from ..typeset.layout import LaidOut, Shared, styles_key
 from ..typeset.styles import Styles
 from . import splice
+from ._pypdf import write_classic, zlib_limit
 from .annexes import OpenAnnex, pypdf_messages
 from .stamp import Stamp
 from .stamp import apply as apply_stamps
@@ -84,6 +85,10 @@ _STAMPED: dict[tuple[int, tuple[int, ...], int, str, bool], tuple[PdfReader, Pdf
 )
 
 
+#: The name each annex reader's form fields were put under (it stays with the reader).
+_TOPNAMES: weakref.WeakKeyDictionary[PdfReader, str] = weakref.WeakKeyDictionary()
+
+
 def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     """The annex's selected pages, form fields renamed, each page stamped
     ("Annex 1 – page 2 of 12"), as a reader to append."""
@@ -94,13 +99,10 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     for index in item.pages:
         _detach_widgets(item.reader.pages[index])
     topname = f"annex{item.number}"
-    if (
-        "/AcroForm" in item.reader.root_object
-        and getattr(item.reader, "lk_topname", None) != topname
-    ):
+    if "/AcroForm" in item.reader.root_object and _TOPNAMES.get(item.reader) != topname:
         # Field names of different annexes must not clash: annex2.name, …
         item.reader.add_form_topname(topname)
-        item.reader.lk_topname = topname  # type: ignore[attr-defined]
+        _TOPNAMES[item.reader] = topname
     copy = PdfWriter()
     copy.append(item.reader, pages=item.pages, import_outline=True)
     if item.annex.stamp:
@@ -229,12 +231,10 @@ def _template(
             prefix=f"A{item.number}-",
             start=1,
         )
-    writer._root_object[NameObject("/Lang")] = TextStringObject(loc)
+    writer.root_object[NameObject("/Lang")] = TextStringObject(loc)
     writer.page_mode = "/UseOutlines"
-    out = io.BytesIO()
-    writer.write(out)
     shared = _shared(laid.shared) if laid.shared is not None else None
-    tmpl = splice.template(out.getvalue(), laid.pages, shared)
+    tmpl = splice.template(write_classic(writer), laid.pages, shared)
     while _TEMPLATES and (
         len(_TEMPLATES) >= 8
         or sum(len(t.blob) for _, t in _TEMPLATES.values()) + len(tmpl.blob) > _TEMPLATE_BYTES
@@ -253,7 +253,7 @@ def _append(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: St
         problem = Problem(
             display, None, None, "error", "LK130",
             f"annex {item.number} has a stream that inflates beyond "
-            f"{ZLIB_MAX_OUTPUT_LENGTH // 1_000_000} MB (a decompression bomb?); "
+            f"{zlib_limit() // 1_000_000} MB (a decompression bomb?); "
             "export the document again as PDF",
         )  # fmt: skip
         raise ValidationError([problem]) from exc

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .syntax import Array, Dict, Name, Num, Ref, SpliceError, Value, dict_of
 
 if TYPE_CHECKING:
-    from .splice import Obj, Parsed
+    from .parts import Obj, Parsed
 
 #: A tag from ReportLab's subset counter: its digits written as the letters A-K without H.
 _COUNTER_TAG = re.compile(rb"/([A-GIJK]{6})\+")
