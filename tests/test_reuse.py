@@ -18,12 +18,10 @@ import threading
 from pathlib import Path
 
 import pikepdf
-import pytest
 
 import letterkit
 from letterkit import memo
 from letterkit.bundle.campaign import letter_for, load_campaign
-from letterkit.pdf import splice
 
 from .conftest import EXAMPLE, page_texts, qpdf_problems
 
@@ -90,17 +88,6 @@ def test_a_new_date_reaches_the_shared_pages() -> None:
     texts = page_texts(letterkit.render(later))
     assert "1 March 2019 · 2" in texts[1]
     assert "6 December 2018" not in texts[1]
-
-
-def test_a_pdf_without_a_classic_table_is_refused() -> None:
-    """This test ensures that the splicer refuses what it was not made for (a
-    cross-reference stream) instead of misreading it."""
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    buffer = io.BytesIO()
-    pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    with pytest.raises(splice.SpliceError):
-        splice.read(buffer.getvalue())
 
 
 def test_the_same_subset_gets_the_same_name_in_every_letter() -> None:

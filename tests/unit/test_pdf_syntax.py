@@ -65,7 +65,7 @@ def test_an_array_of_numbers_is_one_value_kept_as_written() -> None:
     in one step and written back unchanged, and one with a reference is not
     taken for it."""
     widths = b"[ " + b" ".join(b"%d" % (500 + n) for n in range(300)) + b" ]"
-    value, end = parse(b"<< /Widths " + widths + b" >>")
+    value, _ = parse(b"<< /Widths " + widths + b" >>")
     assert isinstance(value, Dict)
     assert value.get(b"/Widths") == widths
     assert isinstance(value.get(b"/Widths"), Numbers)
