@@ -25,7 +25,7 @@ _STREAM = re.compile(rb"[\x00\t\n\x0c\r ]*stream\r?\n")
 #: have many objects alike (fonts, descriptors, pages). Values here are shared,
 #: so they are never changed: :meth:`Obj.edit` changes a copy.
 _VALUES: dict[bytes, tuple[Value, int]] = memo.table({})
-_VALUES_MAX = 4096
+_VALUES_MAX = 1024
 _VALUE_TEXT_MAX = 2048
 
 
@@ -56,14 +56,20 @@ class Obj:
         return self._value
 
     def _parse(self) -> tuple[Value, int]:
-        # A stream's value ends before its first "stream"; what parsing reads
-        # then lies inside the key (checked before the value is kept).
+        # The key is the text up to the first "stream" (or all of it). A
+        # dictionary that ends inside the key was read from the key's bytes
+        # alone (its last token, >>, looks no further), so the same key gives
+        # the same value; anything else is read but not kept.
         at = self.body.find(b"stream")
         key = self.body if at < 0 else self.body[: at + 6]
         found = _VALUES.get(key)
         if found is None:
             found = parse(self.body)
-            if len(key) <= _VALUE_TEXT_MAX and found[1] < len(key):
+            if (
+                len(key) <= _VALUE_TEXT_MAX
+                and found[1] < len(key)
+                and (at < 0 or isinstance(found[0], Dict))
+            ):
                 memo.keep(_VALUES, key, found, _VALUES_MAX)
         return found
 
