@@ -41,7 +41,12 @@ def _fresh_render(rid: str, out: Path) -> bytes:
 def _forms(page: pikepdf.Page) -> list[pikepdf.Object]:
     """The form XObjects a page draws, whatever their names."""
     xobjects = page.Resources.get("/XObject", pikepdf.Dictionary())
-    return [x for x in xobjects.values() if x.get("/Subtype") == "/Form"]
+    return [x for x in _values(xobjects) if x.get("/Subtype") == "/Form"]
+
+
+def _values(dictionary: pikepdf.Object) -> list[pikepdf.Object]:
+    """A dictionary's values (pikepdf 9 has no ``values()``)."""
+    return [dictionary[key] for key in dictionary.keys()]  # noqa: SIM118
 
 
 def test_letters_of_one_process_equal_letters_made_alone(tmp_path: Path) -> None:
@@ -99,9 +104,9 @@ def test_the_same_subset_gets_the_same_name_in_every_letter() -> None:
     def names(pdf: bytes) -> tuple[set[str], set[str]]:
         with pikepdf.open(io.BytesIO(pdf)) as doc:
             page = doc.pages[1]
-            own = {str(f.BaseFont) for f in page.Resources.Font.values()}
+            own = {str(f.BaseFont) for f in _values(page.Resources.Font)}
             shared = {
-                str(f.BaseFont) for form in _forms(page) for f in form.Resources.Font.values()
+                str(f.BaseFont) for form in _forms(page) for f in _values(form.Resources.Font)
             }
             return own, shared
 
