@@ -24,6 +24,7 @@ from letterkit import memo
 from letterkit.bundle.campaign import letter_for, load_campaign
 
 from .conftest import EXAMPLE, page_texts, qpdf_problems
+from .pdfcheck import page_fonts
 
 CAMPAIGN = EXAMPLE / "campaign.yaml"
 
@@ -36,17 +37,6 @@ def _fresh_render(rid: str, out: Path) -> bytes:
         check=True, capture_output=True,
     )  # fmt: skip
     return out.read_bytes()
-
-
-def _forms(page: pikepdf.Page) -> list[pikepdf.Object]:
-    """The form XObjects a page draws, whatever their names."""
-    xobjects = page.Resources.get("/XObject", pikepdf.Dictionary())
-    return [x for x in _values(xobjects) if x.get("/Subtype") == "/Form"]
-
-
-def _values(dictionary: pikepdf.Object) -> list[pikepdf.Object]:
-    """A dictionary's values (pikepdf 9 has no ``values()``)."""
-    return [dictionary[key] for key in dictionary.keys()]  # noqa: SIM118
 
 
 def test_letters_of_one_process_equal_letters_made_alone(tmp_path: Path) -> None:
@@ -73,9 +63,8 @@ def test_shared_pages_are_forms_drawn_after_the_own_header() -> None:
         contents = second.obj.Contents
         assert isinstance(contents, pikepdf.Array)
         assert len(contents) == 2
-        forms = _forms(second)
-        assert len(forms) == 1
-        assert "/Font" in forms[0].Resources
+        [form] = [x for _, x in second.Resources.XObject.items() if x.Subtype == "/Form"]
+        assert "/Font" in form.Resources
     text = " ".join(page_texts(pdf)[1].split())
     assert text.startswith("H.E. Minister of Foreign Affairs")
     assert text.index("6 December 2018 · 2") < text.index("Page 2 of")
@@ -102,12 +91,12 @@ def test_the_same_subset_gets_the_same_name_in_every_letter() -> None:
     campaign = load_campaign(CAMPAIGN)
 
     def names(pdf: bytes) -> tuple[set[str], set[str]]:
+        """The page's own subsets, and those of the shared page it draws as a form."""
         with pikepdf.open(io.BytesIO(pdf)) as doc:
             page = doc.pages[1]
-            own = {str(f.BaseFont) for f in _values(page.Resources.Font)}
-            shared = {
-                str(f.BaseFont) for form in _forms(page) for f in _values(form.Resources.Font)
-            }
+            own = {str(f.BaseFont) for _, f in page.Resources.Font.items()}
+            [form] = [x for _, x in page.Resources.XObject.items() if x.Subtype == "/Form"]
+            shared = {str(f.BaseFont) for f in page_fonts(form.Resources)}
             return own, shared
 
     at_own, at_shared = names(letterkit.render(letter_for(campaign, "AT")))
