@@ -34,7 +34,6 @@ from ._pypdf import write_classic, zlib_limit
 from .annexes import OpenAnnex, pypdf_messages
 from .stamp import Stamp
 from .stamp import apply as apply_stamps
-from .subsets import name_subsets
 
 
 def pdf_date(letter: Letter) -> str:
@@ -146,7 +145,7 @@ def assemble(
     with pypdf_messages():  # damaged annexes were reported when opened
         tmpl = _template(letter, laid, annexes, styles)
     own = splice.read(laid.pdf)
-    name_subsets(own)
+    splice.name_subsets(own)
     return splice.join(tmpl, own, _info(letter, subject))
 
 
@@ -166,19 +165,19 @@ def _info(letter: Letter, subject: str) -> bytes:
     return out.getvalue()
 
 
-#: Shared parts read in this process, by the part itself (the entry keeps it
-#: alive, so that its id() is not taken by another while the entry exists).
-_SHARED: dict[int, tuple[Shared, splice.Parsed]] = memo.table({})
+#: Shared letter pages read and their subsets named, by the shared part (kept
+#: with the entry, so that its id() cannot be taken by another meanwhile).
+_PARSED: dict[int, tuple[Shared, splice.Parsed]] = memo.table({})
 
 
-def _shared(part: Shared) -> splice.Parsed:
-    """The shared part's document cut into objects, its subsets named."""
-    cached = _SHARED.get(id(part))
-    if cached is not None and cached[0] is part:
+def _parsed(shared: Shared) -> splice.Parsed:
+    """The shared letter pages, read once for all the letters that share them."""
+    cached = _PARSED.get(id(shared))
+    if cached is not None and cached[0] is shared:
         return cached[1]
-    parsed = splice.read(part.pdf)
-    name_subsets(parsed)
-    return memo.keep(_SHARED, id(part), (part, parsed), 8)[1]
+    parsed = splice.read(shared.pdf)
+    splice.name_subsets(parsed)
+    return memo.keep(_PARSED, id(shared), (shared, parsed), 8)[1]
 
 
 #: Templates made in this process, by everything they are made from (at most
@@ -233,7 +232,7 @@ def _template(
         )
     writer.root_object[NameObject("/Lang")] = TextStringObject(loc)
     writer.page_mode = "/UseOutlines"
-    shared = _shared(laid.shared) if laid.shared is not None else None
+    shared = _parsed(laid.shared) if laid.shared is not None else None
     tmpl = splice.template(write_classic(writer), laid.pages, shared)
     while _TEMPLATES and (
         len(_TEMPLATES) >= 8

@@ -42,7 +42,7 @@ from .syntax import (
     write,
 )
 
-__all__ = ["Parsed", "SpliceError", "Template", "join", "read", "template"]
+__all__ = ["Parsed", "SpliceError", "Template", "join", "name_subsets", "read", "template"]
 
 #: The name under which a letter page's resources hold its shared page (a form XObject).
 _FORM = b"/LKShared"
