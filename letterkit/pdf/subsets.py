@@ -155,4 +155,7 @@ def _new_tag(parsed: Parsed, descriptor: Dict) -> tuple[bytes, bytes] | None:
     program = next((descriptor.get(k) for k in _PROGRAMS if k in descriptor), None)
     if not isinstance(program, Ref) or program.num not in parsed.objects:
         return None
-    return m.group(1), subset_tag(_decoded(parsed, parsed.objects[program.num])).encode()
+    stream = parsed.objects[program.num]
+    if not stream.tail:  # not a stream: an annex's producer's mistake, left as it is
+        return None
+    return m.group(1), subset_tag(_decoded(parsed, stream)).encode()

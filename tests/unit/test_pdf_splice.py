@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import zlib
 
 import pikepdf
 import pytest
@@ -11,7 +13,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from letterkit.errors import LetterkitError
 from letterkit.pdf import _pypdf, splice
-from letterkit.pdf.subsets import name_subsets
+from letterkit.pdf.parts import Obj
+from letterkit.pdf.subsets import name_subsets, subset_tag
+from letterkit.pdf.syntax import Dict
 from letterkit.typeset import fonts
 
 SIZE = (300.0, 400.0)
@@ -118,3 +122,46 @@ def test_a_pdf_without_a_classic_table_is_refused() -> None:
     pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     with pytest.raises(splice.SpliceError, match="classic cross-reference"):
         splice.read(buffer.getvalue())
+
+
+def _parsed(objects: dict[int, bytes]) -> splice.Parsed:
+    return splice.Parsed(b"", {n: Obj(body) for n, body in objects.items()}, {}, 0, None, 0, [])
+
+
+def test_every_kind_of_font_is_renamed_from_its_program() -> None:
+    """This test ensures that the renamer follows fonts to their descriptors
+    (simple and composite fonts), decodes ASCII85 and Flate programs, keeps a
+    composite font's suffix and leaves tags not made by ReportLab's counter."""
+    program = base64.a85encode(zlib.compress(b"program"), adobe=True)
+    doc = _parsed(
+        {
+            1: b"<< /Type /Font /BaseFont /AAAAAB+Sans /FontDescriptor 2 0 R >>",
+            2: b"<< /FontName /AAAAAB+Sans /FontFile2 3 0 R >>",
+            3: b"<< /Filter [ /ASCII85Decode /FlateDecode ] /Length %d >>\nstream\n%s\nendstream"
+            % (len(program), program),
+            4: b"<< /BaseFont /AAAAAC+Mono-Identity-H /DescendantFonts [ 5 0 R ] >>",
+            5: b"<< /BaseFont /AAAAAC+Mono /FontDescriptor 6 0 R >>",
+            6: b"<< /FontName /AAAAAC+Mono /FontFile2 7 0 R >>",
+            7: b"<< /Length 5 >>\nstream\nhello\nendstream",
+            8: b"<< /BaseFont /XYZQRS+Other /FontDescriptor 9 0 R >>",
+            9: b"<< /FontName /XYZQRS+Other /FontFile2 7 0 R >>",
+        }
+    )
+    assert name_subsets(doc) == {1, 2, 4, 5, 6}
+    sans, mono = subset_tag(b"program"), subset_tag(b"hello")
+
+    def name(number: int, key: bytes) -> bytes:
+        value = doc.objects[number].value
+        assert isinstance(value, Dict)
+        found = value.get(key)
+        assert isinstance(found, bytes)
+        return found
+
+    assert name(1, b"/BaseFont") == name(2, b"/FontName") == f"/{sans}+Sans".encode()
+    assert name(4, b"/BaseFont") == f"/{mono}+Mono-Identity-H".encode()
+    assert name(5, b"/BaseFont") == name(6, b"/FontName") == f"/{mono}+Mono".encode()
+    assert name(8, b"/BaseFont") == name(9, b"/FontName") == b"/XYZQRS+Other"
+    assert (
+        doc.objects[1].text()
+        == f"<< /Type /Font /BaseFont /{sans}+Sans /FontDescriptor 2 0 R >>".encode()
+    )
