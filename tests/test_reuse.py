@@ -18,14 +18,13 @@ import threading
 from pathlib import Path
 
 import pikepdf
-import pytest
 
 import letterkit
 from letterkit import memo
 from letterkit.bundle.campaign import letter_for, load_campaign
-from letterkit.pdf import splice
 
 from .conftest import EXAMPLE, page_texts, qpdf_problems
+from .pdfcheck import page_fonts
 
 CAMPAIGN = EXAMPLE / "campaign.yaml"
 
@@ -64,8 +63,7 @@ def test_shared_pages_are_forms_drawn_after_the_own_header() -> None:
         contents = second.obj.Contents
         assert isinstance(contents, pikepdf.Array)
         assert len(contents) == 2
-        form = second.Resources.XObject.LKShared
-        assert form.Subtype == "/Form"
+        [form] = [x for _, x in second.Resources.XObject.items() if x.Subtype == "/Form"]
         assert "/Font" in form.Resources
     text = " ".join(page_texts(pdf)[1].split())
     assert text.startswith("H.E. Minister of Foreign Affairs")
@@ -86,25 +84,6 @@ def test_a_new_date_reaches_the_shared_pages() -> None:
     assert "6 December 2018" not in texts[1]
 
 
-def test_renumbering_leaves_strings_alone() -> None:
-    """This test ensures that only real references are renumbered: a link whose
-    text looks like a reference keeps it."""
-    text = b"<< /A << /URI (http://x.org/1 0 R\\)) >> /P 1 0 R /Q <31203020> /K [ 2 0 R ] >>"
-    out = splice.renumber(text, {1: 7, 2: 8})
-    assert out == b"<< /A << /URI (http://x.org/1 0 R\\)) >> /P 7 0 R /Q <31203020> /K [ 8 0 R ] >>"
-
-
-def test_a_pdf_without_a_classic_table_is_refused() -> None:
-    """This test ensures that the splicer refuses what it was not made for (a
-    cross-reference stream) instead of misreading it."""
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    buffer = io.BytesIO()
-    pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    with pytest.raises(splice.SpliceError):
-        splice.read(buffer.getvalue())
-
-
 def test_the_same_subset_gets_the_same_name_in_every_letter() -> None:
     """This test ensures that font subsets are named after their content: the
     shared pages of two letters name their subsets alike, and no name keeps
@@ -112,12 +91,12 @@ def test_the_same_subset_gets_the_same_name_in_every_letter() -> None:
     campaign = load_campaign(CAMPAIGN)
 
     def names(pdf: bytes) -> tuple[set[str], set[str]]:
+        """The page's own subsets, and those of the shared page it draws as a form."""
         with pikepdf.open(io.BytesIO(pdf)) as doc:
             page = doc.pages[1]
-            own = {str(f.BaseFont) for f in page.Resources.Font.values()}
-            shared = {
-                str(f.BaseFont) for f in page.Resources.XObject.LKShared.Resources.Font.values()
-            }
+            own = {str(f.BaseFont) for _, f in page.Resources.Font.items()}
+            [form] = [x for _, x in page.Resources.XObject.items() if x.Subtype == "/Form"]
+            shared = {str(f.BaseFont) for f in page_fonts(form.Resources)}
             return own, shared
 
     at_own, at_shared = names(letterkit.render(letter_for(campaign, "AT")))

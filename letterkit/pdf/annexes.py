@@ -17,7 +17,7 @@ import hashlib
 import io
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +29,7 @@ from .. import l10n, limits, memo
 from ..input.sources import Reporter, display_path
 from ..l10n import _
 from ..model import Annex, Letter
+from ..typeset.generated import AnnexError, Maker
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
@@ -61,10 +62,6 @@ def parse_ranges(spec: str, count: int) -> list[int]:
             raise ValueError(f"pages '{part.strip()}' is outside 1-{count}")
         out += range(lo - 1, hi)
     return out
-
-
-class AnnexError(Exception):
-    """Why an annex cannot be used (the message says what would fix it)."""
 
 
 class _Warnings(logging.Handler):
@@ -225,11 +222,6 @@ def _is_damage(message: str) -> bool:
         word in text
         for word in ("xref", "startxref", "invalid", "damaged", "eof", "corrupt", "could not")
     )
-
-
-#: Makes the PDF of a generated annex (``"chronology"``, ``"signatories"``) or of an
-#: image (its path), given the annex title; raises AnnexError when it cannot.
-Maker = Callable[[str, str], bytes]
 
 
 def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) -> list[OpenAnnex]:

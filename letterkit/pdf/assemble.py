@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import re
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
 from pypdf.errors import DependencyError, LimitReachedError, PdfReadError
-from pypdf.filters import ZLIB_MAX_OUTPUT_LENGTH
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from .. import __version__, l10n, memo
@@ -32,6 +31,7 @@ from ..typeset.document import LaidOut
 from ..typeset.reuse import Shared
 from ..typeset.styles import Styles, styles_key
 from . import splice
+from ._pypdf import write_classic, zlib_limit
 from .annexes import OpenAnnex, pypdf_messages
 from .stamp import Stamp
 from .stamp import apply as apply_stamps
@@ -68,42 +68,6 @@ def describe(letter: Letter, subject: str) -> dict[str, str]:
     return meta
 
 
-_SUBSET = re.compile(r"^/AAAA[A-Z]{2}\+")
-
-
-def unique_subset_tags(writer: PdfWriter) -> None:
-    """Name each embedded font subset after its content (``/QXHKBF+NotoSerif``).
-
-    ReportLab tags every subset ``AAAAAA+``, ``AAAAAB+``… anew in each
-    document, so letters joined into one file would have different subsets
-    under one name. A tag made from a hash of the font program is the same for
-    the same subset and different for different ones, in every letter.
-    """
-    done: set[int] = set()
-    for page in writer.pages:
-        resources: Any = page.get("/Resources")
-        fonts: Any = resources.get_object().get("/Font") if resources is not None else None
-        for ref in (fonts.get_object() if fonts is not None else {}).values():
-            font = ref.get_object()
-            targets = [font, *(d.get_object() for d in font.get("/DescendantFonts") or [])]
-            for target in targets:
-                descriptor = target.get("/FontDescriptor")
-                if descriptor is None or id(descriptor.get_object()) in done:
-                    continue
-                descriptor = descriptor.get_object()
-                name = str(descriptor.get("/FontName", ""))
-                program = descriptor.get("/FontFile2") or descriptor.get("/FontFile")
-                if not _SUBSET.match(name) or program is None:
-                    continue
-                tag = splice.subset_tag(program.get_object().get_data())
-                renamed = NameObject(f"/{tag}+{name.split('+', 1)[1]}")
-                descriptor[NameObject("/FontName")] = renamed
-                done.add(id(descriptor))
-                for owner in targets:
-                    if _SUBSET.match(str(owner.get("/BaseFont", ""))):
-                        owner[NameObject("/BaseFont")] = renamed
-
-
 def _detach_widgets(page: PageObject) -> None:
     """Drop an annotation's /Parent that points at a page or the page tree (some
     producers write it; copying such a page would corrupt the new page tree)."""
@@ -121,6 +85,10 @@ _STAMPED: dict[tuple[int, tuple[int, ...], int, str, bool], tuple[PdfReader, Pdf
 )
 
 
+#: The name each annex reader's form fields were put under (it stays with the reader).
+_TOPNAMES: weakref.WeakKeyDictionary[PdfReader, str] = weakref.WeakKeyDictionary()
+
+
 def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     """The annex's selected pages, form fields renamed, each page stamped
     ("Annex 1 – page 2 of 12"), as a reader to append."""
@@ -131,13 +99,10 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     for index in item.pages:
         _detach_widgets(item.reader.pages[index])
     topname = f"annex{item.number}"
-    if (
-        "/AcroForm" in item.reader.root_object
-        and getattr(item.reader, "lk_topname", None) != topname
-    ):
+    if "/AcroForm" in item.reader.root_object and _TOPNAMES.get(item.reader) != topname:
         # Field names of different annexes must not clash: annex2.name, …
         item.reader.add_form_topname(topname)
-        item.reader.lk_topname = topname  # type: ignore[attr-defined]
+        _TOPNAMES[item.reader] = topname
     copy = PdfWriter()
     copy.append(item.reader, pages=item.pages, import_outline=True)
     if item.annex.stamp:
@@ -266,13 +231,10 @@ def _template(
             prefix=f"A{item.number}-",
             start=1,
         )
-    unique_subset_tags(writer)
-    writer._root_object[NameObject("/Lang")] = TextStringObject(loc)
+    writer.root_object[NameObject("/Lang")] = TextStringObject(loc)
     writer.page_mode = "/UseOutlines"
-    out = io.BytesIO()
-    writer.write(out)
     shared = _parsed(laid.shared) if laid.shared is not None else None
-    tmpl = splice.template(out.getvalue(), laid.pages, shared)
+    tmpl = splice.template(write_classic(writer), laid.pages, shared)
     while _TEMPLATES and (
         len(_TEMPLATES) >= 8
         or sum(len(t.blob) for _, t in _TEMPLATES.values()) + len(tmpl.blob) > _TEMPLATE_BYTES
@@ -291,7 +253,7 @@ def _append(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: St
         problem = Problem(
             display, None, None, "error", "LK130",
             f"annex {item.number} has a stream that inflates beyond "
-            f"{ZLIB_MAX_OUTPUT_LENGTH // 1_000_000} MB (a decompression bomb?); "
+            f"{zlib_limit() // 1_000_000} MB (a decompression bomb?); "
             "export the document again as PDF",
         )  # fmt: skip
         raise ValidationError([problem]) from exc

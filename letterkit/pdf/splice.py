@@ -7,8 +7,9 @@ footers and the annexes are the same. The layout stage therefore draws what
 depends on the recipient as one small ReportLab document (the *own* part)
 and the rest once, page for page (the *shared* part). This module joins them:
 
-* :func:`read` cuts a PDF written by ReportLab or pypdf into its objects, using
-  the cross-reference table (both write a classic one).
+* :func:`read` (:mod:`letterkit.pdf.parts`) cuts a PDF written by ReportLab
+  or pypdf into its objects; the dictionaries this module changes are read
+  and written with :mod:`letterkit.pdf.syntax`, never matched as bytes.
 * :func:`template` renders the parts every letter of a layout shares, once:
   the template document made by pypdf (annexes, outline, page labels,
   catalogue) with the shared pages as form XObjects, numbered after it, as
@@ -23,236 +24,30 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zlib
 from dataclasses import dataclass
 
-_OBJ_HEAD = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\s*")
-_STRING = rb"\((?:\\.|[^\\()])*\)"
-_HEX = rb"<[0-9A-Fa-f\s]*>"
-#: A literal string, a hex string or an indirect reference (only the last is renumbered).
-_TOKEN = re.compile(_STRING + rb"|" + _HEX + rb"|(\d+) 0 R\b")
-_SKIP = re.compile(_STRING + rb"|" + _HEX)
-_STREAM = re.compile(rb">>\s*stream\r?\n")
-_SUBSET_NAME = re.compile(rb"/([A-Z]{6}\+[^\s/\[\]<>()]+)")
-_FONT_FILE = re.compile(rb"/FontFile[23]? (\d+) 0 R")
+from .parts import Page, Parsed, page_of, read
+from .subsets import name_subsets
+from .syntax import (
+    Array,
+    Dict,
+    Name,
+    Raw,
+    Ref,
+    SpliceError,
+    Value,
+    copy,
+    dict_of,
+    parse,
+    write,
+)
 
+__all__ = ["Parsed", "SpliceError", "Template", "join", "name_subsets", "read", "template"]
 
-class SpliceError(ValueError):
-    """A PDF part is not shaped as this module expects (a bug, not bad input)."""
-
-
-@dataclass
-class Obj:
-    """One object: its value (a dictionary's text…) and, for a stream, the raw
-    bytes from ``stream`` to ``endstream`` inclusive."""
-
-    head: bytes
-    tail: bytes = b""
-
-
-@dataclass
-class Parsed:
-    """A PDF cut into objects, with its catalogue, information and page objects."""
-
-    header: bytes
-    objects: dict[int, Obj]
-    raw: dict[int, bytes]
-    root: int
-    info: int | None
-    pages_root: int
-    pages: list[int]
-
-
-def _ref(text: bytes, key: bytes) -> int | None:
-    m = re.search(rb"/" + key + rb"\s+(\d+)\s+0\s+R", text)
-    return int(m.group(1)) if m else None
-
-
-def _refs(text: bytes) -> list[int]:
-    return [int(n) for n in re.findall(rb"(\d+)\s+0\s+R", text)]
-
-
-def _value(text: bytes, key: bytes) -> bytes | None:
-    """The text of a dictionary or array value of *key* (nesting counted)."""
-    m = re.search(rb"/" + key + rb"\s*(<<|\[)", text)
-    if m is None:
-        return None
-    start = m.start(1)
-    depth = 0
-    i = start
-    while i < len(text):
-        two = text[i : i + 2]
-        if two in (b"<<", b">>"):
-            depth += 1 if two == b"<<" else -1
-            i += 2
-        else:
-            c = text[i : i + 1]
-            if c == b"[":
-                depth += 1
-            elif c == b"]":
-                depth -= 1
-            elif c in b"(<":  # a string: skip it, escapes included
-                s = _SKIP.match(text, i)
-                if s is not None:
-                    i = s.end()
-                    continue
-            i += 1
-        if depth == 0:
-            return text[start:i]
-    raise SpliceError(f"unbalanced value of /{key.decode()}")
-
-
-def read(pdf: bytes, *, whole: bool = False) -> Parsed:
-    """Cut a PDF with a classic cross-reference table into its objects (with
-    *whole*, also keep each object's bytes as written, for :func:`template`).
-    Raises :class:`SpliceError` for anything else."""
-    try:
-        return _read(pdf, whole)
-    except (ValueError, IndexError, KeyError) as exc:
-        raise SpliceError(f"not a PDF as ReportLab or pypdf write it ({exc})") from exc
-
-
-def _read(pdf: bytes, whole: bool) -> Parsed:
-    at = pdf.rfind(b"startxref")
-    if at < 0:
-        raise SpliceError("no startxref")
-    xref = int(pdf[at + 9 :].split()[0])
-    if not pdf.startswith(b"xref", xref):
-        raise SpliceError("not a classic cross-reference table")
-    lines = pdf[xref:].split(b"trailer", 1)
-    rows = lines[0].split(b"\n")[1:]
-    offsets: dict[int, int] = {}
-    number = 0
-    for row in rows:
-        parts = row.split()
-        if len(parts) == 2:
-            number = int(parts[0])
-        elif len(parts) == 3:
-            if parts[2] == b"n":
-                offsets[number] = int(parts[0])
-            number += 1
-    trailer = lines[1]
-    order = sorted(offsets.items(), key=lambda item: item[1])
-    ends = [off for _, off in order[1:]] + [xref]
-    objects: dict[int, Obj] = {}
-    raw: dict[int, bytes] = {}
-    for (num, start), end in zip(order, ends, strict=True):
-        chunk = pdf[start:end]
-        m = _OBJ_HEAD.match(chunk)
-        if m is None or int(m.group(1)) != num:
-            raise SpliceError(f"object {num} is not where the table says")
-        body = chunk[m.end() : chunk.rindex(b"endobj")]
-        if whole:
-            raw[num] = chunk.rstrip() + b"\n"
-        s = _STREAM.search(body)
-        if s is not None:
-            objects[num] = Obj(body[: s.start() + 2], body[s.start() + 2 :].rstrip())
-        else:
-            objects[num] = Obj(body.rstrip())
-    root = _ref(trailer, b"Root")
-    if root is None:
-        raise SpliceError("no /Root")
-    pages_root = _ref(objects[root].head, b"Pages")
-    if pages_root is None:
-        raise SpliceError("no /Pages")
-    kids = _value(objects[pages_root].head, b"Kids") or b"[]"
-    first_object = pdf.find(b" 0 obj")
-    header = pdf[: pdf.rfind(b"\n", 0, first_object) + 1]
-    return Parsed(header, objects, raw, root, _ref(trailer, b"Info"), pages_root, _refs(kids))
-
-
-def renumber(text: bytes, mapping: dict[int, int]) -> bytes:
-    """*text* with every reference ``n 0 R`` renumbered (strings untouched)."""
-
-    def sub(m: re.Match[bytes]) -> bytes:
-        if m.group(1) is None:
-            return m.group(0)
-        number = mapping.get(int(m.group(1)))
-        if number is None:
-            raise SpliceError(f"a reference to object {int(m.group(1))}, which is not carried over")
-        return b"%d 0 R" % number
-
-    return _TOKEN.sub(sub, text)
-
-
-def subset_tag(program: bytes) -> str:
-    """The six-letter tag of a font subset, made from its (decoded) program."""
-    digest = hashlib.sha256(program).digest()
-    return "".join(chr(65 + b % 26) for b in digest[:6])
-
-
-def _stream_data(obj: Obj) -> bytes:
-    """A stream's data, decoded when it is Flate-compressed (as ReportLab's are)."""
-    length = re.search(rb"/Length (\d+)", obj.head)
-    start = obj.tail.index(b"stream") + 6
-    start += 2 if obj.tail[start : start + 2] == b"\r\n" else 1
-    data = obj.tail[start : start + int(length.group(1))] if length else obj.tail[start:]
-    if b"/FlateDecode" in obj.head and b"/ASCII85Decode" not in obj.head:
-        try:
-            return zlib.decompress(data)
-        except zlib.error as exc:
-            raise SpliceError(f"a font program that does not inflate ({exc})") from exc
-    return data
-
-
-def name_subsets(parsed: Parsed) -> None:
-    """Name each font subset after its content (``/QXHKBF+NotoSerif``).
-
-    ReportLab tags the subsets ``AAAAAA+``… anew in each document; parts
-    joined into one file would have different subsets under one name. A tag
-    made from the font program is the same for the same subset, everywhere.
-    """
-    names: dict[bytes, bytes] = {}
-    for obj in parsed.objects.values():
-        if b"/FontDescriptor" not in obj.head or b"/FontName" not in obj.head:
-            continue
-        m = re.search(rb"/FontName\s*/([A-Z]{6})\+([^\s/\[\]<>()]+)", obj.head)
-        program = _FONT_FILE.search(obj.head)
-        if m is None or program is None:
-            continue
-        tag = subset_tag(_stream_data(parsed.objects[int(program.group(1))])).encode()
-        names[m.group(1) + b"+" + m.group(2)] = tag + b"+" + m.group(2)
-    if not names:
-        return
-    for obj in parsed.objects.values():
-        if b"+" in obj.head:
-            obj.head = _SUBSET_NAME.sub(
-                lambda m: b"/" + names.get(m.group(1), m.group(1)), obj.head
-            )
-
-
-@dataclass
-class Page:
-    """What a ReportLab page object holds that a joined page needs."""
-
-    contents: list[int]
-    resources: bytes
-    annots: list[int]
-    media_box: bytes
-
-
-def page_of(parsed: Parsed, number: int) -> Page:
-    head = parsed.objects[number].head
-    contents = _value(head, b"Contents")
-    refs = _refs(contents) if contents is not None else []
-    if contents is None:
-        single = _ref(head, b"Contents")
-        refs = [single] if single is not None else []
-    annots = _value(head, b"Annots")
-    resources = _value(head, b"Resources")
-    media_box = _value(head, b"MediaBox")
-    if resources is None or media_box is None or not resources.startswith(b"<<"):
-        raise SpliceError(f"page object {number} has no direct /Resources and /MediaBox")
-    return Page(
-        contents=refs,
-        resources=resources,
-        annots=_refs(annots) if annots is not None else [],
-        media_box=media_box,
-    )
-
-
-#: The content stream that draws a page's shared part (its form XObject /LKShared).
-_CALL = b"q /LKShared Do Q"
+#: The name under which a letter page's resources hold its shared page (a form XObject).
+_FORM = b"/LKShared"
+#: The content stream that draws a page's shared part.
+_CALL = b"q " + _FORM + b" Do Q"
 
 
 @dataclass
@@ -289,7 +84,7 @@ def _carry_over(part: Parsed, pages: list[int], start: int) -> tuple[set[int], d
     dropped = {part.root, part.pages_root}
     if part.info is not None:
         dropped.add(part.info)
-    outlines = _ref(part.objects[part.root].head, b"Outlines")
+    outlines = part.dict(part.root, "the catalogue").ref(b"/Outlines")
     if outlines is not None:
         dropped.add(outlines)
     mapping = dict(zip(part.pages, pages, strict=True))
@@ -300,20 +95,26 @@ def _carry_over(part: Parsed, pages: list[int], start: int) -> tuple[set[int], d
     return dropped, mapping, start
 
 
+def _obj(number: int, text: bytes) -> bytes:
+    return b"%d 0 obj\n" % number + text + b"\nendobj\n"
+
+
 def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
     """The bytes every letter of a layout shares.
 
     *base* is a pypdf document whose first *letter_pages* pages are blank
     placeholders for the letter's pages (the annexes, outline, labels and
-    catalogue refer to them); *shared* is the ReportLab document of what the
-    letter pages share, page for page, if anything. Its pages become form
-    XObjects, numbered after *base*, drawn after the own part's content; its
-    links point at the letter's pages.
+    catalogue refer to them); its font subsets are named after their content
+    here. *shared* is the ReportLab document of what the letter pages share,
+    page for page, if anything, its subsets named already. Its pages become
+    form XObjects, numbered after *base*, drawn after the own part's
+    content; its links point at the letter's pages.
     """
     doc = read(base, whole=True)
     placeholders = doc.pages[:letter_pages]
     if doc.info is None:
         raise SpliceError("the template has no /Info")
+    renamed = name_subsets(doc)
     skip = {*placeholders, doc.info}
     out = bytearray(_header(doc.header))
     size = max(doc.raw) + 1
@@ -322,42 +123,19 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
         if num in skip:
             continue
         offsets[num] = len(out)
-        out += doc.raw[num]
+        out += _obj(num, doc.objects[num].text()) if num in renamed else doc.raw[num]
     forms: list[int | None] = [None] * letter_pages
     annots: list[list[int]] = [[] for _ in range(letter_pages)]
     call: int | None = None
     if shared is not None:
-        if len(shared.pages) != letter_pages:
-            raise SpliceError("the shared part and the letter disagree on pages")
-        dropped, mapping, size = _carry_over(shared, placeholders, size)
-        pages = [page_of(shared, number) for number in shared.pages]
-        page_by_stream: dict[int, Page] = {}
-        for index, page in enumerate(pages):
-            if len(page.contents) != 1:
-                raise SpliceError("a shared page has not exactly one content stream")
-            page_by_stream[page.contents[0]] = page
-            forms[index] = mapping[page.contents[0]]
-            annots[index] = [mapping[a] for a in page.annots]
-        new: dict[int, bytes] = {}
-        for num, obj in shared.objects.items():
-            if num in dropped or num in shared.pages:
-                continue
-            head = renumber(obj.head, mapping)
-            owner = page_by_stream.get(num)
-            if owner is not None:  # the page's content stream becomes its form
-                inner = head.strip()[2:-2]
-                head = (
-                    b"<< /Type /XObject /Subtype /Form /BBox " + owner.media_box
-                    + b" /Resources " + renumber(owner.resources, mapping) + inner + b">>"
-                )  # fmt: skip
-            new[mapping[num]] = head + obj.tail
+        new, size = _forms(shared, placeholders, size, forms, annots)
         call = size
         size += 1
         new[call] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_CALL), _CALL)
         offsets += [None] * (size - len(offsets))
         for num in sorted(new):
             offsets[num] = len(out)
-            out += b"%d 0 obj\n" % num + new[num] + b"\nendobj\n"
+            out += _obj(num, new[num])
     blob = bytes(out)
     return Template(
         blob=blob,
@@ -374,6 +152,50 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
     )
 
 
+def _forms(
+    shared: Parsed,
+    placeholders: list[int],
+    size: int,
+    forms: list[int | None],
+    annots: list[list[int]],
+) -> tuple[dict[int, bytes], int]:
+    """The shared part's objects as text, numbered from *size* on, each page's
+    content stream made a form XObject (its number put in *forms*, its links
+    in *annots*); and the next free number."""
+    if len(shared.pages) != len(placeholders):
+        raise SpliceError("the shared part and the letter disagree on pages")
+    dropped, mapping, size = _carry_over(shared, placeholders, size)
+    page_by_stream: dict[int, Page] = {}
+    for index, number in enumerate(shared.pages):
+        page = page_of(shared, number)
+        if len(page.contents) != 1:
+            raise SpliceError("a shared page has not exactly one content stream")
+        page_by_stream[page.contents[0]] = page
+        forms[index] = mapping[page.contents[0]]
+        annots[index] = [mapping[a] for a in page.annots]
+    new: dict[int, bytes] = {}
+    for num, obj in shared.objects.items():
+        if num in dropped or num in shared.pages:
+            continue
+        owner = page_by_stream.get(num)
+        if owner is None:
+            new[mapping[num]] = obj.text(mapping)
+            continue
+        # The page's content stream becomes its form: the same stream, with the
+        # page's box and resources.
+        form = dict_of(parse(obj.body)[0], f"content stream {num}")
+        form.put_first(
+            [
+                (b"/Type", Name(b"/XObject")),
+                (b"/Subtype", Name(b"/Form")),
+                (b"/BBox", owner.media_box),
+                (b"/Resources", owner.resources),
+            ]
+        )
+        new[mapping[num]] = write(form, mapping) + obj.tail
+    return new, size
+
+
 def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
     """One letter: *tmpl*'s bytes, then the own part's objects (renumbered), the
     letter's page objects and its information dictionary *info*."""
@@ -386,34 +208,13 @@ def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
     for num in sorted(own.objects):
         if num in dropped or num in own.pages:
             continue
-        new = mapping[num]
-        offsets[new] = len(out)
-        obj = own.objects[num]
-        out += b"%d 0 obj\n" % new + renumber(obj.head, mapping) + obj.tail + b"\nendobj\n"
+        offsets[mapping[num]] = len(out)
+        out += _obj(mapping[num], own.objects[num].text(mapping))
     for index, number in enumerate(own.pages):
-        page = page_of(own, number)
-        contents = [mapping[c] for c in page.contents]
-        resources = renumber(page.resources, mapping)
-        form = tmpl.forms[index]
-        if form is not None and tmpl.call is not None:
-            contents = [*contents, tmpl.call]  # the running header, then the shared page
-            entry = b"/LKShared %d 0 R" % form
-            if b"/XObject <<" in resources:
-                resources = resources.replace(b"/XObject <<", b"/XObject << " + entry, 1)
-            else:
-                resources = resources.rstrip()[:-2] + b"/XObject << " + entry + b" >> >>"
-        annots = [mapping[a] for a in page.annots] + tmpl.shared_annots[index]
-        text = (
-            b"<< /Type /Page /Parent %d 0 R /MediaBox " % tmpl.pages_root + page.media_box
-            + b" /Resources " + resources
-            + b" /Contents [ " + b" ".join(b"%d 0 R" % c for c in contents) + b" ]"
-        )  # fmt: skip
-        if annots:
-            text += b" /Annots [ " + b" ".join(b"%d 0 R" % a for a in annots) + b" ]"
         offsets[tmpl.letter_pages[index]] = len(out)
-        out += b"%d 0 obj\n" % tmpl.letter_pages[index] + text + b" >>\nendobj\n"
+        out += _obj(tmpl.letter_pages[index], _page(tmpl, index, page_of(own, number), mapping))
     offsets[tmpl.info] = len(out)
-    out += b"%d 0 obj\n" % tmpl.info + info + b"\nendobj\n"
+    out += _obj(tmpl.info, info)
     xref = len(out)
     digest = hashlib.md5(tmpl.digest, usedforsecurity=False)
     digest.update(memoryview(out)[len(tmpl.blob) :])
@@ -429,3 +230,33 @@ def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
         b"startxref\n%d\n%%%%EOF\n" % (len(offsets), tmpl.root, tmpl.info, ident, ident, xref)
     )
     return bytes(out)
+
+
+def _page(tmpl: Template, index: int, page: Page, mapping: dict[int, int]) -> bytes:
+    """The text of letter page *index*: the own part's page, then its shared form."""
+    contents: list[Value] = [Ref(mapping[c]) for c in page.contents]
+    resources = dict_of(copy(page.resources), "the resources")
+    form = tmpl.forms[index]
+    if form is not None and tmpl.call is not None:
+        contents.append(Ref(tmpl.call))  # the running header, then the shared page
+        entry = (_FORM, Raw(b"%d 0 R" % form))  # numbered for the joined file already
+        forms = resources.get(b"/XObject")
+        if forms is None:
+            resources.set(b"/XObject", Dict([entry]))
+        elif isinstance(forms, Dict):
+            forms.put_first([entry])
+        else:
+            raise SpliceError("a page of the letter's own part has an indirect /XObject")
+    annots = [Ref(mapping[a]) for a in page.annots] + [Ref(a) for a in tmpl.shared_annots[index]]
+    text = Dict(
+        [
+            (b"/Type", Name(b"/Page")),
+            (b"/Parent", Ref(tmpl.pages_root)),
+            (b"/MediaBox", page.media_box),
+            (b"/Resources", Raw(write(resources, mapping))),
+            (b"/Contents", Array(contents)),
+        ]
+    )
+    if annots:
+        text.set(b"/Annots", Array(annots))
+    return write(text)

@@ -8,12 +8,14 @@
 
 Each is a small ReportLab document in the letter's styles (so it is mirrored
 in a right-to-left letter) that the assembly stage appends like any PDF.
+:class:`AnnexError` (why an annex cannot be used) is defined here, the first
+stage that raises it; the pdf stage raises it too, for annex files.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,12 +25,21 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
 
 from .. import l10n
+from ..errors import LetterkitError
 from ..model import Letter, Signatory
-from ..pdf.annexes import AnnexError, Maker
 from . import fonts
 from .compose import xml
 from .story import signatory_block
 from .styles import Styles, page_for
+
+
+class AnnexError(LetterkitError):
+    """Why an annex cannot be used (the message says what would fix it)."""
+
+
+#: Makes the PDF of a generated annex (``"chronology"``, ``"signatories"``) or of an
+#: image (its path), given the annex title; raises AnnexError when it cannot.
+Maker = Callable[[str, str], bytes]
 
 
 def _document(letter: Letter, story: list[Flowable]) -> bytes:

@@ -1,0 +1,87 @@
+"""What letterkit relies on in pypdf beyond its documented API still holds.
+
+Each test checks one reliance of :mod:`letterkit.pdf._pypdf` against the
+installed pypdf and names the attribute and the version when it fails.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ContentStream, IndirectObject
+
+from letterkit.pdf import _pypdf, splice
+
+VERSION = f"pypdf {pypdf.__version__} (last checked with {_pypdf.CHECKED})"
+
+
+def _broken(what: str) -> str:
+    return f"{VERSION}: {what} changed; update letterkit/pdf/_pypdf.py"
+
+
+def test_private_add_object_adds_and_returns_a_reference() -> None:
+    """This test ensures that ``PdfWriter._add_object`` still adds an object and
+    returns its indirect reference (used to give a page its own content stream)."""
+    writer = PdfWriter()
+    assert hasattr(writer, "_add_object"), _broken("PdfWriter._add_object (missing)")
+    stream = ContentStream(None, writer)
+    stream.set_data(b"0 0 m")
+    ref = writer._add_object(stream)
+    assert isinstance(ref, IndirectObject), _broken("PdfWriter._add_object's return value")
+    assert ref.get_object() is stream, _broken("PdfWriter._add_object's reference")
+
+
+def test_own_contents_separates_pages_that_share_a_stream() -> None:
+    """This test ensures that two pages sharing one content stream can be
+    stamped apart: after ``own_contents`` each has its own stream."""
+    writer = PdfWriter()
+    first = writer.add_blank_page(100, 100)
+    second = writer.add_blank_page(100, 100)
+    stream = ContentStream(None, writer)
+    stream.set_data(b"0 0 m")
+    shared = writer._add_object(stream)
+    first[pypdf.generic.NameObject("/Contents")] = shared
+    second[pypdf.generic.NameObject("/Contents")] = shared
+    _pypdf.own_contents(writer, first)
+    _pypdf.own_contents(writer, second)
+    a, b = first.raw_get("/Contents"), second.raw_get("/Contents")
+    assert isinstance(a, IndirectObject), _broken("PdfWriter._add_object")
+    assert isinstance(b, IndirectObject), _broken("PdfWriter._add_object")
+    assert a.idnum != b.idnum, _broken("PageObject.get_contents (no longer a copy)")
+
+
+def test_zlib_limit_is_a_number_of_bytes() -> None:
+    """This test ensures that ``pypdf.filters.ZLIB_MAX_OUTPUT_LENGTH`` (named in
+    LK130's message for decompression bombs) is still there and an integer."""
+    from pypdf import filters
+
+    value = getattr(filters, "ZLIB_MAX_OUTPUT_LENGTH", None)
+    assert isinstance(value, int), _broken("pypdf.filters.ZLIB_MAX_OUTPUT_LENGTH")
+    assert value > 1_000_000, _broken("pypdf.filters.ZLIB_MAX_OUTPUT_LENGTH (its size)")
+    assert _pypdf.zlib_limit() == value
+
+
+@pytest.mark.parametrize("outline", [False, True])
+def test_the_writer_writes_what_splice_reads(outline: bool) -> None:
+    """This test ensures that ``PdfWriter.write`` still writes a classic
+    cross-reference table, objects of generation 0 and an /Info dictionary:
+    the template of every letter is cut from it."""
+    writer = PdfWriter()
+    writer.add_blank_page(200, 300)
+    writer.add_blank_page(200, 300)
+    if outline:
+        writer.add_outline_item(title="Letter", page_number=0)
+        writer.set_page_label(0, 1, prefix="A-")
+    data = _pypdf.write_classic(writer)
+    assert b"\nxref\n" in data, _broken("PdfWriter.write (no classic xref table)")
+    assert b"/ObjStm" not in data, _broken("PdfWriter.write (object streams)")
+    try:
+        parsed = splice.read(data, whole=True)
+    except splice.SpliceError as exc:
+        pytest.fail(_broken(f"PdfWriter.write's output ({exc})"))
+    assert parsed.info is not None, _broken("PdfWriter.write (no /Info)")
+    assert len(parsed.pages) == 2
+    assert len(PdfReader(io.BytesIO(data)).pages) == 2
