@@ -6,7 +6,7 @@ annexes comes out. The pipeline, one module a stage:
 1. :mod:`letterkit.input.letter_spec` – spec, case and signatories → :class:`Letter` (validated)
 2. :mod:`letterkit.text.merge` – Jinja2 template → Markdown text
 3. :mod:`letterkit.typeset.compose` – Markdown → ReportLab flowables
-4. :mod:`letterkit.typeset.layout` – flowables → letter pages
+4. :mod:`letterkit.typeset.document` – flowables → letter pages
 5. :mod:`letterkit.pdf.assemble` – letter pages + annexes → the PDF
 6. :mod:`letterkit.bundle.build` – a campaign → one PDF per recipient, with a manifest
 

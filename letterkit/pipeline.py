@@ -28,8 +28,9 @@ from .text.merge import MergedText, merge
 from .typeset import fonts, generated
 from .typeset.columns import TooLarge
 from .typeset.compose import Composed, compose
-from .typeset.layout import AnnexInfo, dateline_text, lay_out, styles_for
-from .typeset.styles import Styles
+from .typeset.document import lay_out
+from .typeset.story import AnnexInfo, dateline_text
+from .typeset.styles import Styles, styles_for
 
 log = logging.getLogger("letterkit")
 
@@ -179,11 +180,13 @@ def build_pdf(letter: Letter, warnings: list[Problem] | None = None) -> bytes:
 _ONE_AT_A_TIME = threading.RLock()
 
 
-def build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
-    """Run every stage for a loaded letter (see :func:`build_pdf`)."""
+def build(letter: Letter, warnings: list[Problem] | None = None, *, reuse: bool = True) -> Built:
+    """Run every stage for a loaded letter (see :func:`build_pdf`). Without
+    *reuse*, the letter pages are laid out as one document, sharing nothing
+    with other letters (slower; the same pages)."""
     try:
         with _ONE_AT_A_TIME:
-            return _build(letter, warnings)
+            return _build(letter, warnings, reuse=reuse)
     except l10n.LocalizationError as exc:
         # A field of the spec (place, an annex title…) lacks this letter's
         # language: possible when a campaign sends the letter in several.
@@ -194,7 +197,7 @@ def build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
         raise ValidationError([problem]) from exc
 
 
-def _build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
+def _build(letter: Letter, warnings: list[Problem] | None = None, *, reuse: bool = True) -> Built:
     reporter = Reporter()
     signatories = ordered(
         letter.signatories, letter.signatory_order, letter.collation, letter.locale
@@ -218,7 +221,7 @@ def _build(letter: Letter, warnings: list[Problem] | None = None) -> Built:
     reporter.raise_if_failed()
     log.info("Step 4 - Laying out the letter")
     try:
-        laid = lay_out(letter, merged, body, signatories, infos, styles)
+        laid = lay_out(letter, merged, body, signatories, infos, styles, reuse=reuse)
     except TooLarge as exc:
         problem = Problem(
             _spec_display(letter), None, None, "error", "LK150",

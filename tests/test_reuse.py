@@ -1,7 +1,7 @@
 """Letters made from reused parts are the letters made alone.
 
 The layout draws what depends on the recipient as the letter's own ReportLab
-document and the rest once per layout (:mod:`letterkit.typeset.layout`); the two are
+document and the rest once per layout (:mod:`letterkit.typeset.reuse`); the two are
 joined as bytes (:mod:`letterkit.pdf.splice`). These tests hold the reuse to
 giving, in one process, exactly the bytes a fresh process gives.
 """

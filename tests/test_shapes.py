@@ -89,17 +89,18 @@ def _signatory_text(pdf: bytes) -> str:
     )
 
 
-@pytest.mark.parametrize(
-    ("count", "style", "columns", "order"),
-    [
-        (6, "list", 1, "as-given"),
-        (9, "columns", 2, "alphabetical"),
-        (41, "numbered", 1, "as-given"),
-        (90, "columns", 3, "alphabetical"),
-        (244, "columns", 3, "alphabetical"),
-        (1000, "columns", 2, "alphabetical"),
-    ],
-)
+#: Signatory lists of every length: (count, style, columns, order).
+SIGNATORY_LISTS = [
+    (6, "list", 1, "as-given"),
+    (9, "columns", 2, "alphabetical"),
+    (41, "numbered", 1, "as-given"),
+    (90, "columns", 3, "alphabetical"),
+    (244, "columns", 3, "alphabetical"),
+    (1000, "columns", 2, "alphabetical"),
+]
+
+
+@pytest.mark.parametrize(("count", "style", "columns", "order"), SIGNATORY_LISTS)
 def test_signatory_lists_of_every_length(
     tmp_path: Path, count: int, style: str, columns: int, order: str
 ) -> None:

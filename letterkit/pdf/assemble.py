@@ -28,8 +28,9 @@ from ..input.sources import display_path
 from ..l10n import _
 from ..model import Letter
 from ..text.merge import person_name
-from ..typeset.layout import LaidOut, styles_key
-from ..typeset.styles import Styles
+from ..typeset.document import LaidOut
+from ..typeset.reuse import Shared
+from ..typeset.styles import Styles, styles_key
 from . import splice
 from .annexes import OpenAnnex, pypdf_messages
 from .stamp import Stamp
@@ -200,6 +201,21 @@ def _info(letter: Letter, subject: str) -> bytes:
     return out.getvalue()
 
 
+#: Shared letter pages read and their subsets named, by the shared part (kept
+#: with the entry, so that its id() cannot be taken by another meanwhile).
+_PARSED: dict[int, tuple[Shared, splice.Parsed]] = memo.table({})
+
+
+def _parsed(shared: Shared) -> splice.Parsed:
+    """The shared letter pages, read once for all the letters that share them."""
+    cached = _PARSED.get(id(shared))
+    if cached is not None and cached[0] is shared:
+        return cached[1]
+    parsed = splice.read(shared.pdf)
+    splice.name_subsets(parsed)
+    return memo.keep(_PARSED, id(shared), (shared, parsed), 8)[1]
+
+
 #: Templates made in this process, by everything they are made from (at most
 #: 8, and 64 MB together: they hold the annexes).
 _TEMPLATES: dict[tuple[Any, ...], tuple[tuple[Any, ...], splice.Template]] = memo.table({})
@@ -255,7 +271,7 @@ def _template(
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()
     writer.write(out)
-    shared = laid.shared.parsed if laid.shared is not None else None
+    shared = _parsed(laid.shared) if laid.shared is not None else None
     tmpl = splice.template(out.getvalue(), laid.pages, shared)
     while _TEMPLATES and (
         len(_TEMPLATES) >= 8

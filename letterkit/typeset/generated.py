@@ -27,7 +27,7 @@ from ..model import Letter, Signatory
 from ..pdf.annexes import AnnexError, Maker
 from . import fonts
 from .compose import xml
-from .layout import signatory_block
+from .story import signatory_block
 from .styles import Styles, page_for
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.lib import colors
@@ -11,7 +13,9 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 
-from .bidi import Direction, LKParagraph, first_direction, needs_bidi, shape
+from ..model import Letter
+from . import fonts
+from .bidi import Direction, LKParagraph, first_direction, is_rtl_locale, needs_bidi, shape
 from .fonts import SANS, SERIF, UserFont, with_fallback
 
 INK = colors.Color(0.1, 0.1, 0.1)
@@ -234,3 +238,23 @@ def _make_styles(justify: bool) -> Styles:
             "footer", fontName=SANS, fontSize=8, leading=10, textColor=GREY, alignment=TA_CENTER
         ),
     )
+
+
+def styles_for(letter: Letter) -> Styles:
+    """The styles of a letter: justified or not, mirrored for right-to-left
+    languages, with the fonts of its ``fonts:`` folder. Letters that share
+    these share one Styles object (and so the paragraphs cached for it)."""
+    return _styles(*styles_key(letter))
+
+
+def styles_key(letter: Letter) -> tuple[bool, bool, Path | None]:
+    """What a letter's styles are made from: the part of a cache key that stands
+    for them (an ``id()`` could be reused by other styles later)."""
+    return letter.justify, is_rtl_locale(letter.locale), letter.fonts
+
+
+@functools.lru_cache(maxsize=16)
+def _styles(justify: bool, rtl: bool, folder: Path | None) -> Styles:
+    fonts.register()
+    extra = fonts.register_folder(folder) if folder is not None else ()
+    return make_styles(justify=justify, rtl=rtl, extra_fonts=extra)

@@ -1,0 +1,283 @@
+"""Merged text + letter data → the letter's PDF pages (ReportLab Platypus).
+
+Stage 4 of the pipeline. :class:`LetterLayout` puts the parts together: the
+page furniture (:mod:`letterkit.typeset.pages`), the story
+(:mod:`letterkit.typeset.story`) and, unless asked to lay the letter out
+whole, the part shared with other letters (:mod:`letterkit.typeset.reuse`).
+Footnotes go to the foot of the page that references them
+(:mod:`letterkit.typeset.notes`). Output bytes are deterministic (ReportLab's
+invariant mode).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.platypus import BaseDocTemplate, Flowable
+from reportlab.platypus.doctemplate import LayoutError
+
+from ..model import Letter, Signatory
+from ..text.merge import MergedText
+from . import fonts
+from .breaks import slash_breaks
+from .columns import TooLarge
+from .compose import Composed
+from .notes import NoteArea
+from .pages import PageFurniture
+from .reuse import Fingerprint, Shared, SharedKey, Splitter
+from .story import AnnexInfo, story
+from .styles import Styles, page_for
+
+
+@dataclass
+class LaidOut:
+    """The letter's own pages as PDF bytes, with the page (0-based) of named
+    places, the page size and the shared pages drawn over them (if any)."""
+
+    pdf: bytes
+    pages: int
+    marks: dict[str, int] = field(default_factory=dict)
+    size: tuple[float, float] = (595.2756, 841.8898)
+    shared: Shared | None = None
+
+
+#: What a footnote is when it still runs on after the four pages kept for it.
+_RUNAWAY_NOTE = "the last footnote (it runs on for more than four pages)"
+
+
+class LetterDoc(BaseDocTemplate):  # type: ignore[misc]
+    """The page machinery: note areas at the page foot, clear errors for giants,
+    and flowables left as they were found (letters share them)."""
+
+    #: Frame state to take on page 1 (a shared part starts where page 1 left it).
+    lk_resume: dict[str, float] | None = None
+
+    def __init__(
+        self,
+        buffer: io.BytesIO,
+        notes: NoteArea,
+        splitter: Splitter | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(buffer, **kwargs)
+        self.lk_notes = notes
+        self.lk_splitter = splitter
+
+    def build(self, flowables: list[Flowable], **kwargs: Any) -> None:
+        """ReportLab's build, then its changes to the flowables undone.
+
+        Keeping a heading with the next paragraph, ReportLab clears the
+        heading's ``keepWithNext``; a flowable it puts back marks itself
+        ``_postponed``. The body's paragraphs serve every letter of a bundle,
+        so each change is undone (most recent first) with the record ReportLab
+        keeps for its multi-pass builds.
+        """
+        edits: list[tuple[Any, ...]] = []
+        self._multiBuildEdits = edits.append
+        try:
+            super().build(flowables, **kwargs)
+        finally:
+            del self._multiBuildEdits
+            for undo, *args in reversed(edits):
+                # A "postponed" mark may be gone already (the flowable was drawn).
+                with suppress(AttributeError):
+                    undo(*args)
+
+    def handle_pageBegin(self) -> None:
+        super().handle_pageBegin()
+        self.lk_notes.begin_page(self.frame)
+        if self.page == 1 and self.lk_resume is not None:
+            self.frame.__dict__.update(self.lk_resume)
+
+    def handle_pageEnd(self) -> None:
+        self.lk_notes.draw(self.canv)
+        super().handle_pageEnd()
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        """A paragraph with notes took room for them below itself: move that room
+        to the page foot, where the notes are drawn."""
+        room = getattr(flowable, "notes_room", 0.0)
+        if room:
+            self.frame._y += room
+            self.frame._y1p += room
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if self.lk_splitter is not None:
+            self.lk_splitter.seen(self, flowables)
+            if not flowables:
+                return
+        current = flowables[0] if flowables else None
+        try:
+            super().handle_flowable(flowables)
+        except LayoutError as exc:
+            raise TooLarge(_what(current)) from exc
+
+
+def _what(flowable: Flowable | None) -> str:
+    """A flowable as a reader knows it: the first words of its text."""
+    inner: Any = getattr(flowable, "paragraph", flowable)
+    text = " ".join(inner.getPlainText().split()) if hasattr(inner, "getPlainText") else ""
+    if not text:
+        return "a part of the letter"
+    return f"the paragraph beginning '{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+
+
+@dataclass
+class Story:
+    """The flowables of one layout, where the shared part may begin, the
+    places they mark and the footnotes they reference."""
+
+    flowables: list[Flowable]
+    shared_from: int
+    marks: dict[str, int]
+    notes: NoteArea
+
+
+class LetterLayout:
+    """One letter's pages, from parts that can be made alone: the page
+    furniture and frames (:attr:`furniture`), the story (:meth:`story`), the
+    fingerprint of the shared part (:meth:`fingerprint`) and the shared part
+    itself (:meth:`shared_part`); :meth:`lay_out` puts them together.
+
+    Raises :class:`~letterkit.typeset.columns.TooLarge` when a part of the letter
+    cannot fit on an empty page; nothing is ever clipped.
+    """
+
+    def __init__(
+        self,
+        letter: Letter,
+        merged: MergedText,
+        body: Composed,
+        signatories: Sequence[Signatory],
+        annexes: Sequence[AnnexInfo],
+        styles: Styles,
+    ) -> None:
+        fonts.register()
+        self.letter = letter
+        self.merged = merged
+        self.body = body
+        self.signatories = tuple(signatories)
+        self.annexes = tuple(annexes)
+        self.styles = styles
+        self.page = page_for(letter.paper)
+        self.furniture = PageFurniture(letter, styles, self.page)
+
+    def story(self) -> Story:
+        """Every flowable of the letter, in reading order, with fresh marks and notes."""
+        styles = self.styles
+        notes = self.furniture.note_area(
+            {
+                number: styles.para(markup, styles.note, bullet=f"{number}")
+                for number, markup in enumerate(self.body.notes, start=1)
+            }
+        )
+        marks: dict[str, int] = {}
+        flowables, shared_from = story(
+            self.letter, self.merged, self.body, self.signatories, self.annexes, styles, marks,
+            notes,
+        )  # fmt: skip
+        return Story(flowables, shared_from, marks, notes)
+
+    def fingerprint(self) -> Fingerprint:
+        """What the shared part of this letter draws."""
+        return Fingerprint.of(self.letter, self.merged, self.signatories, self.annexes)
+
+    def document(
+        self, buffer: io.BytesIO, notes: NoteArea, splitter: Splitter | None = None
+    ) -> LetterDoc:
+        """An empty ReportLab document on the letter's paper, writing to *buffer*."""
+        page = self.page
+        return LetterDoc(
+            buffer,
+            notes,
+            splitter,
+            pagesize=(page.width, page.height),
+            leftMargin=page.left,
+            rightMargin=page.right,
+            topMargin=page.top,
+            bottomMargin=page.bottom,
+            invariant=1,
+            initialFontName=fonts.SERIF,
+            initialFontSize=10.5,
+            creator="letterkit",
+            lang=self.letter.locale,
+        )
+
+    def shared_part(
+        self, told: Story, key: SharedKey, rest: list[Flowable], resume: dict[str, float]
+    ) -> Shared:
+        """What does not depend on the recipient, from where page 1 leaves it on:
+        the body, the signatories…, each page's footer and the date in its header."""
+        buffer = io.BytesIO()
+        doc = self.document(buffer, told.notes)
+        doc.lk_resume = resume
+        doc.addPageTemplates(self.furniture.shared_templates())
+        doc.build(rest, canvasmaker=self.furniture.shared_canvas())
+        if told.notes.finish():
+            raise TooLarge(_RUNAWAY_NOTE)
+        return Shared(key, doc.page, dict(told.marks), buffer.getvalue())
+
+    def lay_out(self, reuse: bool = True) -> LaidOut:
+        """The own document as PDF bytes and, with *reuse* and unless the body
+        cannot start on page 1, the :class:`Shared` part drawn over it. Without
+        *reuse*, the whole letter is one document. The annexes come later."""
+        told = self.story()
+        splitter = None
+        if reuse:
+            shared_from = told.shared_from
+            splitter = Splitter(
+                {id(f): i - shared_from for i, f in enumerate(told.flowables) if i >= shared_from},
+                self.fingerprint(),
+                lambda key, rest, resume: self.shared_part(told, key, rest, resume),
+                self.furniture.note_area({}),
+            )
+
+        def shared() -> bool:
+            return splitter is not None and splitter.result is not None
+
+        buffer = io.BytesIO()
+        doc = self.document(buffer, told.notes, splitter)
+        doc.addPageTemplates(self.furniture.own_templates(shared))
+        with slash_breaks(), _flate_only():
+            doc.build(told.flowables, canvasmaker=self.furniture.own_canvas(shared))
+        result = splitter.result if splitter is not None else None
+        if result is None and told.notes.finish():
+            raise TooLarge(_RUNAWAY_NOTE)
+        marks = told.marks
+        if result is not None:
+            for name, value in result.marks.items():
+                marks.setdefault(name, value)
+        page = self.page
+        return LaidOut(buffer.getvalue(), doc.page, marks, (page.width, page.height), result)
+
+
+def lay_out(
+    letter: Letter,
+    merged: MergedText,
+    body: Composed,
+    signatories: Sequence[Signatory],
+    annexes: Sequence[AnnexInfo],
+    styles: Styles,
+    *,
+    reuse: bool = True,
+) -> LaidOut:
+    """Typeset the letter pages with *styles* (:func:`~letterkit.typeset.styles.styles_for`);
+    see :meth:`LetterLayout.lay_out`."""
+    return LetterLayout(letter, merged, body, signatories, annexes, styles).lay_out(reuse)
+
+
+@contextmanager
+def _flate_only() -> Iterator[None]:
+    """Page streams compressed with Flate alone, within the block: ReportLab
+    adds ASCII85 by default, which makes them a quarter bigger and is slow."""
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved

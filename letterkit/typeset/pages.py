@@ -1,0 +1,269 @@
+"""A letter's paper → what every page carries around the text (ReportLab).
+
+The letterhead on the first page, the running head of the pages after it
+(addressee on one side, date and page number on the other, a rule below),
+"Page X of Y" at the foot of every page, and the frames the text flows into.
+:func:`numbered_canvas` holds the pages back until the last one is known, so
+each foot can say "of Y".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+from .. import l10n, memo
+from ..l10n import _
+from ..model import Letter
+from .columns import TooLarge
+from .compose import xml
+from .notes import NoteArea
+from .story import addressee_line
+from .styles import RULE, Page, Styles, styles_key
+
+#: Draws a page's foot: (canvas, page number, page count).
+Footer = Callable[[Canvas, int, int], None]
+
+
+def numbered_canvas(footer: Footer) -> type[Canvas]:
+    """A canvas that holds pages back until the end, so each can say "of Y".
+
+    Link targets set while a page is held back would all point at the first
+    page, so they wait too (:meth:`lk_bookmark`) and are set as each page is
+    finally written.
+    """
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._lk_pages: list[dict[str, Any]] = []
+            self._lk_bookmarks: list[tuple[str, float, float]] = []
+
+        def lk_bookmark(self, key: str, x: float, y: float) -> None:
+            self._lk_bookmarks.append((key, x, y))
+
+        def showPage(self) -> None:
+            self._lk_pages.append(dict(self.__dict__))
+            self._startPage()
+            self._lk_bookmarks = []
+
+        def save(self) -> None:
+            total = len(self._lk_pages)
+            for state in self._lk_pages:
+                self.__dict__.update(state)
+                footer(self, self._pageNumber, total)
+                for key, x, y in self._lk_bookmarks:
+                    self.bookmarkHorizontal(key, x, y)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+class Letterhead:
+    """The sender's block at the top of the first page."""
+
+    def __init__(self, letter: Letter, styles: Styles, page: Page) -> None:
+        self.page = page
+        self.logo = None
+        sender = letter.sender
+        self.paragraphs: list[Paragraph] = []
+        if sender is None:
+            self.height = 0.0
+            return
+        loc = letter.locale
+        self.paragraphs.append(
+            styles.para(xml(l10n.localize(sender.name, loc)), styles.letterhead_name)
+        )
+        details = [l10n.localize(line, loc) for line in sender.address]
+        if sender.email:
+            details.append(sender.email)
+        if details:
+            self.paragraphs.append(
+                styles.para("  ·  ".join(xml(d) for d in details), styles.letterhead_line)
+            )
+        text_width = page.measure
+        logo_h = logo_w = 0.0
+        if sender.logo is not None:
+            self.logo = ImageReader(str(sender.logo))
+            iw, ih = self.logo.getSize()
+            logo_h = 16 * mm
+            logo_w = logo_h * iw / ih
+            if logo_w > 50 * mm:
+                logo_w, logo_h = 50 * mm, 50 * mm * ih / iw
+            text_width -= logo_w + 6 * mm
+        self.logo_size = (logo_w, logo_h)
+        text_h = 0.0
+        for p in self.paragraphs:
+            _, h = p.wrap(text_width, page.height)
+            text_h += h + 2
+        self.text_width = text_width
+        self.rtl = styles.rtl
+        self.height = max(text_h, logo_h) + 5 * mm
+
+    def draw(self, canvas: Canvas) -> None:
+        if not self.paragraphs:
+            return
+        page = self.page
+        top = page.height - page.top
+        y = top
+        # The logo sits at the outer edge: right in a left-to-right letter, left in RTL.
+        text_x = page.width - page.right - self.text_width if self.rtl else page.left
+        for p in self.paragraphs:
+            _, h = p.wrap(self.text_width, page.height)
+            p.drawOn(canvas, text_x, y - h)
+            y -= h + 2
+        if self.logo is not None:
+            w, h = self.logo_size
+            x = page.left if self.rtl else page.width - page.right - w
+            canvas.drawImage(self.logo, x, top - h, w, h, mask="auto")
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        rule_y = page.height - page.top - self.height + 2 * mm
+        canvas.line(page.left, rule_y, page.width - page.right, rule_y)
+
+
+def fit_text(text: str, font: str, size: float, width: float) -> str:
+    """*text*, cut with an ellipsis so that it is at most *width* points wide."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip(" ,;") + "…"
+
+
+#: Header and footer lines ("Page 2 of 6"…), made once for the letters of a bundle.
+_LINES: dict[tuple[tuple[bool, bool, Path | None], str, str, float], Paragraph] = memo.table({})
+
+#: A callable that says whether the shared part draws a page's date and foot.
+Shared = Callable[[], bool]
+
+
+class PageFurniture:
+    """What a letter's pages carry around its text, and the frames for the text.
+
+    Raises :class:`~letterkit.typeset.columns.TooLarge` when the letterhead
+    takes more than a third of the page.
+    """
+
+    def __init__(self, letter: Letter, styles: Styles, page: Page) -> None:
+        self.letter = letter
+        self.styles = styles
+        self.page = page
+        self.looks = styles_key(letter)
+        self.letterhead = Letterhead(letter, styles, page)
+        if self.letterhead.height > page.height / 3:
+            raise TooLarge("the letterhead (sender name, address and logo)")
+        self.footer_gap = 8 * mm
+        self.header_date = l10n.format_date(letter.date, letter.locale, letter.dateline.format)
+        self.header_to = addressee_line(letter)
+        rtl = styles.rtl
+        self.start = styles.footer.clone("header-start", alignment=TA_RIGHT if rtl else TA_LEFT)
+        self.end = styles.footer.clone("header-end", alignment=TA_LEFT if rtl else TA_RIGHT)
+        self.header_y = page.height - page.top + 5 * mm
+        head = self.letterhead.height
+        self.first_top = page.height - page.top - head - (6 * mm if head else 0)
+
+    def line(self, canvas: Canvas, text: str, style: Any, x: float, y: float, width: float) -> None:
+        """One line of small text with its baseline at *y* (shaped, in visual order)."""
+        key = (self.looks, style.name, text, width)
+        p = _LINES.get(key)
+        if p is None:
+            p = memo.keep(_LINES, key, self.styles.para(xml(text), style, auto=True), 512)
+        p.wrap(width, self.page.height)
+        p.drawOn(canvas, x, y - style.fontSize * 0.25)
+
+    def footer(self, canvas: Canvas, number: int, total: int) -> None:
+        """ "Page X of Y" at the foot of the page."""
+        page = self.page
+        text = l10n.word(self.letter.locale, _("Page {page} of {pages}"), page=number, pages=total)
+        self.line(
+            canvas, text, self.styles.footer, page.left, page.bottom - self.footer_gap, page.measure
+        )
+
+    def addressee(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """The start of a continuation page's header line: whom the letter is to."""
+        page, footer = self.page, self.styles.footer
+        when = f"{self.header_date} · {doc.page}"
+        room = page.measure - stringWidth(when, footer.fontName, footer.fontSize) - 8 * mm
+        text = fit_text(self.header_to, footer.fontName, footer.fontSize, room)
+        self.line(canvas, text, self.start, page.left, self.header_y, page.measure)
+
+    def date_and_rule(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """The end of a continuation page's header line (date and page), and its rule."""
+        page, y = self.page, self.header_y
+        self.line(canvas, f"{self.header_date} · {doc.page}", self.end, page.left, y, page.measure)
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.4)
+        canvas.line(page.left, y - 2.5 * mm, page.width - page.right, y - 2.5 * mm)
+        canvas.restoreState()
+
+    def first_frame(self) -> Frame:
+        """Page 1's text: below the letterhead."""
+        page = self.page
+        return Frame(
+            page.left, page.bottom, page.measure, self.first_top - page.bottom,
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="first",
+        )  # fmt: skip
+
+    def later_frame(self) -> Frame:
+        """The text of the pages after the first: margin to margin."""
+        page = self.page
+        return Frame(
+            page.left, page.bottom, page.measure, page.height - page.top - page.bottom,
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="later",
+        )  # fmt: skip
+
+    def note_area(self, notes: dict[int, Paragraph]) -> NoteArea:
+        """Where the footnotes *notes* (by number) go: the foot of the text."""
+        page = self.page
+        return NoteArea(notes, width=page.measure, bottom=page.bottom, left=page.left,
+                        rtl=self.styles.rtl)  # fmt: skip
+
+    def own_templates(self, shared: Shared) -> list[PageTemplate]:
+        """The letter's own pages: the letterhead on page 1, the running head
+        after it (its date, page and rule only where *shared* says no)."""
+
+        def header(canvas: Canvas, doc: BaseDocTemplate) -> None:
+            self.addressee(canvas, doc)
+            if not shared():  # else the shared pages have the rest
+                self.date_and_rule(canvas, doc)
+
+        return [
+            PageTemplate(
+                "first",
+                [self.first_frame()],
+                onPage=lambda c, d: self.letterhead.draw(c),
+                autoNextPageTemplate="later",
+            ),
+            PageTemplate("later", [self.later_frame()], onPage=header),
+        ]
+
+    def own_canvas(self, shared: Shared) -> type[Canvas]:
+        """The canvas of the letter's own pages: feet only where *shared* says no."""
+
+        def own_footer(canvas: Canvas, number: int, total: int) -> None:
+            if not shared():
+                self.footer(canvas, number, total)
+
+        return numbered_canvas(own_footer)
+
+    def shared_templates(self) -> list[PageTemplate]:
+        """The shared pages: no letterhead, and the date side of the running head."""
+        return [
+            PageTemplate("first", [self.first_frame()], autoNextPageTemplate="later"),
+            PageTemplate("later", [self.later_frame()], onPage=self.date_and_rule),
+        ]
+
+    def shared_canvas(self) -> type[Canvas]:
+        """The canvas of the shared pages: every page gets its foot."""
+        return numbered_canvas(self.footer)

@@ -1,0 +1,164 @@
+"""A letter's story → its own part and the part it shares with other letters.
+
+What names the recipient (up to the salutation, with what ReportLab keeps
+with it, and the addressee in the running head) is the letter's *own*
+document; the rest, from where page 1 leaves it, is the *shared* document,
+laid out once for every letter that leaves it the same room
+(:class:`Splitter`) and joined page for page by :mod:`letterkit.pdf.splice`.
+A shared part is found again by its :class:`SharedKey`: the
+:class:`Fingerprint` of what it draws and the place page 1 leaves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.platypus import BaseDocTemplate, Flowable, PageBreak
+
+from .. import l10n, memo
+from ..model import Letter, Signatory
+from ..text.merge import MergedText
+from .notes import NoteArea
+from .story import AnnexInfo
+from .styles import Page, page_for, styles_key
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Everything the shared document draws comes from these (with the styles)."""
+
+    markdown: str
+    closing: str
+    signatories: tuple[Signatory, ...]
+    signatory_style: str
+    signatory_columns: int
+    cc: tuple[str, ...]
+    annexes: tuple[AnnexInfo, ...]
+    locale: str
+    looks: tuple[bool, bool, Path | None]
+    page: Page
+    header_date: str
+
+    @classmethod
+    def of(
+        cls,
+        letter: Letter,
+        merged: MergedText,
+        signatories: tuple[Signatory, ...],
+        annexes: tuple[AnnexInfo, ...],
+    ) -> Fingerprint:
+        """The fingerprint of a letter's shared part."""
+        loc = letter.locale
+        return cls(
+            markdown=merged.markdown,
+            closing=merged.closing,
+            signatories=signatories,
+            signatory_style=letter.signatory_style,
+            signatory_columns=letter.signatory_columns,
+            cc=tuple(l10n.localize(c, loc) for c in letter.cc),
+            annexes=annexes,
+            locale=loc,
+            looks=styles_key(letter),
+            page=page_for(letter.paper),
+            header_date=l10n.format_date(letter.date, loc, letter.dateline.format),
+        )
+
+
+@dataclass(frozen=True)
+class SharedKey:
+    """What fixes a shared part: its fingerprint, the index (in the shared
+    flowables) it starts at, and the frame of page 1 it starts in, with the
+    frame's state there."""
+
+    fingerprint: Fingerprint
+    index: int
+    geometry: tuple[float, float, float, float]
+    state: tuple[tuple[str, Any], ...]
+
+
+@dataclass
+class Shared:
+    """What of the letter pages does not depend on the recipient, laid out once
+    for every letter whose page 1 leaves it the same room (see :class:`Splitter`):
+    its pages as ReportLab wrote them, and the page (0-based) of named places."""
+
+    key: SharedKey
+    pages: int
+    marks: dict[str, int]
+    pdf: bytes
+
+
+#: Lays out a shared part: (its key, the flowables, the frame state to start from).
+Build = Callable[[SharedKey, list[Flowable], dict[str, float]], Shared]
+
+
+class Blank(Flowable):  # type: ignore[misc]
+    """Nothing, taking no room: it makes a page of the own document exist (for
+    its header) under a shared page."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, 0.0
+
+    def draw(self) -> None:
+        pass
+
+
+#: Letter pages after the first, by what determines them (see :class:`Splitter`).
+_SHARED: dict[SharedKey, Shared] = memo.table({})
+
+
+class Splitter:
+    """Lays out what does not depend on the recipient once, for all the letters
+    that leave it the same room.
+
+    The own document (letterhead, addresses, date, subject and salutation; the
+    addressee in the running header) watches the layout of page 1. When the
+    first flowable that does not depend on the recipient comes up on page 1,
+    all that follows is fixed by that flowable, the frame's state and the
+    shared text's *fingerprint*: together they are the key. Those flowables are
+    then laid out into a document of their own, from that very place on page 1
+    on (or the one made for the same key is reused), and the own document gets
+    empty pages instead, to carry its header over the shared ones.
+    """
+
+    def __init__(
+        self, shared: dict[int, int], fingerprint: Fingerprint, build: Build, empty: NoteArea
+    ) -> None:
+        self.shared = shared
+        self.fingerprint = fingerprint
+        self.build = build
+        self.empty = empty
+        self.off = False
+        self.result: Shared | None = None
+
+    def seen(self, doc: BaseDocTemplate, flowables: list[Flowable]) -> None:
+        """Called before the document handles ``flowables[0]``: at the first shared
+        flowable on page 1, hand it and all after it to the shared document."""
+        if self.off or not flowables or flowables is doc._hanging or doc.page < 1:
+            return
+        if doc.page > 1:  # page 1 is over: nothing is shared
+            self.off = True
+            return
+        index = self.shared.get(id(flowables[0]))
+        if index is None:
+            return
+        self.off = True
+        notes = doc.lk_notes
+        if notes.carry or notes.page or notes.placed:
+            return
+        f = doc.frame
+        state = {
+            "_y": f._y, "_y1p": f._y1p, "_prevASpace": f._prevASpace, "_atTop": f._atTop,
+            "_leftExtraIndent": f._leftExtraIndent, "_rightExtraIndent": f._rightExtraIndent,
+        }  # fmt: skip
+        geometry = (f._x1, f._y1, f._width, f._height)
+        key = SharedKey(self.fingerprint, index, geometry, tuple(sorted(state.items())))
+        shared = _SHARED.get(key)
+        if shared is None:
+            shared = memo.keep(_SHARED, key, self.build(key, list(flowables), state), 8)
+        self.result = shared
+        flowables[:] = [PageBreak(), Blank()] * (shared.pages - 1)
+        doc.lk_notes = self.empty

@@ -1,0 +1,268 @@
+"""The letter's text → its flowables, in reading order (ReportLab Platypus).
+
+What the letter says, in order: the address blocks, the dateline, the subject,
+the salutation, the body (with its footnote references), the closing, the
+signatories (:mod:`letterkit.typeset.columns`), the cc line and the annex
+list. :func:`story` also says where the part that does not depend on the
+recipient begins (:mod:`letterkit.typeset.reuse`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+
+from .. import l10n, memo
+from ..l10n import N_, _
+from ..model import Letter, Signatory
+from ..text.merge import MergedText
+from .columns import SignatoryColumns
+from .compose import Composed, xml
+from .notes import NoteArea, wrap_references
+from .styles import GREY, Styles, page_for
+
+
+@dataclass(frozen=True)
+class AnnexInfo:
+    """What the layout needs to list an annex."""
+
+    number: int
+    title: str
+    pages: int
+
+
+def _title_lines(title: str, style: Any, width: float) -> list[str]:
+    """A long title of several offices joined by " / " → one line per office."""
+    if " / " not in title or stringWidth(title, style.fontName, style.fontSize) <= width:
+        return [title]
+    parts = title.split(" / ")
+    return [p + " /" for p in parts[:-1]] + [parts[-1]]
+
+
+def _recipient_block(letter: Letter, styles: Styles, width: float) -> list[Flowable]:
+    """One address block per addressee, each kept on one page."""
+    loc = letter.locale
+    out: list[Flowable] = []
+    for index, r in enumerate(letter.recipients):
+        lines: list[str] = []
+        name = " ".join(
+            t for t in (l10n.localize(r.honorific, loc), l10n.localize(r.name, loc)) if t
+        )
+        if not (r.honorific or r.title or r.organization or r.address or r.email):
+            name = labelled(loc, l10n.word(loc, _("To")), name)  # a group addressee
+        lines.append(name)
+        title = l10n.localize(r.title, loc)
+        if title:
+            lines += _title_lines(title, styles.address, width)
+        organization = l10n.localize(r.organization, loc)
+        if organization:
+            lines.append(organization)
+        lines += [l10n.localize(a, loc) for a in r.address]
+        block = [styles.para(xml(line), styles.address, auto=True) for line in lines]
+        if r.email:
+            via = l10n.word(loc, _("Via email"))
+            block.append(styles.para(xml(labelled(loc, via, r.email)), styles.address, auto=True))
+        if index:
+            out.append(Spacer(1, 5 * mm))
+        out.append(KeepTogether(block))
+    return out
+
+
+def dateline_text(letter: Letter) -> str:
+    """ "Brussels, 6 December 2018" (place optional, comma optional), punctuated
+    for the locale ("بروكسل، 6 ديسمبر 2018")."""
+    loc = letter.locale
+    date = l10n.format_date(letter.date, loc, letter.dateline.format)
+    place = l10n.localize(letter.place, loc)
+    text = l10n.word(loc, _("{place}, {date}"), place=place, date=date) if place else date
+    if letter.dateline.trailing_comma:
+        text += "،" if l10n.parse_locale(loc).language in {"ar", "fa", "ur"} else ","
+    return text
+
+
+def labelled(loc: str, label: str, text: str) -> str:
+    """ "cc: Name" with the locale's punctuation ("Copie : Name" in French)."""
+    return l10n.word(loc, _("{label}: {text}"), label=label, text=text)
+
+
+def signatory_markup(s: Signatory, letter: Letter, style: str, number: int) -> str:
+    """One signatory as paragraph markup, in the letter's signatory style."""
+    loc = letter.locale
+    if s.withhold:
+        withheld = l10n.word(loc, _("Name withheld"))
+        text = f"<i>{xml(withheld)}</i>"
+    elif style == "list" and (s.acronym or s.country):
+        inner = ", ".join(xml(t) for t in (s.acronym, s.country) if t)
+        text = f"{xml(s.name)} ({inner})"
+    else:
+        text = xml(s.name)
+    if not s.withhold and s.type == "individual":
+        detail = ", ".join(t for t in (s.title, s.affiliation) if t)
+        if detail:
+            text += f'<br/><font color="{GREY.hexval()}">{xml(detail)}</font>'
+    return text
+
+
+def signatory_block(
+    letter: Letter,
+    signatories: Sequence[Signatory],
+    styles: Styles,
+    marks: dict[str, int],
+    lead_in: list[Flowable],
+    heading: bool = True,
+) -> list[Flowable]:
+    """The closing (in *lead_in*), the heading and the signatories, group by group."""
+    loc = letter.locale
+    title = l10n.word(loc, _("Signatories")) if heading else ""
+    head: list[Flowable] = [
+        *lead_in,
+        styles.para(xml(title), styles.section if heading else styles.small,
+                    mark=(marks, "signatories")),
+    ]  # fmt: skip
+    if len(signatories) == 1 and letter.signatory_style != "count" and not signatories[0].group:
+        # One signatory signs under the closing, without a heading.
+        head = [*lead_in, styles.para("", styles.small, mark=(marks, "signatories"))]
+    if any(s.type == "individual" and s.affiliation and not s.withhold for s in signatories):
+        note = l10n.word(loc, _("Affiliations are given for identification purposes only."))
+        head.append(styles.para(xml(note), styles.small_note))
+    style = letter.signatory_style
+    if style == "count":
+        count = l10n.nword(
+            loc,
+            *N_("{n} organisation or individual", "{n} organisations and individuals"),
+            len(signatories),
+        )
+        return [SignatoryColumns([styles.para(xml(count), styles.small)], [count], head=head)]
+    columns = letter.signatory_columns if style == "columns" else 1
+    out: list[Flowable] = []
+    for group, entries, labels in _entries(letter, tuple(signatories), styles):
+        if group:
+            head.append(styles.para(xml(group), styles.group, auto=True))
+        # A short run stays in one piece; a long one leaves at least two rows.
+        keep = len(entries) if len(entries) <= 8 else 2
+        out.append(
+            SignatoryColumns(
+                entries, labels, columns=columns, gap=14, head=head, min_rows=keep, rtl=styles.rtl
+            )
+        )
+        head = []
+    return out
+
+
+_ENTRIES: dict[tuple[int, str, str, tuple[Signatory, ...]], Any] = memo.table({})
+
+
+def _entries(
+    letter: Letter, signatories: tuple[Signatory, ...], styles: Styles
+) -> list[tuple[str, list[Paragraph], list[str]]]:
+    """Each group's signatory entries as paragraphs, made once for all the letters
+    of a bundle that share the list, the style and the language."""
+    style = letter.signatory_style
+    key = (id(styles), letter.locale, style, signatories)
+    cached = _ENTRIES.get(key)
+    if cached is not None and cached[0] is styles:
+        return cached[1]  # type: ignore[no-any-return]
+    groups: dict[str, list[Signatory]] = {}
+    for s in signatories:
+        groups.setdefault(s.group, []).append(s)
+    entry_style = styles.numbered if style == "numbered" else styles.signatory
+    out: list[tuple[str, list[Paragraph], list[str]]] = []
+    number = 0
+    for group, members in groups.items():
+        entries: list[Paragraph] = []
+        labels: list[str] = []
+        for s in members:
+            number += 1
+            markup = signatory_markup(s, letter, style, number)
+            bullet = f"{number}." if style == "numbered" else None
+            entries.append(styles.para(markup, entry_style, bullet=bullet, auto=True))
+            labels.append(s.name if not s.withhold else f"#{number}")
+        out.append((group, entries, labels))
+    memo.keep(_ENTRIES, key, (styles, out), 8)
+    return out
+
+
+def _annex_list(letter: Letter, annexes: Sequence[AnnexInfo], styles: Styles) -> list[Flowable]:
+    if not annexes:
+        return []
+    loc = letter.locale
+    title = l10n.word(loc, _("Annex")) if len(annexes) == 1 else l10n.word(loc, _("Annexes"))
+    out: list[Flowable] = [styles.para(xml(title), styles.section)]
+    for a in annexes:
+        pages = l10n.nword(loc, *N_("{n} page", "{n} pages"), a.pages)
+        out.append(styles.para(f"{a.number}. {xml(a.title)} ({xml(pages)})", styles.note))
+    return out
+
+
+def _subject(letter: Letter, merged: MergedText, styles: Styles) -> Paragraph | None:
+    """ "Re: …" in bold, or (with an empty prefix) a centred heading line."""
+    if not merged.subject:
+        return None
+    prefix = letter.subject_prefix
+    if prefix is None:
+        prefix = l10n.word(letter.locale, _("Re:"))
+    if not prefix:
+        return styles.para(xml(merged.subject), styles.title, auto=True)
+    return styles.para(xml(f"{prefix} {merged.subject}"), styles.subject, auto=True)
+
+
+def story(
+    letter: Letter,
+    merged: MergedText,
+    body: Composed,
+    signatories: Sequence[Signatory],
+    annexes: Sequence[AnnexInfo],
+    styles: Styles,
+    marks: dict[str, int],
+    notes: NoteArea,
+) -> tuple[list[Flowable], int]:
+    """Every flowable of the letter, in reading order, and the index of the
+    first that does not depend on the recipient (the body's first paragraph)."""
+    loc = letter.locale
+    flow: list[Flowable] = []
+    flow += _recipient_block(letter, styles, page_for(letter.paper).measure)
+    if flow:
+        flow.append(Spacer(1, 9 * mm))
+    dateline = styles.para(xml(dateline_text(letter)), styles.dateline, auto=True)
+    subject = _subject(letter, merged, styles)
+    if letter.dateline.position == "before-subject":
+        flow += [dateline, Spacer(1, 7 * mm)]
+        if subject:
+            flow += [subject, Spacer(1, 5 * mm)]
+    else:
+        if subject:
+            flow += [subject, Spacer(1, 4 * mm)]
+        flow += [dateline, Spacer(1, 6 * mm)]
+    if merged.salutation:
+        flow.append(styles.para(xml(merged.salutation), styles.salutation, auto=True))
+    shared_from = len(flow)
+    flow += wrap_references(body.flowables, notes)
+    closing = (
+        [styles.para(xml(merged.closing), styles.closing, auto=True)] if merged.closing else []
+    )
+    if signatories:
+        flow += signatory_block(letter, signatories, styles, marks, closing)
+    else:
+        flow += closing
+    if letter.cc:
+        cc = "; ".join(l10n.localize(c, loc) for c in letter.cc)
+        label = l10n.word(loc, _("cc"))
+        flow += [Spacer(1, 4 * mm), styles.para(xml(labelled(loc, label, cc)), styles.small)]
+    flow += _annex_list(letter, annexes, styles)
+    flow += notes.flushers()
+    return flow, shared_from
+
+
+def addressee_line(letter: Letter) -> str:
+    """Who the letter is to, in one short line (for the continuation header)."""
+    loc = letter.locale
+    names = [
+        " ".join(t for t in (l10n.localize(r.honorific, loc), l10n.localize(r.name, loc)) if t)
+        for r in letter.recipients
+    ]
+    return l10n.join_list(names, loc) if names else ""
