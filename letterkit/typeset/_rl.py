@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 import types
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -160,7 +160,7 @@ def _plain_widths(font: Any) -> None:
     whole number through ``fp_str``, which gives ``str(n)`` for it; the font's
     ``Widths`` is a ``PDFArray`` whose ``sequence`` holds them.
     """
-    widths = getattr(font, "Widths", None)
+    widths: Any = getattr(font, "Widths", None)
     if type(widths) is not pdfdoc.PDFArray:
         return
     values = widths.sequence
@@ -374,7 +374,7 @@ def slash_break_lines(
     return break_lines
 
 
-def _rebound(function: Any, space: MutableMapping[str, Any]) -> Any:
+def _rebound(function: Any, space: dict[str, Any]) -> Any:
     """*function*, looking its global names up in *space*."""
     new = types.FunctionType(
         function.__code__, space, function.__name__, function.__defaults__, function.__closure__
