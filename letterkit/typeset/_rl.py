@@ -7,7 +7,9 @@ after any slash, reorder a paragraph's laid-out lines for right-to-left text.
 Each such reliance is here, with a comment saying what it relies on; the
 rest of letterkit calls the small functions below.
 ``tests/unit/test_rl_contract.py`` checks every one against the installed
-ReportLab and names the attribute when a new version changes it.
+ReportLab and names the attribute when a new version changes it. The module
+is one piece on purpose: its point is that these reliances are found in one
+place, however many there are.
 
 Nothing here changes ReportLab for anyone else in the process: no function
 or setting of ReportLab is replaced, even for a moment. What letterkit does
