@@ -68,17 +68,16 @@ class _RememberedFlate:
 _REMEMBERED = _RememberedFlate()
 
 
-class LKCanvas(Canvas):  # type: ignore[misc]
-    """The canvas of letterkit's own documents: the PDF that ReportLab writes
-    with ``rl_config.useA85`` off, made sooner, without touching ``rl_config``.
+class FastCanvas(Canvas):  # type: ignore[misc]
+    """A canvas that writes the bytes ReportLab's own canvas writes, sooner:
 
-    * page content streams are compressed with Flate alone (ASCII85 makes them
-      a quarter bigger and is slow);
-    * images are stored without ASCII85;
     * a large stream (a font program) is compressed once per process;
     * glyph widths are written by ``str`` rather than by ReportLab's general
       (pure-Python) number formatting, which gives the same text for them.
     """
+
+    #: Whether pages and images are stored without ASCII85 (:class:`LKCanvas`).
+    lk_flate_only = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,25 +87,35 @@ class LKCanvas(Canvas):  # type: ignore[misc]
         # from ``Canvas.showPage``, an image from ``Canvas.drawImage``, a font
         # program and a font's ``Widths`` from ``TTFont.addObjects``.
         doc = self._doc
-        doc.Reference = _Referencer(doc.Reference)
+        doc.Reference = _Referencer(doc.Reference, self.lk_flate_only)
+
+
+class LKCanvas(FastCanvas):
+    """The canvas of letterkit's own documents: the PDF that ReportLab writes
+    with ``rl_config.useA85`` off, made sooner, without touching ``rl_config``:
+    page content streams are compressed with Flate alone (ASCII85 makes them
+    a quarter bigger and is slow), and images are stored without ASCII85."""
+
+    lk_flate_only = True
 
 
 class _Referencer:
     """A document's ``Reference``, adjusting letterkit's objects as they enter it."""
 
-    def __init__(self, plain: Callable[..., Any]) -> None:
+    def __init__(self, plain: Callable[..., Any], flate_only: bool) -> None:
         self.plain = plain
+        self.flate_only = flate_only
 
     def __call__(self, obj: Any, name: str | None = None) -> Any:
         kind = type(obj)
-        if kind is pdfdoc.PDFPage:
-            _flate_page(obj)
-        elif kind is pdfdoc.PDFStream:
+        if kind is pdfdoc.PDFStream:
             _remember(obj)
-        elif kind is pdfdoc.PDFImageXObject:
-            _no_a85(obj)
         elif kind is pdfdoc.PDFTrueTypeFont:
             _plain_widths(obj)
+        elif self.flate_only and kind is pdfdoc.PDFPage:
+            _flate_page(obj)
+        elif self.flate_only and kind is pdfdoc.PDFImageXObject:
+            _no_a85(obj)
         return self.plain(obj, name)
 
 

@@ -71,11 +71,14 @@ def draw(make):
     return out.getvalue()
 
 ours = [draw(_rl.LKCanvas) for _ in range(2)]
+fast = [draw(_rl.FastCanvas) for _ in range(2)]
+same = fast == [draw(Canvas)] * 2
 useA85 = rl_config.useA85
 rl_config.useA85 = 0
 plain = draw(Canvas)
 print(json.dumps({"useA85": useA85, "ours": [hashlib.sha256(d).hexdigest() for d in ours],
-                  "plain": hashlib.sha256(plain).hexdigest(), "a85": b"ASCII85" in ours[0]}))
+                  "plain": hashlib.sha256(plain).hexdigest(), "a85": b"ASCII85" in ours[0],
+                  "fast_is_plain": same}))
 """
 
 
@@ -97,6 +100,8 @@ def test_letterkits_canvas_writes_what_reportlab_writes_without_ascii85() -> Non
         "give ReportLab's bytes with useA85 off",
     )
     assert not found["a85"]
+    relied("the PDF objects FastCanvas adjusts (fonts)", found["fast_is_plain"],
+           "give ReportLab's bytes")  # fmt: skip
 
 
 def test_canvas_internals() -> None:
