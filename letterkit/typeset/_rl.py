@@ -12,9 +12,10 @@ is one piece on purpose: its point is that these reliances are found in one
 place, however many there are.
 
 Nothing here changes ReportLab for anyone else in the process: no function
-or setting of ReportLab is replaced, even for a moment. What letterkit does
-differently applies to its own objects only: its canvases (:class:`LKCanvas`),
-its documents and its paragraphs (:func:`slash_break_lines`).
+or setting of ReportLab's modules is replaced, even for a moment. What
+letterkit does differently applies to its own objects only: its canvases and
+their documents (:class:`FastCanvas`, :class:`LKCanvas`), its fonts
+(:func:`remember_subsets`) and its paragraphs (:func:`slash_break_lines`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from reportlab.platypus.frames import Frame
 
 from .. import memo
 
-#: The ReportLab these reliances were checked against is named in failures.
+#: The installed ReportLab's version (the contract test names it when it fails).
 VERSION: str = Version
 
 # -- Canvases ------------------------------------------------------------------
