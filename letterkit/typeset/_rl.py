@@ -21,6 +21,7 @@ their documents (:class:`FastCanvas`, :class:`LKCanvas`), its fonts
 from __future__ import annotations
 
 import copy
+import threading
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -46,6 +47,7 @@ _LARGE = 4096
 _EXACT = 2**52
 
 _PACKED: dict[bytes, bytes] = memo.table({})
+_PACKING = threading.Lock()
 
 
 class _RememberedFlate:
@@ -62,7 +64,9 @@ class _RememberedFlate:
     def encode(self, data: bytes) -> bytes:
         packed = _PACKED.get(data)
         if packed is None:
-            packed = memo.keep(_PACKED, data, pdfdoc.PDFZCompress.encode(data), 32)
+            packed = pdfdoc.PDFZCompress.encode(data)
+            with _PACKING:
+                memo.keep(_PACKED, data, packed, 32)
         return packed
 
 
@@ -406,16 +410,21 @@ def remember_subsets(font: Any) -> Any:
     bytes depend on the glyphs only).
 
     Relies on: ``TTFontFace.addSubsetObjects`` makes a subset's program by
-    calling ``self.makeSubset(subset)`` on the font's ``face``.
+    calling ``self.makeSubset(subset)`` on the font's ``face``. ReportLab
+    gives a font name registered later for the same face (a host's own name
+    for the same file) this very font object; subsets are made one at a time,
+    as ``makeSubset`` reads the font file through a position it keeps.
     """
     face = font.face
     make = face.makeSubset
     made: dict[tuple[int, ...], bytes] = memo.table({})
+    lock = threading.Lock()
 
     def make_subset(subset: Any) -> bytes:
         key = tuple(subset)
-        data = made.get(key)
-        return data if data is not None else memo.keep(made, key, make(subset), 32)
+        with lock:
+            data = made.get(key)
+            return data if data is not None else memo.keep(made, key, make(subset), 32)
 
     face.makeSubset = make_subset
     return font
