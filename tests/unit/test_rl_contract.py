@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfdoc, ttfonts
 from reportlab.pdfgen.canvas import Canvas
@@ -116,6 +117,28 @@ def test_canvas_internals() -> None:
            "enters an image through doc.Reference")  # fmt: skip
     relied("PDFDocument.addPage", "Reference" in pdfdoc.PDFDocument.addPage.__code__.co_names,
            "enters a page through Reference")  # fmt: skip
+
+
+def test_held_pages_are_finished_with_their_number_and_the_count() -> None:
+    finished: list[tuple[int, int]] = []
+
+    class Counting(_rl.HeldPagesCanvas):
+        def lk_finish_page(self, number: int, total: int) -> None:
+            finished.append((number, total))
+            self.drawString(10, 10, f"Page {number} of {total}")
+
+    buffer = io.BytesIO()
+    canvas = Counting(buffer, invariant=1)
+    for n in range(3):
+        canvas.drawString(100, 700, f"text {n}")
+        canvas.showPage()
+    canvas.save()
+    relied("Canvas._startPage / _pageNumber", finished == [(1, 3), (2, 3), (3, 3)],
+           "begin and number the held pages")  # fmt: skip
+    pages = [page.extract_text() for page in PdfReader(buffer).pages]
+    relied("Canvas.__dict__", all(f"text {n}" in text and f"Page {n + 1} of 3" in text
+                                  for n, text in enumerate(pages)) and len(pages) == 3,
+           "holds a page's whole state")  # fmt: skip
 
 
 def test_pdf_object_internals() -> None:
