@@ -77,8 +77,9 @@ class FastCanvas(Canvas):  # type: ignore[misc]
     """A canvas that writes the bytes ReportLab's own canvas writes, sooner:
 
     * a large stream (a font program) is compressed once per process;
-    * glyph widths are written by ``str`` rather than by ReportLab's general
-      (pure-Python) number formatting, which gives the same text for them.
+    * a font's whole numbers (glyph widths, metrics) are written by ``str``
+      rather than by ReportLab's general (pure-Python) number formatting,
+      which gives the same text for them.
     """
 
     #: Whether pages and images are stored without ASCII85 (:class:`LKCanvas`).
@@ -115,8 +116,9 @@ class _Referencer:
         kind = type(obj)
         if kind is pdfdoc.PDFStream:
             _remember(obj)
-        elif kind is pdfdoc.PDFTrueTypeFont:
-            _plain_widths(obj)
+            _plain_numbers(obj)
+        elif kind is pdfdoc.PDFTrueTypeFont or kind is pdfdoc.PDFDictionary:
+            _plain_numbers(obj)
         elif self.flate_only and kind is pdfdoc.PDFPage:
             _flate_page(obj)
         elif self.flate_only and kind is pdfdoc.PDFImageXObject:
@@ -169,19 +171,43 @@ def _no_a85(image: Any) -> None:
         image._filters = filters[1:]
 
 
-def _plain_widths(font: Any) -> None:
-    """A font's glyph widths (hundreds of whole numbers) written by ``str``.
+def _text(value: Any) -> Any:
+    """A whole number as the bytes ``pdfdoc.format`` writes for it; else *value*."""
+    if type(value) is int and -_EXACT < value < _EXACT:
+        return str(value).encode("ascii")
+    return value
+
+
+def _plain_numbers(obj: Any) -> None:
+    """The whole numbers of an embedded font, written by ``str``: hundreds of
+    glyph widths, the descriptor's metrics and box, the program's length.
 
     Relies on: ``pdfdoc.format`` writes a ``bytes`` element as it is and a
-    whole number through ``fp_str``, which gives ``str(n)`` for it; the font's
-    ``Widths`` is a ``PDFArray`` whose ``sequence`` holds them.
+    whole number through ``fp_str``, which gives ``str(n)`` for it. A font
+    (``PDFTrueTypeFont``) has its ``Widths`` (a ``PDFArray``: ``sequence``),
+    ``FirstChar`` and ``LastChar`` set, its descriptor (a ``PDFDictionary``
+    whose ``Type`` is ``/FontDescriptor``) its entries and its program stream
+    its ``Length1``, when they are referenced; nothing reads them again.
     """
-    widths: Any = getattr(font, "Widths", None)
-    if type(widths) is not pdfdoc.PDFArray:
+    if type(obj) is pdfdoc.PDFTrueTypeFont:
+        widths: Any = getattr(obj, "Widths", None)
+        if type(widths) is pdfdoc.PDFArray:
+            widths.sequence = [_text(v) for v in widths.sequence]
+        obj.FirstChar = _text(obj.FirstChar)
+        obj.LastChar = _text(obj.LastChar)
         return
-    values = widths.sequence
-    if all(type(v) is int and -_EXACT < v < _EXACT for v in values):
-        widths.sequence = [str(v).encode("ascii") for v in values]
+    entries = obj.dict if type(obj) is pdfdoc.PDFDictionary else obj.dictionary.dict
+    if type(obj) is pdfdoc.PDFStream:
+        if "Length1" in entries:
+            entries["Length1"] = _text(entries["Length1"])
+        return
+    if entries.get("Type") != "/FontDescriptor":
+        return
+    for key, value in entries.items():
+        if type(value) is pdfdoc.PDFArray:
+            value.sequence = [_text(v) for v in value.sequence]
+        else:
+            entries[key] = _text(value)
 
 
 class HeldPagesCanvas(LKCanvas):
