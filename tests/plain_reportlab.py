@@ -152,6 +152,7 @@ def host() -> dict[str, Any]:
         "letters": len(rendered),
         "changed": changed(modules_before, modules_after),
         "worker_equals_main": worker == rendered[0],
+        "first_letter": hashlib.sha256(rendered[0]).hexdigest(),
     }
 
 

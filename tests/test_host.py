@@ -10,6 +10,7 @@ run in fresh processes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -87,6 +88,14 @@ def test_the_check_sees_a_changed_module() -> None:
     finally:
         del pdfdoc.PDFZCompress.encode
     assert host_program.changed(before, host_program.snapshot()) == []
+
+
+@pytest.mark.slow
+def test_a_letter_does_not_depend_on_the_hosts_fonts(hosted: dict[str, Any]) -> None:
+    """The host registered a font of the same file as letterkit's (ReportLab then
+    shares one font object between the names) before letterkit was imported."""
+    alone = letterkit.render(host_program.LETTERS[0])
+    assert hosted["first_letter"] == hashlib.sha256(alone).hexdigest()
 
 
 def test_render_in_a_worker_thread_gives_the_main_threads_bytes() -> None:
