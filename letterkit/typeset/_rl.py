@@ -90,8 +90,8 @@ class FastCanvas(Canvas):  # type: ignore[misc]
         # Relies on: ``Canvas._doc`` is the PDFDocument the canvas writes, and
         # every object enters it through ``doc.Reference(obj, name)`` (called
         # on the instance), with the attributes used below already set: a page
-        # from ``Canvas.showPage``, an image from ``Canvas.drawImage``, a font
-        # program and a font's ``Widths`` from ``TTFont.addObjects``.
+        # from ``Canvas.showPage``, an image from ``Canvas.drawImage``, a font,
+        # its descriptor and its program from ``TTFont.addObjects``.
         doc = self._doc
         doc.Reference = _Referencer(doc.Reference, self.lk_flate_only)
 
