@@ -7,6 +7,7 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus import paragraph as rl_paragraph
 
 from letterkit.typeset import fonts
+from letterkit.typeset.bidi import LKParagraph
 from letterkit.typeset.breaks import slash_breaks
 from letterkit.typeset.styles import make_styles
 
@@ -38,7 +39,7 @@ def test_long_url_breaks_inside_the_measure_and_keeps_every_character(
     style = make_styles().note
     text = f'<a href="{URL}">{URL}</a>' if link else URL
     with slash_breaks():
-        p = Paragraph(f"See {text} and more.", style)
+        p = LKParagraph(f"See {text} and more.", style)
         for w in (width, width * 0.7, width):  # wrapped again, as the layout does
             p.wrap(w, 1e6)
         lines = _lines(p)
@@ -48,14 +49,29 @@ def test_long_url_breaks_inside_the_measure_and_keeps_every_character(
     assert lines[0][0].endswith("/")
 
 
-def test_titles_break_after_the_slash_and_the_patch_is_scoped() -> None:
+TITLE = "Dear High Representative/Vice-President of the European Commission Mogherini,"
+
+
+def test_titles_break_after_the_slash() -> None:
+    fonts.register()
+    with slash_breaks():
+        p = LKParagraph(TITLE, make_styles().body)
+        p.wrap(190, 1e6)
+    assert any(t.endswith("Representative/") for t, _ in _lines(p)), _lines(p)
+
+
+def test_the_rule_reaches_no_other_paragraph_and_changes_no_module() -> None:
+    """ReportLab's own paragraphs, and letterkit's outside the block, break as
+    ReportLab breaks them; the paragraph module is never changed."""
     fonts.register()
     style = make_styles().body
-    title = "Dear High Representative/Vice-President of the European Commission Mogherini,"
-    before = rl_paragraph._uri_split_pairs
+    before = dict(vars(rl_paragraph))
     with slash_breaks():
-        p = Paragraph(title, style)
-        p.wrap(190, 1e6)
-        lines = _lines(p)
-    assert rl_paragraph._uri_split_pairs is before
-    assert any(t.endswith("Representative/") for t, _ in lines), lines
+        plain = Paragraph(TITLE, style)
+        plain.wrap(190, 1e6)
+        assert vars(rl_paragraph) == before
+    outside = LKParagraph(TITLE, style)
+    outside.wrap(190, 1e6)
+    assert vars(rl_paragraph) == before
+    for p in (plain, outside):
+        assert not any(t.endswith("Representative/") for t, _ in _lines(p)), _lines(p)

@@ -19,13 +19,13 @@ so each keeps its font and link.
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any, Literal
 
 from reportlab.platypus import Paragraph
 
 from .. import memo
+from . import _rl, breaks
 
 Direction = Literal["L", "R"]
 
@@ -98,16 +98,17 @@ def visual_chars(text: str, base: Direction) -> list[tuple[int, str]]:
 
 
 def visual_line(line: Any, base: Direction) -> Any:
-    """One laid-out line (ReportLab's tuple of words, or a FragLine of style
-    runs) in visual order, style runs split where the order changes."""
+    """One laid-out line (ReportLab's tuple of words, or a line of style runs)
+    in visual order, style runs split where the order changes."""
     if isinstance(line, tuple):
         extra, words = line
         shown = "".join(c for _, c in visual_chars(" ".join(words), base))
         return (extra, shown.split(" "))
+    runs = _rl.line_runs(line)
     owners: list[int] = []
-    for n, frag in enumerate(line.words):
-        owners += [n] * len(getattr(frag, "text", ""))
-    text = "".join(getattr(frag, "text", "") for frag in line.words)
+    for n, run in enumerate(runs):
+        owners += [n] * len(_rl.run_text(run))
+    text = "".join(_rl.run_text(run) for run in runs)
     if not text:
         return line
     pieces: list[tuple[int, list[str]]] = []
@@ -117,12 +118,10 @@ def visual_line(line: Any, base: Direction) -> Any:
             pieces[-1][1].append(char)
         else:
             pieces.append((owner, [char]))
-    frags: list[Any] = [line.words[n].clone(text="".join(chars)) for n, chars in pieces]
+    shown_runs = [_rl.run_with_text(runs[n], "".join(chars)) for n, chars in pieces]
     # Zero-width runs (anchors, images) keep their place at the line's start.
-    frags[:0] = [f for f in line.words if not getattr(f, "text", "")]
-    new = copy.copy(line)
-    new.words = frags
-    return new
+    shown_runs[:0] = [run for run in runs if not _rl.run_text(run)]
+    return _rl.line_with_runs(line, shown_runs)
 
 
 class LKParagraph(Paragraph):  # type: ignore[misc]
@@ -142,7 +141,7 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
         keep-with-next, footnote room, columns), and letters of a bundle share
         paragraphs."""
         known = self._lk_wrapped
-        if known is not None and known[0] == availWidth and hasattr(self, "blPara"):
+        if known is not None and known[0] == availWidth and _rl.broken_lines(self) is not None:
             return known[1], known[2]
         width, height = super().wrap(availWidth, availHeight)
         self._lk_wrapped = (availWidth, width, height)
@@ -163,6 +162,13 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
                 part.lk_mark = self.lk_mark if i == 0 else None
         return parts
 
+    def breakLines(self, width: Any) -> Any:
+        """ReportLab's line breaking, with the slash rule within
+        :func:`~letterkit.typeset.breaks.slash_breaks`."""
+        if breaks.active():
+            return breaks.break_lines()(self, width)
+        return super().breakLines(width)
+
     def draw(self) -> None:
         if self.lk_mark is not None:
             marks, key = self.lk_mark
@@ -173,11 +179,10 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
         if self.lk_base is None:
             super().drawPara(debug)
             return
-        logical: Any = getattr(self, "blPara")  # noqa: B009  (set by wrap)
-        visual = copy.copy(logical)
-        visual.lines = [visual_line(line, self.lk_base) for line in logical.lines]
-        self.blPara = visual
-        try:
+        logical = _rl.broken_lines(self)
+        if logical is None:
             super().drawPara(debug)
-        finally:
-            self.blPara = logical
+            return
+        base = self.lk_base
+        with _rl.lines_replaced(self, [visual_line(line, base) for line in logical.lines]):
+            super().drawPara(debug)

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, Paragraph
 
+from . import _rl
+
 
 class TooLarge(Exception):
     """A part of the letter that cannot fit on an empty page."""
@@ -144,7 +146,7 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         taken = sum(len(c) for c in cols)
         if taken >= len(self.entries):
             return [self]
-        at_top = bool(getattr(getattr(self, "_frame", None), "_atTop", False))
+        at_top = _rl.at_top(self)
         if taken < min(self.min_rows, len(self.entries)):
             if at_top:
                 label = self.labels[taken] if taken < len(self.labels) else ""

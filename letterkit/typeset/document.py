@@ -12,18 +12,16 @@ invariant mode).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportlab import rl_config
 from reportlab.platypus import BaseDocTemplate, Flowable
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
-from . import fonts
+from . import _rl, fonts
 from .breaks import slash_breaks
 from .columns import TooLarge
 from .compose import Composed
@@ -77,22 +75,14 @@ class LetterDoc(BaseDocTemplate):  # type: ignore[misc]
         so each change is undone (most recent first) with the record ReportLab
         keeps for its multi-pass builds.
         """
-        edits: list[tuple[Any, ...]] = []
-        self._multiBuildEdits = edits.append
-        try:
+        with _rl.edits_undone(self):
             super().build(flowables, **kwargs)
-        finally:
-            del self._multiBuildEdits
-            for undo, *args in reversed(edits):
-                # A "postponed" mark may be gone already (the flowable was drawn).
-                with suppress(AttributeError):
-                    undo(*args)
 
     def handle_pageBegin(self) -> None:
         super().handle_pageBegin()
         self.lk_notes.begin_page(self.frame)
         if self.page == 1 and self.lk_resume is not None:
-            self.frame.__dict__.update(self.lk_resume)
+            _rl.resume_frame(self.frame, self.lk_resume)
 
     def handle_pageEnd(self) -> None:
         self.lk_notes.draw(self.canv)
@@ -103,8 +93,7 @@ class LetterDoc(BaseDocTemplate):  # type: ignore[misc]
         to the page foot, where the notes are drawn."""
         room = getattr(flowable, "notes_room", 0.0)
         if room:
-            self.frame._y += room
-            self.frame._y1p += room
+            _rl.lift_frame(self.frame, room)
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         if self.lk_splitter is not None:
@@ -243,7 +232,7 @@ class LetterLayout:
         buffer = io.BytesIO()
         doc = self.document(buffer, told.notes, splitter)
         doc.addPageTemplates(self.furniture.own_templates(shared))
-        with slash_breaks(), _flate_only():
+        with slash_breaks():
             doc.build(told.flowables, canvasmaker=self.furniture.own_canvas(shared))
         result = splitter.result if splitter is not None else None
         if result is None and told.notes.finish():
@@ -269,15 +258,3 @@ def lay_out(
     """Typeset the letter pages with *styles* (:func:`~letterkit.typeset.styles.styles_for`);
     see :meth:`LetterLayout.lay_out`."""
     return LetterLayout(letter, merged, body, signatories, annexes, styles).lay_out(reuse)
-
-
-@contextmanager
-def _flate_only() -> Iterator[None]:
-    """Page streams compressed with Flate alone, within the block: ReportLab
-    adds ASCII85 by default, which makes them a quarter bigger and is slow."""
-    saved = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        yield
-    finally:
-        rl_config.useA85 = saved

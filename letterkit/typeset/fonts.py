@@ -16,11 +16,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .. import memo
 from .._resources import fonts_dir
-from . import rlspeed
+from . import _rl
 
 SERIF = "LKSerif"
 SANS = "LKSans"
@@ -61,33 +60,18 @@ def register() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    rlspeed.install()
     folder = fonts_dir()
     for family, stem in _FAMILIES.items():
         for suffix, face in _FACES.items():
             path = folder / f"{stem}-{face}.ttf"
-            pdfmetrics.registerFont(_remembering(TTFont(family + suffix, str(path))))
+            pdfmetrics.registerFont(_rl.remember_subsets(TTFont(family + suffix, str(path))))
         _map_family(family, family, family + "-Bold", family + "-Italic", family + "-BoldItalic")
     for family, stem in _FALLBACKS.items():
         for name, face in ((family, "Regular"), (family + "-Bold", "Bold")):
-            pdfmetrics.registerFont(_remembering(TTFont(name, str(folder / f"{stem}-{face}.ttf"))))
+            pdfmetrics.registerFont(
+                _rl.remember_subsets(TTFont(name, str(folder / f"{stem}-{face}.ttf")))
+            )
         _map_family(family, family, family + "-Bold", family, family + "-Bold")
-
-
-def _remembering(font: Any) -> Any:
-    """*font*, making each distinct subset once: the letters of a bundle embed
-    the same few subsets again and again (the bytes depend on the glyphs only)."""
-    face = font.face
-    make = face.makeSubset
-    made: dict[tuple[int, ...], bytes] = memo.table({})
-
-    def make_subset(subset: Sequence[int]) -> bytes:
-        key = tuple(subset)
-        data = made.get(key)
-        return data if data is not None else memo.keep(made, key, make(subset), 32)
-
-    face.makeSubset = make_subset
-    return font
 
 
 def _cmap(name: str) -> set[int]:
@@ -143,7 +127,7 @@ def register_folder(folder: Path) -> tuple[UserFont, ...]:
             font = TTFont(family, str(path))
         except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
             raise FontError(f"{path.name}: not a usable TrueType font ({exc})") from exc
-        pdfmetrics.registerFont(_remembering(font))
+        pdfmetrics.registerFont(_rl.remember_subsets(font))
         _map_family(family, family, family, family, family)
         found.append(UserFont(family, path, frozenset(font.face.charToGlyph)))
     return tuple(found)

@@ -28,6 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.frames import Frame
 
+from . import _rl
 from .styles import RULE
 
 _NOTE_LINK = re.compile(r"#lk-note-(\d+)$")
@@ -41,18 +42,10 @@ MIN_NOTE_PART = 2
 def references(paragraph: Paragraph) -> list[int]:
     """The note numbers a (wrapped) paragraph references, in reading order."""
     found: list[int] = []
-    bl = getattr(paragraph, "blPara", None)
-    if bl is None or getattr(bl, "kind", 0) != 1:
-        return found
-    for line in bl.lines:
-        for frag in getattr(line, "words", ()):
-            if not getattr(frag, "rise", 0):
-                continue
-            for link in getattr(frag, "link", None) or ():
-                target = link[1] if isinstance(link, tuple) else getattr(link, "link", "")
-                m = _NOTE_LINK.search(str(target))
-                if m and int(m.group(1)) not in found:
-                    found.append(int(m.group(1)))
+    for target in _rl.raised_link_targets(paragraph):
+        m = _NOTE_LINK.search(target)
+        if m and int(m.group(1)) not in found:
+            found.append(int(m.group(1)))
     return found
 
 
@@ -103,17 +96,17 @@ class NoteArea:
         self.page = []
         self.anchors = {}
         self.reserved = 0.0
-        frame._y1p = frame._y1 + frame._bottomPadding
+        _rl.reset_frame_floor(frame)
         if not self.carry:
             return
-        room = (frame._y - frame._y1p) * 0.6
+        room = _rl.frame_room(frame) * 0.6
         carried, rest = _fit(self.carry, self.width, room - RULE_GAP)
         if not carried:  # nothing can be split off: carry it all, however tall
             carried, rest = self.carry, []
         self.page = carried
         self.carry = rest
         self.reserved = RULE_GAP + self.height(carried)
-        frame._y1p += self.reserved
+        _rl.raise_frame_floor(frame, self.reserved)
 
     def place(self, numbers: Sequence[int], split: tuple[int, list[Paragraph]] | None) -> None:
         """The paragraph referencing *numbers* was drawn on this page."""

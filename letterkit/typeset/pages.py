@@ -23,6 +23,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 from .. import l10n, memo
 from ..l10n import _
 from ..model import Letter
+from . import _rl
 from .columns import TooLarge
 from .compose import xml
 from .notes import NoteArea
@@ -41,29 +42,22 @@ def numbered_canvas(footer: Footer) -> type[Canvas]:
     finally written.
     """
 
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
+    class NumberedCanvas(_rl.HeldPagesCanvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._lk_pages: list[dict[str, Any]] = []
-            self._lk_bookmarks: list[tuple[str, float, float]] = []
+            self.lk_bookmarks: list[tuple[str, float, float]] = []
 
         def lk_bookmark(self, key: str, x: float, y: float) -> None:
-            self._lk_bookmarks.append((key, x, y))
+            self.lk_bookmarks.append((key, x, y))
 
         def showPage(self) -> None:
-            self._lk_pages.append(dict(self.__dict__))
-            self._startPage()
-            self._lk_bookmarks = []
+            super().showPage()
+            self.lk_bookmarks = []
 
-        def save(self) -> None:
-            total = len(self._lk_pages)
-            for state in self._lk_pages:
-                self.__dict__.update(state)
-                footer(self, self._pageNumber, total)
-                for key, x, y in self._lk_bookmarks:
-                    self.bookmarkHorizontal(key, x, y)
-                Canvas.showPage(self)
-            Canvas.save(self)
+        def lk_finish_page(self, number: int, total: int) -> None:
+            footer(self, number, total)
+            for key, x, y in self.lk_bookmarks:
+                self.bookmarkHorizontal(key, x, y)
 
     return NumberedCanvas
 

@@ -21,6 +21,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, PageBreak
 from .. import l10n, memo
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
+from . import _rl
 from .notes import NoteArea
 from .story import AnnexInfo
 from .styles import Page, page_for, styles_key
@@ -137,7 +138,7 @@ class Splitter:
     def seen(self, doc: BaseDocTemplate, flowables: list[Flowable]) -> None:
         """Called before the document handles ``flowables[0]``: at the first shared
         flowable on page 1, hand it and all after it to the shared document."""
-        if self.off or not flowables or flowables is doc._hanging or doc.page < 1:
+        if self.off or not flowables or _rl.is_hanging(doc, flowables) or doc.page < 1:
             return
         if doc.page > 1:  # page 1 is over: nothing is shared
             self.off = True
@@ -149,12 +150,8 @@ class Splitter:
         notes = doc.lk_notes
         if notes.carry or notes.page or notes.placed:
             return
-        f = doc.frame
-        state = {
-            "_y": f._y, "_y1p": f._y1p, "_prevASpace": f._prevASpace, "_atTop": f._atTop,
-            "_leftExtraIndent": f._leftExtraIndent, "_rightExtraIndent": f._rightExtraIndent,
-        }  # fmt: skip
-        geometry = (f._x1, f._y1, f._width, f._height)
+        state = _rl.frame_state(doc.frame)
+        geometry = _rl.frame_box(doc.frame)
         key = SharedKey(self.fingerprint, index, geometry, tuple(sorted(state.items())))
         shared = _SHARED.get(key)
         if shared is None:

@@ -1,0 +1,340 @@
+"""What letterkit relies on in ReportLab's private parts still holds.
+
+Every reliance lives in ``letterkit/typeset/_rl.py``; each test here checks
+one against the installed ReportLab and, when a new version changes it,
+fails with the attribute's name and the version.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfdoc, ttfonts
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import paragraph as rl_paragraph
+
+from letterkit.typeset import _rl
+from letterkit.typeset.bidi import LKParagraph
+from letterkit.typeset.breaks import slash_breaks
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def relied(attribute: str, holds: bool, what: str) -> None:
+    """Fail, naming the attribute and the ReportLab version, unless *holds*."""
+    assert holds, (
+        f"ReportLab {_rl.VERSION}: {attribute} no longer {what} (see letterkit/typeset/_rl.py)"
+    )
+
+
+def has(obj: Any, *names: str) -> None:
+    for name in names:
+        owner = getattr(obj, "__name__", type(obj).__name__)
+        relied(f"{owner}.{name}", hasattr(obj, name), "exists")
+
+
+# -- Canvases ---------------------------------------------------------------------
+
+#: Draws the same document on a canvas class given by name, in a fresh process:
+#: with letterkit's canvas (rl_config untouched), and with ReportLab's own
+#: canvas after turning ``rl_config.useA85`` off.
+_DRAW = """
+import hashlib, json, sys
+from io import BytesIO
+from reportlab import rl_config
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from letterkit.typeset import _rl
+
+pdfmetrics.registerFont(_rl.remember_subsets(TTFont("ContractSerif", sys.argv[1])))
+
+def draw(make):
+    out = BytesIO()
+    canvas = make(out, invariant=1)
+    for page in range(2):
+        canvas.setFont("ContractSerif", 11)
+        canvas.drawString(72, 700, "Zürich, Ελλάδα, 1 234,50 € " * 2)
+        canvas.drawImage(ImageReader(sys.argv[2]), 300, 500, 100, 50, mask="auto")
+        canvas.drawImage(sys.argv[2], 300, 400, 100, 50)
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+ours = [draw(_rl.LKCanvas) for _ in range(2)]
+fast = [draw(_rl.FastCanvas) for _ in range(2)]
+same = fast == [draw(Canvas)] * 2
+useA85 = rl_config.useA85
+rl_config.useA85 = 0
+plain = draw(Canvas)
+print(json.dumps({"useA85": useA85, "ours": [hashlib.sha256(d).hexdigest() for d in ours],
+                  "plain": hashlib.sha256(plain).hexdigest(), "a85": b"ASCII85" in ours[0],
+                  "fast_is_plain": same}))
+"""
+
+
+def test_letterkits_canvas_writes_what_reportlab_writes_without_ascii85() -> None:
+    """Relies on ``Canvas._doc``, ``PDFDocument.Reference``, ``PDFPage.check_format``
+    keeping a preset ``Contents``, ``PDFImageXObject._filters``, a font's ``Widths``."""
+    font = ROOT / "fonts" / "NotoSerif-Regular.ttf"
+    image = ROOT / "examples" / "shapes" / "logo.png"
+    done = subprocess.run(
+        [sys.executable, "-c", _DRAW, str(font), str(image)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["useA85"], "the default was expected to be ASCII85 on"
+    relied(
+        "the PDF objects LKCanvas adjusts (pages, images, fonts)",
+        found["ours"] == [found["plain"], found["plain"]],
+        "give ReportLab's bytes with useA85 off",
+    )
+    assert not found["a85"]
+    relied("the PDF objects FastCanvas adjusts (fonts)", found["fast_is_plain"],
+           "give ReportLab's bytes")  # fmt: skip
+
+
+def test_canvas_internals() -> None:
+    canvas = Canvas(io.BytesIO())
+    relied("Canvas._doc", isinstance(getattr(canvas, "_doc", None), pdfdoc.PDFDocument),
+           "is the canvas's PDFDocument")  # fmt: skip
+    has(canvas, "_startPage", "_pageNumber")
+    relied("Canvas._pageNumber", canvas._pageNumber == 1, "counts pages from 1")
+    relied("Canvas.showPage", "_startPage" in Canvas.showPage.__code__.co_names,
+           "begins the next page with _startPage")  # fmt: skip
+    relied("Canvas.drawImage", "Reference" in Canvas.drawImage.__code__.co_names,
+           "enters an image through doc.Reference")  # fmt: skip
+    relied("PDFDocument.addPage", "Reference" in pdfdoc.PDFDocument.addPage.__code__.co_names,
+           "enters a page through Reference")  # fmt: skip
+
+
+def test_held_pages_are_finished_with_their_number_and_the_count() -> None:
+    finished: list[tuple[int, int]] = []
+
+    class Counting(_rl.HeldPagesCanvas):
+        def lk_finish_page(self, number: int, total: int) -> None:
+            finished.append((number, total))
+            self.drawString(10, 10, f"Page {number} of {total}")
+
+    buffer = io.BytesIO()
+    canvas = Counting(buffer, invariant=1)
+    for n in range(3):
+        canvas.drawString(100, 700, f"text {n}")
+        canvas.showPage()
+    canvas.save()
+    relied("Canvas._startPage / _pageNumber", finished == [(1, 3), (2, 3), (3, 3)],
+           "begin and number the held pages")  # fmt: skip
+    pages = [page.extract_text() for page in PdfReader(buffer).pages]
+    relied("Canvas.__dict__", all(f"text {n}" in text and f"Page {n + 1} of 3" in text
+                                  for n, text in enumerate(pages)) and len(pages) == 3,
+           "holds a page's whole state")  # fmt: skip
+
+
+def test_pdf_object_internals() -> None:
+    page = pdfdoc.PDFPage()
+    has(page, "Contents", "stream", "compression", "Override_default_compilation")
+    source = inspect.getsource(pdfdoc.PDFPage.check_format)
+    relied("PDFPage.check_format", "if not self.Contents:" in source and '"page stream"' in source,
+           "keeps a preset Contents and makes a 'page stream'")  # fmt: skip
+    image = pdfdoc.PDFImageXObject("x")
+    has(image, "_filters", "streamContent")
+    stream = pdfdoc.PDFStream(content=b"x")
+    has(stream, "filters", "content")
+    has(pdfdoc.PDFZCompress, "pdfname", "encode")
+    relied("PDFStream.format", "encode" in pdfdoc.PDFStream.format.__code__.co_names,
+           "calls a filter's encode")  # fmt: skip
+    doc = pdfdoc.PDFDocument(invariant=1)
+    relied("pdfdoc.format", pdfdoc.format(b"612", doc) == b"612", "writes bytes as they are")
+    for n in (0, 1, -7, 500, 1000, 2048, 65535, -(2**40)):
+        relied("pdfdoc.fp_str", pdfdoc.fp_str(n) == str(n), f"writes the whole number {n} as str")
+    has(pdfdoc.PDFArray([1]), "sequence")
+
+
+def test_a_font_program_comes_from_the_faces_make_subset() -> None:
+    font = ttfonts.TTFont("ContractSans", str(ROOT / "fonts" / "NotoSans-Regular.ttf"))
+    calls: list[Any] = []
+    make = font.face.makeSubset
+
+    def counting(subset: Any) -> bytes:
+        calls.append(list(subset))
+        return make(subset)  # type: ignore[no-any-return]
+
+    font.face.makeSubset = counting
+    _rl.remember_subsets(font)
+    doc = pdfdoc.PDFDocument(invariant=1)
+    for name in ("AAAAAA+One", "AAAAAB+Two"):
+        font.face.addSubsetObjects(doc, name, [65, 66, 67])
+    relied("TTFontFace.addSubsetObjects", calls == [[65, 66, 67]],
+           f"calls self.makeSubset (calls: {calls})")  # fmt: skip
+    program = doc.idToObject[f"fontFile:{font.face.filename}(AAAAAA+One)"]
+    relied("TTFontFace.addSubsetObjects", program.content == make([65, 66, 67]),
+           "embeds what makeSubset makes")  # fmt: skip
+
+
+# -- Frames and documents ---------------------------------------------------------
+
+
+def test_frame_internals() -> None:
+    frame = Frame(10, 20, 300, 400, id="f")
+    for name in (*_rl._FRAME_STATE, *_rl._FRAME_BOX, "_bottomPadding"):
+        relied(f"Frame.{name}", isinstance(getattr(frame, name, None), (int, float)), "is a number")
+    relied(
+        "Frame._y1p",
+        frame._y1p == frame._y1 + frame._bottomPadding,
+        "starts at _y1 + _bottomPadding",
+    )
+    relied("Frame._atTop", bool(frame._atTop), "is true in a new frame")
+    state = _rl.frame_state(frame)
+    relied("Frame._y", state["_y"] == 20 + 400 - frame._topPadding, "is the cursor")
+    other = Frame(10, 20, 300, 400, id="g")
+    _rl.resume_frame(other, {**state, "_y": 100.0, "_atTop": 0})
+    relied("Frame.add", not other.add(Paragraph("x " * 400, ParagraphStyle("s")), None),
+           "takes the room left under _y")  # fmt: skip
+
+
+class _Probe(Flowable):  # type: ignore[misc]
+    """Records what the frame tells it while it is split."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[bool] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, availHeight + 10  # never fits: the frame asks to split
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.seen.append(_rl.at_top(self))
+        return []
+
+
+def _doc(buffer: io.BytesIO) -> BaseDocTemplate:
+    doc = BaseDocTemplate(buffer, invariant=1)
+    doc.addPageTemplates([PageTemplate("p", [Frame(50, 50, 400, 600, id="f")])])
+    return doc
+
+
+def test_a_flowable_learns_whether_its_frame_is_empty() -> None:
+    probe = _Probe()
+    frame = Frame(0, 0, 300, 300)
+    frame.split(probe, None)
+    relied(
+        "Flowable._frame / Frame._atTop",
+        probe.seen == [True],
+        "tell a split flowable its frame is empty",
+    )
+
+
+def test_document_internals() -> None:
+    style = ParagraphStyle("s")
+    heading = Paragraph("Heading", ParagraphStyle("h", keepWithNext=1))
+    story = [heading, Paragraph("Text " * 30, style)]
+    hanging: list[bool] = []
+
+    class Doc(BaseDocTemplate):  # type: ignore[misc]
+        def handle_flowable(self, flowables: list[Flowable]) -> None:
+            hanging.append(_rl.is_hanging(self, flowables))
+            super().handle_flowable(flowables)
+
+    doc = Doc(io.BytesIO(), invariant=1)
+    doc.addPageTemplates([PageTemplate("p", [Frame(50, 50, 400, 600, id="f")])])
+    with _rl.edits_undone(doc):
+        relied("BaseDocTemplate._multiBuildEdits", callable(getattr(doc, "_multiBuildEdits", None)),
+               "is set")  # fmt: skip
+        doc.build(story)
+    relied("BaseDocTemplate._hanging", True in hanging and False in hanging,
+           "is the list handle_flowable gets for page-top flowables")  # fmt: skip
+    relied("BaseDocTemplate._multiBuildEdits", heading.__dict__.get("keepWithNext", 1) == 1,
+           "records the keepWithNext that handle_keepWithNext clears")  # fmt: skip
+    plain = Paragraph("Heading", ParagraphStyle("h", keepWithNext=1))
+    _doc(io.BytesIO()).build([plain, Paragraph("Text " * 30, style)])
+    assert plain.__dict__.get("keepWithNext") == 0, "ReportLab no longer clears keepWithNext"
+
+
+# -- Paragraphs -------------------------------------------------------------------
+
+
+def test_laid_out_lines() -> None:
+    style = ParagraphStyle("s", fontName="Helvetica")
+    one = Paragraph("plain words " * 20, style)
+    one.wrap(200, 1e6)
+    lines = _rl.broken_lines(one)
+    relied("Paragraph.blPara", lines is not None and lines.kind == 0, "is set by wrap (kind 0)")
+    relied("blPara.lines", all(isinstance(line, tuple) and len(line) == 2 for line in lines.lines),
+           "are (extra space, words) in kind 0")  # fmt: skip
+    many = Paragraph('plain <b>bold</b> <a href="#n">x<super>1</super></a> ' * 10, style)
+    many.wrap(200, 1e6)
+    lines = _rl.broken_lines(many)
+    relied("Paragraph.blPara", lines.kind == 1, "is kind 1 for several style runs")
+    runs = _rl.line_runs(lines.lines[0])
+    relied("FragLine.words", bool(runs), "holds the line's style runs")
+    relied(
+        "ParaFrag.text", "plain" in "".join(_rl.run_text(r) for r in runs), "holds the run's text"
+    )
+    relied("ParaFrag.clone", _rl.run_text(_rl.run_with_text(runs[0], "zz")) == "zz",
+           "makes a run with other text")  # fmt: skip
+    relied("ParaFrag.rise / link", list(_rl.raised_link_targets(many))[:1] == ["#n"],
+           "mark a raised link run and its target")  # fmt: skip
+    with _rl.lines_replaced(many, []):
+        relied("Paragraph.blPara", many.blPara.lines == [], "is what drawPara draws")
+    relied("Paragraph.blPara", _rl.broken_lines(many) is lines, "is restored")
+
+
+def test_the_break_rule_reaches_breaklines_through_the_functions_copied() -> None:
+    chain = {
+        "Paragraph.breakLines": rl_paragraph.Paragraph.breakLines,
+        **{name: getattr(rl_paragraph, name) for name in _rl._BREAK_CHAIN},
+    }
+    calls = {name: set(f.__code__.co_names) for name, f in chain.items()}
+    relied("Paragraph.breakLines", {"_hyphenateWord", "_hyphenateFragWord"} <= calls["Paragraph.breakLines"],
+           "calls _hyphenateWord and _hyphenateFragWord")  # fmt: skip
+    relied("_hyphenateWord", "_hyGenPair" in calls["_hyphenateWord"], "calls _hyGenPair")
+    relied("_hyphenateFragWord", {"_hyGenPair", "_hyGenFragsPair"} <= calls["_hyphenateFragWord"],
+           "calls _hyGenPair and _hyGenFragsPair")  # fmt: skip
+    for name in ("_hyGenPair", "_hyGenFragsPair"):
+        relied(name, "_uri_split_pairs" in calls[name], "calls _uri_split_pairs")
+    relied("Paragraph.breakLines", not rl_paragraph.Paragraph.breakLines.__code__.co_freevars,
+           "has no closure")  # fmt: skip
+    # No other function of the module reaches _uri_split_pairs or the chain.
+    for name, value in vars(rl_paragraph).items():
+        code = getattr(value, "__code__", None)
+        if code is None or name in chain:
+            continue
+        reached = set(code.co_names) & {"_uri_split_pairs", *_rl._BREAK_CHAIN}
+        relied(f"paragraph.{name}", not reached, f"calls {sorted(reached)}")
+    for cls in (rl_paragraph.Paragraph,):
+        for name, value in vars(cls).items():
+            code = getattr(value, "__code__", None)
+            if code is None or name == "breakLines":
+                continue
+            reached = set(code.co_names) & {"_uri_split_pairs", *_rl._BREAK_CHAIN}
+            relied(f"Paragraph.{name}", not reached, f"calls {sorted(reached)}")
+    relied("paragraph._uri_split_pairs", _rl.uri_split_pairs("https://a.org/b/c") is not None,
+           "gives pairs for a URL")  # fmt: skip
+
+
+def test_the_copied_break_lines_give_reportlabs_lines_but_for_the_rule() -> None:
+    style = ParagraphStyle("s", fontName="Helvetica", uriWasteReduce=0.3)
+    text = "Dear High Representative/Vice-President of the European Commission, see a_b/c"
+    ours = _rl.slash_break_lines(_rl.uri_split_pairs)
+    plain = Paragraph(text, style)
+    plain.wrap(150, 1e6)
+    copied = Paragraph(text, style)
+    copied.breakLines = lambda width: ours(copied, width)
+    copied.wrap(150, 1e6)
+    relied("Paragraph.breakLines", repr(copied.blPara.lines) == repr(plain.blPara.lines),
+           "breaks lines the same when copied")  # fmt: skip
+    with slash_breaks():
+        ruled = LKParagraph(text, style)
+        ruled.wrap(150, 1e6)
+    assert repr(ruled.blPara.lines) != repr(plain.blPara.lines)
