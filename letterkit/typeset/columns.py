@@ -18,10 +18,11 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, Paragraph
 
+from ..errors import LetterkitError
 from . import _rl
 
 
-class TooLarge(Exception):
+class TooLarge(LetterkitError):
     """A part of the letter that cannot fit on an empty page."""
 
     def __init__(self, what: str) -> None:

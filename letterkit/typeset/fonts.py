@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import memo
 from .._resources import fonts_dir
+from ..errors import LetterkitError
 from . import _rl
 
 SERIF = "LKSerif"
@@ -32,7 +33,7 @@ _FACES = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "B
 _FALLBACKS = {ARABIC: "NotoNaskhArabic", HEBREW: "NotoSerifHebrew"}
 
 
-class FontError(ValueError):
+class FontError(LetterkitError, ValueError):
     """A user font that cannot be used (named, with the reason)."""
 
 

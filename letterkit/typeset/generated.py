@@ -21,13 +21,13 @@ from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
 
 from .. import l10n
 from ..errors import LetterkitError
 from ..model import Letter, Signatory
 from . import fonts
+from ._rl import FastCanvas
 from .compose import xml
 from .story import signatory_block
 from .styles import Styles, page_for
@@ -59,7 +59,7 @@ def _document(letter: Letter, story: list[Flowable]) -> bytes:
         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
     )  # fmt: skip
     doc.addPageTemplates([PageTemplate("annex", [frame])])
-    doc.build(story)
+    doc.build(story, canvasmaker=FastCanvas)
     return buffer.getvalue()
 
 
@@ -106,7 +106,7 @@ def image_page(letter: Letter, path: Path) -> bytes:
     w, h = width * scale, height * scale
     buffer = io.BytesIO()
     fonts.register()
-    canvas = Canvas(
+    canvas = FastCanvas(
         buffer, pagesize=(page.width, page.height), invariant=1, initialFontName=fonts.SERIF
     )
     canvas.setCreator("letterkit")

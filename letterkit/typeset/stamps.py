@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
 from . import fonts
+from ._rl import FastCanvas
 from .compose import xml
 from .styles import Styles
 
@@ -60,7 +60,7 @@ def overlay(spots: Sequence[Spot], styles: Styles) -> bytes:
     fonts.register()
     style = styles.footer.clone("stamp", fontSize=7.5, leading=9, textColor=colors.black)
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, invariant=1, initialFontName=fonts.SANS, initialFontSize=7.5)
+    canvas = FastCanvas(buffer, invariant=1, initialFontName=fonts.SANS, initialFontSize=7.5)
     for spot in spots:
         canvas.setPageSize((max(spot.media[0], 1.0), max(spot.media[1], 1.0)))
         x, y, angle, shown = placement(spot)
