@@ -88,11 +88,13 @@ def example_copy(tmp_path: Path) -> Path:
     return target
 
 
-def qpdf_problems(pdf: bytes) -> list[str]:
+def qpdf_problems(pdf: bytes | Path, password: str = "") -> list[str]:
     """What qpdf's checks (through pikepdf) find wrong with a PDF; [] when clean."""
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(pdf)) as doc, warnings.catch_warnings():
+    source = io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf
+    with pikepdf.open(source, password=password) as doc, warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # no jbig2dec: some streams unchecked
+        # pikepdf 9 names it check(); later versions check_pdf_syntax() and deprecate check().
         check = getattr(doc, "check_pdf_syntax", None) or doc.check
         return [str(p) for p in check()]

@@ -82,9 +82,9 @@ def page_fonts(resources: Any, seen: set[tuple[int, int]] | None = None) -> list
     found: list[Any] = []
     if resources is None:
         return found
-    for font in resources.get("/Font", {}).values():
+    for _, font in resources.get("/Font", {}).items():
         found.append(font)
-    for xobject in resources.get("/XObject", {}).values():
+    for _, xobject in resources.get("/XObject", {}).items():
         if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
             seen.add(xobject.objgen)
             found += page_fonts(xobject.get("/Resources"), seen)

@@ -26,6 +26,7 @@ from letterkit.bundle.campaign import letter_for, load_campaign
 from letterkit.pdf import splice
 
 from .conftest import EXAMPLE, page_texts, qpdf_problems
+from .pdfcheck import page_fonts
 
 CAMPAIGN = EXAMPLE / "campaign.yaml"
 
@@ -64,8 +65,7 @@ def test_shared_pages_are_forms_drawn_after_the_own_header() -> None:
         contents = second.obj.Contents
         assert isinstance(contents, pikepdf.Array)
         assert len(contents) == 2
-        form = second.Resources.XObject.LKShared
-        assert form.Subtype == "/Form"
+        [form] = [x for _, x in second.Resources.XObject.items() if x.Subtype == "/Form"]
         assert "/Font" in form.Resources
     text = " ".join(page_texts(pdf)[1].split())
     assert text.startswith("H.E. Minister of Foreign Affairs")
@@ -112,12 +112,12 @@ def test_the_same_subset_gets_the_same_name_in_every_letter() -> None:
     campaign = load_campaign(CAMPAIGN)
 
     def names(pdf: bytes) -> tuple[set[str], set[str]]:
+        """The page's own subsets, and those of the shared page it draws as a form."""
         with pikepdf.open(io.BytesIO(pdf)) as doc:
             page = doc.pages[1]
-            own = {str(f.BaseFont) for f in page.Resources.Font.values()}
-            shared = {
-                str(f.BaseFont) for f in page.Resources.XObject.LKShared.Resources.Font.values()
-            }
+            own = {str(f.BaseFont) for _, f in page.Resources.Font.items()}
+            [form] = [x for _, x in page.Resources.XObject.items() if x.Subtype == "/Form"]
+            shared = {str(f.BaseFont) for f in page_fonts(form.Resources)}
             return own, shared
 
     at_own, at_shared = names(letterkit.render(letter_for(campaign, "AT")))
