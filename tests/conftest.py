@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import warnings
 from pathlib import Path
@@ -13,9 +14,12 @@ from pypdf import PdfReader
 import letterkit
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "askarov-eu-2018"
+EXAMPLES = ROOT / "examples"
+EXAMPLE = EXAMPLES / "askarov-eu-2018"
 SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "annex-corpus"
+#: The real-world annex files; LETTERKIT_ANNEX_CORPUS points elsewhere (a checkout in a
+#: worktree, say). Its tests are skipped when neither place has it.
+CORPUS = Path(os.environ.get("LETTERKIT_ANNEX_CORPUS") or SHARED / "annex-corpus")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,14 +44,40 @@ def page_texts(pdf: bytes) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-@pytest.fixture(scope="session")
-def english_pdf() -> bytes:
-    return letterkit.render(EXAMPLE / "letter.yaml")
+class ExamplePdfs:
+    """The letters of examples/, each rendered the first time a test asks for it, then shared.
+
+    A key is the spec's path under examples/ without ``.yaml``: ``"shapes/L8-numbered"``,
+    ``"askarov-eu-2018/appeal.fr"``. Only unchanged examples belong here; a test that edits a
+    letter renders its own copy.
+    """
+
+    def __init__(self) -> None:
+        self._pdfs: dict[str, bytes] = {}
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self._pdfs:
+            spec = EXAMPLES / f"{name}.yaml"
+            if not spec.is_file():
+                raise KeyError(f"no example letter {spec}")
+            self._pdfs[name] = letterkit.render(spec)
+        return self._pdfs[name]
 
 
 @pytest.fixture(scope="session")
-def russian_pdf() -> bytes:
-    return letterkit.render(EXAMPLE / "letter.ru.yaml")
+def example_pdfs() -> ExamplePdfs:
+    """Every example letter's PDF, rendered once per test session."""
+    return ExamplePdfs()
+
+
+@pytest.fixture(scope="session")
+def english_pdf(example_pdfs: ExamplePdfs) -> bytes:
+    return example_pdfs["askarov-eu-2018/letter"]
+
+
+@pytest.fixture(scope="session")
+def russian_pdf(example_pdfs: ExamplePdfs) -> bytes:
+    return example_pdfs["askarov-eu-2018/letter.ru"]
 
 
 @pytest.fixture
@@ -58,11 +88,13 @@ def example_copy(tmp_path: Path) -> Path:
     return target
 
 
-def qpdf_problems(pdf: bytes) -> list[str]:
+def qpdf_problems(pdf: bytes | Path, password: str = "") -> list[str]:
     """What qpdf's checks (through pikepdf) find wrong with a PDF; [] when clean."""
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(pdf)) as doc, warnings.catch_warnings():
+    source = io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf
+    with pikepdf.open(source, password=password) as doc, warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # no jbig2dec: some streams unchecked
+        # pikepdf 9 names it check(); later versions check_pdf_syntax() and deprecate check().
         check = getattr(doc, "check_pdf_syntax", None) or doc.check
         return [str(p) for p in check()]

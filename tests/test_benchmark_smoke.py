@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 
 
+@pytest.mark.slow  # the whole benchmark script in a process of its own: 7 s idle, more when busy
 def test_benchmark_smoke_run(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     subprocess.run(

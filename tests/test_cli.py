@@ -342,11 +342,6 @@ def test_bad_input_exits_1_with_a_problem_line(
         assert found[0]["line"] == line
 
 
-def test_the_bad_input_table_is_large_enough() -> None:
-    assert len(BAD_INPUTS) >= 30
-    assert len({case[0] for case in BAD_INPUTS}) == len(BAD_INPUTS)
-
-
 def test_several_problems_are_reported_at_once(example_copy: Path) -> None:
     """This test ensures that every problem of an input is reported in one run."""
     _bad_date(example_copy)

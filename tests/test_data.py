@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -293,13 +292,6 @@ def test_l10n_duration_is_rounded_down_not_babel_rounding() -> None:
     assert l10n.duration(dt.date(2010, 6, 15), dt.date(2018, 12, 14), "en-GB") == (
         "8 years and 5 months"
     )
-
-
-def test_example_copy_fixture_is_a_copy(example_copy: Path) -> None:
-    assert (example_copy / "letter.yaml").exists()
-    assert example_copy != EXAMPLE
-    shutil.rmtree(example_copy)
-    assert (EXAMPLE / "letter.yaml").exists()
 
 
 def test_a_name_in_a_script_no_font_has_is_one_problem(tmp_path: Path) -> None:

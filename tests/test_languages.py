@@ -18,16 +18,12 @@ from pypdf import PdfReader
 import letterkit
 from letterkit import l10n
 
-from .conftest import EXAMPLE, ROOT, page_texts, pdf_text
+from .conftest import EXAMPLE, ROOT, ExamplePdfs, page_texts, pdf_text
 from .pdfcheck import page_fonts
 from .test_cli import run
 
 LOCALES = ["en-GB", "en-US", "fr", "es", "ru", "ky", "ar"]
 LETTER = EXAMPLE.parent / "askarov-eu-2018"
-
-
-def _appeal(locale: str) -> bytes:
-    return letterkit.render(LETTER / f"appeal.{locale}.yaml")
 
 
 def _fold(text: str) -> str:
@@ -56,8 +52,8 @@ def _visual_lines(pdf: bytes, page: int = 0) -> list[tuple[float, str]]:
 
 
 @pytest.mark.parametrize("locale", [loc for loc in LOCALES if loc != "ar"])
-def test_appeal_in_each_language(locale: str) -> None:
-    pdf = _appeal(locale)
+def test_appeal_in_each_language(locale: str, example_pdfs: ExamplePdfs) -> None:
+    pdf = example_pdfs[f"askarov-eu-2018/appeal.{locale}"]
     pages = page_texts(pdf)
     first = pages[0]
     date = _fold(format_date(LETTER_DATE, "long", locale=locale.replace("-", "_")))
@@ -80,8 +76,8 @@ def _drawn_text(pdf: bytes) -> str:
     return "".join(runs)
 
 
-def test_arabic_appeal_reads_right_to_left() -> None:
-    pdf = _appeal("ar")
+def test_arabic_appeal_reads_right_to_left(example_pdfs: ExamplePdfs) -> None:
+    pdf = example_pdfs["askarov-eu-2018/appeal.ar"]
     assert letterkit.check(LETTER / "appeal.ar.yaml") == []
     drawn = _drawn_text(pdf)
     # Letters are joined: the page draws Arabic presentation forms, not bare letters.

@@ -14,6 +14,8 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
+from .conftest import ExamplePdfs
+
 HERE = Path(__file__).parent
 REFERENCE = HERE / "reference"
 OUTPUT = HERE / "_output"
@@ -72,11 +74,11 @@ SHAPES = Path(__file__).resolve().parent.parent / "examples" / "shapes"
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in SHAPES.glob("L*.yaml")))
-def test_shape_pages_match_reference(name: str, regenerate: bool) -> None:
+def test_shape_pages_match_reference(
+    name: str, regenerate: bool, example_pdfs: ExamplePdfs
+) -> None:
     """Every page of every letter shape (examples/shapes), at 60 dpi."""
-    import letterkit
-
-    pdf = letterkit.render(SHAPES / f"{name}.yaml")
+    pdf = example_pdfs[f"shapes/{name}"]
     doc = pdfium.PdfDocument(io.BytesIO(pdf))
     count = len(doc)
     doc.close()
@@ -84,14 +86,11 @@ def test_shape_pages_match_reference(name: str, regenerate: bool) -> None:
         _compare(f"shape-{name}-p{number}", image, regenerate)
 
 
-APPEALS = Path(__file__).resolve().parent.parent / "examples" / "askarov-eu-2018"
-
-
 @pytest.mark.parametrize("locale", ["en-GB", "en-US", "fr", "es", "ru", "ky", "ar"])
-def test_appeal_first_page_matches_reference(locale: str, regenerate: bool) -> None:
+def test_appeal_first_page_matches_reference(
+    locale: str, regenerate: bool, example_pdfs: ExamplePdfs
+) -> None:
     """The built-in appeal-release letter in each of its languages, first page."""
-    import letterkit
-
-    pdf = letterkit.render(APPEALS / f"appeal.{locale}.yaml")
+    pdf = example_pdfs[f"askarov-eu-2018/appeal.{locale}"]
     [image] = _pages(pdf, 1)
     _compare(f"appeal-{locale}-p1", image, regenerate)

@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 import letterkit
 from letterkit.input.signatories import ordered
 
-from .conftest import ROOT, qpdf_problems
+from .conftest import ROOT, ExamplePdfs, qpdf_problems
 from .pdfcheck import char_boxes, outside, overlaps, page_fonts
 
 SHAPES = ROOT / "examples" / "shapes"
@@ -161,16 +161,12 @@ def test_letterhead_too_large_for_a_page_is_an_error(tmp_path: Path) -> None:
     assert "letterhead" in problems[0].message
 
 
-def _render_shape(name: str) -> bytes:
-    return letterkit.render(SHAPES / f"{name}.yaml")
-
-
 SHAPE_NAMES = sorted(p.stem for p in SHAPES.glob("L*.yaml"))
 
 
 @pytest.mark.parametrize("name", SHAPE_NAMES)
-def test_every_shape_is_a_clean_pdf(name: str) -> None:
-    pdf = _render_shape(name)
+def test_every_shape_is_a_clean_pdf(name: str, example_pdfs: ExamplePdfs) -> None:
+    pdf = example_pdfs[f"shapes/{name}"]
     assert qpdf_problems(pdf) == []
     _assert_clean_geometry(pdf)
     with pikepdf.open(io.BytesIO(pdf)) as doc:
@@ -195,8 +191,8 @@ def _fonts(doc: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     return list(found.values())
 
 
-def test_l5_four_addressees_and_a_combined_salutation() -> None:
-    pdf = _render_shape("L5-four-addressees")
+def test_l5_four_addressees_and_a_combined_salutation(example_pdfs: ExamplePdfs) -> None:
+    pdf = example_pdfs["shapes/L5-four-addressees"]
     first = _squash(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
     for block in (
         "Mr Donald Example President of the European Council Rue de la Loi 175",
@@ -211,8 +207,8 @@ def test_l5_four_addressees_and_a_combined_salutation() -> None:
     assert "Dear Mr Example, Mr Sample, Ms Example, and Mr Specimen," in first
 
 
-def test_l7_council_letter() -> None:
-    pdf = _render_shape("L7-un-council")
+def test_l7_council_letter(example_pdfs: ExamplePdfs) -> None:
+    pdf = example_pdfs["shapes/L7-un-council"]
     reader = PdfReader(io.BytesIO(pdf))
     first = _squash(reader.pages[0].extract_text())
     assert first.startswith("To: All Member States of the UN Human Rights Council")
@@ -227,8 +223,8 @@ def test_l7_council_letter() -> None:
     assert later.startswith("All Member States of the UN Human Rights Council 29 June 2016 · 2")
 
 
-def test_l1_lead_first_list() -> None:
-    pdf = _render_shape("L1-lead-list")
+def test_l1_lead_first_list(example_pdfs: ExamplePdfs) -> None:
+    pdf = example_pdfs["shapes/L1-lead-list"]
     text = _signatory_text(pdf)
     assert text.startswith(
         "Signatories Partnership for Rights Example (PRE, Belgium) "
@@ -244,9 +240,9 @@ def test_l1_lead_first_list() -> None:
         assert country in first
 
 
-def test_l3_dateline_after_subject_with_trailing_comma() -> None:
+def test_l3_dateline_after_subject_with_trailing_comma(example_pdfs: ExamplePdfs) -> None:
     first = _squash(
-        PdfReader(io.BytesIO(_render_shape("L3-re-then-dateline"))).pages[0].extract_text()
+        PdfReader(io.BytesIO(example_pdfs["shapes/L3-re-then-dateline"])).pages[0].extract_text()
     )
     assert "Frederike Example High Representative" in first  # no honorific
     assert "Security Policy / Vice-President" in first
@@ -255,25 +251,27 @@ def test_l3_dateline_after_subject_with_trailing_comma() -> None:
     assert "Dear High Representative/Vice-President Example," in first
 
 
-def test_l4_via_email_and_your_excellency() -> None:
-    first = _squash(PdfReader(io.BytesIO(_render_shape("L4-via-email"))).pages[0].extract_text())
+def test_l4_via_email_and_your_excellency(example_pdfs: ExamplePdfs) -> None:
+    first = _squash(
+        PdfReader(io.BytesIO(example_pdfs["shapes/L4-via-email"])).pages[0].extract_text()
+    )
     assert "Via email: office@president.example.kg, press@president.example.kg" in first
     assert "RE: Case of Temir Sample" in first
     assert "Brussels, 31 March 2020," in first
     assert "Your Excellency," in first
 
 
-def test_l6_heading_instead_of_address_and_re_line() -> None:
+def test_l6_heading_instead_of_address_and_re_line(example_pdfs: ExamplePdfs) -> None:
     first = _squash(
-        PdfReader(io.BytesIO(_render_shape("L6-heading-count"))).pages[0].extract_text()
+        PdfReader(io.BytesIO(example_pdfs["shapes/L6-heading-count"])).pages[0].extract_text()
     )
     assert first.startswith("December 05, 2018 Open letter in support")
     assert "Re:" not in first
     assert "We, the 90 undersigned organisations" in first
 
 
-def test_l10_letterhead_cc_and_single_signatory() -> None:
-    pdf = _render_shape("L10-letterhead")
+def test_l10_letterhead_cc_and_single_signatory(example_pdfs: ExamplePdfs) -> None:
+    pdf = example_pdfs["shapes/L10-letterhead"]
     reader = PdfReader(io.BytesIO(pdf))
     first = _squash(reader.pages[0].extract_text())
     assert first.startswith("Example Rights Watch Avenue des Exemples 12")
