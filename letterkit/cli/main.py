@@ -235,8 +235,9 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..bundle.build import build_bundle, parse_shard
+    from ..bundle.build import build_bundle
     from ..bundle.campaign import is_campaign
+    from ..bundle.manifest import parse_shard
 
     if Path(args.campaign).is_file() and not is_campaign(args.campaign):
         raise UsageError(
@@ -287,7 +288,7 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _merge(args: argparse.Namespace, out: TextIO) -> int:
-    from ..bundle.build import merge_manifests
+    from ..bundle.manifest import merge_manifests
 
     path = merge_manifests(args.dirs, args.output)
     print(f"wrote {path}", file=out)
