@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, UsageError, ValidationError
+from ..input.campaign import Campaign
 from ..limits import Limits
 from ..typeset import fonts
-from .campaign import Campaign, load_campaign
+from .campaign import load_campaign
 from .manifest import LetterResult, shard_slice, write_manifest
 from .state import State, forget_stale, input_hashes, read_state, unchanged, write_state
 from .workers import Entry, render_one, run_parallel, use_here

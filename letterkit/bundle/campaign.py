@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import limits as limits_
 from ..errors import Problem, ValidationError
-from ..input.campaign import Campaign, CampaignRecipient, is_campaign, read_campaign
+from ..input.campaign import Campaign, read_campaign
 from ..input.sources import Reporter
 from ..limits import Limits
 from ..model import Letter
@@ -23,14 +23,7 @@ from ..text.filenames import output_names
 from .manifest import MANIFEST
 from .state import STATE
 
-__all__ = [
-    "Campaign",
-    "CampaignRecipient",
-    "check_campaign",
-    "is_campaign",
-    "letter_for",
-    "load_campaign",
-]
+__all__ = ["check_campaign", "letter_for", "load_campaign"]
 
 #: File names a bundle keeps for its own records.
 RESERVED = {MANIFEST, STATE}

@@ -192,7 +192,8 @@ def _command(
 
 def _letter(args: argparse.Namespace, err: TextIO) -> Any:
     """The letter named on the command line: a spec, or a campaign's recipient."""
-    from ..bundle.campaign import is_campaign, letter_for, load_campaign
+    from ..bundle.campaign import letter_for, load_campaign
+    from ..input.campaign import is_campaign
     from ..input.letter_spec import load_letter
     from ..limits import applied
     from ..pipeline import reported
@@ -236,8 +237,8 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..bundle.build import build_bundle
-    from ..bundle.campaign import is_campaign
     from ..bundle.manifest import parse_shard
+    from ..input.campaign import is_campaign
 
     if Path(args.campaign).is_file() and not is_campaign(args.campaign):
         raise UsageError(
