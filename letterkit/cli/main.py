@@ -332,9 +332,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _templates(out: TextIO) -> int:
-    from .._resources import templates_dir
+    from .._resources import builtin_templates, templates_dir
     from ..input.sources import Reporter
-    from ..text.templates import builtin_templates, read_template
+    from ..text.templates import read_template
 
     for name, locales in builtin_templates().items():
         reporter = Reporter()

@@ -130,7 +130,6 @@ def line_of(text: str, key: str) -> int | None:
 __all__ = [
     "FRONT_MATTER_KEYS",
     "TemplateSource",
-    "builtin_templates",
     "line_of",
     "locate_template",
     "read_template",
