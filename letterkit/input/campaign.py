@@ -22,6 +22,7 @@ from ..model import Letter, Recipient
 from .letter_spec import load_letter
 from .sources import (
     Located,
+    Origin,
     Reporter,
     Source,
     check_keys,
@@ -54,7 +55,7 @@ class CampaignRecipient:
     recipient: Recipient
     locale: str
     #: Where the row was read, as problems cite it: (path, line, column).
-    origin: tuple[str, int | None, int | None]
+    origin: Origin
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Campaign:
     #: Recipient id → output file name, rendered from :attr:`filename`.
     filenames: dict[str, str] = field(default_factory=dict)
     #: Where ``output`` is written in the campaign file, for problems about names.
-    output_at: tuple[str, int | None, int | None] = ("", None, None)
+    output_at: Origin = ("", None, None)
 
     def get(self, rid: str) -> CampaignRecipient:
         """The recipient with id *rid*; :class:`KeyError` when there is none."""
