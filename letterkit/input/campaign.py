@@ -19,6 +19,7 @@ from typing import Any
 from .. import l10n
 from ..errors import Problem, ValidationError
 from ..model import Letter, Recipient
+from .fields import Reader
 from .letter_spec import load_letter
 from .sources import (
     Located,
@@ -145,18 +146,15 @@ def read_campaign(
 def _resolve(
     key: str, holder: Located, base: Path, reporter: Reporter, allow_outside: bool
 ) -> Path | None:
-    """The file *key* names, inside the campaign's folder; None (reported) if not."""
+    """The file *key* names, inside the campaign's folder (by the one path
+    policy, :meth:`~letterkit.input.fields.Reader.resolve`); None (reported) if not."""
     src = holder.src
     value = holder.get(key)
     if not isinstance(value, str) or not value:
         reporter.error((src, holder.at(key)), "LK104", f"'{key}' must name a file")
         return None
-    found = (base / value).resolve()
-    if not allow_outside and not found.is_relative_to(base):
-        reporter.error(
-            (src, holder.at(key)), "LK107",
-            f"'{value}' is outside the folder {base}; move it there or pass --allow-outside",
-        )  # fmt: skip
+    found = Reader(reporter, base, allow_outside).resolve(value, (src, holder.at(key)), key)
+    if found is None:
         return None
     if not found.is_file():
         reporter.error((src, holder.at(key)), "LK101", f"{key} file '{value}' not found")
