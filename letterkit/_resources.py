@@ -1,4 +1,4 @@
-"""Where the bundled templates and fonts are.
+"""Where the bundled templates and fonts are, and whether a letter names a built-in template.
 
 In a wheel they sit inside the package (``letterkit/templates``,
 ``letterkit/fonts``); in a source checkout (an editable install, or running
@@ -33,6 +33,12 @@ def templates_dir() -> Path:
 def fonts_dir() -> Path:
     """The folder of bundled fonts."""
     return resource_dir("fonts")
+
+
+def names_a_file(template: str) -> bool:
+    """Whether a letter's *template* is a path to a Markdown file (it holds a
+    slash or ends in ``.md``) rather than the name of a built-in template."""
+    return "/" in template or "\\" in template or template.endswith(".md")
 
 
 def builtin_templates() -> dict[str, list[str]]:

@@ -271,14 +271,6 @@ def N_(singular: str, plural_: str) -> tuple[str, str]:
     return singular, plural_
 
 
-#: Layout words that templates and later stages use; listed so the catalogs hold them.
-LAYOUT_WORDS = (
-    _("To"),
-    _("Chronology"),
-    _("for identification purposes only"),
-)
-
-
 def nword(tag: str, singular: str, plural_: str, n: int, **values: object) -> str:
     """A layout word that depends on a count (``3 pages``)."""
     text = translations(tag).ngettext(singular, plural_, n)

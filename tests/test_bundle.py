@@ -18,8 +18,9 @@ import pytest
 from pypdf import PdfReader
 
 import letterkit
-from letterkit.bundle.build import build_bundle, merge_manifests, shard_slice
+from letterkit.bundle.build import build_bundle
 from letterkit.bundle.campaign import check_campaign
+from letterkit.bundle.manifest import merge_manifests, shard_slice
 
 from .conftest import ROOT
 from .test_cli import run

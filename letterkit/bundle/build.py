@@ -18,17 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, UsageError, ValidationError
+from ..input.campaign import Campaign
 from ..limits import Limits
 from ..typeset import fonts
-from .campaign import Campaign, load_campaign
-from .manifest import (
-    LetterResult,
-    combine_letters,
-    merge_manifests,
-    parse_shard,
-    shard_slice,
-    write_manifest,
-)
+from .campaign import load_campaign
+from .manifest import LetterResult, shard_slice, write_manifest
 from .state import State, forget_stale, input_hashes, read_state, unchanged, write_state
 from .workers import Entry, render_one, run_parallel, use_here
 
@@ -37,10 +31,6 @@ __all__ = [
     "LetterResult",
     "Progress",
     "build_bundle",
-    "combine_letters",
-    "merge_manifests",
-    "parse_shard",
-    "shard_slice",
 ]
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from .. import limits as limits_
 from ..errors import Problem, ValidationError
-from ..input.campaign import Campaign, CampaignRecipient, is_campaign, read_campaign
-from ..input.sources import Reporter
+from ..input.campaign import Campaign, read_campaign
+from ..input.sources import Reporter, where_of
 from ..limits import Limits
 from ..model import Letter
 from ..pipeline import build, reported
@@ -23,14 +23,7 @@ from ..text.filenames import output_names
 from .manifest import MANIFEST
 from .state import STATE
 
-__all__ = [
-    "Campaign",
-    "CampaignRecipient",
-    "check_campaign",
-    "is_campaign",
-    "letter_for",
-    "load_campaign",
-]
+__all__ = ["check_campaign", "letter_for", "load_campaign"]
 
 #: File names a bundle keeps for its own records.
 RESERVED = {MANIFEST, STATE}
@@ -66,14 +59,13 @@ def _reserved_names(campaign: Campaign, reporter: Reporter) -> None:
             row = campaign.get(rid)
             use = "the combined PDF" if name.lower() == combined else "its records"
             reporter.error(
-                (row.origin[0], (row.origin[1], row.origin[2])), "LK160",
+                where_of(row.origin), "LK160",
                 f"recipient '{rid}' gets the file name '{name}', which the bundle uses for "
                 f"{use}; change output.filename or output.combined",
             )  # fmt: skip
     if combined in RESERVED:
-        at = campaign.output_at
         reporter.error(
-            (at[0], (at[1], at[2])), "LK160",
+            where_of(campaign.output_at), "LK160",
             f"output.combined '{campaign.combined}' is a name the bundle uses for its records",
         )  # fmt: skip
 

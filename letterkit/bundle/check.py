@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem
+from ..input.campaign import is_campaign
 from ..limits import Limits
 from ..model import Letter
 from ..pipeline import PathLike, check_letter
-from .campaign import check_campaign, is_campaign
+from .campaign import check_campaign
 
 
 def check(

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LetterkitError, ValidationError
+from ..input.campaign import Campaign
 from ..limits import Limits
 from ..pipeline import build, write_atomically
 from ..typeset import fonts
-from .campaign import Campaign, letter_for, load_campaign
+from .campaign import letter_for, load_campaign
 
 #: What a letter reports: its state entry, or ``{"id", "problems"}``.
 Entry = dict[str, Any]

@@ -192,7 +192,8 @@ def _command(
 
 def _letter(args: argparse.Namespace, err: TextIO) -> Any:
     """The letter named on the command line: a spec, or a campaign's recipient."""
-    from ..bundle.campaign import is_campaign, letter_for, load_campaign
+    from ..bundle.campaign import letter_for, load_campaign
+    from ..input.campaign import is_campaign
     from ..input.letter_spec import load_letter
     from ..limits import applied
     from ..pipeline import reported
@@ -235,8 +236,9 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..bundle.build import build_bundle, parse_shard
-    from ..bundle.campaign import is_campaign
+    from ..bundle.build import build_bundle
+    from ..bundle.manifest import parse_shard
+    from ..input.campaign import is_campaign
 
     if Path(args.campaign).is_file() and not is_campaign(args.campaign):
         raise UsageError(
@@ -287,7 +289,7 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _merge(args: argparse.Namespace, out: TextIO) -> int:
-    from ..bundle.build import merge_manifests
+    from ..bundle.manifest import merge_manifests
 
     path = merge_manifests(args.dirs, args.output)
     print(f"wrote {path}", file=out)
@@ -330,9 +332,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _templates(out: TextIO) -> int:
-    from .._resources import templates_dir
+    from .._resources import builtin_templates, templates_dir
     from ..input.sources import Reporter
-    from ..text.templates import builtin_templates, read_template
+    from ..text.templates import read_template
 
     for name, locales in builtin_templates().items():
         reporter = Reporter()

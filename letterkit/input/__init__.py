@@ -5,6 +5,7 @@
 :mod:`~letterkit.input.fields` (typed field readers, the path policy),
 :mod:`~letterkit.input.case`, :mod:`~letterkit.input.signatories`,
 :mod:`~letterkit.input.parts` (template, sender, recipients, dateline,
-annexes) and :mod:`~letterkit.input.letter_spec` (the spec → a validated
-letter).
+annexes), :mod:`~letterkit.input.letter_spec` (the spec → a validated
+letter) and :mod:`~letterkit.input.campaign` (a campaign file and its
+recipients table → a campaign).
 """

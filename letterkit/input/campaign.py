@@ -19,9 +19,11 @@ from typing import Any
 from .. import l10n
 from ..errors import Problem, ValidationError
 from ..model import Letter, Recipient
+from .fields import Reader
 from .letter_spec import load_letter
 from .sources import (
     Located,
+    Origin,
     Reporter,
     Source,
     check_keys,
@@ -54,7 +56,7 @@ class CampaignRecipient:
     recipient: Recipient
     locale: str
     #: Where the row was read, as problems cite it: (path, line, column).
-    origin: tuple[str, int | None, int | None]
+    origin: Origin
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class Campaign:
     #: Recipient id → output file name, rendered from :attr:`filename`.
     filenames: dict[str, str] = field(default_factory=dict)
     #: Where ``output`` is written in the campaign file, for problems about names.
-    output_at: tuple[str, int | None, int | None] = ("", None, None)
+    output_at: Origin = ("", None, None)
 
     def get(self, rid: str) -> CampaignRecipient:
         """The recipient with id *rid*; :class:`KeyError` when there is none."""
@@ -144,18 +146,15 @@ def read_campaign(
 def _resolve(
     key: str, holder: Located, base: Path, reporter: Reporter, allow_outside: bool
 ) -> Path | None:
-    """The file *key* names, inside the campaign's folder; None (reported) if not."""
+    """The file *key* names, inside the campaign's folder (by the one path
+    policy, :meth:`~letterkit.input.fields.Reader.resolve`); None (reported) if not."""
     src = holder.src
     value = holder.get(key)
     if not isinstance(value, str) or not value:
         reporter.error((src, holder.at(key)), "LK104", f"'{key}' must name a file")
         return None
-    found = (base / value).resolve()
-    if not allow_outside and not found.is_relative_to(base):
-        reporter.error(
-            (src, holder.at(key)), "LK107",
-            f"'{value}' is outside the folder {base}; move it there or pass --allow-outside",
-        )  # fmt: skip
+    found = Reader(reporter, base, allow_outside).resolve(value, (src, holder.at(key)), key)
+    if found is None:
         return None
     if not found.is_file():
         reporter.error((src, holder.at(key)), "LK101", f"{key} file '{value}' not found")

@@ -66,9 +66,7 @@ class Reader:
             field = field[:cut] if cut > 0 else ""
         return None
 
-    def resolve(
-        self, value: str, where: Where, field: str, base: Path | None = None
-    ) -> Path | None:
+    def resolve(self, value: str, where: Where, field: str) -> Path | None:
         """A path as written → an absolute path inside the folder, or None (reported)."""
         if _URL.match(value):
             self.error(
@@ -77,7 +75,7 @@ class Reader:
                 field,
             )  # fmt: skip
             return None
-        folder = (base or self.base).resolve()
+        folder = self.base.resolve()
         path = (folder / value).resolve()
         if not self.allow_outside and not path.is_relative_to(folder):
             self.error(

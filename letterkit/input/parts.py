@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from .._resources import names_a_file
 from ..model import Annex, Dateline, Recipient, Sender
 from .fields import Reader
 from .sources import Located, Where
@@ -35,7 +36,7 @@ def read_template(spec: Located, reader: Reader) -> str | dict[str, str]:
         else {"": str(value).strip()}
     )
     for name in names.values():
-        if "/" in name or "\\" in name or name.endswith(".md"):
+        if names_a_file(name):
             path = reader.resolve(name, where, "letter.template")
             if path is not None and path.is_file():
                 reader.inputs.append(path)

@@ -18,7 +18,7 @@ from ..model import Signatory, SignatoryOrder
 from .sources import Reporter, Where, location, problem_path
 from .tables import Row, Table, clean, read_rows
 
-SIGNATORY_COLUMNS = COLUMNS = (
+SIGNATORY_COLUMNS = (
     "name",
     "type",
     "acronym",

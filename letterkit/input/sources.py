@@ -123,6 +123,13 @@ class Source:
 #: Where a value stood: a file and a position, or (for plain data with no
 #: file) the field's path, e.g. ``("letter.case.person.name", (None, None))``.
 Where = tuple[Source | str, Pos]
+#: Where a row or a key stood, flat: ``(path, line, column)``.
+Origin = tuple[str, int | None, int | None]
+
+
+def where_of(origin: Origin) -> Where:
+    """An :data:`Origin` as the *where* of :meth:`Reporter.error`."""
+    return origin[0], (origin[1], origin[2])
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Letter pages + opened annexes → the final PDF (pypdf, then :mod:`letterkit.pdf.splice`).
 
-Stage 5 of the pipeline: appends the annexes after the letter (form fields
+Stage 4 of the pipeline: appends the annexes after the letter (form fields
 renamed per annex so they never clash), writes the outline ("Letter",
 "Signatories", "Annex 1: …" with the annex's own outline under it), page
 labels (letter 1…n, annex pages A1-1…), the annex stamps

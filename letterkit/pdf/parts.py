@@ -112,8 +112,9 @@ class Parsed:
 
 def read(pdf: bytes, *, whole: bool = False) -> Parsed:
     """Cut a PDF with a classic cross-reference table into its objects (with
-    *whole*, also keep each object's bytes as written, for :func:`template`).
-    Raises :class:`SpliceError` for anything else."""
+    *whole*, also keep each object's bytes as written, for
+    :func:`~letterkit.pdf.splice.template`). Raises :class:`SpliceError` for
+    anything else."""
     try:
         return _read(pdf, whole)
     except (ValueError, IndexError, KeyError) as exc:

@@ -15,7 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .. import l10n
 from ..input.campaign import Campaign, CampaignRecipient, filename_problem
-from ..input.sources import Reporter
+from ..input.sources import Reporter, where_of
 from ..model import Letter
 
 _FILENAME_ENV = SandboxedEnvironment(autoescape=False)
@@ -55,14 +55,13 @@ def output_names(campaign: Campaign, reporter: Reporter) -> dict[str, str]:
         try:
             name = render_filename(campaign.filename, row, campaign.letter)
         except TemplateError as exc:
-            where = campaign.output_at
             reporter.error(
-                (where[0], (where[1], where[2])), "LK160",
+                where_of(campaign.output_at), "LK160",
                 f"output.filename cannot be rendered: {exc}",
             )  # fmt: skip
             return {}
         problem = filename_problem(name)
-        at = (row.origin[0], (row.origin[1], row.origin[2]))
+        at = where_of(row.origin)
         if problem:
             reporter.error(at, "LK160", f"recipient '{row.id}': output.filename {problem}")
             continue

@@ -4,8 +4,8 @@ Stage 2 of the pipeline: find and read the template (:mod:`.templates`), build
 what it sees (:mod:`.context`), render its body and front matter in the
 bounded sandbox (:mod:`.sandbox`), and choose the salutation and closing
 (:mod:`.salutation`). This module is the templates' error boundary: whatever a
-template raises while it is compiled or rendered becomes one :class:`Problem`
-naming the template file and line, never a traceback.
+template raises while it is compiled or rendered becomes one
+:class:`~letterkit.errors.Problem` naming the template file and line, never a traceback.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from .. import l10n
-from .._resources import builtin_templates, templates_dir
+from .._resources import builtin_templates, names_a_file, templates_dir
 from ..input.sources import Reporter, display_path
 from ..model import Letter
 
@@ -45,7 +45,7 @@ def locate_template(letter: Letter, reporter: Reporter, spec: str) -> Path | Non
             return None
     name = str(name)
     folder: Path
-    if "/" in name or "\\" in name or name.endswith(".md"):
+    if names_a_file(name):
         path = (letter.base_dir / name).resolve()
         if not path.is_file():
             reporter.error(
@@ -130,7 +130,6 @@ def line_of(text: str, key: str) -> int | None:
 __all__ = [
     "FRONT_MATTER_KEYS",
     "TemplateSource",
-    "builtin_templates",
     "line_of",
     "locate_template",
     "read_template",

@@ -1,6 +1,6 @@
 """Markdown text → ReportLab flowables and footnote texts.
 
-Stage 3 of the pipeline. markdown-it-py (CommonMark, raw HTML and images off,
+Stage 3 (typeset), first step. markdown-it-py (CommonMark, raw HTML and images off,
 plus footnotes) turns the merged text into tokens; each block token becomes a
 Paragraph, and inline tokens become ReportLab's paragraph markup with every
 piece of text XML-escaped, so data can never become markup.

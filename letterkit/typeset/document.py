@@ -1,6 +1,6 @@
 """Merged text + letter data → the letter's PDF pages (ReportLab Platypus).
 
-Stage 4 of the pipeline. :class:`LetterLayout` puts the parts together: the
+Stage 3 (typeset), last step. :class:`LetterLayout` puts the parts together: the
 page furniture (:mod:`letterkit.typeset.pages`), the story
 (:mod:`letterkit.typeset.story`) and, unless asked to lay the letter out
 whole, the part shared with other letters (:mod:`letterkit.typeset.reuse`).

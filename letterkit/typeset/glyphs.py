@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .. import l10n, memo
-from ..input.sources import Reporter, Source, display_path
+from ..input.sources import Origin, Reporter, Source, display_path, where_of
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
 from . import fonts
@@ -106,7 +106,7 @@ def check_glyphs(
         if not missing:
             continue
         reported.update((where, c) for c in missing)
-        at: tuple[str, int | None, int | None] = (spec, None, None)
+        at: Origin = (spec, None, None)
         if where in spec_keys and letter.inputs:
             at = (spec, *key_position(letter.inputs[0], spec_keys[where]))
         if where.startswith("signatory '"):
@@ -115,7 +115,7 @@ def check_glyphs(
         more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
         word = "character" if len(missing) == 1 else "characters"
         reporter.error(
-            (at[0], (at[1], at[2])),
+            where_of(at),
             "LK140",
             f"{where}: {word} {shown}{more} cannot be drawn by the bundled fonts"
             + (" or those of 'fonts'" if extra else "")

@@ -90,7 +90,7 @@ def labelled(loc: str, label: str, text: str) -> str:
     return l10n.word(loc, _("{label}: {text}"), label=label, text=text)
 
 
-def signatory_markup(s: Signatory, letter: Letter, style: str, number: int) -> str:
+def signatory_markup(s: Signatory, letter: Letter, style: str) -> str:
     """One signatory as paragraph markup, in the letter's signatory style."""
     loc = letter.locale
     if s.withhold:
@@ -178,7 +178,7 @@ def _entries(
         labels: list[str] = []
         for s in members:
             number += 1
-            markup = signatory_markup(s, letter, style, number)
+            markup = signatory_markup(s, letter, style)
             bullet = f"{number}." if style == "numbered" else None
             entries.append(styles.para(markup, entry_style, bullet=bullet, auto=True))
             labels.append(s.name if not s.withhold else f"#{number}")

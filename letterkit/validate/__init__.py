@@ -14,6 +14,12 @@ typeset.
 :func:`validate` is also ``letterkit.validate``; the package imports it when
 it starts, so Babel (through :mod:`letterkit.l10n`) is imported inside the
 rules that need it, on the first validation.
+
+- :mod:`.rules`: the letter's own fields (template, locale, date, words and
+  numbers, case, signatories, people);
+- :mod:`.files`: the files it names (logo, fonts folder, annexes and their pages);
+- :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
+- :mod:`._check`: what the rules share (the collector of findings).
 """
 
 from __future__ import annotations

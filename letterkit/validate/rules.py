@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from .._resources import builtin_templates
+from .._resources import builtin_templates, names_a_file
 from ..model import (
     Case,
     Collation,
@@ -59,7 +59,7 @@ def template(letter: Letter, check: Check) -> None:
     for name in names:
         if not isinstance(name, str):
             check.error("letter.template", "LK105", f"template '{name}' must be a name or a path")
-        elif "/" in name or "\\" in name or name.endswith(".md"):
+        elif names_a_file(name):
             if not (Path(letter.base_dir) / name).is_file():
                 check.error(
                     "letter.template", "LK110", f"template file '{name}' not found; check the path"

@@ -1,4 +1,5 @@
-"""The package's shape: imports run one way through the pipeline's stages.
+"""The package's shape: imports run one way through the pipeline's stages, and
+a dependency's private parts are touched in one place.
 
 Read from the source (every ``import``, at module level or inside a function),
 so a function-level import cannot hide an arrow that points backwards.
@@ -12,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[2] / "letterkit"
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "letterkit"
 
 #: The stages, in pipeline order: each may import those before it, never after.
 STAGES = ["input", "text", "typeset", "pdf", "pipeline", "bundle", "cli"]
 #: Modules every stage may use; they import only each other.
-LEAVES = {"model", "errors", "validate", "memo", "limits", "l10n", "_resources", "_deps"}
+LEAVES = {"model", "errors", "validate", "memo", "limits", "l10n", "_resources"}
 #: Longest module, in lines, unless its docstring says why it is longer.
 MAX_LINES = 400
 
@@ -159,3 +161,96 @@ def test_functions_are_short() -> None:
             if length > MAX_FUNCTION_LINES and "one piece" not in (ast.get_docstring(node) or ""):
                 long.append(f"{name}.{node.name} ({length} lines)")
     assert not long, long
+
+
+#: The one module per dependency that may touch its private parts, and the
+#: tests that check each such reliance against the installed version.
+PRIVATE_USERS = {
+    "letterkit/typeset/_rl.py",
+    "letterkit/pdf/_pypdf.py",
+    "letterkit/text/_jinja.py",
+    "tests/unit/test_rl_contract.py",
+    "tests/unit/test_pypdf_contract.py",
+    "tests/unit/test_jinja_contract.py",
+}
+#: Private names read elsewhere on purpose, with the reason.
+PRIVATE_ALLOWED = {
+    # argparse offers no public list of a parser's subcommands.
+    ("tests/test_docs.py", "_actions"),
+    # ReportLab offers no public accessor for a KeepTogether's flowables.
+    ("tests/unit/test_typeset_story.py", "_content"),
+}
+
+
+def _sources() -> Iterator[tuple[str, ast.Module]]:
+    for folder in ("letterkit", "tests"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _own_private_names() -> set[str]:
+    """The private names letterkit and its tests define themselves: modules,
+    functions, classes, variables, and attributes they assign. A name starting
+    ``_lk`` is letterkit's own by convention (set on a dependency's subclass)."""
+    own = {p.stem for p in PACKAGE.rglob("_*.py")} | {p.stem for p in ROOT.glob("tests/**/_*.py")}
+    for rel, tree in _sources():
+        if rel in PRIVATE_USERS:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                own.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                own.add(node.id)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                own.add(node.attr)
+    return {name for name in own if _private(name)}
+
+
+def test_private_parts_of_dependencies_are_touched_in_one_place() -> None:
+    """This test ensures that a private attribute of a ReportLab, pypdf/pikepdf or
+    Jinja object (``canvas._doc``, ``getattr(frame, "_atTop")``) is used only in
+    typeset/_rl.py, pdf/_pypdf.py or text/_jinja.py, whose contract tests name
+    the reliance when a new version breaks it."""
+    own = _own_private_names()
+    found = []
+    for rel, tree in _sources():
+        if rel in PRIVATE_USERS:
+            continue
+        for node in ast.walk(tree):
+            name = None
+            if isinstance(node, ast.Attribute) and _private(node.attr):
+                name = node.attr
+            elif isinstance(node, ast.Call):
+                name = _string_name(node)
+            if (
+                name
+                and not name.startswith("_lk")
+                and name not in own
+                and (rel, name) not in PRIVATE_ALLOWED
+            ):
+                found.append(f"{rel}:{node.lineno}: {name}")
+    assert not found, found
+
+
+def _string_name(call: ast.Call) -> str | None:
+    """The private name a call reaches by string: ``getattr(obj, "_x")`` and its
+    kin, or ``obj.__dict__.get("_x")``."""
+    func = call.func
+    if isinstance(func, ast.Name) and func.id in {"getattr", "setattr", "hasattr", "delattr"}:
+        arg = call.args[1] if len(call.args) > 1 else None
+    elif (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Attribute)
+        and func.value.attr == "__dict__"
+        and call.args
+    ):
+        arg = call.args[0]
+    else:
+        return None
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and _private(arg.value):
+        return arg.value
+    return None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from letterkit._resources import builtin_templates
 from letterkit.input.sources import Reporter
-from letterkit.text.templates import builtin_templates, locate_template, read_template
+from letterkit.text.templates import locate_template, read_template
 
 from ._letters import letter
 

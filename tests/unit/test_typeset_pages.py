@@ -14,6 +14,7 @@ from reportlab.platypus import BaseDocTemplate, PageBreak, Spacer
 
 from letterkit.model import Sender
 from letterkit.typeset import fonts
+from letterkit.typeset._rl import frame_box
 from letterkit.typeset.columns import TooLarge
 from letterkit.typeset.pages import PageFurniture, fit_text
 from letterkit.typeset.styles import page_for, styles_for
@@ -26,16 +27,12 @@ def _furniture(name: str, **changes: object) -> PageFurniture:
     return PageFurniture(letter, styles_for(letter), page_for(letter.paper))
 
 
-def _frame(frame: object) -> tuple[float, float, float, float]:
-    return frame._x1, frame._y1, frame._width, frame._height  # type: ignore[attr-defined]
-
-
 def test_without_a_letterhead_page_one_has_the_room_of_the_others() -> None:
     furniture = _furniture("L4-via-email")
     page = furniture.page
     assert furniture.letterhead.height == 0
-    assert _frame(furniture.first_frame()) == _frame(furniture.later_frame())
-    assert _frame(furniture.later_frame()) == pytest.approx(
+    assert frame_box(furniture.first_frame()) == frame_box(furniture.later_frame())
+    assert frame_box(furniture.later_frame()) == pytest.approx(
         (25 * mm, 20 * mm, page.width - 50 * mm, page.height - 40 * mm)
     )
 
@@ -45,15 +42,15 @@ def test_page_one_text_starts_below_the_letterhead() -> None:
     page = furniture.page
     head = furniture.letterhead.height
     assert 16 * mm < head < page.height / 3  # the logo is 16 mm high, and the rule below
-    x, y, width, height = _frame(furniture.first_frame())
+    x, y, width, height = frame_box(furniture.first_frame())
     assert (x, y, width) == pytest.approx((page.left, page.bottom, page.measure))
     assert y + height == pytest.approx(page.height - page.top - head - 6 * mm)
-    assert _frame(furniture.later_frame())[3] - height == pytest.approx(head + 6 * mm)
+    assert frame_box(furniture.later_frame())[3] - height == pytest.approx(head + 6 * mm)
 
 
 def test_us_letter_frames_have_inch_margins() -> None:
     furniture = _furniture("L4-via-email", paper="letter")
-    assert _frame(furniture.later_frame()) == pytest.approx(
+    assert frame_box(furniture.later_frame()) == pytest.approx(
         (inch, inch, 8.5 * inch - 2 * inch, 11 * inch - 2 * inch)
     )
 
