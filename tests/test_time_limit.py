@@ -115,13 +115,20 @@ def _spin(seconds: float) -> int:
     return turns
 
 
+#: How long each bounded call runs, against its limit of 1 ms: most end about
+#: when the limit does (the race); the longest is sure to expire even on a busy
+#: machine, whose watcher thread may be late.
+_RUNS = (0.0008, 0.001, 0.0012, 0.002, 0.02)
+
+
 def _many_blocks_that_just_expire(count: int) -> tuple[int, list[str]]:
     """Bounded calls that run about as long as their limit, each followed by host code."""
     expired = 0
     leaks: list[str] = []
-    for _ in range(count):
+    for turn in range(count):
+        run = _RUNS[turn % len(_RUNS)]
         try:
-            limits.call_within(0.001, lambda: _spin(0.0012))
+            limits.call_within(0.001, lambda run=run: _spin(run))
         except limits.TimeLimit:
             expired += 1
         try:
