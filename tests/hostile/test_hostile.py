@@ -159,6 +159,7 @@ def _laughs() -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow  # a process per case, about 1 s each: together well over 10 s
 @pytest.mark.parametrize(
     ("setup", "code", "names"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
 )
