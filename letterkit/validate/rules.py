@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from os import PathLike
 from pathlib import Path
 
 from .._resources import builtin_templates
@@ -36,6 +37,38 @@ COLUMNS = (1, 3)
 EXPECTED = (0, 1_000_000)
 AGE = (0, 150)
 DATE_PRESETS = ("short", "medium", "long", "full")
+
+
+def shapes(letter: Letter, check: Check) -> None:
+    """The letter's lists are lists (a tuple or list, not None or one text) and
+    its folder is a path: the other rules walk them."""
+    if not isinstance(letter.base_dir, str | PathLike):
+        check.error("letter.base_dir", "LK105", "'base_dir' must be a folder path")
+    lists: list[tuple[str, object]] = [
+        ("letter.signatories", letter.signatories),
+        ("letter.recipients", letter.recipients),
+        ("letter.annexes", letter.annexes),
+        ("letter.cc", letter.cc),
+    ]
+    if isinstance(letter.sender, Sender):
+        lists.append(("letter.sender.address", letter.sender.address))
+    for index, recipient in enumerate(_listed(letter.recipients)):
+        if isinstance(recipient, Recipient):
+            lists.append((f"letter.recipients[{index}].address", recipient.address))
+    if isinstance(letter.case, Case):
+        lists.append(("letter.case.events", letter.case.events))
+        lists.append(("letter.case.demands", letter.case.demands))
+    for path, value in lists:
+        if not isinstance(value, tuple | list):
+            key = path.rsplit(".", 1)[-1]
+            shown = "None" if value is None else f"a {type(value).__name__}"
+            check.error(
+                path, "LK105", f"'{key}' must be a tuple or list (use () for none), not {shown}"
+            )
+
+
+def _listed(value: object) -> tuple[object, ...] | list[object]:
+    return value if isinstance(value, tuple | list) else ()
 
 
 def template(letter: Letter, check: Check) -> None:
