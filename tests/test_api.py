@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -182,6 +183,26 @@ def test_render_writes_to_a_stream_and_returns_the_same_bytes() -> None:
     pdf = letterkit.render(_letter(), stream)
     assert stream.getvalue() == pdf
     assert pdf.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("output", [io.StringIO(), object(), 5, b"out.pdf"], ids=repr)
+def test_an_output_that_cannot_take_a_pdf_is_a_usage_error(output: object) -> None:
+    """This test ensures that a text stream or a value that is neither a path nor
+    a binary stream is refused as a UsageError, not an AttributeError or a
+    TypeError after the whole letter was laid out."""
+    with pytest.raises(letterkit.UsageError, match="binary stream"):
+        letterkit.render(_letter(), output)  # type: ignore[arg-type]
+
+
+def test_an_output_path_that_cannot_be_written_is_a_usage_error(tmp_path: Path) -> None:
+    """This test ensures that an output in a place that cannot hold a file is a
+    UsageError naming it, not a bare OSError, and leaves nothing behind."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(letterkit.UsageError, match="cannot write the output") as info:
+        letterkit.render(_letter(), blocker / "out.pdf")
+    assert isinstance(info.value.__cause__, OSError)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
 
 def test_build_returns_a_result_with_pages_and_warnings() -> None:
