@@ -324,6 +324,29 @@ def test_campaign_problems_found_by_review_are_clean_errors(tmp_path: Path) -> N
     assert len(err.strip().splitlines()) == 1
 
 
+def test_jobs_never_start_more_processes_than_letters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a large *jobs* (a typo, or a host passing a big
+    number) starts no more worker processes than there are letters, instead of
+    forking until the machine runs out of memory, and that a *jobs* that is not
+    a whole number is a UsageError."""
+    from letterkit.bundle import build as build_module
+
+    campaign = _campaign(tmp_path / "c", 3)
+    asked: list[int] = []
+
+    def fake_parallel(*args: object) -> None:
+        asked.append(int(args[5]))  # type: ignore[call-overload]
+
+    monkeypatch.setattr(build_module, "run_parallel", fake_parallel)
+    build_bundle(campaign, tmp_path / "out", jobs=10**6)
+    assert asked == [3]
+    for bad in ("2", -1, 1.5):
+        with pytest.raises(letterkit.UsageError, match="jobs"):
+            build_bundle(campaign, tmp_path / "out2", jobs=bad)  # type: ignore[arg-type]
+
+
 def test_a_period_that_runs_backwards_is_an_error() -> None:
     import datetime as dt
 

@@ -126,6 +126,10 @@ def build_bundle(
     letter, in every worker process. On ``KeyboardInterrupt`` the letters
     built so far are recorded before it goes on up: run again to finish.
     """
+    if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0):
+        raise UsageError(
+            f"jobs must be a whole number of processes (0 or None: one per CPU), not {jobs!r}"
+        )
     path = Path(campaign)
     loaded = load_campaign(path, allow_outside=allow_outside, limits=limits)
     out = _output_folder(loaded, Path(out_dir))
@@ -141,7 +145,8 @@ def build_bundle(
             run.result.skipped.append(rid)
             run.tell("skipped", rid)
     targets = {rid: str(out / loaded.filenames[rid]) for rid in todo}
-    workers = max(1, jobs if jobs else (os.cpu_count() or 1))
+    # Never more processes than letters: each one is a full interpreter.
+    workers = max(1, min(jobs if jobs else (os.cpu_count() or 1), len(todo)))
     fonts.register()
     try:
         if workers == 1 or len(todo) <= 1:
