@@ -227,6 +227,20 @@ def test_build_returns_a_result_with_pages_and_warnings() -> None:
         letterkit.build(EXAMPLE / "letter.yaml")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [{"template_seconds": "5"}, {"template_seconds": float("nan")}, {"signatories": 2.5},
+     {"cell": None}, {"annex_pages": True}],
+    ids=repr,
+)  # fmt: skip
+def test_a_limit_that_is_not_a_number_is_refused_when_made(bad: dict[str, object]) -> None:
+    """This test ensures that Limits(template_seconds="5") or a NaN is a UsageError
+    naming the field, not a silently disabled time limit or a template error
+    ("'<' not supported between 'int' and 'str'") at render time."""
+    with pytest.raises(letterkit.UsageError, match=next(iter(bad))):
+        letterkit.Limits(**bad)  # type: ignore[arg-type]
+
+
 def test_limits_are_per_call() -> None:
     """This test ensures that limits given to one call bound that call only."""
     from letterkit import limits
