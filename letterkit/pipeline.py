@@ -27,7 +27,7 @@ from typing import Protocol
 
 from . import l10n, memo
 from . import limits as limits_
-from .errors import InternalError, Problem, UsageError, ValidationError
+from .errors import InternalError, Problem, UsageError, ValidationError, path_argument
 from .input.letter_spec import load_letter
 from .input.signatories import ordered
 from .input.sources import Reporter, display_path
@@ -236,6 +236,8 @@ def render(
     is refused with :class:`UsageError`. Raises :class:`ValidationError` for
     bad input; nothing is written then. For the warnings, use :func:`build`.
     """
+    if not isinstance(letter, Letter):
+        path_argument(letter, "render's letter (a Letter or a spec)")
     is_path = isinstance(output, (str, os.PathLike))
     if output is not None and not is_path and not _binary_stream(output):
         raise UsageError(

@@ -241,6 +241,26 @@ def test_a_limit_that_is_not_a_number_is_refused_when_made(bad: dict[str, object
         letterkit.Limits(**bad)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    "value", [None, 5, {"template": "appeal-release"}, b"letter.yaml"], ids=repr
+)
+def test_a_path_argument_of_the_wrong_type_is_a_usage_error(value: object, tmp_path: Path) -> None:
+    """This test ensures that None, a number, a dict or bytes where a spec, a
+    campaign or a folder is expected is a UsageError naming the argument, not a
+    TypeError from pathlib or an LK900 "internal error"."""
+    calls = [
+        lambda: letterkit.render(value),  # type: ignore[arg-type]
+        lambda: letterkit.check(value),  # type: ignore[arg-type]
+        lambda: letterkit.load_letter(value),  # type: ignore[arg-type]
+        lambda: letterkit.letter_from_data({}, value),  # type: ignore[arg-type]
+        lambda: letterkit.build_bundle(value, tmp_path),  # type: ignore[arg-type]
+        lambda: letterkit.build_bundle(EXAMPLE / "campaign.yaml", value),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(letterkit.UsageError, match="must be a file path"):
+            call()
+
+
 def test_limits_are_per_call() -> None:
     """This test ensures that limits given to one call bound that call only."""
     from letterkit import limits

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problem, UsageError, ValidationError
+from ..errors import Problem, UsageError, ValidationError, path_argument
 from ..limits import Limits
 from ..typeset import fonts
 from .campaign import Campaign, load_campaign
@@ -130,6 +130,8 @@ def build_bundle(
         raise UsageError(
             f"jobs must be a whole number of processes (0 or None: one per CPU), not {jobs!r}"
         )
+    path_argument(campaign, "the campaign")
+    path_argument(out_dir, "out_dir")
     path = Path(campaign)
     loaded = load_campaign(path, allow_outside=allow_outside, limits=limits)
     out = _output_folder(loaded, Path(out_dir))
