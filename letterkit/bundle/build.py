@@ -130,6 +130,8 @@ def build_bundle(
         raise UsageError(
             f"jobs must be a whole number of processes (0 or None: one per CPU), not {jobs!r}"
         )
+    if shard is not None and not _is_shard(shard):
+        raise UsageError(f"shard must be (k, n), whole numbers with 1 <= k <= n, not {shard!r}")
     path_argument(campaign, "the campaign")
     path_argument(out_dir, "out_dir")
     path = Path(campaign)
@@ -168,6 +170,14 @@ def build_bundle(
     combined = loaded.combined if shard is not None or not result.failed else ""
     result.manifest = write_manifest(out, result.letters, shard=shard, combined=combined)
     return result
+
+
+def _is_shard(shard: object) -> bool:
+    if not isinstance(shard, tuple | list) or len(shard) != 2:
+        return False
+    k, n = shard
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (k, n))
+    return whole and 1 <= k <= n
 
 
 def _output_folder(campaign: Campaign, out: Path) -> Path:
