@@ -359,6 +359,22 @@ def test_a_shard_out_of_range_is_a_usage_error(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_an_output_folder_that_is_a_file_or_the_inputs_is_refused_untouched(
+    tmp_path: Path,
+) -> None:
+    """This test ensures that an out_dir that is a file is a UsageError (not a
+    FileExistsError), and that the inputs' folder is refused before anything in
+    it is deleted (a stray .x.tmp there stays)."""
+    campaign = _campaign(tmp_path / "c", 2)
+    with pytest.raises(letterkit.UsageError, match="cannot make the output folder"):
+        build_bundle(campaign, campaign)
+    stray = campaign.parent / ".notes.tmp"
+    stray.write_text("mine")
+    with pytest.raises(letterkit.UsageError, match="holds the letter's inputs"):
+        build_bundle(campaign, campaign.parent)
+    assert stray.read_text() == "mine"
+
+
 def test_a_period_that_runs_backwards_is_an_error() -> None:
     import datetime as dt
 

@@ -183,10 +183,13 @@ def _is_shard(shard: object) -> bool:
 def _output_folder(campaign: Campaign, out: Path) -> Path:
     """Make the output folder ready: created, cleared of files a killed run was
     writing, and not the folder of the letter's inputs."""
-    out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob(".*.tmp"):  # left by a run that was killed mid-write
-        stale.unlink(missing_ok=True)
     inputs = {p.resolve() for p in campaign.letter.inputs}
     if out.resolve() in inputs or any(p.parent == out.resolve() for p in inputs):
         raise UsageError(f"the output folder {out} holds the letter's inputs; choose another")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot make the output folder {out}: {exc.strerror or exc}") from exc
+    for stale in out.glob(".*.tmp"):  # left by a run that was killed mid-write
+        stale.unlink(missing_ok=True)
     return out
