@@ -44,6 +44,12 @@ CHANGES: list[tuple[str, dict[str, Any], str, str, str]] = [
     ("events None", {"case": letterkit.Case(person=letterkit.Person(name="A"), events=None)},  # type: ignore[arg-type]
      "letter.case.events", "LK105", "not None"),
     ("no folder", {"base_dir": None}, "letter.base_dir", "LK105", "folder path"),
+    ("acronym as a number", {"signatories": (letterkit.Signatory("Org", acronym=5),), "expected_signatories": None},  # type: ignore[arg-type]
+     "letter.signatories[0].acronym", "LK105", "must be text"),
+    ("withhold as text", {"signatories": (letterkit.Signatory("Org", withhold="no"),), "expected_signatories": None},  # type: ignore[arg-type]
+     "letter.signatories[0].withhold", "LK105", "True or False"),
+    ("names as a list", {"case": letterkit.Case(person=letterkit.Person(name="A", names=[]))},  # type: ignore[arg-type]
+     "letter.case.person.names", "LK105", "{locale: name}"),
 ]  # fmt: skip
 
 

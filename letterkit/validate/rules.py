@@ -253,6 +253,11 @@ def _person(person: object, check: Check) -> None:
         check.error("letter.case.person.name", "LK104", "'person.name' is required; add it")
     elif not isinstance(person.name, str):
         check.error("letter.case.person.name", "LK105", "'person.name' must be text")
+    names = person.names
+    if not isinstance(names, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in names.items()
+    ):
+        check.error("letter.case.person.names", "LK105", "'names' must be a mapping {locale: name}")
     if person.age is not None:
         check.whole("letter.case.person.age", person.age, AGE)
     born = person.born
@@ -275,6 +280,12 @@ def signatories(letter: Letter, check: Check) -> None:
                 "signatory has no name; fill in the 'name' cell or delete the row", at=at,
             )  # fmt: skip
             continue
+        for key in ("acronym", "country", "affiliation", "title", "group", "sort_as"):
+            if not isinstance(getattr(s, key), str):
+                check.add(f"{path}.{key}", "LK105", f"'{key}' must be text ('' for none)", at=at)
+        for key in ("lead", "withhold"):
+            if not isinstance(getattr(s, key), bool):
+                check.add(f"{path}.{key}", "LK105", f"'{key}' must be True or False", at=at)
         if s.type not in allowed:
             check.add(
                 f"{path}.type", "LK105",
