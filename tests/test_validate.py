@@ -48,6 +48,10 @@ CHANGES: list[tuple[str, dict[str, Any], str, str, str]] = [
      "letter.signatories[0].acronym", "LK105", "must be text"),
     ("withhold as text", {"signatories": (letterkit.Signatory("Org", withhold="no"),), "expected_signatories": None},  # type: ignore[arg-type]
      "letter.signatories[0].withhold", "LK105", "True or False"),
+    ("blank signatory", {"signatories": (letterkit.Signatory("  "),), "expected_signatories": None},
+     "letter.signatories[0].name", "LK120", "has no name"),
+    ("blank defender", {"case": letterkit.Case(person=letterkit.Person(name=" "))},
+     "letter.case.person.name", "LK104", "'person.name' is required"),
     ("names as a list", {"case": letterkit.Case(person=letterkit.Person(name="A", names=[]))},  # type: ignore[arg-type]
      "letter.case.person.names", "LK105", "{locale: name}"),
 ]  # fmt: skip

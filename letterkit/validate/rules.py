@@ -249,7 +249,7 @@ def _person(person: object, check: Check) -> None:
     if not isinstance(person, Person):
         check.error("letter.case.person", "LK105", "'person' must be a Person with at least a name")
         return
-    if not person.name:
+    if not person.name or (isinstance(person.name, str) and not person.name.strip()):
         check.error("letter.case.person.name", "LK104", "'person.name' is required; add it")
     elif not isinstance(person.name, str):
         check.error("letter.case.person.name", "LK105", "'person.name' must be text")
@@ -274,7 +274,7 @@ def signatories(letter: Letter, check: Check) -> None:
             check.error(path, "LK105", f"a signatory must be a Signatory, not a {type(s).__name__}")
             continue
         at = s.origin
-        if not s.name or not isinstance(s.name, str):
+        if not isinstance(s.name, str) or not s.name.strip():
             check.add(
                 f"{path}.name", "LK120",
                 "signatory has no name; fill in the 'name' cell or delete the row", at=at,
