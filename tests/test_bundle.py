@@ -347,15 +347,21 @@ def test_jobs_never_start_more_processes_than_letters(
             build_bundle(campaign, tmp_path / "out2", jobs=bad)  # type: ignore[arg-type]
 
 
-def test_a_shard_out_of_range_is_a_usage_error(tmp_path: Path) -> None:
+def test_a_shard_out_of_range_or_a_progress_that_is_no_function_is_a_usage_error(
+    tmp_path: Path,
+) -> None:
     """This test ensures that shard=(0, 2) does not build letters from the end of
     the list (overlapping shard 2 through negative indices), that (3, 2) does not
-    silently build nothing, and that a text or (1, 0) is a UsageError rather
-    than a TypeError or ZeroDivisionError."""
+    silently build nothing, and that a text or (1, 0), or a progress that
+    cannot be called, is a UsageError rather than a TypeError or
+    ZeroDivisionError, before anything is written."""
     campaign = _campaign(tmp_path / "c", 4)
     for bad in ((0, 2), (3, 2), (1, 0), "1/2", (1,), (1.0, 2)):
         with pytest.raises(letterkit.UsageError, match="shard"):
             build_bundle(campaign, tmp_path / "out", shard=bad)  # type: ignore[arg-type]
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(letterkit.UsageError, match="progress"):
+        build_bundle(campaign, tmp_path / "out", progress=5)  # type: ignore[arg-type]
     assert not (tmp_path / "out").exists()
 
 

@@ -132,6 +132,8 @@ def build_bundle(
         )
     if shard is not None and not _is_shard(shard):
         raise UsageError(f"shard must be (k, n), whole numbers with 1 <= k <= n, not {shard!r}")
+    if progress is not None and not callable(progress):
+        raise UsageError(f"progress must be a function or None, not {type(progress).__name__}")
     path_argument(campaign, "the campaign")
     path_argument(out_dir, "out_dir")
     path = Path(campaign)
