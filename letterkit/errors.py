@@ -112,6 +112,16 @@ class UsageError(LetterkitError, ValueError):
     """The call itself cannot work (exit status 2 on the command line)."""
 
 
+def path_argument(value: object, what: str) -> None:
+    """Raise :class:`UsageError` unless *value* is a path (``str`` or ``os.PathLike``)."""
+    import os
+
+    if not isinstance(value, str | os.PathLike):
+        raise UsageError(
+            f"{what} must be a file path (str or pathlib.Path), not {type(value).__name__}"
+        )
+
+
 class InternalError(LetterkitError):
     """A fault in letterkit, not in the input: :attr:`problem` says so in one line
     (code LK900); the exception it comes from is its ``__cause__``."""

@@ -56,6 +56,18 @@ class Limits:
     #: Pages in one annex [5,000].
     annex_pages: int = 5_000
 
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            whole = name != "template_seconds"
+            kinds: tuple[type, ...] = (int,) if whole else (int, float)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, kinds)
+                or (isinstance(value, float) and math.isnan(value))
+            ):
+                kind = "a whole number" if whole else "a number of seconds"
+                raise UsageError(f"Limits({name}=...) must be {kind}, not {value!r}")
+
 
 DEFAULTS = Limits()
 

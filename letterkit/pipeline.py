@@ -13,6 +13,7 @@ fault of letterkit's and leaves as an :class:`InternalError` (LK900).
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -26,7 +27,7 @@ from typing import Protocol
 
 from . import l10n, memo
 from . import limits as limits_
-from .errors import InternalError, Problem, UsageError, ValidationError
+from .errors import InternalError, Problem, UsageError, ValidationError, path_argument
 from .input.letter_spec import load_letter
 from .input.signatories import ordered
 from .input.sources import Reporter, display_path
@@ -235,16 +236,31 @@ def render(
     is refused with :class:`UsageError`. Raises :class:`ValidationError` for
     bad input; nothing is written then. For the warnings, use :func:`build`.
     """
+    if not isinstance(letter, Letter):
+        path_argument(letter, "render's letter (a Letter or a spec)")
+    is_path = isinstance(output, (str, os.PathLike))
+    if output is not None and not is_path and not _binary_stream(output):
+        raise UsageError(
+            f"the output must be a file path, a binary stream or None, not {type(output).__name__}"
+        )
     with limits_.applied(limits), reported(letter):
         if not isinstance(letter, Letter):
             letter = load_letter(letter, allow_outside=allow_outside)
         target = output_path(letter, output) if isinstance(output, (str, os.PathLike)) else None
         pdf = build(letter).pdf
     if target is not None:
-        write_atomically(target, pdf)
+        try:
+            write_atomically(target, pdf)
+        except OSError as exc:
+            raise UsageError(f"cannot write the output {output}: {exc.strerror or exc}") from exc
     elif output is not None and not isinstance(output, (str, os.PathLike)):
         output.write(pdf)
     return pdf
+
+
+def _binary_stream(output: object) -> bool:
+    """*output* has a ``write`` that takes bytes (a text stream does not)."""
+    return callable(getattr(output, "write", None)) and not isinstance(output, io.TextIOBase)
 
 
 def output_path(letter: Letter, output: PathLike) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -184,6 +185,26 @@ def test_render_writes_to_a_stream_and_returns_the_same_bytes() -> None:
     assert pdf.startswith(b"%PDF-")
 
 
+@pytest.mark.parametrize("output", [io.StringIO(), object(), 5, b"out.pdf"], ids=repr)
+def test_an_output_that_cannot_take_a_pdf_is_a_usage_error(output: object) -> None:
+    """This test ensures that a text stream or a value that is neither a path nor
+    a binary stream is refused as a UsageError, not an AttributeError or a
+    TypeError after the whole letter was laid out."""
+    with pytest.raises(letterkit.UsageError, match="binary stream"):
+        letterkit.render(_letter(), output)  # type: ignore[arg-type]
+
+
+def test_an_output_path_that_cannot_be_written_is_a_usage_error(tmp_path: Path) -> None:
+    """This test ensures that an output in a place that cannot hold a file is a
+    UsageError naming it, not a bare OSError, and leaves nothing behind."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(letterkit.UsageError, match="cannot write the output") as info:
+        letterkit.render(_letter(), blocker / "out.pdf")
+    assert isinstance(info.value.__cause__, OSError)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
 def test_build_returns_a_result_with_pages_and_warnings() -> None:
     """This test ensures that build() returns the PDF, its page counts and the
     warnings in one frozen result, the same PDF as render()."""
@@ -204,6 +225,40 @@ def test_build_returns_a_result_with_pages_and_warnings() -> None:
         result.pages = 0  # type: ignore[misc]
     with pytest.raises(letterkit.UsageError):
         letterkit.build(EXAMPLE / "letter.yaml")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"template_seconds": "5"}, {"template_seconds": float("nan")}, {"signatories": 2.5},
+     {"cell": None}, {"annex_pages": True}],
+    ids=repr,
+)  # fmt: skip
+def test_a_limit_that_is_not_a_number_is_refused_when_made(bad: dict[str, object]) -> None:
+    """This test ensures that Limits(template_seconds="5") or a NaN is a UsageError
+    naming the field, not a silently disabled time limit or a template error
+    ("'<' not supported between 'int' and 'str'") at render time."""
+    with pytest.raises(letterkit.UsageError, match=next(iter(bad))):
+        letterkit.Limits(**bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "value", [None, 5, {"template": "appeal-release"}, b"letter.yaml"], ids=repr
+)
+def test_a_path_argument_of_the_wrong_type_is_a_usage_error(value: object, tmp_path: Path) -> None:
+    """This test ensures that None, a number, a dict or bytes where a spec, a
+    campaign or a folder is expected is a UsageError naming the argument, not a
+    TypeError from pathlib or an LK900 "internal error"."""
+    calls = [
+        lambda: letterkit.render(value),  # type: ignore[arg-type]
+        lambda: letterkit.check(value),  # type: ignore[arg-type]
+        lambda: letterkit.load_letter(value),  # type: ignore[arg-type]
+        lambda: letterkit.letter_from_data({}, value),  # type: ignore[arg-type]
+        lambda: letterkit.build_bundle(value, tmp_path),  # type: ignore[arg-type]
+        lambda: letterkit.build_bundle(EXAMPLE / "campaign.yaml", value),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(letterkit.UsageError, match="must be a file path"):
+            call()
 
 
 def test_limits_are_per_call() -> None:

@@ -325,6 +325,63 @@ def test_campaign_problems_found_by_review_are_clean_errors(tmp_path: Path) -> N
     assert len(err.strip().splitlines()) == 1
 
 
+def test_jobs_never_start_more_processes_than_letters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a large *jobs* (a typo, or a host passing a big
+    number) starts no more worker processes than there are letters, instead of
+    forking until the machine runs out of memory, and that a *jobs* that is not
+    a whole number is a UsageError."""
+    from letterkit.bundle import build as build_module
+
+    campaign = _campaign(tmp_path / "c", 3)
+    asked: list[int] = []
+
+    def fake_parallel(*args: object) -> None:
+        asked.append(int(args[5]))  # type: ignore[call-overload]
+
+    monkeypatch.setattr(build_module, "run_parallel", fake_parallel)
+    build_bundle(campaign, tmp_path / "out", jobs=10**6)
+    assert asked == [3]
+    for bad in ("2", -1, 1.5):
+        with pytest.raises(letterkit.UsageError, match="jobs"):
+            build_bundle(campaign, tmp_path / "out2", jobs=bad)  # type: ignore[arg-type]
+
+
+def test_a_shard_out_of_range_or_a_progress_that_is_no_function_is_a_usage_error(
+    tmp_path: Path,
+) -> None:
+    """This test ensures that shard=(0, 2) does not build letters from the end of
+    the list (overlapping shard 2 through negative indices), that (3, 2) does not
+    silently build nothing, and that a text or (1, 0), or a progress that
+    cannot be called, is a UsageError rather than a TypeError or
+    ZeroDivisionError, before anything is written."""
+    campaign = _campaign(tmp_path / "c", 4)
+    for bad in ((0, 2), (3, 2), (1, 0), "1/2", (1,), (1.0, 2)):
+        with pytest.raises(letterkit.UsageError, match="shard"):
+            build_bundle(campaign, tmp_path / "out", shard=bad)  # type: ignore[arg-type]
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(letterkit.UsageError, match="progress"):
+        build_bundle(campaign, tmp_path / "out", progress=5)  # type: ignore[arg-type]
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_that_is_a_file_or_the_inputs_is_refused_untouched(
+    tmp_path: Path,
+) -> None:
+    """This test ensures that an out_dir that is a file is a UsageError (not a
+    FileExistsError), and that the inputs' folder is refused before anything in
+    it is deleted (a stray .x.tmp there stays)."""
+    campaign = _campaign(tmp_path / "c", 2)
+    with pytest.raises(letterkit.UsageError, match="cannot make the output folder"):
+        build_bundle(campaign, campaign)
+    stray = campaign.parent / ".notes.tmp"
+    stray.write_text("mine")
+    with pytest.raises(letterkit.UsageError, match="holds the letter's inputs"):
+        build_bundle(campaign, campaign.parent)
+    assert stray.read_text() == "mine"
+
+
 def test_a_period_that_runs_backwards_is_an_error() -> None:
     import datetime as dt
 

@@ -98,6 +98,21 @@ def test_a_letter_does_not_depend_on_the_hosts_fonts(hosted: dict[str, Any]) -> 
     assert hosted["first_letter"] == hashlib.sha256(alone).hexdigest()
 
 
+def test_a_letter_does_not_depend_on_the_hosts_rl_config(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """This test ensures that a host that turned off page compression in
+    rl_config for its own documents still gets letterkit's usual bytes (the
+    determinism promise), with the setting left as the host made it."""
+    from reportlab import rl_config
+
+    letter = host_program.LETTERS[0]
+    alone = letterkit.render(letter)
+    monkeypatch.setattr(rl_config, "pageCompression", 0)
+    assert letterkit.render(letter) == alone
+    assert rl_config.pageCompression == 0
+
+
 def test_render_in_a_worker_thread_gives_the_main_threads_bytes() -> None:
     spec = EXAMPLE / "appeal.ar.yaml"
     with ThreadPoolExecutor(max_workers=1) as pool:

@@ -34,6 +34,26 @@ CHANGES: list[tuple[str, dict[str, Any], str, str, str]] = [
      "letter.case.person.name", "LK104", "'person.name' is required"),
     ("unknown template", {"template": "no-such-template"}, "letter.template", "LK110",
      "built-in templates: appeal-release"),
+    ("no signatories list", {"signatories": None}, "letter.signatories", "LK105",
+     "use () for none"),
+    ("cc None", {"cc": None}, "letter.cc", "LK105", "not None"),
+    ("annexes None", {"annexes": None}, "letter.annexes", "LK105", "not None"),
+    ("address as one text", {"recipients": (letterkit.Recipient("Bob", address="Main St 1"),)},  # type: ignore[arg-type]
+     "letter.recipients[0].address", "LK105", "not a str"),
+    ("cc as one text", {"cc": "Council of Europe"}, "letter.cc", "LK105", "not a str"),
+    ("events None", {"case": letterkit.Case(person=letterkit.Person(name="A"), events=None)},  # type: ignore[arg-type]
+     "letter.case.events", "LK105", "not None"),
+    ("no folder", {"base_dir": None}, "letter.base_dir", "LK105", "folder path"),
+    ("acronym as a number", {"signatories": (letterkit.Signatory("Org", acronym=5),), "expected_signatories": None},  # type: ignore[arg-type]
+     "letter.signatories[0].acronym", "LK105", "must be text"),
+    ("withhold as text", {"signatories": (letterkit.Signatory("Org", withhold="no"),), "expected_signatories": None},  # type: ignore[arg-type]
+     "letter.signatories[0].withhold", "LK105", "True or False"),
+    ("blank signatory", {"signatories": (letterkit.Signatory("  "),), "expected_signatories": None},
+     "letter.signatories[0].name", "LK120", "has no name"),
+    ("blank defender", {"case": letterkit.Case(person=letterkit.Person(name=" "))},
+     "letter.case.person.name", "LK104", "'person.name' is required"),
+    ("names as a list", {"case": letterkit.Case(person=letterkit.Person(name="A", names=[]))},  # type: ignore[arg-type]
+     "letter.case.person.names", "LK105", "{locale: name}"),
 ]  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problem, UsageError, ValidationError
+from ..errors import Problem, UsageError, ValidationError, path_argument
 from ..input.campaign import Campaign
 from ..limits import Limits
 from ..typeset import fonts
@@ -116,6 +116,16 @@ def build_bundle(
     letter, in every worker process. On ``KeyboardInterrupt`` the letters
     built so far are recorded before it goes on up: run again to finish.
     """
+    if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0):
+        raise UsageError(
+            f"jobs must be a whole number of processes (0 or None: one per CPU), not {jobs!r}"
+        )
+    if shard is not None and not _is_shard(shard):
+        raise UsageError(f"shard must be (k, n), whole numbers with 1 <= k <= n, not {shard!r}")
+    if progress is not None and not callable(progress):
+        raise UsageError(f"progress must be a function or None, not {type(progress).__name__}")
+    path_argument(campaign, "the campaign")
+    path_argument(out_dir, "out_dir")
     path = Path(campaign)
     loaded = load_campaign(path, allow_outside=allow_outside, limits=limits)
     out = _output_folder(loaded, Path(out_dir))
@@ -131,7 +141,8 @@ def build_bundle(
             run.result.skipped.append(rid)
             run.tell("skipped", rid)
     targets = {rid: str(out / loaded.filenames[rid]) for rid in todo}
-    workers = max(1, jobs if jobs else (os.cpu_count() or 1))
+    # Never more processes than letters: each one is a full interpreter.
+    workers = max(1, min(jobs if jobs else (os.cpu_count() or 1), len(todo)))
     fonts.register()
     try:
         if workers == 1 or len(todo) <= 1:
@@ -153,13 +164,24 @@ def build_bundle(
     return result
 
 
+def _is_shard(shard: object) -> bool:
+    if not isinstance(shard, tuple | list) or len(shard) != 2:
+        return False
+    k, n = shard
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (k, n))
+    return whole and 1 <= k <= n
+
+
 def _output_folder(campaign: Campaign, out: Path) -> Path:
     """Make the output folder ready: created, cleared of files a killed run was
     writing, and not the folder of the letter's inputs."""
-    out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob(".*.tmp"):  # left by a run that was killed mid-write
-        stale.unlink(missing_ok=True)
     inputs = {p.resolve() for p in campaign.letter.inputs}
     if out.resolve() in inputs or any(p.parent == out.resolve() for p in inputs):
         raise UsageError(f"the output folder {out} holds the letter's inputs; choose another")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot make the output folder {out}: {exc.strerror or exc}") from exc
+    for stale in out.glob(".*.tmp"):  # left by a run that was killed mid-write
+        stale.unlink(missing_ok=True)
     return out

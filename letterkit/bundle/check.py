@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import Problem, path_argument
 from ..input.campaign import is_campaign
 from ..limits import Limits
 from ..model import Letter
@@ -22,6 +22,8 @@ def check(
 ) -> list[Problem]:
     """Every problem with a letter or a campaign (errors and warnings); ``[]`` when
     it is fine. Bad input is reported, not raised; nothing is written."""
+    if not isinstance(letter, Letter):
+        path_argument(letter, "check's argument (a Letter or a spec)")
     if not isinstance(letter, Letter) and is_campaign(Path(letter)):
         return check_campaign(Path(letter), allow_outside=allow_outside, limits=limits)
     return check_letter(letter, allow_outside=allow_outside, limits=limits)

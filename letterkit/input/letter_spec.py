@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from ..errors import Problem, ValidationError
+from ..errors import Problem, ValidationError, path_argument
 from ..model import Letter
 from ..validate import COLUMNS, EXPECTED, findings
 from .case import read_case
@@ -54,6 +54,7 @@ def load_letter(
     Raises :class:`~letterkit.errors.ValidationError` listing every problem.
     Warnings found along the way are appended to *problems* when given.
     """
+    path_argument(path, "the letter spec")
     spec_path = Path(path)
     reporter = Reporter()
     reader = Reader(reporter, spec_path.resolve().parent, allow_outside)
@@ -93,6 +94,7 @@ def letter_from_data(
     >>> letter.date, letter.signatories[0].name
     (datetime.date(2018, 12, 6), 'Org A')
     """
+    path_argument(base_dir, "base_dir")
     base = Path(base_dir).resolve()
     reader = Reader(Reporter(), base, allow_outside)
     if not isinstance(data, Mapping):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import io
 
-import pypdf
 from pypdf import PageObject, PdfWriter
 from pypdf.filters import ZLIB_MAX_OUTPUT_LENGTH
+from pypdf.generic import NameObject
 
 #: The pypdf version these reliances were checked against last.
 CHECKED = "7.1.1"
@@ -29,7 +29,7 @@ def own_contents(writer: PdfWriter, page: PageObject) -> None:
     """
     contents = page.get_contents()
     if contents is not None:
-        page[pypdf.generic.NameObject("/Contents")] = writer._add_object(contents)
+        page[NameObject("/Contents")] = writer._add_object(contents)
 
 
 def zlib_limit() -> int:

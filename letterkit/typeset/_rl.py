@@ -86,6 +86,10 @@ class FastCanvas(Canvas):  # type: ignore[misc]
     lk_flate_only = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Compressed pages whatever the host set in rl_config.pageCompression
+        # (ReportLab's default, and what letterkit's bytes are made with).
+        if kwargs.get("pageCompression") is None and len(args) < 4:
+            kwargs["pageCompression"] = 1
         super().__init__(*args, **kwargs)
         # Relies on: ``Canvas._doc`` is the PDFDocument the canvas writes, and
         # every object enters it through ``doc.Reference(obj, name)`` (called

@@ -70,6 +70,9 @@ def findings(letter: Letter) -> list[Finding]:
     if not isinstance(letter, Letter):
         check.error("letter", "LK105", f"expected a Letter, not a {type(letter).__name__}")
         return check.found
+    rules.shapes(letter, check)
+    if check.found:  # the rules below walk the lists
+        return check.found
     for rule in _RULES:
         rule(letter, check)
     return check.found

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from os import PathLike
 from pathlib import Path
 
 from .._resources import builtin_templates, names_a_file
@@ -36,6 +37,38 @@ COLUMNS = (1, 3)
 EXPECTED = (0, 1_000_000)
 AGE = (0, 150)
 DATE_PRESETS = ("short", "medium", "long", "full")
+
+
+def shapes(letter: Letter, check: Check) -> None:
+    """The letter's lists are lists (a tuple or list, not None or one text) and
+    its folder is a path: the other rules walk them."""
+    if not isinstance(letter.base_dir, str | PathLike):
+        check.error("letter.base_dir", "LK105", "'base_dir' must be a folder path")
+    lists: list[tuple[str, object]] = [
+        ("letter.signatories", letter.signatories),
+        ("letter.recipients", letter.recipients),
+        ("letter.annexes", letter.annexes),
+        ("letter.cc", letter.cc),
+    ]
+    if isinstance(letter.sender, Sender):
+        lists.append(("letter.sender.address", letter.sender.address))
+    for index, recipient in enumerate(_listed(letter.recipients)):
+        if isinstance(recipient, Recipient):
+            lists.append((f"letter.recipients[{index}].address", recipient.address))
+    if isinstance(letter.case, Case):
+        lists.append(("letter.case.events", letter.case.events))
+        lists.append(("letter.case.demands", letter.case.demands))
+    for path, value in lists:
+        if not isinstance(value, tuple | list):
+            key = path.rsplit(".", 1)[-1]
+            shown = "None" if value is None else f"a {type(value).__name__}"
+            check.error(
+                path, "LK105", f"'{key}' must be a tuple or list (use () for none), not {shown}"
+            )
+
+
+def _listed(value: object) -> tuple[object, ...] | list[object]:
+    return value if isinstance(value, tuple | list) else ()
 
 
 def template(letter: Letter, check: Check) -> None:
@@ -216,10 +249,15 @@ def _person(person: object, check: Check) -> None:
     if not isinstance(person, Person):
         check.error("letter.case.person", "LK105", "'person' must be a Person with at least a name")
         return
-    if not person.name:
+    if not person.name or (isinstance(person.name, str) and not person.name.strip()):
         check.error("letter.case.person.name", "LK104", "'person.name' is required; add it")
     elif not isinstance(person.name, str):
         check.error("letter.case.person.name", "LK105", "'person.name' must be text")
+    names = person.names
+    if not isinstance(names, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in names.items()
+    ):
+        check.error("letter.case.person.names", "LK105", "'names' must be a mapping {locale: name}")
     if person.age is not None:
         check.whole("letter.case.person.age", person.age, AGE)
     born = person.born
@@ -236,12 +274,18 @@ def signatories(letter: Letter, check: Check) -> None:
             check.error(path, "LK105", f"a signatory must be a Signatory, not a {type(s).__name__}")
             continue
         at = s.origin
-        if not s.name or not isinstance(s.name, str):
+        if not isinstance(s.name, str) or not s.name.strip():
             check.add(
                 f"{path}.name", "LK120",
                 "signatory has no name; fill in the 'name' cell or delete the row", at=at,
             )  # fmt: skip
             continue
+        for key in ("acronym", "country", "affiliation", "title", "group", "sort_as"):
+            if not isinstance(getattr(s, key), str):
+                check.add(f"{path}.{key}", "LK105", f"'{key}' must be text ('' for none)", at=at)
+        for key in ("lead", "withhold"):
+            if not isinstance(getattr(s, key), bool):
+                check.add(f"{path}.{key}", "LK105", f"'{key}' must be True or False", at=at)
         if s.type not in allowed:
             check.add(
                 f"{path}.type", "LK105",

@@ -53,6 +53,25 @@ def test_own_contents_separates_pages_that_share_a_stream() -> None:
     assert a.idnum != b.idnum, _broken("PageObject.get_contents (no longer a copy)")
 
 
+def test_own_contents_needs_no_generic_attribute_on_the_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """This test ensures that own_contents works when the ``pypdf`` package has
+    no ``generic`` attribute: the state a process is left in when the host's
+    watchdog or a Ctrl-C interrupts the first ``import pypdf`` after
+    ``pypdf.generic`` was loaded (Python keeps the submodule, and the package
+    imported again does not get the attribute back). Every later letter with
+    an annex then failed with LK130 "module 'pypdf' has no attribute 'generic'"."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(100, 100)
+    stream = ContentStream(None, writer)
+    stream.set_data(b"0 0 m")
+    page[pypdf.generic.NameObject("/Contents")] = writer._add_object(stream)
+    monkeypatch.delattr(pypdf, "generic")
+    _pypdf.own_contents(writer, page)
+    assert isinstance(page.raw_get("/Contents"), IndirectObject)
+
+
 def test_zlib_limit_is_a_number_of_bytes() -> None:
     """This test ensures that ``pypdf.filters.ZLIB_MAX_OUTPUT_LENGTH`` (named in
     LK130's message for decompression bombs) is still there and an integer."""
