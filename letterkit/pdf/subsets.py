@@ -18,6 +18,7 @@ import re
 import zlib
 from typing import TYPE_CHECKING
 
+from .. import memo
 from .syntax import Array, Dict, Name, Num, Ref, SpliceError, Value, dict_of
 
 if TYPE_CHECKING:
@@ -158,4 +159,12 @@ def _new_tag(parsed: Parsed, descriptor: Dict) -> tuple[bytes, bytes] | None:
     stream = parsed.objects[program.num]
     if not stream.tail:  # not a stream: an annex's producer's mistake, left as it is
         return None
-    return m.group(1), subset_tag(_decoded(parsed, stream)).encode()
+    tag = _TAGS.get(stream.body)  # the program as written decides its tag
+    if tag is None:
+        tag = memo.keep(_TAGS, stream.body, subset_tag(_decoded(parsed, stream)).encode(), 64)
+    return m.group(1), tag
+
+
+#: Tags made from font programs, by the program as written: the letters of a
+#: bundle embed the same subsets, and decoding each again costs more than the rest.
+_TAGS: dict[bytes, bytes] = memo.table({})

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 
+from .. import memo
 from .._resources import builtin_templates, names_a_file
 from ..model import (
     Case,
@@ -29,7 +30,7 @@ from ..model import (
     SignatoryStyle,
     SignatoryType,
 )
-from ._check import Check, literal
+from ._check import Check, Finding, literal
 from .files import logo
 
 #: Whole-number fields and their ranges.
@@ -265,10 +266,30 @@ def _person(person: object, check: Check) -> None:
         check.date("letter.case.person.born", born, "born")
 
 
+#: The findings of a signatory list, by the list itself: the letters of a
+#: bundle share one tuple of signatories, checked once for all of them.
+_LISTS: dict[int, tuple[object, tuple[Finding, ...]]] = memo.table({})
+
+
 def signatories(letter: Letter, check: Check) -> None:
+    entries = letter.signatories
+    cached = _LISTS.get(id(entries))
+    if cached is not None and cached[0] is entries:
+        found = cached[1]
+    else:
+        found = _list(entries)
+        if isinstance(entries, tuple):  # immutable, so its findings stay true
+            memo.keep(_LISTS, id(entries), (entries, found), 8)
+    check.found.extend(found)
+    _count(letter, check)
+
+
+def _list(entries: Sequence[object]) -> tuple[Finding, ...]:
+    """Each signatory's own problems, and names listed twice."""
+    check = Check()
     seen: dict[str, Signatory] = {}
     allowed = literal(SignatoryType)
-    for index, s in enumerate(letter.signatories):
+    for index, s in enumerate(entries):
         path = f"letter.signatories[{index}]"
         if not isinstance(s, Signatory):
             check.error(path, "LK105", f"a signatory must be a Signatory, not a {type(s).__name__}")
@@ -299,7 +320,7 @@ def signatories(letter: Letter, check: Check) -> None:
                 path, "LK121", f"'{s.name}' is listed twice (also at {also}); delete one", at=at
             )
         seen.setdefault(key, s)
-    _count(letter, check)
+    return tuple(check.found)
 
 
 def _count(letter: Letter, check: Check) -> None:
