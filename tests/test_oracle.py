@@ -145,7 +145,7 @@ def _draw(pdf: bytes) -> list[Drawn]:
             bitmap = page.render(scale=SCALE)
             pages.append(
                 Drawn(
-                    text.get_text_range(), chars, bytes(bitmap.buffer),
+                    text.get_text_range(0, text.count_chars()), chars, bytes(bitmap.buffer),
                     (bitmap.width, bitmap.height), bitmap.n_channels,
                 )
             )  # fmt: skip
@@ -170,7 +170,7 @@ def _forms(pdf: bytes, pages: int) -> int:
         count = 0
         for page in doc.pages[:pages]:
             xobjects = page.obj.get("/Resources", {}).get("/XObject", {})
-            count += any(x.get("/Subtype") == "/Form" for x in xobjects.values())
+            count += any(x.get("/Subtype") == "/Form" for _, x in xobjects.items())
         return count
 
 
