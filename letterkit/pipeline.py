@@ -265,9 +265,13 @@ def _binary_stream(output: object) -> bool:
 
 def output_path(letter: Letter, output: PathLike) -> Path:
     """Where to write *letter*'s PDF: *output*, unless it is one of the letter's
-    inputs or a folder (:class:`UsageError`)."""
-    target = Path(output).resolve()
-    if target in {p.resolve() for p in letter.inputs}:
+    inputs or a folder (:class:`UsageError`).
+
+    A symbolic link at *output* is replaced by the PDF, never written through:
+    a folder from someone else may ship ``letter.pdf`` as a link to a file of
+    the user's."""
+    target = Path(os.path.abspath(output))
+    if target.resolve() in {p.resolve() for p in letter.inputs}:
         raise UsageError(
             f"the output {output} is one of the letter's inputs; choose another file name"
         )
