@@ -373,11 +373,15 @@ def test_an_output_folder_that_is_a_file_or_the_inputs_is_refused_untouched(
     FileExistsError), and that the inputs' folder is refused before anything in
     it is deleted (a stray .x.tmp there stays)."""
     campaign = _campaign(tmp_path / "c", 2)
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
     with pytest.raises(letterkit.UsageError, match="cannot make the output folder"):
-        build_bundle(campaign, campaign)
+        build_bundle(campaign, a_file)
+    with pytest.raises(letterkit.UsageError, match="holds the campaign's inputs"):
+        build_bundle(campaign, campaign)  # the campaign file itself
     stray = campaign.parent / ".notes.tmp"
     stray.write_text("mine")
-    with pytest.raises(letterkit.UsageError, match="holds the letter's inputs"):
+    with pytest.raises(letterkit.UsageError, match="holds the campaign's inputs"):
         build_bundle(campaign, campaign.parent)
     assert stray.read_text() == "mine"
 
@@ -389,3 +393,25 @@ def test_a_period_that_runs_backwards_is_an_error() -> None:
 
     with pytest.raises(ValueError, match="runs backwards"):
         l10n.duration(dt.date(2024, 3, 1), dt.date(2018, 2, 28), "en-GB")
+
+
+def test_a_combined_pdf_named_like_the_recipients_file_cannot_replace_it(tmp_path: Path) -> None:
+    """This test ensures that a bundle written into the campaign's folder, whose
+    letter lives in a folder of its own, is refused: its combined PDF
+    (``output.combined: recipients.csv``) would replace the recipients file."""
+    campaign = _campaign(tmp_path / "c", 2, combined="recipients.csv")
+    letter_folder = campaign.parent / "letter"
+    letter_folder.mkdir()
+    for name in ("generic.md", "case.yaml", "signatories-9.csv", "letter.yaml"):
+        (campaign.parent / name).rename(letter_folder / name)
+    campaign.write_text(
+        campaign.read_text(encoding="utf-8").replace(
+            "letter: letter.yaml", "letter: letter/letter.yaml"
+        ),
+        encoding="utf-8",
+    )
+    recipients = campaign.parent / "recipients.csv"
+    before = recipients.read_bytes()
+    with pytest.raises(letterkit.UsageError, match="holds the campaign's inputs"):
+        build_bundle(campaign, campaign.parent)
+    assert recipients.read_bytes() == before

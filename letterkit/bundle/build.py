@@ -174,10 +174,13 @@ def _is_shard(shard: object) -> bool:
 
 def _output_folder(campaign: Campaign, out: Path) -> Path:
     """Make the output folder ready: created, cleared of files a killed run was
-    writing, and not the folder of the letter's inputs."""
-    inputs = {p.resolve() for p in campaign.letter.inputs}
+    writing, and not the folder of the campaign's or the letter's inputs (the
+    letters, the combined PDF and the manifest could replace one of them)."""
+    inputs = {p.resolve() for p in (*campaign.letter.inputs, *campaign.inputs)}
     if out.resolve() in inputs or any(p.parent == out.resolve() for p in inputs):
-        raise UsageError(f"the output folder {out} holds the letter's inputs; choose another")
+        raise UsageError(
+            f"the output folder {out} holds the campaign's inputs; choose another folder"
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

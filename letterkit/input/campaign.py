@@ -73,6 +73,9 @@ class Campaign:
     filenames: dict[str, str] = field(default_factory=dict)
     #: Where ``output`` is written in the campaign file, for problems about names.
     output_at: Origin = ("", None, None)
+    #: The campaign's own files (the campaign file, a recipients file): a
+    #: bundle writes none of its outputs over them.
+    inputs: tuple[Path, ...] = ()
 
     def get(self, rid: str) -> CampaignRecipient:
         """The recipient with id *rid*; :class:`KeyError` when there is none."""
@@ -124,6 +127,7 @@ def read_campaign(
     check_keys(data, CAMPAIGN_KEYS, "campaign", reporter)
     letter = _base_letter(data, base, reporter, allow_outside, problems)
     rows: list[CampaignRecipient] = []
+    inputs = [spec_path]
     value = data.get("recipients")
     if value is None:
         reporter.error((src, (1, 1)), "LK104", "'recipients' is required: a table of recipients")
@@ -135,12 +139,14 @@ def read_campaign(
         )
         if found is not None:
             rows = _recipients(found, (src, data.at("recipients")), reporter, letter)
+            if isinstance(found, Path):
+                inputs.append(found)
     template, combined = _output(data, letter, reporter)
     if letter is None:
         return None
     at = data.at("output")
     origin = (problem_path(src, at), at[0], at[1])
-    return Campaign(spec_path, letter, tuple(rows), template, combined, {}, origin)
+    return Campaign(spec_path, letter, tuple(rows), template, combined, {}, origin, tuple(inputs))
 
 
 def _resolve(
