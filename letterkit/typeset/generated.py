@@ -92,9 +92,27 @@ def signatory_list(
     return _document(letter, story)
 
 
+#: The first bytes of the only image formats an annex may be: PNG and JPEG.
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def _refuse_other_formats(path: Path) -> None:
+    """Refuse a file whose first bytes are not a PNG's or a JPEG's, before any
+    image decoder sees it: Pillow would hand an EPS file (whatever its name) to
+    Ghostscript, a program with a long record of escapes from its sandbox."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise AnnexError(f"cannot be read ({exc.strerror or exc})") from exc
+    if not head.startswith(IMAGE_SIGNATURES):
+        raise AnnexError("is not a PNG or JPEG image, whatever its name says; save it again as PNG")
+
+
 def image_page(letter: Letter, path: Path) -> bytes:
     """One page of the letter's paper with the image centred inside the margins."""
     page = page_for(letter.paper)
+    _refuse_other_formats(path)
     try:
         image = ImageReader(str(path))
         width, height = image.getSize()

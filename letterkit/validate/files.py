@@ -44,7 +44,7 @@ def _image_reads(path: Path) -> bool:
     from PIL import Image  # a dependency of ReportLab; loaded only when a logo is named
 
     try:
-        with Image.open(path) as image:
+        with Image.open(path, formats=["PNG", "JPEG"]) as image:
             image.verify()
     except Exception:  # Pillow raises many kinds for a damaged image
         return False
