@@ -18,6 +18,7 @@ import pytest
 from pypdf import PdfReader
 
 import letterkit
+from letterkit import limits
 from letterkit.bundle.build import build_bundle
 from letterkit.bundle.campaign import check_campaign
 from letterkit.bundle.manifest import merge_manifests, shard_slice
@@ -415,3 +416,36 @@ def test_a_combined_pdf_named_like_the_recipients_file_cannot_replace_it(tmp_pat
     with pytest.raises(letterkit.UsageError, match="holds the campaign's inputs"):
         build_bundle(campaign, campaign.parent)
     assert recipients.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("template", "code"),
+    [
+        ("{{ 'a' * 2000000000 }}.pdf", "LK160"),
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}x",
+            "LK114",
+        ),
+        ("{{ 1 / 0 }}.pdf", "LK160"),
+    ],
+    ids=["a two-gigabyte name", "a loop for hours", "a division by zero"],
+)
+def test_a_runaway_file_name_template_is_one_problem(
+    tmp_path: Path, template: str, code: str
+) -> None:
+    """This test ensures that output.filename runs in the bounded sandbox: a
+    name that would take gigabytes or hours is a problem within the limits."""
+    campaign = _campaign(tmp_path / "c", 2)
+    spec = campaign.read_text(encoding="utf-8") + f'output:\n  filename: "{template}"\n'
+    campaign.write_text(spec, encoding="utf-8")
+    started = time.monotonic()
+    with (
+        limits.applied(limits.Limits(template_seconds=1)),
+        pytest.raises(letterkit.ValidationError) as info,
+    ):
+        build_bundle(campaign, tmp_path / "out")
+    assert time.monotonic() - started < 30
+    [problem] = info.value.problems
+    assert problem.code == code
+    assert "output.filename" in problem.message
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))

@@ -1,31 +1,19 @@
 """A campaign's ``output.filename`` template → one safe, unique file name per recipient.
 
-The template is Jinja in a sandbox, with the recipient's fields and the
-letter's date and locale, and a ``slug`` filter; every name it renders is
-checked to be a plain file name inside the output folder, and unique.
+The template is Jinja in the same bounded sandbox as a letter's template
+(time, size and value limits), with the recipient's fields and the letter's
+date and locale, and a ``slug`` filter; every name it renders is checked to
+be a plain file name inside the output folder, and unique.
 """
 
 from __future__ import annotations
 
-import functools
-from typing import Any
-
-from jinja2.exceptions import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
-
 from .. import l10n
 from ..input.campaign import Campaign, CampaignRecipient, filename_problem
 from ..input.sources import Reporter, where_of
+from ..limits import TimeLimit
 from ..model import Letter
-
-_FILENAME_ENV = SandboxedEnvironment(autoescape=False)
-_FILENAME_ENV.filters["slug"] = l10n.slug
-
-
-@functools.lru_cache(maxsize=16)
-def _filename_template(template: str) -> Any:
-    """``output.filename``, compiled once (it is rendered for every recipient)."""
-    return _FILENAME_ENV.from_string(template)
+from .sandbox import FILENAME_ENV, OutputTooLarge, compiled, render_bounded
 
 
 def render_filename(template: str, row: CampaignRecipient, letter: Letter) -> str:
@@ -42,7 +30,8 @@ def render_filename(template: str, row: CampaignRecipient, letter: Letter) -> st
         },
         "letter": {"date": letter.date.isoformat(), "locale": row.locale},
     }
-    name = str(_filename_template(template).render(context)).strip()
+    tpl = compiled(FILENAME_ENV, template, "output.filename")
+    name = render_bounded(tpl, context).strip()
     return name if name.lower().endswith(".pdf") else name + ".pdf"
 
 
@@ -54,10 +43,17 @@ def output_names(campaign: Campaign, reporter: Reporter) -> dict[str, str]:
     for row in campaign.recipients:
         try:
             name = render_filename(campaign.filename, row, campaign.letter)
-        except TemplateError as exc:
+        except (TimeLimit, OutputTooLarge, MemoryError, RecursionError) as exc:
+            reporter.error(
+                where_of(campaign.output_at), "LK114",
+                f"output.filename ran past its limits ({_said(exc)}); a file name needs "
+                "only the recipient's fields",
+            )  # fmt: skip
+            return {}
+        except Exception as exc:  # anything a template can raise is the template's fault
             reporter.error(
                 where_of(campaign.output_at), "LK160",
-                f"output.filename cannot be rendered: {exc}",
+                f"output.filename cannot be rendered: {_said(exc)}",
             )  # fmt: skip
             return {}
         problem = filename_problem(name)
@@ -75,3 +71,9 @@ def output_names(campaign: Campaign, reporter: Reporter) -> dict[str, str]:
         taken[name.lower()] = row.id
         names[row.id] = name
     return names
+
+
+def _said(exc: BaseException) -> str:
+    """An exception as one short line of a problem."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:159] + "…"

@@ -193,6 +193,10 @@ def _make_env(escape: bool) -> SandboxedEnvironment:
 MARKDOWN_ENV = _make_env(escape=True)
 PLAIN_ENV = _make_env(escape=False)
 
+#: The sandbox of ``output.filename``: the same bounds, plain values, ``slug``.
+FILENAME_ENV = _BoundedSandbox(autoescape=False)
+FILENAME_ENV.filters["slug"] = l10n.slug
+
 
 # --- rendering within the limits -----------------------------------------------------
 
@@ -261,6 +265,7 @@ def compiled(env: SandboxedEnvironment, text: str, filename: str) -> jinja2.Temp
 
 
 __all__ = [
+    "FILENAME_ENV",
     "MARKDOWN_ENV",
     "PLAIN_ENV",
     "NotPrintable",
