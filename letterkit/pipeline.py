@@ -39,7 +39,7 @@ from .text.merge import merge
 from .typeset import fonts, generated
 from .typeset.columns import TooLarge
 from .typeset.compose import Composed, compose
-from .typeset.document import lay_out
+from .typeset.document import LetterLayout
 from .typeset.glyphs import check_glyphs, key_position
 from .typeset.story import AnnexInfo
 from .typeset.styles import Styles, styles_for
@@ -191,7 +191,7 @@ def _build(letter: Letter, reuse: bool) -> BuildResult:
     check_glyphs(letter, merged, signatories, body.text, reporter, styles.extra_fonts)
     reporter.raise_if_failed()
     log.info("Step 4 - Laying out the letter")
-    laid = lay_out(letter, merged, body, signatories, infos, styles, reuse=reuse)
+    laid = LetterLayout(letter, merged, body, signatories, infos, styles).lay_out(reuse)
     log.info("Step 5 - Assembling %d letter page(s) and annexes", laid.pages)
     pdf = assemble(letter, laid, opened, merged.subject, styles)
     annex_pages = sum(len(a.pages) for a in opened)

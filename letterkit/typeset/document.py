@@ -243,18 +243,3 @@ class LetterLayout:
                 marks.setdefault(name, value)
         page = self.page
         return LaidOut(buffer.getvalue(), doc.page, marks, (page.width, page.height), result)
-
-
-def lay_out(
-    letter: Letter,
-    merged: MergedText,
-    body: Composed,
-    signatories: Sequence[Signatory],
-    annexes: Sequence[AnnexInfo],
-    styles: Styles,
-    *,
-    reuse: bool = True,
-) -> LaidOut:
-    """Typeset the letter pages with *styles* (:func:`~letterkit.typeset.styles.styles_for`);
-    see :meth:`LetterLayout.lay_out`."""
-    return LetterLayout(letter, merged, body, signatories, annexes, styles).lay_out(reuse)
