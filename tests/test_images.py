@@ -31,25 +31,22 @@ def _render_with_a_recording_gs(folder: Path, tmp_path: Path) -> tuple[int, str,
     return done.returncode, done.stderr, record
 
 
-def _letter_with(folder: Path, extra: str) -> None:
+def _letter_with_eps(folder: Path, name: str, key: str, entry: str) -> None:
+    """The example letter in *folder*, with an EPS file saved as *name* and
+    *entry* added under the spec's *key* (a line that must be there)."""
     shutil.copytree(EXAMPLE, folder)
+    (folder / name).write_bytes(EPS)
     spec = folder / "letter.yaml"
-    spec.write_text(spec.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    text = spec.read_text(encoding="utf-8")
+    assert f"\n{key}:\n" in text
+    spec.write_text(text.replace(f"\n{key}:\n", f"\n{key}:\n  {entry}\n"), encoding="utf-8")
 
 
 def test_an_eps_image_annex_named_png_is_refused_before_any_decoder(tmp_path: Path) -> None:
     """This test ensures that a PostScript file named like a PNG, given as an
     image annex, is refused by its first bytes, and Ghostscript never runs."""
     folder = tmp_path / "letter"
-    _letter_with(folder, "")
-    (folder / "photo.png").write_bytes(EPS)
-    spec = folder / "letter.yaml"
-    text = spec.read_text(encoding="utf-8")
-    assert "\nannexes:\n" in text
-    spec.write_text(
-        text.replace("\nannexes:\n", "\nannexes:\n  - {path: photo.png, title: Photo}\n"),
-        encoding="utf-8",
-    )
+    _letter_with_eps(folder, "photo.png", "annexes", "- {path: photo.png, title: Photo}")
     status, err, record = _render_with_a_recording_gs(folder, tmp_path)
     assert status == 1, err
     assert "[LK130]" in err, err
@@ -63,12 +60,7 @@ def test_an_eps_image_annex_named_png_is_refused_before_any_decoder(tmp_path: Pa
 def test_an_eps_logo_named_png_is_refused_before_any_decoder(tmp_path: Path) -> None:
     """This test ensures the same of a logo."""
     folder = tmp_path / "letter"
-    _letter_with(folder, "")
-    (folder / "logo.png").write_bytes(EPS)
-    spec = folder / "letter.yaml"
-    text = spec.read_text(encoding="utf-8")
-    assert "\nsender:\n" in text
-    spec.write_text(text.replace("\nsender:\n", "\nsender:\n  logo: logo.png\n"), encoding="utf-8")
+    _letter_with_eps(folder, "logo.png", "sender", "logo: logo.png")
     status, err, record = _render_with_a_recording_gs(folder, tmp_path)
     assert status == 1, err
     assert "not a readable PNG or JPEG" in err, err
