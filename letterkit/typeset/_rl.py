@@ -7,9 +7,13 @@ after any slash, reorder a paragraph's laid-out lines for right-to-left text.
 Each such reliance is here, with a comment saying what it relies on; the
 rest of letterkit calls the small functions below.
 ``tests/unit/test_rl_contract.py`` checks every one against the installed
-ReportLab and names the attribute when a new version changes it. The module
-is one piece on purpose: its point is that these reliances are found in one
-place, however many there are.
+ReportLab and names the attribute when a new version changes it.
+
+The module is one piece on purpose, though it is longer than the 400 lines
+other modules keep to: its job is that every reliance on ReportLab's private
+parts is found in one file, so that a new ReportLab is checked by reading
+one module against one contract test. Split into several, the list would be
+scattered again, which is what it exists to prevent.
 
 Nothing here changes ReportLab for anyone else in the process: no function
 or setting of ReportLab's modules is replaced, even for a moment. What
