@@ -183,6 +183,16 @@ def _plan(shards: list[_Shard], out: Path) -> list[tuple[LetterResult, _Shard]]:
     return plan
 
 
+def _shown(path: Path) -> str:
+    """*path* as a problem names it, relative to the working folder when inside
+    it, a link at its end named, not followed."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return str(absolute.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _same(shard: _Shard, letter: LetterResult, out: Path) -> bool:
     """Whether the letter's target is its source (the output folder is its shard's)."""
     return os.path.realpath(shard.folder / letter.file) == os.path.realpath(out / letter.file)
@@ -193,11 +203,13 @@ def _copy_checked(source: Path, target: Path | None, letter: LetterResult) -> st
     checking its bytes against the letter's sha256 and size as they pass;
     return what is wrong, or None."""
     try:
+        if stat.S_ISLNK(os.lstat(source).st_mode):
+            return "is a symbolic link, and a bundle writes none; build the shard again"
         fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
-        return "is missing from its shard folder"
+        return "is missing from its shard folder; build the shard again"
     except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc}); a bundle writes no links"
+        return f"cannot be read: {exc.strerror or exc}"
     digest, size = hashlib.sha256(), 0
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -254,7 +266,7 @@ def merge_manifests(dirs: Sequence[str | Path], out_dir: str | Path) -> Path:
                 target = staged[letter.file] = Path(name)
             why = _copy_checked(source, target, letter)
             if why:
-                problems.append(_problem(display_path(source), "LK102", f"letter of recipient "
+                problems.append(_problem(_shown(source), "LK102", f"letter of recipient "
                                          f"'{letter.id}' {why}"))  # fmt: skip
             files.append(target or source)
         if problems:

@@ -82,7 +82,7 @@ def read_state(out_dir: Path, campaign: Path, notes: list[str]) -> State:
         return {}
     if data.get("letterkit") != __version__:
         return {}
-    if data.get("campaign") != campaign_id(campaign):
+    if data.get("campaign") != campaign_id(campaign, out_dir):
         notes.append(
             f"{display_path(path)} records the letters of another campaign; they are "
             "neither reused nor deleted, and every letter is built again"
@@ -107,15 +107,17 @@ def read_state(out_dir: Path, campaign: Path, notes: list[str]) -> State:
     return state
 
 
-def campaign_id(campaign: Path) -> str:
-    """What a state file records of the campaign it belongs to: its resolved path."""
-    return str(campaign.resolve())
+def campaign_id(campaign: Path, out_dir: Path) -> str:
+    """What a state file records of the campaign it belongs to: where the
+    campaign file is seen from the output folder, links resolved (so that the
+    two can be moved together, and a CI cache restored in another place)."""
+    return Path(os.path.relpath(campaign.resolve(), out_dir.resolve())).as_posix()
 
 
 def write_state(out_dir: Path, state: State, campaign: Path) -> None:
     write_json(
         out_dir / STATE,
-        {"letterkit": __version__, "campaign": campaign_id(campaign), "letters": state},
+        {"letterkit": __version__, "campaign": campaign_id(campaign, out_dir), "letters": state},
     )
 
 

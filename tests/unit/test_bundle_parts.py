@@ -53,7 +53,8 @@ def test_state_of_another_version_is_ignored(tmp_path: Path) -> None:
     assert notes == []
     (tmp_path / STATE).write_text("{not json", encoding="utf-8")
     assert read_state(tmp_path, campaign, notes) == {}
-    assert len(notes) == 1 and "is not valid JSON" in notes[0]
+    assert len(notes) == 1
+    assert "is not valid JSON" in notes[0]
 
 
 @pytest.mark.parametrize(
@@ -72,11 +73,12 @@ def test_a_corrupt_state_file_is_set_aside_with_a_note(
     tmp_path: Path, text: str, says: str
 ) -> None:
     campaign = tmp_path / "campaign.yaml"
-    text = text.replace('"V"', json.dumps(__version__)).replace('"C"', json.dumps(str(campaign)))
+    text = text.replace('"V"', json.dumps(__version__)).replace('"C"', json.dumps("campaign.yaml"))
     (tmp_path / STATE).write_bytes(text.encode("latin-1"))
     notes: list[str] = []
     assert read_state(tmp_path, campaign, notes) == {}
-    assert len(notes) == 1 and says in notes[0], notes
+    assert len(notes) == 1
+    assert says in notes[0]
 
 
 def test_state_lines_that_name_files_outside_or_lack_fields_are_dropped(tmp_path: Path) -> None:
@@ -93,7 +95,9 @@ def test_state_lines_that_name_files_outside_or_lack_fields_are_dropped(tmp_path
     write_state(tmp_path, letters, campaign)  # type: ignore[arg-type]
     notes: list[str] = []
     assert read_state(tmp_path, campaign, notes) == {"R1": _entry()}
-    assert len(notes) == 1 and "(and 3 more)" in notes[0] and "path separator" in notes[0]
+    assert len(notes) == 1
+    assert "(and 3 more)" in notes[0]
+    assert "path separator" in notes[0]
 
 
 def test_a_state_file_of_another_campaign_is_not_used(tmp_path: Path) -> None:
