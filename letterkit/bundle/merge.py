@@ -198,10 +198,18 @@ def _same(shard: _Shard, letter: LetterResult, out: Path) -> bool:
     return os.path.realpath(shard.folder / letter.file) == os.path.realpath(out / letter.file)
 
 
-def _copy_checked(source: Path, target: Path | None, letter: LetterResult) -> str | None:
+def _copy_checked(source: Path, target: Path | None, letter: LetterResult) -> Problem | None:
     """Copy *source* to *target* (or only read it, when *target* is None),
     checking its bytes against the letter's sha256 and size as they pass;
     return what is wrong, or None."""
+    why = _copy(source, target, letter)
+    if why is None:
+        return None
+    code = "LK101" if why.startswith("is missing") else "LK102"
+    return _problem(_shown(source), code, f"letter of recipient '{letter.id}' {why}")
+
+
+def _copy(source: Path, target: Path | None, letter: LetterResult) -> str | None:
     try:
         if stat.S_ISLNK(os.lstat(source).st_mode):
             return "is a symbolic link, and a bundle writes none; build the shard again"
@@ -264,10 +272,9 @@ def merge_manifests(dirs: Sequence[str | Path], out_dir: str | Path) -> Path:
                 fd, name = tempfile.mkstemp(dir=out, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
                 os.close(fd)
                 target = staged[letter.file] = Path(name)
-            why = _copy_checked(source, target, letter)
-            if why:
-                problems.append(_problem(_shown(source), "LK102", f"letter of recipient "
-                                         f"'{letter.id}' {why}"))  # fmt: skip
+            problem = _copy_checked(source, target, letter)
+            if problem:
+                problems.append(problem)
             files.append(target or source)
         if problems:
             raise ValidationError(problems[:20])
