@@ -153,18 +153,7 @@ def build_bundle(
     if shard is not None:
         ids = [ids[i] for i in shard_slice(len(ids), *shard)]
     result = BundleResult(out)
-    state = read_state(out, path, result.notes)
-    result.removed = forget_stale(
-        state, loaded, ids if shard is not None else None, out, result.notes
-    )
-    result.notes += [
-        f"removed {display_path(out / name)}: its recipient is no longer in the campaign, "
-        "or its file name changed"
-        for name in result.removed
-    ]
-    if report is not None:
-        for line in result.notes:
-            report(line)
+    state = _recorded(loaded, out, ids if shard is not None else None, result, report)
     run = _Run(out, path, ids, input_hashes(loaded, ids), state, keep_going, progress, result)
     todo = [
         rid
@@ -196,6 +185,28 @@ def build_bundle(
     combined = loaded.combined if shard is not None or not result.failed else ""
     result.manifest = write_manifest(out, result.letters, shard=shard, combined=combined)
     return result
+
+
+def _recorded(
+    campaign: Campaign,
+    out: Path,
+    shard_ids: list[str] | None,
+    result: BundleResult,
+    report: Report | None,
+) -> State:
+    """What the output folder records of this campaign's letters, once the
+    letters it no longer makes are deleted; each note is reported."""
+    state = read_state(out, campaign.path, result.notes)
+    result.removed = forget_stale(state, campaign, shard_ids, out, result.notes)
+    result.notes += [
+        f"removed {display_path(out / name)}: its recipient is no longer in the campaign, "
+        "or its file name changed"
+        for name in result.removed
+    ]
+    if report is not None:
+        for line in result.notes:
+            report(line)
+    return state
 
 
 def _is_shard(shard: object) -> bool:

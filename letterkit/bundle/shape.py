@@ -19,6 +19,7 @@ import stat
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ..errors import LetterkitError
 from ..input.campaign import filename_problem
 
 #: The largest state file or manifest read back: 100,000 letters of about 450 bytes.
@@ -43,7 +44,7 @@ LETTER_FIELDS: dict[str, type] = {
 }
 
 
-class RecordError(ValueError):
+class RecordError(LetterkitError):
     """A record file that cannot be read or parsed, with the reason."""
 
 
