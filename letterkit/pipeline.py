@@ -205,10 +205,16 @@ def _umask() -> int:
     return mask
 
 
+#: How the temporary files of :func:`write_atomically` are named: ``TEMP_PREFIX``,
+#: eight random letters, digits or ``_``, and ``TEMP_SUFFIX``. A bundle removes
+#: such files left by a killed run, and no others.
+TEMP_PREFIX, TEMP_SUFFIX = ".letterkit-", ".tmp"
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write *data* to *path* through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; a PDF is not
         with os.fdopen(fd, "wb") as handle:

@@ -21,7 +21,8 @@ import letterkit
 from letterkit import limits
 from letterkit.bundle.build import build_bundle
 from letterkit.bundle.campaign import check_campaign
-from letterkit.bundle.manifest import merge_manifests, shard_slice
+from letterkit.bundle.manifest import shard_slice
+from letterkit.bundle.merge import merge_manifests
 
 from .conftest import ROOT
 from .test_cli import run

@@ -12,6 +12,8 @@ run finishes the job. The manifest and shards are
 from __future__ import annotations
 
 import os
+import re
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,11 +21,13 @@ from pathlib import Path
 
 from ..errors import Problem, UsageError, ValidationError, path_argument
 from ..input.campaign import Campaign
+from ..input.sources import display_path
 from ..limits import Limits
+from ..pipeline import TEMP_PREFIX, TEMP_SUFFIX
 from ..typeset import fonts
 from .campaign import load_campaign
-from .manifest import LetterResult, shard_slice, write_manifest
-from .state import State, forget_stale, input_hashes, read_state, unchanged, write_state
+from .manifest import MANIFEST, LetterResult, shard_slice, write_manifest
+from .state import STATE, State, forget_stale, input_hashes, read_state, unchanged, write_state
 from .workers import Entry, render_one, run_parallel, use_here
 
 __all__ = [
@@ -44,10 +48,21 @@ class BundleResult:
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, list[Problem]] = field(default_factory=dict)
     manifest: Path | None = None
+    #: Letters of recipients no longer in the campaign (or renamed), deleted.
+    removed: list[str] = field(default_factory=list)
+    #: What the run set aside and why (a state file it could not use…).
+    notes: list[str] = field(default_factory=list)
 
 
 Progress = Callable[[str, str, int, int], None]
 """``progress(event, recipient_id, done, total)``; event is built, skipped or failed."""
+
+Report = Callable[[str], None]
+"""``report(line)``: one line the user should read, as soon as it happens (a
+file deleted, a state file set aside)."""
+
+#: The names :func:`~letterkit.pipeline.write_atomically` gives its temporary files.
+_OUR_TEMP = re.compile(re.escape(TEMP_PREFIX) + r"[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
 
 
 @dataclass
@@ -55,6 +70,7 @@ class _Run:
     """One run over a bundle folder: what is recorded, and what is reported."""
 
     out: Path
+    campaign: Path
     ids: list[str]
     hashes: dict[str, str]
     state: State
@@ -73,7 +89,7 @@ class _Run:
         # At most once a second: a letter built but not yet recorded when the
         # run is killed is simply built again (to the same bytes) next time.
         if force or time.monotonic() - self.saved >= 1.0:
-            write_state(self.out, self.state)
+            write_state(self.out, self.state, self.campaign)
             self.saved = time.monotonic()
 
     def record(self, entry: Entry) -> None:
@@ -107,6 +123,7 @@ def build_bundle(
     allow_outside: bool = False,
     progress: Progress | None = None,
     limits: Limits | None = None,
+    report: Report | None = None,
 ) -> BundleResult:
     """Build every letter of a campaign (or of one shard) into *out_dir*.
 
@@ -115,6 +132,7 @@ def build_bundle(
     already built stay, recorded in the state file). *limits* bound each
     letter, in every worker process. On ``KeyboardInterrupt`` the letters
     built so far are recorded before it goes on up: run again to finish.
+    *report* is told, line by line, what the run deletes or sets aside.
     """
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0):
         raise UsageError(
@@ -124,6 +142,8 @@ def build_bundle(
         raise UsageError(f"shard must be (k, n), whole numbers with 1 <= k <= n, not {shard!r}")
     if progress is not None and not callable(progress):
         raise UsageError(f"progress must be a function or None, not {type(progress).__name__}")
+    if report is not None and not callable(report):
+        raise UsageError(f"report must be a function or None, not {type(report).__name__}")
     path_argument(campaign, "the campaign")
     path_argument(out_dir, "out_dir")
     path = Path(campaign)
@@ -132,10 +152,14 @@ def build_bundle(
     ids = [r.id for r in loaded.recipients]
     if shard is not None:
         ids = [ids[i] for i in shard_slice(len(ids), *shard)]
-    state = read_state(out)
-    forget_stale(state, loaded, ids if shard is not None else None, out)
-    run = _Run(out, ids, input_hashes(loaded, ids), state, keep_going, progress, BundleResult(out))
-    todo = [rid for rid in ids if not unchanged(state.get(rid), run.hashes[rid], out)]
+    result = BundleResult(out)
+    state = _recorded(loaded, out, ids if shard is not None else None, result, report)
+    run = _Run(out, path, ids, input_hashes(loaded, ids), state, keep_going, progress, result)
+    todo = [
+        rid
+        for rid in ids
+        if not unchanged(state.get(rid), run.hashes[rid], out, loaded.filenames[rid])
+    ]
     for rid in ids:
         if rid not in todo:
             run.result.skipped.append(rid)
@@ -153,7 +177,6 @@ def build_bundle(
             run_parallel(str(path), allow_outside, limits, todo, targets, workers, run.record)
     finally:
         run.save(force=True)
-    result = run.result
     result.letters = [
         LetterResult.from_entry(state[rid])
         for rid in ids
@@ -164,6 +187,28 @@ def build_bundle(
     return result
 
 
+def _recorded(
+    campaign: Campaign,
+    out: Path,
+    shard_ids: list[str] | None,
+    result: BundleResult,
+    report: Report | None,
+) -> State:
+    """What the output folder records of this campaign's letters, once the
+    letters it no longer makes are deleted; each note is reported."""
+    state = read_state(out, campaign.path, result.notes)
+    result.removed = forget_stale(state, campaign, shard_ids, out, result.notes)
+    result.notes += [
+        f"removed {display_path(out / name)}: its recipient is no longer in the campaign, "
+        "or its file name changed"
+        for name in result.removed
+    ]
+    if report is not None:
+        for line in result.notes:
+            report(line)
+    return state
+
+
 def _is_shard(shard: object) -> bool:
     if not isinstance(shard, tuple | list) or len(shard) != 2:
         return False
@@ -172,19 +217,62 @@ def _is_shard(shard: object) -> bool:
     return whole and 1 <= k <= n
 
 
+def campaign_inputs(campaign: Campaign) -> set[Path]:
+    """Every file a campaign is read from, resolved: the campaign file, its
+    recipients table, the letter spec and what it names (case, signatories,
+    templates, logo, annexes) and the files of its fonts folder."""
+    paths = [*campaign.letter.inputs, *campaign.inputs]
+    folder = campaign.letter.fonts
+    if folder is not None and folder.is_dir():
+        paths += [p for p in folder.iterdir() if p.is_file()]
+    return {p.resolve() for p in paths}
+
+
 def _output_folder(campaign: Campaign, out: Path) -> Path:
-    """Make the output folder ready: created, cleared of files a killed run was
-    writing, and not the folder of the campaign's or the letter's inputs (the
-    letters, the combined PDF and the manifest could replace one of them)."""
-    inputs = {p.resolve() for p in (*campaign.letter.inputs, *campaign.inputs)}
-    if out.resolve() in inputs or any(p.parent == out.resolve() for p in inputs):
+    """Make the output folder ready: created, cleared of the temporary files a
+    killed run left, and not the folder of any of the campaign's inputs, nor
+    with an output (a letter, the combined PDF, the manifest, the state file)
+    that is an input, through a link or otherwise."""
+    inputs = campaign_inputs(campaign)
+    where = out.resolve()
+    if where in inputs or any(p.parent == where for p in inputs):
         raise UsageError(
             f"the output folder {out} holds the campaign's inputs; choose another folder"
         )
+    names = [*campaign.filenames.values(), MANIFEST, STATE]
+    if campaign.combined:
+        names.append(campaign.combined)
+    _refuse_inputs([out / name for name in names], inputs)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot make the output folder {out}: {exc.strerror or exc}") from exc
-    for stale in out.glob(".*.tmp"):  # left by a run that was killed mid-write
-        stale.unlink(missing_ok=True)
+    with os.scandir(out) as entries:
+        for entry in entries:  # left by a run that was killed mid-write
+            if _OUR_TEMP.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
     return out
+
+
+def _refuse_inputs(targets: list[Path], inputs: set[Path]) -> None:
+    """Refuse (:class:`UsageError`) when one of *targets* is one of *inputs*: the
+    same path once links are followed, or the same file (a hard link)."""
+    files = set()
+    for path in inputs:
+        try:
+            info = os.stat(path)
+            files.add((info.st_dev, info.st_ino))
+        except OSError:
+            continue
+    for target in targets:
+        same = target.resolve() in inputs
+        try:
+            info = os.stat(target)
+            same = same or (stat.S_ISREG(info.st_mode) and (info.st_dev, info.st_ino) in files)
+        except OSError:
+            pass
+        if same:
+            raise UsageError(
+                f"the output {target} is one of the campaign's inputs; choose another "
+                "output folder, or another name in the campaign's 'output'"
+            )

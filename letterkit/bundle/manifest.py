@@ -1,14 +1,13 @@
 """A bundle's letters → ``manifest.json`` (and the combined PDF); shard manifests → one.
 
 ``--shard K/N`` builds the K-th of N contiguous slices of the recipients, so
-CI jobs can share the work; :func:`merge_manifests` joins their manifests in
-recipient order and builds the combined PDF once.
+CI jobs can share the work; :func:`~letterkit.bundle.merge.merge_manifests`
+joins their manifests in recipient order and builds the combined PDF once.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -58,11 +57,15 @@ def shard_slice(count: int, k: int, n: int) -> range:
     return range(count * (k - 1) // n, count * k // n)
 
 
-def combine_letters(out: Path, letters: Sequence[LetterResult], name: str) -> dict[str, Any]:
-    """Join the letters into *name* in *out*; return its manifest entry."""
-    data = combine([(out / r.file, r.id, f"{r.id} – {r.recipient}") for r in letters])
-    write_atomically(out / name, data)
-    return {
+def combine_letters(
+    letters: Sequence[LetterResult], name: str, files: Sequence[Path]
+) -> tuple[bytes, dict[str, Any]]:
+    """Join the letters (read from *files*, one per letter) into the combined PDF
+    called *name*; return its bytes and its manifest entry."""
+    data = combine(
+        [(f, r.id, f"{r.id} – {r.recipient}") for r, f in zip(letters, files, strict=True)]
+    )
+    return data, {
         "file": name,
         "pages": sum(r.pages for r in letters),
         "bytes": len(data),
@@ -88,57 +91,9 @@ def write_manifest(
         if combined:
             manifest["combined_file"] = combined
     elif combined:
-        manifest["combined"] = combine_letters(out, letters, combined)
+        data, manifest["combined"] = combine_letters(
+            letters, combined, [out / r.file for r in letters]
+        )
+        write_atomically(out / combined, data)
     write_json(out / MANIFEST, manifest)
     return out / MANIFEST
-
-
-def _read_shards(dirs: Sequence[str | Path]) -> dict[int, dict[str, Any]]:
-    """The manifests of all N shards of one campaign, by shard number."""
-    shards: dict[int, dict[str, Any]] = {}
-    total = None
-    for d in dirs:
-        folder = Path(d)
-        try:
-            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"{folder / MANIFEST}: not a readable manifest ({exc})") from exc
-        if data.get("letterkit") != __version__:
-            raise UsageError(
-                f"{folder}: built by letterkit {data.get('letterkit')}, not {__version__}"
-            )
-        k, n = parse_shard(str(data.get("shard", "")))
-        if total is not None and n != total:
-            raise UsageError(f"{folder}: shard {k}/{n} does not belong with {total} shards")
-        total = n
-        if k in shards:
-            raise UsageError(f"{folder}: shard {k}/{n} given twice")
-        data["_dir"] = folder
-        shards[k] = data
-    if total is None or sorted(shards) != list(range(1, total + 1)):
-        raise UsageError(f"shards missing: have {sorted(shards)} of {total}")
-    return shards
-
-
-def merge_manifests(dirs: Sequence[str | Path], out_dir: str | Path) -> Path:
-    """Join shard manifests (all N shards of one campaign) into one in *out_dir*.
-
-    Letters are copied into *out_dir* when they are elsewhere; the combined PDF
-    is built when the shards asked for one.
-    """
-    shards = _read_shards(dirs)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    letters: list[LetterResult] = []
-    seen: set[str] = set()
-    for k in sorted(shards):
-        for entry in shards[k]["letters"]:
-            if entry["id"] in seen:
-                raise UsageError(f"recipient {entry['id']} is in two shards")
-            seen.add(entry["id"])
-            source = shards[k]["_dir"] / entry["file"]
-            target = out / entry["file"]
-            if source.resolve() != target.resolve():
-                write_atomically(target, source.read_bytes())
-            letters.append(LetterResult(**entry))
-    return write_manifest(out, letters, combined=str(shards[1].get("combined_file") or ""))

@@ -2,15 +2,18 @@
 
 The state file (``.letterkit-state.json``) records, for every letter built,
 an input hash covering the letter's data files, template, fonts, recipient
-row, file name and the letterkit version, and the size and modification time
-of the file written. A rerun skips a letter whose hash is unchanged and whose
-file is still the one written, and rebuilds the rest.
+row, file name and the letterkit version, and the sha256 of the file written.
+A rerun skips a letter whose hash is unchanged and whose file still holds
+those bytes, and rebuilds the rest. The state names the campaign it belongs
+to: a state file of another campaign (or one that is not a state file at all)
+is set aside with a note, never followed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -18,9 +21,10 @@ from typing import Any
 
 from .. import __version__
 from ..input.campaign import Campaign
-from ..input.sources import Reporter
+from ..input.sources import Reporter, display_path
 from ..pipeline import write_atomically
 from ..text.templates import locate_template
+from .shape import RecordError, letter_problem, read_json, sha256_matches
 
 STATE = ".letterkit-state.json"
 
@@ -60,21 +64,61 @@ def input_hashes(campaign: Campaign, ids: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def read_state(out_dir: Path) -> State:
-    """The letters recorded in *out_dir* (none when the file is missing, unreadable
-    or written by another letterkit version)."""
+def read_state(out_dir: Path, campaign: Path, notes: list[str]) -> State:
+    """The letters recorded in *out_dir* for *campaign*: none when the file is
+    missing or written by another letterkit version; none, with a note, when
+    it is unreadable, not a state file, or another campaign's. A line that is
+    not a letter this campaign could have written is dropped, with a note."""
+    path = out_dir / STATE
     try:
-        data = json.loads((out_dir / STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_json(path)
+    except FileNotFoundError:
         return {}
-    if not isinstance(data, dict) or data.get("letterkit") != __version__:
+    except RecordError as exc:
+        notes.append(f"{display_path(path)} {exc}; every letter is built again")
         return {}
-    letters = data.get("letters")
-    return letters if isinstance(letters, dict) else {}
+    if not isinstance(data, dict) or not isinstance(data.get("letters"), dict):
+        notes.append(f"{display_path(path)} is not a state file; every letter is built again")
+        return {}
+    if data.get("letterkit") != __version__:
+        return {}
+    if data.get("campaign") != campaign_id(campaign, out_dir):
+        notes.append(
+            f"{display_path(path)} records the letters of another campaign; they are "
+            "neither reused nor deleted, and every letter is built again"
+        )
+        return {}
+    state: State = {}
+    bad: list[str] = []
+    for rid, entry in data["letters"].items():
+        problem = letter_problem(entry)
+        if problem is None and not (entry["id"] == rid and isinstance(entry.get("input"), str)):
+            problem = "does not match its recipient"
+        if problem is None:
+            state[rid] = entry
+        else:
+            bad.append(f"the line of recipient '{_short(rid)}' {problem}")
+    if bad:
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        notes.append(
+            f"{display_path(path)}: {bad[0]}{more}; such lines are ignored and their "
+            "letters built again"
+        )
+    return state
 
 
-def write_state(out_dir: Path, state: State) -> None:
-    write_json(out_dir / STATE, {"letterkit": __version__, "letters": state})
+def campaign_id(campaign: Path, out_dir: Path) -> str:
+    """What a state file records of the campaign it belongs to: where the
+    campaign file is seen from the output folder, links resolved (so that the
+    two can be moved together, and a CI cache restored in another place)."""
+    return Path(os.path.relpath(campaign.resolve(), out_dir.resolve())).as_posix()
+
+
+def write_state(out_dir: Path, state: State, campaign: Path) -> None:
+    write_json(
+        out_dir / STATE,
+        {"letterkit": __version__, "campaign": campaign_id(campaign, out_dir), "letters": state},
+    )
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -83,30 +127,46 @@ def write_json(path: Path, data: Any) -> None:
     write_atomically(path, text.encode("utf-8"))
 
 
-def unchanged(entry: dict[str, Any] | None, digest: str, out_dir: Path) -> bool:
-    """Whether a recorded letter is still current: same input hash, same file."""
-    if not entry or entry.get("input") != digest:
+def unchanged(entry: dict[str, Any] | None, digest: str, out_dir: Path, name: str) -> bool:
+    """Whether a recorded letter is still current: same input hash, same file
+    name, and the file holds the very bytes written (its sha256)."""
+    if not entry or entry.get("input") != digest or entry.get("file") != name:
         return False
-    try:
-        stat = (out_dir / entry["file"]).stat()
-    except (OSError, KeyError, TypeError):
-        return False
-    return bool(stat.st_size == entry.get("bytes") and stat.st_mtime_ns == entry.get("mtime_ns"))
+    return sha256_matches(out_dir / name, str(entry.get("sha256")))
 
 
-def forget_stale(state: State, campaign: Campaign, shard_ids: list[str] | None, out: Path) -> None:
+def forget_stale(
+    state: State, campaign: Campaign, shard_ids: list[str] | None, out: Path, notes: list[str]
+) -> list[str]:
     """Delete letters this folder holds that the campaign no longer makes: a
     recipient's old file after its name changed, and (in an unsharded run) the
-    files of recipients removed from the list. Only files the state says a
-    bundle wrote are touched."""
+    files of recipients removed from the list; return their names.
+
+    Only files this campaign's state says a bundle wrote are touched, and only
+    while they still hold the bytes written: a file changed since is left,
+    with a note."""
+    removed: list[str] = []
+    wanted = set(campaign.filenames.values())
     for rid, entry in list(state.items()):
         if shard_ids is not None and rid not in shard_ids:
             continue
-        name = str(entry.get("file", ""))
-        wanted = campaign.filenames.get(rid)
-        if wanted == name:
+        name = entry["file"]
+        if campaign.filenames.get(rid) == name:
             continue
-        old = out / name
-        if name and old.parent == out and old.is_file():
-            old.unlink()
         del state[rid]
+        old = out / name
+        if name in wanted or not os.path.lexists(old):
+            continue
+        if sha256_matches(old, entry["sha256"]):
+            old.unlink()
+            removed.append(name)
+        else:
+            notes.append(
+                f"{display_path(old)} was a letter of recipient '{_short(rid)}', who is no "
+                "longer in the campaign, but it has changed since; it is left as it is"
+            )
+    return removed
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "…"

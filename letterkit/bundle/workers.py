@@ -37,7 +37,6 @@ def render_one(campaign: Campaign, rid: str, target: Path, limits: Limits | None
     except ValidationError as exc:
         return {"id": rid, "problems": [p.as_dict() for p in exc.problems]}
     write_atomically(target, built.pdf)
-    stat = target.stat()
     row = campaign.get(rid)
     return {
         "id": rid,
@@ -50,7 +49,6 @@ def render_one(campaign: Campaign, rid: str, target: Path, limits: Limits | None
         "letter_pages": built.letter_pages,
         "bytes": len(built.pdf),
         "sha256": hashlib.sha256(built.pdf).hexdigest(),
-        "mtime_ns": stat.st_mtime_ns,
     }
 
 

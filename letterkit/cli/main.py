@@ -275,6 +275,7 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         allow_outside=args.allow_outside,
         progress=progress,
         limits=args.limits,
+        report=lambda line: print(f"letterkit: {line}", file=err, flush=True),
     )
     for rid, problems in result.failed.items():
         for p in problems:
@@ -289,7 +290,7 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _merge(args: argparse.Namespace, out: TextIO) -> int:
-    from ..bundle.manifest import merge_manifests
+    from ..bundle.merge import merge_manifests
 
     path = merge_manifests(args.dirs, args.output)
     print(f"wrote {path}", file=out)
