@@ -36,7 +36,7 @@ from .model import Letter
 from .pdf.annexes import open_annexes
 from .pdf.assemble import assemble
 from .text.merge import merge
-from .typeset import fonts, generated
+from .typeset import fonts, generated, images
 from .typeset.columns import TooLarge
 from .typeset.compose import Composed, compose
 from .typeset.document import LetterLayout
@@ -114,6 +114,13 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
             at = key_position(letter.inputs[0], "fonts")
         raise ValidationError(
             [Problem(_spec_display(letter), *at, "error", "LK102", f"font {exc}")]
+        ) from exc
+    except images.ImageError as exc:  # the logo, changed since it was checked
+        at = (None, None)
+        if isinstance(letter, Letter) and letter.inputs:
+            at = key_position(letter.inputs[0], "sender")
+        raise ValidationError(
+            [Problem(_spec_display(letter), *at, "error", "LK105", f"the logo {exc}")]
         ) from exc
     except OSError as exc:  # a file that went away or became unreadable mid-run
         name = exc.filename or _spec_display(letter)
