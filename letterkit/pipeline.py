@@ -73,6 +73,18 @@ def _spec_display(letter: Letter | PathLike | None) -> str:
     return "<letter>" if letter is None else display_path(Path(letter))
 
 
+def _bad_logo(letter: Letter | PathLike | None, exc: images.ImageError) -> Problem:
+    """LK105 for a logo that could not be drawn, at the spec's ``sender`` key."""
+    at: tuple[int | None, int | None] = (None, None)
+    logo = "the logo"
+    if isinstance(letter, Letter) and letter.sender and letter.sender.logo:
+        path = Path(letter.sender.logo)
+        base = letter.base_dir
+        logo = f"the logo '{path.relative_to(base) if path.is_relative_to(base) else path}'"
+        at = key_position(letter.inputs[0], "sender") if letter.inputs else at
+    return Problem(_spec_display(letter), *at, "error", "LK105", f"{logo} {exc}")
+
+
 def _too_large(letter: Letter | PathLike | None, exc: TooLarge) -> Problem:
     """LK150 for a part that fits on no page; a signatory's own row when the
     part is one signatory's entry."""
@@ -116,12 +128,7 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
             [Problem(_spec_display(letter), *at, "error", "LK102", f"font {exc}")]
         ) from exc
     except images.ImageError as exc:  # the logo, changed since it was checked
-        at = (None, None)
-        if isinstance(letter, Letter) and letter.inputs:
-            at = key_position(letter.inputs[0], "sender")
-        raise ValidationError(
-            [Problem(_spec_display(letter), *at, "error", "LK105", f"the logo {exc}")]
-        ) from exc
+        raise ValidationError([_bad_logo(letter, exc)]) from exc
     except OSError as exc:  # a file that went away or became unreadable mid-run
         name = exc.filename or _spec_display(letter)
         raise ValidationError([Problem(
