@@ -141,3 +141,20 @@ def test_no_damage_raises_anything_but_bad_image() -> None:
             pixel_size(bytes(damaged))
         except BadImage:
             pass
+
+
+def test_a_progressive_jpeg_with_restarts_keeps_every_scan() -> None:
+    """This test ensures that the scans of a progressive JPEG with restart
+    markers are kept, byte for byte, while a comment between two scans goes."""
+    out = io.BytesIO()
+    image = Image.effect_noise((96, 64), 40).convert("RGB")
+    image.save(out, "JPEG", progressive=True, restart_marker_blocks=2)
+    data = out.getvalue()
+    second = data.index(b"\xff\xda", data.index(b"\xff\xda") + 2)
+    with_comment = data[:second] + b"\xff\xfe\x00\x0a" + SECRET + data[second:]
+    stripped = strip_jpeg(with_comment)
+    assert stripped == data
+    markers = jpeg_markers(stripped)
+    assert markers.count(0xDA) > 2
+    assert 0xDD in markers  # the restart interval
+    assert b"\xff\xd0" in stripped  # a restart marker, inside a scan
