@@ -32,6 +32,9 @@ MAX_SCANS = 100
 
 #: Frame headers (SOF0–SOF15; C4 is DHT, C8 reserved, CC is DAC).
 _FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+#: Frames ReportLab copies into a PDF as they are: baseline, extended and
+#: progressive Huffman coding (SOF0–SOF2), 8 bits a sample.
+_EMBEDDED = frozenset({0xC0, 0xC1, 0xC2})
 #: Markers without a length: restart markers and TEM.
 _STANDALONE = frozenset(range(0xD0, 0xD8)) | {0x01}
 #: Segments a decoder needs: frames, DHT, DAC, DQT, DNL, DRI, DHP, EXP.
@@ -66,13 +69,18 @@ def pixel_size(data: bytes) -> tuple[int, int]:
         width, height = struct.unpack(">II", data[16:24])
     elif found == "JPEG":
         frames = [
-            struct.unpack(">HH", data[start + 5 : start + 9])
+            (marker, data[start + 4], *struct.unpack(">HH", data[start + 5 : start + 9]))
             for marker, start, end in segments(data)
             if marker in _FRAMES and end - start >= 10
         ]
         if not frames:
             raise BadImage("is not a readable JPEG image (it has no frame header)")
-        height, width = max(frames, key=lambda f: f[0] * f[1])
+        if any(marker not in _EMBEDDED or bits != 8 for marker, bits, _, _ in frames):
+            raise BadImage(
+                "is a kind of JPEG a PDF cannot show as it is (lossless, 12-bit, "
+                "arithmetic or hierarchical coding); save it again as an ordinary JPEG or PNG"
+            )
+        _, _, height, width = max(frames, key=lambda f: f[2] * f[3])
     else:
         raise BadImage("is not a PNG or JPEG image, whatever its name says; save it again as PNG")
     if not width or not height:

@@ -158,3 +158,14 @@ def test_a_progressive_jpeg_with_restarts_keeps_every_scan() -> None:
     assert markers.count(0xDA) > 2
     assert 0xDD in markers  # the restart interval
     assert b"\xff\xd0" in stripped  # a restart marker, inside a scan
+
+
+@pytest.mark.parametrize(("marker", "bits"), [(0xC3, 8), (0xC9, 8), (0xC0, 12)])
+def test_a_jpeg_a_pdf_cannot_carry_is_refused(marker: int, bits: int) -> None:
+    """This test ensures that a lossless, arithmetic-coded or 12-bit JPEG (which
+    ReportLab would replace with a placeholder picture) is refused by its header."""
+    data = bytearray(pictures.small_jpeg())
+    at = data.index(b"\xff\xc0")
+    data[at + 1], data[at + 4] = marker, bits
+    with pytest.raises(BadImage, match="a kind of JPEG a PDF cannot show"):
+        pixel_size(bytes(data))
