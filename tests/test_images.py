@@ -203,3 +203,21 @@ def test_a_logo_that_fails_to_decode_is_a_problem(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert problem.code == "LK105"
     assert "the logo 'logo.jpg' is not a readable PNG or JPEG image" in problem.message
+
+
+def test_images_reach_reportlab_and_pillow_through_one_door() -> None:
+    """This test ensures that no module but ``typeset/images.py`` (and the
+    logo's check, which has read the header first) makes an ImageReader or
+    opens a file with Pillow, so every image passes the checks above."""
+    root = Path(letterkit.__file__).parent
+    allowed = {
+        "ImageReader(": {"typeset/images.py"},
+        "Image.open(": {"typeset/images.py", "validate/files.py"},
+    }
+    for call, files in allowed.items():
+        found = {
+            path.relative_to(root).as_posix()
+            for path in root.rglob("*.py")
+            if call in path.read_text(encoding="utf-8")
+        }
+        assert found == files, call
