@@ -20,6 +20,8 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 
+from ..errors import LetterkitError
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SIGNATURE = b"\xff\xd8\xff"
 #: The first bytes of the only image formats a letter may hold.
@@ -42,7 +44,7 @@ _DECODING = _FRAMES | {0xC4, 0xCC, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF}
 _SOS, _EOI, _APP0, _APP2, _APP14 = 0xDA, 0xD9, 0xE0, 0xE2, 0xEE
 
 
-class BadImage(ValueError):
+class BadImage(LetterkitError, ValueError):
     """Why the bytes are not a PNG or JPEG image letterkit can use (a phrase
     that follows the file's name: "is not a PNG or JPEG image")."""
 
