@@ -36,7 +36,7 @@ from .model import Letter
 from .pdf.annexes import open_annexes
 from .pdf.assemble import assemble
 from .text.merge import merge
-from .typeset import fonts, generated
+from .typeset import fonts, generated, images
 from .typeset.columns import TooLarge
 from .typeset.compose import Composed, compose
 from .typeset.document import LetterLayout
@@ -71,6 +71,18 @@ def _spec_display(letter: Letter | PathLike | None) -> str:
     if isinstance(letter, Letter):
         return display_path(letter.inputs[0]) if letter.inputs else "<letter>"
     return "<letter>" if letter is None else display_path(Path(letter))
+
+
+def _bad_logo(letter: Letter | PathLike | None, exc: images.ImageError) -> Problem:
+    """LK105 for a logo that could not be drawn, at the spec's ``sender`` key."""
+    at: tuple[int | None, int | None] = (None, None)
+    logo = "the logo"
+    if isinstance(letter, Letter) and letter.sender and letter.sender.logo:
+        path = Path(letter.sender.logo)
+        base = letter.base_dir
+        logo = f"the logo '{path.relative_to(base) if path.is_relative_to(base) else path}'"
+        at = key_position(letter.inputs[0], "sender") if letter.inputs else at
+    return Problem(_spec_display(letter), *at, "error", "LK105", f"{logo} {exc}")
 
 
 def _too_large(letter: Letter | PathLike | None, exc: TooLarge) -> Problem:
@@ -115,6 +127,8 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
         raise ValidationError(
             [Problem(_spec_display(letter), *at, "error", "LK102", f"font {exc}")]
         ) from exc
+    except images.ImageError as exc:  # the logo, changed since it was checked
+        raise ValidationError([_bad_logo(letter, exc)]) from exc
     except OSError as exc:  # a file that went away or became unreadable mid-run
         name = exc.filename or _spec_display(letter)
         raise ValidationError([Problem(

@@ -20,13 +20,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
 
 from .. import l10n
 from ..errors import LetterkitError
 from ..model import Letter, Signatory
-from . import fonts
+from . import fonts, images
 from ._rl import FastCanvas
 from .compose import xml
 from .story import signatory_block
@@ -92,34 +91,15 @@ def signatory_list(
     return _document(letter, story)
 
 
-#: The first bytes of the only image formats an annex may be: PNG and JPEG.
-IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
-
-
-def _refuse_other_formats(path: Path) -> None:
-    """Refuse a file whose first bytes are not a PNG's or a JPEG's, before any
-    image decoder sees it: Pillow would hand an EPS file (whatever its name) to
-    Ghostscript, a program with a long record of escapes from its sandbox."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise AnnexError(f"cannot be read ({exc.strerror or exc})") from exc
-    if not head.startswith(IMAGE_SIGNATURES):
-        raise AnnexError("is not a PNG or JPEG image, whatever its name says; save it again as PNG")
-
-
 def image_page(letter: Letter, path: Path) -> bytes:
-    """One page of the letter's paper with the image centred inside the margins."""
+    """One page of the letter's paper with the image centred inside the margins
+    (without the photo's metadata under ``privacy: minimal``)."""
     page = page_for(letter.paper)
-    _refuse_other_formats(path)
     try:
-        image = ImageReader(str(path))
-        width, height = image.getSize()
-    except Exception as exc:  # PIL raises many kinds for a broken image
-        raise AnnexError(
-            f"is not a readable PNG or JPEG image ({exc.__class__.__name__}); save it again"
-        ) from exc
+        image = images.load(path, strip=letter.privacy == "minimal")
+    except images.ImageError as exc:
+        raise AnnexError(str(exc)) from exc
+    width, height = image.getSize()
     scale = min(page.measure / width, (page.height - page.top - page.bottom) / height)
     w, h = width * scale, height * scale
     buffer = io.BytesIO()

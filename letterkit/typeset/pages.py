@@ -15,7 +15,6 @@ from typing import Any
 
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
@@ -23,7 +22,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 from .. import l10n, memo
 from ..l10n import _
 from ..model import Letter
-from . import _rl
+from . import _rl, images
 from .columns import TooLarge
 from .compose import xml
 from .notes import NoteArea
@@ -87,7 +86,8 @@ class Letterhead:
         text_width = page.measure
         logo_h = logo_w = 0.0
         if sender.logo is not None:
-            self.logo = ImageReader(str(sender.logo))
+            # Never with the photo's metadata: a letterhead is sent to everyone.
+            self.logo = images.load(Path(sender.logo), strip=True)
             iw, ih = self.logo.getSize()
             logo_h = 16 * mm
             logo_w = logo_h * iw / ih

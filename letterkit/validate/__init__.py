@@ -8,8 +8,8 @@ template, the fonts folder, annex page ranges and kinds, localized texts, and
 the types the model's fields declare. Problems name the field
 (``letter.paper: error: [LK105] ...``); the loaders map them back to the file
 and line they read the field from. Nothing here imports a stage: fonts and
-images are checked by their first bytes, and fully parsed when the letter is
-typeset.
+images are checked by their first bytes (and an image's size by its header),
+and fully parsed when the letter is typeset.
 
 :func:`validate` is also ``letterkit.validate``; the package imports it when
 it starts, so Babel (through :mod:`letterkit.l10n`) is imported inside the
@@ -18,6 +18,7 @@ rules that need it, on the first validation.
 - :mod:`.rules`: the letter's own fields (template, locale, date, words and
   numbers, case, signatories, people);
 - :mod:`.files`: the files it names (logo, fonts folder, annexes and their pages);
+- :mod:`.images`: PNG and JPEG bytes (kind, size in pixels, JPEG metadata);
 - :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
 - :mod:`._check`: what the rules share (the collector of findings).
 """

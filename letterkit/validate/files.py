@@ -1,18 +1,22 @@
 """Files a letter names: the logo, the fonts folder, the annexes (and their page ranges).
 
 Checked without the stages that use them: a file exists and starts with the
-bytes of its kind (a TrueType font; a PNG or JPEG logo, whose header and
-checksums Pillow also reads); those stages parse the files fully, and report
-what only a full parse can find.
+bytes of its kind (a TrueType font; a PNG or JPEG logo, whose size in pixels
+is read from its header and held to ``Limits.image_pixels``, and whose header
+and checksums Pillow also reads); those stages parse the files fully, and
+report what only a full parse can find.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from pathlib import Path
 
+from .. import limits
 from ..model import GENERATED, Annex, Letter
+from . import images
 from ._check import Check, relative
 
 PAGES = re.compile(r"\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*")
@@ -20,44 +24,49 @@ PAGES = re.compile(r"\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*")
 #: or a collection of them), and of those it cannot.
 TRUETYPE_MAGIC = (b"\x00\x01\x00\x00", b"true", b"ttcf")
 OTHER_FONT_MAGIC = {b"OTTO": "CFF (OpenType) outlines", b"wOFF": "WOFF", b"wOF2": "WOFF2"}
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
 def logo(path: Path, base: Path, check: Check) -> None:
-    """The sender's logo: a PNG or JPEG file that is there."""
+    """The sender's logo: a PNG or JPEG file that is there, within the pixel
+    limit by its header, with segments (for a JPEG) that can be walked."""
     shown = relative(path, base)
     if path.suffix.lower() not in {".png", ".jpg", ".jpeg"}:
         check.error("letter.sender.logo", "LK105", "the logo must be a PNG or JPEG file")
     elif not path.is_file():
         check.error("letter.sender.logo", "LK101", f"logo file '{shown}' not found")
-    elif not _starts_with(path, IMAGE_MAGIC) or not _image_reads(path):
-        check.error(
-            "letter.sender.logo",
-            "LK105",
-            f"the logo '{shown}' is not a readable PNG or JPEG image; save it again as PNG",
-        )
+    else:
+        why = _logo_problem(path)
+        if why:
+            check.error("letter.sender.logo", "LK105", f"the logo '{shown}' {why}")
 
 
-def _image_reads(path: Path) -> bool:
-    """Whether Pillow (which ReportLab draws images with) reads the image's
-    header and, for a PNG, its chunks' checksums."""
+def _logo_problem(path: Path) -> str:
+    """Why the logo cannot be used ("" when it can): its bytes are checked
+    before Pillow (which ReportLab draws images with) reads the header and,
+    for a PNG, its chunks' checksums."""
+    unreadable = "is not a readable PNG or JPEG image; save it again as PNG"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    found = images.kind(data)
+    if found is None:
+        return unreadable
+    try:
+        size = images.pixel_size(data)
+    except images.BadImage as exc:
+        return str(exc)
+    too_large = images.too_many_pixels(size, limits.current().image_pixels)
+    if too_large:
+        return too_large
     from PIL import Image  # a dependency of ReportLab; loaded only when a logo is named
 
     try:
-        with Image.open(path, formats=["PNG", "JPEG"]) as image:
+        with Image.open(io.BytesIO(data), formats=[found]) as image:
             image.verify()
     except Exception:  # Pillow raises many kinds for a damaged image
-        return False
-    return True
-
-
-def _starts_with(path: Path, magic: tuple[bytes, ...]) -> bool:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError:
-        return False
-    return head.startswith(magic)
+        return unreadable
+    return ""
 
 
 def fonts(letter: Letter, check: Check) -> None:
