@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from . import l10n, memo
+from . import files, l10n, memo
 from . import limits as limits_
 from .errors import InternalError, Problem, UsageError, ValidationError, path_argument
 from .input.letter_spec import load_letter
@@ -115,6 +115,9 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
         raise ValidationError(
             [Problem(_spec_display(letter), *at, "error", "LK102", f"font {exc}")]
         ) from exc
+    except files.Refused as exc:  # a file that became something else mid-run (a FIFO…)
+        name = display_path(exc.path) if exc.path is not None else _spec_display(letter)
+        raise ValidationError([Problem(name, None, None, "error", exc.code, exc.reason)]) from exc
     except OSError as exc:  # a file that went away or became unreadable mid-run
         name = exc.filename or _spec_display(letter)
         raise ValidationError([Problem(

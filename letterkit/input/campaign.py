@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import l10n
 from ..errors import Problem, ValidationError
+from ..files import Kind
 from ..model import Letter, Recipient
 from .fields import Reader
 from .letter_spec import load_letter
@@ -159,7 +160,8 @@ def _resolve(
     if not isinstance(value, str) or not value:
         reporter.error((src, holder.at(key)), "LK104", f"'{key}' must name a file")
         return None
-    found = Reader(reporter, base, allow_outside).resolve(value, (src, holder.at(key)), key)
+    kind: Kind = "table" if key == "recipients" else "spec"
+    found = Reader(reporter, base, allow_outside).resolve(value, (src, holder.at(key)), key, kind)
     if found is None:
         return None
     if not found.is_file():

@@ -194,7 +194,7 @@ def _signatories(spec: Located, reader: Reader) -> tuple[Any, ...]:
         value = value["path"]
     if not isinstance(value, str):
         return tuple(load_signatories(value, where, reader.reporter))
-    found = reader.resolve(value, where, "letter.signatories")
+    found = reader.resolve(value, where, "letter.signatories", "table")
     if found is None:
         return ()
     reader.inputs.append(found)
@@ -213,7 +213,7 @@ def _fonts(spec: Located, reader: Reader) -> Path | None:
             where, "LK105", "'fonts' must be the path of a folder of .ttf fonts", "letter.fonts"
         )
         return None
-    return reader.resolve(value, where, "letter.fonts")
+    return reader.resolve(value, where, "letter.fonts", "folder")
 
 
 def _validated(letter: Letter, reader: Reader, problems: list[Problem] | None) -> Letter:

@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
 
-from .. import l10n
+from .. import files, l10n
 from ..errors import LetterkitError
 from ..model import Letter, Signatory
 from . import fonts
@@ -96,15 +96,10 @@ def signatory_list(
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
-def _refuse_other_formats(path: Path) -> None:
+def _refuse_other_formats(head: bytes) -> None:
     """Refuse a file whose first bytes are not a PNG's or a JPEG's, before any
     image decoder sees it: Pillow would hand an EPS file (whatever its name) to
     Ghostscript, a program with a long record of escapes from its sandbox."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise AnnexError(f"cannot be read ({exc.strerror or exc})") from exc
     if not head.startswith(IMAGE_SIGNATURES):
         raise AnnexError("is not a PNG or JPEG image, whatever its name says; save it again as PNG")
 
@@ -112,9 +107,13 @@ def _refuse_other_formats(path: Path) -> None:
 def image_page(letter: Letter, path: Path) -> bytes:
     """One page of the letter's paper with the image centred inside the margins."""
     page = page_for(letter.paper)
-    _refuse_other_formats(path)
     try:
-        image = ImageReader(str(path))
+        data = files.read_bounded(path, "image")
+    except files.Refused as exc:
+        raise AnnexError(exc.reason) from exc
+    _refuse_other_formats(data[:8])
+    try:
+        image = ImageReader(io.BytesIO(data))
         width, height = image.getSize()
     except Exception as exc:  # PIL raises many kinds for a broken image
         raise AnnexError(

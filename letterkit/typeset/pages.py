@@ -9,6 +9,7 @@ each foot can say "of Y".
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
-from .. import l10n, memo
+from .. import files, l10n, memo
 from ..l10n import _
 from ..model import Letter
 from . import _rl
@@ -87,7 +88,7 @@ class Letterhead:
         text_width = page.measure
         logo_h = logo_w = 0.0
         if sender.logo is not None:
-            self.logo = ImageReader(str(sender.logo))
+            self.logo = ImageReader(io.BytesIO(files.read_bounded(sender.logo, "image")))
             iw, ih = self.logo.getSize()
             logo_h = 16 * mm
             logo_w = logo_h * iw / ih
