@@ -164,6 +164,8 @@ def _too_large(kind: Kind, size: int | None = None) -> str:
     """``is 3.1 GB; the limit for fonts is 30 MB`` (*size* None: it grew while read)."""
     cap = size_text(CAPS[kind])
     said = size_text(size) if size is not None else f"more than {cap}"
+    if said == cap:  # just past the cap: the rounded size would read as the cap itself
+        said = f"{size:,} bytes"
     return f"is {said}; the limit for {PLURAL[kind]} is {cap}"
 
 
