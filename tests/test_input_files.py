@@ -209,8 +209,8 @@ def test_a_reserved_output_name_is_reported_at_the_recipient_row(tmp_path: Path)
 @pytest.mark.parametrize(
     ("make", "says"),
     [
-        (lambda f: os.mkfifo(f / "Pipe.ttf"), "Pipe.ttf is a FIFO"),
-        (lambda f: (f / "Zero.ttf").symlink_to("/dev/zero"), "Zero.ttf leads outside"),
+        (lambda f: os.mkfifo(f / "Pipe.ttf"), "Pipe.ttf: is a FIFO"),
+        (lambda f: (f / "Zero.ttf").symlink_to("/dev/zero"), "Zero.ttf: leads outside"),
         (lambda f: (f / "Cut.ttf").write_bytes(b"\0\1\0\0" + bytes(996)), "Cut.ttf: not a usable"),
     ],
     ids=["a FIFO", "a link to /dev/zero", "a truncated font"],

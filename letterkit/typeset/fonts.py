@@ -132,7 +132,7 @@ def register_folder(folder: Path) -> tuple[UserFont, ...]:
         try:
             data = files.read_bounded(path, "font", root=folder)
         except files.Refused as exc:
-            raise FontError(f"{path.name} {exc.reason}") from exc
+            raise FontError(f"{path.name}: {exc.reason}") from exc
         font = _parse(family_name(path), path, data)
         pdfmetrics.registerFont(_rl.remember_subsets(font))
         family = font.fontName
