@@ -180,3 +180,18 @@ def test_every_kind_has_a_cap_and_a_name() -> None:
     assert set(CAPS) == set(files.PLURAL) == set(files.Kind.__args__)  # type: ignore[attr-defined]
     assert files.annex_kind("scan.JPG") == "image"
     assert files.annex_kind("ruling.pdf") == "annex"
+
+
+def test_security_md_states_each_cap() -> None:
+    text = (Path(__file__).resolve().parents[2] / "SECURITY.md").read_text(encoding="utf-8")
+    rows = {
+        "case": "| letter spec, campaign file, case file |",
+        "table": "| signatory or recipient table (CSV, XLSX, YAML, JSON) |",
+        "template": "| template |",
+        "font": "| font |",
+        "image": "| logo or image annex |",
+        "annex": "| PDF annex |",
+    }
+    assert CAPS["spec"] == CAPS["case"]
+    for kind, row in rows.items():
+        assert f"{row} {files.size_text(CAPS[kind])} |" in text, kind
