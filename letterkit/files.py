@@ -39,9 +39,11 @@ Kind = Literal["spec", "case", "table", "template", "font", "image", "annex"]
 #: Largest file of each kind, in bytes, checked before a byte is read.
 CAPS: dict[str, int] = {
     # A letter spec or campaign file, and a case file: hand-written YAML, TOML
-    # or JSON of a few kilobytes; 2 MB leaves room for inline signatory lists.
-    "spec": 2 * MB,
-    "case": 2 * MB,
+    # or JSON of a few kilobytes. 1 MB leaves room for long inline lists, and
+    # keeps what a YAML parser builds from it (several hundred bytes a value)
+    # well inside a run's memory.
+    "spec": 1 * MB,
+    "case": 1 * MB,
     # Signatory and recipient tables (CSV, XLSX, YAML, JSON): 20,000 signatories
     # with long affiliations come to about 40 MB of CSV.
     "table": 50 * MB,
@@ -212,7 +214,8 @@ class _Bounded(io.RawIOBase):
 def _open(path: Path, kind: Kind, root: Path | None) -> tuple[int, os.stat_result]:
     """Open the regular file *path* names, checked by name first and again once open."""
     info = regular_file(path, kind, root)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    waitless = getattr(os, "O_NONBLOCK", 0)  # POSIX: a FIFO swapped in is opened without waiting
+    flags = os.O_RDONLY | waitless | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(real_path(path), flags | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -222,7 +225,8 @@ def _open(path: Path, kind: Kind, root: Path | None) -> tuple[int, os.stat_resul
     if not same or not stat.S_ISREG(opened.st_mode):
         os.close(fd)
         raise Refused("LK102", "changed while it was being opened; run again", path)
-    os.set_blocking(fd, True)
+    if waitless:
+        os.set_blocking(fd, True)
     return fd, opened
 
 
