@@ -274,7 +274,8 @@ def output_path(letter: Letter, output: PathLike) -> Path:
     a folder from someone else may ship ``letter.pdf`` as a link to a file of
     the user's."""
     target = Path(os.path.abspath(output))
-    if target.resolve() in {p.resolve() for p in letter.inputs}:
+    # realpath, not resolve: a link at the output that loops is replaced like any other
+    if Path(os.path.realpath(target)) in {p.resolve() for p in letter.inputs}:
         raise UsageError(
             f"the output {output} is one of the letter's inputs; choose another file name"
         )

@@ -211,7 +211,7 @@ def display_path(path: Path) -> str:
     """The path as problems print it: relative to the working folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # outside it, or a link that loops
         return str(path)
 
 

@@ -209,3 +209,29 @@ def test_a_recipient_table_that_is_a_fifo_ends_cleanly(folder: Path) -> None:
         assert_clean_end(result, "LK102", "campaign.yaml")
         assert "'recipients.csv' is a FIFO" in result.problem_lines("LK102")[0]
     assert tree_digest(folder.parent, skip=("letter/dist",)) == before
+
+
+@pytest.mark.slow
+def test_a_spec_that_is_a_link_loop_ends_cleanly(folder: Path) -> None:
+    (folder / "loop.yaml").symlink_to("loop.yaml")
+    before = tree_digest(folder.parent, skip=("letter/out.pdf", "letter/dist"))
+    for command in (
+        ["check", "loop.yaml"],
+        ["render", "loop.yaml", "-o", "out.pdf"],
+        ["bundle", "loop.yaml", "-o", "dist"],
+    ):
+        result = letterkit(command, folder, seconds=SHORT)
+        assert_clean_end(result, "LK102", "loop.yaml", output=folder / "out.pdf")
+        assert "is a symbolic link that loops back on itself" in result.problem_lines("LK102")[0]
+    assert tree_digest(folder.parent, skip=("letter/out.pdf", "letter/dist")) == before
+
+
+@pytest.mark.slow
+def test_an_output_that_is_a_link_loop_is_replaced_by_the_letter(folder: Path) -> None:
+    (folder / "out.pdf").symlink_to("out.pdf")
+    before = tree_digest(folder.parent, skip=("letter/out.pdf",))
+    result = letterkit(["render", "letter.yaml", "-o", "out.pdf"], folder)
+    assert_clean_end(result, "ok")
+    assert not (folder / "out.pdf").is_symlink()
+    assert len(PdfReader(folder / "out.pdf").pages) >= 2
+    assert tree_digest(folder.parent, skip=("letter/out.pdf",)) == before
