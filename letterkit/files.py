@@ -27,6 +27,7 @@ import errno
 import io
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -67,6 +68,10 @@ PLURAL: dict[str, str] = {
     "image": "images",
     "annex": "annexes",
 }
+
+#: Largest sum of the fonts in one ``fonts:`` folder: ReportLab keeps every font
+#: it registers in memory, with its parsed tables, for the rest of the process.
+FONTS_FOLDER_CAP = 60 * MB
 
 _CHUNK = 1 << 20
 
@@ -160,6 +165,25 @@ def regular_file(path: Path, kind: Kind, root: Path | None = None) -> os.stat_re
     if info.st_size > CAPS[kind]:
         raise Refused("LK102", _too_large(kind, info.st_size), path)
     return info
+
+
+def fonts_folder_problem(fonts: Iterable[Path]) -> str:
+    """Why a ``fonts:`` folder holding *fonts* is too large to load ("" when it is not),
+    from their sizes alone (a file that is not regular counts nothing here: it is
+    refused on its own)."""
+    total = 0
+    for path in fonts:
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            continue
+        total += info.st_size if stat.S_ISREG(info.st_mode) else 0
+    if total <= FONTS_FOLDER_CAP:
+        return ""
+    return (
+        f"the fonts in the folder come to {size_text(total)}; the limit for a fonts folder "
+        f"is {size_text(FONTS_FOLDER_CAP)}: keep only the fonts the letter needs"
+    )
 
 
 def _too_large(kind: Kind, size: int | None = None) -> str:

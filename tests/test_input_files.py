@@ -223,3 +223,23 @@ def test_the_typesetter_refuses_what_validation_refuses(
     make(tmp_path)
     with pytest.raises(FontError, match=says):
         _within(20, lambda: register_folder(tmp_path))
+
+
+def test_a_fonts_folder_too_large_to_load_is_refused_before_a_font_is_read(
+    example_copy: Path,
+) -> None:
+    from letterkit.typeset.fonts import FontError, register_folder
+
+    fonts = _fonts(example_copy)
+    for name in ("A.ttf", "B.ttf", "C.ttf"):
+        with (fonts / name).open("wb") as handle:  # sparse: 25 MB that take no disk
+            handle.write(b"\0\1\0\0")
+            handle.truncate(25_000_000)
+    problems = _check(example_copy / "letter.yaml")
+    assert [p.code for p in problems] == ["LK102"]
+    assert problems[0].message == (
+        "fonts folder f: the fonts in the folder come to 75 MB; the limit for a fonts folder "
+        "is 60 MB: keep only the fonts the letter needs"
+    )
+    with pytest.raises(FontError, match="come to 75 MB"):
+        register_folder(fonts)

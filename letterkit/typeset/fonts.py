@@ -108,7 +108,8 @@ def register_folder(folder: Path) -> tuple[UserFont, ...]:
     """Register every ``.ttf`` of a user's ``fonts:`` folder (sorted by name).
 
     Each font must be a regular file inside the folder (a link leading out of
-    it, a FIFO or a device is refused unopened) within the size cap for fonts.
+    it, a FIFO or a device is refused unopened) within the size cap for fonts,
+    and all of them together within the cap for a fonts folder.
     Raises :class:`FontError` for a font that is not, or that ReportLab cannot
     embed (CFF-outline ``.otf``, a damaged file).
     """
@@ -120,6 +121,9 @@ def register_folder(folder: Path) -> tuple[UserFont, ...]:
         entries = sorted(folder.iterdir())
     except OSError as exc:
         raise FontError(f"folder {folder.name}: cannot be read ({exc.strerror or exc})") from exc
+    too_large = files.fonts_folder_problem(p for p in entries if p.suffix.lower() == ".ttf")
+    if too_large:
+        raise FontError(f"folder {folder.name}: {too_large}")
     for path in entries:
         suffix = path.suffix.lower()
         if suffix == ".otf":

@@ -13,7 +13,15 @@ import os
 import re
 from pathlib import Path
 
-from ..files import Kind, Refused, annex_kind, head, read_bounded, regular_file
+from ..files import (
+    Kind,
+    Refused,
+    annex_kind,
+    fonts_folder_problem,
+    head,
+    read_bounded,
+    regular_file,
+)
 from ..model import GENERATED, Annex, Letter
 from ._check import Check, relative
 
@@ -96,6 +104,9 @@ def fonts(letter: Letter, check: Check) -> None:
         problem = font_problem(path, folder)
         if problem:
             check.error("letter.fonts", "LK102", f"font {path.name}: {problem}")
+    too_large = fonts_folder_problem(found)
+    if too_large:
+        check.error("letter.fonts", "LK102", f"fonts folder {shown}: {too_large}")
 
 
 def font_problem(path: Path, folder: Path | None = None) -> str:

@@ -193,5 +193,7 @@ def test_security_md_states_each_cap() -> None:
         "annex": "| PDF annex |",
     }
     assert CAPS["spec"] == CAPS["case"]
+    folder = "| all the fonts of a `fonts:` folder together |"
+    assert f"{folder} {files.size_text(files.FONTS_FOLDER_CAP)} |" in text
     for kind, row in rows.items():
         assert f"{row} {files.size_text(CAPS[kind])} |" in text, kind
