@@ -224,8 +224,7 @@ def read_text(path: Path, reporter: Reporter, what: str, kind: Kind = "spec") ->
         raw = files.read_bounded(path, kind)
     except files.Refused as exc:
         reason = "not found; check the path" if exc.code == "LK101" else exc.reason
-        reporter.error((src, (None, None)), "LK101" if exc.code == "LK101" else "LK102",
-                       f"{what} {reason}")  # fmt: skip
+        reporter.error((src, (None, None)), exc.code, f"{what} {reason}")
         return None
     try:
         text = raw.decode("utf-8-sig")
