@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from . import l10n, memo
+from . import files, l10n, memo
 from . import limits as limits_
 from .errors import InternalError, Problem, UsageError, ValidationError, path_argument
 from .input.letter_spec import load_letter
@@ -129,6 +129,9 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
         ) from exc
     except images.ImageError as exc:  # the logo, changed since it was checked
         raise ValidationError([_bad_logo(letter, exc)]) from exc
+    except files.Refused as exc:  # a file that became something else mid-run (a FIFO…)
+        name = display_path(exc.path) if exc.path is not None else _spec_display(letter)
+        raise ValidationError([Problem(name, None, None, "error", exc.code, exc.reason)]) from exc
     except OSError as exc:  # a file that went away or became unreadable mid-run
         name = exc.filename or _spec_display(letter)
         raise ValidationError([Problem(
@@ -291,7 +294,8 @@ def output_path(letter: Letter, output: PathLike) -> Path:
     a folder from someone else may ship ``letter.pdf`` as a link to a file of
     the user's."""
     target = Path(os.path.abspath(output))
-    if target.resolve() in {p.resolve() for p in letter.inputs}:
+    # realpath, not resolve: a link at the output that loops is replaced like any other
+    if Path(os.path.realpath(target)) in {p.resolve() for p in letter.inputs}:
         raise UsageError(
             f"the output {output} is one of the letter's inputs; choose another file name"
         )

@@ -47,7 +47,7 @@ def input_hashes(campaign: Campaign, ids: Sequence[str]) -> dict[str, str]:
         base.update(f"{path.name}:{_digest_file(path, cache)}\n".encode())
     if letter.fonts is not None:
         for path in sorted(letter.fonts.iterdir()):
-            if path.is_file():
+            if path.suffix.lower() == ".ttf" and path.is_file():  # the fonts used, nothing else
                 base.update(f"font {path.name}:{_digest_file(path, cache)}\n".encode())
     templates: dict[str, str] = {}
     out: dict[str, str] = {}

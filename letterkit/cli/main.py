@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 import traceback
@@ -225,7 +226,7 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     letter, default_name = _letter(args, err)
     output = Path(args.output) if args.output else Path(default_name)
     inputs = {p.resolve() for p in letter.inputs}
-    if output.suffix.lower() != ".pdf" and output.resolve() not in inputs:
+    if output.suffix.lower() != ".pdf" and Path(os.path.realpath(output)) not in inputs:
         raise UsageError(f"the output {output} should end in .pdf")
     target = output_path(letter, output)
     built = build(letter, limits=args.limits)

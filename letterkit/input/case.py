@@ -28,10 +28,10 @@ def read_case(value: Any, where: Where, reader: Reader) -> Case | None:
     when it cannot be read at all (reported)."""
     reader.mark(FIELD, where)
     if isinstance(value, str):
-        path = reader.resolve(value, where, FIELD)
+        path = reader.resolve(value, where, FIELD, "case")
         if path is None:
             return None
-        data = load_data_file(path, reader.reporter, "case file")
+        data = load_data_file(path, reader.reporter, "case file", "case")
         if data is None:
             if not reader.reporter.failed:
                 reader.error(

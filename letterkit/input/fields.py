@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from .. import l10n
+from .. import files, l10n
 from .sources import Located, LocatedList, Reporter, Where, check_keys
 from .tables import clean
 
@@ -66,8 +67,21 @@ class Reader:
             field = field[:cut] if cut > 0 else ""
         return None
 
-    def resolve(self, value: str, where: Where, field: str) -> Path | None:
-        """A path as written → an absolute path inside the folder, or None (reported)."""
+    def resolve(
+        self,
+        value: str,
+        where: Where,
+        field: str,
+        kind: files.Kind | Literal["folder"] | None = None,
+    ) -> Path | None:
+        """A path as written → an absolute path inside the folder, or None (reported).
+
+        Links are resolved before the folder is checked, and a link that loops is
+        reported. A path that is there must be a regular file (a FIFO, a device
+        or a folder is refused by name, never opened) within the size cap of its
+        *kind* when one is given, or a folder when *kind* is ``"folder"``. A path
+        that is not there is returned: whether it must exist is validation's to say.
+        """
         if _URL.match(value):
             self.error(
                 where, "LK107",
@@ -76,7 +90,11 @@ class Reader:
             )  # fmt: skip
             return None
         folder = self.base.resolve()
-        path = (folder / value).resolve()
+        try:
+            path = files.real_path(folder / value)
+        except files.Refused as exc:
+            self.error(where, exc.code, f"'{value}' {exc.reason}", field)
+            return None
         if not self.allow_outside and not path.is_relative_to(folder):
             self.error(
                 where, "LK107",
@@ -84,6 +102,10 @@ class Reader:
                 "--allow-outside",
                 field,
             )  # fmt: skip
+            return None
+        problem = _what_it_is(path, kind)
+        if problem is not None:
+            self.error(where, problem.code, f"'{value}' {problem.reason}", field)
             return None
         return path
 
@@ -219,3 +241,26 @@ class Reader:
         """The items of a list, each with where it stands."""
         for index, item in enumerate(value):
             yield item, (value.where(index) if isinstance(value, LocatedList) else where)
+
+
+def _what_it_is(path: Path, kind: files.Kind | Literal["folder"] | None) -> files.Refused | None:
+    """Why the file at *path* cannot be a *kind*; None when it can, or when
+    nothing is there."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return files.Refused("LK102", f"cannot be read ({exc.strerror or exc})")
+    if kind == "folder":
+        if stat.S_ISDIR(info.st_mode):
+            return None
+        return files.Refused("LK105", "is not a folder; name a folder")
+    if kind is None:
+        problem = files.kind_problem(info.st_mode)
+        return files.Refused("LK102", problem) if problem else None
+    try:
+        files.regular_file(path, kind)
+    except files.Refused as exc:
+        return exc
+    return None

@@ -57,11 +57,11 @@ def load_letter(
     path_argument(path, "the letter spec")
     spec_path = Path(path)
     reporter = Reporter()
-    reader = Reader(reporter, spec_path.resolve().parent, allow_outside)
     data = load_data_file(spec_path, reporter, "letter spec")
     if data is None and not reporter.failed:
         reporter.add(str(spec_path), (None, None), "LK104", "the letter spec is empty")
     reporter.raise_if_failed()
+    reader = Reader(reporter, spec_path.resolve().parent, allow_outside)  # read: no link loop
     if not isinstance(data, Located):
         src = getattr(data, "src", Source(spec_path, str(spec_path)))
         reporter.error((src, (1, 1)), "LK105", "'letter spec' must be a mapping of keys and values")
@@ -194,7 +194,7 @@ def _signatories(spec: Located, reader: Reader) -> tuple[Any, ...]:
         value = value["path"]
     if not isinstance(value, str):
         return tuple(load_signatories(value, where, reader.reporter))
-    found = reader.resolve(value, where, "letter.signatories")
+    found = reader.resolve(value, where, "letter.signatories", "table")
     if found is None:
         return ()
     reader.inputs.append(found)
@@ -213,7 +213,7 @@ def _fonts(spec: Located, reader: Reader) -> Path | None:
             where, "LK105", "'fonts' must be the path of a folder of .ttf fonts", "letter.fonts"
         )
         return None
-    return reader.resolve(value, where, "letter.fonts")
+    return reader.resolve(value, where, "letter.fonts", "folder")
 
 
 def _validated(letter: Letter, reader: Reader, problems: list[Problem] | None) -> Letter:

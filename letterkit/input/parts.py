@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from .. import files
 from .._resources import names_a_file
 from ..model import Annex, Dateline, Recipient, Sender
 from .fields import Reader
@@ -37,7 +38,7 @@ def read_template(spec: Located, reader: Reader) -> str | dict[str, str]:
     )
     for name in names.values():
         if names_a_file(name):
-            path = reader.resolve(name, where, "letter.template")
+            path = reader.resolve(name, where, "letter.template", "template")
             if path is not None and path.is_file():
                 reader.inputs.append(path)
     return names if isinstance(value, dict) else names[""]
@@ -55,7 +56,7 @@ def read_sender(spec: Located, reader: Reader) -> Sender | None:
     logo = None
     at = reader.mark("letter.sender.logo", data.where("logo"))
     if data.get("logo"):
-        logo = reader.resolve(str(data["logo"]), at, "letter.sender.logo")
+        logo = reader.resolve(str(data["logo"]), at, "letter.sender.logo", "image")
         if logo is not None and logo.is_file():
             reader.inputs.append(logo)
     return Sender(
@@ -152,7 +153,9 @@ def _annex(data: Located, reader: Reader, field: str) -> Annex | None:
     path = None
     at = reader.mark(f"{field}.path", data.where("path"))
     if data.get("path"):
-        path = reader.resolve(str(data["path"]), at, "")  # left out: nothing to hold back
+        named = str(data["path"])
+        # field "": a refused annex is left out, so there is nothing to hold back
+        path = reader.resolve(named, at, "", files.annex_kind(named))
         if path is None:
             return None
         if path.is_file():

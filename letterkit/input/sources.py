@@ -21,7 +21,9 @@ from typing import Any
 
 import yaml
 
+from .. import files
 from ..errors import LetterkitError, Problem, Severity, ValidationError
+from ..files import Kind
 
 Pos = tuple[int | None, int | None]
 
@@ -209,23 +211,20 @@ def display_path(path: Path) -> str:
     """The path as problems print it: relative to the working folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # outside it, or a link that loops
         return str(path)
 
 
-def read_text(path: Path, reporter: Reporter, what: str) -> Source | None:
-    """Read a UTF-8 text file (a BOM is dropped); report LK101/LK102 and return None on failure."""
+def read_text(path: Path, reporter: Reporter, what: str, kind: Kind = "spec") -> Source | None:
+    """Read a UTF-8 text file (a BOM is dropped) of at most the size cap of *kind*;
+    report LK101/LK102 and return None on failure (see :func:`letterkit.files.read_bounded`:
+    a FIFO or a device is refused without being opened)."""
     src = Source(path, display_path(path))
-    if not path.exists():
-        reporter.error((src, (None, None)), "LK101", f"{what} not found; check the path")
-        return None
-    if path.is_dir():
-        reporter.error((src, (None, None)), "LK102", f"{what} is a folder; name a file")
-        return None
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        reporter.error((src, (None, None)), "LK102", f"cannot read {what}: {exc.strerror}")
+        raw = files.read_bounded(path, kind)
+    except files.Refused as exc:
+        reason = "not found; check the path" if exc.code == "LK101" else exc.reason
+        reporter.error((src, (None, None)), exc.code, f"{what} {reason}")
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -241,9 +240,10 @@ def read_text(path: Path, reporter: Reporter, what: str) -> Source | None:
     return Source(path, src.display, text)
 
 
-def load_data_file(path: Path, reporter: Reporter, what: str) -> Any:
-    """Parse a YAML, TOML or JSON file into located data; None when it cannot be read."""
-    src = read_text(path, reporter, what)
+def load_data_file(path: Path, reporter: Reporter, what: str, kind: Kind = "spec") -> Any:
+    """Parse a YAML, TOML or JSON file (of at most the size cap of *kind*) into
+    located data; None when it cannot be read."""
+    src = read_text(path, reporter, what, kind)
     if src is None:
         return None
     suffix = path.suffix.lower()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import limits
+from .. import files, limits
 from .sources import (
     Located,
     LocatedList,
@@ -102,7 +102,7 @@ def _read_any(
         if suffix == ".csv":
             return _read_csv(path, reporter, table)
         if suffix in {".yaml", ".yml", ".json"}:
-            data = load_data_file(path, reporter, f"{table.plural} file")
+            data = load_data_file(path, reporter, f"{table.plural} file", "table")
             if data is None:
                 return []
             if not isinstance(data, list):
@@ -134,7 +134,7 @@ Row = tuple[dict[str, str], Where]
 
 
 def _read_csv(path: Path, reporter: Reporter, table: Table) -> list[Row]:
-    src = read_text(path, reporter, f"{table.plural} file")
+    src = read_text(path, reporter, f"{table.plural} file", "table")
     if src is None:
         return []
     text = src.text
@@ -226,12 +226,22 @@ def _read_xlsx(path: Path, sheet: str, where: Where, reporter: Reporter, table: 
     from openpyxl.utils.exceptions import InvalidFileException
 
     display = display_path(path)
-    if not path.is_file():
-        reporter.error(where, "LK101", f"{table.plural} file {display} not found")
+    try:
+        stream = files.open_bounded(path, "table")
+    except files.Refused as exc:
+        if exc.code == "LK101":
+            reporter.error(where, "LK101", f"{table.plural} file {display} not found")
+        else:
+            reporter.error(where, exc.code, f"{table.plural} file {display} {exc.reason}")
         return []
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except files.Refused as exc:  # the file grew past the cap while it was read
+        stream.close()
+        reporter.error(where, exc.code, f"{table.plural} file {display} {exc.reason}")
+        return []
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        stream.close()
         reporter.error(
             (Source(path, display), (None, None)),
             "LK102",
@@ -278,8 +288,12 @@ def _read_xlsx(path: Path, sheet: str, where: Where, reporter: Reporter, table: 
                 continue
             rows.append((dict(zip(names, cells[:width], strict=False)), (src, (number, 1))))
         return rows
+    except files.Refused as exc:  # the file grew past the cap while it was read
+        reporter.error(where, exc.code, f"{table.plural} file {display} {exc.reason}")
+        return []
     finally:
         book.close()
+        stream.close()
 
 
 def _rows_from_list(items: Iterable[Any], reporter: Reporter, table: Table) -> Iterable[Row]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
-from .. import l10n, limits, memo
+from .. import files, l10n, limits, memo
 from ..input.sources import Reporter, display_path
 from ..l10n import _
 from ..model import Annex, Letter
@@ -96,10 +96,8 @@ def _password(annex: Annex) -> str:
     return os.environ.get(annex.password_env, "") if annex.password_env else ""
 
 
-def _sniff(path: Path) -> None:
-    """Refuse what is plainly not a PDF before any parser sees it."""
-    with path.open("rb") as handle:
-        head = handle.read(1024)
+def _sniff(head: bytes) -> None:
+    """Refuse what is plainly not a PDF (given its first bytes) before any parser sees it."""
     if not head:
         raise AnnexError("is empty (0 bytes); export the document again as PDF")
     if b"%PDF-" not in head:
@@ -165,7 +163,10 @@ def open_pdf(path: Path, annex: Annex, number: int = 0) -> tuple[PdfReader, str]
     file as the same annex *number* (a reader can be appended into many
     writers, but not twice into one).
     """
-    stat = path.stat()
+    try:
+        stat = files.regular_file(path, "annex")
+    except files.Refused as exc:
+        raise AnnexError(exc.reason) from exc
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, _password(annex), number)
     if key not in _OPENED:
         memo.keep(_OPENED, key, _open_pdf(path, annex), _OPENED_MAX)
@@ -173,11 +174,15 @@ def open_pdf(path: Path, annex: Annex, number: int = 0) -> tuple[PdfReader, str]
 
 
 def _open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
-    _sniff(path)
+    try:  # the bytes pypdf would read, but not past the size cap for annexes
+        data = files.read_bounded(path, "annex")
+    except files.Refused as exc:
+        raise AnnexError(exc.reason) from exc
+    _sniff(data[:1024])
     note = ""
     with pypdf_messages() as seen:
         try:
-            reader = PdfReader(path, strict=False)
+            reader = PdfReader(io.BytesIO(data), strict=False)
             _decrypt(reader, annex)
             count = len(reader.pages)
             if count > limits.current().annex_pages:

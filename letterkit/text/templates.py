@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .. import l10n
+from .. import files, l10n
 from .._resources import builtin_templates, names_a_file, templates_dir
 from ..input.sources import Reporter, display_path
 from ..model import Letter
@@ -46,13 +46,19 @@ def locate_template(letter: Letter, reporter: Reporter, spec: str) -> Path | Non
     name = str(name)
     folder: Path
     if names_a_file(name):
-        path = (letter.base_dir / name).resolve()
-        if not path.is_file():
-            reporter.error(
-                (spec, (None, None)), "LK110", f"template file '{name}' not found next to the spec"
-            )
+        path = letter.base_dir / name
+        try:
+            files.regular_file(path, "template")
+        except files.Refused as exc:
+            if exc.code == "LK101":
+                reporter.error(
+                    (spec, (None, None)), "LK110",
+                    f"template file '{name}' not found next to the spec",
+                )  # fmt: skip
+            else:
+                reporter.error((spec, (None, None)), exc.code, f"template '{name}' {exc.reason}")
             return None
-        return path
+        return files.real_path(path)
     folder = templates_dir() / name
     known = builtin_templates()
     if name not in known:
@@ -82,8 +88,11 @@ def read_template(path: Path, reporter: Reporter) -> TemplateSource | None:
     """Split a template file into front matter and body (line numbers kept)."""
     display = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = files.read_bounded(path, "template").decode("utf-8-sig")
+    except files.Refused as exc:
+        reporter.error((display, (None, None)), exc.code, f"the template {exc.reason}")
+        return None
+    except UnicodeDecodeError as exc:
         reporter.error((display, (None, None)), "LK102", f"cannot read the template: {exc}")
         return None
     front: Mapping[str, Any] = {}

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .. import memo
+from .. import files, memo
 from .._resources import fonts_dir
 from ..errors import LetterkitError
 from . import _rl
@@ -105,15 +107,24 @@ def _fallback_coverage() -> tuple[tuple[str, frozenset[int]], ...]:
 def register_folder(folder: Path) -> tuple[UserFont, ...]:
     """Register every ``.ttf`` of a user's ``fonts:`` folder (sorted by name).
 
-    Raises :class:`FontError` for a font ReportLab cannot embed (CFF-outline
-    ``.otf``, a damaged file).
+    Each font must be a regular file inside the folder (a link leading out of
+    it, a FIFO or a device is refused unopened) within the size cap for fonts,
+    and all of them together within the cap for a fonts folder.
+    Raises :class:`FontError` for a font that is not, or that ReportLab cannot
+    embed (CFF-outline ``.otf``, a damaged file).
     """
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     register()
     found: list[UserFont] = []
-    for path in sorted(folder.iterdir()):
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise FontError(f"folder {folder.name}: cannot be read ({exc.strerror or exc})") from exc
+    too_large = files.fonts_folder_problem(p for p in entries if p.suffix.lower() == ".ttf")
+    if too_large:
+        raise FontError(f"folder {folder.name}: {too_large}")
+    for path in entries:
         suffix = path.suffix.lower()
         if suffix == ".otf":
             raise FontError(
@@ -122,16 +133,41 @@ def register_folder(folder: Path) -> tuple[UserFont, ...]:
             )
         if suffix != ".ttf":
             continue
-        digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
-        family = f"LKUser-{digest}-{path.stem}"
         try:
-            font = TTFont(family, str(path))
-        except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
-            raise FontError(f"{path.name}: not a usable TrueType font ({exc})") from exc
+            data = files.read_bounded(path, "font", root=folder)
+        except files.Refused as exc:
+            raise FontError(f"{path.name}: {exc.reason}") from exc
+        font = _parse(family_name(path), path, data)
         pdfmetrics.registerFont(_rl.remember_subsets(font))
+        family = font.fontName
         _map_family(family, family, family, family, family)
         found.append(UserFont(family, path, frozenset(font.face.charToGlyph)))
     return tuple(found)
+
+
+def family_name(path: Path) -> str:
+    """The name a user font is registered under: unique to its path, and safe in
+    paragraph markup (``<font name="…">``) whatever its file is called.
+
+    >>> family_name(Path('/f/Evil" onload="x.ttf'))[16:]
+    'Evil__onload__x'
+    """
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
+    return f"LKUser-{digest}-{re.sub(r'[^A-Za-z0-9_-]', '_', path.stem)[:40]}"
+
+
+def _parse(family: str, path: Path, data: bytes) -> Any:
+    """A font file's bytes → a ReportLab TTFont; :class:`FontError` naming the file
+    when they are not a TrueType font ReportLab can embed (truncated, damaged)."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    try:
+        return TTFont(family, io.BytesIO(data))
+    except Exception as exc:  # a damaged font fails in many ways (TTFError, struct.error…)
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise FontError(
+            f"{path.name}: not a usable TrueType font ({reason}); use an undamaged .ttf file"
+        ) from exc
 
 
 #: Characters that are layout controls, not glyphs.

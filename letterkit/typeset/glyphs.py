@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterator
 from pathlib import Path
 
-from .. import l10n, memo
+from .. import files, l10n, memo
 from ..input.sources import Origin, Reporter, Source, display_path, where_of
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
@@ -78,8 +78,8 @@ def _signatory_texts(signatories: tuple[Signatory, ...]) -> tuple[tuple[str, str
 def key_position(path: Path, key: str) -> tuple[int | None, int | None]:
     """Where a top-level *key* is written in the spec file (best effort)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = files.read_bounded(path, "spec").decode("utf-8-sig")
+    except (files.Refused, UnicodeDecodeError):
         return None, None
     return Source(path, str(path), text).find_key(key)
 

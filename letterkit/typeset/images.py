@@ -21,7 +21,7 @@ from pathlib import Path
 from PIL import Image
 from reportlab.lib.utils import ImageReader
 
-from .. import limits
+from .. import files, limits
 from ..errors import LetterkitError
 from ..validate.images import BadImage, kind, pixel_size, strip_jpeg, too_many_pixels
 
@@ -34,9 +34,9 @@ def load(path: Path, *, strip: bool) -> ImageReader:
     """The image at *path*, checked, its pixels read; JPEG metadata dropped
     when *strip*. Raises :class:`ImageError`."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImageError(f"cannot be read ({exc.strerror or exc})") from exc
+        data = files.read_bounded(path, "image")
+    except files.Refused as exc:
+        raise ImageError(exc.reason) from exc
     try:
         size = pixel_size(data)
         found = kind(data)

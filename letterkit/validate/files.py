@@ -15,6 +15,15 @@ import re
 from pathlib import Path
 
 from .. import limits
+from ..files import (
+    Kind,
+    Refused,
+    annex_kind,
+    fonts_folder_problem,
+    head,
+    read_bounded,
+    regular_file,
+)
 from ..model import GENERATED, Annex, Letter
 from . import images
 from ._check import Check, relative
@@ -30,10 +39,13 @@ def logo(path: Path, base: Path, check: Check) -> None:
     """The sender's logo: a PNG or JPEG file that is there, within the pixel
     limit by its header, with segments (for a JPEG) that can be walked."""
     shown = relative(path, base)
+    refused = _refused(path, "image")
     if path.suffix.lower() not in {".png", ".jpg", ".jpeg"}:
         check.error("letter.sender.logo", "LK105", "the logo must be a PNG or JPEG file")
-    elif not path.is_file():
+    elif refused is not None and refused.code == "LK101":
         check.error("letter.sender.logo", "LK101", f"logo file '{shown}' not found")
+    elif refused is not None:
+        check.error("letter.sender.logo", refused.code, f"the logo '{shown}' {refused.reason}")
     else:
         why = _logo_problem(path)
         if why:
@@ -46,9 +58,9 @@ def _logo_problem(path: Path) -> str:
     for a PNG, its chunks' checksums."""
     unreadable = "is not a readable PNG or JPEG image; save it again as PNG"
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
+        data = read_bounded(path, "image")
+    except Refused as exc:
+        return exc.reason
     found = images.kind(data)
     if found is None:
         return unreadable
@@ -67,6 +79,16 @@ def _logo_problem(path: Path) -> str:
     except Exception:  # Pillow raises many kinds for a damaged image
         return unreadable
     return ""
+
+
+def _refused(path: Path, kind: Kind, root: Path | None = None) -> Refused | None:
+    """Why *path* cannot be read as a *kind* (not there, not a regular file, too
+    large, outside *root*), looked at by name only; None when it can."""
+    try:
+        regular_file(path, kind, root)
+    except Refused as exc:
+        return exc
+    return None
 
 
 def fonts(letter: Letter, check: Check) -> None:
@@ -88,25 +110,28 @@ def fonts(letter: Letter, check: Check) -> None:
             f"fonts folder {shown} holds no .ttf fonts; add TrueType fonts or remove 'fonts'",
         )
     for path in found:
-        problem = font_problem(path)
+        problem = font_problem(path, folder)
         if problem:
             check.error("letter.fonts", "LK102", f"font {path.name}: {problem}")
+    too_large = fonts_folder_problem(found)
+    if too_large:
+        check.error("letter.fonts", "LK102", f"fonts folder {shown}: {too_large}")
 
 
-def font_problem(path: Path) -> str:
-    """Why a file of a ``fonts:`` folder cannot be used ("" when its first bytes are fine)."""
+def font_problem(path: Path, folder: Path | None = None) -> str:
+    """Why a file of a ``fonts:`` *folder* cannot be used ("" when its first bytes
+    are fine): it must be a regular file inside the folder, of a bounded size."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(4)
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
-    if head in OTHER_FONT_MAGIC or path.suffix.lower() == ".otf":
-        kind = OTHER_FONT_MAGIC.get(head, "CFF (OpenType) outlines")
+        first = head(path, "font", 4, root=folder)
+    except Refused as exc:
+        return exc.reason
+    if first in OTHER_FONT_MAGIC or path.suffix.lower() == ".otf":
+        kind = OTHER_FONT_MAGIC.get(first, "CFF (OpenType) outlines")
         return (
             f"an .otf font or one with {kind} cannot be embedded by ReportLab; "
             "use the TrueType (.ttf) version of the font"
         )
-    if head not in TRUETYPE_MAGIC:
+    if first not in TRUETYPE_MAGIC:
         return "not a TrueType font; use a .ttf file with TrueType outlines"
     return ""
 
@@ -136,9 +161,12 @@ def annexes(letter: Letter, check: Check) -> None:
         if annex.path is None:
             check.error(path, "LK104", "an annex needs a 'path' (or 'generate')")
             continue
-        if not Path(annex.path).is_file():
-            named = relative(Path(annex.path), letter.base_dir)
+        refused = _refused(Path(annex.path), annex_kind(annex.path))
+        named = relative(Path(annex.path), letter.base_dir)
+        if refused is not None and refused.code == "LK101":
             check.error(f"{path}.path", "LK101", f"annex file '{named}' not found; check the path")
+        elif refused is not None:
+            check.error(f"{path}.path", refused.code, f"annex file '{named}' {refused.reason}")
         env = annex.password_env
         if env and env not in os.environ:
             check.error(f"{path}.password_env", "LK104", f"environment variable {env} is not set")
