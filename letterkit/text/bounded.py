@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .budget import (
+    REFERENCE,
     ValueTooLarge,
     digits,
     measure,
@@ -305,11 +306,11 @@ def check_call(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
     elif isinstance(owner, list):
         if name in ("append", "insert") and args:
             refuse_over(len(owner) + 1, what)
-            spend(size_of(args[-1]) + 1)
+            spend(size_of(args[-1]) + REFERENCE)
         elif name == "extend" and args:
             items = take(args[0], what)
             refuse_over(len(owner) + len(items), what)
-            spend(text_size(items, value_limit()) + len(items))
+            spend(text_size(items, value_limit()) + REFERENCE * len(items))
             return (items,)
     elif isinstance(owner, dict):
         if name == "update":
@@ -317,11 +318,11 @@ def check_call(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
             if not isinstance(extra, Mapping):
                 extra = take(extra, what)
             refuse_over(len(owner) + len(extra) + len(kwargs), what)
-            spend(size_of(extra) + size_of(kwargs))
+            spend(size_of(extra) + size_of(kwargs) + REFERENCE * (len(extra) + len(kwargs)))
             return (extra,) if args else ()
         if name == "setdefault" and args:
             refuse_over(len(owner) + 1, what)
-            spend(size_of(args) + 1)
+            spend(size_of(args) + REFERENCE)
         if name == "fromkeys" and args:
             return (take(args[0], what), *args[1:])
     return args

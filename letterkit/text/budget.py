@@ -34,6 +34,10 @@ from ._jinja import namespace_values
 #: on longer ones is what takes C code seconds.
 INT_DIGITS = 4300
 
+#: What keeping one more item in a list or dict counts, besides the item's own
+#: printed size: a reference is 8 bytes, as much as 8 characters.
+REFERENCE = 8
+
 _LOG10_2 = math.log10(2)
 
 
@@ -218,6 +222,7 @@ def emitted(text: str) -> str:
 
 __all__ = [
     "INT_DIGITS",
+    "REFERENCE",
     "OutputTooLarge",
     "ValueTooLarge",
     "budget",

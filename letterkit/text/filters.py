@@ -18,7 +18,7 @@ from typing import Any
 
 from ._jinja import filter_value_index
 from .bounded import check_binop, measured, printf_size, take, text_size
-from .budget import refuse_over, size_of, spend, value_limit
+from .budget import REFERENCE, refuse_over, size_of, spend, value_limit
 
 Rule = Callable[[Any, tuple[Any, ...], dict[str, Any]], int]
 
@@ -55,7 +55,13 @@ def _wordwrap(value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
 
 
 def _truncate(value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
-    return _text(value) + size_of(_arg(args, kwargs, 2, "end", "..."))
+    size = _text(value)
+    length = _width(_arg(args, kwargs, 0, "length", 255))
+    end = size_of(_arg(args, kwargs, 2, "end", "..."))
+    leeway = _arg(args, kwargs, 3, "leeway", None)
+    if length < end:
+        return size + end
+    return min(size, length + end + (5 if leeway is None else _width(leeway)))
 
 
 def _replace(value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
@@ -159,8 +165,11 @@ RULES: dict[str, Rule] = {
 
 
 def _sized(result: Any) -> int:
-    if isinstance(result, str | bytes | list | tuple):
+    """What a filter's result counts: its characters, or its items' references."""
+    if isinstance(result, str | bytes):
         return len(result)
+    if isinstance(result, list | tuple):
+        return REFERENCE * len(result)
     return 0
 
 
@@ -217,10 +226,13 @@ def bounded_sum(environment: Any, iterable: Any, attribute: Any = None, start: A
         raise TypeError("sum() can't sum strings [use ''.join(seq) instead]")
     if all(isinstance(i, int | float) for i in items) and isinstance(start, int | float):
         return sum(items, start)
+    if isinstance(start, list | tuple) and all(isinstance(i, list | tuple) for i in items):
+        refuse_over(len(start) + sum(len(i) for i in items), "|sum")
     total = start
     for item in items:
         check_binop("+", total, item)
         total = total + item
+        spend(_sized(total))
     return total
 
 
