@@ -80,7 +80,7 @@ def check_binop(operator: str, left: Any, right: Any) -> None:
 
 def raise_power(exponent: float) -> None:
     """Refuse a power above 64: ``2 ** 100000000`` is a C call of its own."""
-    raise ValueTooLarge(f"the power {exponent} is too large for a template (64 at most)")
+    raise ValueTooLarge(f"the power {exponent} is too large for a template; the limit is 64")
 
 
 def concat_size(parts: Iterable[Any], escaped: bool) -> None:
@@ -171,7 +171,9 @@ def printf_size(fmt: str | bytes, args: Any) -> int:
 def field_size(value: Any, kind: str, precision: int) -> int:
     """An upper bound on one formatted field without its width."""
     limit = value_limit()
-    if kind in "sra" and isinstance(value, str):
+    if kind == "a":  # ascii(): every character outside ASCII becomes up to 10
+        return 10 * size_of(value, limit // 10 + 1, quoted=True)
+    if kind in "sr" and isinstance(value, str):
         size = len(value) if kind == "s" else size_of(value, limit, quoted=True)
         return min(size, precision) if precision and kind == "s" else size
     if isinstance(value, int | float):
@@ -188,7 +190,7 @@ def field_size(value: Any, kind: str, precision: int) -> int:
 def format_spec_size(value: Any, spec: str) -> int:
     """An upper bound on ``format(value, spec)``, or the size of ``!r``/``!s``."""
     if spec.startswith("!"):
-        return size_of(value, quoted=spec != "!s")
+        return field_size(value, spec[1:], 0)
     width = precision = 0
     number = ""
     seen_dot = False
