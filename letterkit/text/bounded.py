@@ -75,7 +75,12 @@ def check_binop(operator: str, left: Any, right: Any) -> None:
         if isinstance(left, _SEQUENCE) and isinstance(right, _SEQUENCE):
             refuse_over(len(left) + len(right), what)
     elif operator == "%" and isinstance(left, str | bytes):
-        refuse_over(printf_size(left, right), what)
+        refuse_over(printf_size(left, right) * _escaping(left), what)
+
+
+def _escaping(owner: object) -> int:
+    """How much larger a ``Markup`` string's escaping can make what it takes in."""
+    return 6 if hasattr(owner, "__html__") else 1
 
 
 def raise_power(exponent: float) -> None:
@@ -300,11 +305,11 @@ def check_call(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
             items = take(args[0], what)
             limit = value_limit()
             size = text_size(items, limit) + max(len(items) - 1, 0) * len(owner)
-            refuse_over(size, what)
+            refuse_over(size * _escaping(owner), what)
             return (items, *args[1:])
         rule = _TEXT_METHODS.get(name)
         if rule is not None:
-            refuse_over(rule(owner, args, kwargs), what)
+            refuse_over(rule(owner, args, kwargs) * _escaping(owner), what)
     elif isinstance(owner, list):
         if name in ("append", "insert") and args:
             refuse_over(len(owner) + 1, what)

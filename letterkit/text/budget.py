@@ -9,9 +9,10 @@ printed length of a nested value). A result over
 before any memory is taken, so no single call into C code can run long.
 
 One render also has a budget (:func:`budget`): the text it emits, into the output
-or into a macro's or block's buffer, and the values it adds to lists and dicts
-count against :attr:`letterkit.Limits.template_output`, so a loop that grows a
-value step by step, each step under the value limit, stops too.
+or into a macro's or block's buffer, the values it adds to lists and dicts, and
+the lists an operation builds (:data:`REFERENCE` per item) count against
+:attr:`letterkit.Limits.template_output`, so a loop that grows a value step by
+step, each step under the value limit, stops too.
 """
 
 from __future__ import annotations
@@ -208,6 +209,13 @@ def spend(amount: int) -> None:
         )
 
 
+def kept(value: Any) -> Any:
+    """*value*; a new list, tuple, dict or set counts its references against the budget."""
+    if isinstance(value, list | tuple | dict | set | frozenset):
+        spend(REFERENCE * len(value))
+    return value
+
+
 def remaining() -> int:
     """What is left of the render's budget (the value limit outside a render)."""
     work = _WORK.get()
@@ -228,6 +236,7 @@ __all__ = [
     "budget",
     "digits",
     "emitted",
+    "kept",
     "measure",
     "refuse_digits",
     "refuse_over",

@@ -27,7 +27,7 @@ from .. import l10n, limits, memo
 from ..errors import LetterkitError
 from ._jinja import BoundedFormatter, CountingCodeGenerator, NamingUndefined, compile_template
 from .bounded import FormatCheck, check_binop, check_call, concat_size
-from .budget import OutputTooLarge, ValueTooLarge, budget, emitted, refuse_over, size_of
+from .budget import OutputTooLarge, ValueTooLarge, budget, emitted, kept, refuse_over, size_of
 from .context import Data
 from .filters import bound_filters, bounded_lipsum
 
@@ -151,13 +151,14 @@ class _BoundedSandbox(SandboxedEnvironment):
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         check_binop(operator, left, right)
-        return self.binop_table[operator](left, right)
+        return kept(self.binop_table[operator](left, right))
 
     def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         if not self.is_safe_callable(obj):
             raise SecurityError(f"{obj!r} is not safely callable")
         args = check_call(obj, args, kwargs)
-        return context.call(obj, *args, **kwargs)
+        result = context.call(obj, *args, **kwargs)
+        return kept(result)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """``str.format`` and ``str.format_map``, every field bounded before it is
