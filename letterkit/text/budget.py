@@ -204,7 +204,7 @@ def spend(amount: int) -> None:
     if work.used > work.limit:
         raise OutputTooLarge(
             f"the template produces or keeps more than {work.limit:,} characters "
-            "(text, also inside macros and blocks, and values added to lists); "
+            "(text, also inside macros and blocks, and the lists it builds or fills); "
             "a letter is far shorter: check its loops"
         )
 
