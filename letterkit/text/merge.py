@@ -83,7 +83,9 @@ def _render_problem(exc: Exception) -> tuple[str, str]:
             "a letter needs far fewer"
         )
     if isinstance(exc, RecursionError):
-        return "LK114", "the template calls itself too deeply (a macro that calls itself?)"
+        return "LK114", (
+            "the template calls itself or nests values too deeply (a macro that calls itself?)"
+        )
     if isinstance(exc, MemoryError):
         return "LK114", "the template needs more memory than there is; check its loops"
     if isinstance(exc, ValueTooLarge):
