@@ -13,7 +13,7 @@ from ..input.campaign import Campaign, CampaignRecipient, filename_problem
 from ..input.sources import Reporter, where_of
 from ..limits import TimeLimit
 from ..model import Letter
-from .sandbox import FILENAME_ENV, OutputTooLarge, ValueTooLarge, compiled, render_bounded
+from .sandbox import FILENAME_ENV, OutputTooLarge, compiled, render_bounded
 
 
 def render_filename(template: str, row: CampaignRecipient, letter: Letter) -> str:
@@ -43,7 +43,7 @@ def output_names(campaign: Campaign, reporter: Reporter) -> dict[str, str]:
     for row in campaign.recipients:
         try:
             name = render_filename(campaign.filename, row, campaign.letter)
-        except (TimeLimit, OutputTooLarge, ValueTooLarge, MemoryError, RecursionError) as exc:
+        except (TimeLimit, OutputTooLarge, MemoryError, RecursionError) as exc:
             reporter.error(
                 where_of(campaign.output_at), "LK114",
                 f"output.filename ran past its limits ({_said(exc)}); a file name needs "
