@@ -2,11 +2,14 @@
 
 Templates come from partners and are not trusted. They run in Jinja's
 :class:`~jinja2.sandbox.SandboxedEnvironment` with ``StrictUndefined``, within
-the limits of :mod:`letterkit.limits`: a time limit, a size limit on the output
-and on the values an expression builds. Every value a template prints is
-escaped for Markdown, so data is printed literally and never becomes markup;
-``|markdown`` opts a trusted value in. The filters (``date``, ``duration``,
-``join_list``, ``plural``…) format in the letter's locale.
+the limits of :mod:`letterkit.limits`: a time limit; a size limit on every
+value an operator, method, filter or ``~`` builds, checked from its operands
+before it is built (:mod:`.bounded`, :mod:`.filters`); and a budget on all the
+text a render emits and the lists it builds or fills (:mod:`.budget`). Every
+value a template prints is escaped for Markdown, so data is printed literally
+and never becomes markup; ``|markdown`` opts a trusted value in. The filters
+(``date``, ``duration``, ``join_list``, ``plural``…) format in the letter's
+locale.
 """
 
 from __future__ import annotations
