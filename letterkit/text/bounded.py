@@ -318,7 +318,7 @@ def check_call(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
             items = take(args[0], what)
             refuse_over(len(owner) + len(items), what)
             spend(text_size(items, value_limit()) + REFERENCE * len(items))
-            return (items,)
+            return (items, *args[1:])
     elif isinstance(owner, dict):
         if name == "update":
             extra = args[0] if args else {}
@@ -326,7 +326,7 @@ def check_call(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
                 extra = take(extra, what)
             refuse_over(len(owner) + len(extra) + len(kwargs), what)
             spend(size_of(extra) + size_of(kwargs) + REFERENCE * (len(extra) + len(kwargs)))
-            return (extra,) if args else ()
+            return (extra, *args[1:]) if args else ()
         if name == "setdefault" and args:
             refuse_over(len(owner) + 1, what)
             spend(size_of(args) + REFERENCE)
