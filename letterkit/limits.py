@@ -43,9 +43,11 @@ class Limits:
 
     #: Seconds a template may take to render [10].
     template_seconds: float = 10.0
-    #: Characters a template may produce [5,000,000].
+    #: Characters a template may produce, inside macros and blocks too, with 8 for
+    #: each item of a list it builds or fills [5,000,000].
     template_output: int = 5_000_000
-    #: Length of a string or list a template expression may build [1,000,000].
+    #: Length of a string or list a template operation may build, checked before
+    #: it is built [1,000,000].
     template_value: int = 1_000_000
     #: Signatories in one list [20,000].
     signatories: int = 20_000

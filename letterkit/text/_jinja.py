@@ -9,9 +9,12 @@ of letterkit uses only Jinja's documented API.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable, Mapping
 from importlib.metadata import version
+from typing import Any
 
 import jinja2
+import jinja2.compiler
 import jinja2.sandbox
 import jinja2.utils
 from jinja2 import nodes
@@ -82,9 +85,98 @@ def template_line(
     return line
 
 
+def namespace_values(value: object) -> Mapping[str, Any] | None:
+    """The attributes a ``namespace()`` holds (None for any other value).
+
+    Relies on ``jinja2.utils.Namespace`` keeping them in the name-mangled
+    ``_Namespace__attrs`` dict, which its ``repr`` prints.
+    """
+    if not isinstance(value, jinja2.utils.Namespace):
+        return None
+    attrs = object.__getattribute__(value, "_Namespace__attrs")
+    return attrs if isinstance(attrs, dict) else {}
+
+
+def filter_value_index(function: Callable[..., Any]) -> int:
+    """Where the filtered value is among a filter's positional arguments: 1 after
+    a context, eval context or environment that ``pass_context`` and its kind ask
+    for, else 0. Relies on ``jinja2.utils._PassArg.from_obj``."""
+    return 0 if jinja2.utils._PassArg.from_obj(function) is None else 1
+
+
+class CountingCodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's code generator, with two hooks into a template's compiled code.
+
+    Every piece of text a template emits (into its output, or into the buffer of
+    a macro, a call block, a filter block or a ``{% set %}`` block) passes through
+    ``environment.lk_emitted(text)``, and every ``~`` expression is built by
+    ``environment.lk_concat(join, (parts…))``, where ``join`` is the function
+    Jinja would have used (``str_join`` or ``markup_join``). Relies on the
+    undocumented ``CodeGenerator`` methods ``write``, ``visit``,
+    ``_output_const_repr``, ``_output_child_pre``, ``_output_child_post`` and
+    ``visit_Concat``, and on the names ``str_join``/``markup_join`` in the
+    generated module.
+    """
+
+    def _output_const_repr(self, group: Any) -> str:
+        return f"environment.lk_emitted({super()._output_const_repr(group)})"
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Any, finalize: Any) -> None:
+        self.write("environment.lk_emitted(")
+        super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Any, finalize: Any) -> None:
+        super()._output_child_post(node, frame, finalize)
+        self.write(")")
+
+    def visit_Concat(self, node: nodes.Concat, frame: Any) -> None:
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            join = "markup_join"
+        else:
+            join = "str_join"
+        self.write(f"environment.lk_concat({join}, (")
+        for part in node.nodes:
+            self.visit(part, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class BoundedFormatter(jinja2.sandbox.SandboxedFormatter):
+    """The sandbox's formatter for ``str.format``, asking *check* first about every
+    field it is about to format (``check(value, spec)`` raises to refuse).
+    Relies on ``jinja2.sandbox.SandboxedFormatter(env)`` and on
+    ``SandboxedEnvironment.wrap_str_format`` being where ``str.format`` and
+    ``str.format_map`` are handed to it."""
+
+    def __init__(self, env: jinja2.Environment, check: Callable[[Any, str], None]) -> None:
+        super().__init__(env)
+        self.check = check
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        self.check(value, format_spec)
+        return super().format_field(value, format_spec)
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        if conversion is not None:
+            self.check(value, "!" + conversion)
+        return super().convert_field(value, conversion)
+
+
 def jinja_version() -> str:
     """The installed Jinja's version, for messages about a changed contract."""
     return version("jinja2")
 
 
-__all__ = ["MAX_RANGE", "NamingUndefined", "compile_template", "jinja_version", "template_line"]
+__all__ = [
+    "MAX_RANGE",
+    "BoundedFormatter",
+    "CountingCodeGenerator",
+    "NamingUndefined",
+    "compile_template",
+    "filter_value_index",
+    "jinja_version",
+    "namespace_values",
+    "template_line",
+]

@@ -25,7 +25,15 @@ from ..model import Letter, Signatory
 from ._jinja import MAX_RANGE, template_line
 from .context import build_context
 from .salutation import built_salutation
-from .sandbox import MARKDOWN_ENV, PLAIN_ENV, OutputTooLarge, Refused, compiled, render_bounded
+from .sandbox import (
+    MARKDOWN_ENV,
+    PLAIN_ENV,
+    OutputTooLarge,
+    Refused,
+    ValueTooLarge,
+    compiled,
+    render_bounded,
+)
 from .templates import TemplateSource, line_of, locate_template, read_template
 
 
@@ -49,9 +57,11 @@ def _compile_problem(exc: Exception) -> tuple[str, int | None, str]:
         return "LK111", exc.lineno or None, f"template syntax error: {exc.message}"
     if isinstance(exc, Refused):
         return "LK113", exc.lineno, str(exc)
-    # Python's own compiler refuses the generated code (more than 20 nested
-    # blocks), or the parser recursed too deep (thousands of brackets).
-    return "LK111", None, "the template is nested too deeply (blocks or brackets); simplify it"
+    if isinstance(exc, SyntaxError | RecursionError | MemoryError):
+        # Python's own compiler refuses the generated code (more than 20 nested
+        # blocks), or the parser recursed too deep (thousands of brackets).
+        return "LK111", None, "the template is nested too deeply (blocks or brackets); simplify it"
+    return "LK111", None, f"the template cannot be compiled: {str(exc) or type(exc).__name__}"
 
 
 def _render_problem(exc: Exception) -> tuple[str, str]:
@@ -73,9 +83,13 @@ def _render_problem(exc: Exception) -> tuple[str, str]:
             "a letter needs far fewer"
         )
     if isinstance(exc, RecursionError):
-        return "LK114", "the template calls itself too deeply (a macro that calls itself?)"
+        return "LK114", (
+            "the template calls itself or nests values too deeply (a macro that calls itself?)"
+        )
     if isinstance(exc, MemoryError):
         return "LK114", "the template needs more memory than there is; check its loops"
+    if isinstance(exc, ValueTooLarge):
+        return "LK113", f"{exc}; a letter needs far smaller values"
     if isinstance(exc, SecurityError):
         return "LK113", f"not allowed in a template: {exc}"
     if isinstance(exc, l10n.LocalizationError | ValueError | TypeError | jinja2.TemplateError):
@@ -100,7 +114,7 @@ def _render(
     filename = str(tpl.path)
     try:
         template = compiled(env, text, filename)
-    except (jinja2.TemplateSyntaxError, Refused, SyntaxError, RecursionError, MemoryError) as exc:
+    except Exception as exc:  # whatever compiling a template can raise is the template's fault
         code, line, message = _compile_problem(exc)
         reporter.error((tpl.display, (line, None)), code, _one_line(field, message))
         return None

@@ -2,18 +2,23 @@
 
 Templates come from partners and are not trusted. They run in Jinja's
 :class:`~jinja2.sandbox.SandboxedEnvironment` with ``StrictUndefined``, within
-the limits of :mod:`letterkit.limits`: a time limit, a size limit on the output
-and on the values an expression builds. Every value a template prints is
-escaped for Markdown, so data is printed literally and never becomes markup;
-``|markdown`` opts a trusted value in. The filters (``date``, ``duration``,
-``join_list``, ``plural``…) format in the letter's locale.
+the limits of :mod:`letterkit.limits`: a time limit; a size limit on every
+value an operator, method, filter or ``~`` builds, checked from its operands
+before it is built (:mod:`.bounded`, :mod:`.filters`); and a budget on all the
+text a render emits and the lists it builds or fills (:mod:`.budget`). Every
+value a template prints is escaped for Markdown, so data is printed literally
+and never becomes markup; ``|markdown`` opts a trusted value in. The filters
+(``date``, ``duration``, ``join_list``, ``plural``…) format in the letter's
+locale.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Mapping, Sequence
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import jinja2
@@ -23,8 +28,11 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .. import l10n, limits, memo
 from ..errors import LetterkitError
-from ._jinja import NamingUndefined, compile_template
+from ._jinja import BoundedFormatter, CountingCodeGenerator, NamingUndefined, compile_template
+from .bounded import FormatCheck, check_binop, check_call, concat_size
+from .budget import OutputTooLarge, ValueTooLarge, budget, emitted, kept, refuse_over, size_of
 from .context import Data
+from .filters import bound_filters, bounded_lipsum
 
 _MD_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 
@@ -124,27 +132,71 @@ def _f_markdown(value: Any) -> TrustedMarkdown:
 
 
 class _BoundedSandbox(SandboxedEnvironment):
-    """The sandbox, refusing expressions that build huge values (``'a' * 10**9``)."""
+    """The sandbox, refusing any operation whose result would pass the value limit
+    (``'a' * 10**9``, ``'%0999999999d' % 1``, ``'x'.center(10**9)``, ``a ~ a`` in a
+    loop…) before it runs, and counting what a template emits and keeps
+    (:mod:`.budget`). Nothing is folded at compile time, so the limits apply to
+    every expression when the template renders."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"+", "*", "**", "%"})
+    code_generator_class = CountingCodeGenerator
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(optimized=False, **options)
+        lipsum = self.globals.get("lipsum")
+        if callable(lipsum):
+            self.globals["lipsum"] = bounded_lipsum(lipsum)
+
+    def seal(self) -> None:
+        """Put every filter that can grow a value behind its bound (call it once the
+        filters are all there)."""
+        self.filters.update(bound_filters(self.filters))
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        limit = limits.current().template_value
-        if operator == "**":
-            if isinstance(right, int | float) and abs(right) > 64:
-                raise SecurityError(f"the power {right} is too large for a template")
-            return left**right
-        for seq, times in ((left, right), (right, left)):
-            if (
-                isinstance(seq, str | list | tuple)
-                and isinstance(times, int)
-                and len(seq) * max(times, 0) > limit
-            ):
-                raise SecurityError(
-                    f"an expression would build a value of {len(seq) * times:,} items; "
-                    f"the limit is {limit:,}"
-                )
-        return left * right
+        check_binop(operator, left, right)
+        return kept(self.binop_table[operator](left, right))
+
+    def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        if not self.is_safe_callable(obj):
+            raise SecurityError(f"{obj!r} is not safely callable")
+        args = check_call(obj, args, kwargs)
+        result = context.call(obj, *args, **kwargs)
+        return kept(result)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``str.format`` and ``str.format_map``, every field bounded before it is
+        formatted. (A ``Markup`` string formats as a plain one: templates print
+        Markdown, where HTML escaping has no part.)"""
+        if not isinstance(
+            value, types.MethodType | types.BuiltinMethodType
+        ) or value.__name__ not in (
+            "format",
+            "format_map",
+        ):
+            return None
+        owner = value.__self__
+        if not isinstance(owner, str):
+            return None
+        mapping = value.__name__ == "format_map"
+
+        def format(*args: Any, **kwargs: Any) -> str:
+            if mapping:
+                if kwargs or len(args) != 1:
+                    raise TypeError("format_map() takes exactly one argument")
+                kwargs, args = args[0], ()
+            formatter = BoundedFormatter(self, FormatCheck(owner))
+            return str(formatter.vformat(str(owner), args, kwargs))
+
+        return functools.update_wrapper(format, value)
+
+    def lk_emitted(self, text: str) -> str:
+        """A piece of text the template emits, counted (see ``CountingCodeGenerator``)."""
+        return emitted(text)
+
+    def lk_concat(self, join: Callable[[Iterable[Any]], str], parts: tuple[Any, ...]) -> str:
+        """``a ~ b``, refused before it is built when too long."""
+        concat_size(parts, escaped=join.__name__ == "markup_join")
+        return join(parts)
 
 
 def _make_env(escape: bool) -> SandboxedEnvironment:
@@ -160,6 +212,7 @@ def _make_env(escape: bool) -> SandboxedEnvironment:
             raise NotPrintable(
                 f"a {type(value).__name__} cannot be printed as text; loop over it or use |join_list"
             )
+        refuse_over(size_of(value), "printing a value")
         text = "" if value is None else str(value)
         if "\n" in text or "\r" in text:
             raise NotPrintable(
@@ -187,44 +240,43 @@ def _make_env(escape: bool) -> SandboxedEnvironment:
         slug=l10n.slug,
         markdown=_f_markdown,
     )
+    env.seal()
     return env
 
 
 MARKDOWN_ENV = _make_env(escape=True)
 PLAIN_ENV = _make_env(escape=False)
 
+
 #: The sandbox of ``output.filename``: the same bounds, plain values, ``slug``.
-FILENAME_ENV = _BoundedSandbox(autoescape=False)
+@jinja2.pass_context
+def _plain(context: Any, value: Any) -> Any:
+    """A value printed in a file name, measured before ``str()`` prints it."""
+    refuse_over(size_of(value), "printing a value")
+    return value
+
+
+FILENAME_ENV = _BoundedSandbox(autoescape=False, finalize=_plain)
 FILENAME_ENV.filters["slug"] = l10n.slug
+FILENAME_ENV.seal()
 
 
 # --- rendering within the limits -----------------------------------------------------
 
 
-class OutputTooLarge(LetterkitError):
-    """A template produced more text than :attr:`letterkit.Limits.template_output`."""
-
-
 def render_bounded(template: jinja2.Template, context: Mapping[str, Any]) -> str:
     """*template* rendered with *context* within the time and size limits in force.
 
-    Raises :class:`letterkit.limits.TimeLimit` or :class:`OutputTooLarge`, or
-    whatever the template raised.
+    Raises :class:`letterkit.limits.TimeLimit`, :class:`OutputTooLarge` (for all
+    the text emitted, also inside macros and blocks, and the values kept in
+    lists), :class:`ValueTooLarge` (an operation that would build a value over
+    the limit), or whatever else the template raised.
     """
     bounds = limits.current()
 
     def collect() -> str:
-        parts: list[str] = []
-        size = 0
-        for chunk in template.generate(context):
-            size += len(chunk)
-            if size > bounds.template_output:
-                raise OutputTooLarge(
-                    f"the template produces more than {bounds.template_output:,} characters; "
-                    "a letter is far shorter: check its loops"
-                )
-            parts.append(chunk)
-        return "".join(parts)
+        with budget():
+            return "".join(template.generate(context))
 
     return limits.call_within(bounds.template_seconds, collect)
 
@@ -272,6 +324,7 @@ __all__ = [
     "OutputTooLarge",
     "Refused",
     "TrustedMarkdown",
+    "ValueTooLarge",
     "compiled",
     "escape_markdown",
     "render_bounded",

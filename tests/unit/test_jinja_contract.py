@@ -147,3 +147,68 @@ def test_the_sandbox_still_routes_operators_through_call_binop() -> None:
 
     assert Watching().from_string("{{ 'ab' * 2 }}").render() == "abab"
     assert seen == ["*"], _changed("SandboxedEnvironment.intercepted_binops", "not honoured")
+
+
+def test_the_code_generator_hooks_still_reach_the_compiled_code() -> None:
+    """This test ensures that CountingCodeGenerator still sees every emitted piece of
+    text (constant or computed, at the top or in a buffer) and every ``~``."""
+    emitted: list[str] = []
+    joined: list[tuple[object, ...]] = []
+
+    class Counting(jinja2.sandbox.SandboxedEnvironment):
+        code_generator_class = _jinja.CountingCodeGenerator
+
+        def lk_emitted(self, text: str) -> str:
+            emitted.append(text)
+            return text
+
+        def lk_concat(self, join: object, parts: tuple[object, ...]) -> str:
+            joined.append(parts)
+            return "".join(map(str, parts))
+
+    source = "a{{ x }}{% set s %}b{{ x ~ 1 }}{% endset %}{% macro m() %}c{% endmacro %}{{ m() }}"
+    template = _jinja.compile_template(Counting(optimized=False), source, "/letters/c.md")
+    assert template.render(x="X") == "aXc", _changed("CodeGenerator", "renders differently")
+    assert emitted == ["a", "X", "b", "X1", "c", "c"], _changed(
+        "CodeGenerator._output_const_repr/_output_child_pre/_post", f"emitted {emitted}"
+    )
+    assert joined == [("X", 1)], _changed("CodeGenerator.visit_Concat", f"joined {joined}")
+
+
+def test_str_format_still_goes_through_wrap_str_format() -> None:
+    """This test ensures that str.format and format_map reach the sandbox's
+    wrap_str_format, and that SandboxedFormatter still formats field by field."""
+    fields: list[tuple[object, str]] = []
+
+    class Checking(jinja2.sandbox.SandboxedEnvironment):
+        def wrap_str_format(self, value: object) -> object:
+            if getattr(value, "__name__", "") not in ("format", "format_map"):
+                return None
+            owner = value.__self__  # type: ignore[attr-defined]
+
+            def format(*args: object, **kwargs: object) -> str:
+                formatter = _jinja.BoundedFormatter(self, lambda v, s: fields.append((v, s)))
+                return str(formatter.vformat(owner, args, kwargs))
+
+            return format
+
+    env = Checking()
+    assert env.from_string("{{ '{:>3}{!r}'.format(1, 'a') }}").render() == "  1'a'"
+    assert fields == [(1, ">3"), ("a", "!r"), ("'a'", "")], _changed(
+        "SandboxedEnvironment.wrap_str_format / SandboxedFormatter", f"fields {fields}"
+    )
+
+
+def test_namespace_and_filter_arguments_are_found() -> None:
+    """This test ensures that a namespace's values and a filter's pass_context
+    marker are where _jinja looks for them."""
+    namespace = jinja2.utils.Namespace(a=1)
+    assert _jinja.namespace_values(namespace) == {"a": 1}, _changed(
+        "Namespace._Namespace__attrs", "not the namespace's values"
+    )
+    assert _jinja.namespace_values({"a": 1}) is None
+    filters = jinja2.Environment().filters
+    assert _jinja.filter_value_index(filters["center"]) == 0
+    assert _jinja.filter_value_index(filters["join"]) == 1, _changed(
+        "utils._PassArg.from_obj", "pass_eval_context is no longer seen"
+    )
