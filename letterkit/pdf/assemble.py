@@ -35,7 +35,7 @@ from ._pypdf import write_classic, zlib_limit
 from .annexes import OpenAnnex, pypdf_messages
 from .annots import annotation_key
 from .annots import append as append_annexed
-from .stamp import Stamp
+from .stamp import Stamp, StampCost
 from .stamp import apply as apply_stamps
 
 
@@ -271,15 +271,17 @@ def _append(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: St
     except LetterkitError:
         raise
     except Exception as exc:  # whatever pypdf raises on a hostile file
-        if _nested(exc):
+        again = "; export it again as PDF"
+        if isinstance(exc, StampCost):
+            why, again = str(exc), ""
+        elif _nested(exc):
             why = "nests its objects too deeply to be read safely"
         elif isinstance(exc, MemoryError):
             why = "needs more memory to copy than there is"
         else:
             why = f"cannot be appended ({str(exc)[:100] or exc.__class__.__name__})"
         problem = Problem(
-            display, None, None, "error", "LK130",
-            f"annex {item.number} {why}; export it again as PDF",
+            display, None, None, "error", "LK130", f"annex {item.number} {why}{again}"
         )  # fmt: skip
         raise ValidationError([problem]) from exc
 

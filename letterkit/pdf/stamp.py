@@ -27,14 +27,15 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     PdfObject,
+    StreamObject,
 )
 
 from ..typeset.stamps import Spot, overlay
 from ..typeset.styles import Styles
 from ._pypdf import add_object
 
-#: The name a page's resources give its stamp's form (a number is added when
-#: the page uses the name already).
+#: The name the pages' resources give their stamps' forms (a number is added
+#: when a page uses the name already).
 FORM_NAME = "/LKStamp"
 
 
@@ -66,21 +67,50 @@ def overlays(stamps: Sequence[Stamp], styles: Styles) -> list[PageObject]:
 def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> None:
     """Put each stamp on its page, after the page's own content.
 
-    Each page gets resources and a ``/Contents`` array of its own (shallow
-    copies: what pages share stays shared), so pages that share a content
-    stream or resources (a producer's shortcut, or the same annex page taken
-    twice) each show their own stamp.
+    Every page gets its form under one name, in resources of its own
+    (shallow copies: what pages share stays shared), so pages that share
+    content or resources (a producer's shortcut, or the same annex page
+    taken twice) each show their own stamp. Pages whose content streams are
+    the same share one ``/Contents`` array, written once (pypdf copies the
+    streams of each array it copies). Raises :class:`StampCost` when the
+    copies would pass :data:`COPY_MAX` entries.
     """
     if not stamps:
         return
+    pages = [s.page for s in stamps]
+    _check_cost(pages)
+    name = _free_name(pages)
     opening = add_object(writer, _stream(b"q\n"))
-    closings: dict[str, IndirectObject] = {}
+    closing = add_object(writer, _stream(b"\nQ %s Do\n" % name.encode()))
+    arrays: dict[tuple[int, ...], IndirectObject] = {}
     for stamp, page in zip(stamps, overlays(stamps, styles), strict=True):
-        form = add_object(writer, _form(page, writer))
-        name = _free_name(stamp.page)
-        if name not in closings:
-            closings[name] = add_object(writer, _stream(b"\nQ %s Do\n" % name.encode()))
-        _wrap(stamp.page, opening, closings[name], name, form)
+        _give_form(stamp.page, name, add_object(writer, _form(page, writer)))
+        streams = _streams(stamp.page)
+        key = tuple(s.idnum if isinstance(s, IndirectObject) else -id(s) for s in streams)
+        if key not in arrays:
+            arrays[key] = add_object(writer, ArrayObject([opening, *streams, closing]))
+        stamp.page[NameObject("/Contents")] = arrays[key]
+
+
+#: The most resource entries stamping may copy for one annex (each page gets a
+#: copy of its resources and of its form XObjects' dictionary).
+COPY_MAX = 500_000
+
+
+class StampCost(ValueError):
+    """Stamping an annex would copy more than :data:`COPY_MAX` resource entries."""
+
+
+def _check_cost(pages: Sequence[PageObject]) -> None:
+    total = 0
+    for page in pages:
+        resources = _dict(page.get("/Resources"))
+        total += len(resources) + len(_dict(resources.get("/XObject")))
+    if total > COPY_MAX:
+        raise StampCost(
+            f"names {total:,} resources on its pages, too many to stamp each page "
+            f"(at most {COPY_MAX:,}); set 'stamp: false' for it"
+        )
 
 
 def _stream(data: bytes) -> DecodedStreamObject:
@@ -104,9 +134,16 @@ def _form(page: PageObject, writer: PdfWriter) -> PdfObject:
     return form.flate_encode()
 
 
-def _free_name(page: PageObject) -> str:
-    """A name for the stamp's form that the page's resources do not use yet."""
-    used = _dict(_dict(page.get("/Resources")).get("/XObject"))
+def _free_name(pages: Sequence[PageObject]) -> str:
+    """A name for the stamp's form that no page's resources use yet (each
+    distinct dictionary looked at once)."""
+    used: set[str] = set()
+    seen: set[int] = set()
+    for page in pages:
+        forms = _dict(_dict(page.get("/Resources")).get("/XObject"))
+        if id(forms) not in seen:
+            seen.add(id(forms))
+            used.update(str(k) for k in forms if str(k).startswith(FORM_NAME))
     name, n = FORM_NAME, 0
     while name in used:
         n += 1
@@ -121,20 +158,22 @@ def _dict(value: object) -> DictionaryObject:
     return value if isinstance(value, DictionaryObject) else DictionaryObject()
 
 
-def _wrap(
-    page: PageObject, opening: IndirectObject, closing: IndirectObject, name: str, form: PdfObject
-) -> None:
-    """Bracket *page*'s content streams with *opening* and *closing* and give
-    its resources *form* under *name*, copying only the page's own dictionaries."""
+def _give_form(page: PageObject, name: str, form: PdfObject) -> None:
+    """Give *page*'s resources *form* under *name*, in copies of the page's
+    resources and form XObject dictionaries (what they refer to is shared)."""
     resources = DictionaryObject(_dict(page.get("/Resources")))
     forms = DictionaryObject(_dict(resources.get("/XObject")))
     forms[NameObject(name)] = form
     resources[NameObject("/XObject")] = forms
     page[NameObject("/Resources")] = resources
+
+
+def _streams(page: PageObject) -> list[PdfObject]:
+    """The page's content streams as it refers to them, read no further."""
     own = page.raw_get("/Contents") if "/Contents" in page else None
     resolved = own.get_object() if isinstance(own, IndirectObject) else own
     if isinstance(resolved, ArrayObject):
-        streams = list(resolved)
-    else:
-        streams = [own] if own is not None else []
-    page[NameObject("/Contents")] = ArrayObject([opening, *streams, closing])
+        return list(resolved)
+    if isinstance(resolved, StreamObject):
+        return [own] if own is not None else []
+    return []

@@ -62,8 +62,10 @@ def test_stamping_brackets_the_page_content_without_reading_it() -> None:
     assert raw._data == b"not flate data at all"
     assert list(resources["/XObject"]) == ["/LKStamp"]  # the shared dictionary is unchanged
     forms = set()
+    arrays = {page.raw_get("/Contents").idnum for page in writer.pages}
+    assert len(arrays) == 1  # the same streams: one array, written once
     for page in writer.pages:
-        contents = page.raw_get("/Contents")
+        contents = page["/Contents"]
         assert isinstance(contents, ArrayObject)
         assert len(contents) == 3
         assert contents[1].get_object() is raw
@@ -94,8 +96,18 @@ def test_stamp_on_a_page_with_a_contents_array_and_none() -> None:
         stamp.Stamp(listed, "Annex 2 – page 2 of 2"),
     ]
     stamp.apply(stamps, _styles(), writer)
-    assert len(bare.raw_get("/Contents")) == 2
-    assert list(listed.raw_get("/Contents"))[1:3] == parts
+    assert len(bare["/Contents"]) == 2
+    assert list(listed["/Contents"])[1:3] == parts
+
+
+def test_stamping_refuses_to_copy_huge_shared_resources() -> None:
+    writer, _raw, resources = _shared_page_writer(3)
+    forms = resources["/XObject"]
+    for n in range(stamp.COPY_MAX // 3 + 1):
+        forms[NameObject(f"/X{n}")] = DictionaryObject()
+    stamps = [stamp.Stamp(page, "Annex 1") for page in writer.pages]
+    with pytest.raises(stamp.StampCost, match="set 'stamp: false'"):
+        stamp.apply(stamps, _styles(), writer)
 
 
 def test_shared_annotation_array_is_copied_once() -> None:
