@@ -22,6 +22,7 @@ from pypdf.generic import (
 
 from letterkit.model import Annex
 from letterkit.pdf import annexes, annots, repair, stamp, subsets
+from letterkit.pdf._pypdf import add_object
 from letterkit.typeset.generated import AnnexError
 from letterkit.typeset.styles import Styles, make_styles
 
@@ -39,9 +40,9 @@ def _shared_page_writer(pages: int) -> tuple[PdfWriter, StreamObject, Dictionary
     raw = StreamObject()
     raw[NameObject("/Filter")] = NameObject("/FlateDecode")
     raw._data = b"not flate data at all"  # an encoded stream, written as is
-    ref = writer._add_object(raw)
+    ref = add_object(writer, raw)
     resources = DictionaryObject({NameObject("/XObject"): DictionaryObject()})
-    resources_ref = writer._add_object(resources)
+    resources_ref = add_object(writer, resources)
     for _ in range(pages):
         page = writer.add_blank_page(200, 300)
         page[NameObject("/Contents")] = ref
@@ -89,7 +90,7 @@ def test_stamp_on_a_page_with_a_contents_array_and_none() -> None:
     for ops in (b"0 0 m", b"10 10 l S"):
         part = DecodedStreamObject()
         part.set_data(ops)
-        parts.append(writer._add_object(part))
+        parts.append(add_object(writer, part))
     listed[NameObject("/Contents")] = ArrayObject(parts)
     stamps = [
         stamp.Stamp(bare, "Annex 2 – page 1 of 2"),
