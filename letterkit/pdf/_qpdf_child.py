@@ -43,6 +43,20 @@ def _limits_hit() -> int:
     return int(count()) if count is not None else 0
 
 
+def _peak_near(memory: int) -> bool:
+    """Whether this process's address space came near *memory*: qpdf gives up
+    on an object it cannot allocate and reports the damage that follows, not
+    the allocation (Linux only; elsewhere it says no)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) * 1024 >= memory * 0.85
+    except (OSError, ValueError):
+        pass
+    return False
+
+
 def main(argv: list[str]) -> str:
     """Rebuild ``argv[0]`` into ``argv[1]``; the line that says how it went."""
     source, target, memory, seconds, size = argv
@@ -65,6 +79,8 @@ def main(argv: list[str]) -> str:
     except Exception as exc:  # every failure is reported as a line
         reason = str(exc).replace(source + ": ", "").replace(source, "the file")
         reason = " ".join(reason.split())[:160] or exc.__class__.__name__
+        if _peak_near(int(memory)):
+            return "limit memory"
         if _limits_hit():
             return f"limit {reason}"
         return f"damaged {reason}"
