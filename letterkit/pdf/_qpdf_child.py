@@ -12,16 +12,22 @@ nothing from letterkit. Its one line of output says how it ended:
 from __future__ import annotations
 
 import logging
-import resource
 import sys
 
+try:
+    import resource
+except ImportError:  # not a POSIX system: the parent's wall-clock limit still holds
+    resource = None  # type: ignore[assignment]
+
 #: The most one Flate stream may inflate to while qpdf reads or rewrites it,
-#: where pikepdf lets it be set (pikepdf 10.1 and later): pypdf's own limit.
+#: where the installed pikepdf lets it be set: pypdf's own limit.
 FLATE_MAX = 75_000_000
 
 
 def _limit(memory: int, seconds: int, size: int) -> None:
     """Lower this process's limits; processor time past *seconds* ends it."""
+    if resource is None:
+        return
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
@@ -33,7 +39,7 @@ def _qpdf_limits() -> None:
 
     set_limits = getattr(settings, "set_qpdf_limits", None)
     if set_limits is not None:
-        set_limits(flate_max_memory=FLATE_MAX, doc_max_warnings=1000)
+        set_limits(flate_max_memory=FLATE_MAX)
 
 
 def _limits_hit() -> int:
@@ -69,6 +75,8 @@ def main(argv: list[str]) -> str:
         _qpdf_limits()
     except MemoryError:
         return "limit memory"
+    except ImportError as exc:
+        return f"damaged qpdf is not available here ({exc})"
     try:
         with pikepdf.open(source, password=password) as pdf:
             pdf.save(target, deterministic_id=True)
