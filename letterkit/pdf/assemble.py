@@ -268,20 +268,20 @@ def _append(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: St
             "export the document again as PDF",
         )  # fmt: skip
         raise ValidationError([problem]) from exc
+    except StampCost as exc:
+        problem = Problem(display, None, None, "error", "LK130", f"annex {item.number} {exc}")
+        raise ValidationError([problem]) from exc
     except LetterkitError:
         raise
     except Exception as exc:  # whatever pypdf raises on a hostile file
-        again = "; export it again as PDF"
-        if isinstance(exc, StampCost):
-            why, again = str(exc), ""
-        elif _nested(exc):
+        if _nested(exc):
             why = "nests its objects too deeply to be read safely"
         elif isinstance(exc, MemoryError):
             why = "needs more memory to copy than there is"
         else:
             why = f"cannot be appended ({str(exc)[:100] or exc.__class__.__name__})"
         problem = Problem(
-            display, None, None, "error", "LK130", f"annex {item.number} {why}{again}"
+            display, None, None, "error", "LK130", f"annex {item.number} {why}; export it again as PDF"
         )  # fmt: skip
         raise ValidationError([problem]) from exc
 

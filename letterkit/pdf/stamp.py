@@ -30,6 +30,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from ..typeset.generated import AnnexError
 from ..typeset.stamps import Spot, overlay
 from ..typeset.styles import Styles
 from ._pypdf import add_object
@@ -97,7 +98,7 @@ def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> None:
 COPY_MAX = 500_000
 
 
-class StampCost(ValueError):
+class StampCost(AnnexError):
     """Stamping an annex would copy more than :data:`COPY_MAX` resource entries."""
 
 
