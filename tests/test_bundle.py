@@ -190,19 +190,26 @@ def test_combined_pdf_stores_shared_objects_once(tmp_path: Path) -> None:
     with pikepdf.open(combined) as pdf:
         assert len(pdf.open_outline().root) == 100
         contents: dict[bytes, set[tuple[int, int]]] = {}
+        stamps: dict[bytes, set[tuple[int, int]]] = {}
         fonts: dict[bytes, set[tuple[int, int]]] = {}
         for page in pdf.pages:
             streams = page.obj.Contents
             for stream in [streams] if isinstance(streams, pikepdf.Stream) else list(streams):
                 contents.setdefault(stream.read_bytes(), set()).add(stream.objgen)
+            forms = page.obj.Resources.get("/XObject", {})
+            if "/LKStamp" in forms:
+                stamps.setdefault(forms.LKStamp.read_bytes(), set()).add(forms.LKStamp.objgen)
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
                 program = obj.FontFile2
                 fonts.setdefault(program.read_bytes(), set()).add(program.objgen)
         annex_streams = [objs for data, objs in contents.items() if b"Supporting document" in data]
-        # 12 annex pages, stamped in English or in French: 24 streams, each stored once.
-        assert len(annex_streams) == 24
+        # 12 annex pages, their streams shared by English and French letters, each stored once;
+        # their stamps in English or in French: 24 forms, each stored once.
+        assert len(annex_streams) == 12
         assert all(len(objs) == 1 for objs in annex_streams)
+        assert len(stamps) == 24
+        assert all(len(objs) == 1 for objs in stamps.values())
         assert all(len(objs) == 1 for objs in fonts.values())
         names = [str(o.FontName) for o in pdf.objects
                  if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"]  # fmt: skip

@@ -10,26 +10,31 @@ from __future__ import annotations
 
 import io
 
-from pypdf import PageObject, PdfWriter
+from pypdf import PdfWriter
 from pypdf.filters import ZLIB_MAX_OUTPUT_LENGTH
-from pypdf.generic import NameObject
+from pypdf.generic import IndirectObject, PdfObject
 
 #: The pypdf version these reliances were checked against last.
 CHECKED = "7.1.1"
 
 
-def own_contents(writer: PdfWriter, page: PageObject) -> None:
-    """Give *page* a content stream of its own in *writer*.
+def add_object(writer: PdfWriter, obj: PdfObject) -> IndirectObject:
+    """Add *obj* to *writer* as an object of its own; its indirect reference.
 
-    Relies on ``PdfWriter._add_object`` (private): it adds an object to the
-    writer and returns its indirect reference (pypdf has no public way to add
-    an object). Needed because ``PageObject.merge_page`` rewrites the page's
-    content stream in place (undocumented), so pages that share one stream
-    would all get one page's stamp.
+    Relies on ``PdfWriter._add_object`` (private): pypdf has no public way to
+    add an object to a writer. Used for the streams and forms that stamp an
+    annex page without touching its own content streams.
     """
-    contents = page.get_contents()
-    if contents is not None:
-        page[NameObject("/Contents")] = writer._add_object(contents)
+    return writer._add_object(obj)
+
+
+def count_objects(writer: PdfWriter) -> int:
+    """How many objects *writer* holds (those merged away not counted).
+
+    Relies on ``PdfWriter._objects`` (private): the writer's objects by
+    number, ``None`` where ``compress_identical_objects`` removed one.
+    """
+    return sum(obj is not None for obj in writer._objects)
 
 
 def zlib_limit() -> int:

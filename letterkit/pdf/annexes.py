@@ -23,13 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, PdfReadError
+from pypdf.errors import DependencyError, LimitReachedError, PdfReadError
 
 from .. import files, l10n, limits, memo
 from ..input.sources import Reporter, display_path
 from ..l10n import _
 from ..model import Annex, Letter
 from ..typeset.generated import AnnexError, Maker
+from . import repair
+from ._pypdf import zlib_limit
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
@@ -130,24 +132,53 @@ def _decrypt(reader: PdfReader, annex: Annex) -> None:
 
 
 def _repair(path: Path, annex: Annex) -> PdfReader:
-    """Let qpdf (pikepdf) rebuild a file pypdf cannot read; raise AnnexError if it can't."""
-    import pikepdf
-
+    """Let qpdf rebuild a file pypdf cannot read (in a bounded child process:
+    :mod:`letterkit.pdf.repair`); raise AnnexError if it can't."""
+    data = repair.rebuild(path, _password(annex))
     try:
-        with pikepdf.open(path, password=_password(annex)) as pdf:
-            buffer = io.BytesIO()
-            pdf.save(buffer, deterministic_id=True)
-    except pikepdf.PasswordError as exc:
-        raise AnnexError("is encrypted and the password is missing or wrong") from exc
-    except (pikepdf.PdfError, RuntimeError, ValueError, OSError) as exc:
-        reason = str(exc).splitlines()[0][:160] if str(exc) else exc.__class__.__name__
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if len(reader.pages) == 0:
+            raise AnnexError("has no pages that can be recovered; ask for a new copy")
+        _read_pages(reader)
+    except AnnexError:
+        raise
+    except LimitReachedError as exc:
+        raise AnnexError(_BOMB) from exc
+    except RecursionError as exc:
+        raise AnnexError("nests its objects too deeply to be read safely") from exc
+    except Exception as exc:  # whatever pypdf raises on a hostile file
         raise AnnexError(
-            f"is damaged beyond repair ({reason}); ask for a new copy of the document"
+            f"is damaged beyond repair ({_reason(exc)}); ask for a new copy of the document"
         ) from exc
-    reader = PdfReader(io.BytesIO(buffer.getvalue()), strict=False)
-    if len(reader.pages) == 0:
-        raise AnnexError("has no pages that can be recovered; ask for a new copy")
     return reader
+
+
+def _read_pages(reader: PdfReader) -> None:
+    """Count the pages against the limit and read every page object now, not
+    while writing; raise PdfReadError if there are none."""
+    count = len(reader.pages)
+    if count > limits.current().annex_pages:
+        raise AnnexError(
+            f"has {count:,} pages; the limit is {limits.current().annex_pages:,} "
+            "(take a selection with 'pages')"
+        )
+    for page in reader.pages:
+        page.mediabox  # noqa: B018
+    if count == 0:
+        raise PdfReadError("no pages")
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of what a parser said, short; its class name if it said nothing."""
+    text = str(exc).splitlines()[0][:100] if str(exc).strip() else ""
+    return text or exc.__class__.__name__
+
+
+#: Why a file with a decompression bomb is refused.
+_BOMB = (
+    f"has a stream that inflates beyond {zlib_limit() // 1_000_000} MB "
+    "(a decompression bomb?); export the document again as PDF"
+)
 
 
 #: Annexes already opened in this process, by file identity and password: a
@@ -184,23 +215,18 @@ def _open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
             _decrypt(reader, annex)
-            count = len(reader.pages)
-            if count > limits.current().annex_pages:
-                raise AnnexError(
-                    f"has {count:,} pages; the limit is {limits.current().annex_pages:,} "
-                    "(take a selection with 'pages')"
-                )
-            for page in reader.pages:  # read every page object now, not while writing
-                page.mediabox  # noqa: B018
-            if count == 0:
-                raise PdfReadError("no pages")
+            _read_pages(reader)
         except AnnexError:
             raise
+        except LimitReachedError as exc:
+            raise AnnexError(_BOMB) from exc
         except RecursionError as exc:
             raise AnnexError("nests its objects too deeply to be read safely") from exc
-        except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except MemoryError as exc:
+            raise AnnexError("needs more memory to read than there is") from exc
+        except Exception as exc:  # whatever pypdf raises on a hostile file
             reader = _repair(path, annex)
-            note = f"it is damaged ({str(exc)[:100]}) and was rebuilt with qpdf"
+            note = f"it is damaged ({_reason(exc)}) and was rebuilt with qpdf"
     damaged = [m for m in seen.messages if _is_damage(m)]
     if damaged and not note:
         note = f"it is damaged ({damaged[0][:100]}) and was read in repair mode"

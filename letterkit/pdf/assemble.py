@@ -18,11 +18,11 @@ from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
-from pypdf.errors import DependencyError, LimitReachedError, PdfReadError
+from pypdf.errors import LimitReachedError
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from .. import __version__, l10n, memo
-from ..errors import Problem, ValidationError
+from ..errors import LetterkitError, Problem, ValidationError
 from ..input.sources import display_path
 from ..l10n import _
 from ..model import Letter
@@ -33,7 +33,9 @@ from ..typeset.styles import Styles, styles_key
 from . import splice
 from ._pypdf import write_classic, zlib_limit
 from .annexes import OpenAnnex, pypdf_messages
-from .stamp import Stamp
+from .annots import annotation_key
+from .annots import append as append_annexed
+from .stamp import Stamp, StampCost
 from .stamp import apply as apply_stamps
 
 
@@ -68,9 +70,15 @@ def describe(letter: Letter, subject: str) -> dict[str, str]:
     return meta
 
 
-def _detach_widgets(page: PageObject) -> None:
+def _detach_widgets(page: PageObject, seen: set[tuple[tuple[int, int], ...]]) -> None:
     """Drop an annotation's /Parent that points at a page or the page tree (some
-    producers write it; copying such a page would corrupt the new page tree)."""
+    producers write it; copying such a page would corrupt the new page tree).
+    An annotation array shared by many pages is looked at once (*seen*)."""
+    key = annotation_key(page)
+    if key is not None:
+        if key in seen:
+            return
+        seen.add(key)
     for ref in page.get("/Annots") or []:
         annot = ref.get_object()
         parent = annot.get("/Parent")
@@ -96,15 +104,16 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     cached = _STAMPED.get(key)
     if cached is not None and cached[0] is item.reader:
         return cached[1]
+    seen: set[tuple[tuple[int, int], ...]] = set()
     for index in item.pages:
-        _detach_widgets(item.reader.pages[index])
+        _detach_widgets(item.reader.pages[index], seen)
     topname = f"annex{item.number}"
     if "/AcroForm" in item.reader.root_object and _TOPNAMES.get(item.reader) != topname:
         # Field names of different annexes must not clash: annex2.name, …
         item.reader.add_form_topname(topname)
         _TOPNAMES[item.reader] = topname
     copy = PdfWriter()
-    copy.append(item.reader, pages=item.pages, import_outline=True)
+    append_annexed(copy, item.reader, item.pages, import_outline=True)
     if item.annex.stamp:
         count = len(copy.pages)
         stamps = [
@@ -248,7 +257,9 @@ def _append(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: St
     """Append one stamped annex under an outline entry *title*; LK130 if it cannot be."""
     display = display_path(item.annex.path) if item.annex.path else f"annex {item.number}"
     try:
-        writer.append(_stamped(item, loc, styles), outline_item=title, import_outline=True)
+        stamped = _stamped(item, loc, styles)
+        pages = range(len(stamped.pages))
+        append_annexed(writer, stamped, pages, outline_item=title, import_outline=True)
     except LimitReachedError as exc:
         problem = Problem(
             display, None, None, "error", "LK130",
@@ -257,24 +268,32 @@ def _append(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: St
             "export the document again as PDF",
         )  # fmt: skip
         raise ValidationError([problem]) from exc
-    except RecursionError as exc:
+    except StampCost as exc:
+        problem = Problem(display, None, None, "error", "LK130", f"annex {item.number} {exc}")
+        raise ValidationError([problem]) from exc
+    except LetterkitError:
+        raise
+    except Exception as exc:  # whatever pypdf raises on a hostile file
+        if _nested(exc):
+            why = "nests its objects too deeply to be read safely"
+        elif isinstance(exc, MemoryError):
+            why = "needs more memory to copy than there is"
+        else:
+            why = f"cannot be appended ({str(exc)[:100] or exc.__class__.__name__})"
         problem = Problem(
-            display, None, None, "error", "LK130",
-            f"annex {item.number} nests its objects too deeply to be read safely; "
-            "export it again as PDF",
+            display, None, None, "error", "LK130", f"annex {item.number} {why}; export it again as PDF"
         )  # fmt: skip
         raise ValidationError([problem]) from exc
-    except (
-        PdfReadError,
-        DependencyError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-    ) as exc:
-        problem = Problem(
-            display, None, None, "error", "LK130",
-            f"annex {item.number} cannot be appended ({exc}); export it again as PDF",
-        )  # fmt: skip
-        raise ValidationError([problem]) from exc
+
+
+def _nested(exc: BaseException) -> bool:
+    """Whether *exc* is, or was caused by, running out of recursion depth
+    (pypdf wraps it in its own errors)."""
+    seen: BaseException | None = exc
+    for _depth in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, RecursionError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -12,6 +12,7 @@ from typing import Any
 from pypdf import PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
 
+from ._pypdf import count_objects
 from .annexes import pypdf_messages
 
 
@@ -50,7 +51,7 @@ def combine(letters: Sequence[tuple[Path, str, str]]) -> bytes:
                     prefix=f"{rid}:{prefix}",
                     start=number,
                 )
-        writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+        _store_once(writer)
         if letters:
             first_info: dict[str, Any] = dict(PdfReader(letters[0][0]).metadata or {})
             keep = {k: v for k, v in first_info.items() if k in ("/Creator", "/CreationDate")}
@@ -59,3 +60,21 @@ def combine(letters: Sequence[tuple[Path, str, str]]) -> bytes:
         buffer = io.BytesIO()
         writer.write(buffer)
     return buffer.getvalue()
+
+
+#: Most passes of merging identical objects. An object that refers to
+#: duplicates is identical to its twin only once they are merged: an annex
+#: stamp's form refers to its font, the font to its descriptor, the descriptor
+#: to its program, each level one pass after the one below.
+_PASSES = 8
+
+
+def _store_once(writer: PdfWriter) -> None:
+    """Merge identical objects, pass after pass, until a pass merges none."""
+    live = count_objects(writer)
+    for _pass in range(_PASSES):
+        writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+        now = count_objects(writer)
+        if now == live:
+            return
+        live = now

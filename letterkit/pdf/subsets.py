@@ -64,7 +64,10 @@ def _decoded(parsed: Parsed, obj: Obj) -> bytes:
     try:
         for name in filters:
             if name == b"/FlateDecode":
-                data = zlib.decompress(data)
+                inflated = _inflate(data)
+                if inflated is None:  # larger than any font program: named as written
+                    return stream_data(parsed, obj)
+                data = inflated
             elif name == b"/ASCII85Decode":
                 data = base64.a85decode(data.strip(), adobe=data.strip().startswith(b"<~"))
             else:
@@ -72,6 +75,20 @@ def _decoded(parsed: Parsed, obj: Obj) -> bytes:
     except (zlib.error, ValueError, binascii.Error):
         return stream_data(parsed, obj)
     return data
+
+
+#: The most a font program is inflated to for its name (an annex's font could
+#: be a decompression bomb).
+PROGRAM_MAX = 32 * 1024 * 1024
+
+
+def _inflate(data: bytes) -> bytes | None:
+    """*data* inflated, or None if it inflates beyond :data:`PROGRAM_MAX`."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, PROGRAM_MAX)
+    if inflater.unconsumed_tail:
+        return None
+    return out + inflater.flush()
 
 
 def _dict(value: Value) -> Dict:

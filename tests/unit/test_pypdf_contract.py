@@ -24,7 +24,8 @@ def _broken(what: str) -> str:
 
 def test_private_add_object_adds_and_returns_a_reference() -> None:
     """This test ensures that ``PdfWriter._add_object`` still adds an object and
-    returns its indirect reference (used to give a page its own content stream)."""
+    returns its indirect reference (used for the streams and forms that stamp
+    an annex page)."""
     writer = PdfWriter()
     assert hasattr(writer, "_add_object"), _broken("PdfWriter._add_object (missing)")
     stream = ContentStream(None, writer)
@@ -34,42 +35,38 @@ def test_private_add_object_adds_and_returns_a_reference() -> None:
     assert ref.get_object() is stream, _broken("PdfWriter._add_object's reference")
 
 
-def test_own_contents_separates_pages_that_share_a_stream() -> None:
-    """This test ensures that two pages sharing one content stream can be
-    stamped apart: after ``own_contents`` each has its own stream."""
-    writer = PdfWriter()
-    first = writer.add_blank_page(100, 100)
-    second = writer.add_blank_page(100, 100)
-    stream = ContentStream(None, writer)
-    stream.set_data(b"0 0 m")
-    shared = writer._add_object(stream)
-    first[pypdf.generic.NameObject("/Contents")] = shared
-    second[pypdf.generic.NameObject("/Contents")] = shared
-    _pypdf.own_contents(writer, first)
-    _pypdf.own_contents(writer, second)
-    a, b = first.raw_get("/Contents"), second.raw_get("/Contents")
-    assert isinstance(a, IndirectObject), _broken("PdfWriter._add_object")
-    assert isinstance(b, IndirectObject), _broken("PdfWriter._add_object")
-    assert a.idnum != b.idnum, _broken("PageObject.get_contents (no longer a copy)")
-
-
-def test_own_contents_needs_no_generic_attribute_on_the_package(
+def test_add_object_needs_no_generic_attribute_on_the_package(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """This test ensures that own_contents works when the ``pypdf`` package has
+    """This test ensures that add_object works when the ``pypdf`` package has
     no ``generic`` attribute: the state a process is left in when the host's
     watchdog or a Ctrl-C interrupts the first ``import pypdf`` after
     ``pypdf.generic`` was loaded (Python keeps the submodule, and the package
     imported again does not get the attribute back). Every later letter with
     an annex then failed with LK130 "module 'pypdf' has no attribute 'generic'"."""
     writer = PdfWriter()
-    page = writer.add_blank_page(100, 100)
     stream = ContentStream(None, writer)
     stream.set_data(b"0 0 m")
-    page[pypdf.generic.NameObject("/Contents")] = writer._add_object(stream)
     monkeypatch.delattr(pypdf, "generic")
-    _pypdf.own_contents(writer, page)
-    assert isinstance(page.raw_get("/Contents"), IndirectObject)
+    ref = _pypdf.add_object(writer, stream)
+    assert isinstance(ref, IndirectObject)
+    assert ref.get_object() is stream
+
+
+def test_count_objects_sees_identical_objects_merged() -> None:
+    """This test ensures that ``PdfWriter._objects`` still lists the writer's
+    objects, with None where ``compress_identical_objects`` merged one away."""
+    writer = PdfWriter()
+    assert isinstance(getattr(writer, "_objects", None), list), _broken("PdfWriter._objects")
+    for _ in range(2):
+        stream = ContentStream(None, writer)
+        stream.set_data(b"0 0 m")
+        writer.add_blank_page(100, 100)[pypdf.generic.NameObject("/Contents")] = writer._add_object(
+            stream
+        )
+    before = _pypdf.count_objects(writer)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    assert _pypdf.count_objects(writer) == before - 1, _broken("PdfWriter._objects")
 
 
 def test_zlib_limit_is_a_number_of_bytes() -> None:

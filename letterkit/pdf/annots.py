@@ -1,0 +1,82 @@
+"""Annex pages that share annotations → appended with the shared ones copied once.
+
+pypdf copies a page's annotations page by page, and makes a new copy of
+every link that points at a page for each page it is on: 5,000 pages that
+share one array of 100 annotations would cost 500,000 copies. Here each
+distinct annotation array (the same annotations in the same order) is
+copied with the first page that has it; the other pages get the copy of
+that array, as one shared object, as they had it in the source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, IndirectObject, NameObject
+
+from ._pypdf import add_object
+
+_ANNOTS = NameObject("/Annots")
+
+
+def annotation_key(page: PageObject) -> tuple[tuple[int, int], ...] | None:
+    """The annotations of *page*, by object number, when all are objects of
+    their own (the only ones that can be shared); None otherwise."""
+    if _ANNOTS not in page:
+        return None
+    array = page.raw_get(_ANNOTS)
+    if isinstance(array, IndirectObject):
+        array = array.get_object()
+    if not isinstance(array, ArrayObject) or not array:
+        return None
+    if not all(isinstance(item, IndirectObject) for item in array):
+        return None
+    return tuple((item.idnum, item.generation) for item in array)
+
+
+def append(writer: PdfWriter, reader: PdfReader, pages: Sequence[int], **options: Any) -> None:
+    """``writer.append(reader, pages=pages, **options)``, each annotation array
+    that several of the *pages* share copied once and shared again."""
+    start = len(writer.pages)
+    leaders: dict[tuple[tuple[int, int], ...], int] = {}  # key → position of its first page
+    followers: list[tuple[int, int]] = []  # (position, position of its leader)
+    taken: list[tuple[PageObject, Any]] = []  # source pages whose /Annots is held back
+    leader_pages: set[int] = set()
+    try:
+        for position, index in enumerate(pages):
+            page = reader.pages[index]
+            key = annotation_key(page)
+            if key is None:
+                continue
+            lead = leaders.setdefault(key, position)
+            if lead == position:
+                leader_pages.add(id(page))
+                continue
+            followers.append((position, lead))
+            if id(page) not in leader_pages and _ANNOTS in page:
+                taken.append((page, page.raw_get(_ANNOTS)))
+                del page[_ANNOTS]
+        writer.append(reader, pages=list(pages), **options)
+    finally:
+        for page, array in taken:
+            page[_ANNOTS] = array
+    _share(writer, start, followers)
+
+
+def _share(writer: PdfWriter, start: int, followers: list[tuple[int, int]]) -> None:
+    """Give each follower page the copied annotation array of its leader, as
+    one object."""
+    shared: dict[int, IndirectObject | None] = {}
+    for position, lead in followers:
+        if lead not in shared:
+            page = writer.pages[start + lead]
+            array = page.raw_get(_ANNOTS) if _ANNOTS in page else None
+            if isinstance(array, ArrayObject):
+                array = add_object(writer, array)
+                page[_ANNOTS] = array
+            shared[lead] = array if isinstance(array, IndirectObject) else None
+        ref = shared[lead]
+        if ref is not None:
+            writer.pages[start + position][_ANNOTS] = ref
