@@ -19,6 +19,7 @@ from typing import Any
 from .. import l10n
 from ..errors import Problem, ValidationError
 from ..model import Letter, Recipient
+from .data import load_data_file
 from .fields import Reader
 from .letter_spec import load_letter
 from .sources import (
@@ -27,7 +28,6 @@ from .sources import (
     Reporter,
     Source,
     check_keys,
-    load_data_file,
     location,
     problem_path,
 )

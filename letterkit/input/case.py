@@ -13,8 +13,9 @@ from typing import Any
 
 from ..model import Case, Event, Person
 from ..validate import AGE
+from .data import load_data_file
 from .fields import Reader
-from .sources import Located, Source, Where, load_data_file
+from .sources import Located, Source, Where
 from .tables import clean
 
 CASE_KEYS = ("person", "country", "detained_on", "sentence", "events", "demands", "facts")

@@ -1,0 +1,207 @@
+"""The XML of a workbook's parts → cell values, through expat handlers.
+
+:mod:`letterkit.input.xlsx` feeds each part to a parser whose handlers are
+the methods here: they keep a cell's text up to the cell limit plus one
+character, skip formulas and phonetic runs, and turn numbers into the text a
+spreadsheet shows (whole numbers without ``.0``, dates in ISO form).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..errors import LetterkitError
+
+#: Columns of a table; cells further right are only checked for being empty.
+MAX_COLUMNS = 200
+
+_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+
+#: A cell as read: its text, or (an int) the index of a shared string.
+Value = str | int
+#: A row as read: its number and its cells by column (only cells with a value).
+SheetRow = tuple[int, dict[int, Value]]
+
+
+class XlsxError(LetterkitError):
+    """The workbook cannot be read; *sheet* and *cell* say where, when known."""
+
+    def __init__(self, message: str, sheet: str = "", cell: tuple[int, int] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.sheet = sheet
+        self.cell = cell
+
+
+class Stop(Exception):
+    """Raised in a handler to stop parsing a part early."""
+
+
+def column_number(letters: str) -> int:
+    """``'AB'`` → 28."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def is_date_code(code: str) -> bool:
+    """Whether a custom number format (its first section) shows a date or a time."""
+    first = _LITERALS.sub("", code.split(";")[0])
+    return re.search(r"[dmyhs]", first, re.IGNORECASE) is not None
+
+
+class Text:
+    """Character data of one cell, kept up to *most* characters."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self.parts: list[str] = []
+        self.size = 0
+        self.on = False
+
+    def add(self, data: str) -> None:
+        if self.on and self.size < self.most:
+            data = data[: self.most - self.size]
+            self.parts.append(data)
+            self.size += len(data)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts.clear()
+        self.size = 0
+        return text
+
+
+class StringReader:
+    """Handlers for the shared-strings part, keeping the wanted strings only."""
+
+    def __init__(self, wanted: set[int], cell: int) -> None:
+        self.wanted = wanted
+        self.last = max(wanted)
+        self.found: dict[int, str] = {}
+        self.index = -1
+        self.phonetic = 0
+        self.chars = Text(cell + 1)
+        self.text = self.chars.add
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        local = tag.rpartition(" ")[2]
+        if local == "si":
+            self.index += 1
+            if self.index > self.last:
+                raise Stop
+            self.chars.take()
+        elif local == "rPh":
+            self.phonetic += 1
+        elif local == "t":
+            self.chars.on = not self.phonetic and self.index in self.wanted
+
+    def end(self, tag: str) -> None:
+        local = tag.rpartition(" ")[2]
+        if local == "t":
+            self.chars.on = False
+        elif local == "rPh":
+            self.phonetic -= 1
+        elif local == "si" and self.index in self.wanted:
+            self.found[self.index] = self.chars.take()
+
+
+class SheetReader:
+    """Handlers for a worksheet part: finished rows gather in :attr:`done`."""
+
+    def __init__(self, sheet: str, cell: int, dates: set[int], epoch: dt.datetime) -> None:
+        self.sheet = sheet
+        self.cell = cell
+        self.dates = dates
+        self.epoch = epoch
+        self.done: list[SheetRow] = []
+        self.row = 0
+        self.cells: dict[int, Value] = {}
+        self.beyond = False
+        self.column = 0
+        self.kind = "n"
+        self.style = 0
+        self.phonetic = 0
+        self.inline = False
+        self.chars = Text(cell + 1)
+        self.text = self.chars.add
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        local = tag.rpartition(" ")[2]
+        if local == "row":
+            number = attrs.get("r", "")
+            self.row = int(number) if number.isdigit() and len(number) < 8 else self.row + 1
+            self.cells = {}
+            self.beyond = False  # a cell right of MAX_COLUMNS is kept (only the first)
+            self.column = 0
+        elif local == "c":
+            ref = _REF.match(attrs.get("r", ""))
+            self.column = column_number(ref.group(1)) if ref else self.column + 1
+            self.kind = attrs.get("t", "n")
+            style = attrs.get("s", "0")
+            self.style = int(style) if style.isdigit() and len(style) < 7 else 0
+            self.chars.take()
+        elif local == "v":
+            self.chars.on = True
+        elif local == "is":
+            self.inline = True
+        elif local == "rPh":
+            self.phonetic += 1
+        elif local == "t":
+            self.chars.on = self.inline and not self.phonetic
+
+    def end(self, tag: str) -> None:
+        local = tag.rpartition(" ")[2]
+        if local in ("v", "t"):
+            self.chars.on = False
+        elif local == "is":
+            self.inline = False
+        elif local == "rPh":
+            self.phonetic -= 1
+        elif local == "c":
+            value = self._value(self.chars.take())
+            if value != "" and (self.column <= MAX_COLUMNS or not self.beyond):
+                self.beyond = self.beyond or self.column > MAX_COLUMNS
+                self.cells.setdefault(self.column, value)
+        elif local == "row":
+            if self.cells:
+                self.done.append((self.row, self.cells))
+            self.cells = {}
+
+    def _value(self, text: str) -> Value:
+        if self.kind == "s":
+            if not text.strip().isdigit():
+                raise XlsxError(
+                    f"a shared-string cell holds '{text[:20]}'", self.sheet, (self.row, self.column)
+                )
+            return int(text)
+        if self.kind == "b":
+            return "true" if text.strip() == "1" else "false" if text else ""
+        if self.kind in ("n", "") and text and len(text) <= self.cell:
+            return _number(text, self.style in self.dates, self.epoch)
+        return text
+
+
+def _number(text: str, date: bool, epoch: dt.datetime) -> str:
+    """A number cell as the text it shows (whole numbers without '.0'; dates in ISO form)."""
+    try:
+        value: float = float(text) if any(c in text for c in ".eE") else int(text)
+    except ValueError:
+        return text
+    if date:
+        try:
+            day, fraction = divmod(value, 1)
+            time = dt.timedelta(milliseconds=round(fraction * 86_400_000))
+            if 0 <= value < 1 and time.days == 0:  # a time of day alone
+                return (dt.datetime.min + time).time().isoformat()
+            if 0 < value < 60 and epoch.year == 1899:
+                day += 1  # the serial numbers of Lotus 1-2-3, which counted 1900 as a leap year
+            return (epoch + dt.timedelta(days=day) + time).isoformat()
+        except (OverflowError, ValueError):
+            return text
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
