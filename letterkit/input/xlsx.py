@@ -32,6 +32,7 @@ from xml.parsers import expat
 
 from .xlsxcells import (
     MAX_COLUMNS,
+    MAX_ELEMENTS,
     SheetReader,
     SheetRow,
     Stop,
@@ -39,6 +40,7 @@ from .xlsxcells import (
     Value,
     XlsxError,
     is_date_code,
+    too_many_elements,
 )
 
 __all__ = ["MAX_COLUMNS", "MAX_ENTRIES", "MAX_PART", "MAX_TOTAL", "Value", "Workbook", "XlsxError"]
@@ -51,6 +53,7 @@ MAX_PART = 128 * 1024 * 1024
 MAX_TOTAL = 512 * 1024 * 1024
 
 _CHUNK = 64 * 1024
+_RUN = 1024 * 1024
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
 _DATE_IDS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
 
@@ -112,9 +115,9 @@ class Workbook:
     def _info(self, name: str) -> zipfile.ZipInfo | None:
         return self.names.get(name.lstrip("/").lower())
 
-    def _parse(self, name: str, start: Callable[..., None], end: Callable[[str], None],
-               text: Callable[[str], None] | None = None) -> Iterator[None]:  # fmt: skip
-        """Parse part *name*, yielding after each chunk (so a caller can hand on rows)."""
+    def _parse(self, name: str, attach: Callable[[Any], None]) -> Iterator[None]:
+        """Parse part *name* with the handlers *attach* sets on the parser, yielding
+        after each chunk (so a caller can hand on the rows found so far)."""
         info = self._info(name)
         if info is None:
             raise XlsxError(f"the part {name} is missing")
@@ -125,14 +128,19 @@ class Workbook:
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.StartDoctypeDeclHandler = _refuse_doctype
         parser.EntityDeclHandler = _refuse_doctype
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        if text is not None:
-            parser.CharacterDataHandler = text
         parser.buffer_text = True
+        attach(parser)
+        gap = 0  # bytes since the last '>': bounds what expat must hold in one token
         try:
             with self.zip.open(info) as part:
                 while chunk := part.read(_CHUNK):
+                    first = chunk.find(b">")
+                    if gap + (len(chunk) if first < 0 else first) > _RUN:
+                        raise XlsxError(
+                            f"the part {name} holds over {_RUN:,} bytes without a '>' "
+                            "(a tag or a text far longer than any cell)"
+                        )
+                    gap = gap + len(chunk) if first < 0 else len(chunk) - 1 - chunk.rfind(b">")
                     parser.Parse(chunk, False)
                     yield
                 parser.Parse(b"", True)
@@ -152,14 +160,21 @@ class Workbook:
     def _attributes(self, name: str, wanted: str) -> list[dict[str, str]]:
         """The attributes of every element *wanted* of part *name* (a small part)."""
         found: list[dict[str, str]] = []
+        seen = [0]
 
         def start(tag: str, attrs: dict[str, str]) -> None:
+            seen[0] += 1
+            if seen[0] > MAX_ELEMENTS:
+                raise too_many_elements(name)
             if tag.rpartition(" ")[2] == wanted:
-                if len(found) >= MAX_ENTRIES * 7:
-                    raise XlsxError(f"the part {name} holds too many {wanted} elements")
                 found.append(attrs)
+                if len(found) > MAX_ENTRIES:
+                    raise XlsxError(f"the part {name} holds more than {MAX_ENTRIES:,} {wanted}s")
 
-        for _ in self._parse(name, start, lambda tag: None):
+        def attach(parser: Any) -> None:
+            parser.StartElementHandler = start
+
+        for _ in self._parse(name, attach):
             pass
         return found
 
@@ -199,9 +214,12 @@ class Workbook:
             return set()
         codes: dict[int, str] = {}
         xfs: list[int] = []
-        depth = {"cellXfs": 0}
+        depth = {"cellXfs": 0, "elements": 0}
 
         def start(tag: str, attrs: dict[str, str]) -> None:
+            depth["elements"] += 1
+            if depth["elements"] > MAX_ELEMENTS:
+                raise too_many_elements(name)
             local = tag.rpartition(" ")[2]
             if local == "numFmt" and attrs.get("numFmtId", "").isdigit():
                 codes[int(attrs["numFmtId"])] = attrs.get("formatCode", "")
@@ -215,7 +233,11 @@ class Workbook:
             if tag.rpartition(" ")[2] == "cellXfs":
                 depth["cellXfs"] -= 1
 
-        for _ in self._parse(name, start, end):
+        def attach(parser: Any) -> None:
+            parser.StartElementHandler = start
+            parser.EndElementHandler = end
+
+        for _ in self._parse(name, attach):
             pass
         return {
             style
@@ -226,7 +248,7 @@ class Workbook:
     def rows(self, sheet: str) -> Iterator[SheetRow]:
         """The rows of *sheet* that are in its part, in order, as they are parsed."""
         reader = SheetReader(sheet, self.cell, self.dates, self.epoch)
-        for _ in self._parse(self.sheets[sheet], reader.start, reader.end, reader.text):
+        for _ in self._parse(self.sheets[sheet], reader.attach):
             yield from reader.done
             reader.done.clear()
 
@@ -236,8 +258,8 @@ class Workbook:
             return {}
         if not self.shared:
             raise XlsxError("cells refer to shared strings, but the workbook has none")
-        reader = StringReader(wanted, self.cell)
-        for _ in self._parse(self.shared, reader.start, reader.end, reader.text):
+        reader = StringReader(wanted, self.cell, self.shared)
+        for _ in self._parse(self.shared, reader.attach):
             pass
         missing = wanted - reader.found.keys()
         if missing:

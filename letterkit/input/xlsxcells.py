@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from ..errors import LetterkitError
 
 #: Columns of a table; cells further right are only checked for being empty.
 MAX_COLUMNS = 200
+#: XML elements parsed in one part (each costs a call into Python).
+MAX_ELEMENTS = 8_000_000
 
 _REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
 _LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
@@ -35,6 +38,10 @@ class XlsxError(LetterkitError):
         self.cell = cell
 
 
+def too_many_elements(part: str) -> XlsxError:
+    return XlsxError(f"the part {part} holds more than {MAX_ELEMENTS:,} XML elements")
+
+
 class Stop(Exception):
     """Raised in a handler to stop parsing a part early."""
 
@@ -53,6 +60,20 @@ def is_date_code(code: str) -> bool:
     return re.search(r"[dmyhs]", first, re.IGNORECASE) is not None
 
 
+#: The namespaces of a worksheet's elements (transitional and strict), and none.
+_SPREADSHEET = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main ",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main ",
+    "",
+)
+#: Element names as expat gives them (namespace, space, local name) → the local name.
+_LOCAL = {
+    space + name: name
+    for space in _SPREADSHEET
+    for name in ("si", "t", "rPh", "row", "c", "v", "is")
+}
+
+
 class Text:
     """Character data of one cell, kept up to *most* characters."""
 
@@ -60,10 +81,9 @@ class Text:
         self.most = most
         self.parts: list[str] = []
         self.size = 0
-        self.on = False
 
     def add(self, data: str) -> None:
-        if self.on and self.size < self.most:
+        if self.size < self.most:
             data = data[: self.most - self.size]
             self.parts.append(data)
             self.size += len(data)
@@ -76,37 +96,59 @@ class Text:
 
 
 class StringReader:
-    """Handlers for the shared-strings part, keeping the wanted strings only."""
+    """Handlers for the shared-strings part, keeping the wanted strings only.
 
-    def __init__(self, wanted: set[int], cell: int) -> None:
+    Between wanted strings only the start of each element is looked at (to
+    count the strings), which keeps a part of millions of strings quick.
+    """
+
+    def __init__(self, wanted: set[int], cell: int, part: str) -> None:
+        self.part = part
         self.wanted = wanted
         self.last = max(wanted)
         self.found: dict[int, str] = {}
         self.index = -1
         self.phonetic = 0
         self.chars = Text(cell + 1)
-        self.text = self.chars.add
+        self.parser: Any = None
+        self.left = MAX_ELEMENTS
+
+    def attach(self, parser: Any) -> None:
+        self.parser = parser
+        parser.StartElementHandler = self.skip
+
+    def skip(self, tag: str, attrs: dict[str, str]) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise too_many_elements(self.part)
+        if _LOCAL.get(tag) == "si":
+            self.index += 1
+            if self.index in self.wanted:
+                self.chars.take()
+                self.phonetic = 0
+                self.parser.StartElementHandler = self.start
+                self.parser.EndElementHandler = self.end
+            elif self.index > self.last:
+                raise Stop
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
-        local = tag.rpartition(" ")[2]
-        if local == "si":
-            self.index += 1
-            if self.index > self.last:
-                raise Stop
-            self.chars.take()
-        elif local == "rPh":
+        self.left -= 1
+        local = _LOCAL.get(tag)
+        if local == "rPh":
             self.phonetic += 1
-        elif local == "t":
-            self.chars.on = not self.phonetic and self.index in self.wanted
+        elif local == "t" and not self.phonetic:
+            self.parser.CharacterDataHandler = self.chars.add
 
     def end(self, tag: str) -> None:
-        local = tag.rpartition(" ")[2]
+        local = _LOCAL.get(tag)
         if local == "t":
-            self.chars.on = False
+            self.parser.CharacterDataHandler = None
         elif local == "rPh":
             self.phonetic -= 1
-        elif local == "si" and self.index in self.wanted:
+        elif local == "si":
             self.found[self.index] = self.chars.take()
+            self.parser.StartElementHandler = self.skip
+            self.parser.EndElementHandler = None
 
 
 class SheetReader:
@@ -120,47 +162,54 @@ class SheetReader:
         self.done: list[SheetRow] = []
         self.row = 0
         self.cells: dict[int, Value] = {}
-        self.beyond = False
+        self.beyond = False  # a cell right of MAX_COLUMNS is kept (only the first)
         self.column = 0
         self.kind = "n"
         self.style = 0
         self.phonetic = 0
         self.inline = False
         self.chars = Text(cell + 1)
-        self.text = self.chars.add
+        self.parser: Any = None
+        self.left = MAX_ELEMENTS
+
+    def attach(self, parser: Any) -> None:
+        self.parser = parser
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
-        local = tag.rpartition(" ")[2]
-        if local == "row":
-            number = attrs.get("r", "")
-            self.row = int(number) if number.isdigit() and len(number) < 8 else self.row + 1
-            self.cells = {}
-            self.beyond = False  # a cell right of MAX_COLUMNS is kept (only the first)
-            self.column = 0
-        elif local == "c":
+        self.left -= 1
+        if self.left < 0:
+            raise XlsxError(
+                f"the sheet holds more than {MAX_ELEMENTS:,} XML elements",
+                self.sheet,
+                (self.row, 1),
+            )
+        local = _LOCAL.get(tag)
+        if local == "c":
             ref = _REF.match(attrs.get("r", ""))
             self.column = column_number(ref.group(1)) if ref else self.column + 1
             self.kind = attrs.get("t", "n")
             style = attrs.get("s", "0")
             self.style = int(style) if style.isdigit() and len(style) < 7 else 0
             self.chars.take()
-        elif local == "v":
-            self.chars.on = True
+        elif local == "row":
+            number = attrs.get("r", "")
+            self.row = int(number) if number.isdigit() and len(number) < 8 else self.row + 1
+            self.cells = {}
+            self.beyond = False
+            self.column = 0
+        elif local == "v" or (local == "t" and self.inline and not self.phonetic):
+            self.parser.CharacterDataHandler = self.chars.add
         elif local == "is":
             self.inline = True
         elif local == "rPh":
             self.phonetic += 1
-        elif local == "t":
-            self.chars.on = self.inline and not self.phonetic
 
     def end(self, tag: str) -> None:
-        local = tag.rpartition(" ")[2]
-        if local in ("v", "t"):
-            self.chars.on = False
-        elif local == "is":
-            self.inline = False
-        elif local == "rPh":
-            self.phonetic -= 1
+        local = _LOCAL.get(tag)
+        if local == "v" or local == "t":
+            self.parser.CharacterDataHandler = None
         elif local == "c":
             value = self._value(self.chars.take())
             if value != "" and (self.column <= MAX_COLUMNS or not self.beyond):
@@ -170,6 +219,10 @@ class SheetReader:
             if self.cells:
                 self.done.append((self.row, self.cells))
             self.cells = {}
+        elif local == "is":
+            self.inline = False
+        elif local == "rPh":
+            self.phonetic -= 1
 
     def _value(self, text: str) -> Value:
         if self.kind == "s":
