@@ -9,6 +9,7 @@ spreadsheet its sheet and cell.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import re
@@ -22,16 +23,7 @@ from .. import limits
 from . import xlsx
 from .budget import MAX_NODES, Budget
 from .data import load_data_file
-from .sources import (
-    Located,
-    LocatedList,
-    Pos,
-    Reporter,
-    Source,
-    Where,
-    display_path,
-    read_text,
-)
+from .sources import Located, LocatedList, Pos, Reporter, Source, Where, display_path, read_text
 
 
 def clean(text: str) -> str:
@@ -287,41 +279,26 @@ def _sheet_rows(
 ) -> list[Row]:
     """A worksheet's header and rows, read as a stream; shared strings are looked
     up afterwards, for the cells that are kept only."""
-    rows = book.rows(src.sheet)
-    first = next(rows, (0, {}))
-    texts = _resolved(book, first[1] if first[0] == 1 else {})
-    if not texts:
-        reporter.error(
-            (src, (1, 1)), "LK104",
-            f"the sheet's first row is empty; add a header row with a '{table.required}' column",
-        )  # fmt: skip
-        return []
-    width = max(texts)
-    if width > xlsx.MAX_COLUMNS:
-        reporter.error(
-            (src, (1, width)), "LK105",
-            f"the header reaches column {width:,}; a table has at most {xlsx.MAX_COLUMNS} columns",
-        )  # fmt: skip
-        return []
-    names = [table.canonical(clean(texts.get(col, "")).lower()) for col in range(1, width + 1)]
-    if not _header(names, lambda col: (src, (1, col)), reporter, table):
-        return []
-    kept: list[tuple[int, dict[int, xlsx.Value]]] = []
-    outside: dict[int, tuple[int, xlsx.Value]] = {}
-    for number, cells in rows:
-        inside = {col: v for col, v in cells.items() if col <= width}
-        beyond = [(col, v) for col, v in cells.items() if col > width]
-        if not any(not isinstance(v, str) or v.strip() for v in cells.values()):
-            continue
-        count.row((src, (number, 1)))
-        if beyond:
-            outside[number] = beyond[0]
-        kept.append((number, inside))
-    strings = book.strings({v for _, cells in kept for v in cells.values() if isinstance(v, int)}
-                           | {v for _, v in outside.values() if isinstance(v, int)})  # fmt: skip
+    with contextlib.closing(book.rows(src.sheet)) as rows:
+        first = next(rows, (0, {}))
+        names = _sheet_header(book, first[1] if first[0] == 1 else {}, src, reporter, table)
+        if names is None:
+            return []
+        width = len(names)
+        kept: list[tuple[int, dict[int, xlsx.Value]]] = []
+        outside: dict[int, tuple[int, xlsx.Value]] = {}  # row → its first cell right of the table
+        for number, cells in rows:
+            if not any(not isinstance(v, str) or v.strip() for v in cells.values()):
+                continue
+            count.row((src, (number, 1)))
+            beyond = [(col, v) for col, v in cells.items() if col > width]
+            if beyond:
+                outside[number] = beyond[0]
+            kept.append((number, {col: v for col, v in cells.items() if col <= width}))
+    wanted = {v for _, cells in kept for v in cells.values() if isinstance(v, int)}
+    strings = book.strings(wanted | {v for _, v in outside.values() if isinstance(v, int)})
     out: list[Row] = []
     for number, cells in kept:
-        text = {col: strings[v] if isinstance(v, int) else v for col, v in cells.items()}
         if number in outside:
             col, v = outside[number]
             if (strings[v] if isinstance(v, int) else v).strip():
@@ -330,11 +307,37 @@ def _sheet_rows(
                     "cell outside the table (no header above it); add a header or clear it",
                 )  # fmt: skip
                 continue
-        if not any(t.strip() for t in text.values()):
-            continue
-        row = {name: text.get(col, "") for col, name in enumerate(names, start=1)}
-        out.append((row, (src, (number, 1))))
+        text = {col: strings[v] if isinstance(v, int) else v for col, v in cells.items()}
+        if any(t.strip() for t in text.values()):
+            row = {name: text.get(col, "") for col, name in enumerate(names, start=1)}
+            out.append((row, (src, (number, 1))))
     return out
+
+
+def _sheet_header(
+    book: xlsx.Workbook,
+    cells: dict[int, xlsx.Value],
+    src: Source,
+    reporter: Reporter,
+    table: Table,
+) -> list[str] | None:
+    """The column names of a sheet's first row (None, reported, when it is no header)."""
+    texts = _resolved(book, cells)
+    if not texts:
+        reporter.error(
+            (src, (1, 1)), "LK104",
+            f"the sheet's first row is empty; add a header row with a '{table.required}' column",
+        )  # fmt: skip
+        return None
+    width = max(texts)
+    if width > xlsx.MAX_COLUMNS:
+        reporter.error(
+            (src, (1, width)), "LK105",
+            f"the header reaches column {width:,}; a table has at most {xlsx.MAX_COLUMNS} columns",
+        )  # fmt: skip
+        return None
+    names = [table.canonical(clean(texts.get(col, "")).lower()) for col in range(1, width + 1)]
+    return names if _header(names, lambda col: (src, (1, col)), reporter, table) else None
 
 
 def _resolved(book: xlsx.Workbook, cells: dict[int, xlsx.Value]) -> dict[int, str]:

@@ -24,7 +24,7 @@ import posixpath
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -245,7 +245,7 @@ class Workbook:
             if number in _DATE_IDS or (number in codes and is_date_code(codes[number]))
         }
 
-    def rows(self, sheet: str) -> Iterator[SheetRow]:
+    def rows(self, sheet: str) -> Generator[SheetRow, None, None]:
         """The rows of *sheet* that are in its part, in order, as they are parsed."""
         reader = SheetReader(sheet, self.cell, self.dates, self.epoch)
         for _ in self._parse(self.sheets[sheet], reader.attach):
