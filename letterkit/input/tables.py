@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import limits
+from ..errors import LetterkitError
 from . import xlsx
 from .budget import MAX_NODES, Budget
 from .data import load_data_file
@@ -50,7 +51,7 @@ class Table:
         return dict(self.aliases).get(name, name)
 
 
-class _TooMany(Exception):
+class _TooMany(LetterkitError):
     """A table holds more rows than its limit; raised at the first row past it."""
 
     def __init__(self, where: Where) -> None:

@@ -42,7 +42,7 @@ def too_many_elements(part: str) -> XlsxError:
     return XlsxError(f"the part {part} holds more than {MAX_ELEMENTS:,} XML elements")
 
 
-class Stop(Exception):
+class Stop(LetterkitError):
     """Raised in a handler to stop parsing a part early."""
 
 
