@@ -249,8 +249,11 @@ def _read_xlsx(
 ) -> list[Row]:
     """The rows of one worksheet (the first unless *sheet* names one), with cell positions."""
     display = display_path(path)
-    if not path.is_file():
+    if not path.exists():
         reporter.error(where, "LK101", f"{table.plural} file {display} not found")
+        return []
+    if not path.is_file():
+        reporter.error(where, "LK102", f"{table.plural} file {display} is not a regular file")
         return []
     src = Source(path, display)
     try:

@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 from xml.parsers import expat
 
 from .xlsxcells import (
@@ -62,12 +62,12 @@ def _refuse_doctype(*_: Any) -> None:
     raise XlsxError("a part declares a document type (entities are not read)")
 
 
-def _directory(path: Path) -> None:
+def _directory(handle: IO[bytes]) -> None:
     """Check the zip's end record before the zip module reads its directory."""
-    with path.open("rb") as handle:
-        size = handle.seek(0, 2)
-        handle.seek(max(0, size - 22 - 65_535))
-        tail = handle.read()
+    size = handle.seek(0, 2)
+    handle.seek(max(0, size - 22 - 65_535))
+    tail = handle.read()
+    handle.seek(0)
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
         raise XlsxError("not a zip file")
@@ -79,19 +79,31 @@ def _directory(path: Path) -> None:
 class Workbook:
     """An open .xlsx file: its sheets, and streams over one sheet's rows."""
 
-    def __init__(self, path: Path, cell: int) -> None:
+    def __init__(self, source: Path | IO[bytes], cell: int) -> None:
+        """Open *source*: a path, or a binary stream that can seek (kept open by the caller)."""
         self.cell = cell  # characters kept of one cell's text (more marks it too long)
+        handle = source.open("rb") if isinstance(source, Path) else source
         try:
-            _directory(path)
-            self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            _directory(handle)
+            self.zip = zipfile.ZipFile(handle)
+        except (XlsxError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            if handle is not source:
+                handle.close()
+            if isinstance(exc, XlsxError):
+                raise
             raise XlsxError(f"not a zip file ({exc})") from None
+        self.handle = handle if handle is not source else None
         try:
             self._check_sizes()
             self._read_structure()
         except BaseException:
-            self.zip.close()
+            self.close()
             raise
+
+    def close(self) -> None:
+        self.zip.close()
+        if self.handle is not None:
+            self.handle.close()
 
     def __enter__(self) -> Workbook:
         return self
@@ -99,7 +111,7 @@ class Workbook:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.zip.close()
+        self.close()
 
     def _check_sizes(self) -> None:
         infos = self.zip.infolist()

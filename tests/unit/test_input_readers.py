@@ -315,3 +315,23 @@ def test_xlsx_part_size_is_checked_before_inflating(
     _, [(code, _, message)] = _rows(path)
     assert code == "LK102"
     assert "inflates to" in message
+
+
+def test_xlsx_reads_from_a_stream_too(tmp_path: Path) -> None:
+    import io
+
+    path = workbooks.workbook(tmp_path / "s.xlsx", sheet(f'<row r="1">{cell("A1", "name")}</row>'))
+    stream = io.BytesIO(path.read_bytes())
+    with xlsx.Workbook(stream, 2000) as book:
+        assert list(book.rows("Sheet1")) == [(1, {1: "name"})]
+    assert not stream.closed
+
+
+def test_xlsx_that_is_a_fifo_is_refused_unopened(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "s.xlsx")
+    found, [(code, _, message)] = _rows(tmp_path / "s.xlsx")
+    assert found == []
+    assert code == "LK102"
+    assert "not a regular file" in message
