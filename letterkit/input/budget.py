@@ -11,9 +11,11 @@ from typing import Any
 from ..errors import LetterkitError
 from .sources import Pos
 
-#: Values one file may hold (mappings, lists, keys and scalars, each YAML alias
-#: expansion counted again): "billion laughs" ends here.
+#: Values one file may hold (keys and scalars count 1, a mapping or list
+#: :data:`CONTAINER`, each YAML alias expansion again): "billion laughs" ends here.
 MAX_NODES = 500_000
+#: What a mapping or a list counts in the budget: it costs memory like several values.
+CONTAINER = 4
 #: Levels of nesting one file may have.
 MAX_DEPTH = 100
 #: Digits in one number of a JSON or TOML file.
@@ -47,8 +49,8 @@ class Budget:
         self.spent += count
         if self.spent > self.nodes:
             raise DataError(
-                pos, f"holds more than {self.nodes:,} values (lists, keys and texts, aliases "
-                "counted each time they repeat); make it smaller",
+                pos, f"holds more than {self.nodes:,} values (a list or mapping counts as "
+                f"{CONTAINER}, an alias each time it repeats); make it smaller",
             )  # fmt: skip
         if depth > self.depth:
             raise DataError(pos, f"nests deeper than {self.depth} levels; flatten it")

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from .budget import MAX_DEPTH, MAX_DIGITS, Budget, DataError
+from .budget import CONTAINER, MAX_DEPTH, MAX_DIGITS, Budget, DataError
 from .jsondata import parse_json
 from .sources import Located, LocatedList, Pos, Reporter, Source, read_text
 
@@ -106,7 +106,7 @@ class _YamlBuilder:
             return False
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             pos = _pos(event)
-            self.budget.spend(pos, len(self.stack) + 1)
+            self.budget.spend(pos, len(self.stack) + 1, CONTAINER)
             box: Located | LocatedList = (
                 Located(self.src, pos)
                 if isinstance(event, yaml.MappingStartEvent)
@@ -168,7 +168,8 @@ class _YamlBuilder:
 
     def _copy(self, value: Any, pos: Pos, depth: int) -> Any:
         """A fresh copy of an anchored value, each of its values counted in the budget."""
-        self.budget.spend(pos, depth + 1)
+        box = isinstance(value, Located | LocatedList)
+        self.budget.spend(pos, depth + 1, CONTAINER if box else 1)
         if isinstance(value, Located):
             out = Located(value.src, value.pos)
             for key, item in value.items():
@@ -228,7 +229,7 @@ class _Located:
 
     def value(self, value: Any, key: str | None, depth: int) -> Any:
         pos = self.find(key)
-        self.budget.spend(pos, depth + 1)
+        self.budget.spend(pos, depth + 1, CONTAINER if isinstance(value, dict | list) else 1)
         if isinstance(value, dict):
             out = Located(self.src, pos)
             for k, v in value.items():

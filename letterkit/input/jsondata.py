@@ -15,7 +15,7 @@ from collections.abc import Callable
 from json import decoder
 from typing import Any, cast
 
-from .budget import MAX_DIGITS, Budget, DataError
+from .budget import CONTAINER, MAX_DIGITS, Budget, DataError
 from .sources import Located, LocatedList, Pos, Source
 
 #: The JSON string reader of the standard library (its C version where there is one).
@@ -81,7 +81,7 @@ class _Parser:
             pos = self.lines.pos(at)
             opener = text[at : at + 1]
             if opener in ("{", "["):
-                self.budget.spend(pos, len(stack) + 1)
+                self.budget.spend(pos, len(stack) + 1, CONTAINER)
                 box: Located | LocatedList = (
                     Located(self.src, pos) if opener == "{" else LocatedList(self.src, pos)
                 )

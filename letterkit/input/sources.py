@@ -29,6 +29,8 @@ class Located(dict[str, Any]):
     problem about one of its keys names ``field.key``.
     """
 
+    __slots__ = ("field", "key_pos", "pos", "src")  # a list of 100,000 rows holds as many
+
     def __init__(self, src: Source, pos: Pos = (None, None), field: str | None = None) -> None:
         super().__init__()
         self.src = src
@@ -54,6 +56,8 @@ class Located(dict[str, Any]):
 class LocatedList(list[Any]):
     """A list read from a file, with the position of each item (or, for plain
     data, a *field* path: problems then name ``field[index]``)."""
+
+    __slots__ = ("field", "item_pos", "pos", "src")
 
     def __init__(self, src: Source, pos: Pos = (None, None), field: str | None = None) -> None:
         super().__init__()

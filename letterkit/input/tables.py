@@ -22,7 +22,7 @@ from typing import Any
 from .. import limits
 from ..errors import LetterkitError
 from . import xlsx
-from .budget import MAX_NODES, Budget
+from .budget import CONTAINER, MAX_NODES, Budget
 from .data import load_data_file
 from .sources import Located, LocatedList, Pos, Reporter, Source, Where, display_path, read_text
 
@@ -124,7 +124,7 @@ def _read_any(
         if suffix in {".yaml", ".yml", ".json"}:
             # A row of a list is a mapping, its keys and values: the budget of
             # values grows with the row limit, and the list stops just past it.
-            nodes = max(MAX_NODES, (count.most + 1) * (2 * len(table.columns) + 2))
+            nodes = max(MAX_NODES, (count.most + 1) * (2 * len(table.columns) + CONTAINER))
             budget = Budget(nodes=nodes, items=count.most)
             data = load_data_file(path, reporter, f"{table.plural} file", budget)
             if data is None:
