@@ -337,7 +337,7 @@ def _sheet_header(
     if width > xlsx.MAX_COLUMNS:
         reporter.error(
             (src, (1, width)), "LK105",
-            f"the header reaches column {width:,}; a table has at most {xlsx.MAX_COLUMNS} columns",
+            f"the header goes on past column {xlsx.MAX_COLUMNS}, the most a table may have",
         )  # fmt: skip
         return None
     names = [table.canonical(clean(texts.get(col, "")).lower()) for col in range(1, width + 1)]

@@ -163,6 +163,35 @@ def _many_entries(path: Path) -> None:
     workbooks.workbook(path, sheet(""), extra={f"xl/media/{n}.xml": "" for n in range(20_000)})
 
 
+def _shared_string_of_spaces(path: Path) -> None:
+    """One shared string of 100 MB of spaces, wanted by a cell."""
+    rows = f'<row r="1">{cell("A1", "name")}</row><row r="2"><c r="A2" t="s"><v>0</v></c></row>'
+    spaces = (b" " * (1 << 20) for _ in range(100))
+    head = [f'<sst xmlns="{workbooks.MAIN}"><si><t xml:space="preserve">'.encode()]
+    workbooks.workbook(path, sheet(rows), [*head, *spaces, b"</t></si></sst>"])
+
+
+def _wide_header(path: Path) -> None:
+    """A header row of 16,384 cells."""
+    names = "".join(cell(f"{_letters(n)}1", f"c{n}") for n in range(1, 16_385))
+    workbooks.workbook(path, sheet(f'<row r="1">{names}</row>'))
+
+
+def _letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _alias_list(path: Path) -> None:
+    """Signatories that are aliases of aliases: a billion names from a few lines."""
+    lines = ["- &a [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"- &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 10)}]" for n in range(8)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _deep(opener: str, closer: str, head: str) -> Callable[[Path], None]:
     return lambda path: path.write_text(
         head + opener * 100_000 + closer * 100_000 + "\n", encoding="utf-8"
@@ -198,6 +227,11 @@ CASES: list[tuple[str, Callable[[Path], Path], Callable[[Path], None], str, str]
     ("YAML case nested 100,000 deep", _case("deep.yaml"), _deep("[", "]", "person: "), "LK102", "deep.yaml"),
     ("YAML case nested 3,000 deep in blocks", _case("deep.yaml"),
      lambda p: p.write_text("".join(" " * n + f"k{n}:\n" for n in range(3_000))), "LK102", "deep.yaml"),
+    ("XLSX shared string of 100 MB of spaces", _signatories("sst.xlsx"), _shared_string_of_spaces, "LK102", "sst.xlsx"),
+    ("XLSX header of 16,384 columns", _signatories("wide.xlsx"), _wide_header, "LK105", "wide.xlsx[Sheet1]!GS1"),
+    ("YAML list of nested aliases", _signatories("laughs.yaml"), _alias_list, "LK102", "laughs.yaml"),
+    ("CSV cell of 10 MB over many lines", _signatories("tall.csv"),
+     lambda p: p.write_text('name\n"' + "x\n" * 5_000_000 + '"\n'), "LK105", "tall.csv:2"),
     ("JSON list of 3,000,000 empty lists", _signatories("nodes.json"),
      lambda p: p.write_text("[" + ",".join(["[]"] * 3_000_000) + "]"), "LK105", "nodes.json"),
 ]  # fmt: skip
