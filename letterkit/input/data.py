@@ -12,6 +12,8 @@ so the budget holds as the data grows, not after it is built:
 - numbers of at most :data:`MAX_DIGITS` digits;
 - for a table, reading stops at the first list item past its row limit.
 
+TOML (specs and case files, never tables) is parsed whole by :mod:`tomllib`
+after a scan for over-long numbers, then located within the same budget.
 Anything past a budget is one LK102 problem at the place it was reached.
 """
 
