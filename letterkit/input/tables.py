@@ -12,9 +12,8 @@ from __future__ import annotations
 import contextlib
 import csv
 import difflib
-import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from .. import limits
 from ..errors import LetterkitError
 from . import xlsx
 from .budget import CONTAINER, MAX_NODES, Budget
+from .csvlines import Lines
 from .data import load_data_file
 from .sources import Located, LocatedList, Pos, Reporter, Source, Where, display_path, read_text
 
@@ -156,18 +156,6 @@ def _read_any(
 
 Row = tuple[dict[str, str], Where]
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The lines of *text* with their ends, one at a time (as a file read with newline='')."""
-    at = 0
-    while at < len(text):
-        match = _LINE.match(text, at)
-        assert match is not None  # the pattern matches at any offset
-        yield match.group()
-        at = match.end()
-
 
 def _read_csv(path: Path, reporter: Reporter, table: Table, count: _Count) -> list[Row]:
     src = read_text(path, reporter, f"{table.plural} file")
@@ -176,7 +164,8 @@ def _read_csv(path: Path, reporter: Reporter, table: Table, count: _Count) -> li
     text = src.text
     first = text[:65_536].split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(_lines(text), delimiter=delimiter)
+    lines = Lines(text, delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except csv.Error as exc:
@@ -193,21 +182,21 @@ def _read_csv(path: Path, reporter: Reporter, table: Table, count: _Count) -> li
     if not _header(names, lambda col: (src, (1, col)), reporter, table):
         return []
     rows: list[Row] = []
-    previous_end = reader.line_num
+    lines.skip = True
     while True:
-        line = previous_end + 1
+        lines.first = 0
         try:
             record = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
             reporter.error(
-                (src, (line, 1)), "LK105",
+                (src, (lines.first, 1)), "LK105",
                 f"a cell is too long or badly quoted ({exc}); a cell holds at most "
                 f"{limits.current().cell:,} characters",
             )  # fmt: skip
             return []
-        previous_end = reader.line_num
+        line = lines.first
         if not any(cell.strip() for cell in record):
             continue
         count.row((src, (line, 1)))

@@ -232,6 +232,9 @@ CASES: list[tuple[str, Callable[[Path], Path], Callable[[Path], None], str, str]
     ("YAML list of nested aliases", _signatories("laughs.yaml"), _alias_list, "LK102", "laughs.yaml"),
     ("CSV cell of 10 MB over many lines", _signatories("tall.csv"),
      lambda p: p.write_text('name\n"' + "x\n" * 5_000_000 + '"\n'), "LK105", "tall.csv:2"),
+    ("CSV of 12 MB of line breaks and empty cells", _signatories("gaps.csv"),
+     lambda p: p.write_text("name,country\n" + "\n" * 6_000_000 + ",\n" * 3_000_000
+                            + "Zyxwv Monitoring Org,Norway\n"), "ok", ""),
     ("JSON list of 3,000,000 empty lists", _signatories("nodes.json"),
      lambda p: p.write_text("[" + ",".join(["[]"] * 3_000_000) + "]"), "LK105", "nodes.json"),
 ]  # fmt: skip

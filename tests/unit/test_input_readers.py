@@ -335,3 +335,11 @@ def test_xlsx_that_is_a_fifo_is_refused_unopened(tmp_path: Path) -> None:
     assert found == []
     assert code == "LK102"
     assert "not a regular file" in message
+
+
+def test_csv_rows_of_nothing_are_skipped_but_counted(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text('name,country\n\n\r\n , \n,,\nA,x\n"B\n\n,\nC",y\n' + ",\n" * 10_000 + "D,z\n")
+    rows, problems = _rows(path)
+    assert problems == []
+    assert [(r[0]["name"], r[1][1][0]) for r in rows] == [("A", 6), ("B\n\n,\nC", 7), ("D", 10_011)]
