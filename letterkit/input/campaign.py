@@ -20,6 +20,7 @@ from .. import l10n
 from ..errors import Problem, ValidationError
 from ..files import Kind
 from ..model import Letter, Recipient
+from .data import load_data_file
 from .fields import Reader
 from .letter_spec import load_letter
 from .sources import (
@@ -28,7 +29,6 @@ from .sources import (
     Reporter,
     Source,
     check_keys,
-    load_data_file,
     location,
     problem_path,
 )

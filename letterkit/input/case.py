@@ -13,8 +13,9 @@ from typing import Any
 
 from ..model import Case, Event, Person
 from ..validate import AGE
+from .data import load_data_file
 from .fields import Reader
-from .sources import Located, Source, Where, load_data_file
+from .sources import Located, Source, Where
 from .tables import clean
 
 CASE_KEYS = ("person", "country", "detained_on", "sentence", "events", "demands", "facts")
@@ -31,7 +32,7 @@ def read_case(value: Any, where: Where, reader: Reader) -> Case | None:
         path = reader.resolve(value, where, FIELD, "case")
         if path is None:
             return None
-        data = load_data_file(path, reader.reporter, "case file", "case")
+        data = load_data_file(path, reader.reporter, "case file", kind="case")
         if data is None:
             if not reader.reporter.failed:
                 reader.error(

@@ -20,10 +20,11 @@ from ..errors import Problem, ValidationError, path_argument
 from ..model import Letter
 from ..validate import COLUMNS, EXPECTED, findings
 from .case import read_case
+from .data import load_data_file
 from .fields import Reader
 from .parts import read_annexes, read_dateline, read_recipients, read_sender, read_template
 from .signatories import load_signatories
-from .sources import Located, Reporter, Source, from_data, load_data_file
+from .sources import Located, Reporter, Source, from_data
 
 SPEC_KEYS = (
     "template", "locale", "date", "place", "subject", "subject_prefix", "paper", "sender",

@@ -1,6 +1,6 @@
-"""Spec files (YAML, TOML, JSON) → plain data that remembers where each value stood.
+"""Data read from files → plain data that remembers where each value stood.
 
-Every mapping read from a file becomes a :class:`Located` dict and every list a
+Every mapping read from a file (by :mod:`letterkit.input.data`) becomes a :class:`Located` dict and every list a
 :class:`LocatedList`; both know the line and column of each of their items, so
 later stages can report a problem at the exact place. YAML scalars are read as
 strings (``country: NO`` stays ``"NO"``); the schema in :mod:`letterkit.input.letter_spec`
@@ -11,24 +11,17 @@ by one, so a user sees every mistake at once.
 from __future__ import annotations
 
 import difflib
-import json
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import files
-from ..errors import LetterkitError, Problem, Severity, ValidationError
+from ..errors import Problem, Severity, ValidationError
 from ..files import Kind
 
 Pos = tuple[int | None, int | None]
-
-#: Largest number of YAML nodes one file may expand to (guards alias bombs).
-MAX_YAML_NODES = 500_000
 
 
 class Located(dict[str, Any]):
@@ -37,6 +30,8 @@ class Located(dict[str, Any]):
     A mapping of plain data (no file) has a *field* path instead, and a
     problem about one of its keys names ``field.key``.
     """
+
+    __slots__ = ("field", "key_pos", "pos", "src")  # a list of 100,000 rows holds as many
 
     def __init__(self, src: Source, pos: Pos = (None, None), field: str | None = None) -> None:
         super().__init__()
@@ -63,6 +58,8 @@ class Located(dict[str, Any]):
 class LocatedList(list[Any]):
     """A list read from a file, with the position of each item (or, for plain
     data, a *field* path: problems then name ``field[index]``)."""
+
+    __slots__ = ("field", "item_pos", "pos", "src")
 
     def __init__(self, src: Source, pos: Pos = (None, None), field: str | None = None) -> None:
         super().__init__()
@@ -238,102 +235,3 @@ def read_text(path: Path, reporter: Reporter, what: str, kind: Kind = "spec") ->
         )
         return None
     return Source(path, src.display, text)
-
-
-def load_data_file(path: Path, reporter: Reporter, what: str, kind: Kind = "spec") -> Any:
-    """Parse a YAML, TOML or JSON file (of at most the size cap of *kind*) into
-    located data; None when it cannot be read."""
-    src = read_text(path, reporter, what, kind)
-    if src is None:
-        return None
-    suffix = path.suffix.lower()
-    if suffix == ".toml":
-        try:
-            return _plain_to_located(tomllib.loads(src.text), src, None)
-        except tomllib.TOMLDecodeError as exc:
-            reporter.error(
-                (src, (getattr(exc, "lineno", None), None)), "LK102", f"not valid TOML: {exc}"
-            )
-            return None
-    if suffix == ".json":
-        try:
-            return _plain_to_located(json.loads(src.text), src, None)
-        except json.JSONDecodeError as exc:
-            reporter.error((src, (exc.lineno, exc.colno)), "LK102", f"not valid JSON: {exc.msg}")
-            return None
-    return parse_yaml(src, reporter)
-
-
-def parse_yaml(src: Source, reporter: Reporter) -> Any:
-    """YAML text → located data with every scalar as a string (or None when empty)."""
-    try:
-        node = yaml.compose(src.text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        pos: Pos = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        reporter.error((src, pos), "LK102", f"not valid YAML: {exc.problem}")
-        return None
-    except yaml.YAMLError as exc:
-        reporter.error((src, (None, None)), "LK102", f"not valid YAML: {exc}")
-        return None
-    if node is None:
-        return None
-    budget = [MAX_YAML_NODES]
-    try:
-        return _yaml_node(node, src, reporter, budget)
-    except _TooLarge:
-        reporter.error(
-            (src, (None, None)), "LK102", "YAML expands to too many values (alias bomb?)"
-        )
-        return None
-
-
-class _TooLarge(LetterkitError):
-    """A YAML file expands to more values than :data:`MAX_YAML_NODES` (caught here)."""
-
-
-_NULLS = {"", "~", "null", "Null", "NULL"}
-
-
-def _yaml_node(node: yaml.Node, src: Source, reporter: Reporter, budget: list[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _TooLarge
-    pos: Pos = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        out = Located(src, pos)
-        for key_node, value_node in node.value:
-            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
-            key_pos: Pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in out:
-                reporter.error((src, key_pos), "LK102", f"key '{key}' appears twice; keep one")
-            out[key] = _yaml_node(value_node, src, reporter, budget)
-            out.key_pos[key] = key_pos
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        items = LocatedList(src, pos)
-        for item in node.value:
-            items.append(_yaml_node(item, src, reporter, budget))
-            items.item_pos.append((item.start_mark.line + 1, item.start_mark.column + 1))
-        return items
-    value = node.value
-    if getattr(node, "style", None) is None and value in _NULLS:
-        return None
-    return str(value)
-
-
-def _plain_to_located(value: Any, src: Source, key: str | None) -> Any:
-    """TOML/JSON data → located data (positions found by searching the text)."""
-    if isinstance(value, dict):
-        out = Located(src, src.find_key(key) if key else (1, 1))
-        for k, v in value.items():
-            out[str(k)] = _plain_to_located(v, src, str(k))
-            out.key_pos[str(k)] = src.find_key(str(k))
-        return out
-    if isinstance(value, list):
-        items = LocatedList(src, src.find_key(key) if key else (1, 1))
-        for v in value:
-            items.append(_plain_to_located(v, src, key))
-            items.item_pos.append(items.pos)
-        return items
-    return value

@@ -9,29 +9,22 @@ spreadsheet its sheet and cell.
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import datetime as dt
 import difflib
-import io
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import files, limits
-from .sources import (
-    Located,
-    LocatedList,
-    Pos,
-    Reporter,
-    Source,
-    Where,
-    display_path,
-    load_data_file,
-    read_text,
-)
+from ..errors import LetterkitError
+from . import xlsx
+from .budget import CONTAINER, MAX_NODES, Budget
+from .csvlines import Lines
+from .data import load_data_file
+from .sources import Located, LocatedList, Pos, Reporter, Source, Where, display_path, read_text
 
 
 def clean(text: str) -> str:
@@ -58,6 +51,27 @@ class Table:
         return dict(self.aliases).get(name, name)
 
 
+class _TooMany(LetterkitError):
+    """A table holds more rows than its limit; raised at the first row past it."""
+
+    def __init__(self, where: Where) -> None:
+        super().__init__()
+        self.where = where
+
+
+@dataclass
+class _Count:
+    """Counts the rows of a table as they are read and stops one past the limit."""
+
+    most: int
+    seen: int = 0
+
+    def row(self, where: Where) -> None:
+        self.seen += 1
+        if self.most and self.seen > self.most:
+            raise _TooMany(where)
+
+
 def read_rows(
     value: Path | list[Any],
     where: Where,
@@ -66,23 +80,28 @@ def read_rows(
     sheet: str = "",
 ) -> list[Row]:
     """A spec value (a resolved file path or an inline list) → rows of cells,
-    within the row and cell limits of :mod:`letterkit.limits`."""
-    rows = _read_any(value, where, reporter, table, sheet)
+    within the row and cell limits of :mod:`letterkit.limits`.
+
+    Every reader counts the rows as it reads them and stops at the first row
+    past the limit, so a long list costs no more than its first rows.
+    """
     most = getattr(limits.current(), table.plural, 0)
-    if most and len(rows) > most:
+    try:
+        rows = _read_any(value, where, reporter, table, sheet, _Count(most))
+    except _TooMany as too_many:
         reporter.error(
-            rows[0][1] if rows else where, "LK105",
-            f"the list holds {len(rows):,} {table.plural}; the limit is {most:,}",
+            too_many.where, "LK105",
+            f"the list holds more than {most:,} {table.plural}, the limit; split it",
         )  # fmt: skip
         return []
+    cell = limits.current().cell
     kept: list[Row] = []
     for cells, at in rows:
-        long = [k for k, v in cells.items() if len(v) > limits.current().cell]
+        long = [k for k, v in cells.items() if len(v) > cell]
         if long:
             reporter.error(
                 at, "LK105",
-                f"'{long[0]}' holds {len(cells[long[0]]):,} characters; a cell holds at most "
-                f"{limits.current().cell:,}",
+                f"'{long[0]}' holds more than {cell:,} characters; a cell holds at most {cell:,}",
             )  # fmt: skip
             continue
         kept.append((cells, at))
@@ -95,14 +114,19 @@ def _read_any(
     reporter: Reporter,
     table: Table,
     sheet: str,
+    count: _Count,
 ) -> list[Row]:
     if isinstance(value, Path):
         path = value
         suffix = path.suffix.lower()
         if suffix == ".csv":
-            return _read_csv(path, reporter, table)
+            return _read_csv(path, reporter, table, count)
         if suffix in {".yaml", ".yml", ".json"}:
-            data = load_data_file(path, reporter, f"{table.plural} file", "table")
+            # A row of a list is a mapping, its keys and values: the budget of
+            # values grows with the row limit, and the list stops just past it.
+            nodes = max(MAX_NODES, (count.most + 1) * (2 * len(table.columns) + CONTAINER))
+            budget = Budget(nodes=nodes, items=count.most)
+            data = load_data_file(path, reporter, f"{table.plural} file", budget, "table")
             if data is None:
                 return []
             if not isinstance(data, list):
@@ -113,9 +137,9 @@ def _read_any(
                     f"{table.plural} file must hold a list of {table.plural}",
                 )
                 return []
-            return list(_rows_from_list(data, reporter, table))
+            return list(_rows_from_list(data, reporter, table, count))
         if suffix == ".xlsx":
-            return _read_xlsx(path, sheet, where, reporter, table)
+            return _read_xlsx(path, sheet, where, reporter, table, count)
         reporter.error(
             where,
             "LK105",
@@ -123,7 +147,7 @@ def _read_any(
         )
         return []
     if isinstance(value, list):
-        return list(_rows_from_list(value, reporter, table))
+        return list(_rows_from_list(value, reporter, table, count))
     reporter.error(
         where, "LK105", f"{table.plural} must be a file path or a list of {table.plural}"
     )
@@ -133,14 +157,15 @@ def _read_any(
 Row = tuple[dict[str, str], Where]
 
 
-def _read_csv(path: Path, reporter: Reporter, table: Table) -> list[Row]:
+def _read_csv(path: Path, reporter: Reporter, table: Table, count: _Count) -> list[Row]:
     src = read_text(path, reporter, f"{table.plural} file", "table")
     if src is None:
         return []
     text = src.text
-    first = text.split("\n", 1)[0]
+    first = text[:65_536].split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = Lines(text, delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except csv.Error as exc:
@@ -157,23 +182,24 @@ def _read_csv(path: Path, reporter: Reporter, table: Table) -> list[Row]:
     if not _header(names, lambda col: (src, (1, col)), reporter, table):
         return []
     rows: list[Row] = []
-    previous_end = reader.line_num
+    lines.skip = True
     while True:
-        line = previous_end + 1
+        lines.first = 0
         try:
             record = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
             reporter.error(
-                (src, (line, 1)), "LK105",
+                (src, (lines.first, 1)), "LK105",
                 f"a cell is too long or badly quoted ({exc}); a cell holds at most "
                 f"{limits.current().cell:,} characters",
             )  # fmt: skip
             return []
-        previous_end = reader.line_num
+        line = lines.first
         if not any(cell.strip() for cell in record):
             continue
+        count.row((src, (line, 1)))
         if len(record) > len(names):
             reporter.error(
                 (src, (line, len(names) + 1)),
@@ -207,24 +233,10 @@ def _header(
     return ok
 
 
-def _cell_text(value: Any) -> str:
-    """A spreadsheet cell as the text it shows (whole numbers without '.0')."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()[:10] if not isinstance(value, dt.datetime) else value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(path: Path, sheet: str, where: Where, reporter: Reporter, table: Table) -> list[Row]:
+def _read_xlsx(
+    path: Path, sheet: str, where: Where, reporter: Reporter, table: Table, count: _Count
+) -> list[Row]:
     """The rows of one worksheet (the first unless *sheet* names one), with cell positions."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
     display = display_path(path)
     try:
         stream = files.open_bounded(path, "table")
@@ -234,73 +246,113 @@ def _read_xlsx(path: Path, sheet: str, where: Where, reporter: Reporter, table: 
         else:
             reporter.error(where, exc.code, f"{table.plural} file {display} {exc.reason}")
         return []
+    src = Source(path, display)
     try:
-        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except files.Refused as exc:  # the file grew past the cap while it was read
-        stream.close()
-        reporter.error(where, exc.code, f"{table.plural} file {display} {exc.reason}")
-        return []
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        stream.close()
-        reporter.error(
-            (Source(path, display), (None, None)),
-            "LK102",
-            f"not a readable .xlsx workbook ({exc.__class__.__name__}); save it again from "
-            "Excel or export the sheet as CSV (UTF-8)",
-        )
-        return []
-    try:
-        if sheet and sheet not in book.sheetnames:
-            reporter.error(
-                where,
-                "LK105",
-                f"{display} has no sheet '{sheet}'; its sheets are: {', '.join(book.sheetnames)}",
-            )
-            return []
-        ws = book[sheet] if sheet else book.worksheets[0]
-        src = Source(path, display, sheet=ws.title)
-        lines = ws.iter_rows(values_only=True)
-        try:
-            header = next(lines)
-        except StopIteration:
-            reporter.error(
-                (src, (1, 1)),
-                "LK104",
-                f"the sheet is empty; add a header row with a '{table.required}' column",
-            )
-            return []
-        width = max((i + 1 for i, v in enumerate(header) if v not in (None, "")), default=0)
-        names = [table.canonical(clean(_cell_text(v)).lower()) for v in header[:width]]
-        if not _header(names, lambda col: (src, (1, col)), reporter, table):
-            return []
-        rows: list[Row] = []
-        for number, record in enumerate(lines, start=2):
-            cells = [_cell_text(v) for v in record]
-            extra = [i for i, v in enumerate(cells[width:], start=width + 1) if v.strip()]
-            if extra:
+        with stream, xlsx.Workbook(stream, limits.current().cell) as book:
+            if sheet and sheet not in book.sheets:
+                names = ", ".join(book.sheets) or "none"
                 reporter.error(
-                    (src, (number, extra[0])),
-                    "LK105",
-                    "cell outside the table (no header above it); add a header or clear it",
+                    where, "LK105", f"{display} has no sheet '{sheet}'; its sheets are: {names}"
                 )
-                continue
-            if not any(c.strip() for c in cells[:width]):
-                continue
-            rows.append((dict(zip(names, cells[:width], strict=False)), (src, (number, 1))))
-        return rows
+                return []
+            if not book.sheets:
+                raise xlsx.XlsxError("the workbook has no worksheet")
+            src = Source(path, display, sheet=sheet or next(iter(book.sheets)))
+            return _sheet_rows(book, src, reporter, table, count)
     except files.Refused as exc:  # the file grew past the cap while it was read
         reporter.error(where, exc.code, f"{table.plural} file {display} {exc.reason}")
         return []
-    finally:
-        book.close()
-        stream.close()
+    except xlsx.XlsxError as exc:
+        at = Source(path, display, sheet=exc.sheet)
+        reporter.error(
+            (at, exc.cell or (None, None)), "LK102",
+            f"not a readable .xlsx workbook: {exc.message}; save it again from Excel or "
+            "export the sheet as CSV (UTF-8)",
+        )  # fmt: skip
+        return []
 
 
-def _rows_from_list(items: Iterable[Any], reporter: Reporter, table: Table) -> Iterable[Row]:
+def _sheet_rows(
+    book: xlsx.Workbook, src: Source, reporter: Reporter, table: Table, count: _Count
+) -> list[Row]:
+    """A worksheet's header and rows, read as a stream; shared strings are looked
+    up afterwards, for the cells that are kept only."""
+    with contextlib.closing(book.rows(src.sheet)) as rows:
+        first = next(rows, (0, {}))
+        names = _sheet_header(book, first[1] if first[0] == 1 else {}, src, reporter, table)
+        if names is None:
+            return []
+        width = len(names)
+        kept: list[tuple[int, dict[int, xlsx.Value]]] = []
+        outside: dict[int, tuple[int, xlsx.Value]] = {}  # row → its first cell right of the table
+        for number, cells in rows:
+            if not any(not isinstance(v, str) or v.strip() for v in cells.values()):
+                continue
+            count.row((src, (number, 1)))
+            beyond = [(col, v) for col, v in cells.items() if col > width]
+            if beyond:
+                outside[number] = beyond[0]
+            kept.append((number, {col: v for col, v in cells.items() if col <= width}))
+    wanted = {v for _, cells in kept for v in cells.values() if isinstance(v, int)}
+    strings = book.strings(wanted | {v for _, v in outside.values() if isinstance(v, int)})
+    out: list[Row] = []
+    for number, cells in kept:
+        if number in outside:
+            col, v = outside[number]
+            if (strings[v] if isinstance(v, int) else v).strip():
+                reporter.error(
+                    (src, (number, col)), "LK105",
+                    "cell outside the table (no header above it); add a header or clear it",
+                )  # fmt: skip
+                continue
+        text = {col: strings[v] if isinstance(v, int) else v for col, v in cells.items()}
+        if any(t.strip() for t in text.values()):
+            row = {name: text.get(col, "") for col, name in enumerate(names, start=1)}
+            out.append((row, (src, (number, 1))))
+    return out
+
+
+def _sheet_header(
+    book: xlsx.Workbook,
+    cells: dict[int, xlsx.Value],
+    src: Source,
+    reporter: Reporter,
+    table: Table,
+) -> list[str] | None:
+    """The column names of a sheet's first row (None, reported, when it is no header)."""
+    texts = _resolved(book, cells)
+    if not texts:
+        reporter.error(
+            (src, (1, 1)), "LK104",
+            f"the sheet's first row is empty; add a header row with a '{table.required}' column",
+        )  # fmt: skip
+        return None
+    width = max(texts)
+    if width > xlsx.MAX_COLUMNS:
+        reporter.error(
+            (src, (1, width)), "LK105",
+            f"the header goes on past column {xlsx.MAX_COLUMNS}, the most a table may have",
+        )  # fmt: skip
+        return None
+    names = [table.canonical(clean(texts.get(col, "")).lower()) for col in range(1, width + 1)]
+    return names if _header(names, lambda col: (src, (1, col)), reporter, table) else None
+
+
+def _resolved(book: xlsx.Workbook, cells: dict[int, xlsx.Value]) -> dict[int, str]:
+    """A row's cells as text, shared strings looked up, empty cells left out."""
+    strings = book.strings({v for v in cells.values() if isinstance(v, int)})
+    text = {col: strings[v] if isinstance(v, int) else v for col, v in cells.items()}
+    return {col: t for col, t in text.items() if t.strip()}
+
+
+def _rows_from_list(
+    items: Iterable[Any], reporter: Reporter, table: Table, count: _Count
+) -> Iterable[Row]:
     located = items if isinstance(items, LocatedList) else None
     inline = Source(Path("<inline>"), "<inline>")
     for index, item in enumerate(items):
         where: Where = located.where(index) if located is not None else (inline, (None, None))
+        count.row(where)
         if isinstance(item, str):
             yield {table.required: item}, where
             continue

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 import letterkit
+from letterkit.input.data import load_data_file
 from letterkit.input.signatories import SIGNATORY_TABLE
-from letterkit.input.sources import Reporter, Source, load_data_file
+from letterkit.input.sources import Reporter, Source
 from letterkit.input.tables import read_rows
 from letterkit.model import Case, Letter, Person, Signatory
 
