@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import limits, memo
 from ..model import Signatory, SignatoryOrder
-from ..validate import text_too_long
+from ..validate import TEXT_FIELDS, text_too_long
 from .sources import Reporter, Where, location, problem_path
 from .tables import Row, Table, clean, read_rows
 
@@ -73,7 +73,7 @@ def _build(rows: Sequence[Row], reporter: Reporter) -> list[Signatory]:
     most = limits.current().signatory_text
     total = 0
     for cells, where in rows:
-        total += sum(len(v) for v in cells.values())
+        total += sum(len(cells.get(k, "")) for k in TEXT_FIELDS)
         if total > most:
             reporter.error(where, "LK105", text_too_long(most))
             return []

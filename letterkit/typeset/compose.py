@@ -228,8 +228,9 @@ def report_links(body: Composed, merged: MergedText, reporter: Reporter) -> None
 
 def _line_holding(text: str, href: str) -> int | None:
     """The first line of *text* that holds the link target *href* (as written, or
-    as markdown-it normalised it), or None."""
-    for target in dict.fromkeys((href, _PARSER.normalizeLinkText(href))):
+    as markdown-it normalised it, its backslashes escaped or not), or None."""
+    written = _PARSER.normalizeLinkText(href)
+    for target in dict.fromkeys((href, written, written.replace("\\", "\\\\"))):
         for number, line in enumerate(text.splitlines(), start=1):
             if target in line:
                 return number

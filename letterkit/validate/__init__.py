@@ -31,7 +31,7 @@ from ..model import Letter
 from . import files, rules, texts
 from ._check import Check, Finding
 from .files import font_problem
-from .rules import AGE, COLUMNS, EXPECTED, text_too_long, valid_date_format
+from .rules import AGE, COLUMNS, EXPECTED, TEXT_FIELDS, text_too_long, valid_date_format
 
 _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     rules.locale,
@@ -82,6 +82,7 @@ __all__ = [
     "AGE",
     "COLUMNS",
     "EXPECTED",
+    "TEXT_FIELDS",
     "Finding",
     "findings",
     "font_problem",

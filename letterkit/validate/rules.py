@@ -295,7 +295,8 @@ def text_too_long(most: int) -> str:
     )
 
 
-_TEXT_FIELDS = ("name", "acronym", "country", "affiliation", "title", "group", "sort_as")
+#: The fields of a signatory whose text counts towards the limit.
+TEXT_FIELDS = ("name", "acronym", "country", "affiliation", "title", "group", "sort_as")
 
 
 def _text(entries: Sequence[object], check: Check) -> None:
@@ -306,7 +307,7 @@ def _text(entries: Sequence[object], check: Check) -> None:
     for index, s in enumerate(entries):
         if not isinstance(s, Signatory):
             continue
-        total += sum(len(v) for v in (getattr(s, k) for k in _TEXT_FIELDS) if isinstance(v, str))
+        total += sum(len(v) for v in (getattr(s, k) for k in TEXT_FIELDS) if isinstance(v, str))
         if total > most:
             check.add(f"letter.signatories[{index}]", "LK105", text_too_long(most), at=s.origin)
             return
