@@ -200,18 +200,21 @@ def compose(markdown: str, styles: Styles) -> Composed:
     return result
 
 
+#: Links reported one by one; past these, one problem counts the rest.
+_LINKS_SHOWN = 20
+
+
 def report_links(body: Composed, merged: MergedText, reporter: Reporter) -> None:
     """Report each link the body prints as text: a warning (LK113) for a target
     that is not a web page, an e-mail address or a note, an error (LK113) for a
     link to a place the letter does not have. Each names the template and the
-    line that writes the target, when the template itself holds it."""
-    done: set[str] = set()
-    for href, missing in body.refused:
-        if href in done:
-            continue
-        done.add(href)
+    line that writes the target, when the template itself holds it; past
+    :data:`_LINKS_SHOWN` targets, one problem counts the others."""
+    targets = dict(body.refused)  # each target once, in order of first use
+    lines = merged.source.splitlines()
+    for href, missing in list(targets.items())[:_LINKS_SHOWN]:
         shown = href if len(href) <= 80 else href[:79] + "…"
-        at = (merged.template, (_line_holding(merged.source, href), None))
+        at = (merged.template, (_line_holding(lines, href), None))
         if missing:
             reporter.error(
                 at, "LK113",
@@ -224,14 +227,22 @@ def report_links(body: Composed, merged: MergedText, reporter: Reporter) -> None
                 f"the link to '{shown}' prints as plain text: a letter links only to "
                 "http, https and mailto addresses and to its own notes",
             )  # fmt: skip
+    rest = list(targets.values())[_LINKS_SHOWN:]
+    if rest:
+        report = reporter.error if any(rest) else reporter.warning
+        report(
+            (merged.template, (None, None)), "LK113",
+            f"{len(rest):,} more links print as plain text or point to no place in the "
+            "letter; a letter links only to http, https and mailto addresses and to its notes",
+        )  # fmt: skip
 
 
-def _line_holding(text: str, href: str) -> int | None:
-    """The first line of *text* that holds the link target *href* (as written, or
-    as markdown-it normalised it, its backslashes escaped or not), or None."""
+def _line_holding(lines: list[str], href: str) -> int | None:
+    """The number of the first of *lines* that holds the link target *href* (as
+    written, or as markdown-it normalised it, its backslashes escaped or not), or None."""
     written = _PARSER.normalizeLinkText(href)
     for target in dict.fromkeys((href, written, written.replace("\\", "\\\\"))):
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(lines, start=1):
             if target in line:
                 return number
     return None

@@ -258,3 +258,20 @@ def test_signatory_text_limit(tmp_path: Path) -> None:
     assert found
     assert found[0].line == problem.line
     assert not [p for p in letterkit.validate(letter) if p.code == "LK105"]
+
+
+def test_many_refused_links_are_counted_not_listed() -> None:
+    from letterkit.input.sources import Reporter
+    from letterkit.text.merge import MergedText
+    from letterkit.typeset.compose import Composed, report_links
+
+    lines = [f"[x](pdf:f{n}.pdf)" for n in range(30)] + ["[y](#gone)"]
+    body = Composed(refused=[(f"pdf:f{n}.pdf", False) for n in range(30)] + [("#gone", True)])
+    merged = MergedText("", "", "", "", "evil.md", source="\n".join(lines))
+    reporter = Reporter()
+    report_links(body, merged, reporter)
+    problems = reporter.problems
+    assert len(problems) == 21
+    assert [p.line for p in problems[:20]] == list(range(1, 21))
+    assert problems[-1].severity == "error"  # the missing anchor is among the rest
+    assert problems[-1].message.startswith("11 more links")
