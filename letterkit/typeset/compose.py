@@ -3,7 +3,9 @@
 Stage 3 (typeset), first step. markdown-it-py (CommonMark, raw HTML and images off,
 plus footnotes) turns the merged text into tokens; each block token becomes a
 Paragraph, and inline tokens become ReportLab's paragraph markup with every
-piece of text XML-escaped, so data can never become markup.
+piece of text XML-escaped, so data can never become markup. A link becomes a
+link only to a web page, an e-mail address or one of the letter's notes;
+any other prints as its text, and :func:`report_links` says so.
 """
 
 from __future__ import annotations
