@@ -358,6 +358,11 @@ def broken_lines(paragraph: Any) -> Any | None:
     return paragraph.__dict__.get("blPara")
 
 
+def forget_lines(paragraph: Any) -> None:
+    """Drop a wrapped paragraph's lines (``blPara``); its next ``wrap`` breaks it again."""
+    paragraph.__dict__.pop("blPara", None)
+
+
 @contextmanager
 def lines_replaced(paragraph: Any, lines: list[Any]) -> Iterator[None]:
     """Within the block, the paragraph draws *lines* instead of its own."""

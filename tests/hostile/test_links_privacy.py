@@ -164,6 +164,25 @@ def test_twenty_thousand_long_signatories_are_refused_quickly(folder: Path) -> N
     assert tree_digest(folder.parent, skip=(OUT,)) == before
 
 
+@pytest.mark.slow
+def test_twenty_thousand_individuals_within_the_text_limit_make_a_pdf(folder: Path) -> None:
+    # Two lines an entry, 20,000 entries, just under 1,000,000 characters: each
+    # entry's lines are kept only while its page is drawn.
+    rows = "".join(
+        f"Person {n:05d},individual,,KZ,Legal Aid Centre No. {n:05d},,,,,\n" for n in range(20_000)
+    )
+    (folder / "signatories.csv").write_text(
+        "name,type,acronym,country,affiliation,title,group,sort_as,lead,withhold\n" + rows,
+        encoding="utf-8",
+    )
+    _set(folder, "expected_signatories: 45\n", "")
+    result = run(["render", "letter.yaml", "-o", "out.pdf"], folder)
+    assert_clean_end(result, "ok")
+    last = PdfReader(folder / "out.pdf").pages[-2].extract_text()
+    assert "Person 19999" in last
+    assert "Legal Aid Centre No. 19999" in last
+
+
 # --- in process ----------------------------------------------------------------------
 
 
