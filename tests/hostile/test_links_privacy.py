@@ -294,30 +294,3 @@ def test_many_refused_links_are_counted_not_listed() -> None:
     assert [p.line for p in problems[:20]] == list(range(1, 21))
     assert problems[-1].severity == "error"  # the missing anchor is among the rest
     assert problems[-1].message.startswith("11 more links")
-
-
-def test_undo_records_do_not_keep_drawn_flowables_alive() -> None:
-    import gc
-    import weakref
-
-    from reportlab.platypus import Spacer
-
-    from letterkit.typeset import _rl
-
-    class Doc:
-        pass
-
-    doc, kept = Doc(), Spacer(1, 1)
-    with _rl.edits_undone(doc):
-        gone = Spacer(1, 1)
-        for flowable in (kept, gone):
-            flowable._postponed = 1  # as ReportLab marks a flowable it puts back
-            doc._multiBuildEdits((delattr, flowable, "_postponed"))  # type: ignore[attr-defined]
-        kept.keepWithNext = 0
-        doc._multiBuildEdits((setattr, kept, "keepWithNext", 1))  # type: ignore[attr-defined]
-        ref = weakref.ref(gone)
-        del gone, flowable
-        gc.collect()
-        assert ref() is None  # the rest of a split, once drawn, is freed at once
-    assert not hasattr(kept, "_postponed")
-    assert kept.keepWithNext == 1
