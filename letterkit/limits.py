@@ -53,6 +53,8 @@ class Limits:
     signatories: int = 20_000
     #: Characters in one table cell (a name, an affiliation…) [2,000].
     cell: int = 2_000
+    #: Characters in one signatory list, every field of every row together [1,000,000].
+    signatory_text: int = 1_000_000
     #: Recipients in one campaign [100,000].
     recipients: int = 100_000
     #: Pages in one annex [5,000].

@@ -38,7 +38,7 @@ from .pdf.assemble import assemble
 from .text.merge import merge
 from .typeset import fonts, generated, images
 from .typeset.columns import TooLarge
-from .typeset.compose import Composed, compose
+from .typeset.compose import Composed, compose, report_links
 from .typeset.document import LetterLayout
 from .typeset.glyphs import check_glyphs, key_position
 from .typeset.story import AnnexInfo
@@ -92,7 +92,11 @@ def _too_large(letter: Letter | PathLike | None, exc: TooLarge) -> Problem:
     paper = "a"
     if isinstance(letter, Letter):
         paper = f"an empty {letter.paper}"
-        named = [s for s in letter.signatories if s.origin and s.name and s.name in exc.what]
+        named = [
+            s
+            for s in letter.signatories
+            if s.origin and s.name and not s.withhold and s.name in exc.what
+        ]
         if named:
             where = max(named, key=lambda s: len(s.name)).origin or where
     what = re.sub(r"'([^']{60})[^']+'", r"'\1…'", exc.what)  # a long name, shortened
@@ -205,6 +209,7 @@ def _build(letter: Letter, reuse: bool) -> BuildResult:
     log.info("Step 3 - Composing the body")
     fonts.register()
     body = _compose(merged.markdown, styles)
+    report_links(body, merged, reporter)
     check_glyphs(letter, merged, signatories, body.text, reporter, styles.extra_fonts)
     reporter.raise_if_failed()
     log.info("Step 4 - Laying out the letter")

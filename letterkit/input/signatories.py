@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import memo
+from .. import limits, memo
 from ..model import Signatory, SignatoryOrder
+from ..validate import TEXT_FIELDS, text_too_long
 from .sources import Reporter, Where, location, problem_path
 from .tables import Row, Table, clean, read_rows
 
@@ -63,9 +64,19 @@ def _flag(value: str, field: str, where: Where, reporter: Reporter) -> bool:
 
 
 def _build(rows: Sequence[Row], reporter: Reporter) -> list[Signatory]:
+    """Rows → signatories, reporting each bad row. A problem never names a
+    withheld signatory (nor one listed twice under a withheld row): it cites
+    the row, since a CI log may be public. Rows stop being read once the list
+    holds more text than :attr:`~letterkit.Limits.signatory_text`."""
     out: list[Signatory] = []
-    seen: dict[str, Where] = {}
+    seen: dict[str, tuple[Where, bool]] = {}
+    most = limits.current().signatory_text
+    total = 0
     for cells, where in rows:
+        total += sum(len(cells.get(k, "")) for k in TEXT_FIELDS)
+        if total > most:
+            reporter.error(where, "LK105", text_too_long(most))
+            return []
         name = clean(cells.get("name", ""))
         if not name:
             reporter.error(
@@ -80,15 +91,18 @@ def _build(rows: Sequence[Row], reporter: Reporter) -> list[Signatory]:
                 f"type must be 'organization' or 'individual', not '{cells['type']}'",
             )
             kind = "organization"
+        withhold = _flag(cells.get("withhold", ""), "withhold", where, reporter)
         key = name.casefold()
         if key in seen:
+            first, first_withheld = seen[key]
+            who = "a withheld signatory" if withhold or first_withheld else f"'{name}'"
             reporter.error(
                 where,
                 "LK121",
-                f"'{name}' is listed twice (also at {location(*seen[key])}); delete one row",
+                f"{who} is listed twice (also at {location(*first)}); delete one row",
             )
             continue
-        seen[key] = where
+        seen[key] = (where, withhold)
         out.append(
             Signatory(
                 name=name,
@@ -100,7 +114,7 @@ def _build(rows: Sequence[Row], reporter: Reporter) -> list[Signatory]:
                 group=clean(cells.get("group", "")),
                 sort_as=clean(cells.get("sort_as", "")),
                 lead=_flag(cells.get("lead", ""), "lead", where, reporter),
-                withhold=_flag(cells.get("withhold", ""), "withhold", where, reporter),
+                withhold=withhold,
                 origin=(problem_path(*where), where[1][0], where[1][1]),
             )
         )

@@ -46,6 +46,8 @@ class MergedText:
     salutation: str
     closing: str
     template: str
+    #: The template file's text, to find the line a problem in the body comes from.
+    source: str = ""
 
 
 # --- the error boundary --------------------------------------------------------------
@@ -227,6 +229,7 @@ def merge(
         salutation=salutation,
         closing=closing,
         template=tpl.display,
+        source=tpl.text,
     )
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import threading
 import types
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -322,16 +323,26 @@ def edits_undone(doc: Any) -> Iterator[None]:
     ``(function, *args)`` that undo each change they make to a flowable
     (a cleared ``keepWithNext``, a ``_postponed`` mark), as ``multiBuild`` does.
     """
-    edits: list[tuple[Any, ...]] = []
-    doc._multiBuildEdits = edits.append
+    edits: list[tuple[Any, weakref.ref[Any], tuple[Any, ...]]] = []
+
+    def record(edit: tuple[Any, ...]) -> None:
+        # The flowable is held weakly: one gone by the end (the rest of a split,
+        # once drawn) needs no undoing, and holding each would keep every page's
+        # remainder of a long signatory list alive until the build ends.
+        undo, flowable, *args = edit
+        edits.append((undo, weakref.ref(flowable), tuple(args)))
+
+    doc._multiBuildEdits = record
     try:
         yield
     finally:
         del doc._multiBuildEdits
-        for undo, *args in reversed(edits):
+        for undo, ref, args in reversed(edits):
+            flowable = ref()
             # A "postponed" mark may be gone already (the flowable was drawn).
-            with suppress(AttributeError):
-                undo(*args)
+            if flowable is not None:
+                with suppress(AttributeError):
+                    undo(flowable, *args)
 
 
 # -- Paragraphs ----------------------------------------------------------------
@@ -345,6 +356,11 @@ def broken_lines(paragraph: Any) -> Any | None:
     with ``text``, ``rise``, ``link`` and ``clone(**changes)``).
     """
     return paragraph.__dict__.get("blPara")
+
+
+def forget_lines(paragraph: Any) -> None:
+    """Drop a wrapped paragraph's lines (``blPara``); its next ``wrap`` breaks it again."""
+    paragraph.__dict__.pop("blPara", None)
 
 
 @contextmanager

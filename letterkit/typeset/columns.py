@@ -30,6 +30,15 @@ class TooLarge(LetterkitError):
         self.what = what
 
 
+def _height(entry: Paragraph, width: float) -> float:
+    """An entry's height at *width*, with the space after it. Its lines are not
+    kept: they are broken again when it is drawn, so a list of thousands holds
+    the lines of one page at a time, not of every entry."""
+    height = float(entry.wrap(width, 1e6)[1] + entry.style.spaceAfter)
+    _rl.forget_lines(entry)
+    return height
+
+
 class SignatoryColumns(Flowable):  # type: ignore[misc]
     """Signatory entries in 1–3 columns, split across pages between entries."""
 
@@ -68,7 +77,7 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         if width != self._width or len(self._heights) != len(self.entries):
             self._width = width
             col = self.column_width(width)
-            self._heights = [e.wrap(col, 1e6)[1] + e.style.spaceAfter for e in self.entries]
+            self._heights = [_height(e, col) for e in self.entries]
         if len(self._head_heights) != len(self.head):
             self._head_heights = [f.wrap(width, 1e6)[1] for f in self.head]
 
@@ -183,5 +192,7 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
             for i in indices:
                 entry = self.entries[i]
                 h = self._heights[i] - entry.style.spaceAfter
+                entry.wrap(col_w, 1e6)
                 entry.drawOn(canvas, x, top - h)
+                _rl.forget_lines(entry)
                 top -= self._heights[i]

@@ -32,7 +32,7 @@ from ..model import Letter
 from . import files, rules, texts
 from ._check import Check, Finding
 from .files import font_problem
-from .rules import AGE, COLUMNS, EXPECTED, valid_date_format
+from .rules import AGE, COLUMNS, EXPECTED, TEXT_FIELDS, text_too_long, valid_date_format
 
 _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     rules.locale,
@@ -83,9 +83,11 @@ __all__ = [
     "AGE",
     "COLUMNS",
     "EXPECTED",
+    "TEXT_FIELDS",
     "Finding",
     "findings",
     "font_problem",
+    "text_too_long",
     "valid_date_format",
     "validate",
 ]

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 
-from .. import memo
+from .. import limits, memo
 from .._resources import builtin_templates, names_a_file
 from ..model import (
     Case,
@@ -281,7 +281,36 @@ def signatories(letter: Letter, check: Check) -> None:
         if isinstance(entries, tuple):  # immutable, so its findings stay true
             memo.keep(_LISTS, id(entries), (entries, found), 8)
     check.found.extend(found)
+    _text(entries, check)
     _count(letter, check)
+
+
+def text_too_long(most: int) -> str:
+    """The LK105 message for a signatory list whose text passes *most* characters,
+    printed at the row that passes it."""
+    return (
+        f"the signatory list passes {most:,} characters of text here (names, affiliations, "
+        "titles… together), more than a letter can carry; shorten the affiliations or "
+        "split the list"
+    )
+
+
+#: The fields of a signatory whose text counts towards the limit.
+TEXT_FIELDS = ("name", "acronym", "country", "affiliation", "title", "group", "sort_as")
+
+
+def _text(entries: Sequence[object], check: Check) -> None:
+    """The list's text within :attr:`~letterkit.Limits.signatory_text`, reported at
+    the signatory that passes it."""
+    most = limits.current().signatory_text
+    total = 0
+    for index, s in enumerate(entries):
+        if not isinstance(s, Signatory):
+            continue
+        total += sum(len(v) for v in (getattr(s, k) for k in TEXT_FIELDS) if isinstance(v, str))
+        if total > most:
+            check.add(f"letter.signatories[{index}]", "LK105", text_too_long(most), at=s.origin)
+            return
 
 
 def _list(entries: Sequence[object]) -> tuple[Finding, ...]:
@@ -316,9 +345,9 @@ def _list(entries: Sequence[object]) -> tuple[Finding, ...]:
         if key in seen:
             first = seen[key].origin
             also = f"{first[0]}:{first[1]}" if first and first[1] else "earlier in the list"
-            check.add(
-                path, "LK121", f"'{s.name}' is listed twice (also at {also}); delete one", at=at
-            )
+            # A withheld name is never printed: CI logs may be public.
+            who = "a withheld signatory" if s.withhold or seen[key].withhold else f"'{s.name}'"
+            check.add(path, "LK121", f"{who} is listed twice (also at {also}); delete one", at=at)
         seen.setdefault(key, s)
     return tuple(check.found)
 
