@@ -140,17 +140,28 @@ def _repair(path: Path, annex: Annex) -> PdfReader:
         if len(reader.pages) == 0:
             raise AnnexError("has no pages that can be recovered; ask for a new copy")
         _read_pages(reader)
-    except AnnexError:
-        raise
-    except LimitReachedError as exc:
-        raise AnnexError(_BOMB) from exc
-    except RecursionError as exc:
-        raise AnnexError("nests its objects too deeply to be read safely") from exc
     except Exception as exc:  # whatever pypdf raises on a hostile file
-        raise AnnexError(
+        refusal = _refusal(exc)
+        if refusal is exc:
+            raise
+        raise refusal or AnnexError(
             f"is damaged beyond repair ({_reason(exc)}); ask for a new copy of the document"
         ) from exc
     return reader
+
+
+def _refusal(exc: Exception) -> AnnexError | None:
+    """Why a file that failed to read is refused whatever repair could do
+    (a limit passed); None when the failure is damage that qpdf may mend."""
+    if isinstance(exc, AnnexError):
+        return exc
+    if isinstance(exc, LimitReachedError):
+        return AnnexError(_BOMB)
+    if isinstance(exc, RecursionError):
+        return AnnexError("nests its objects too deeply to be read safely")
+    if isinstance(exc, MemoryError):
+        return AnnexError("needs more memory to read than there is")
+    return None
 
 
 def _read_pages(reader: PdfReader) -> None:
@@ -216,15 +227,12 @@ def _open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
             reader = PdfReader(io.BytesIO(data), strict=False)
             _decrypt(reader, annex)
             _read_pages(reader)
-        except AnnexError:
-            raise
-        except LimitReachedError as exc:
-            raise AnnexError(_BOMB) from exc
-        except RecursionError as exc:
-            raise AnnexError("nests its objects too deeply to be read safely") from exc
-        except MemoryError as exc:
-            raise AnnexError("needs more memory to read than there is") from exc
         except Exception as exc:  # whatever pypdf raises on a hostile file
+            refusal = _refusal(exc)
+            if refusal is exc:
+                raise
+            if refusal is not None:
+                raise refusal from exc
             reader = _repair(path, annex)
             note = f"it is damaged ({_reason(exc)}) and was rebuilt with qpdf"
     damaged = [m for m in seen.messages if _is_damage(m)]

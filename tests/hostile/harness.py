@@ -143,3 +143,11 @@ def assert_clean_end(
     assert names in lines[0].split(": ")[0], lines[0]
     if output is not None:
         assert not output.exists(), f"{output} was left behind"
+
+
+def edit(folder: Path, old: str, new: str, file: str = "letter.yaml") -> None:
+    """Replace the first ``old`` in ``folder/file`` with ``new`` (``old`` must be there)."""
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

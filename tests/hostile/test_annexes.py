@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,16 +17,8 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from ..conftest import EXAMPLE
 from . import annex_pdfs
 from .harness import Outcome, assert_clean_end, letterkit, tree_digest
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "letter"
-    shutil.copytree(EXAMPLE, target)
-    return target
 
 
 def _run(folder: Path, annex: bytes, code: str) -> Outcome:

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from ..conftest import EXAMPLE, ROOT
+from ..conftest import ROOT
 from .harness import Outcome, assert_clean_end, tree_digest
+from .harness import edit as _set
 from .harness import letterkit as run_letterkit
 
 GEORGIA = ROOT / "tests" / "fonts" / "NotoSerifGeorgian-subset.ttf"
@@ -28,24 +29,11 @@ GEORGIAN = "თბილისი"
 SHORT = 30
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "letter"
-    shutil.copytree(EXAMPLE, target)
-    return target
-
-
 def letterkit(args: list[str], cwd: Path, seconds: int = 60) -> Outcome:
     """A bounded run; ``check`` prints its problems on stdout, the others on stderr:
     both are read as the run's problems."""
     result = run_letterkit(args, cwd, seconds)
     return replace(result, err=result.out + result.err) if args[0] == "check" else result
-
-
-def _set(folder: Path, old: str, new: str, file: str = "letter.yaml") -> None:
-    text = (folder / file).read_text(encoding="utf-8")
-    assert old in text, old
-    (folder / file).write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _fifo(folder: Path, name: str) -> None:

@@ -18,19 +18,7 @@ from pypdf import PdfReader
 from ..conftest import EXAMPLE
 from . import pdfs
 from .harness import MEGABYTES, assert_clean_end, letterkit, tree_digest
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "letter"
-    shutil.copytree(EXAMPLE, target)
-    return target
-
-
-def _set(folder: Path, old: str, new: str, file: str = "letter.yaml") -> None:
-    text = (folder / file).read_text(encoding="utf-8")
-    assert old in text, old
-    (folder / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+from .harness import edit as _set
 
 
 def _template(folder: Path, body: str) -> None:

@@ -6,30 +6,15 @@ the PDF."""
 from __future__ import annotations
 
 import base64
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from ..conftest import EXAMPLE
 from . import pictures
 from .harness import assert_clean_end, letterkit, tree_digest
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "letter"
-    shutil.copytree(EXAMPLE, target)
-    return target
-
-
-def _edit(folder: Path, old: str, new: str) -> None:
-    spec = folder / "letter.yaml"
-    text = spec.read_text(encoding="utf-8")
-    assert old in text, old
-    spec.write_text(text.replace(old, new, 1), encoding="utf-8")
+from .harness import edit as _edit
 
 
 def _logo(folder: Path, name: str, data: bytes) -> None:

@@ -28,23 +28,11 @@ from letterkit.typeset.compose import link_target
 
 from ..conftest import EXAMPLE
 from .harness import assert_clean_end, tree_digest
+from .harness import edit as _set
 from .harness import letterkit as run
 
 SECRET = "Zyxwvut Quietly Withheld"
 OUT = "letter/out.pdf"
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "letter"
-    shutil.copytree(EXAMPLE, target)
-    return target
-
-
-def _set(folder: Path, old: str, new: str, file: str = "letter.yaml") -> None:
-    text = (folder / file).read_text(encoding="utf-8")
-    assert old in text, old
-    (folder / file).write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _template(folder: Path, body: str) -> None:

@@ -11,31 +11,16 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from ..conftest import EXAMPLE
 from . import workbooks
 from .harness import assert_clean_end, letterkit, tree_digest
+from .harness import edit as _set
 from .workbooks import cell, sheet
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "letter"
-    shutil.copytree(EXAMPLE, target)
-    return target
-
-
-def _set(folder: Path, old: str, new: str) -> None:
-    spec = folder / "letter.yaml"
-    text = spec.read_text(encoding="utf-8")
-    assert old in text, old
-    spec.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _signatories(name: str) -> Callable[[Path], Path]:

@@ -56,13 +56,6 @@ TEMPLATES: list[tuple[str, str, str]] = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "letter"
-    shutil.copytree(EXAMPLE, target)
-    return target
-
-
 def _template(folder: Path, body: str) -> None:
     (folder / "evil.md").write_text(body + "\n", encoding="utf-8")
     spec = folder / "letter.yaml"
