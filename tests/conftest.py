@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import threading
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from pypdf import PdfReader
@@ -17,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 EXAMPLE = EXAMPLES / "askarov-eu-2018"
 SHARED = ROOT.parent / "shared"
+T = TypeVar("T")
 #: The real-world annex files; LETTERKIT_ANNEX_CORPUS points elsewhere (a checkout in a
 #: worktree, say). Its tests are skipped when neither place has it.
 CORPUS = Path(os.environ.get("LETTERKIT_ANNEX_CORPUS") or SHARED / "annex-corpus")
@@ -98,3 +102,23 @@ def qpdf_problems(pdf: bytes | Path, password: str = "") -> list[str]:
         # pikepdf 9 names it check(); later versions check_pdf_syntax() and deprecate check().
         check = getattr(doc, "check_pdf_syntax", None) or doc.check
         return [str(p) for p in check()]
+
+
+def within(seconds: float, call: Callable[[], T]) -> T:
+    """*call*'s result (or what it raised), failing the test if it blocks
+    longer than *seconds* (as opening a FIFO would)."""
+    box: list[object] = []
+
+    def run() -> None:
+        try:
+            box.append(call())
+        except BaseException as exc:  # handed to the test
+            box.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert box, f"the call blocked for {seconds} s (a FIFO was opened?)"
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0]  # type: ignore[return-value]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -23,28 +22,11 @@ from letterkit.input.campaign import filename_problem
 from letterkit.typeset.fonts import family_name
 
 from .conftest import EXAMPLE, ROOT, pdf_text
+from .conftest import within as _within
 
 T = TypeVar("T")
 GEORGIA = ROOT / "tests" / "fonts" / "NotoSerifGeorgian-subset.ttf"
 GEORGIAN = "თბილისი"
-
-
-def _within(seconds: float, call: Callable[[], T]) -> T:
-    box: list[object] = []
-
-    def run() -> None:
-        try:
-            box.append(call())
-        except BaseException as exc:  # handed to the test
-            box.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert box, f"the call blocked for {seconds} s (a FIFO was opened?)"
-    if isinstance(box[0], BaseException):
-        raise box[0]
-    return box[0]  # type: ignore[return-value]
 
 
 def _set(folder: Path, old: str, new: str, file: str = "letter.yaml") -> None:

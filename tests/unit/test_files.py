@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -18,26 +17,9 @@ import pytest
 from letterkit import files
 from letterkit.files import CAPS, Refused, open_bounded, read_bounded, regular_file
 
+from ..conftest import within as _within
+
 T = TypeVar("T")
-
-
-def _within(seconds: float, call: Callable[[], T]) -> T:
-    """*call*'s result (or what it raised), failing the test if it blocks."""
-    box: list[object] = []
-
-    def run() -> None:
-        try:
-            box.append(call())
-        except BaseException as exc:  # handed to the test
-            box.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert box, f"the call blocked for {seconds} s (a FIFO was opened?)"
-    if isinstance(box[0], BaseException):
-        raise box[0]
-    return box[0]  # type: ignore[return-value]
 
 
 def test_a_regular_file_is_read_whole(tmp_path: Path) -> None:
