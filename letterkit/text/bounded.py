@@ -100,6 +100,15 @@ def concat_size(parts: Iterable[Any], escaped: bool) -> None:
 _FLAGS = "-+ #0"
 
 
+def _skip_count(fmt: str, i: int, end: int) -> int:
+    """Where a ``%`` field's width or precision that starts at *i* ends: digits, or one ``*``."""
+    if i < end and fmt[i] == "*":
+        return i + 1
+    while i < end and fmt[i].isdigit():
+        i += 1
+    return i
+
+
 def _printf_fields(fmt: str) -> Iterable[tuple[str | None, str, str, str]]:
     """(mapping key, width, precision, conversion) of each ``%`` field, parsed as
     Python parses them (a key may hold balanced parentheses)."""
@@ -116,20 +125,11 @@ def _printf_fields(fmt: str) -> Iterable[tuple[str | None, str, str, str]]:
             key, i = fmt[i + 1 : j - 1], j
         while i < end and fmt[i] in _FLAGS:
             i += 1
-        start = i
-        while i < end and (fmt[i].isdigit() or (i == start and fmt[i] == "*")):
-            i += 1
-            if fmt[i - 1] == "*":
-                break
+        start, i = i, _skip_count(fmt, i, end)
         width = fmt[start:i]
         precision = ""
         if i < end and fmt[i] == ".":
-            i += 1
-            start = i
-            while i < end and (fmt[i].isdigit() or (i == start and fmt[i] == "*")):
-                i += 1
-                if fmt[i - 1] == "*":
-                    break
+            start, i = i + 1, _skip_count(fmt, i + 1, end)
             precision = fmt[start:i] or "0"
         while i < end and fmt[i] in "hlL":
             i += 1
