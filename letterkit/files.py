@@ -109,6 +109,8 @@ def size_text(size: int) -> str:
 def real_path(path: Path) -> Path:
     """*path* made absolute with every link resolved; :class:`Refused` (LK102)
     for a link that loops, or a path the system cannot follow."""
+    if "\0" in str(path):
+        raise Refused("LK105", NUL, path)
     try:
         return Path(path).resolve()
     except RuntimeError as exc:  # how Python before 3.13 reports a loop
@@ -119,6 +121,7 @@ def real_path(path: Path) -> Path:
         raise Refused("LK102", f"cannot be followed ({exc.strerror or exc})", path) from exc
 
 
+NUL = "holds a NUL character, which no file name can hold; remove it"
 _LOOP = "is a symbolic link that loops back on itself; replace it with the file it should name"
 
 

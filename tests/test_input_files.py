@@ -7,6 +7,7 @@ opening a FIFO would wait for a writer for ever.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from collections.abc import Callable
@@ -58,6 +59,38 @@ def test_a_fifo_named_by_the_spec_is_refused_where_it_is_named(
     assert problem.path.endswith("letter.yaml")
     assert (problem.line, problem.code) == (line, "LK102")
     assert problem.message == f"'{name}' is a FIFO (a named pipe), not a regular file: give a file"
+
+
+@pytest.mark.parametrize(
+    ("written", "line"),
+    [
+        ("signatories: signatories.csv", 21),
+        ("case: case.yaml", 20),
+        ("template: eu-partners.en.md", 3),
+        ("  - path: chronology.pdf", 27),
+    ],
+)
+def test_a_nul_in_a_path_is_one_problem_where_it_is_named(
+    example_copy: Path, written: str, line: int
+) -> None:
+    key, _, value = written.partition(": ")
+    _set(example_copy, written, f'{key}: "x\\0{value}"')
+    [problem] = _check(example_copy / "letter.yaml")
+    assert (problem.line, problem.code) == (line, "LK105")
+    assert (
+        problem.message
+        == f"'x\\x00{value}' holds a NUL character, which no file name can hold; remove it"
+    )
+
+
+def test_a_nul_in_a_path_of_a_code_built_letter_is_refused(example_copy: Path) -> None:
+    letter = letterkit.load_letter(example_copy / "letter.yaml")
+    annex = dataclasses.replace(letter.annexes[0], path=str(example_copy / "a\0.pdf"))
+    with pytest.raises(letterkit.ValidationError) as caught:
+        letterkit.render(dataclasses.replace(letter, annexes=(annex,)))
+    [problem] = caught.value.problems
+    assert problem.code in {"LK105", "LK130"}
+    assert "NUL character" in problem.message
 
 
 def test_a_folder_or_a_link_loop_named_as_the_case_is_one_problem(example_copy: Path) -> None:

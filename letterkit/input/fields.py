@@ -82,6 +82,9 @@ class Reader:
         *kind* when one is given, or a folder when *kind* is ``"folder"``. A path
         that is not there is returned: whether it must exist is validation's to say.
         """
+        if "\0" in value:
+            self.error(where, "LK105", f"{value!r} {files.NUL}", field)
+            return None
         if _URL.match(value):
             self.error(
                 where, "LK107",
