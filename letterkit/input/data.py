@@ -192,6 +192,10 @@ class _YamlBuilder:
 
 # --- TOML ----------------------------------------------------------------------------
 
+#: A TOML key of more than MAX_DEPTH dotted parts (bare or quoted).
+_DOTTED_KEY = re.compile(
+    r"(?:(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*\.[ \t]*){%d}" % MAX_DEPTH
+)
 _LONG_NUMBER = re.compile(r"[=,\[]\s*[+-]?[0-9_]{" + str(MAX_DIGITS + 1) + "}")
 _KEY = re.compile(r'(?:^|[\s{,])(?:"([^"\n]*)"|([^\s"{},:=\[\]]+))\s*[:=]')
 
@@ -201,6 +205,12 @@ def _toml(src: Source, budget: Budget) -> Any:
     if long:  # refused before the parser converts it, whatever the interpreter's limit
         line = src.text.count("\n", 0, long.start()) + 1
         raise DataError((line, None), f"a number has more than {MAX_DIGITS:,} digits")
+    deep = _DOTTED_KEY.search(src.text)
+    if deep:  # tomllib's work grows with the square of a dotted key's length
+        line = src.text.count("\n", 0, deep.start()) + 1
+        raise DataError(
+            (line, None), f"a dotted key nests deeper than {MAX_DEPTH} levels; flatten it"
+        )
     try:
         data = tomllib.loads(src.text)
     except tomllib.TOMLDecodeError as exc:

@@ -155,6 +155,13 @@ def test_toml_positions_and_bounds(tmp_path: Path) -> None:
     _, [(code, line, _, message)] = _load(tmp_path, "c.toml", "\na = " + "1" * 5000)
     assert (code, line) == ("LK102", 2)
     assert "4,300 digits" in message
+    for key in ("a", '"a"'):  # tomllib's work grows with the square of a dotted key's length
+        text = "\n" + ".".join([key] * 100_000) + " = 1\n"
+        _, [(code, line, _, message)] = _load(tmp_path, "d.toml", text)
+        assert (code, line) == ("LK102", 2)
+        assert "dotted key nests deeper than 100 levels" in message
+    data, problems = _load(tmp_path, "e.toml", 'a.b.c = "1.2.3.4"\nv = 1.5\n')
+    assert (problems, data) == ([], {"a": {"b": {"c": "1.2.3.4"}}, "v": 1.5})
 
 
 # --- CSV -------------------------------------------------------------------------------
