@@ -194,7 +194,7 @@ class _YamlBuilder:
 
 #: A TOML key of more than MAX_DEPTH dotted parts (bare or quoted).
 _DOTTED_KEY = re.compile(
-    r"(?:(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*\.[ \t]*){%d}" % MAX_DEPTH
+    r"(?:(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*\.[ \t]*){" + str(MAX_DEPTH) + "}"
 )
 _LONG_NUMBER = re.compile(r"[=,\[]\s*[+-]?[0-9_]{" + str(MAX_DIGITS + 1) + "}")
 _KEY = re.compile(r'(?:^|[\s{,])(?:"([^"\n]*)"|([^\s"{},:=\[\]]+))\s*[:=]')
