@@ -48,7 +48,8 @@ class OpenAnnex:
 
 
 def parse_ranges(spec: str, count: int) -> list[int]:
-    """``"1-3,7"`` → ``[0, 1, 2, 6]``; raises ValueError for pages outside 1..count.
+    """``"1-3,7"`` → ``[0, 1, 2, 6]``; raises ValueError for pages outside 1..count,
+    or for more pages in all than an annex may have.
 
     >>> parse_ranges("1-3,7", 10)
     [0, 1, 2, 6]
@@ -63,6 +64,11 @@ def parse_ranges(spec: str, count: int) -> list[int]:
         if lo < 1 or hi > count or lo > hi:
             raise ValueError(f"pages '{part.strip()}' is outside 1-{count}")
         out += range(lo - 1, hi)
+        if len(out) > limits.current().annex_pages:
+            raise ValueError(
+                f"pages selects more than {limits.current().annex_pages:,} pages "
+                "(a page may be listed once or a few times, not thousands)"
+            )
     return out
 
 

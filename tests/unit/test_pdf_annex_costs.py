@@ -216,3 +216,11 @@ def test_font_programs_inflate_within_a_bound() -> None:
     block = b"\0" * (1 << 20)
     bomb = b"".join(packer.compress(block) for _ in range(40)) + packer.flush()
     assert subsets._inflate(bomb) is None
+
+
+def test_a_page_selection_counts_against_the_page_limit() -> None:
+    assert annexes.parse_ranges("1-3,7,1", 10) == [0, 1, 2, 6, 0]
+    with pytest.raises(ValueError, match="selects more than 5,000 pages"):
+        annexes.parse_ranges(",".join(["1"] * 200_000), 10)
+    with pytest.raises(ValueError, match="selects more than 5,000 pages"):
+        annexes.parse_ranges(",".join(["1-10"] * 501), 10)
