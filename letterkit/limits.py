@@ -59,8 +59,9 @@ class Limits:
     recipients: int = 100_000
     #: Pages in one annex [5,000].
     annex_pages: int = 5_000
-    #: Pixels in one image (a logo, an image annex), checked before it is decoded [40,000,000].
-    image_pixels: int = 40_000_000
+    #: Pixels in one image (a logo, an image annex), checked before it is decoded
+    #: [12,500,000: a 12-megapixel photo; decoding takes up to about 15 bytes a pixel].
+    image_pixels: int = 12_500_000
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():

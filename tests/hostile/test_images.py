@@ -60,8 +60,8 @@ CASES: list[tuple[str, Callable[[Path], None], str, str]] = [
 
 #: What each case's problem says, after the file's name.
 SAYS = {
-    "PNG bomb as annex": "is 12,000 × 12,000 pixels (144,000,000), more than the 40,000,000",
-    "PNG bomb as logo": "'bomb.png' is 12,000 × 12,000 pixels (144,000,000), more than the 40,000,000",
+    "PNG bomb as annex": "is 12,000 × 12,000 pixels (144,000,000), more than the 12,500,000",
+    "PNG bomb as logo": "'bomb.png' is 12,000 × 12,000 pixels (144,000,000), more than the 12,500,000",
     "JPEG frame header bomb as annex": "is 60,000 × 60,000 pixels",
     "JPEG frame header bomb as logo": "'bomb.jpg' is 60,000 × 60,000 pixels",
     "JPEG cut short as annex": "is cut short",
