@@ -9,10 +9,16 @@ counts every physical line, so problems keep their line numbers.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+
+#: Characters in one physical line: room for 200 columns of 2,000 characters,
+#: quoted. A longer line would make the csv reader build a row of millions of
+#: cells (a line of commas) before any limit could look at it.
+MAX_LINE = 500_000
 
 
 class Lines:
@@ -44,6 +50,10 @@ class Lines:
                     continue
             match = _LINE.match(text, at)
             assert match is not None  # the pattern matches at any offset
+            if match.end() - at > MAX_LINE:
+                self.number += 1
+                self.first = self.first or self.number
+                raise csv.Error(f"a line holds more than {MAX_LINE:,} characters")
             line = match.group()
             at = match.end()
             self.number += 1

@@ -167,6 +167,16 @@ def test_toml_positions_and_bounds(tmp_path: Path) -> None:
 # --- CSV -------------------------------------------------------------------------------
 
 
+def test_a_csv_line_of_millions_of_cells_is_refused_before_the_row_is_built(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("name,type\nOrg,organization\n" + "," * 5_000_000, encoding="utf-8")
+    rows, [(code, where, message)] = _rows(path)
+    assert (rows, code, where) == ([], "LK105", "s.csv")
+    assert "a line holds more than 500,000 characters" in message
+
+
 def test_csv_stops_at_the_first_row_past_the_limit(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text("name\n" + "".join(f"Org {n}\n\n" for n in range(100)), encoding="utf-8")
