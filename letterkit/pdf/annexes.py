@@ -191,6 +191,24 @@ def _reason(exc: BaseException) -> str:
     return text or exc.__class__.__name__
 
 
+#: Object references (``12 0 R``) an annex may hold in its uncompressed
+#: parts. pypdf keeps an object of about 150 bytes for each one it reads, so a
+#: 46 MB file of nothing but references (5,000 pages, each with its own array
+#: of the same 1,000 annotations) would take 850 MB to read.
+MAX_REFERENCES = 1_000_000
+
+
+def _refuse_dense(data: bytes) -> None:
+    """Refuse a file with more references than :data:`MAX_REFERENCES` before
+    pypdf reads it (counted as an ``R`` after white space: a bound from above)."""
+    found = sum(data.count(space + b"R") for space in (b" ", b"\n", b"\r", b"\t"))
+    if found > MAX_REFERENCES:
+        raise AnnexError(
+            f"holds about {found:,} object references, more than the {MAX_REFERENCES:,} "
+            "an annex may have; save it again with fewer annotations or pages"
+        )
+
+
 #: Why a file with a decompression bomb is refused.
 _BOMB = (
     f"has a stream that inflates beyond {zlib_limit() // 1_000_000} MB "
@@ -227,6 +245,7 @@ def _open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
     except files.Refused as exc:
         raise AnnexError(exc.reason) from exc
     _sniff(data[:1024])
+    _refuse_dense(data)
     note = ""
     with pypdf_messages() as seen:
         try:

@@ -133,3 +133,37 @@ def test_shared_annotation_array_is_copied_once(folder: Path) -> None:
         first = list(pdf.pages)[-5000].obj.objgen
         assert links
         assert all(a.Dest[0].objgen == first for a in links)
+
+
+def _annotations_per_page(pages: int, annotations: int) -> bytes:
+    """*pages* pages, each with an array of its own holding the same *annotations*."""
+    pdf = pikepdf.new()
+    shared = [
+        pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, Rect=[0, 0, 10, 10]))
+        for _ in range(annotations)
+    ]  # fmt: skip
+    for _ in range(pages):
+        pdf.add_blank_page()
+        pdf.pages[-1].Annots = pikepdf.Array(shared)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.slow
+def test_an_annex_made_of_references_is_refused_before_it_is_read(folder: Path) -> None:
+    result = _run(folder, _annotations_per_page(1_100, 1_000), "LK130")
+    [line] = result.problem_lines("LK130")
+    assert "holds about 1,10" in line
+    assert "more than the 1,000,000 an annex may have" in line
+
+
+def test_references_are_counted_after_any_white_space() -> None:
+    from letterkit.pdf.annexes import MAX_REFERENCES, _refuse_dense
+    from letterkit.typeset.generated import AnnexError
+
+    _refuse_dense(b"1 0 R\n" * MAX_REFERENCES)
+    for space in (b" ", b"\n", b"\r", b"\t"):
+        with pytest.raises(AnnexError, match="more than the 1,000,000"):
+            _refuse_dense((b"1 0" + space + b"R ") * (MAX_REFERENCES + 1))
