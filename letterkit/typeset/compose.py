@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 from xml.sax.saxutils import escape, quoteattr
 
 from markdown_it import MarkdownIt
@@ -46,6 +47,8 @@ _PARSER = (
 #: the network for a ``\\server`` path; ``file:``, ``javascript:``, a relative
 #: name) prints as text.
 _SCHEMES = re.compile(r"(?i)(https?://[^/?#\s\\]|mailto:[^\s])")
+#: A ``mailto:`` field some mail programs act on by attaching a local file.
+_ATTACH = re.compile(r"(?i)^mailto:[^?]*\?(?:.*[&;])?\s*attach")
 
 
 @dataclass
@@ -66,6 +69,8 @@ def link_target(href: str, anchors: frozenset[str]) -> str | None:
     prints as text (``"refused"`` or ``"missing"``)."""
     if href.startswith("#"):
         return None if href[1:] in anchors else "missing"
+    if _ATTACH.match(unquote(href)):
+        return "refused"
     return None if _SCHEMES.match(href) else "refused"
 
 

@@ -193,6 +193,10 @@ def test_twenty_thousand_individuals_within_the_text_limit_make_a_pdf(folder: Pa
         ("document:lk-note-1", "refused"),
         ("other.pdf", "refused"),
         ("", "refused"),
+        ("mailto:office@example.org?subject=Appeal&body=attach", None),
+        ("mailto:office@example.org?attach=/etc/passwd", "refused"),
+        ("mailto:office@example.org?subject=x&Attachment=C:/secret.doc", "refused"),
+        ("mailto:office@example.org?%61ttach=/etc/passwd", "refused"),
     ],
 )
 def test_link_targets(href: str, outcome: str | None) -> None:
