@@ -190,6 +190,7 @@ def test_a_fonts_folder_entry_that_is_no_font_file_inside_it_is_refused(
         ("AT\nx.pdf", "holds U+000A"),
         ("AT\x07.pdf", "holds U+0007"),
         ("AT\u202efdp.exe.pdf", "holds U+202E"),
+        ("AT\u200ffdp.exe.pdf", "holds U+200F"),
         ("a:b.pdf", "holds ':'"),
         ("AT.pdf.", "ends in a dot or a space"),
         ("x" * 252 + ".pdf", "a name of 256 bytes"),

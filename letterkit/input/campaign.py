@@ -101,7 +101,7 @@ _RESERVED = re.compile(
 #: paragraph separators, the marks that reorder text (they disguise an extension),
 #: and what Windows forbids.
 _UNSAFE = re.compile(
-    r'[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff<>:"|?*]'
+    r'[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff<>:"|?*]'
 )
 #: Longest file name most file systems take, in bytes of UTF-8.
 NAME_BYTES = 255
