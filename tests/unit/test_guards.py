@@ -5,13 +5,16 @@ problem messages that carry control characters or huge values."""
 from __future__ import annotations
 
 import json
+import struct
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from letterkit import __version__
 from letterkit.bundle.merge import merge_manifests
 from letterkit.errors import ValidationError
+from letterkit.typeset import _rl, fonts
 
 
 def _shard(folder: Path, letter_extra: dict[str, object], top_extra: dict[str, object]) -> Path:
@@ -42,3 +45,36 @@ def test_a_manifest_with_an_unknown_key_is_lk103_naming_it(
     assert "manifest.json" in problem.path
     assert field in problem.message
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+GEORGIA = Path(__file__).parents[1] / "fonts" / "NotoSerifGeorgian-subset.ttf"
+
+
+def damaged_glyph_index(data: bytes, at: tuple[int, ...] = (2, 3)) -> bytes:
+    """*data* (a TrueType font) with bytes of its ``loca`` table set to 0xFF."""
+    out = bytearray(data)
+    for i in range(struct.unpack_from(">H", data, 4)[0]):
+        tag, _sum, offset, _length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
+        if tag == b"loca":
+            for k in at:
+                out[offset + k] = 0xFF
+    return bytes(out)
+
+
+def test_a_font_whose_glyph_index_is_damaged_is_refused_when_loaded(tmp_path: Path) -> None:
+    good = GEORGIA.read_bytes()
+    assert fonts.glyph_index_problem(good) is None
+    bad = damaged_glyph_index(good)
+    assert bad != good
+    with pytest.raises(fonts.FontError, match=r"^Bad\.ttf: not a usable TrueType font \(its glyph"):
+        fonts._parse("LKTestBad", tmp_path / "Bad.ttf", bad)
+
+
+def test_a_subset_that_cannot_be_made_is_an_error_naming_the_font() -> None:
+    def broken(subset: object) -> bytes:
+        raise struct.error("unpack requires a buffer of 2 bytes")
+
+    font = SimpleNamespace(face=SimpleNamespace(makeSubset=broken))
+    _rl.on_subset_failure(font, lambda exc: fonts.FontError(f"X.ttf: damaged ({exc})"))
+    with pytest.raises(fonts.FontError, match=r"X\.ttf: damaged \(unpack requires"):
+        font.face.makeSubset([65])

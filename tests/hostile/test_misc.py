@@ -1,0 +1,29 @@
+"""Hostile cases that must end as one clean problem: a font whose glyph index is
+damaged, a CSV header of a hundred thousand columns, and control characters
+in a name that a problem quotes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ..conftest import ROOT
+from ..unit.test_guards import damaged_glyph_index
+from .harness import assert_clean_end, edit, letterkit, tree_digest
+
+GEORGIA = ROOT / "tests" / "fonts" / "NotoSerifGeorgian-subset.ttf"
+
+
+@pytest.mark.slow
+def test_a_font_with_a_damaged_glyph_index_is_lk102_naming_it(folder: Path) -> None:
+    (folder / "f").mkdir()
+    (folder / "f" / "Bad.ttf").write_bytes(damaged_glyph_index(GEORGIA.read_bytes()))
+    edit(folder, "paper: A4", "paper: A4\nfonts: f")
+    (folder / "t.md").write_text("From თბილისი with regards.\n", encoding="utf-8")
+    edit(folder, "template: eu-partners.en.md", "template: t.md")
+    before = tree_digest(folder.parent, skip=("letter/out.pdf",))
+    result = letterkit(["render", "letter.yaml", "-o", "out.pdf"], folder)
+    assert_clean_end(result, "LK102", "letter.yaml", output=folder / "out.pdf")
+    assert "font Bad.ttf: not a usable TrueType font" in result.problem_lines("LK102")[0]
+    assert tree_digest(folder.parent, skip=("letter/out.pdf",)) == before
