@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import struct
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,6 +15,10 @@ import pytest
 from letterkit import __version__
 from letterkit.bundle.merge import merge_manifests
 from letterkit.errors import ValidationError
+from letterkit.input import xlsx
+from letterkit.input.signatories import SIGNATORY_TABLE
+from letterkit.input.sources import Reporter, Source
+from letterkit.input.tables import read_rows
 from letterkit.typeset import _rl, fonts
 
 
@@ -78,3 +83,30 @@ def test_a_subset_that_cannot_be_made_is_an_error_naming_the_font() -> None:
     _rl.on_subset_failure(font, lambda exc: fonts.FontError(f"X.ttf: damaged ({exc})"))
     with pytest.raises(fonts.FontError, match=r"X\.ttf: damaged \(unpack requires"):
         font.face.makeSubset([65])
+
+
+def test_a_csv_header_of_a_hundred_thousand_columns_is_one_quick_lk105(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{i}" for i in range(100_000)) + "\nA\n", encoding="utf-8")
+    reporter = Reporter()
+    start = time.monotonic()
+    rows = read_rows(path, (Source(tmp_path / "l.yaml", "l.yaml"), (1, 1)), reporter,
+                     SIGNATORY_TABLE)  # fmt: skip
+    assert time.monotonic() - start < 2
+    assert rows == []
+    assert [(p.code, p.path, p.line, p.col) for p in reporter.problems] == [
+        ("LK105", "wide.csv", 1, xlsx.MAX_COLUMNS + 1)
+    ]
+    assert "the header has 100,000 columns, past 200" in reporter.problems[0].message
+
+
+def test_a_header_of_two_hundred_columns_is_read_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{i}" for i in range(200)) + "\nA\n", encoding="utf-8")
+    reporter = Reporter()
+    read_rows(path, (Source(tmp_path / "l.yaml", "l.yaml"), (1, 1)), reporter, SIGNATORY_TABLE)
+    assert {p.code for p in reporter.problems} == {"LK103", "LK104"}
+    assert len(reporter.problems) == 201
