@@ -9,9 +9,11 @@ import struct
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
+import letterkit
 from letterkit import __version__
 from letterkit.bundle.merge import merge_manifests
 from letterkit.errors import ValidationError
@@ -110,3 +112,51 @@ def test_a_header_of_two_hundred_columns_is_read_and_checked(tmp_path: Path) -> 
     read_rows(path, (Source(tmp_path / "l.yaml", "l.yaml"), (1, 1)), reporter, SIGNATORY_TABLE)
     assert {p.code for p in reporter.problems} == {"LK103", "LK104"}
     assert len(reporter.problems) == 201
+
+
+def _letter_data() -> dict[str, Any]:
+    return {"template": "appeal-release", "locale": "en-GB", "date": "2018-12-06",
+            "case": {"person": {"name": "Jane Doe"}}, "signatories": ["Org A"]}  # fmt: skip
+
+
+def _deep(levels: int) -> dict[str, Any]:
+    top: dict[str, Any] = {}
+    inner = top
+    for _ in range(levels - 1):
+        inner["a"] = {}
+        inner = inner["a"]
+    return top
+
+
+def _doubling(levels: int) -> list[Any]:
+    shared: list[Any] = []
+    for _ in range(levels):
+        shared = [shared, shared]
+    return shared
+
+
+@pytest.mark.parametrize(
+    ("variables", "path", "message"),
+    [("self", "letter.variables", "holds itself (a cycle)"),
+     (_deep(2000), "letter.variables.a.a", "nests deeper than 100 levels"),
+     ({"k": _doubling(60)}, "letter.variables.k[", "is past 500,000 values")],
+    ids=["cycle", "2000 deep", "2**60 shared"],
+)  # fmt: skip
+def test_letter_data_that_is_cyclic_deep_or_vast_is_lk105_naming_the_field(
+    variables: Any, path: str, message: str
+) -> None:
+    data = _letter_data()
+    data["variables"] = data if variables == "self" else variables
+    with pytest.raises(ValidationError) as caught:
+        letterkit.letter_from_data(data, ".")
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.path[: len(path)]) == ("LK105", path)
+    assert len(problem.path) <= 201
+    assert message in problem.message
+
+
+def test_letter_data_one_hundred_levels_deep_and_shared_parts_are_read() -> None:
+    data = _letter_data()
+    shared = {"x": "1"}
+    data["variables"] = {"deep": _deep(98), "one": shared, "two": shared}
+    assert letterkit.letter_from_data(data, ".").variables["two"] == {"x": "1"}
