@@ -16,7 +16,7 @@ import pytest
 import letterkit
 from letterkit import __version__
 from letterkit.bundle.merge import merge_manifests
-from letterkit.errors import ValidationError
+from letterkit.errors import MAX_SHOWN, Problem, ValidationError, printable
 from letterkit.input import xlsx
 from letterkit.input.signatories import SIGNATORY_TABLE
 from letterkit.input.sources import Reporter, Source
@@ -160,3 +160,25 @@ def test_letter_data_one_hundred_levels_deep_and_shared_parts_are_read() -> None
     shared = {"x": "1"}
     data["variables"] = {"deep": _deep(98), "one": shared, "two": shared}
     assert letterkit.letter_from_data(data, ".").variables["two"] == {"x": "1"}
+
+
+def test_a_problem_prints_control_characters_and_bidi_marks_as_escapes() -> None:
+    name = "Evil \x1b[31mRed\x1b]0;TITLE\x07\r\n\x9b \u202eOrg\u2066\u2028"
+    problem = Problem("s\x1b.csv", 2, 1, "error", "LK140", f"signatory '{name}' name")
+    line = str(problem)
+    assert line == (
+        "s\\x1b.csv:2:1: error: [LK140] signatory 'Evil \\x1b[31mRed\\x1b]0;TITLE\\x07"
+        "\\x0d\\x0a\\x9b \\u202eOrg\\u2066\\u2028' name"
+    )
+    assert line.isprintable()
+    assert printable("Ünïcødé, עברית, ‎ok") == "Ünïcødé, עברית, ‎ok"
+
+
+def test_a_huge_value_in_a_problem_is_cut_where_printed() -> None:
+    problem = Problem("t.md", 1, None, "error", "LK113", "unknown country code '" + "x" * 900_000)
+    assert len(str(problem)) < MAX_SHOWN + 40
+    assert str(problem).endswith("x…")
+    message = problem.as_dict()["message"]
+    assert isinstance(message, str)
+    assert len(message) == MAX_SHOWN
+    assert message.endswith("…")
