@@ -15,13 +15,18 @@ import pytest
 
 import letterkit
 from letterkit import __version__
+from letterkit.bundle.build import build_bundle
+from letterkit.bundle.lock import LOCK, folder_locked
 from letterkit.bundle.merge import merge_manifests
-from letterkit.errors import MAX_SHOWN, Problem, ValidationError, printable
+from letterkit.errors import MAX_SHOWN, Problem, UsageError, ValidationError, printable
 from letterkit.input import xlsx
 from letterkit.input.signatories import SIGNATORY_TABLE
 from letterkit.input.sources import Reporter, Source
 from letterkit.input.tables import read_rows
 from letterkit.typeset import _rl, fonts
+
+from ..test_bundle import _campaign
+from ..test_cli import run
 
 
 def _shard(folder: Path, letter_extra: dict[str, object], top_extra: dict[str, object]) -> Path:
@@ -182,3 +187,37 @@ def test_a_huge_value_in_a_problem_is_cut_where_printed() -> None:
     assert isinstance(message, str)
     assert len(message) == MAX_SHOWN
     assert message.endswith("…")
+
+
+def test_a_second_bundle_on_a_locked_folder_fails_at_once_touching_nothing(
+    tmp_path: Path,
+) -> None:
+    campaign = _campaign(tmp_path / "c", 2)
+    out = tmp_path / "dist"
+    out.mkdir()
+    left = out / ".letterkit-abcd1234.tmp"  # as a running bundle's file being written
+    left.write_bytes(b"half a letter")
+    with folder_locked(out, "dist"):
+        with pytest.raises(UsageError, match="another letterkit bundle is writing to"):
+            build_bundle(campaign, out)
+        status, _out, err = run("bundle", str(campaign), "-o", str(out))
+    assert status == 2
+    assert err == (
+        f"letterkit: error: another letterkit bundle is writing to {out}; "
+        "wait for it or choose another folder\n"
+    )
+    assert sorted(p.name for p in out.iterdir()) == [".letterkit-abcd1234.tmp", LOCK]
+    assert left.read_bytes() == b"half a letter"
+
+
+def test_the_lock_is_let_go_and_kept_out_of_the_manifest(tmp_path: Path) -> None:
+    campaign = _campaign(tmp_path / "c", 1)
+    out = tmp_path / "dist"
+    for _ in range(2):
+        result = build_bundle(campaign, out, jobs=1)
+    assert result.skipped == ["R0000"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert LOCK not in json.dumps(manifest)
+    assert result.removed == []
+    with folder_locked(out, "dist"):
+        pass
