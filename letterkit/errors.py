@@ -54,6 +54,37 @@ CODES: dict[str, str] = {
 }
 
 
+#: Characters of a problem's message at most printed (a quoted value can be huge).
+MAX_SHOWN = 500
+#: Characters of a problem's path at most printed.
+MAX_SHOWN_PATH = 300
+
+#: C0 and C1 controls, DEL, line and paragraph separators and bidi embedding,
+#: override and isolate marks → visible escapes: printed, they could move the
+#: cursor, retitle a terminal, start a new line, or reorder what a line shows.
+_ESCAPES = {
+    c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+    for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029,
+              *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}  # fmt: skip
+
+
+def printable(text: str, most: int | None = None) -> str:
+    """*text* as one safe line: control characters and bidi marks as escapes
+    (``\\x1b``, ``\\u202e``), and cut to *most* characters with "…".
+
+    >>> printable("red\\x1b[31m \\u202eevil")
+    'red\\\\x1b[31m \\\\u202eevil'
+    >>> printable("x" * 10, 5)
+    'xxxx…'
+    """
+    return _cut(text.translate(_ESCAPES), most)
+
+
+def _cut(text: str, most: int | None) -> str:
+    return text if most is None or len(text) <= most else text[: most - 1] + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One finding about the input: where it is, how bad, and what would fix it."""
@@ -66,24 +97,27 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.path
+        """One line for a terminal or a log: control characters and bidi marks of
+        the input shown as escapes, the path and the message cut when long."""
+        where = printable(self.path, MAX_SHOWN_PATH)
         if "]!" in where:  # a spreadsheet cell, e.g. signatories.xlsx[Signers]!B7
             pass
         elif self.line is not None:
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
-        return f"{where}: {self.severity}: [{self.code}] {self.message}"
+        return f"{where}: {self.severity}: [{self.code}] {printable(self.message, MAX_SHOWN)}"
 
     def as_dict(self) -> dict[str, object]:
-        """The JSON form used by ``letterkit check --format json``."""
+        """The JSON form used by ``letterkit check --format json`` (the message
+        cut as when printed; JSON itself escapes control characters)."""
         return {
             "path": self.path,
             "line": self.line,
             "col": self.col,
             "severity": self.severity,
             "code": self.code,
-            "message": self.message,
+            "message": _cut(self.message, MAX_SHOWN),
         }
 
 

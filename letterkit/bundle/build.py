@@ -26,6 +26,7 @@ from ..limits import Limits
 from ..pipeline import TEMP_PREFIX, TEMP_SUFFIX
 from ..typeset import fonts
 from .campaign import load_campaign
+from .lock import folder_locked
 from .manifest import MANIFEST, LetterResult, shard_slice, write_manifest
 from .state import STATE, State, forget_stale, input_hashes, read_state, unchanged, write_state
 from .workers import Entry, render_one, run_parallel, use_here
@@ -149,6 +150,25 @@ def build_bundle(
     path = Path(campaign)
     loaded = load_campaign(path, allow_outside=allow_outside, limits=limits)
     out = _output_folder(loaded, Path(out_dir))
+    with folder_locked(out, out_dir):
+        _clear_temporary(out)
+        return _build(loaded, path, out, jobs, shard, keep_going, allow_outside, progress,
+                      limits, report)  # fmt: skip
+
+
+def _build(
+    loaded: Campaign,
+    path: Path,
+    out: Path,
+    jobs: int | None,
+    shard: tuple[int, int] | None,
+    keep_going: bool,
+    allow_outside: bool,
+    progress: Progress | None,
+    limits: Limits | None,
+    report: Report | None,
+) -> BundleResult:
+    """The letters of a checked campaign built into the locked folder *out*."""
     ids = [r.id for r in loaded.recipients]
     if shard is not None:
         ids = [ids[i] for i in shard_slice(len(ids), *shard)]
@@ -247,11 +267,16 @@ def _output_folder(campaign: Campaign, out: Path) -> Path:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot make the output folder {out}: {exc.strerror or exc}") from exc
+    return out
+
+
+def _clear_temporary(out: Path) -> None:
+    """Delete the temporary files a killed run left in *out* (locked: no run is
+    writing them)."""
     with os.scandir(out) as entries:
         for entry in entries:  # left by a run that was killed mid-write
             if _OUR_TEMP.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
                 os.unlink(entry.path)
-    return out
 
 
 def _refuse_inputs(targets: list[Path], inputs: set[Path]) -> None:

@@ -27,7 +27,7 @@ from ..errors import Problem, UsageError, ValidationError
 from ..input.sources import display_path
 from ..pipeline import TEMP_PREFIX, TEMP_SUFFIX, write_atomically
 from .manifest import MANIFEST, LetterResult, combine_letters, parse_shard
-from .shape import RecordError, letter_problem, name_problem, read_json
+from .shape import LETTER_FIELDS, RecordError, letter_problem, name_problem, read_json
 from .state import STATE, write_json
 
 __all__ = ["merge_manifests"]
@@ -38,9 +38,16 @@ class _Shard:
 
     def __init__(self, folder: Path, number: int, total: int, data: dict[str, Any]) -> None:
         self.folder, self.number, self.total = folder, number, total
-        self.letters = [LetterResult(**e) for e in data["letters"]]
+        self.letters = [LetterResult.from_entry(e) for e in data["letters"]]
         self.combined: str = data.get("combined_file") or ""
         self.manifest = display_path(folder / MANIFEST)
+
+
+_TOP_KEYS = ("letterkit", "letters", "shard", "combined_file")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _problem(where: str, code: str, message: str) -> Problem:
@@ -64,7 +71,11 @@ def _read_shard(folder: Path) -> _Shard:
         raise UsageError(
             f"{folder}: built by letterkit {str(data.get('letterkit'))[:40]}, not {__version__}"
         )
-    problems: list[Problem] = []
+    problems = [
+        _problem(where, "LK103", f"unknown key '{_short(str(key))}'; a shard's manifest has "
+                 "only " + ", ".join(f"'{k}'" for k in _TOP_KEYS))
+        for key in list(data)[:20] if key not in _TOP_KEYS
+    ]  # fmt: skip
     shard = data.get("shard")
     try:
         k, n = parse_shard(shard) if isinstance(shard, str) else parse_shard("")
@@ -83,6 +94,10 @@ def _read_shard(folder: Path) -> _Shard:
         letters = []
     for i, entry in enumerate(letters):
         why = letter_problem(entry)
+        extra = [k for k in entry if k not in LETTER_FIELDS] if isinstance(entry, dict) else []
+        if extra:
+            problems.append(_problem(where, "LK103", f"letters[{i}] has the unknown key "
+                                     f"'{_short(str(extra[0]))}'; rebuild the shard"))  # fmt: skip
         if why:
             file = entry.get("file") if isinstance(entry, dict) else None
             code = "LK107" if why.startswith("'file'") and isinstance(file, str) else "LK105"

@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import __version__
-from ..errors import InternalError, LetterkitError, Problem, UsageError, ValidationError
+from ..errors import (
+    MAX_SHOWN,
+    InternalError,
+    LetterkitError,
+    Problem,
+    UsageError,
+    ValidationError,
+    printable,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -147,16 +155,16 @@ def _run(
         return 1
     except UsageError as exc:
         _debug(args, err)
-        print(f"letterkit: error: {exc}", file=err)
+        print(f"letterkit: error: {printable(str(exc), MAX_SHOWN)}", file=err)
         return 2
     except LetterkitError as exc:
         _debug(args, err)
-        print(f"letterkit: error: {exc}", file=err)
+        print(f"letterkit: error: {printable(str(exc), MAX_SHOWN)}", file=err)
         return 1
     except OSError as exc:
         _debug(args, err)
         where = f" {exc.filename}" if exc.filename else ""
-        print(f"letterkit: error: cannot write{where}: {exc.strerror or exc}", file=err)
+        print(printable(f"letterkit: error: cannot write{where}: {exc.strerror or exc}"), file=err)
         return 1
     except Exception as exc:  # a fault outside the pipeline's own boundary
         _debug(args, err)
@@ -276,11 +284,11 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         allow_outside=args.allow_outside,
         progress=progress,
         limits=args.limits,
-        report=lambda line: print(f"letterkit: {line}", file=err, flush=True),
+        report=lambda line: print(f"letterkit: {printable(line)}", file=err, flush=True),
     )
     for rid, problems in result.failed.items():
         for p in problems:
-            print(f"{p} (recipient {rid})", file=err)
+            print(f"{p} (recipient {printable(rid, 200)})", file=err)
     if not args.quiet:
         print(
             f"{len(result.built)} built, {len(result.skipped)} unchanged, "

@@ -19,6 +19,7 @@ from typing import Any, cast
 from ..errors import Problem, ValidationError, path_argument
 from ..model import Letter
 from ..validate import COLUMNS, EXPECTED, findings
+from .budget import CONTAINER, MAX_DEPTH, MAX_NODES
 from .case import read_case
 from .data import load_data_file
 from .fields import Reader
@@ -104,8 +105,44 @@ def letter_from_data(
             f"the letter data must be a mapping of spec keys, not a {type(data).__name__}",
         )  # fmt: skip
         raise ValidationError([problem])
+    shape = _shape_problem(data)
+    if shape is not None:
+        raise ValidationError([shape])
     spec = from_data(data, "letter", base)
     return _validated(read_spec(spec, reader), reader, problems)
+
+
+def _shape_problem(data: Mapping[str, Any]) -> Problem | None:
+    """What makes plain letter data unreadable as a spec file would be: a mapping
+    or list that holds itself (a cycle), nesting past :data:`MAX_DEPTH` levels,
+    or more than :data:`MAX_NODES` values. None when it is within them."""
+    stack: list[tuple[Any, str, int, bool]] = [(data, "letter", 1, False)]
+    open_ids: set[int] = set()
+    nodes = 1
+    while stack:
+        value, field, depth, leaving = stack.pop()
+        if leaving:
+            open_ids.discard(id(value))
+            continue
+        if not isinstance(value, Mapping | list | tuple):
+            continue
+        why = None
+        if id(value) in open_ids:
+            why = "holds itself (a cycle); give plain data, each mapping or list once"
+        elif depth > MAX_DEPTH:
+            why = f"nests deeper than {MAX_DEPTH} levels; flatten it"
+        elif (nodes := nodes + CONTAINER + len(value)) > MAX_NODES:
+            why = f"is past {MAX_NODES:,} values in all; make the data smaller"
+        if why:
+            shown = field if len(field) <= 200 else field[:99] + "…" + field[-100:]
+            return Problem(shown, None, None, "error", "LK105", why)
+        open_ids.add(id(value))
+        stack.append((value, field, depth, True))
+        if isinstance(value, Mapping):
+            stack.extend((v, f"{field}.{k}", depth + 1, False) for k, v in value.items())
+        else:
+            stack.extend((v, f"{field}[{i}]", depth + 1, False) for i, v in enumerate(value))
+    return None
 
 
 def read_spec(spec: Located, reader: Reader) -> Letter:

@@ -178,6 +178,10 @@ def _read_csv(path: Path, reporter: Reporter, table: Table, count: _Count) -> li
             f"{table.plural} file is empty; add a header row with a '{table.required}' column",
         )
         return []
+    if len(header) > xlsx.MAX_COLUMNS:
+        reporter.error((src, (1, xlsx.MAX_COLUMNS + 1)), "LK105", f"the header has {len(header):,}"
+                       f" columns, past {xlsx.MAX_COLUMNS}, the most a table may have")  # fmt: skip
+        return []
     names = [table.canonical(h.strip().lower().lstrip("\ufeff")) for h in header]
     if not _header(names, lambda col: (src, (1, col)), reporter, table):
         return []
@@ -218,8 +222,9 @@ def _header(
 ) -> bool:
     """Check a header row (lower-cased names): known, unique, with 'name'."""
     ok = True
+    seen: set[str] = set()
     for col, name in enumerate(names, start=1):
-        if name in names[: col - 1]:
+        if name in seen:
             ok = False
             reporter.error(
                 at(col), "LK103", f"column '{name}' appears twice in the header; keep one"
@@ -227,6 +232,7 @@ def _header(
         elif name not in table.columns:
             ok = False
             reporter.error(at(col), "LK103", _unknown(name, "column", table))
+        seen.add(name)
     if table.required not in names:
         ok = False
         reporter.error(at(1), "LK104", f"the header has no '{table.required}' column; add one")

@@ -454,6 +454,28 @@ def _rebound(function: Any, space: dict[str, Any]) -> Any:
 # -- Fonts -----------------------------------------------------------------------
 
 
+def on_subset_failure(font: Any, error: Callable[[Exception], Exception]) -> None:
+    """Make a failure to embed a subset of *font* (a damaged glyph table that
+    ReportLab reads only then) raise ``error(exc)``, an error that names the font.
+
+    Relies on: ``TTFontFace.addSubsetObjects`` makes a subset's program by
+    calling ``self.makeSubset(subset)`` on the font's ``face``.
+    """
+    face = font.face
+    make = face.makeSubset
+
+    def make_subset(subset: Any) -> bytes:
+        try:
+            data: bytes = make(subset)
+        except (MemoryError, RecursionError):
+            raise
+        except Exception as exc:  # TTFError, struct.error, IndexError… from damaged tables
+            raise error(exc) from exc
+        return data
+
+    face.makeSubset = make_subset
+
+
 def remember_subsets(font: Any) -> Any:
     """*font* (a TTFont of letterkit's own), making each distinct subset once:
     the letters of a bundle embed the same few subsets again and again (the

@@ -13,7 +13,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import itertools
 import re
+import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,12 +164,50 @@ def _parse(family: str, path: Path, data: bytes) -> Any:
     from reportlab.pdfbase.ttfonts import TTFont
 
     try:
-        return TTFont(family, io.BytesIO(data))
+        font = TTFont(family, io.BytesIO(data))
+        damage = glyph_index_problem(data)
     except Exception as exc:  # a damaged font fails in many ways (TTFError, struct.error…)
-        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise _unusable(path, exc) from exc
+    if damage:
         raise FontError(
-            f"{path.name}: not a usable TrueType font ({reason}); use an undamaged .ttf file"
-        ) from exc
+            f"{path.name}: not a usable TrueType font ({damage}); use an undamaged .ttf file"
+        )
+    _rl.on_subset_failure(font, lambda exc: _unusable(path, exc))
+    return font
+
+
+def _unusable(path: Path, exc: Exception) -> FontError:
+    reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+    return FontError(
+        f"{path.name}: not a usable TrueType font ({reason}); use an undamaged .ttf file"
+    )
+
+
+def glyph_index_problem(data: bytes) -> str | None:
+    """What is wrong with a TrueType font's glyph index (``loca``), which ReportLab
+    reads only when it embeds a subset: each glyph must start where the one
+    before it ends or later, and the last end within the ``glyf`` table. None
+    when it is sound or the font has no ``loca`` (a :class:`struct.error` when
+    the tables it names lie past the end of *data*)."""
+    count = struct.unpack_from(">H", data, 4)[0]
+    tables: dict[bytes, tuple[int, int]] = {}
+    for i in range(count):
+        tag, _sum, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
+        tables[tag] = (offset, length)
+    if not {b"loca", b"glyf", b"head", b"maxp"} <= tables.keys():
+        return None
+    long_offsets = struct.unpack_from(">h", data, tables[b"head"][0] + 50)[0]
+    glyphs = struct.unpack_from(">H", data, tables[b"maxp"][0] + 4)[0]
+    start = tables[b"loca"][0]
+    if long_offsets:
+        ends = struct.unpack_from(f">{glyphs + 1}I", data, start)
+    else:
+        ends = tuple(2 * e for e in struct.unpack_from(f">{glyphs + 1}H", data, start))
+    if any(a > b for a, b in itertools.pairwise(ends)):
+        return "its glyph index 'loca' is damaged: glyphs overlap"
+    if ends[-1] > tables[b"glyf"][1]:
+        return "its glyph index 'loca' points past the glyph table 'glyf'"
+    return None
 
 
 #: Characters that are layout controls, not glyphs.
