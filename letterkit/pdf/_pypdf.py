@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import io
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.filters import ZLIB_MAX_OUTPUT_LENGTH
-from pypdf.generic import IndirectObject, PdfObject
+from pypdf.generic import IndirectObject, PdfObject, StreamObject
 
 #: The pypdf version these reliances were checked against last.
 CHECKED = "7.1.1"
@@ -60,3 +60,24 @@ def write_classic(writer: PdfWriter) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def object_stream_numbers(reader: PdfReader) -> list[int]:
+    """The numbers of the object streams *reader* will inflate to find objects
+    in them, in order.
+
+    Relies on ``PdfReader.xref_objStm`` (undocumented): object number →
+    (object stream number, index), filled from the cross-reference streams
+    when the reader is made.
+    """
+    return sorted({int(stream) for stream, _index in reader.xref_objStm.values()})
+
+
+def raw_data(stream: StreamObject) -> bytes:
+    """The bytes of *stream* as the file holds them (still encoded).
+
+    Relies on ``StreamObject._data`` (private): an encoded stream read from a
+    file keeps its undecoded bytes there until ``get_data`` is called.
+    """
+    data = stream._data
+    return data if isinstance(data, bytes) else bytes(data)

@@ -30,8 +30,7 @@ from ..input.sources import Reporter, display_path
 from ..l10n import _
 from ..model import Annex, Letter
 from ..typeset.generated import AnnexError, Maker
-from . import repair
-from ._pypdf import zlib_limit
+from . import inflation, repair
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
@@ -131,12 +130,14 @@ def _decrypt(reader: PdfReader, annex: Annex) -> None:
         )
 
 
-def _repair(path: Path, annex: Annex) -> PdfReader:
+def _repair(path: Path, annex: Annex, budget: int) -> tuple[PdfReader, int]:
     """Let qpdf rebuild a file pypdf cannot read (in a bounded child process:
-    :mod:`letterkit.pdf.repair`); raise AnnexError if it can't."""
+    :mod:`letterkit.pdf.repair`); raise AnnexError if it can't. Also the
+    bytes pypdf inflates from its object streams (within *budget*)."""
     data = repair.rebuild(path, _password(annex))
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
+        inflated = inflation.object_streams(reader, budget)
         if len(reader.pages) == 0:
             raise AnnexError("has no pages that can be recovered; ask for a new copy")
         _read_pages(reader)
@@ -147,7 +148,7 @@ def _repair(path: Path, annex: Annex) -> PdfReader:
         raise refusal or AnnexError(
             f"is damaged beyond repair ({_reason(exc)}); ask for a new copy of the document"
         ) from exc
-    return reader
+    return reader, inflated
 
 
 def _refusal(exc: Exception) -> AnnexError | None:
@@ -186,46 +187,55 @@ def _reason(exc: BaseException) -> str:
 
 
 #: Why a file with a decompression bomb is refused.
-_BOMB = (
-    f"has a stream that inflates beyond {zlib_limit() // 1_000_000} MB "
-    "(a decompression bomb?); export the document again as PDF"
-)
+_BOMB = inflation.BOMB
 
 
 #: Annexes already opened in this process, by file identity and password: a
 #: bundle parses each annex once per worker, not once per letter.
-_OPENED: dict[tuple[str, int, int, str, int], tuple[PdfReader, str]] = memo.table({})
+_OPENED: dict[tuple[str, int, int, str, int], tuple[PdfReader, str, int]] = memo.table({})
 _OPENED_MAX = 32
 
 
-def open_pdf(path: Path, annex: Annex, number: int = 0) -> tuple[PdfReader, str]:
-    """Open a PDF annex: (reader, repair note or ""). Raises AnnexError.
+def open_pdf(
+    path: Path, annex: Annex, number: int = 0, budget: int | None = None
+) -> tuple[PdfReader, str, int]:
+    """Open a PDF annex: (reader, repair note or "", bytes inflated from its
+    object streams). Raises AnnexError, also when those bytes pass *budget*
+    (``Limits.annex_inflated`` when not given).
 
     The reader is kept for the next letter that appends the same, unchanged
     file as the same annex *number* (a reader can be appended into many
     writers, but not twice into one).
     """
+    if budget is None:
+        budget = limits.current().annex_inflated
     try:
         stat = files.regular_file(path, "annex")
     except files.Refused as exc:
         raise AnnexError(exc.reason) from exc
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, _password(annex), number)
     if key not in _OPENED:
-        memo.keep(_OPENED, key, _open_pdf(path, annex), _OPENED_MAX)
-    return _OPENED[key]
+        memo.keep(_OPENED, key, _open_pdf(path, annex, budget), _OPENED_MAX)
+    opened = _OPENED[key]
+    if opened[2] > budget:
+        raise inflation.over_budget()
+    return opened
 
 
-def _open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
+def _open_pdf(path: Path, annex: Annex, budget: int | None = None) -> tuple[PdfReader, str, int]:
     try:  # the bytes pypdf would read, but not past the size cap for annexes
         data = files.read_bounded(path, "annex")
     except files.Refused as exc:
         raise AnnexError(exc.reason) from exc
     _sniff(data[:1024])
+    if budget is None:
+        budget = limits.current().annex_inflated
     note = ""
     with pypdf_messages() as seen:
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
             _decrypt(reader, annex)
+            inflated = inflation.object_streams(reader, budget)
             _read_pages(reader)
         except Exception as exc:  # whatever pypdf raises on a hostile file
             refusal = _refusal(exc)
@@ -233,12 +243,12 @@ def _open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
                 raise
             if refusal is not None:
                 raise refusal from exc
-            reader = _repair(path, annex)
+            reader, inflated = _repair(path, annex, budget)
             note = f"it is damaged ({_reason(exc)}) and was rebuilt with qpdf"
     damaged = [m for m in seen.messages if _is_damage(m)]
     if damaged and not note:
         note = f"it is damaged ({damaged[0][:100]}) and was read in repair mode"
-    return reader, note
+    return reader, note, inflated
 
 
 #: Annexes letterkit made (a chronology, a signatory list, an image's page), by
@@ -264,40 +274,69 @@ def _is_damage(message: str) -> bool:
 
 
 def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) -> list[OpenAnnex]:
-    """Open every annex of *letter*; report each one that cannot be used."""
+    """Open every annex of *letter*; report each one that cannot be used.
+
+    The pages taken from all the annexes together stay within
+    ``Limits.annex_pages``, and the bytes inflated from their object streams
+    within ``Limits.annex_inflated``: the annex that passes a total is
+    reported, and no annex after it is opened.
+    """
     out: list[OpenAnnex] = []
-    loc = letter.locale
+    bound = limits.current()
+    taken = inflated = 0
     for number, annex in enumerate(letter.annexes, start=1):
         display = display_path(annex.path) if annex.path else f"annex {number}"
         where = (display, (None, None))
-        title = l10n.localize(annex.title, loc) if annex.title else ""
+        title = l10n.localize(annex.title, letter.locale) if annex.title else ""
         try:
-            if annex.generate:
-                title = title or _generated_title(annex.generate, loc)
-                if make is None:
-                    raise AnnexError("cannot be generated here")
-                reader = _made(make(annex.generate, title), number)
-            elif annex.path is not None and annex.path.suffix.lower() in IMAGE_SUFFIXES:
-                if make is None:
-                    raise AnnexError("cannot be laid out here")
-                reader = _made(make(str(annex.path), title), number)
-            else:
-                assert annex.path is not None
-                reader, note = open_pdf(annex.path, annex, number)
-                if note:
-                    reporter.warning(
-                        where, "LK131", f"annex {number}: {note}; check its pages in the output"
-                    )
+            reader, title, note, size = _open_one(
+                annex, number, title, letter.locale, make, bound.annex_inflated - inflated
+            )
         except AnnexError as exc:
             reporter.error(where, "LK130", f"annex {number} {exc}")
+            if isinstance(exc, inflation.OverBudget):
+                break  # the annexes after it cannot be afforded either
             continue
+        if note:
+            reporter.warning(
+                where, "LK131", f"annex {number}: {note}; check its pages in the output"
+            )
+        inflated += size
         try:
             pages = parse_ranges(annex.pages, len(reader.pages))
         except ValueError as exc:
             reporter.error(where, "LK130", f"annex {number}: {exc}; fix 'pages' in the spec")
             continue
+        taken += len(pages)
+        if taken > bound.annex_pages:
+            reporter.error(
+                where, "LK130",
+                f"annex {number}: its {len(pages):,} pages bring the annexes of this letter "
+                f"to {taken:,} pages; the limit is {bound.annex_pages:,} for all of them "
+                "together (take a selection with 'pages', or fewer annexes)",
+            )  # fmt: skip
+            break
         out.append(OpenAnnex(annex, number, title or display, reader, pages))
     return out
+
+
+def _open_one(
+    annex: Annex, number: int, title: str, loc: str, make: Maker | None, budget: int
+) -> tuple[PdfReader, str, str, int]:
+    """Open one annex: its reader, title, repair note or "", and the bytes
+    inflated from its object streams (within *budget*). Raises AnnexError."""
+    if annex.generate:
+        title = title or _generated_title(annex.generate, loc)
+        if make is None:
+            raise AnnexError("cannot be generated here")
+        return _made(make(annex.generate, title), number), title, "", 0
+    if annex.path is not None and annex.path.suffix.lower() in IMAGE_SUFFIXES:
+        if make is None:
+            raise AnnexError("cannot be laid out here")
+        return _made(make(str(annex.path), title), number), title, "", 0
+    assert annex.path is not None
+    reader, note, size = open_pdf(annex.path, annex, number, budget)
+    return reader, title, note, size
 
 
 def _generated_title(kind: str, loc: str) -> str:

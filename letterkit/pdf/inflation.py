@@ -1,0 +1,131 @@
+"""An opened annex → how many bytes pypdf will inflate from its object streams,
+counted before pypdf inflates any of them, or a refusal.
+
+pypdf stops each stream at 75 MB, but a file may hold many object streams,
+and pypdf keeps every one it inflates in memory while the reader lives. So
+the object streams of an annex are measured first, on their raw bytes, with
+a decompressor that keeps nothing: the total of one annex, and of all the
+annexes of one letter together, must stay within ``Limits.annex_inflated``.
+
+pypdf also reads the blank space between the objects of a stream one byte
+at a time (about a second for 10 MB); a stream with a run of more than
+:data:`BLANK_RUN` blank bytes, which no producer writes, is refused too.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from pypdf import PdfReader
+from pypdf.generic import NameObject, StreamObject
+
+from .. import limits
+from ..typeset.generated import AnnexError
+from ._pypdf import object_stream_numbers, raw_data, zlib_limit
+
+#: The longest run of blank bytes (spaces, line ends, tabs, NULs, form feeds)
+#: accepted in an object stream.
+BLANK_RUN = 1_000_000
+#: The bytes pypdf treats as blank between objects.
+_BLANK = b" \n\r\t\x00\x0c"
+#: How much is inflated at a time while counting.
+_CHUNK = 1_000_000
+
+#: Why a file with a decompression bomb is refused.
+BOMB = (
+    f"has a stream that inflates beyond {zlib_limit() // 1_000_000} MB "
+    "(a decompression bomb?); export the document again as PDF"
+)
+
+
+def object_streams(reader: PdfReader, budget: int) -> int:
+    """The bytes pypdf will inflate from *reader*'s object streams; raises
+    AnnexError when they pass *budget* (before pypdf inflates them), when one
+    passes pypdf's own limit, or when one holds a run of blank bytes longer
+    than :data:`BLANK_RUN`."""
+    total = 0
+    for number in object_stream_numbers(reader):
+        stream = reader.get_object(number)
+        if not isinstance(stream, StreamObject):
+            continue  # pypdf reports it when it reads an object from it
+        total += _size(stream, budget - total)
+    return total
+
+
+class OverBudget(AnnexError):
+    """The annexes of one letter inflate more than ``Limits.annex_inflated``."""
+
+
+def over_budget() -> OverBudget:
+    """The refusal of an annex whose object streams pass what is left of
+    ``Limits.annex_inflated``."""
+    limit = limits.current().annex_inflated
+    return OverBudget(
+        "has object streams that inflate, with those of the annexes before it, beyond "
+        f"{limit // 1_000_000} MB (the limit for one letter; a decompression bomb?); "
+        "export the document again as PDF, or take fewer annexes"
+    )
+
+
+def _size(stream: StreamObject, budget: int) -> int:
+    """The inflated size of one object stream, within *budget* bytes."""
+    filters = stream.get("/Filter")
+    if isinstance(filters, list) and len(filters) == 1:
+        filters = filters[0]
+    counter = _Counter(budget)
+    if filters == NameObject("/FlateDecode") and _inflate(raw_data(stream), counter):
+        return counter.done()
+    # Another filter, or damage pypdf may mend: pypdf inflates it (to its limit at most).
+    data = stream.get_data()
+    for start in range(0, len(data), _CHUNK):
+        counter.add(data[start : start + _CHUNK])
+    return counter.done()
+
+
+def _inflate(raw: bytes, counter: _Counter) -> bool:
+    """Count what *raw* inflates to, a chunk at a time, keeping nothing;
+    False when zlib cannot read it (pypdf may mend it)."""
+    inflater = zlib.decompressobj()
+    pending = raw
+    try:
+        while pending and not inflater.eof:
+            counter.add(inflater.decompress(pending, _CHUNK))
+            pending = inflater.unconsumed_tail
+        counter.add(inflater.flush())
+    except zlib.error:
+        return False
+    return True
+
+
+class _Counter:
+    """The bytes of one stream, chunk by chunk: their number against the
+    budget and pypdf's limit, and the longest run of blank bytes."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.total = self.run = self.longest = 0
+
+    def add(self, chunk: bytes) -> None:
+        """Count *chunk* (at most :data:`_CHUNK` bytes, no more than
+        :data:`BLANK_RUN`, so only a run touching one of its ends can pass it)."""
+        self.total += len(chunk)
+        if self.total > zlib_limit():
+            raise AnnexError(BOMB)
+        if self.total > self.budget:
+            raise over_budget()
+        lead = len(chunk) - len(chunk.lstrip(_BLANK))
+        if lead == len(chunk):
+            self.run += lead
+        else:
+            self.longest = max(self.longest, self.run + lead)
+            self.run = len(chunk) - len(chunk.rstrip(_BLANK))
+        self.longest = max(self.longest, self.run)
+
+    def done(self) -> int:
+        """The bytes counted; raises AnnexError if a blank run was too long."""
+        if self.longest > BLANK_RUN:
+            raise AnnexError(
+                f"has an object stream padded with more than {BLANK_RUN // 1_000_000} MB "
+                "of blank space, which takes minutes to read; export the document again as PDF"
+            )
+        return self.total
