@@ -11,7 +11,7 @@ import io
 import pypdf
 import pytest
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ContentStream, IndirectObject
+from pypdf.generic import ContentStream, IndirectObject, StreamObject
 
 from letterkit.pdf import _pypdf, splice
 
@@ -101,3 +101,19 @@ def test_the_writer_writes_what_splice_reads(outline: bool) -> None:
     assert parsed.info is not None, _broken("PdfWriter.write (no /Info)")
     assert len(parsed.pages) == 2
     assert len(PdfReader(io.BytesIO(data)).pages) == 2
+
+
+def test_object_stream_numbers_and_their_raw_bytes() -> None:
+    """This test ensures that ``PdfReader.xref_objStm`` still maps the objects
+    in object streams to their stream's number, and that ``StreamObject._data``
+    still holds the stream's bytes undecoded (read by
+    :mod:`letterkit.pdf.inflation` before pypdf inflates them)."""
+    from ..hostile import annex_pdfs
+
+    reader = PdfReader(io.BytesIO(annex_pdfs.page_object_streams(2, 1, b"x")))
+    assert _pypdf.object_stream_numbers(reader) == [1000, 1001], _broken("PdfReader.xref_objStm")
+    stream = reader.get_object(1000)
+    assert isinstance(stream, StreamObject)
+    raw = _pypdf.raw_data(stream)
+    assert raw[:2] == b"\x78\xda", _broken("StreamObject._data")
+    assert len(stream.get_data()) > len(raw), _broken("StreamObject._data")
