@@ -81,3 +81,23 @@ def raw_data(stream: StreamObject) -> bytes:
     """
     data = stream._data
     return data if isinstance(data, bytes) else bytes(data)
+
+
+def xref_entries(reader: PdfReader) -> int:
+    """How many objects *reader*'s cross-reference tables and streams list.
+
+    Relies on ``PdfReader.xref`` (generation → object number → offset) and
+    ``PdfReader.xref_objStm`` (undocumented), filled when the reader is made.
+    """
+    return len(reader.xref_objStm) + sum(len(table) for table in reader.xref.values())
+
+
+def is_xref_entries_limit(exc: Exception) -> bool:
+    """Whether *exc* is pypdf refusing more cross-reference stream entries
+    than ``PdfReader(xref_stream_maximum_entries=...)`` allows.
+
+    Relies on the text of pypdf's ``LimitReachedError`` (undocumented):
+    "Maximum XRef stream entry limit reached", which pypdf may repeat in a
+    ``PdfReadError`` about the trailer.
+    """
+    return "xref stream entry limit" in str(exc).lower()

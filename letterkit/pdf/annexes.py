@@ -31,6 +31,7 @@ from ..l10n import _
 from ..model import Annex, Letter
 from ..typeset.generated import AnnexError, Maker
 from . import inflation, repair
+from ._pypdf import is_xref_entries_limit
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
@@ -130,14 +131,14 @@ def _decrypt(reader: PdfReader, annex: Annex) -> None:
         )
 
 
-def _repair(path: Path, annex: Annex, budget: int) -> tuple[PdfReader, int]:
+def _repair(path: Path, annex: Annex, budget: inflation.Cost) -> tuple[PdfReader, inflation.Cost]:
     """Let qpdf rebuild a file pypdf cannot read (in a bounded child process:
-    :mod:`letterkit.pdf.repair`); raise AnnexError if it can't. Also the
-    bytes pypdf inflates from its object streams (within *budget*)."""
+    :mod:`letterkit.pdf.repair`); raise AnnexError if it can't. Also what
+    reading it costs (within *budget*)."""
     data = repair.rebuild(path, _password(annex))
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        inflated = inflation.object_streams(reader, budget)
+        reader = _reader(data, budget)
+        cost = inflation.measure(reader, budget)
         if len(reader.pages) == 0:
             raise AnnexError("has no pages that can be recovered; ask for a new copy")
         _read_pages(reader)
@@ -148,7 +149,15 @@ def _repair(path: Path, annex: Annex, budget: int) -> tuple[PdfReader, int]:
         raise refusal or AnnexError(
             f"is damaged beyond repair ({_reason(exc)}); ask for a new copy of the document"
         ) from exc
-    return reader, inflated
+    return reader, cost
+
+
+def _reader(data: bytes, budget: inflation.Cost) -> PdfReader:
+    """A forgiving reader of *data* that stops at the cross-reference entries
+    left in *budget* (LimitReachedError, see :func:`_refusal`)."""
+    return PdfReader(
+        io.BytesIO(data), strict=False, xref_stream_maximum_entries=max(budget.entries, 0)
+    )
 
 
 def _refusal(exc: Exception) -> AnnexError | None:
@@ -156,6 +165,8 @@ def _refusal(exc: Exception) -> AnnexError | None:
     (a limit passed); None when the failure is damage that qpdf may mend."""
     if isinstance(exc, AnnexError):
         return exc
+    if is_xref_entries_limit(exc):  # pypdf may raise it inside a PdfReadError
+        return inflation.too_many_entries()
     if isinstance(exc, LimitReachedError):
         return AnnexError(_BOMB)
     if isinstance(exc, RecursionError):
@@ -192,23 +203,25 @@ _BOMB = inflation.BOMB
 
 #: Annexes already opened in this process, by file identity and password: a
 #: bundle parses each annex once per worker, not once per letter.
-_OPENED: dict[tuple[str, int, int, str, int], tuple[PdfReader, str, int]] = memo.table({})
+_OPENED: dict[tuple[str, int, int, str, int], tuple[PdfReader, str, inflation.Cost]] = memo.table(
+    {}
+)
 _OPENED_MAX = 32
 
 
 def open_pdf(
-    path: Path, annex: Annex, number: int = 0, budget: int | None = None
-) -> tuple[PdfReader, str, int]:
-    """Open a PDF annex: (reader, repair note or "", bytes inflated from its
-    object streams). Raises AnnexError, also when those bytes pass *budget*
-    (``Limits.annex_inflated`` when not given).
+    path: Path, annex: Annex, number: int = 0, budget: inflation.Cost | None = None
+) -> tuple[PdfReader, str, inflation.Cost]:
+    """Open a PDF annex: (reader, repair note or "", what reading it costs).
+    Raises AnnexError, also when that cost passes *budget* (a letter's whole
+    budget when not given).
 
     The reader is kept for the next letter that appends the same, unchanged
     file as the same annex *number* (a reader can be appended into many
     writers, but not twice into one).
     """
     if budget is None:
-        budget = limits.current().annex_inflated
+        budget = inflation.letter_budget()
     try:
         stat = files.regular_file(path, "annex")
     except files.Refused as exc:
@@ -217,25 +230,29 @@ def open_pdf(
     if key not in _OPENED:
         memo.keep(_OPENED, key, _open_pdf(path, annex, budget), _OPENED_MAX)
     opened = _OPENED[key]
-    if opened[2] > budget:
+    if opened[2].entries > budget.entries:
+        raise inflation.too_many_entries()
+    if opened[2].inflated > budget.inflated:
         raise inflation.over_budget()
     return opened
 
 
-def _open_pdf(path: Path, annex: Annex, budget: int | None = None) -> tuple[PdfReader, str, int]:
+def _open_pdf(
+    path: Path, annex: Annex, budget: inflation.Cost | None = None
+) -> tuple[PdfReader, str, inflation.Cost]:
     try:  # the bytes pypdf would read, but not past the size cap for annexes
         data = files.read_bounded(path, "annex")
     except files.Refused as exc:
         raise AnnexError(exc.reason) from exc
     _sniff(data[:1024])
     if budget is None:
-        budget = limits.current().annex_inflated
+        budget = inflation.letter_budget()
     note = ""
     with pypdf_messages() as seen:
         try:
-            reader = PdfReader(io.BytesIO(data), strict=False)
+            reader = _reader(data, budget)
             _decrypt(reader, annex)
-            inflated = inflation.object_streams(reader, budget)
+            cost = inflation.measure(reader, budget)
             _read_pages(reader)
         except Exception as exc:  # whatever pypdf raises on a hostile file
             refusal = _refusal(exc)
@@ -243,12 +260,12 @@ def _open_pdf(path: Path, annex: Annex, budget: int | None = None) -> tuple[PdfR
                 raise
             if refusal is not None:
                 raise refusal from exc
-            reader, inflated = _repair(path, annex, budget)
+            reader, cost = _repair(path, annex, budget)
             note = f"it is damaged ({_reason(exc)}) and was rebuilt with qpdf"
     damaged = [m for m in seen.messages if _is_damage(m)]
     if damaged and not note:
         note = f"it is damaged ({damaged[0][:100]}) and was read in repair mode"
-    return reader, note, inflated
+    return reader, note, cost
 
 
 #: Annexes letterkit made (a chronology, a signatory list, an image's page), by
@@ -278,20 +295,20 @@ def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) 
 
     The pages taken from all the annexes together stay within
     ``Limits.annex_pages``, and the bytes inflated from their object streams
-    within ``Limits.annex_inflated``: the annex that passes a total is
+    within ``Limits.annex_inflated``, and the entries of their cross-reference
+    streams within :data:`inflation.XREF_ENTRIES`: the annex that passes a total is
     reported, and no annex after it is opened.
     """
     out: list[OpenAnnex] = []
     bound = limits.current()
-    taken = inflated = 0
+    taken = 0
+    left = inflation.letter_budget()
     for number, annex in enumerate(letter.annexes, start=1):
         display = display_path(annex.path) if annex.path else f"annex {number}"
         where = (display, (None, None))
         title = l10n.localize(annex.title, letter.locale) if annex.title else ""
         try:
-            reader, title, note, size = _open_one(
-                annex, number, title, letter.locale, make, bound.annex_inflated - inflated
-            )
+            reader, title, note, cost = _open_one(annex, number, title, letter.locale, make, left)
         except AnnexError as exc:
             reporter.error(where, "LK130", f"annex {number} {exc}")
             if isinstance(exc, inflation.OverBudget):
@@ -301,7 +318,7 @@ def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) 
             reporter.warning(
                 where, "LK131", f"annex {number}: {note}; check its pages in the output"
             )
-        inflated += size
+        left -= cost
         try:
             pages = parse_ranges(annex.pages, len(reader.pages))
         except ValueError as exc:
@@ -321,22 +338,26 @@ def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) 
 
 
 def _open_one(
-    annex: Annex, number: int, title: str, loc: str, make: Maker | None, budget: int
-) -> tuple[PdfReader, str, str, int]:
-    """Open one annex: its reader, title, repair note or "", and the bytes
-    inflated from its object streams (within *budget*). Raises AnnexError."""
+    annex: Annex, number: int, title: str, loc: str, make: Maker | None, budget: inflation.Cost
+) -> tuple[PdfReader, str, str, inflation.Cost]:
+    """Open one annex: its reader, title, repair note or "", and what reading
+    it costs (within *budget*). Raises AnnexError."""
     if annex.generate:
         title = title or _generated_title(annex.generate, loc)
         if make is None:
             raise AnnexError("cannot be generated here")
-        return _made(make(annex.generate, title), number), title, "", 0
+        return _made(make(annex.generate, title), number), title, "", _FREE
     if annex.path is not None and annex.path.suffix.lower() in IMAGE_SUFFIXES:
         if make is None:
             raise AnnexError("cannot be laid out here")
-        return _made(make(str(annex.path), title), number), title, "", 0
+        return _made(make(str(annex.path), title), number), title, "", _FREE
     assert annex.path is not None
-    reader, note, size = open_pdf(annex.path, annex, number, budget)
-    return reader, title, note, size
+    reader, note, cost = open_pdf(annex.path, annex, number, budget)
+    return reader, title, note, cost
+
+
+#: What an annex letterkit made costs against the budget: nothing.
+_FREE = inflation.Cost(0, 0)
 
 
 def _generated_title(kind: str, loc: str) -> str:

@@ -1,5 +1,10 @@
-"""An opened annex → how many bytes pypdf will inflate from its object streams,
-counted before pypdf inflates any of them, or a refusal.
+"""An annex's bytes → a reader whose cost is known: the entries of its
+cross-reference streams and the bytes pypdf will inflate from its object
+streams, counted before pypdf reads or inflates them, or a refusal.
+
+A reader keeps every entry of its cross-reference streams (a 20 KB file can
+list two million objects: 10 s and 250 MB), so pypdf is told to stop at what
+is left of :data:`XREF_ENTRIES` for the letter.
 
 pypdf stops each stream at 75 MB, but a file may hold many object streams,
 and pypdf keeps every one it inflates in memory while the reader lives. So
@@ -15,14 +20,17 @@ at a time (about a second for 10 MB); a stream with a run of more than
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 
 from pypdf import PdfReader
 from pypdf.generic import NameObject, StreamObject
 
 from .. import limits
 from ..typeset.generated import AnnexError
-from ._pypdf import object_stream_numbers, raw_data, zlib_limit
+from ._pypdf import object_stream_numbers, raw_data, xref_entries, zlib_limit
 
+#: Entries of the cross-reference streams of all the annexes of one letter together.
+XREF_ENTRIES = 500_000
 #: The longest run of blank bytes (spaces, line ends, tabs, NULs, form feeds)
 #: accepted in an object stream.
 BLANK_RUN = 1_000_000
@@ -36,6 +44,41 @@ BOMB = (
     f"has a stream that inflates beyond {zlib_limit() // 1_000_000} MB "
     "(a decompression bomb?); export the document again as PDF"
 )
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What reading annexes costs, or what is left for them: bytes inflated
+    from object streams, and cross-reference entries."""
+
+    inflated: int
+    entries: int
+
+    def __sub__(self, other: Cost) -> Cost:
+        return Cost(self.inflated - other.inflated, self.entries - other.entries)
+
+
+def letter_budget() -> Cost:
+    """What all the annexes of one letter may cost together."""
+    return Cost(limits.current().annex_inflated, XREF_ENTRIES)
+
+
+def measure(reader: PdfReader, budget: Cost) -> Cost:
+    """What *reader* costs, checked against *budget* before pypdf inflates
+    any object stream. Raises AnnexError."""
+    entries = xref_entries(reader)
+    if entries > budget.entries:
+        raise too_many_entries()
+    return Cost(object_streams(reader, budget.inflated), entries)
+
+
+def too_many_entries() -> OverBudget:
+    """The refusal of an annex that lists more objects than are left for it."""
+    return OverBudget(
+        "lists objects that, with those of the annexes before it, pass "
+        f"{XREF_ENTRIES:,} (the limit for one letter); "
+        "export the document again as PDF, or take fewer annexes"
+    )
 
 
 def object_streams(reader: PdfReader, budget: int) -> int:

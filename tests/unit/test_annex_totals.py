@@ -4,6 +4,7 @@ annexes of one letter share one budget of inflated bytes and one of pages."""
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from ..conftest import EXAMPLE
 from ..hostile import annex_pdfs
 
 
-def _open(path: Path, **bounds: int) -> tuple[PdfReader, str, int]:
+def _open(path: Path, **bounds: int) -> tuple[PdfReader, str, inflation.Cost]:
     with limits.applied(limits.Limits(**bounds)):
         return annexes._open_pdf(path, Annex(path=path))
 
@@ -40,11 +41,11 @@ def test_object_streams_count_together(tmp_path: Path) -> None:
     path.write_bytes(annex_pdfs.page_object_streams(3, 3, b"x"))
     with pytest.raises(inflation.OverBudget, match="beyond 9 MB"):
         _open(path, annex_inflated=9_000_000)
-    reader, note, inflated = _open(path, annex_inflated=10_000_000)
-    assert (len(reader.pages), note) == (3, "")
+    reader, note, cost = _open(path, annex_inflated=10_000_000)
+    assert (len(reader.pages), note, cost.entries) == (3, "", 9)  # 6 objects, 3 in streams
     heads = sum(len(b"%d 0 " % (10 + i)) for i in range(3))
     page = len(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> ")
-    assert inflated == 3 * (3 * (1 << 20) + page) + heads
+    assert cost.inflated == 3 * (3 * (1 << 20) + page) + heads
 
 
 def test_one_stream_under_pypdf_limit_still_counts(tmp_path: Path) -> None:
@@ -116,3 +117,44 @@ def test_inflated_bytes_of_all_annexes_count_together(tmp_path: Path) -> None:
         assert [a.number for a in opened] == [1, 2]
         [problem] = reporter.problems
         assert problem.message.startswith("annex 3 has object streams that inflate"), problem
+
+
+def _listing(count: int) -> bytes:
+    """A one-page file whose cross-reference stream lists *count* objects."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(
+        (
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ),
+        start=1,
+    ):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    row = b"\x01" + offsets[2].to_bytes(4, "big") + b"\x00\x00"
+    rows = b"\x00" * 7 + b"".join(b"\x01" + o.to_bytes(4, "big") + b"\x00\x00" for o in offsets)
+    data = zlib.compress(rows + row * (count - 4), 9)
+    start = len(out)
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d " % (
+        count, count + 1, len(data),
+    )  # fmt: skip
+    out += b"/Filter /FlateDecode >>\nstream\n" + data + b"\nendstream\nendobj\n"
+    return bytes(out + b"startxref\n%d\n%%%%EOF\n" % start)
+
+
+def test_cross_reference_entries_count_together(tmp_path: Path) -> None:
+    """A 20 KB file listing two million objects is refused before pypdf reads
+    the entries; 300,000 pass, but not twice in one letter."""
+    path = tmp_path / "listing.pdf"
+    path.write_bytes(_listing(2_000_000))
+    with pytest.raises(inflation.OverBudget, match="pass 500,000"):
+        _open(path)
+    path.write_bytes(_listing(300_000))
+    letter = _letter(tmp_path, path, 2)
+    reporter = Reporter()
+    opened = annexes.open_annexes(letter, reporter)
+    assert [a.number for a in opened] == [1]
+    [problem] = reporter.problems
+    assert problem.message.startswith("annex 2 lists objects that, with those of the annexes")
