@@ -206,3 +206,29 @@ def page_object_streams(pages: int = 8, megabytes: int = 70, filler: bytes = b" 
     )  # fmt: skip
     out += b"stream\n" + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start
     return bytes(out)
+
+
+def object_listing(count: int) -> bytes:
+    """A one-page file whose cross-reference stream lists *count* objects
+    (all but four of them the page again): 20 KB for two million."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(
+        (
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ),
+        start=1,
+    ):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    row = b"\x01" + offsets[2].to_bytes(4, "big") + b"\x00\x00"
+    rows = b"\x00" * 7 + b"".join(b"\x01" + o.to_bytes(4, "big") + b"\x00\x00" for o in offsets)
+    data = zlib.compress(rows + row * (count - 4), 9)
+    start = len(out)
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d " % (
+        count, count + 1, len(data),
+    )  # fmt: skip
+    out += b"/Filter /FlateDecode >>\nstream\n" + data + b"\nendstream\nendobj\n"
+    return bytes(out + b"startxref\n%d\n%%%%EOF\n" % start)

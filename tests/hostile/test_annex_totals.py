@@ -63,3 +63,13 @@ def test_a_5000_page_annex_listed_20_times(folder: Path) -> None:
     assert len(lines) == 1, lines
     assert "annex 2: its 5,000 pages bring the annexes of this letter to 10,000" in lines[0]
     assert "the limit is 5,000" in lines[0], lines
+
+
+@pytest.mark.slow
+def test_two_million_objects_listed(folder: Path) -> None:
+    (folder / "evil.pdf").write_bytes(annex_pdfs.object_listing(2_000_000))
+    lines = _render(folder, 1, "LK130")
+    assert (
+        "annex 1 lists objects that, with those of the annexes before it, pass 500,000"
+        in (lines[0])
+    ), lines

@@ -4,7 +4,6 @@ annexes of one letter share one budget of inflated bytes and one of pages."""
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -119,39 +118,14 @@ def test_inflated_bytes_of_all_annexes_count_together(tmp_path: Path) -> None:
         assert problem.message.startswith("annex 3 has object streams that inflate"), problem
 
 
-def _listing(count: int) -> bytes:
-    """A one-page file whose cross-reference stream lists *count* objects."""
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(
-        (
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-        ),
-        start=1,
-    ):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    row = b"\x01" + offsets[2].to_bytes(4, "big") + b"\x00\x00"
-    rows = b"\x00" * 7 + b"".join(b"\x01" + o.to_bytes(4, "big") + b"\x00\x00" for o in offsets)
-    data = zlib.compress(rows + row * (count - 4), 9)
-    start = len(out)
-    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d " % (
-        count, count + 1, len(data),
-    )  # fmt: skip
-    out += b"/Filter /FlateDecode >>\nstream\n" + data + b"\nendstream\nendobj\n"
-    return bytes(out + b"startxref\n%d\n%%%%EOF\n" % start)
-
-
 def test_cross_reference_entries_count_together(tmp_path: Path) -> None:
     """A 20 KB file listing two million objects is refused before pypdf reads
     the entries; 300,000 pass, but not twice in one letter."""
     path = tmp_path / "listing.pdf"
-    path.write_bytes(_listing(2_000_000))
+    path.write_bytes(annex_pdfs.object_listing(2_000_000))
     with pytest.raises(inflation.OverBudget, match="pass 500,000"):
         _open(path)
-    path.write_bytes(_listing(300_000))
+    path.write_bytes(annex_pdfs.object_listing(300_000))
     letter = _letter(tmp_path, path, 2)
     reporter = Reporter()
     opened = annexes.open_annexes(letter, reporter)
