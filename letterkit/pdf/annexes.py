@@ -228,13 +228,32 @@ def open_pdf(
         raise AnnexError(exc.reason) from exc
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, _password(annex), number)
     if key not in _OPENED:
-        memo.keep(_OPENED, key, _open_pdf(path, annex, budget), _OPENED_MAX)
+        opened = _open_pdf(path, annex, budget)
+        _make_room(opened[2])
+        memo.keep(_OPENED, key, opened, _OPENED_MAX)
     opened = _OPENED[key]
     if opened[2].entries > budget.entries:
         raise inflation.too_many_entries()
     if opened[2].inflated > budget.inflated:
         raise inflation.over_budget()
     return opened
+
+
+def _make_room(cost: inflation.Cost) -> None:
+    """Forget the oldest annexes opened until the ones kept, with one that
+    costs *cost*, cost no more than one letter may: a reader keeps what pypdf
+    inflated, so a bundle whose letters take different annexes would
+    otherwise keep up to 32 letters' worth."""
+    whole = inflation.letter_budget()
+    while _OPENED:
+        kept = [opened[2] for opened in _OPENED.values()]
+        inflated = cost.inflated + sum(c.inflated for c in kept)
+        if (
+            inflated <= whole.inflated
+            and cost.entries + sum(c.entries for c in kept) <= whole.entries
+        ):
+            return
+        del _OPENED[next(iter(_OPENED))]
 
 
 def _open_pdf(

@@ -132,3 +132,20 @@ def test_cross_reference_entries_count_together(tmp_path: Path) -> None:
     assert [a.number for a in opened] == [1]
     [problem] = reporter.problems
     assert problem.message.startswith("annex 2 lists objects that, with those of the annexes")
+
+
+def test_opened_annexes_kept_cost_no_more_than_one_letter(tmp_path: Path) -> None:
+    """Readers kept for the next letter hold what pypdf inflated: three files
+    of 3 MB each under a 7 MB budget keep the last two only."""
+    annexes._OPENED.clear()
+    paths = []
+    for name in "abc":
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(annex_pdfs.page_object_streams(1, 3, bytes(name, "ascii")))
+        paths.append(path)
+    with limits.applied(limits.Limits(annex_inflated=7_000_000)):
+        for path in paths:
+            annexes.open_pdf(path, Annex(path=path))
+    kept = sorted(Path(key[0]).name for key in annexes._OPENED)
+    assert kept == ["b.pdf", "c.pdf"]
+    annexes._OPENED.clear()
