@@ -57,8 +57,11 @@ class Limits:
     signatory_text: int = 1_000_000
     #: Recipients in one campaign [100,000].
     recipients: int = 100_000
-    #: Pages in one annex [5,000].
+    #: Pages in one annex, and pages taken from all the annexes of one letter together [5,000].
     annex_pages: int = 5_000
+    #: Bytes inflated from the object streams of all the annexes of one letter
+    #: together, counted before they are inflated [100,000,000].
+    annex_inflated: int = 100_000_000
     #: Pixels in one image (a logo, an image annex), checked before it is decoded
     #: [12,500,000: a 12-megapixel photo; decoding takes up to about 15 bytes a pixel].
     image_pixels: int = 12_500_000

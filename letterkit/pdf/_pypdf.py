@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import io
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.filters import ZLIB_MAX_OUTPUT_LENGTH
-from pypdf.generic import IndirectObject, PdfObject
+from pypdf.generic import IndirectObject, PdfObject, StreamObject
 
 #: The pypdf version these reliances were checked against last.
 CHECKED = "7.1.1"
@@ -60,3 +60,44 @@ def write_classic(writer: PdfWriter) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def object_stream_numbers(reader: PdfReader) -> list[int]:
+    """The numbers of the object streams *reader* will inflate to find objects
+    in them, in order.
+
+    Relies on ``PdfReader.xref_objStm`` (undocumented): object number →
+    (object stream number, index), filled from the cross-reference streams
+    when the reader is made.
+    """
+    return sorted({int(stream) for stream, _index in reader.xref_objStm.values()})
+
+
+def raw_data(stream: StreamObject) -> bytes:
+    """The bytes of *stream* as the file holds them (still encoded).
+
+    Relies on ``StreamObject._data`` (private): an encoded stream read from a
+    file keeps its undecoded bytes there until ``get_data`` is called.
+    """
+    data = stream._data
+    return data if isinstance(data, bytes) else bytes(data)
+
+
+def xref_entries(reader: PdfReader) -> int:
+    """How many objects *reader*'s cross-reference tables and streams list.
+
+    Relies on ``PdfReader.xref`` (generation → object number → offset) and
+    ``PdfReader.xref_objStm`` (undocumented), filled when the reader is made.
+    """
+    return len(reader.xref_objStm) + sum(len(table) for table in reader.xref.values())
+
+
+def is_xref_entries_limit(exc: Exception) -> bool:
+    """Whether *exc* is pypdf refusing more cross-reference stream entries
+    than ``PdfReader(xref_stream_maximum_entries=...)`` allows.
+
+    Relies on the text of pypdf's ``LimitReachedError`` (undocumented):
+    "Maximum XRef stream entry limit reached", which pypdf may repeat in a
+    ``PdfReadError`` about the trailer.
+    """
+    return "xref stream entry limit" in str(exc).lower()

@@ -30,8 +30,8 @@ from ..input.sources import Reporter, display_path
 from ..l10n import _
 from ..model import Annex, Letter
 from ..typeset.generated import AnnexError, Maker
-from . import repair
-from ._pypdf import zlib_limit
+from . import inflation, repair
+from ._pypdf import is_xref_entries_limit
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
@@ -137,12 +137,14 @@ def _decrypt(reader: PdfReader, annex: Annex) -> None:
         )
 
 
-def _repair(path: Path, annex: Annex) -> PdfReader:
+def _repair(path: Path, annex: Annex, budget: inflation.Cost) -> tuple[PdfReader, inflation.Cost]:
     """Let qpdf rebuild a file pypdf cannot read (in a bounded child process:
-    :mod:`letterkit.pdf.repair`); raise AnnexError if it can't."""
+    :mod:`letterkit.pdf.repair`); raise AnnexError if it can't. Also what
+    reading it costs (within *budget*)."""
     data = repair.rebuild(path, _password(annex))
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
+        reader = _reader(data, budget)
+        cost = inflation.measure(reader, budget)
         if len(reader.pages) == 0:
             raise AnnexError("has no pages that can be recovered; ask for a new copy")
         _read_pages(reader)
@@ -153,7 +155,15 @@ def _repair(path: Path, annex: Annex) -> PdfReader:
         raise refusal or AnnexError(
             f"is damaged beyond repair ({_reason(exc)}); ask for a new copy of the document"
         ) from exc
-    return reader
+    return reader, cost
+
+
+def _reader(data: bytes, budget: inflation.Cost) -> PdfReader:
+    """A forgiving reader of *data* that stops at the cross-reference entries
+    left in *budget* (LimitReachedError, see :func:`_refusal`)."""
+    return PdfReader(
+        io.BytesIO(data), strict=False, xref_stream_maximum_entries=max(budget.entries, 0)
+    )
 
 
 def _refusal(exc: Exception) -> AnnexError | None:
@@ -161,6 +171,8 @@ def _refusal(exc: Exception) -> AnnexError | None:
     (a limit passed); None when the failure is damage that qpdf may mend."""
     if isinstance(exc, AnnexError):
         return exc
+    if is_xref_entries_limit(exc):  # pypdf may raise it inside a PdfReadError
+        return inflation.too_many_entries()
     if isinstance(exc, LimitReachedError):
         return AnnexError(_BOMB)
     if isinstance(exc, RecursionError):
@@ -191,66 +203,82 @@ def _reason(exc: BaseException) -> str:
     return text or exc.__class__.__name__
 
 
-#: Object references (``12 0 R``) an annex may hold in its uncompressed
-#: parts. pypdf keeps an object of about 150 bytes for each one it reads, so a
-#: 46 MB file of nothing but references (5,000 pages, each with its own array
-#: of the same 1,000 annotations) would take 850 MB to read.
-MAX_REFERENCES = 1_000_000
-
-
-def _refuse_dense(data: bytes) -> None:
-    """Refuse a file with more references than :data:`MAX_REFERENCES` before
-    pypdf reads it (counted as an ``R`` after white space: a bound from above)."""
-    found = sum(data.count(space + b"R") for space in (b" ", b"\n", b"\r", b"\t"))
-    if found > MAX_REFERENCES:
-        raise AnnexError(
-            f"holds about {found:,} object references, more than the {MAX_REFERENCES:,} "
-            "an annex may have; save it again with fewer annotations or pages"
-        )
-
-
 #: Why a file with a decompression bomb is refused.
-_BOMB = (
-    f"has a stream that inflates beyond {zlib_limit() // 1_000_000} MB "
-    "(a decompression bomb?); export the document again as PDF"
-)
+_BOMB = inflation.BOMB
 
 
 #: Annexes already opened in this process, by file identity and password: a
 #: bundle parses each annex once per worker, not once per letter.
-_OPENED: dict[tuple[str, int, int, str, int], tuple[PdfReader, str]] = memo.table({})
+_OPENED: dict[tuple[str, int, int, str, int], tuple[PdfReader, str, inflation.Cost]] = memo.table(
+    {}
+)
 _OPENED_MAX = 32
 
 
-def open_pdf(path: Path, annex: Annex, number: int = 0) -> tuple[PdfReader, str]:
-    """Open a PDF annex: (reader, repair note or ""). Raises AnnexError.
+def open_pdf(
+    path: Path, annex: Annex, number: int = 0, budget: inflation.Cost | None = None
+) -> tuple[PdfReader, str, inflation.Cost]:
+    """Open a PDF annex: (reader, repair note or "", what reading it costs).
+    Raises AnnexError, also when that cost passes *budget* (a letter's whole
+    budget when not given).
 
     The reader is kept for the next letter that appends the same, unchanged
     file as the same annex *number* (a reader can be appended into many
     writers, but not twice into one).
     """
+    if budget is None:
+        budget = inflation.letter_budget()
     try:
         stat = files.regular_file(path, "annex")
     except files.Refused as exc:
         raise AnnexError(exc.reason) from exc
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, _password(annex), number)
     if key not in _OPENED:
-        memo.keep(_OPENED, key, _open_pdf(path, annex), _OPENED_MAX)
-    return _OPENED[key]
+        opened = _open_pdf(path, annex, budget)
+        _make_room(opened[2])
+        memo.keep(_OPENED, key, opened, _OPENED_MAX)
+    opened = _OPENED[key]
+    if opened[2].entries > budget.entries:
+        raise inflation.too_many_entries()
+    if opened[2].inflated > budget.inflated:
+        raise inflation.over_budget()
+    return opened
 
 
-def _open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
+def _make_room(cost: inflation.Cost) -> None:
+    """Forget the oldest annexes opened until the ones kept, with one that
+    costs *cost*, cost no more than one letter may: a reader keeps what pypdf
+    inflated, so a bundle whose letters take different annexes would
+    otherwise keep up to 32 letters' worth."""
+    whole = inflation.letter_budget()
+    while _OPENED:
+        kept = [opened[2] for opened in _OPENED.values()]
+        inflated = cost.inflated + sum(c.inflated for c in kept)
+        if (
+            inflated <= whole.inflated
+            and cost.entries + sum(c.entries for c in kept) <= whole.entries
+        ):
+            return
+        del _OPENED[next(iter(_OPENED))]
+
+
+def _open_pdf(
+    path: Path, annex: Annex, budget: inflation.Cost | None = None
+) -> tuple[PdfReader, str, inflation.Cost]:
     try:  # the bytes pypdf would read, but not past the size cap for annexes
         data = files.read_bounded(path, "annex")
     except files.Refused as exc:
         raise AnnexError(exc.reason) from exc
     _sniff(data[:1024])
-    _refuse_dense(data)
+    inflation.refuse_dense(data)
+    if budget is None:
+        budget = inflation.letter_budget()
     note = ""
     with pypdf_messages() as seen:
         try:
-            reader = PdfReader(io.BytesIO(data), strict=False)
+            reader = _reader(data, budget)
             _decrypt(reader, annex)
+            cost = inflation.measure(reader, budget)
             _read_pages(reader)
         except Exception as exc:  # whatever pypdf raises on a hostile file
             refusal = _refusal(exc)
@@ -258,12 +286,12 @@ def _open_pdf(path: Path, annex: Annex) -> tuple[PdfReader, str]:
                 raise
             if refusal is not None:
                 raise refusal from exc
-            reader = _repair(path, annex)
+            reader, cost = _repair(path, annex, budget)
             note = f"it is damaged ({_reason(exc)}) and was rebuilt with qpdf"
     damaged = [m for m in seen.messages if _is_damage(m)]
     if damaged and not note:
         note = f"it is damaged ({damaged[0][:100]}) and was read in repair mode"
-    return reader, note
+    return reader, note, cost
 
 
 #: Annexes letterkit made (a chronology, a signatory list, an image's page), by
@@ -289,40 +317,73 @@ def _is_damage(message: str) -> bool:
 
 
 def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) -> list[OpenAnnex]:
-    """Open every annex of *letter*; report each one that cannot be used."""
+    """Open every annex of *letter*; report each one that cannot be used.
+
+    The pages taken from all the annexes together stay within
+    ``Limits.annex_pages``, and the bytes inflated from their object streams
+    within ``Limits.annex_inflated``, and the entries of their cross-reference
+    streams within :data:`inflation.XREF_ENTRIES`: the annex that passes a total is
+    reported, and no annex after it is opened.
+    """
     out: list[OpenAnnex] = []
-    loc = letter.locale
+    bound = limits.current()
+    taken = 0
+    left = inflation.letter_budget()
     for number, annex in enumerate(letter.annexes, start=1):
         display = display_path(annex.path) if annex.path else f"annex {number}"
         where = (display, (None, None))
-        title = l10n.localize(annex.title, loc) if annex.title else ""
+        title = l10n.localize(annex.title, letter.locale) if annex.title else ""
         try:
-            if annex.generate:
-                title = title or _generated_title(annex.generate, loc)
-                if make is None:
-                    raise AnnexError("cannot be generated here")
-                reader = _made(make(annex.generate, title), number)
-            elif annex.path is not None and annex.path.suffix.lower() in IMAGE_SUFFIXES:
-                if make is None:
-                    raise AnnexError("cannot be laid out here")
-                reader = _made(make(str(annex.path), title), number)
-            else:
-                assert annex.path is not None
-                reader, note = open_pdf(annex.path, annex, number)
-                if note:
-                    reporter.warning(
-                        where, "LK131", f"annex {number}: {note}; check its pages in the output"
-                    )
+            reader, title, note, cost = _open_one(annex, number, title, letter.locale, make, left)
         except AnnexError as exc:
             reporter.error(where, "LK130", f"annex {number} {exc}")
+            if isinstance(exc, inflation.OverBudget):
+                break  # the annexes after it cannot be afforded either
             continue
+        if note:
+            reporter.warning(
+                where, "LK131", f"annex {number}: {note}; check its pages in the output"
+            )
+        left -= cost
         try:
             pages = parse_ranges(annex.pages, len(reader.pages))
         except ValueError as exc:
             reporter.error(where, "LK130", f"annex {number}: {exc}; fix 'pages' in the spec")
             continue
+        taken += len(pages)
+        if taken > bound.annex_pages:
+            reporter.error(
+                where, "LK130",
+                f"annex {number}: its {len(pages):,} pages bring the annexes of this letter "
+                f"to {taken:,} pages; the limit is {bound.annex_pages:,} for all of them "
+                "together (take a selection with 'pages', or fewer annexes)",
+            )  # fmt: skip
+            break
         out.append(OpenAnnex(annex, number, title or display, reader, pages))
     return out
+
+
+def _open_one(
+    annex: Annex, number: int, title: str, loc: str, make: Maker | None, budget: inflation.Cost
+) -> tuple[PdfReader, str, str, inflation.Cost]:
+    """Open one annex: its reader, title, repair note or "", and what reading
+    it costs (within *budget*). Raises AnnexError."""
+    if annex.generate:
+        title = title or _generated_title(annex.generate, loc)
+        if make is None:
+            raise AnnexError("cannot be generated here")
+        return _made(make(annex.generate, title), number), title, "", _FREE
+    if annex.path is not None and annex.path.suffix.lower() in IMAGE_SUFFIXES:
+        if make is None:
+            raise AnnexError("cannot be laid out here")
+        return _made(make(str(annex.path), title), number), title, "", _FREE
+    assert annex.path is not None
+    reader, note, cost = open_pdf(annex.path, annex, number, budget)
+    return reader, title, note, cost
+
+
+#: What an annex letterkit made costs against the budget: nothing.
+_FREE = inflation.Cost(0, 0)
 
 
 def _generated_title(kind: str, loc: str) -> str:

@@ -174,3 +174,61 @@ def font_bomb(megabytes: int = 1024) -> bytes:
         7: _stream(_flate(b"\0", megabytes)),
     }
     return make_pdf(objects)
+
+
+def page_object_streams(pages: int = 8, megabytes: int = 70, filler: bytes = b" ") -> bytes:
+    """*pages* pages, each page object alone in an object stream that inflates
+    to *megabytes* MB: the page, then *filler* repeated (blank space by
+    default), each stream under pypdf's own limit; a cross-reference stream
+    lists them."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    rows: dict[int, bytes] = {}
+
+    def add(number: int, body: bytes) -> None:
+        rows[number] = b"\x01" + len(out).to_bytes(4, "big") + b"\x00\x00"
+        out.extend(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+
+    kids = b" ".join(b"%d 0 R" % (10 + i) for i in range(pages))
+    add(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+    add(2, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages))
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> "
+    for i in range(pages):
+        head = b"%d 0 " % (10 + i)
+        data = _flate(filler, megabytes, head + page)
+        add(1000 + i, _stream(data, b" /Type /ObjStm /N 1 /First %d" % len(head)))
+        rows[10 + i] = b"\x02" + (1000 + i).to_bytes(4, "big") + b"\x00\x00"
+    size = 1000 + pages + 1
+    rows[size - 1] = b"\x01" + len(out).to_bytes(4, "big") + b"\x00\x00"
+    table = b"".join(rows.get(n, b"\x00" * 7) for n in range(size))
+    start = len(out)
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\n" % (
+        size - 1, size, len(table),
+    )  # fmt: skip
+    out += b"stream\n" + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start
+    return bytes(out)
+
+
+def object_listing(count: int) -> bytes:
+    """A one-page file whose cross-reference stream lists *count* objects
+    (all but four of them the page again): 20 KB for two million."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(
+        (
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ),
+        start=1,
+    ):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    row = b"\x01" + offsets[2].to_bytes(4, "big") + b"\x00\x00"
+    rows = b"\x00" * 7 + b"".join(b"\x01" + o.to_bytes(4, "big") + b"\x00\x00" for o in offsets)
+    data = zlib.compress(rows + row * (count - 4), 9)
+    start = len(out)
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d " % (
+        count, count + 1, len(data),
+    )  # fmt: skip
+    out += b"/Filter /FlateDecode >>\nstream\n" + data + b"\nendstream\nendobj\n"
+    return bytes(out + b"startxref\n%d\n%%%%EOF\n" % start)

@@ -160,7 +160,8 @@ def test_an_annex_made_of_references_is_refused_before_it_is_read(folder: Path) 
 
 
 def test_references_are_counted_after_any_white_space() -> None:
-    from letterkit.pdf.annexes import MAX_REFERENCES, _refuse_dense
+    from letterkit.pdf.inflation import MAX_REFERENCES
+    from letterkit.pdf.inflation import refuse_dense as _refuse_dense
     from letterkit.typeset.generated import AnnexError
 
     _refuse_dense(b"1 0 R\n" * MAX_REFERENCES)

@@ -11,7 +11,8 @@ import io
 import pypdf
 import pytest
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ContentStream, IndirectObject
+from pypdf.errors import LimitReachedError, PdfReadError
+from pypdf.generic import ContentStream, IndirectObject, StreamObject
 
 from letterkit.pdf import _pypdf, splice
 
@@ -101,3 +102,33 @@ def test_the_writer_writes_what_splice_reads(outline: bool) -> None:
     assert parsed.info is not None, _broken("PdfWriter.write (no /Info)")
     assert len(parsed.pages) == 2
     assert len(PdfReader(io.BytesIO(data)).pages) == 2
+
+
+def test_object_stream_numbers_and_their_raw_bytes() -> None:
+    """This test ensures that ``PdfReader.xref_objStm`` still maps the objects
+    in object streams to their stream's number, and that ``StreamObject._data``
+    still holds the stream's bytes undecoded (read by
+    :mod:`letterkit.pdf.inflation` before pypdf inflates them)."""
+    from ..hostile import annex_pdfs
+
+    reader = PdfReader(io.BytesIO(annex_pdfs.page_object_streams(2, 1, b"x")))
+    assert _pypdf.object_stream_numbers(reader) == [1000, 1001], _broken("PdfReader.xref_objStm")
+    stream = reader.get_object(1000)
+    assert isinstance(stream, StreamObject)
+    raw = _pypdf.raw_data(stream)
+    assert raw[:2] == b"\x78\xda", _broken("StreamObject._data")
+    assert len(stream.get_data()) > len(raw), _broken("StreamObject._data")
+
+
+def test_xref_entries_and_their_limit() -> None:
+    """This test ensures that ``PdfReader.xref`` and ``xref_objStm`` still
+    list a file's objects, and that pypdf's refusal of more cross-reference
+    stream entries than ``xref_stream_maximum_entries`` still says so."""
+    from ..hostile import annex_pdfs
+
+    data = annex_pdfs.page_object_streams(2, 1, b"x")
+    reader = PdfReader(io.BytesIO(data))
+    assert _pypdf.xref_entries(reader) == 7, _broken("PdfReader.xref or xref_objStm")
+    with pytest.raises((LimitReachedError, PdfReadError)) as refused:
+        PdfReader(io.BytesIO(data), xref_stream_maximum_entries=3)
+    assert _pypdf.is_xref_entries_limit(refused.value), _broken("LimitReachedError's text")
