@@ -207,7 +207,9 @@ def _build(letter: Letter, reuse: bool) -> BuildResult:
         _spec_display(letter),
     )
     log.info("Step 3 - Composing the body")
-    overlong = bounds.check_long_words(letter, merged, signatories, _spec_display(letter))
+    overlong = bounds.check_long_words(
+        letter, merged, signatories, _spec_display(letter), key_position
+    )
     if overlong is not None:
         raise ValidationError([overlong])
     fonts.register()

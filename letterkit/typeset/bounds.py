@@ -164,24 +164,16 @@ def _long_letters(text: str) -> int:
 
 
 def check_long_words(
-    letter: Letter, merged: MergedText, signatories: Sequence[Signatory], spec_name: str
+    letter: Letter,
+    merged: MergedText,
+    signatories: Sequence[Signatory],
+    spec_name: str,
+    key_position: Callable[[Path, str], tuple[int | None, int | None]],
 ) -> Problem | None:
     """LK150 when the body holds more than :data:`MARKS` Markdown marks, or the
     letter's words longer than 40 characters (in its body, as written, its
     spec's texts and its signatories' entries) hold more than
-    :data:`LONG_WORDS` characters together (at the part that holds the most)."""
-    parts = {
-        merged.template: sum(
-            _long_letters(t)
-            for t in (merged.markdown, merged.subject, merged.salutation, merged.closing)
-        ),
-        spec_name: sum(_long_letters(v) for _, v in _fields(letter)),
-    }
-    for s in signatories:
-        if not s.withhold and s.origin is not None:
-            printed = (s.name, s.acronym, s.country, s.title, s.affiliation, s.group)
-            count = sum(_long_letters(v) for v in printed)
-            parts[s.origin[0]] = parts.get(s.origin[0], 0) + count
+    :data:`LONG_WORDS` characters together (at the text that holds the most)."""
     marks = sum(1 for _ in _MARK.finditer(merged.markdown)) if len(merged.markdown) > MARKS else 0
     if marks > MARKS:
         return Problem(
@@ -189,13 +181,34 @@ def check_long_words(
             f"the letter's text has {marks:,} Markdown marks (*, _, `, [ or ]; at most "
             f"{MARKS:,}); use fewer, or write them as \\* and \\_",
         )  # fmt: skip
-    total = sum(parts.values())
+    texts = (merged.markdown, merged.subject, merged.salutation, merged.closing)
+    counts: list[tuple[int, str | Signatory]] = [
+        (sum(_long_letters(t) for t in texts), merged.template)
+    ]
+    keys: dict[str, int] = {}
+    for key, value in _fields(letter):
+        keys[key] = keys.get(key, 0) + _long_letters(value)
+    counts += [(n, key) for key, n in keys.items()]
+    for s in signatories:
+        if not s.withhold and s.origin is not None:
+            printed = (s.name, s.acronym, s.country, s.title, s.affiliation, s.group)
+            counts.append((sum(_long_letters(v) for v in printed), s))
+    total = sum(n for n, _ in counts)
     if total <= LONG_WORDS:
         return None
-    name = max(parts, key=lambda k: parts[k])
+    most, part = max(counts, key=lambda c: c[0])
+    if isinstance(part, Signatory) and part.origin is not None:
+        where, what = part.origin, "this signatory's entry"
+    elif part == merged.template or not letter.inputs:
+        lines = enumerate(merged.source.splitlines(), 1)
+        line = next((n for n, t in lines if _long_letters(t)), None)
+        where, what = (merged.template, line, None), "the template's text"
+    else:
+        where = (spec_name, *key_position(Path(letter.inputs[0]), str(part)))
+        what = f"the text of '{part}'"
     return Problem(
-        name, None, None, "error", "LK150",
+        *where, "error", "LK150",
         f"the letter has {total:,} characters in words longer than {_LONG} characters "
-        f"(at most {LONG_WORDS:,}; {parts[name]:,} of them here): a line breaks only at "
-        "a space or after a '/'; add spaces or shorten them",
+        f"(at most {LONG_WORDS:,}; {most:,} in {what}): a line breaks only at a space "
+        "or after a '/'; add spaces or shorten them",
     )  # fmt: skip
