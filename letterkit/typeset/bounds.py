@@ -11,12 +11,13 @@ text came from (the template, a key of the spec, a signatory's row).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from html import unescape
 from pathlib import Path
 
-from .. import l10n
+from .. import l10n, memo
 from ..errors import Problem
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
@@ -163,6 +164,21 @@ def _long_letters(text: str) -> int:
     return sum(len(w) for w in _SPACE.split(text) if len(w) > _LONG)
 
 
+@memo.table
+@functools.lru_cache(maxsize=8)
+def _signatory_counts(signatories: tuple[Signatory, ...]) -> list[tuple[int, Signatory]]:
+    """How many characters of each printed signatory entry are in words longer
+    than 40 characters, when any are (found once for the letters of a bundle)."""
+    counts = []
+    for s in signatories:
+        if not s.withhold and s.origin is not None:
+            printed = (s.name, s.acronym, s.country, s.title, s.affiliation, s.group)
+            count = sum(_long_letters(v) for v in printed)
+            if count:
+                counts.append((count, s))
+    return counts
+
+
 def check_long_words(
     letter: Letter,
     merged: MergedText,
@@ -189,10 +205,7 @@ def check_long_words(
     for key, value in _fields(letter):
         keys[key] = keys.get(key, 0) + _long_letters(value)
     counts += [(n, key) for key, n in keys.items()]
-    for s in signatories:
-        if not s.withhold and s.origin is not None:
-            printed = (s.name, s.acronym, s.country, s.title, s.affiliation, s.group)
-            counts.append((sum(_long_letters(v) for v in printed), s))
+    counts += _signatory_counts(tuple(signatories))
     total = sum(n for n, _ in counts)
     if total <= LONG_WORDS:
         return None
