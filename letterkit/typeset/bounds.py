@@ -54,6 +54,8 @@ class Overlong(TooLarge):
         self.reason = reason
         self.advice = advice
         self.sample = sample
+        #: The part of the letter it is, when its maker knows ("footnote 2").
+        self.part = ""
 
 
 def plain(markup: str) -> str:
@@ -149,11 +151,8 @@ def problem(
     else:
         lines = merged.source.splitlines()
         line = next((n for n, t in enumerate(lines, 1) if sample[:40] in t), None)
-        where, what, advice = (
-            (merged.template, line, None),
-            f"the paragraph beginning '{start}'",
-            exc.advice,
-        )
+        what = f"{exc.part or 'the paragraph'} beginning '{start}'"
+        where, advice = (merged.template, line, None), exc.advice
     return Problem(*where, "error", "LK150", f"{what} {exc.reason}; {advice}")
 
 
