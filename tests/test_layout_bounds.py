@@ -45,7 +45,10 @@ def test_check_passes_ordinary_text_and_long_web_addresses() -> None:
         ("a/" * 201, "402 characters without a space (at most 400"),
         ("<i>a</i>" * 200, "200 characters without a space or '/'"),
         ("a&#160;" * 100, "200 characters without a space or '/'"),  # no break at a no-break space
-        ("lorem " * 3334, "20,004 characters long (at most 20,000 in one paragraph)"),
+        (
+            "lorem " * 3334,
+            "too large to lay out: 20,004 characters (at most 20,000 in one paragraph)",
+        ),
     ],
 )
 def test_check_refuses_what_reportlab_breaks_slowly(markup: str, reason: str) -> None:
@@ -70,8 +73,10 @@ def test_long_signatory_name_names_its_row_only(example_copy: Path) -> None:
     problem = _problem(example_copy)
     assert Path(problem.path).name == "signatories.csv"
     assert problem.line == 48
-    assert "this signatory's entry has 1,000 characters" in problem.message
-    assert "zzzz" not in problem.message
+    assert problem.message.startswith(
+        "the entry '" + "z" * 60 + "…' is too large to lay out: 1,000 characters"
+    )
+    assert "yyyy" not in problem.message
 
 
 def test_withheld_signatory_is_never_named(example_copy: Path) -> None:
@@ -88,7 +93,7 @@ def test_withheld_signatory_is_never_named(example_copy: Path) -> None:
     ("body", "line", "said"),
     [
         ('{{ "x" * 5000 }}\n', None, "5,000 characters without a space or '/'"),
-        ('{{ "lorem ipsum dolor " * 2000 }}\n', None, "35,999 characters long"),
+        ('{{ "lorem ipsum dolor " * 2000 }}\n', None, "35,999 characters (at most 20,000"),
         ("Text\n\n" + "|a" * 2000 + "\n" + "|-" * 2000 + "\n", 7, "4,000 characters without"),
         ("*a " * 21_000 + "\n", None, "21,000 Markdown marks"),
         ("word " + "v" * 160 + " word\n", 5, "160 characters without a space or '/'"),

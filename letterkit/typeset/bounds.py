@@ -75,7 +75,8 @@ def check(markup: str) -> None:
     text = plain(markup)
     if len(text) > PARAGRAPH:
         raise Overlong(
-            f"is {len(text):,} characters long (at most {PARAGRAPH:,} in one paragraph)",
+            f"is too large to lay out: {len(text):,} characters (at most {PARAGRAPH:,} "
+            "in one paragraph)",
             "split it into paragraphs with blank lines",
             text[:PARAGRAPH],
         )
@@ -94,7 +95,8 @@ _ADD = "add spaces or shorten it"
 
 def _run_reason(length: int, most: int, breaks: str) -> str:
     return (
-        f"has {length:,} characters without {breaks} (at most {most:,}: a line breaks only there)"
+        f"is too large to lay out: {length:,} characters without {breaks} (at most "
+        f"{most:,}: a line breaks only there)"
     )
 
 
@@ -144,7 +146,9 @@ def problem(
     signatory = _signatory(signatories, sample)
     key = next((k for k, v in _fields(letter) if v and sample in v), None)
     if signatory is not None and signatory.origin is not None:
-        where, what, advice = signatory.origin, "this signatory's entry", "shorten it"
+        name = signatory.name[:60] + ("…" if len(signatory.name) > 60 else "")
+        what = "this signatory's entry" if signatory.withhold else f"the entry '{name}'"
+        where, advice = signatory.origin, "shorten it"
     elif key is not None and letter.inputs:
         where = (spec_name, *key_position(Path(letter.inputs[0]), key))
         what, advice = f"the text of '{key}'", "shorten it"
