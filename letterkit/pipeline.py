@@ -36,7 +36,7 @@ from .model import Letter
 from .pdf.annexes import open_annexes
 from .pdf.assemble import assemble
 from .text.merge import merge
-from .typeset import fonts, generated, images
+from .typeset import bounds, fonts, generated, images
 from .typeset.columns import TooLarge
 from .typeset.compose import Composed, compose, report_links
 from .typeset.document import LetterLayout
@@ -207,13 +207,24 @@ def _build(letter: Letter, reuse: bool) -> BuildResult:
         _spec_display(letter),
     )
     log.info("Step 3 - Composing the body")
+    overlong = bounds.check_long_words(
+        letter, merged, signatories, _spec_display(letter), key_position
+    )
+    if overlong is not None:
+        raise ValidationError([overlong])
     fonts.register()
-    body = _compose(merged.markdown, styles)
-    report_links(body, merged, reporter)
-    check_glyphs(letter, merged, signatories, body.text, reporter, styles.extra_fonts)
-    reporter.raise_if_failed()
-    log.info("Step 4 - Laying out the letter")
-    laid = LetterLayout(letter, merged, body, signatories, infos, styles).lay_out(reuse)
+    try:
+        body = _compose(merged.markdown, styles)
+        report_links(body, merged, reporter)
+        check_glyphs(letter, merged, signatories, body.text, reporter, styles.extra_fonts)
+        reporter.raise_if_failed()
+        log.info("Step 4 - Laying out the letter")
+        laid = LetterLayout(letter, merged, body, signatories, infos, styles).lay_out(reuse)
+    except bounds.Overlong as exc:
+        where = bounds.problem(
+            exc, letter, merged, signatories, _spec_display(letter), key_position
+        )
+        raise ValidationError([where]) from exc
     log.info("Step 5 - Assembling %d letter page(s) and annexes", laid.pages)
     pdf = assemble(letter, laid, opened, merged.subject, styles)
     annex_pages = sum(len(a.pages) for a in opened)

@@ -21,7 +21,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
-from . import _rl, fonts
+from . import _rl, bounds, fonts
 from .breaks import slash_breaks
 from .columns import TooLarge
 from .compose import Composed
@@ -159,12 +159,14 @@ class LetterLayout:
     def story(self) -> Story:
         """Every flowable of the letter, in reading order, with fresh marks and notes."""
         styles = self.styles
-        notes = self.furniture.note_area(
-            {
-                number: styles.para(markup, styles.note, bullet=f"{number}")
-                for number, markup in enumerate(self.body.notes, start=1)
-            }
-        )
+        paragraphs = {}
+        for number, markup in enumerate(self.body.notes, start=1):
+            try:
+                paragraphs[number] = styles.para(markup, styles.note, bullet=f"{number}")
+            except bounds.Overlong as exc:
+                exc.part = f"footnote {number}"
+                raise
+        notes = self.furniture.note_area(paragraphs)
         marks: dict[str, int] = {}
         flowables, shared_from = story(
             self.letter, self.merged, self.body, self.signatories, self.annexes, styles, marks,

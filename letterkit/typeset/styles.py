@@ -14,7 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 
 from ..model import Letter
-from . import fonts
+from . import bounds, fonts
 from .bidi import Direction, LKParagraph, first_direction, is_rtl_locale, needs_bidi, shape
 from .fonts import SANS, SERIF, UserFont, with_fallback
 
@@ -91,7 +91,9 @@ class Styles:
         *auto*: a paragraph that is one value (a name, an address line) takes
         its direction from its first letter, so "Human Rights Watch (HRW)"
         reads left to right in an Arabic letter (still aligned to the right).
+        Raises :class:`~letterkit.typeset.bounds.Overlong` for a text too long to lay out.
         """
+        bounds.check(markup)
         rtl_text = self.rtl or needs_bidi(markup)
         if self.rtl and bullet:
             markup, bullet = f"{xml_escape(bullet)}\u00a0{markup}", None
