@@ -166,7 +166,10 @@ def test_functions_are_short() -> None:
 #: The one module per dependency that may touch its private parts, and the
 #: tests that check each such reliance against the installed version.
 PRIVATE_USERS = {
-    "letterkit/typeset/_rl.py",
+    "letterkit/typeset/_rl/__init__.py",
+    "letterkit/typeset/_rl/canvas.py",
+    "letterkit/typeset/_rl/layout.py",
+    "letterkit/typeset/_rl/fonts.py",
     "letterkit/pdf/_pypdf.py",
     "letterkit/text/_jinja.py",
     "tests/unit/test_rl_contract.py",
@@ -197,6 +200,7 @@ def _own_private_names() -> set[str]:
     functions, classes, variables, and attributes they assign. A name starting
     ``_lk`` is letterkit's own by convention (set on a dependency's subclass)."""
     own = {p.stem for p in PACKAGE.rglob("_*.py")} | {p.stem for p in ROOT.glob("tests/**/_*.py")}
+    own |= {p.name for p in PACKAGE.rglob("_*") if p.is_dir() and p.name != "__pycache__"}
     for rel, tree in _sources():
         if rel in PRIVATE_USERS:
             continue
@@ -213,7 +217,7 @@ def _own_private_names() -> set[str]:
 def test_private_parts_of_dependencies_are_touched_in_one_place() -> None:
     """This test ensures that a private attribute of a ReportLab, pypdf/pikepdf or
     Jinja object (``canvas._doc``, ``getattr(frame, "_atTop")``) is used only in
-    typeset/_rl.py, pdf/_pypdf.py or text/_jinja.py, whose contract tests name
+    typeset/_rl/, pdf/_pypdf.py or text/_jinja.py, whose contract tests name
     the reliance when a new version breaks it."""
     own = _own_private_names()
     found = []

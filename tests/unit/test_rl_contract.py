@@ -1,6 +1,6 @@
 """What letterkit relies on in ReportLab's private parts still holds.
 
-Every reliance lives in ``letterkit/typeset/_rl.py``; each test here checks
+Every reliance lives in ``letterkit/typeset/_rl/``; each test here checks
 one against the installed ReportLab and, when a new version changes it,
 fails with the attribute's name and the version.
 """
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def relied(attribute: str, holds: bool, what: str) -> None:
     """Fail, naming the attribute and the ReportLab version, unless *holds*."""
     assert holds, (
-        f"ReportLab {_rl.VERSION}: {attribute} no longer {what} (see letterkit/typeset/_rl.py)"
+        f"ReportLab {_rl.VERSION}: {attribute} no longer {what} (see letterkit/typeset/_rl/)"
     )
 
 

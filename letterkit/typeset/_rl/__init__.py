@@ -1,0 +1,87 @@
+"""letterkit's reliance on ReportLab's private parts, all of it, in one package.
+
+ReportLab offers no public way to do a few things the letters need: resume a
+frame where another document left it, keep a page back until the page count
+is known, undo the marks a build leaves on shared flowables, break long URLs
+after any slash, reorder a paragraph's laid-out lines for right-to-left text.
+Each such reliance is in this package, with a comment saying what it relies
+on, in one of three modules: :mod:`.canvas` (the canvases that write the
+PDF), :mod:`.layout` (frames, documents and paragraphs) and :mod:`.fonts`
+(subsets). The rest of letterkit calls the small functions named here, and
+nothing outside this folder touches ReportLab's private parts.
+``tests/unit/test_rl_contract.py`` checks every reliance against the
+installed ReportLab and names the attribute when a new version changes it.
+
+Nothing here changes ReportLab for anyone else in the process: no function
+or setting of ReportLab's modules is replaced, even for a moment. What
+letterkit does differently applies to its own objects only: its canvases and
+their documents (:class:`FastCanvas`, :class:`LKCanvas`), its fonts
+(:func:`remember_subsets`) and its paragraphs (:func:`slash_break_lines`).
+"""
+
+from __future__ import annotations
+
+from reportlab import Version
+
+from .canvas import FastCanvas, HeldPagesCanvas, LKCanvas
+from .fonts import on_subset_failure, remember_subsets
+from .layout import (
+    _BREAK_CHAIN,
+    _FRAME_BOX,
+    _FRAME_STATE,
+    at_top,
+    broken_lines,
+    edits_undone,
+    forget_lines,
+    frame_box,
+    frame_room,
+    frame_state,
+    is_hanging,
+    lift_frame,
+    line_runs,
+    line_with_runs,
+    lines_replaced,
+    raise_frame_floor,
+    raised_link_targets,
+    reset_frame_floor,
+    resume_frame,
+    run_text,
+    run_with_text,
+    slash_break_lines,
+    uri_split_pairs,
+)
+
+#: The installed ReportLab's version (the contract test names it when it fails).
+VERSION: str = Version
+
+__all__ = [
+    "VERSION",
+    "_BREAK_CHAIN",
+    "_FRAME_BOX",
+    "_FRAME_STATE",
+    "FastCanvas",
+    "HeldPagesCanvas",
+    "LKCanvas",
+    "at_top",
+    "broken_lines",
+    "edits_undone",
+    "forget_lines",
+    "frame_box",
+    "frame_room",
+    "frame_state",
+    "is_hanging",
+    "lift_frame",
+    "line_runs",
+    "line_with_runs",
+    "lines_replaced",
+    "on_subset_failure",
+    "raise_frame_floor",
+    "raised_link_targets",
+    "remember_subsets",
+    "reset_frame_floor",
+    "resume_frame",
+    "run_text",
+    "run_with_text",
+    "slash_break_lines",
+    "uri_split_pairs",
+]
