@@ -55,30 +55,30 @@ def _letter_with_eps(folder: Path, name: str, key: str, entry: str) -> None:
     spec.write_text(text.replace(f"\n{key}:\n", f"\n{key}:\n  {entry}\n"), encoding="utf-8")
 
 
-def test_an_eps_image_annex_named_png_is_refused_before_any_decoder(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "key", "entry", "code", "says"),
+    [
+        ("photo.png", "annexes", "- {path: photo.png, title: Photo}", "LK130", "not a PNG or JPEG"),
+        ("logo.png", "sender", "logo: logo.png", "LK105", "not a readable PNG or JPEG"),
+    ],
+    ids=["image annex", "logo"],
+)
+def test_an_eps_file_named_png_is_refused_before_any_decoder(
+    tmp_path: Path, name: str, key: str, entry: str, code: str, says: str
+) -> None:
     """This test ensures that a PostScript file named like a PNG, given as an
-    image annex, is refused by its first bytes, and Ghostscript never runs."""
+    image annex or as the logo, is refused by its first bytes, and Ghostscript
+    never runs."""
     folder = tmp_path / "letter"
-    _letter_with_eps(folder, "photo.png", "annexes", "- {path: photo.png, title: Photo}")
+    _letter_with_eps(folder, name, key, entry)
     status, err, record = _render_with_a_recording_gs(folder, tmp_path)
     assert status == 1, err
-    assert "[LK130]" in err, err
-    assert "photo.png" in err
-    assert "not a PNG or JPEG" in err
+    assert f"[{code}]" in err, err
+    assert name in err
+    assert says in err
     assert "Traceback" not in err
     assert not record.exists(), record.read_text()
     assert not (folder / "out.pdf").exists()
-
-
-def test_an_eps_logo_named_png_is_refused_before_any_decoder(tmp_path: Path) -> None:
-    """This test ensures the same of a logo."""
-    folder = tmp_path / "letter"
-    _letter_with_eps(folder, "logo.png", "sender", "logo: logo.png")
-    status, err, record = _render_with_a_recording_gs(folder, tmp_path)
-    assert status == 1, err
-    assert "not a readable PNG or JPEG" in err, err
-    assert "logo" in err
-    assert not record.exists(), record.read_text()
 
 
 # Photo metadata and pixel limits, in process: the letter is built through the API.

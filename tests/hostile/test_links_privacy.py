@@ -135,17 +135,22 @@ def test_a_withheld_name_no_font_can_draw_is_not_named(folder: Path) -> None:
     assert tree_digest(folder.parent, skip=(OUT,)) == before
 
 
+def _individuals(folder: Path, rows: str) -> None:
+    """Replace the example's signatories with *rows* (CSV lines of every column)."""
+    (folder / "signatories.csv").write_text(
+        "name,type,acronym,country,affiliation,title,group,sort_as,lead,withhold\n" + rows,
+        encoding="utf-8",
+    )
+    _set(folder, "expected_signatories: 45\n", "")
+
+
 @pytest.mark.slow
 def test_twenty_thousand_long_signatories_are_refused_quickly(folder: Path) -> None:
     affiliation = ("Institute for Legal Defence and Human Rights Research " * 40)[:1900]
     rows = "".join(
         f"Person {n:05d},individual,,Country,{affiliation},,,,,\n" for n in range(20_000)
     )
-    (folder / "signatories.csv").write_text(
-        "name,type,acronym,country,affiliation,title,group,sort_as,lead,withhold\n" + rows,
-        encoding="utf-8",
-    )
-    _set(folder, "expected_signatories: 45\n", "")
+    _individuals(folder, rows)
     before = tree_digest(folder.parent, skip=(OUT,))
     result = run(["render", "letter.yaml", "-o", "out.pdf"], folder)
     assert_clean_end(result, "LK105", "signatories.csv", output=folder / "out.pdf")
@@ -159,11 +164,7 @@ def test_twenty_thousand_individuals_within_the_text_limit_make_a_pdf(folder: Pa
     rows = "".join(
         f"Person {n:05d},individual,,KZ,Legal Aid Centre No. {n:05d},,,,,\n" for n in range(20_000)
     )
-    (folder / "signatories.csv").write_text(
-        "name,type,acronym,country,affiliation,title,group,sort_as,lead,withhold\n" + rows,
-        encoding="utf-8",
-    )
-    _set(folder, "expected_signatories: 45\n", "")
+    _individuals(folder, rows)
     result = run(["render", "letter.yaml", "-o", "out.pdf"], folder)
     assert_clean_end(result, "ok")
     last = PdfReader(folder / "out.pdf").pages[-2].extract_text()
