@@ -66,6 +66,7 @@ from .errors import Problem as Problem
 from .errors import UsageError as UsageError
 from .errors import ValidationError as ValidationError
 from .limits import Limits as Limits
+from .model import Addressees as Addressees
 from .model import Annex as Annex
 from .model import Case as Case
 from .model import Dateline as Dateline
@@ -124,6 +125,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Addressees",
     "Annex",
     "BuildResult",
     "BundleResult",

@@ -25,6 +25,10 @@ SignatoryType = Literal["organization", "individual"]
 Collation = Literal["uca", "icu"]
 Privacy = Literal["normal", "minimal"]
 DatelinePosition = Literal["before-subject", "after-subject"]
+#: Addressees as one block each (name, title, address…) or one line each.
+AddresseeLayout = Literal["blocks", "lines"]
+#: Where the cc lines print: under the addressees, or at the end of the letter.
+CcPosition = Literal["top", "end"]
 #: A date format: a Babel preset, or a Babel pattern such as ``"d MMMM y"``.
 DateFormat = Literal["short", "medium", "long", "full"] | str
 #: What a generated annex holds: the case's events, or the full signatory list.
@@ -53,6 +57,20 @@ class Recipient:
     address: tuple[LocalText, ...] = ()
     email: str = ""
     salutation: LocalText = ""
+
+
+@dataclass(frozen=True)
+class Addressees:
+    """How the addressees are printed.
+
+    ``blocks``: one address block each, with gaps between them. ``lines``: one
+    line each ("H.E. Mr. Name, Title, Organisation"; no address or e-mail), no
+    gaps, a long line wrapping with a hanging indent. ``label`` ("To:") is
+    printed before the first addressee, the addressees aligned after it.
+    """
+
+    layout: AddresseeLayout = "blocks"
+    label: LocalText = ""
 
 
 @dataclass(frozen=True)
@@ -169,6 +187,12 @@ class Letter:
     dateline: Dateline = field(default_factory=Dateline)
     annexes: tuple[Annex, ...] = ()
     cc: tuple[LocalText, ...] = ()
+    #: ``end``: one line after the signatories (as a plain ``cc`` list prints);
+    #: ``top``: one line each under the addressees, aligned after the label.
+    cc_position: CcPosition = "end"
+    #: None: the locale's word ("cc:", "Copie :"); "" for no label; else printed as given.
+    cc_label: LocalText | None = None
+    addressees: Addressees = field(default_factory=Addressees)
     variables: Mapping[str, Any] = field(default_factory=dict)
     privacy: Privacy = "normal"
     #: A folder of extra TrueType fonts for characters the bundled fonts lack.

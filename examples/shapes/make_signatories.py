@@ -163,6 +163,7 @@ def write(path: Path, rows: list[dict[str, str]]) -> None:
 if __name__ == "__main__":
     here = Path(__file__).parent
     write(here / "signatories-9.csv", signatories(9))
+    write(here / "signatories-40.csv", signatories(40))
     write(here / "signatories-41.csv", signatories(41, individuals=True))
     write(here / "signatories-90.csv", signatories(90))
     write(here / "signatories-244.csv", signatories(244, groups=True))

@@ -19,6 +19,7 @@ from typing import Any, cast
 from ..errors import Problem, ValidationError, path_argument
 from ..model import Letter
 from ..validate import COLUMNS, EXPECTED, findings
+from .addressees import read_addressees, read_cc
 from .budget import CONTAINER, MAX_DEPTH, MAX_NODES
 from .case import read_case
 from .data import load_data_file
@@ -31,7 +32,7 @@ SPEC_KEYS = (
     "template", "locale", "date", "place", "subject", "subject_prefix", "paper", "sender",
     "recipient", "recipients", "case", "signatories", "expected_signatories", "signatory_order",
     "signatory_style", "signatory_columns", "collation", "dateline", "fonts", "privacy",
-    "annexes", "cc", "variables", "salutation", "closing", "justify",
+    "annexes", "cc", "variables", "salutation", "closing", "justify", "addressees",
 )  # fmt: skip
 SIGNATORY_FILE_KEYS = ("path", "sheet")
 #: Other spellings a file may use for the closed sets of words.
@@ -193,7 +194,8 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
         ),
         dateline=read_dateline(spec, reader),
         annexes=read_annexes(spec, reader),
-        cc=reader.lines(spec, "cc", "letter.cc"),
+        **read_cc(spec, reader),
+        addressees=read_addressees(spec, reader),
         variables=variables,
         fonts=_fonts(spec, reader),
         base_dir=reader.base,

@@ -110,6 +110,9 @@ def _fields(letter: Letter) -> Iterator[tuple[str, str]]:
         yield "recipients", r.email
     for c in letter.cc:
         yield "cc", l10n.localize(c, loc)
+    yield "addressees", l10n.localize(letter.addressees.label, loc)
+    if letter.cc_label is not None:
+        yield "cc", l10n.localize(letter.cc_label, loc)
     for a in letter.annexes:
         yield "annexes", l10n.localize(a.title, loc)
     if letter.sender:

@@ -49,6 +49,9 @@ def _texts(
     yield from _signatory_texts(tuple(signatories))
     for c in letter.cc:
         yield "cc", l10n.localize(c, loc)
+    yield "addressees label", l10n.localize(letter.addressees.label, loc)
+    if letter.cc_label is not None:
+        yield "cc label", l10n.localize(letter.cc_label, loc)
     for a in letter.annexes:
         yield "annex title", l10n.localize(a.title, loc)
 

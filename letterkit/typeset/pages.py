@@ -23,10 +23,10 @@ from .. import l10n, memo
 from ..l10n import _
 from ..model import Letter
 from . import _rl, images
+from .addressees import addressee_line
 from .columns import TooLarge
 from .compose import xml
 from .notes import NoteArea
-from .story import addressee_line
 from .styles import RULE, Page, Styles, styles_key
 
 #: Draws a page's foot: (canvas, page number, page count).

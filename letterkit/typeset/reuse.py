@@ -22,6 +22,7 @@ from .. import l10n, memo
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
 from . import _rl
+from .addressees import cc_end_text
 from .notes import NoteArea
 from .story import AnnexInfo
 from .styles import Page, page_for, styles_key
@@ -59,7 +60,7 @@ class Fingerprint:
             signatories=signatories,
             signatory_style=letter.signatory_style,
             signatory_columns=letter.signatory_columns,
-            cc=tuple(l10n.localize(c, loc) for c in letter.cc),
+            cc=(cc_end_text(letter),),
             annexes=annexes,
             locale=loc,
             looks=styles_key(letter),

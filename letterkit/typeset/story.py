@@ -3,8 +3,9 @@
 What the letter says, in order: the address blocks, the dateline, the subject,
 the salutation, the body (with its footnote references), the closing, the
 signatories (:mod:`letterkit.typeset.columns`), the cc line and the annex
-list. :func:`story` also says where the part that does not depend on the
-recipient begins (:mod:`letterkit.typeset.reuse`).
+list; the addressees and the cc lines come from
+:mod:`letterkit.typeset.addressees`. :func:`story` also says where the part
+that does not depend on the recipient begins (:mod:`letterkit.typeset.reuse`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from .. import l10n, memo
 from ..l10n import N_, _
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
+from .addressees import addressee_line as addressee_line
+from .addressees import cc_end, top_block
 from .columns import SignatoryColumns
 from .compose import Composed, xml
 from .notes import NoteArea, wrap_references
@@ -36,43 +38,6 @@ class AnnexInfo:
     pages: int
 
 
-def _title_lines(title: str, style: Any, width: float) -> list[str]:
-    """A long title of several offices joined by " / " → one line per office."""
-    if " / " not in title or stringWidth(title, style.fontName, style.fontSize) <= width:
-        return [title]
-    parts = title.split(" / ")
-    return [p + " /" for p in parts[:-1]] + [parts[-1]]
-
-
-def _recipient_block(letter: Letter, styles: Styles, width: float) -> list[Flowable]:
-    """One address block per addressee, each kept on one page."""
-    loc = letter.locale
-    out: list[Flowable] = []
-    for index, r in enumerate(letter.recipients):
-        lines: list[str] = []
-        name = " ".join(
-            t for t in (l10n.localize(r.honorific, loc), l10n.localize(r.name, loc)) if t
-        )
-        if not (r.honorific or r.title or r.organization or r.address or r.email):
-            name = labelled(loc, l10n.word(loc, _("To")), name)  # a group addressee
-        lines.append(name)
-        title = l10n.localize(r.title, loc)
-        if title:
-            lines += _title_lines(title, styles.address, width)
-        organization = l10n.localize(r.organization, loc)
-        if organization:
-            lines.append(organization)
-        lines += [l10n.localize(a, loc) for a in r.address]
-        block = [styles.para(xml(line), styles.address, auto=True) for line in lines]
-        if r.email:
-            via = l10n.word(loc, _("Via email"))
-            block.append(styles.para(xml(labelled(loc, via, r.email)), styles.address, auto=True))
-        if index:
-            out.append(Spacer(1, 5 * mm))
-        out.append(KeepTogether(block))
-    return out
-
-
 def dateline_text(letter: Letter) -> str:
     """ "Brussels, 6 December 2018" (place optional, comma optional), punctuated
     for the locale ("بروكسل، 6 ديسمبر 2018")."""
@@ -83,11 +48,6 @@ def dateline_text(letter: Letter) -> str:
     if letter.dateline.trailing_comma:
         text += "،" if l10n.parse_locale(loc).language in {"ar", "fa", "ur"} else ","
     return text
-
-
-def labelled(loc: str, label: str, text: str) -> str:
-    """ "cc: Name" with the locale's punctuation ("Copie : Name" in French)."""
-    return l10n.word(loc, _("{label}: {text}"), label=label, text=text)
 
 
 def signatory_markup(s: Signatory, letter: Letter, style: str) -> str:
@@ -223,9 +183,8 @@ def story(
 ) -> tuple[list[Flowable], int]:
     """Every flowable of the letter, in reading order, and the index of the
     first that does not depend on the recipient (the body's first paragraph)."""
-    loc = letter.locale
     flow: list[Flowable] = []
-    flow += _recipient_block(letter, styles, page_for(letter.paper).measure)
+    flow += top_block(letter, styles, page_for(letter.paper).measure)
     if flow:
         flow.append(Spacer(1, 9 * mm))
     dateline = styles.para(xml(dateline_text(letter)), styles.dateline, auto=True)
@@ -249,20 +208,7 @@ def story(
         flow += signatory_block(letter, signatories, styles, marks, closing)
     else:
         flow += closing
-    if letter.cc:
-        cc = "; ".join(l10n.localize(c, loc) for c in letter.cc)
-        label = l10n.word(loc, _("cc"))
-        flow += [Spacer(1, 4 * mm), styles.para(xml(labelled(loc, label, cc)), styles.small)]
+    flow += cc_end(letter, styles)
     flow += _annex_list(letter, annexes, styles)
     flow += notes.flushers()
     return flow, shared_from
-
-
-def addressee_line(letter: Letter) -> str:
-    """Who the letter is to, in one short line (for the continuation header)."""
-    loc = letter.locale
-    names = [
-        " ".join(t for t in (l10n.localize(r.honorific, loc), l10n.localize(r.name, loc)) if t)
-        for r in letter.recipients
-    ]
-    return l10n.join_list(names, loc) if names else ""

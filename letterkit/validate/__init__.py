@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 from ..errors import Problem
 from ..model import Letter
-from . import files, rules, texts
+from . import addressees, files, rules, texts
 from ._check import Check, Finding
 from .files import font_problem
 from .rules import AGE, COLUMNS, EXPECTED, TEXT_FIELDS, text_too_long, valid_date_format
@@ -42,6 +42,7 @@ _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     rules.signatories,
     rules.dateline,
     rules.choices,
+    addressees.addressees,
     files.fonts,
     files.annexes,
     rules.template,

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 
 from ..model import Annex, Case, Letter, Person, Recipient, Sender
 from ._check import Check
+from .addressees import label_texts
 from .rules import locale_ok
 
 
@@ -18,6 +19,7 @@ def texts(letter: Letter) -> Iterator[tuple[str, str, object]]:
     yield "letter.closing", "closing", letter.closing
     for i, line in enumerate(letter.cc):
         yield f"letter.cc[{i}]", "cc", line
+    yield from label_texts(letter)
     if isinstance(letter.sender, Sender):
         yield "letter.sender.name", "sender.name", letter.sender.name
         for i, line in enumerate(letter.sender.address):
