@@ -144,13 +144,14 @@ def top_block(letter: Letter, styles: Styles, width: float) -> list[Flowable]:
             out += _labelled_rows(cc_rows, styles, width)
         return out
     rows: list[Row] = []
+    inner = width - _column([label, *(shown for shown, _f, _g in cc_rows)], styles, width)
     for index, r in enumerate(letter.recipients):
         shown = label if index == 0 else ""
         if shape.layout == "lines":
             rows.append((shown, [_line(styles, recipient_line(r, loc), loc)], 0.0))
         else:
             gap = BLOCK_GAP if index < len(letter.recipients) - 1 or cc_rows else 0.0
-            rows.append((shown, _block(r, loc, styles, width, stand_in=False), gap))
+            rows.append((shown, _block(r, loc, styles, inner, stand_in=False), gap))
     if not label:  # addressees at the left edge; the cc lines after their own label
         return _labelled_rows(rows, styles, width) + _labelled_rows(cc_rows, styles, width)
     return _labelled_rows(rows + cc_rows, styles, width)
@@ -164,6 +165,14 @@ def _line(styles: Styles, text: Any, loc: str) -> Flowable:
     return styles.para(xml(l10n.localize(text, loc)), style, auto=True)
 
 
+def _column(labels: list[str], styles: Styles, width: float) -> float:
+    """The width of the label column: the widest label and the gap after it (at
+    most a third of the measure); 0 when there is no label."""
+    style = styles.address
+    widths = [stringWidth(label, style.fontName, style.fontSize) for label in labels]
+    return min(max(widths), width / 3) + LABEL_GAP if any(widths) else 0.0
+
+
 def _labelled_rows(rows: list[Row], styles: Styles, width: float) -> list[Flowable]:
     """Rows of (label, flowables, room below) → the labels in a column of their
     own and the text aligned after the widest (a table without padding, so the
@@ -171,8 +180,7 @@ def _labelled_rows(rows: list[Row], styles: Styles, width: float) -> list[Flowab
     if not rows:
         return []
     style = styles.address
-    widths = [stringWidth(label, style.fontName, style.fontSize) for label, _f, _g in rows]
-    column = min(max(widths), width / 3) + LABEL_GAP if any(widths) else 0.0
+    column = _column([label for label, _f, _g in rows], styles, width)
     if not column:
         out: list[Flowable] = []
         for _label, flowables, gap in rows:
