@@ -191,11 +191,13 @@ def _labelled_rows(rows: list[Row], styles: Styles, width: float) -> list[Flowab
     data: list[list[Any]] = []
     commands: list[Any] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        # the table sets its cells' font as it draws them: the letter's, not Helvetica
+        ("FONT", (0, 0), (-1, -1), style.fontName, style.fontSize, style.leading),
         *((side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING")),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]
     for index, (label, flowables, gap) in enumerate(rows):
-        cell = styles.para(xml(label), style, auto=True) if label else ""
+        cell: list[Flowable] = [styles.para(xml(label), style, auto=True)] if label else []
         data.append([flowables, cell] if styles.rtl else [cell, flowables])
         if gap:
             commands.append(("BOTTOMPADDING", (0, index), (-1, index), gap))
