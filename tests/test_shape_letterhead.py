@@ -20,8 +20,10 @@ import pytest
 from PIL import Image
 
 import letterkit
+from letterkit.validate.images import segments
 
 from .conftest import ROOT, ExamplePdfs, page_texts
+from .hostile import pictures
 from .pdfcheck import Box, char_boxes, outside, overlaps
 from .test_layout_images import _compare
 
@@ -300,3 +302,17 @@ def test_an_example_without_a_sender_starts_at_the_top_margin(example_pdfs: Exam
     pdf = example_pdfs["shapes/L4-via-email"]
     assert _images(pdf) == ([], {})
     assert max(b.top for b in _boxes(pdf)) > TOP - 12
+
+
+def test_a_row_logo_that_fails_to_decode_is_named(tmp_path: Path) -> None:
+    """A JPEG whose header passes the checks but whose pixels cannot be decoded
+    (no quantisation table) is a problem that names that logo, not the sender's."""
+    plain = pictures.small_jpeg()
+    broken = b"".join(plain[s:e] for m, s, e in segments(plain) if m != 0xDB)
+    (tmp_path / "broken.jpg").write_bytes(broken)
+    sender = SENDER + "  logos: [logo-steppe.png, broken.jpg]\n"
+    with pytest.raises(letterkit.ValidationError) as caught:
+        letterkit.render(_letter(tmp_path, sender))
+    (problem,) = caught.value.problems
+    assert problem.code == "LK105"
+    assert "the logo 'broken.jpg' is not a readable PNG or JPEG image" in problem.message
