@@ -7,8 +7,10 @@ force at each ``Do``); where text is, from pdfium's character boxes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
+import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ from letterkit.validate.images import segments
 from .conftest import ROOT, ExamplePdfs, page_texts
 from .hostile import pictures
 from .pdfcheck import Box, char_boxes, outside, overlaps
+from .test_bundle import _campaign
+from .test_cli import run
 from .test_layout_images import _compare
 
 SHAPES = ROOT / "examples" / "shapes"
@@ -316,3 +320,29 @@ def test_a_row_logo_that_fails_to_decode_is_named(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert problem.code == "LK105"
     assert "the logo 'broken.jpg' is not a readable PNG or JPEG image" in problem.message
+
+
+def test_a_bundle_keeps_the_letterhead_and_its_bytes(tmp_path: Path) -> None:
+    """Each letter of a bundle has the row and the logo on top, and is the same
+    PDF as ``render CAMPAIGN --recipient ID``."""
+    campaign = _campaign(tmp_path / "c", 4)
+    for name in ("logo.png", *LOGOS):
+        shutil.copy(SHAPES / name, tmp_path / "c" / name)
+    spec = tmp_path / "c" / "letter.yaml"
+    sender = SENDER + "  logo_position: top\n" + f"  logos: [{', '.join(LOGOS)}]\n"
+    spec.write_text(spec.read_text(encoding="utf-8") + sender, encoding="utf-8")
+    out = tmp_path / "dist"
+    status, _, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "2", "--quiet")
+    assert status == 0, err
+    manifest = json.loads((out / "manifest.json").read_text())
+    for entry in manifest["letters"]:
+        pdf = (out / entry["file"]).read_bytes()
+        drawn, kinds = _images(pdf)
+        assert len(drawn) == 6
+        assert len(kinds) == 6
+        assert " ".join(page_texts(pdf)[0].split()).startswith("Example Rights Watch")
+    rid = manifest["letters"][3]["id"]
+    single = tmp_path / "single.pdf"
+    status, _, err = run("render", str(campaign), "--recipient", rid, "-o", str(single))
+    assert status == 0, err
+    assert hashlib.sha256(single.read_bytes()).hexdigest() == manifest["letters"][3]["sha256"]
