@@ -244,3 +244,22 @@ def test_a_row_too_wide_for_the_measure_is_made_lower(tmp_path: Path) -> None:
     row = LogoRow(paths, 160 * mm, rtl=False)
     assert row.height == pytest.approx((160 * mm - 3 * 4 * mm) / 20)
     assert row.places[-1][0] + row.places[-1][1] == pytest.approx(160 * mm)
+
+
+def test_plain_data_takes_the_same_keys() -> None:
+    base = {
+        "template": "generic.md", "locale": "en-GB", "date": "2018-12-06",
+        "case": "case.yaml", "signatories": ["Org A"],
+    }  # fmt: skip
+    sender = {"name": "X", "logo": "logo.png", "logo_position": "top", "logos": LOGOS[:2]}
+    made = letterkit.letter_from_data({**base, "sender": sender}, SHAPES).sender
+    assert made is not None
+    assert made.logo_position == "top"
+    assert made.logos == tuple(SHAPES / name for name in LOGOS[:2])
+    wrong = {"name": "X", "logos": LOGOS[:1], "logo_position": "middle"}
+    with pytest.raises(letterkit.ValidationError) as caught:
+        letterkit.letter_from_data({**base, "sender": wrong}, SHAPES)
+    assert [p.path for p in caught.value.problems] == [
+        "letter.sender.logo_position",
+        "letter.sender.logos",
+    ]
