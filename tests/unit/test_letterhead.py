@@ -263,3 +263,15 @@ def test_plain_data_takes_the_same_keys() -> None:
         "letter.sender.logo_position",
         "letter.sender.logos",
     ]
+
+
+def test_a_row_logo_is_held_to_the_pixel_limit(tmp_path: Path) -> None:
+    from letterkit import limits
+
+    spec = _spec(tmp_path, ["logos: [logo-steppe.png, logo-legal.png]"])
+    with limits.applied(limits.Limits(image_pixels=15_000)):
+        [problem] = letterkit.check(spec)
+    assert problem.code == "LK105"
+    assert "the logo 'logo-legal.png'" in problem.message
+    assert "more than the 15,000" in problem.message
+    assert problem.line == _line(spec, "logos:")
