@@ -34,6 +34,12 @@ DateFormat = Literal["short", "medium", "long", "full"] | str
 #: What a generated annex holds: the case's events, or the full signatory list.
 GeneratedKind = Literal["chronology", "signatories"]
 GENERATED: tuple[GeneratedKind, ...] = ("chronology", "signatories")
+#: Where the sender's logo goes: ``auto`` at the outer edge of the sender block
+#: (right in a left-to-right letter, left in a right-to-left one), ``left`` or
+#: ``right`` of it whatever the script, or ``top``: above it.
+LogoPosition = Literal["auto", "left", "right", "top"]
+#: How many co-signers' logos a letterhead's row holds (one logo goes in ``logo``).
+LOGOS = (2, 12)
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,9 @@ class Sender:
     address: tuple[LocalText, ...] = ()
     email: str = ""
     logo: Path | None = None
+    logo_position: LogoPosition = "auto"
+    #: The co-signers' logos, in a row above the sender block, at one height.
+    logos: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -77,8 +77,8 @@ def _bad_logo(letter: Letter | PathLike | None, exc: images.ImageError) -> Probl
     """LK105 for a logo that could not be drawn, at the spec's ``sender`` key."""
     at: tuple[int | None, int | None] = (None, None)
     logo = "the logo"
-    if isinstance(letter, Letter) and letter.sender and letter.sender.logo:
-        path = Path(letter.sender.logo)
+    if isinstance(letter, Letter) and letter.sender and (exc.path or letter.sender.logo):
+        path = Path(exc.path or letter.sender.logo or "")
         base = letter.base_dir
         logo = f"the logo '{path.relative_to(base) if path.is_relative_to(base) else path}'"
         at = key_position(letter.inputs[0], "sender") if letter.inputs else at

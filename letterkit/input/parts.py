@@ -9,6 +9,7 @@ model's rules (allowed words, files that must exist) to
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, cast
 
 from .. import files
@@ -17,7 +18,8 @@ from ..model import Annex, Dateline, Recipient, Sender
 from .fields import Reader
 from .sources import Located, Where
 
-SENDER_KEYS = ("name", "address", "email", "logo")
+SENDER_KEYS = ("name", "address", "email", "logo", "logo_position", "logos")
+LOGO_POSITIONS = {"auto": "auto", "left": "left", "right": "right", "top": "top"}
 RECIPIENT_KEYS = ("honorific", "name", "title", "organization", "address", "email", "salutation")
 ANNEX_KEYS = ("path", "title", "pages", "password", "password_env", "stamp", "generate")
 DATELINE_KEYS = ("position", "format", "trailing_comma")
@@ -56,15 +58,54 @@ def read_sender(spec: Located, reader: Reader) -> Sender | None:
     logo = None
     at = reader.mark("letter.sender.logo", data.where("logo"))
     if data.get("logo"):
-        logo = reader.resolve(str(data["logo"]), at, "letter.sender.logo", "image")
-        if logo is not None and logo.is_file():
-            reader.inputs.append(logo)
+        logo = _image(str(data["logo"]), at, reader, "letter.sender.logo")
     return Sender(
         name=reader.text(data, "name", "letter.sender.name", "sender.name"),
         address=reader.lines(data, "address", "letter.sender.address"),
         email=reader.plain(data, "email", "letter.sender.email"),
         logo=logo,
+        logo_position=cast(
+            Any,
+            reader.word(
+                data, "logo_position", "letter.sender.logo_position", LOGO_POSITIONS, "auto"
+            ),
+        ),
+        logos=_logos(data, reader),
     )
+
+
+def _image(value: str, at: Where, reader: Reader, field: str) -> Path | None:
+    """An image path by the path policy, remembered as an input when it is there."""
+    path = reader.resolve(value, at, field, "image")
+    if path is not None and path.is_file():
+        reader.inputs.append(path)
+    return path
+
+
+def _logos(data: Located, reader: Reader) -> tuple[Path, ...]:
+    """``logos``: a list of image paths, one entry per item as written (how many
+    there may be, and what each file holds, is validation's to say). An item
+    already reported here stays as written, so the others keep their places."""
+    value = data.get("logos")
+    where = reader.mark("letter.sender.logos", data.where("logos"))
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        reader.error(
+            where, "LK105", "'logos' must be a list of PNG or JPEG files", "letter.sender.logos"
+        )
+        return ()
+    out: list[Path] = []
+    for index, (item, at) in enumerate(reader.items(value, where)):
+        field = f"letter.sender.logos[{index}]"
+        reader.mark(field, at)
+        path = None
+        if not isinstance(item, str) or not item.strip():
+            reader.error(at, "LK105", "each of 'logos' must be a PNG or JPEG file's path", field)
+        else:
+            path = _image(item.strip(), at, reader, field)
+        out.append(Path(str(item)) if path is None else path)
+    return tuple(out)
 
 
 def read_recipients(spec: Located, reader: Reader) -> tuple[Recipient, ...]:

@@ -8,6 +8,7 @@
 - :mod:`.notes` puts footnotes at the foot of the page that references them;
 - :mod:`.columns` sets the signatories in balanced columns;
 - :mod:`.story` lists what the letter says, in reading order;
+- :mod:`.letterhead` sets the sender's name, address and logos at the top of page 1;
 - :mod:`.pages` draws the letterhead, the running heads and the feet;
 - :mod:`.reuse` splits the story into the letter's own part and the shared part;
 - :mod:`.document` lays the letter out from these parts.

@@ -29,6 +29,9 @@ from ..validate.images import BadImage, kind, pixel_size, strip_jpeg, too_many_p
 class ImageError(LetterkitError):
     """Why an image cannot be used: a phrase that follows the file's name."""
 
+    #: The file, when the one who loaded it says which (a letterhead's logos).
+    path: Path | None = None
+
 
 def load(path: Path, *, strip: bool) -> ImageReader:
     """The image at *path*, checked, its pixels read; JPEG metadata dropped

@@ -22,10 +22,11 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 from .. import l10n, memo
 from ..l10n import _
 from ..model import Letter
-from . import _rl, images
+from . import _rl
 from .addressees import addressee_line
 from .columns import TooLarge
 from .compose import xml
+from .letterhead import Letterhead
 from .notes import NoteArea
 from .styles import RULE, Page, Styles, styles_key
 
@@ -59,70 +60,6 @@ def numbered_canvas(footer: Footer) -> type[Canvas]:
                 self.bookmarkHorizontal(key, x, y)
 
     return NumberedCanvas
-
-
-class Letterhead:
-    """The sender's block at the top of the first page."""
-
-    def __init__(self, letter: Letter, styles: Styles, page: Page) -> None:
-        self.page = page
-        self.logo = None
-        sender = letter.sender
-        self.paragraphs: list[Paragraph] = []
-        if sender is None:
-            self.height = 0.0
-            return
-        loc = letter.locale
-        self.paragraphs.append(
-            styles.para(xml(l10n.localize(sender.name, loc)), styles.letterhead_name)
-        )
-        details = [l10n.localize(line, loc) for line in sender.address]
-        if sender.email:
-            details.append(sender.email)
-        if details:
-            self.paragraphs.append(
-                styles.para("  ·  ".join(xml(d) for d in details), styles.letterhead_line)
-            )
-        text_width = page.measure
-        logo_h = logo_w = 0.0
-        if sender.logo is not None:
-            # Never with the photo's metadata: a letterhead is sent to everyone.
-            self.logo = images.load(Path(sender.logo), strip=True)
-            iw, ih = self.logo.getSize()
-            logo_h = 16 * mm
-            logo_w = logo_h * iw / ih
-            if logo_w > 50 * mm:
-                logo_w, logo_h = 50 * mm, 50 * mm * ih / iw
-            text_width -= logo_w + 6 * mm
-        self.logo_size = (logo_w, logo_h)
-        text_h = 0.0
-        for p in self.paragraphs:
-            _, h = p.wrap(text_width, page.height)
-            text_h += h + 2
-        self.text_width = text_width
-        self.rtl = styles.rtl
-        self.height = max(text_h, logo_h) + 5 * mm
-
-    def draw(self, canvas: Canvas) -> None:
-        if not self.paragraphs:
-            return
-        page = self.page
-        top = page.height - page.top
-        y = top
-        # The logo sits at the outer edge: right in a left-to-right letter, left in RTL.
-        text_x = page.width - page.right - self.text_width if self.rtl else page.left
-        for p in self.paragraphs:
-            _, h = p.wrap(self.text_width, page.height)
-            p.drawOn(canvas, text_x, y - h)
-            y -= h + 2
-        if self.logo is not None:
-            w, h = self.logo_size
-            x = page.left if self.rtl else page.width - page.right - w
-            canvas.drawImage(self.logo, x, top - h, w, h, mask="auto")
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        rule_y = page.height - page.top - self.height + 2 * mm
-        canvas.line(page.left, rule_y, page.width - page.right, rule_y)
 
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:

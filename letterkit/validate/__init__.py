@@ -18,6 +18,7 @@ rules that need it, on the first validation.
 - :mod:`.rules`: the letter's own fields (template, locale, date, words and
   numbers, case, signatories, people);
 - :mod:`.files`: the files it names (logo, fonts folder, annexes and their pages);
+- :mod:`.letterhead`: where the sender's logo goes, and the row of co-signers' logos;
 - :mod:`.images`: PNG and JPEG bytes (kind, size in pixels, JPEG metadata);
 - :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
 - :mod:`._check`: what the rules share (the collector of findings).

@@ -35,21 +35,28 @@ TRUETYPE_MAGIC = (b"\x00\x01\x00\x00", b"true", b"ttcf")
 OTHER_FONT_MAGIC = {b"OTTO": "CFF (OpenType) outlines", b"wOFF": "WOFF", b"wOF2": "WOFF2"}
 
 
-def logo(path: Path, base: Path, check: Check) -> None:
-    """The sender's logo: a PNG or JPEG file that is there, within the pixel
-    limit by its header, with segments (for a JPEG) that can be walked."""
+def logo(path: Path, base: Path, check: Check, field: str = "letter.sender.logo") -> None:
+    """A logo of the letterhead (the sender's, or a co-signer's at *field*): a
+    PNG or JPEG file that is there, within the pixel limit by its header, with
+    segments (for a JPEG) that can be walked."""
     shown = relative(path, base)
     refused = _refused(path, "image")
     if path.suffix.lower() not in {".png", ".jpg", ".jpeg"}:
-        check.error("letter.sender.logo", "LK105", "the logo must be a PNG or JPEG file")
+        check.error(field, "LK105", _must_be_image(field, shown))
     elif refused is not None and refused.code == "LK101":
-        check.error("letter.sender.logo", "LK101", f"logo file '{shown}' not found")
+        check.error(field, "LK101", f"logo file '{shown}' not found")
     elif refused is not None:
-        check.error("letter.sender.logo", refused.code, f"the logo '{shown}' {refused.reason}")
+        check.error(field, refused.code, f"the logo '{shown}' {refused.reason}")
     else:
         why = _logo_problem(path)
         if why:
-            check.error("letter.sender.logo", "LK105", f"the logo '{shown}' {why}")
+            check.error(field, "LK105", f"the logo '{shown}' {why}")
+
+
+def _must_be_image(field: str, shown: str) -> str:
+    if field == "letter.sender.logo":  # worded as it always was
+        return "the logo must be a PNG or JPEG file"
+    return f"the logo '{shown}' must be a PNG or JPEG file"
 
 
 def _logo_problem(path: Path) -> str:

@@ -30,6 +30,7 @@ from ..model import (
     SignatoryStyle,
     SignatoryType,
 )
+from . import letterhead
 from ._check import Check, Finding, literal
 from .files import logo
 
@@ -381,6 +382,7 @@ def people(letter: Letter, check: Check) -> None:
                 check.error("letter.sender.name", "LK104", "'sender.name' is required; add it")
             if sender.logo is not None:
                 logo(Path(sender.logo), letter.base_dir, check)
+            letterhead.sender(sender, Path(letter.base_dir), check)
     for index, recipient in enumerate(letter.recipients):
         path = f"letter.recipients[{index}]"
         if not isinstance(recipient, Recipient):
