@@ -18,6 +18,7 @@ rules that need it, on the first validation.
 - :mod:`.rules`: the letter's own fields (template, locale, date, words and
   numbers, case, signatories, people);
 - :mod:`.files`: the files it names (logo, fonts folder, annexes and their pages);
+- :mod:`.signatures`: the signatories' signature images;
 - :mod:`.images`: PNG and JPEG bytes (kind, size in pixels, JPEG metadata);
 - :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
 - :mod:`._check`: what the rules share (the collector of findings).
@@ -29,7 +30,7 @@ from collections.abc import Callable
 
 from ..errors import Problem
 from ..model import Letter
-from . import files, rules, texts
+from . import files, rules, signatures, texts
 from ._check import Check, Finding
 from .files import font_problem
 from .rules import AGE, COLUMNS, EXPECTED, TEXT_FIELDS, text_too_long, valid_date_format
@@ -44,6 +45,7 @@ _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     rules.choices,
     files.fonts,
     files.annexes,
+    signatures.signatures,
     rules.template,
     texts.localized,
 )
