@@ -40,7 +40,7 @@ def _stroke(rng: random.Random) -> list[tuple[float, float]]:
     for _ in range(loops):
         size = rng.uniform(14, 36)
         lean = rng.uniform(0.2, 0.6)
-        for i in range(24):
+        for _ in range(24):
             t += 2 * math.pi / 24
             x += step / 24
             y = HEIGHT * 0.55 - size * math.sin(t) - 6 * math.sin(t / 3)
