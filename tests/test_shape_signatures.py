@@ -381,3 +381,37 @@ def test_a_signature_that_cannot_be_drawn_is_a_problem_at_its_row(
     assert problem.line == 3
     assert problem.path.endswith("signers.csv")
     assert "signature 's0.png' is not a readable" in problem.message
+
+
+def test_a_bundle_signs_every_letter_and_equals_render_with_recipient(tmp_path: Path) -> None:
+    from letterkit.bundle.build import build_bundle
+
+    from .test_cli import run
+
+    spec = _letter(tmp_path, _signers(tmp_path, 4, images=2))
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(
+        "\n".join(line for line in text.splitlines() if not line.startswith("recipients")) + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "to.csv").write_text(
+        "id,name,title\nKZ,President A,President of Example One\n"
+        "UZ,President B,President of Example Two\n",
+        encoding="utf-8",
+    )
+    campaign = tmp_path / "campaign.yaml"
+    campaign.write_text(
+        "letter: letter.yaml\nrecipients: to.csv\noutput:\n  filename: '{{ recipient.id }}.pdf'\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "dist"
+    result = build_bundle(campaign, out, jobs=1)
+    assert sorted(result.built) == ["KZ", "UZ"]
+    for rid in ("KZ", "UZ"):
+        pdf = (out / f"{rid}.pdf").read_bytes()
+        assert len(_images(pdf)[0]) == 4
+        assert _image_streams(pdf) == 2
+        single = tmp_path / f"{rid}-single.pdf"
+        status, _, err = run("render", str(campaign), "--recipient", rid, "-o", str(single))
+        assert status == 0, err
+        assert single.read_bytes() == pdf
