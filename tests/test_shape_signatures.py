@@ -415,3 +415,40 @@ def test_a_bundle_signs_every_letter_and_equals_render_with_recipient(tmp_path: 
         status, _, err = run("render", str(campaign), "--recipient", rid, "-o", str(single))
         assert status == 0, err
         assert single.read_bytes() == pdf
+
+
+def test_plain_data_names_signatures_in_its_folder(tmp_path: Path) -> None:
+    _signers(tmp_path, 1, images=1)
+    shutil.copy(SHAPES / "generic.md", tmp_path / "generic.md")
+    data = {
+        "template": "generic.md",
+        "locale": "en-GB",
+        "date": "2019-10-24",
+        "case": {
+            "person": {"name": "Temir Sample", "role": "defender"},
+            "country": "KG",
+            "detained_on": "2010-06-15",
+        },
+        "signatories": [
+            {"name": "Ada Example", "signature": "s0.png"},
+            {"name": "Bo Example", "signature": "../elsewhere.png"},
+        ],
+        "signatory_style": "signatures",
+    }
+    with pytest.raises(letterkit.ValidationError) as info:
+        letterkit.letter_from_data(data, tmp_path)
+    [problem] = info.value.problems
+    assert problem.code == "LK107"
+    assert problem.message.startswith("signature '../elsewhere.png' is outside")
+    data["signatories"] = data["signatories"][:1]
+    letter = letterkit.letter_from_data(data, tmp_path)
+    assert letter.signatories[0].signature == (tmp_path / "s0.png").resolve()
+    assert (tmp_path / "s0.png").resolve() in letter.inputs
+
+
+def test_the_full_list_annex_of_a_signed_letter_is_names_in_columns(tmp_path: Path) -> None:
+    spec = _letter(tmp_path, _signers(tmp_path, 3, images=1), annexes="[{generate: signatories}]")
+    result = letterkit.build(letterkit.load_letter(spec))
+    annex = page_texts(result.pdf)[result.letter_pages :]
+    assert all(f"Signer {n:02d}" in "".join(annex) for n in (1, 2, 3))
+    assert sum(len(page) for page in _images(result.pdf)[result.letter_pages :]) == 0

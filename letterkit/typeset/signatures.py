@@ -20,12 +20,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Paragraph
 
-from .. import l10n
+from .. import l10n, memo
 from ..l10n import _
 from ..model import Letter, Signatory
 from ..validate.signatures import signature_path
@@ -77,12 +78,26 @@ def _markup(s: Signatory, loc: str) -> list[str]:
     return lines
 
 
+_CELLS: dict[tuple[int, str, Path, tuple[Signatory, ...]], Any] = memo.table({})
+
+
 def signature_cells(
     letter: Letter, signatories: Sequence[Signatory], styles: Styles
 ) -> list[SignatureCell]:
     """Each signer's cell, in print order; an image file named by several signers
-    is read once. Raises :class:`SignatureImageError` for an image that cannot
-    be drawn."""
+    is read once, and the cells are made once for all the letters of a bundle
+    that share the signers, the language and the folder. Raises
+    :class:`SignatureImageError` for an image that cannot be drawn."""
+    key = (id(styles), letter.locale, Path(letter.base_dir), tuple(signatories))
+    cached = _CELLS.get(key)
+    if cached is not None and cached[0] is styles:
+        return cached[1]  # type: ignore[no-any-return]
+    cells = _cells(letter, signatories, styles)
+    memo.keep(_CELLS, key, (styles, cells), 8)
+    return cells
+
+
+def _cells(letter: Letter, signatories: Sequence[Signatory], styles: Styles) -> list[SignatureCell]:
     name_style = styles.address.clone("signature_name", spaceAfter=0)
     detail_style = styles.address.clone("signature_detail", fontSize=9, leading=11.5)
     loaded: dict[Path, ImageReader] = {}
@@ -125,6 +140,14 @@ def signature_block(
     return out
 
 
+def _height(paragraph: Paragraph, width: float) -> float:
+    """A line's height at *width*; its broken lines are not kept (a long list
+    holds the lines of the page being drawn only)."""
+    height = float(paragraph.wrap(width, 1e6)[1])
+    _rl.forget_lines(paragraph)
+    return height
+
+
 class SignatureGrid(Flowable):  # type: ignore[misc]
     """Signature cells in 1–3 columns, row by row, split across pages between rows."""
 
@@ -154,7 +177,7 @@ class SignatureGrid(Flowable):  # type: ignore[misc]
             self._width = width
             col = self.column_width(width)
             for cell in self.cells:
-                cell.heights = [float(p.wrap(col, 1e6)[1]) for p in cell.lines]
+                cell.heights = [_height(p, col) for p in cell.lines]
             tall = [IMAGE_HEIGHT + IMAGE_GAP + sum(c.heights) for c in self.cells]
             n = self.columns
             self._rows = [max(tall[i : i + n]) + ROW_GAP for i in range(0, len(tall), n)]
@@ -225,6 +248,7 @@ class SignatureGrid(Flowable):  # type: ignore[misc]
             for para, h in zip(cell.lines, cell.heights, strict=True):
                 para.wrap(col_w, 1e6)
                 para.drawOn(canvas, x, line_top - h)
+                _rl.forget_lines(para)
                 line_top -= h
 
     def _draw_image(self, image: ImageReader, x: float, bottom: float, col_w: float) -> None:

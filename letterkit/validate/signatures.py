@@ -12,6 +12,7 @@ from __future__ import annotations
 from os import PathLike
 from pathlib import Path
 
+from .. import memo
 from ..model import Letter, Signatory
 from ._check import Check, relative
 from .files import image_problem, image_refused
@@ -60,6 +61,11 @@ def signatures(letter: Letter, check: Check) -> None:
         )  # fmt: skip
 
 
+#: (path, size, modification time) → why the image cannot be drawn ("" when it
+#: can): a file several signers name, or every letter of a bundle, is read once.
+_READ: dict[tuple[Path, int, int], str] = memo.table({})
+
+
 def _problem(file: Path, base: Path) -> tuple[str, str] | None:
     """(code, message) for a signature file that cannot be drawn; None when it can."""
     shown = relative(file, base)
@@ -68,7 +74,17 @@ def _problem(file: Path, base: Path) -> tuple[str, str] | None:
         return "LK101", f"signature file '{shown}' not found; check the path"
     if refused is not None:
         return refused.code, f"the signature '{shown}' {refused.reason}"
-    why = image_problem(file)
+    try:
+        info = file.stat()
+    except OSError:
+        key = None
+    else:
+        key = (file, info.st_size, info.st_mtime_ns)
+    why = _READ.get(key) if key is not None else None
+    if why is None:
+        why = image_problem(file)
+        if key is not None:
+            memo.keep(_READ, key, why, 256)
     if why:
         return "LK105", f"the signature '{shown}' {why}"
     return None
