@@ -452,3 +452,22 @@ def test_the_full_list_annex_of_a_signed_letter_is_names_in_columns(tmp_path: Pa
     annex = page_texts(result.pdf)[result.letter_pages :]
     assert all(f"Signer {n:02d}" in "".join(annex) for n in (1, 2, 3))
     assert sum(len(page) for page in _images(result.pdf)[result.letter_pages :]) == 0
+
+
+def test_a_jpeg_signature_is_drawn_as_it_is_without_its_metadata(tmp_path: Path) -> None:
+    from PIL import Image
+
+    png = _maker().signature(5, tmp_path / "scan.png")
+    with Image.open(png) as image:
+        flat = Image.new("RGB", image.size, "white")
+        flat.paste(image, mask=image.getchannel("A"))
+        exif = Image.Exif()
+        exif[0x010F] = "Camera Maker Secret"
+        flat.save(tmp_path / "scan.jpg", quality=85, exif=exif)
+    spec = _letter(tmp_path, ["Ada Example,individual,Director,,scan.jpg"])
+    pdf = letterkit.render(spec)
+    assert len(_images(pdf)[0]) == 1
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        [image] = [o for o in doc.objects if _is_image(o)]
+        assert "/DCTDecode" in [str(f) for f in image.get("/Filter")]
+        assert b"Camera Maker Secret" not in image.read_raw_bytes()
