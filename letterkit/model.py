@@ -20,7 +20,7 @@ from typing import Any, Literal
 LocalText = str | Mapping[str, str]
 Paper = Literal["A4", "letter"]
 SignatoryOrder = Literal["alphabetical", "as-given"]
-SignatoryStyle = Literal["columns", "list", "numbered", "count"]
+SignatoryStyle = Literal["columns", "list", "numbered", "count", "signatures"]
 SignatoryType = Literal["organization", "individual"]
 Collation = Literal["uca", "icu"]
 Privacy = Literal["normal", "minimal"]
@@ -131,6 +131,9 @@ class Signatory:
     sort_as: str = ""
     lead: bool = False
     withhold: bool = False
+    #: A PNG or JPEG of the handwritten signature, printed over the name by the
+    #: ``signatures`` style (a relative path is the letter's ``base_dir``'s).
+    signature: Path | None = None
     #: Where the entry was read, as problems cite it: (path, line, column).
     origin: tuple[str, int | None, int | None] | None = field(
         default=None, compare=False, repr=False

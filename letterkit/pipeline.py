@@ -41,6 +41,7 @@ from .typeset.columns import TooLarge
 from .typeset.compose import Composed, compose, report_links
 from .typeset.document import LetterLayout
 from .typeset.glyphs import check_glyphs, key_position
+from .typeset.signatures import SignatureImageError
 from .typeset.story import AnnexInfo
 from .typeset.styles import Styles, styles_for
 from .validate import validate
@@ -131,6 +132,10 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
         raise ValidationError(
             [Problem(_spec_display(letter), *at, "error", "LK102", f"font {exc}")]
         ) from exc
+    except SignatureImageError as exc:  # a signature, changed since it was checked
+        where = exc.signatory.origin or (_spec_display(letter), None, None)
+        message = f"the signature '{exc.path.name}' {exc}"
+        raise ValidationError([Problem(*where, "error", "LK105", message)]) from exc
     except images.ImageError as exc:  # the logo, changed since it was checked
         raise ValidationError([_bad_logo(letter, exc)]) from exc
     except files.Refused as exc:  # a file that became something else mid-run (a FIFO…)

@@ -11,6 +11,8 @@ file, at the field's path (``letter.case.person.name``) for plain data.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,7 +28,7 @@ from .data import load_data_file
 from .fields import Reader
 from .parts import read_annexes, read_dateline, read_recipients, read_sender, read_template
 from .signatories import load_signatories
-from .sources import Located, Reporter, Source, from_data
+from .sources import Located, Reporter, Source, Where, from_data
 
 SPEC_KEYS = (
     "template", "locale", "date", "place", "subject", "subject_prefix", "paper", "sender",
@@ -40,7 +42,8 @@ PAPER = {"a4": "A4", "letter": "letter", "us-letter": "letter"}
 LOWER = {
     word: word
     for word in (
-        "alphabetical", "as-given", "columns", "list", "numbered", "count", "uca", "icu",
+        "alphabetical", "as-given", "columns", "list", "numbered", "count", "signatures", "uca",
+        "icu",
         "normal", "minimal",
     )
 }  # fmt: skip
@@ -232,15 +235,31 @@ def _signatories(spec: Located, reader: Reader) -> tuple[Any, ...]:
         sheet = reader.plain(value, "sheet", "letter.signatories")
         where = reader.mark("letter.signatories", value.where("path"))
         value = value["path"]
+    signature = functools.partial(_signature, reader)
     if not isinstance(value, str):
-        return tuple(load_signatories(value, where, reader.reporter))
+        return tuple(load_signatories(value, where, reader.reporter, resolve=signature))
     found = reader.resolve(value, where, "letter.signatories", "table")
     if found is None:
         return ()
     reader.inputs.append(found)
     if sheet and found.suffix.lower() != ".xlsx":
         reader.error(where, "LK105", "'sheet' applies only to an .xlsx file; remove it")
-    return tuple(load_signatories(found, where, reader.reporter, sheet=sheet))
+    return tuple(load_signatories(found, where, reader.reporter, sheet, signature))
+
+
+def _signature(reader: Reader, value: str, where: Where) -> Path | None:
+    """A signatory's ``signature`` cell → the image's path, by the path rules of
+    the logo and the annexes: in the spec's folder (the one every relative path
+    of the spec resolves against), inside it unless outside paths are allowed.
+    A problem is reported at the signatory's row and names the column."""
+    own = Reader(Reporter(), reader.base, reader.allow_outside)
+    found = own.resolve(value, where, "", "image")
+    for problem in own.reporter.problems:
+        message = f"signature {problem.message}"
+        reader.reporter.problems.append(dataclasses.replace(problem, message=message))
+    if found is not None and found.is_file():
+        reader.inputs.append(found)
+    return found
 
 
 def _fonts(spec: Located, reader: Reader) -> Path | None:

@@ -30,6 +30,7 @@ SIGNATORY_COLUMNS = (
     "sort_as",
     "lead",
     "withhold",
+    "signature",
 )
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0", ""}
@@ -43,15 +44,27 @@ _TYPES = {
 SIGNATORY_TABLE = Table(SIGNATORY_COLUMNS, "name", "signatory", "signatories")
 
 
+#: A ``signature`` cell and its row → the image's path by the spec's path rules
+#: (None when it breaks them: reported).
+Resolver = Callable[[str, Where], Path | None]
+
+
 def load_signatories(
-    value: Path | list[Any], where: Where, reporter: Reporter, sheet: str = ""
+    value: Path | list[Any],
+    where: Where,
+    reporter: Reporter,
+    sheet: str = "",
+    resolve: Resolver | None = None,
 ) -> list[Signatory]:
     """The spec's ``signatories`` value (a resolved file path or an inline list) → signatories.
 
     *sheet* names the worksheet of an ``.xlsx`` file (default: the first).
+    *resolve* turns a ``signature`` cell into a path: signature images live in
+    the spec's folder, which the list itself does not know; without it the
+    cell is kept as the path written.
     """
     rows = read_rows(value, where, reporter, SIGNATORY_TABLE, sheet)
-    return _build(rows, reporter)
+    return _build(rows, reporter, resolve or (lambda text, _: Path(text)))
 
 
 def _flag(value: str, field: str, where: Where, reporter: Reporter) -> bool:
@@ -63,7 +76,7 @@ def _flag(value: str, field: str, where: Where, reporter: Reporter) -> bool:
     return False
 
 
-def _build(rows: Sequence[Row], reporter: Reporter) -> list[Signatory]:
+def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[Signatory]:
     """Rows → signatories, reporting each bad row. A problem never names a
     withheld signatory (nor one listed twice under a withheld row): it cites
     the row, since a CI log may be public. Rows stop being read once the list
@@ -115,10 +128,28 @@ def _build(rows: Sequence[Row], reporter: Reporter) -> list[Signatory]:
                 sort_as=clean(cells.get("sort_as", "")),
                 lead=_flag(cells.get("lead", ""), "lead", where, reporter),
                 withhold=withhold,
+                signature=_signature(
+                    cells.get("signature", ""), withhold, where, reporter, resolve
+                ),
                 origin=(problem_path(*where), where[1][0], where[1][1]),
             )
         )
     return out
+
+
+def _signature(
+    cell: str, withhold: bool, where: Where, reporter: Reporter, resolve: Resolver
+) -> Path | None:
+    """A ``signature`` cell → the image's path. A withheld signatory's image is
+    neither read nor printed (nor named in the problem: a file name may name them)."""
+    text = cell.strip()
+    if text and withhold:
+        reporter.warning(
+            where, "LK105",
+            "a withheld signatory's signature is not printed; clear the 'signature' cell",
+        )  # fmt: skip
+        return None
+    return resolve(text, where) if text else None
 
 
 @functools.cache

@@ -31,6 +31,9 @@ from .compose import xml
 from .story import signatory_block
 from .styles import Styles, page_for
 
+#: Styles that print something else than the names: the full list prints them in columns.
+SHORT = ("count", "signatures")
+
 
 class AnnexError(LetterkitError):
     """Why an annex cannot be used (the message says what would fix it)."""
@@ -82,10 +85,9 @@ def signatory_list(
     """Every signatory, in the letter's order, in columns under *title*."""
     if not signatories:
         raise AnnexError("(signatories) has no signatories to list")
-    listed = replace(
-        letter,
-        signatory_style="columns" if letter.signatory_style == "count" else letter.signatory_style,
-    )
+    # The full list is a list of names: a count or a sheet of signatures becomes columns.
+    style = letter.signatory_style
+    listed = replace(letter, signatory_style="columns" if style in SHORT else style)
     story: list[Flowable] = [styles.para(xml(title), styles.subject, auto=True), Spacer(1, 2 * mm)]
     story += signatory_block(listed, signatories, styles, {}, [], heading=False)
     return _document(letter, story)

@@ -26,6 +26,7 @@ from .addressees import cc_end, top_block
 from .columns import SignatoryColumns
 from .compose import Composed, xml
 from .notes import NoteArea, wrap_references
+from .signatures import signature_block
 from .styles import GREY, Styles, page_for
 
 
@@ -84,8 +85,9 @@ def signatory_block(
         styles.para(xml(title), styles.section if heading else styles.small,
                     mark=(marks, "signatories")),
     ]  # fmt: skip
-    if len(signatories) == 1 and letter.signatory_style != "count" and not signatories[0].group:
-        # One signatory signs under the closing, without a heading.
+    one = len(signatories) == 1 and letter.signatory_style != "count" and not signatories[0].group
+    if one or letter.signatory_style == "signatures":
+        # One signatory, or signers with their signatures, sign under the closing.
         head = [*lead_in, styles.para("", styles.small, mark=(marks, "signatories"))]
     if any(s.type == "individual" and s.affiliation and not s.withhold for s in signatories):
         note = l10n.word(loc, _("Affiliations are given for identification purposes only."))
@@ -98,6 +100,8 @@ def signatory_block(
             len(signatories),
         )
         return [SignatoryColumns([styles.para(xml(count), styles.small)], [count], head=head)]
+    if style == "signatures":
+        return signature_block(letter, signatories, styles, head)
     columns = letter.signatory_columns if style == "columns" else 1
     out: list[Flowable] = []
     for group, entries, labels in _entries(letter, tuple(signatories), styles):

@@ -19,6 +19,7 @@ rules that need it, on the first validation.
   numbers, case, signatories, people);
 - :mod:`.files`: the files it names (logo, fonts folder, annexes and their pages);
 - :mod:`.letterhead`: where the sender's logo goes, and the row of co-signers' logos;
+- :mod:`.signatures`: the signatories' signature images;
 - :mod:`.images`: PNG and JPEG bytes (kind, size in pixels, JPEG metadata);
 - :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
 - :mod:`._check`: what the rules share (the collector of findings).
@@ -30,7 +31,7 @@ from collections.abc import Callable
 
 from ..errors import Problem
 from ..model import Letter
-from . import addressees, files, rules, texts
+from . import addressees, files, rules, signatures, texts
 from ._check import Check, Finding
 from .files import font_problem
 from .rules import AGE, COLUMNS, EXPECTED, TEXT_FIELDS, text_too_long, valid_date_format
@@ -46,6 +47,7 @@ _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     addressees.addressees,
     files.fonts,
     files.annexes,
+    signatures.signatures,
     rules.template,
     texts.localized,
 )

@@ -48,7 +48,7 @@ def logo(path: Path, base: Path, check: Check, field: str = "letter.sender.logo"
     elif refused is not None:
         check.error(field, refused.code, f"the logo '{shown}' {refused.reason}")
     else:
-        why = _logo_problem(path)
+        why = image_problem(path)
         if why:
             check.error(field, "LK105", f"the logo '{shown}' {why}")
 
@@ -59,8 +59,8 @@ def _must_be_image(field: str, shown: str) -> str:
     return f"the logo '{shown}' must be a PNG or JPEG file"
 
 
-def _logo_problem(path: Path) -> str:
-    """Why the logo cannot be used ("" when it can): its bytes are checked
+def image_problem(path: Path) -> str:
+    """Why an image (the logo, a signature) cannot be used ("" when it can): its bytes are checked
     before Pillow (which ReportLab draws images with) reads the header and,
     for a PNG, its chunks' checksums."""
     unreadable = "is not a readable PNG or JPEG image; save it again as PNG"
@@ -86,6 +86,12 @@ def _logo_problem(path: Path) -> str:
     except Exception:  # Pillow raises many kinds for a damaged image
         return unreadable
     return ""
+
+
+def image_refused(path: Path) -> Refused | None:
+    """Why *path* cannot be read as an image file, looked at by name only
+    (not there, not a regular file, too large); None when it can."""
+    return _refused(path, "image")
 
 
 def _refused(path: Path, kind: Kind, root: Path | None = None) -> Refused | None:
