@@ -50,7 +50,7 @@ class SignatureImageError(images.ImageError):
 
     def __init__(self, reason: str, path: Path, signatory: Signatory) -> None:
         super().__init__(reason)
-        self.path = path
+        self.path: Path = path
         self.signatory = signatory
 
 
