@@ -273,6 +273,18 @@ def _split_address(value: str) -> tuple[str, ...]:
     return tuple(clean(p) for p in parts if clean(p))
 
 
+#: The cell that asks for no salutation at all (an empty cell leaves the default).
+NO_SALUTATION = "-"
+
+
+def _greeting(value: Any) -> str | None:
+    """A salutation cell → None (empty: the default greeting), "" (``-``: none) or text."""
+    text = clean(value or "")
+    if not text:
+        return None
+    return "" if text == NO_SALUTATION else text
+
+
 def _recipients(
     value: Any, where: Where, reporter: Reporter, letter: Letter | None
 ) -> list[CampaignRecipient]:
@@ -307,7 +319,7 @@ def _recipients(
             organization=clean(cells.get("organization", "")),
             address=_split_address(cells.get("address", "")),
             email=clean(cells.get("email", "")),
-            salutation=clean(cells.get("salutation", "")),
+            salutation=_greeting(cells.get("salutation", "")),
         )
         out.append(CampaignRecipient(rid, recipient, locale, origin))
     return out

@@ -19,6 +19,8 @@ rules that need it, on the first validation.
   numbers, case, signatories, people);
 - :mod:`.files`: the files it names (logo, fonts folder, annexes and their pages);
 - :mod:`.images`: PNG and JPEG bytes (kind, size in pixels, JPEG metadata);
+- :mod:`.optional`: the optional parts (dateline display, page numbers, a
+  chronology that needs a case);
 - :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
 - :mod:`._check`: what the rules share (the collector of findings).
 """
@@ -29,7 +31,7 @@ from collections.abc import Callable
 
 from ..errors import Problem
 from ..model import Letter
-from . import files, rules, texts
+from . import files, optional, rules, texts
 from ._check import Check, Finding
 from .files import font_problem
 from .rules import AGE, COLUMNS, EXPECTED, TEXT_FIELDS, text_too_long, valid_date_format
@@ -41,6 +43,7 @@ _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     rules.case,
     rules.signatories,
     rules.dateline,
+    optional.optional_parts,
     rules.choices,
     files.fonts,
     files.annexes,

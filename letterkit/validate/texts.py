@@ -14,8 +14,9 @@ def texts(letter: Letter) -> Iterator[tuple[str, str, object]]:
     """Every localizable text of *letter*: (field, label, value)."""
     yield "letter.place", "place", letter.place
     yield "letter.subject", "subject", letter.subject
-    yield "letter.salutation", "salutation", letter.salutation
-    yield "letter.closing", "closing", letter.closing
+    for key in ("salutation", "closing"):  # None: left to the template
+        if getattr(letter, key) is not None:
+            yield f"letter.{key}", key, getattr(letter, key)
     for i, line in enumerate(letter.cc):
         yield f"letter.cc[{i}]", "cc", line
     if isinstance(letter.sender, Sender):
@@ -25,6 +26,8 @@ def texts(letter: Letter) -> Iterator[tuple[str, str, object]]:
     for n, r in enumerate(letter.recipients):
         if isinstance(r, Recipient):
             for key in ("name", "honorific", "title", "organization", "salutation"):
+                if getattr(r, key) is None and key == "salutation":
+                    continue
                 label = "recipient name" if key == "name" else key
                 yield f"letter.recipients[{n}].{key}", label, getattr(r, key)
             for i, line in enumerate(r.address):
