@@ -3,7 +3,7 @@
 A campaign names a base letter spec (which must not set recipients), a
 recipients table (CSV, XLSX, YAML or JSON: ``id``, ``honorific``, ``name``,
 ``title``, ``organization``, ``address`` (lines split on newlines or " | "),
-``email``, ``salutation``, ``locale``) and how output files are named. Every
+``email``, ``salutation`` (a lone ``-``: none), ``locale``) and how output files are named. Every
 problem is reported at once, with the row it comes from. The file names
 themselves are rendered later, from the ``output.filename`` template
 (:mod:`letterkit.text.filenames`).
