@@ -26,7 +26,7 @@ SHAPES = ROOT / "examples" / "shapes"
 MARGIN = 25 * 72 / 25.4
 LONG_BODY = "\n\n".join(
     f"Paragraph {n} is made-up text that fills the measure of the page and wraps over "
-    "several lines, so that the letter runs past its first page." * 3
+    "several lines, so that the letter runs past its first page. " * 3
     for n in range(12)
 )
 

@@ -2,7 +2,8 @@
 
 The letterhead on the first page, the running head of the pages after it
 (addressee on one side, date and page number on the other, a rule below),
-"Page X of Y" at the foot of every page, and the frames the text flows into.
+"Page X of Y" at the foot of every page (unless ``page_numbers`` leaves it
+out), and the frames the text flows into.
 :func:`numbered_canvas` holds the pages back until the last one is known, so
 each foot can say "of Y".
 """
