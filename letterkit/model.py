@@ -58,6 +58,8 @@ class Recipient:
     email: str = ""
     #: None: the letter's own or the built greeting; "" for none at all.
     salutation: LocalText | None = None
+    #: None: the letter's own or the template's closing; "" for none at all.
+    closing: LocalText | None = None
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,7 @@ def test_a_statement_takes_a_greeting_from_its_template(tmp_path: Path) -> None:
     [
         (['salutation: ""', 'closing: ""'], ""),
         ([], 'salutation: ""\nclosing: ""\n'),
-        (['recipients: [{name: Jo Example, title: Minister, salutation: ""}]', 'closing: ""'], ""),
+        (['recipients: [{name: Jo Example, title: Minister, salutation: "", closing: ""}]'], ""),
     ],
     ids=["spec", "front-matter", "addressee"],
 )
@@ -329,9 +329,15 @@ def _campaign(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     rows = [
-        {"id": "A", "honorific": "Ms.", "name": "Ann Example", "salutation": ""},
-        {"id": "B", "honorific": "Mr.", "name": "Bo Example", "salutation": "-"},
-        {"id": "C", "honorific": "Mr.", "name": "Cy Example", "salutation": "Dear friend,"},
+        {"id": "A", "honorific": "Ms.", "name": "Ann Example", "salutation": "", "closing": ""},
+        {"id": "B", "honorific": "Mr.", "name": "Bo Example", "salutation": "-", "closing": "-"},
+        {
+            "id": "C",
+            "honorific": "Mr.",
+            "name": "Cy Example",
+            "salutation": "Dear friend,",
+            "closing": "Warm regards,",
+        },
     ]
     with (tmp_path / "recipients.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -343,13 +349,13 @@ def _campaign(tmp_path: Path) -> Path:
     return tmp_path / "campaign.yaml"
 
 
-def test_a_campaign_row_asks_for_no_salutation_with_a_dash(tmp_path: Path) -> None:
+def test_a_campaign_row_asks_for_no_salutation_or_closing_with_a_dash(tmp_path: Path) -> None:
     campaign = _campaign(tmp_path)
     out = tmp_path / "dist"
     result = build_bundle(campaign, out, jobs=1)
     assert sorted(result.built) == ["A", "B", "C"]
     loaded = letterkit.load_campaign(campaign)
-    greetings = {}
+    greetings, closings = {}, {}
     for rid in ("A", "B", "C"):
         [pdf_path] = out.glob(f"{rid}-*.pdf")
         pdf = pdf_path.read_bytes()
@@ -357,11 +363,13 @@ def test_a_campaign_row_asks_for_no_salutation_with_a_dash(tmp_path: Path) -> No
         lines = _lines(page_texts(pdf)[0])
         at = next(i for i, line in enumerate(lines) if line.startswith("Body text"))
         greetings[rid] = lines[at - 1]
+        closings[rid] = lines[at + 1]
         assert "2019" not in "\n".join(lines)
         assert "Page 1" not in "\n".join(lines)
     assert greetings["A"] == "Dear Ms. Example,"
     assert greetings["B"] == "Mr. Bo Example"  # the address block, then the body
     assert greetings["C"] == "Dear friend,"
+    assert closings == {"A": "Yours sincerely,", "B": "Signatories", "C": "Warm regards,"}
 
 
 def test_dataclass_defaults_keep_todays_shape() -> None:

@@ -3,8 +3,9 @@
 A campaign names a base letter spec (which must not set recipients), a
 recipients table (CSV, XLSX, YAML or JSON: ``id``, ``honorific``, ``name``,
 ``title``, ``organization``, ``address`` (lines split on newlines or " | "),
-``email``, ``salutation`` (a lone ``-``: none), ``locale``) and how output files are named. Every
-problem is reported at once, with the row it comes from. The file names
+``email``, ``salutation`` and ``closing`` (a lone ``-``: none), ``locale``) and
+how output files are named. Every problem is reported at once, with the row
+it comes from. The file names
 themselves are rendered later, from the ``output.filename`` template
 (:mod:`letterkit.text.filenames`).
 """
@@ -38,7 +39,7 @@ CAMPAIGN_KEYS = ("letter", "recipients", "output")
 OUTPUT_KEYS = ("filename", "combined")
 RECIPIENT_COLUMNS = (
     "id", "honorific", "name", "title", "organization", "address", "email", "salutation",
-    "locale",
+    "closing", "locale",
 )  # fmt: skip
 RECIPIENT_TABLE = Table(
     RECIPIENT_COLUMNS, "id", "recipient", "recipients", aliases=(("organisation", "organization"),)
@@ -273,16 +274,16 @@ def _split_address(value: str) -> tuple[str, ...]:
     return tuple(clean(p) for p in parts if clean(p))
 
 
-#: The cell that asks for no salutation at all (an empty cell leaves the default).
-NO_SALUTATION = "-"
+#: The cell that asks for no salutation or closing at all (an empty cell leaves the default).
+NONE_CELL = "-"
 
 
 def _greeting(value: Any) -> str | None:
-    """A salutation cell → None (empty: the default greeting), "" (``-``: none) or text."""
+    """A salutation or closing cell → None (empty: the default), "" (``-``: none) or text."""
     text = clean(value or "")
     if not text:
         return None
-    return "" if text == NO_SALUTATION else text
+    return "" if text == NONE_CELL else text
 
 
 def _recipients(
@@ -320,6 +321,7 @@ def _recipients(
             address=_split_address(cells.get("address", "")),
             email=clean(cells.get("email", "")),
             salutation=_greeting(cells.get("salutation", "")),
+            closing=_greeting(cells.get("closing", "")),
         )
         out.append(CampaignRecipient(rid, recipient, locale, origin))
     return out

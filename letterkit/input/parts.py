@@ -18,7 +18,9 @@ from .fields import Reader
 from .sources import Located, Where
 
 SENDER_KEYS = ("name", "address", "email", "logo")
-RECIPIENT_KEYS = ("honorific", "name", "title", "organization", "address", "email", "salutation")
+RECIPIENT_KEYS = (
+    "honorific", "name", "title", "organization", "address", "email", "salutation", "closing",
+)  # fmt: skip
 ANNEX_KEYS = ("path", "title", "pages", "password", "password_env", "stamp", "generate")
 DATELINE_KEYS = ("position", "format", "trailing_comma", "show", "align")
 POSITIONS = {"before-subject": "before-subject", "after-subject": "after-subject", "top": "top"}
@@ -102,6 +104,7 @@ def _recipient(data: Located, reader: Reader, field: str) -> Recipient:
         address=reader.lines(data, "address", f"{field}.address"),
         email=reader.plain(data, "email", f"{field}.email"),
         salutation=optional_text(data, "salutation", f"{field}.salutation", reader),
+        closing=optional_text(data, "closing", f"{field}.closing", reader),
     )
 
 

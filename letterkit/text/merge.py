@@ -244,6 +244,8 @@ def merge(
         salutation = front("salutation", built_salutation(letter))
     if letter.closing is not None:
         closing = _given(letter.closing, locale)
+    elif one is not None and one.closing is not None:
+        closing = _given(one.closing, locale)
     else:
         closing = front("closing", l10n.word(locale, l10n._("Yours sincerely,")))
     if markdown is not None and "\x00" in markdown:

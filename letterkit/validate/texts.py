@@ -25,8 +25,8 @@ def texts(letter: Letter) -> Iterator[tuple[str, str, object]]:
             yield f"letter.sender.address[{i}]", "address", line
     for n, r in enumerate(letter.recipients):
         if isinstance(r, Recipient):
-            for key in ("name", "honorific", "title", "organization", "salutation"):
-                if getattr(r, key) is None and key == "salutation":
+            for key in ("name", "honorific", "title", "organization", "salutation", "closing"):
+                if getattr(r, key, None) is None and key in ("salutation", "closing"):
                     continue
                 label = "recipient name" if key == "name" else key
                 yield f"letter.recipients[{n}].{key}", label, getattr(r, key)
