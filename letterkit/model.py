@@ -24,7 +24,11 @@ SignatoryStyle = Literal["columns", "list", "numbered", "count", "signatures"]
 SignatoryType = Literal["organization", "individual"]
 Collation = Literal["uca", "icu"]
 Privacy = Literal["normal", "minimal"]
-DatelinePosition = Literal["before-subject", "after-subject"]
+DatelinePosition = Literal["before-subject", "after-subject", "top"]
+#: The side the dateline sits on; mirrored in a right-to-left letter, as the whole page is.
+DatelineAlign = Literal["right", "left"]
+#: "Page X of Y" at each foot: always; ``auto``: not on a one-page letter; never.
+PageNumbers = Literal["always", "auto", "never"]
 #: Addressees as one block each (name, title, address…) or one line each.
 AddresseeLayout = Literal["blocks", "lines"]
 #: Where the cc lines print: under the addressees, or at the end of the letter.
@@ -65,7 +69,10 @@ class Recipient:
     organization: LocalText = ""
     address: tuple[LocalText, ...] = ()
     email: str = ""
-    salutation: LocalText = ""
+    #: None: the letter's own or the built greeting; "" for none at all.
+    salutation: LocalText | None = None
+    #: None: the letter's own or the template's closing; "" for none at all.
+    closing: LocalText | None = None
 
 
 @dataclass(frozen=True)
@@ -160,11 +167,17 @@ class Annex:
 
 @dataclass(frozen=True)
 class Dateline:
-    """Where and how the date is printed."""
+    """Where and how the date is printed.
+
+    With ``show`` false no dateline is printed (nor the date in the running
+    head of later pages); the date still dates the PDF's metadata.
+    """
 
     position: DatelinePosition = "before-subject"
     format: DateFormat = "long"
     trailing_comma: bool = False
+    show: bool = True
+    align: DatelineAlign = "right"
 
 
 @dataclass(frozen=True)
@@ -174,12 +187,17 @@ class Letter:
     ``base_dir`` is the folder relative paths were resolved against, and
     ``inputs`` the files the letter was read from (an output path may not be
     one of them).
+
+    ``case`` is None for a letter about no one case (a thematic letter); its
+    template may then not use ``case`` or ``person``. ``salutation`` and
+    ``closing``: None takes the addressee's, the template's or the built one;
+    ``""`` prints none.
     """
 
     template: str | Mapping[str, str]
     locale: str
     date: dt.date
-    case: Case
+    case: Case | None = None
     signatories: tuple[Signatory, ...] = ()
     recipients: tuple[Recipient, ...] = ()
     sender: Sender | None = None
@@ -187,8 +205,8 @@ class Letter:
     subject: LocalText = ""
     #: None: the locale's word ("Re:", "Objet :", "الموضوع:"); "" for a heading line.
     subject_prefix: str | None = None
-    salutation: LocalText = ""
-    closing: LocalText = ""
+    salutation: LocalText | None = None
+    closing: LocalText | None = None
     justify: bool = False
     paper: Paper = "A4"
     expected_signatories: int | None = None
@@ -197,6 +215,7 @@ class Letter:
     signatory_columns: int = 2
     collation: Collation = "uca"
     dateline: Dateline = field(default_factory=Dateline)
+    page_numbers: PageNumbers = "always"
     annexes: tuple[Annex, ...] = ()
     cc: tuple[LocalText, ...] = ()
     #: ``end``: one line after the signatories (as a plain ``cc`` list prints);

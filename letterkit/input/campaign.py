@@ -3,8 +3,9 @@
 A campaign names a base letter spec (which must not set recipients), a
 recipients table (CSV, XLSX, YAML or JSON: ``id``, ``honorific``, ``name``,
 ``title``, ``organization``, ``address`` (lines split on newlines or " | "),
-``email``, ``salutation``, ``locale``) and how output files are named. Every
-problem is reported at once, with the row it comes from. The file names
+``email``, ``salutation`` and ``closing`` (a lone ``-``: none), ``locale``) and
+how output files are named. Every problem is reported at once, with the row
+it comes from. The file names
 themselves are rendered later, from the ``output.filename`` template
 (:mod:`letterkit.text.filenames`).
 """
@@ -38,7 +39,7 @@ CAMPAIGN_KEYS = ("letter", "recipients", "output")
 OUTPUT_KEYS = ("filename", "combined")
 RECIPIENT_COLUMNS = (
     "id", "honorific", "name", "title", "organization", "address", "email", "salutation",
-    "locale",
+    "closing", "locale",
 )  # fmt: skip
 RECIPIENT_TABLE = Table(
     RECIPIENT_COLUMNS, "id", "recipient", "recipients", aliases=(("organisation", "organization"),)
@@ -273,6 +274,18 @@ def _split_address(value: str) -> tuple[str, ...]:
     return tuple(clean(p) for p in parts if clean(p))
 
 
+#: The cell that asks for no salutation or closing at all (an empty cell leaves the default).
+NONE_CELL = "-"
+
+
+def _greeting(value: Any) -> str | None:
+    """A salutation or closing cell → None (empty: the default), "" (``-``: none) or text."""
+    text = clean(value or "")
+    if not text:
+        return None
+    return "" if text == NONE_CELL else text
+
+
 def _recipients(
     value: Any, where: Where, reporter: Reporter, letter: Letter | None
 ) -> list[CampaignRecipient]:
@@ -307,7 +320,8 @@ def _recipients(
             organization=clean(cells.get("organization", "")),
             address=_split_address(cells.get("address", "")),
             email=clean(cells.get("email", "")),
-            salutation=clean(cells.get("salutation", "")),
+            salutation=_greeting(cells.get("salutation", "")),
+            closing=_greeting(cells.get("closing", "")),
         )
         out.append(CampaignRecipient(rid, recipient, locale, origin))
     return out

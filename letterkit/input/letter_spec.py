@@ -26,7 +26,14 @@ from .budget import CONTAINER, MAX_DEPTH, MAX_NODES
 from .case import read_case
 from .data import load_data_file
 from .fields import Reader
-from .parts import read_annexes, read_dateline, read_recipients, read_sender, read_template
+from .parts import (
+    optional_text,
+    read_annexes,
+    read_dateline,
+    read_recipients,
+    read_sender,
+    read_template,
+)
 from .signatories import load_signatories
 from .sources import Located, Reporter, Source, Where, from_data
 
@@ -35,6 +42,7 @@ SPEC_KEYS = (
     "recipient", "recipients", "case", "signatories", "expected_signatories", "signatory_order",
     "signatory_style", "signatory_columns", "collation", "dateline", "fonts", "privacy",
     "annexes", "cc", "variables", "salutation", "closing", "justify", "addressees",
+    "page_numbers",
 )  # fmt: skip
 SIGNATORY_FILE_KEYS = ("path", "sheet")
 #: Other spellings a file may use for the closed sets of words.
@@ -43,8 +51,7 @@ LOWER = {
     word: word
     for word in (
         "alphabetical", "as-given", "columns", "list", "numbered", "count", "signatures", "uca",
-        "icu",
-        "normal", "minimal",
+        "icu", "normal", "minimal", "always", "auto", "never",
     )
 }  # fmt: skip
 
@@ -183,8 +190,8 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
             if spec.get("subject_prefix") is not None
             else None
         ),
-        salutation=reader.text(spec, "salutation", "letter.salutation"),
-        closing=reader.text(spec, "closing", "letter.closing"),
+        salutation=optional_text(spec, "salutation", "letter.salutation", reader),
+        closing=optional_text(spec, "closing", "letter.closing", reader),
         justify=reader.flag(spec, "justify", "letter.justify", False),
         paper=cast(Any, reader.word(spec, "paper", "letter.paper", PAPER, "A4")),
         expected_signatories=reader.whole(
@@ -217,6 +224,7 @@ def _words(spec: Located, reader: Reader) -> dict[str, Any]:
         "signatory_style": "columns",
         "collation": "uca",
         "privacy": "normal",
+        "page_numbers": "always",
     }
     return {
         key: reader.word(spec, key, f"letter.{key}", LOWER, default)

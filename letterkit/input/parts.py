@@ -20,10 +20,13 @@ from .sources import Located, Where
 
 SENDER_KEYS = ("name", "address", "email", "logo", "logo_position", "logos")
 LOGO_POSITIONS = {"auto": "auto", "left": "left", "right": "right", "top": "top"}
-RECIPIENT_KEYS = ("honorific", "name", "title", "organization", "address", "email", "salutation")
+RECIPIENT_KEYS = (
+    "honorific", "name", "title", "organization", "address", "email", "salutation", "closing",
+)  # fmt: skip
 ANNEX_KEYS = ("path", "title", "pages", "password", "password_env", "stamp", "generate")
-DATELINE_KEYS = ("position", "format", "trailing_comma")
-POSITIONS = {"before-subject": "before-subject", "after-subject": "after-subject"}
+DATELINE_KEYS = ("position", "format", "trailing_comma", "show", "align")
+POSITIONS = {"before-subject": "before-subject", "after-subject": "after-subject", "top": "top"}
+SIDES = {"right": "right", "left": "left"}
 
 
 def read_template(spec: Located, reader: Reader) -> str | dict[str, str]:
@@ -141,8 +144,15 @@ def _recipient(data: Located, reader: Reader, field: str) -> Recipient:
         organization=reader.text(data, "organization", f"{field}.organization"),
         address=reader.lines(data, "address", f"{field}.address"),
         email=reader.plain(data, "email", f"{field}.email"),
-        salutation=reader.text(data, "salutation", f"{field}.salutation"),
+        salutation=optional_text(data, "salutation", f"{field}.salutation", reader),
+        closing=optional_text(data, "closing", f"{field}.closing", reader),
     )
+
+
+def optional_text(data: Located, key: str, field: str, reader: Reader) -> Any:
+    """A localizable text that may be left out (None) or given empty ("": none)."""
+    value = reader.text(data, key, field)
+    return None if data.get(key) is None else value
 
 
 def read_dateline(spec: Located, reader: Reader) -> Dateline:
@@ -161,6 +171,8 @@ def read_dateline(spec: Located, reader: Reader) -> Dateline:
         ),
         format=reader.plain(data, "format", "letter.dateline.format", "long"),
         trailing_comma=reader.flag(data, "trailing_comma", "letter.dateline.trailing_comma", False),
+        show=reader.flag(data, "show", "letter.dateline.show", True),
+        align=cast(Any, reader.word(data, "align", "letter.dateline.align", SIDES, "right")),
     )
 
 

@@ -50,24 +50,39 @@ def pdf_date(letter: Letter) -> str:
 
 
 def describe(letter: Letter, subject: str) -> dict[str, str]:
-    """Title, author, subject and keywords for the document information."""
+    """Title, author, subject and keywords for the document information.
+
+    With a case: the subject (or the localized "Letter") as title, the person
+    and country as subject and keywords. Without one, only what the letter
+    says: the subject as title and subject, the addressees as keywords; an
+    entry with nothing to say is left out.
+    """
     loc = letter.locale
-    person = person_name(letter)
-    country = l10n.country_name(letter.case.country, loc) if letter.case.country else ""
     if letter.sender is not None:
         author = l10n.localize(letter.sender.name, loc)
     else:
         author = "; ".join(s.name for s in letter.signatories if s.lead and not s.withhold)
-    about = f"{person} ({country})" if country else person
-    keywords = [person, country, *(l10n.localize(r.name, loc) for r in letter.recipients)]
-    meta = {
-        "/Title": subject or l10n.word(loc, _("Letter")),
-        "/Subject": about,
-        "/Keywords": ", ".join(dict.fromkeys(k for k in keywords if k)),
-    }
+    addressees = [l10n.localize(r.name, loc) for r in letter.recipients]
+    if letter.case is None:
+        meta = {"/Title": subject, "/Subject": subject, "/Keywords": _joined(addressees)}
+        meta = {key: value for key, value in meta.items() if value}
+    else:
+        person = person_name(letter)
+        country = l10n.country_name(letter.case.country, loc) if letter.case.country else ""
+        about = f"{person} ({country})" if country else person
+        meta = {
+            "/Title": subject or l10n.word(loc, _("Letter")),
+            "/Subject": about,
+            "/Keywords": _joined([person, country, *addressees]),
+        }
     if author:
         meta["/Author"] = author
     return meta
+
+
+def _joined(words: list[str]) -> str:
+    """Keywords: each once, in order, the empty ones left out."""
+    return ", ".join(dict.fromkeys(k for k in words if k))
 
 
 def _detach_widgets(page: PageObject, seen: set[tuple[tuple[int, int], ...]]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import l10n
-from ..model import Letter, Recipient, Signatory
+from ..model import Case, Letter, Recipient, Signatory
 
 
 class Data(dict[str, Any]):
@@ -25,7 +25,9 @@ class Data(dict[str, Any]):
 
 
 def person_name(letter: Letter) -> str:
-    """The case person's name as spelled in the letter's language."""
+    """The case person's name as spelled in the letter's language ("" without a case)."""
+    if letter.case is None:
+        return ""
     person = letter.case.person
     return person.names.get(letter.locale) or next(
         (person.names[k] for k in l10n.locale_chain(letter.locale) if k in person.names),
@@ -37,8 +39,8 @@ def build_context(
     letter: Letter, signatories: Sequence[Signatory], annexes: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any]:
     """The names a template sees: letter, case, person, recipients, recipient, sender,
-    signatories, annexes, variables."""
-    person = _person(letter)
+    signatories, annexes, variables. A letter without a case has no ``case`` and
+    no ``person`` (``{% if case is defined %}`` tells)."""
     recipients = [_recipient(r) for r in letter.recipients]
     sender = letter.sender
     context: dict[str, Any] = {
@@ -50,8 +52,6 @@ def build_context(
             subject=letter.subject,
             paper=letter.paper,
         ),
-        "case": _case(letter, person),
-        "person": person,
         "recipients": recipients,
         "sender": Data(
             "sender",
@@ -65,11 +65,14 @@ def build_context(
     }
     if len(recipients) == 1:
         context["recipient"] = recipients[0]
+    if letter.case is not None:
+        context["person"] = _person(letter, letter.case)
+        context["case"] = _case(letter.case, context["person"])
     return context
 
 
-def _person(letter: Letter) -> Data:
-    person = letter.case.person
+def _person(letter: Letter, case: Case) -> Data:
+    person = case.person
     age = person.age
     if age is None and person.born is not None:
         age = l10n.age(person.born, letter.date)
@@ -86,8 +89,7 @@ def _person(letter: Letter) -> Data:
     )
 
 
-def _case(letter: Letter, person: Data) -> Data:
-    case = letter.case
+def _case(case: Case, person: Data) -> Data:
     return Data(
         "case",
         person=person,
@@ -109,7 +111,7 @@ def _recipient(r: Recipient) -> Data:
         organization=r.organization,
         address=list(r.address),
         email=r.email,
-        salutation=r.salutation,
+        salutation=r.salutation or "",
     )
 
 

@@ -19,9 +19,10 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .. import l10n, limits
+from .._resources import names_a_file
 from ..errors import ValidationError
 from ..input.sources import Reporter
-from ..model import Letter, Signatory
+from ..model import Letter, LocalText, Signatory
 from ._jinja import MAX_RANGE, template_line
 from .context import build_context
 from .salutation import built_salutation
@@ -50,6 +51,9 @@ class MergedText:
     source: str = ""
 
 
+#: What a template that names the case is told when the letter has none.
+NO_CASE = ("'case' is not defined", "'person' is not defined")
+
 # --- the error boundary --------------------------------------------------------------
 
 
@@ -68,6 +72,11 @@ def _compile_problem(exc: Exception) -> tuple[str, int | None, str]:
 
 def _render_problem(exc: Exception) -> tuple[str, str]:
     """The code and message for an error raised while a template renders."""
+    if isinstance(exc, jinja2.UndefinedError) and exc.message in NO_CASE:
+        return "LK112", (
+            f"{exc.message}: the letter has no case; add 'case:' to the spec "
+            "or leave case and person out of the template"
+        )
     if isinstance(exc, jinja2.UndefinedError):
         return "LK112", (
             f"{exc.message}; add it to the case file (or spec) or remove it from the template"
@@ -135,11 +144,25 @@ def _render(
 # --- merging -------------------------------------------------------------------------
 
 
-def _check_requires(tpl: TemplateSource, context: Mapping[str, Any], reporter: Reporter) -> None:
+def _check_requires(
+    letter: Letter, tpl: TemplateSource, context: Mapping[str, Any], reporter: Reporter
+) -> None:
     requires = tpl.front.get("requires") or []
     if not isinstance(requires, list):
         reporter.error(
             (tpl.display, (None, None)), "LK111", "'requires' must be a list of case fields"
+        )
+        return
+    if requires and "case" not in context:
+        fields = ", ".join(str(item) for item in requires)
+        name = letter.template
+        if not isinstance(name, str) or names_a_file(name):
+            name = tpl.display
+        reporter.error(
+            (tpl.display, (line_of(tpl.text, "requires") or 1, None)),
+            "LK112",
+            f"the template '{name}' needs a case ({fields}) and the letter has none; "
+            "add 'case:' to the spec, or use a template written for a letter without a case",
         )
         return
     for item in requires:
@@ -181,6 +204,11 @@ def _front(
     return " ".join((rendered or "").split())
 
 
+def _given(text: LocalText, locale: str) -> str:
+    """A salutation or closing given by the spec or a row: "" prints none."""
+    return l10n.localize(text, locale) if text else ""
+
+
 def merge(
     letter: Letter,
     signatories: Sequence[Signatory],
@@ -196,7 +224,7 @@ def merge(
     reporter.raise_if_failed()
     assert tpl is not None
     context = build_context(letter, signatories, annexes)
-    _check_requires(tpl, context, reporter)
+    _check_requires(letter, tpl, context, reporter)
     reporter.raise_if_failed()
     markdown = _render(MARKDOWN_ENV, tpl.body, tpl, context, reporter, "body")
     locale = letter.locale
@@ -206,17 +234,20 @@ def merge(
 
     subject = l10n.localize(letter.subject, locale) if letter.subject else front("subject", "")
     one = letter.recipients[0] if len(letter.recipients) == 1 else None
-    if letter.salutation:
-        salutation = l10n.localize(letter.salutation, locale)
-    elif one is not None and one.salutation:
-        salutation = l10n.localize(one.salutation, locale)
+    if letter.salutation is not None:
+        salutation = _given(letter.salutation, locale)
+    elif one is not None and one.salutation is not None:
+        salutation = _given(one.salutation, locale)
+    elif not letter.recipients:  # a public statement: a greeting only if the template has one
+        salutation = front("salutation", "")
     else:
         salutation = front("salutation", built_salutation(letter))
-    closing = (
-        l10n.localize(letter.closing, locale)
-        if letter.closing
-        else front("closing", l10n.word(locale, l10n._("Yours sincerely,")))
-    )
+    if letter.closing is not None:
+        closing = _given(letter.closing, locale)
+    elif one is not None and one.closing is not None:
+        closing = _given(one.closing, locale)
+    else:
+        closing = front("closing", l10n.word(locale, l10n._("Yours sincerely,")))
     if markdown is not None and "\x00" in markdown:
         reporter.error(
             (tpl.display, (None, None)), "LK113", "the merged text contains a NUL character"

@@ -69,6 +69,8 @@ def chronology(letter: Letter, title: str, styles: Styles) -> bytes:
     """The case events, one dated entry each, under *title*."""
     loc = letter.locale
     story: list[Flowable] = [styles.para(xml(title), styles.subject, auto=True), Spacer(1, 4 * mm)]
+    if letter.case is None:
+        raise AnnexError("(chronology) lists the case's events; the letter has no case")
     events = sorted(letter.case.events, key=lambda e: e.date)
     for event in events:
         date = l10n.format_date(event.date, loc)

@@ -2,7 +2,8 @@
 
 The letterhead on the first page, the running head of the pages after it
 (addressee on one side, date and page number on the other, a rule below),
-"Page X of Y" at the foot of every page, and the frames the text flows into.
+"Page X of Y" at the foot of every page (unless ``page_numbers`` leaves it
+out), and the frames the text flows into.
 :func:`numbered_canvas` holds the pages back until the last one is known, so
 each foot can say "of Y".
 """
@@ -78,6 +79,14 @@ _LINES: dict[tuple[tuple[bool, bool, Path | None], str, str, float], Paragraph] 
 Shared = Callable[[], bool]
 
 
+def header_date(letter: Letter) -> str:
+    """The date in the running head of later pages: the dateline's, or "" when
+    the dateline is not shown."""
+    if not letter.dateline.show:
+        return ""
+    return l10n.format_date(letter.date, letter.locale, letter.dateline.format)
+
+
 class PageFurniture:
     """What a letter's pages carry around its text, and the frames for the text.
 
@@ -94,7 +103,7 @@ class PageFurniture:
         if self.letterhead.height > page.height / 3:
             raise TooLarge("the letterhead (sender name, address and logo)")
         self.footer_gap = 8 * mm
-        self.header_date = l10n.format_date(letter.date, letter.locale, letter.dateline.format)
+        self.header_date = header_date(letter)
         self.header_to = addressee_line(letter)
         rtl = styles.rtl
         self.start = styles.footer.clone("header-start", alignment=TA_RIGHT if rtl else TA_LEFT)
@@ -113,17 +122,27 @@ class PageFurniture:
         p.drawOn(canvas, x, y - style.fontSize * 0.25)
 
     def footer(self, canvas: Canvas, number: int, total: int) -> None:
-        """ "Page X of Y" at the foot of the page."""
+        """ "Page X of Y" at the foot of the page, unless ``page_numbers`` says
+        never, or auto and the letter has one page."""
+        shown = self.letter.page_numbers
+        if shown == "never" or (shown == "auto" and total == 1):
+            return
         page = self.page
         text = l10n.word(self.letter.locale, _("Page {page} of {pages}"), page=number, pages=total)
         self.line(
             canvas, text, self.styles.footer, page.left, page.bottom - self.footer_gap, page.measure
         )
 
+    def when(self, doc: BaseDocTemplate) -> str:
+        """The running head's date and page ("6 December 2018 · 2"), either left
+        out when the dateline is not shown or page numbers are never printed."""
+        number = "" if self.letter.page_numbers == "never" else str(doc.page)
+        return " · ".join(t for t in (self.header_date, number) if t)
+
     def addressee(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """The start of a continuation page's header line: whom the letter is to."""
         page, footer = self.page, self.styles.footer
-        when = f"{self.header_date} · {doc.page}"
+        when = self.when(doc)
         room = page.measure - stringWidth(when, footer.fontName, footer.fontSize) - 8 * mm
         text = fit_text(self.header_to, footer.fontName, footer.fontSize, room)
         self.line(canvas, text, self.start, page.left, self.header_y, page.measure)
@@ -131,7 +150,9 @@ class PageFurniture:
     def date_and_rule(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """The end of a continuation page's header line (date and page), and its rule."""
         page, y = self.page, self.header_y
-        self.line(canvas, f"{self.header_date} · {doc.page}", self.end, page.left, y, page.measure)
+        when = self.when(doc)
+        if when:
+            self.line(canvas, when, self.end, page.left, y, page.measure)
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)

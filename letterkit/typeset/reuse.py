@@ -18,12 +18,13 @@ from typing import Any
 
 from reportlab.platypus import BaseDocTemplate, Flowable, PageBreak
 
-from .. import l10n, memo
+from .. import memo
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
 from . import _rl
 from .addressees import cc_end_text
 from .notes import NoteArea
+from .pages import header_date
 from .story import AnnexInfo
 from .styles import Page, page_for, styles_key
 
@@ -43,6 +44,7 @@ class Fingerprint:
     looks: tuple[bool, bool, Path | None]
     page: Page
     header_date: str
+    page_numbers: str = "always"
 
     @classmethod
     def of(
@@ -65,7 +67,8 @@ class Fingerprint:
             locale=loc,
             looks=styles_key(letter),
             page=page_for(letter.paper),
-            header_date=l10n.format_date(letter.date, loc, letter.dateline.format),
+            header_date=header_date(letter),
+            page_numbers=letter.page_numbers,
         )
 
 

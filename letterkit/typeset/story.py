@@ -51,6 +51,17 @@ def dateline_text(letter: Letter) -> str:
     return text
 
 
+def _dateline(letter: Letter, styles: Styles) -> Paragraph | None:
+    """The dateline paragraph on its side, or None when it is not shown."""
+    line = letter.dateline
+    if not line.show:
+        return None
+    style = styles.dateline
+    if line.align == "left":  # the start side; the style is already mirrored for RTL
+        style = styles.address
+    return styles.para(xml(dateline_text(letter)), style, auto=True)
+
+
 def signatory_markup(s: Signatory, letter: Letter, style: str) -> str:
     """One signatory as paragraph markup, in the letter's signatory style."""
     loc = letter.locale
@@ -188,19 +199,27 @@ def story(
     """Every flowable of the letter, in reading order, and the index of the
     first that does not depend on the recipient (the body's first paragraph)."""
     flow: list[Flowable] = []
-    flow += top_block(letter, styles, page_for(letter.paper).measure)
-    if flow:
-        flow.append(Spacer(1, 9 * mm))
-    dateline = styles.para(xml(dateline_text(letter)), styles.dateline, auto=True)
-    subject = _subject(letter, merged, styles)
-    if letter.dateline.position == "before-subject":
+    dateline = _dateline(letter, styles)
+    position = letter.dateline.position
+    if dateline is not None and position == "top":
         flow += [dateline, Spacer(1, 7 * mm)]
+    addressees = top_block(letter, styles, page_for(letter.paper).measure)
+    if addressees:
+        flow += [*addressees, Spacer(1, 9 * mm)]
+    subject = _subject(letter, merged, styles)
+    if position == "before-subject":
+        if dateline is not None:
+            flow += [dateline, Spacer(1, 7 * mm)]
         if subject:
             flow += [subject, Spacer(1, 5 * mm)]
     else:
         if subject:
-            flow += [subject, Spacer(1, 4 * mm)]
-        flow += [dateline, Spacer(1, 6 * mm)]
+            flow += [
+                subject,
+                Spacer(1, 4 * mm if dateline is not None and position != "top" else 5 * mm),
+            ]
+        if dateline is not None and position != "top":
+            flow += [dateline, Spacer(1, 6 * mm)]
     if merged.salutation:
         flow.append(styles.para(xml(merged.salutation), styles.salutation, auto=True))
     shared_from = len(flow)

@@ -21,6 +21,8 @@ rules that need it, on the first validation.
 - :mod:`.letterhead`: where the sender's logo goes, and the row of co-signers' logos;
 - :mod:`.signatures`: the signatories' signature images;
 - :mod:`.images`: PNG and JPEG bytes (kind, size in pixels, JPEG metadata);
+- :mod:`.optional`: the optional parts (dateline display, page numbers, a
+  chronology that needs a case);
 - :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
 - :mod:`._check`: what the rules share (the collector of findings).
 """
@@ -31,7 +33,7 @@ from collections.abc import Callable
 
 from ..errors import Problem
 from ..model import Letter
-from . import addressees, files, rules, signatures, texts
+from . import addressees, files, optional, rules, signatures, texts
 from ._check import Check, Finding
 from .files import font_problem
 from .rules import AGE, COLUMNS, EXPECTED, TEXT_FIELDS, text_too_long, valid_date_format
@@ -43,6 +45,7 @@ _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     rules.case,
     rules.signatories,
     rules.dateline,
+    optional.optional_parts,
     rules.choices,
     addressees.addressees,
     files.fonts,

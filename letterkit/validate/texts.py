@@ -15,8 +15,9 @@ def texts(letter: Letter) -> Iterator[tuple[str, str, object]]:
     """Every localizable text of *letter*: (field, label, value)."""
     yield "letter.place", "place", letter.place
     yield "letter.subject", "subject", letter.subject
-    yield "letter.salutation", "salutation", letter.salutation
-    yield "letter.closing", "closing", letter.closing
+    for key in ("salutation", "closing"):  # None: left to the template
+        if getattr(letter, key) is not None:
+            yield f"letter.{key}", key, getattr(letter, key)
     for i, line in enumerate(letter.cc):
         yield f"letter.cc[{i}]", "cc", line
     yield from label_texts(letter)
@@ -26,7 +27,9 @@ def texts(letter: Letter) -> Iterator[tuple[str, str, object]]:
             yield f"letter.sender.address[{i}]", "address", line
     for n, r in enumerate(letter.recipients):
         if isinstance(r, Recipient):
-            for key in ("name", "honorific", "title", "organization", "salutation"):
+            for key in ("name", "honorific", "title", "organization", "salutation", "closing"):
+                if getattr(r, key, None) is None and key in ("salutation", "closing"):
+                    continue
                 label = "recipient name" if key == "name" else key
                 yield f"letter.recipients[{n}].{key}", label, getattr(r, key)
             for i, line in enumerate(r.address):

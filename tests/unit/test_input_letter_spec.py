@@ -39,7 +39,8 @@ def test_missing_keys_are_reported_at_the_top(tmp_path: Path) -> None:
     with pytest.raises(letterkit.ValidationError) as info:
         load_letter(tmp_path / "letter.yaml")
     found = {(p.line, p.code, p.message.split(" ")[0]) for p in info.value.problems}
-    assert found == {(1, "LK104", "'date'"), (1, "LK104", "'case'"), (1, "LK104", "'template'")}
+    # A letter without a case is a thematic letter: only its template may need one.
+    assert found == {(1, "LK104", "'date'"), (1, "LK104", "'template'")}
 
 
 def test_a_value_that_cannot_be_read_is_reported_once(tmp_path: Path) -> None:
@@ -80,7 +81,8 @@ def test_letter_from_data_takes_dates_and_inline_parts(tmp_path: Path) -> None:
 
 def test_letter_from_data_problems_name_fields(tmp_path: Path) -> None:
     with pytest.raises(letterkit.ValidationError) as info:
-        letter_from_data({"template": "appeal-release", "date": "2018-12-06"}, tmp_path)
+        letter_from_data({"template": "appeal-release", "dateline": {"align": "centre"}}, tmp_path)
     assert [str(p) for p in info.value.problems] == [
-        "letter.case: error: [LK104] 'case' is required: a case file path or the case inline"
+        "letter.date: error: [LK104] 'date' is required (the letter's date, YYYY-MM-DD)",
+        "letter.dateline.align: error: [LK105] 'align' must be one of right, left, not 'centre'",
     ]

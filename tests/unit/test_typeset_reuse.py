@@ -43,6 +43,7 @@ CHANGES: dict[str, dict[str, Any]] = {
     "looks": {"justify": True},
     "page": {"paper": "letter"},
     "header_date": {"date": dt.date(2020, 4, 1)},
+    "page_numbers": {"page_numbers": "never"},
 }
 
 
