@@ -25,6 +25,8 @@ SignatoryType = Literal["organization", "individual"]
 Collation = Literal["uca", "icu"]
 Privacy = Literal["normal", "minimal"]
 DatelinePosition = Literal["before-subject", "after-subject"]
+#: The size of the signatory entries: the notes' size, or the body's.
+SignatorySize = Literal["small", "body"]
 #: A date format: a Babel preset, or a Babel pattern such as ``"d MMMM y"``.
 DateFormat = Literal["short", "medium", "long", "full"] | str
 #: What a generated annex holds: the case's events, or the full signatory list.
@@ -104,6 +106,10 @@ class Signatory:
     sort_as: str = ""
     lead: bool = False
     withhold: bool = False
+    #: Free text printed after the entry: ``Name (ACRONYM, Country; note)``.
+    note: str = ""
+    #: The person who signs for an organisation: ``Person, Title, Organisation``.
+    signed_by: str = ""
     #: Where the entry was read, as problems cite it: (path, line, column).
     origin: tuple[str, int | None, int | None] | None = field(
         default=None, compare=False, repr=False
@@ -138,6 +144,30 @@ class Dateline:
 
 
 @dataclass(frozen=True)
+class SignatoryBlock:
+    """How the signatory list is headed, noted, sized and written.
+
+    ``heading`` and ``note`` are ``"auto"`` (the localized "Signatories"; the
+    identification note when an individual has an affiliation, printed once
+    after the last such entry's group), ``""`` for none, or the text to print.
+    ``entry`` is a Jinja template for one entry (``"{{ name }}, {{ country }}"``);
+    ``""`` keeps the style's own format.
+    """
+
+    heading: LocalText = "auto"
+    note: LocalText = "auto"
+    size: SignatorySize = "small"
+    entry: str = ""
+
+
+#: The names an ``entry`` template may use.
+ENTRY_FIELDS = (
+    "name", "type", "acronym", "country", "affiliation", "title", "note", "signed_by", "group",
+    "number",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Letter:
     """Everything needed to render one letter.
 
@@ -165,6 +195,9 @@ class Letter:
     signatory_order: SignatoryOrder = "alphabetical"
     signatory_style: SignatoryStyle = "columns"
     signatory_columns: int = 2
+    #: None: the signatory block as letterkit printed it before ``signatory_block``
+    #: existed (the identification note under the heading, numbers flush left).
+    signatory_block: SignatoryBlock | None = None
     collation: Collation = "uca"
     dateline: Dateline = field(default_factory=Dateline)
     annexes: tuple[Annex, ...] = ()

@@ -25,13 +25,14 @@ from .data import load_data_file
 from .fields import Reader
 from .parts import read_annexes, read_dateline, read_recipients, read_sender, read_template
 from .signatories import load_signatories
+from .signatory_block import read_signatory_block
 from .sources import Located, Reporter, Source, from_data
 
 SPEC_KEYS = (
     "template", "locale", "date", "place", "subject", "subject_prefix", "paper", "sender",
     "recipient", "recipients", "case", "signatories", "expected_signatories", "signatory_order",
     "signatory_style", "signatory_columns", "collation", "dateline", "fonts", "privacy",
-    "annexes", "cc", "variables", "salutation", "closing", "justify",
+    "annexes", "cc", "variables", "salutation", "closing", "justify", "signatory_block",
 )  # fmt: skip
 SIGNATORY_FILE_KEYS = ("path", "sheet")
 #: Other spellings a file may use for the closed sets of words.
@@ -191,6 +192,7 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
             reader.whole(spec, "signatory_columns", "letter.signatory_columns", COLUMNS),
             2,
         ),
+        signatory_block=read_signatory_block(spec, reader),
         dateline=read_dateline(spec, reader),
         annexes=read_annexes(spec, reader),
         cc=reader.lines(spec, "cc", "letter.cc"),

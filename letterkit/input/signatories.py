@@ -30,6 +30,8 @@ SIGNATORY_COLUMNS = (
     "sort_as",
     "lead",
     "withhold",
+    "note",
+    "signed_by",
 )
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0", ""}
@@ -115,6 +117,8 @@ def _build(rows: Sequence[Row], reporter: Reporter) -> list[Signatory]:
                 sort_as=clean(cells.get("sort_as", "")),
                 lead=_flag(cells.get("lead", ""), "lead", where, reporter),
                 withhold=withhold,
+                note=clean(cells.get("note", "")),
+                signed_by=clean(cells.get("signed_by", "")),
                 origin=(problem_path(*where), where[1][0], where[1][1]),
             )
         )

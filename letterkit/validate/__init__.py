@@ -19,6 +19,7 @@ rules that need it, on the first validation.
   numbers, case, signatories, people);
 - :mod:`.files`: the files it names (logo, fonts folder, annexes and their pages);
 - :mod:`.images`: PNG and JPEG bytes (kind, size in pixels, JPEG metadata);
+- :mod:`.signatory_block`: the signatory block's settings and its entry template;
 - :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
 - :mod:`._check`: what the rules share (the collector of findings).
 """
@@ -29,7 +30,7 @@ from collections.abc import Callable
 
 from ..errors import Problem
 from ..model import Letter
-from . import files, rules, texts
+from . import files, rules, signatory_block, texts
 from ._check import Check, Finding
 from .files import font_problem
 from .rules import AGE, COLUMNS, EXPECTED, TEXT_FIELDS, text_too_long, valid_date_format
@@ -40,6 +41,7 @@ _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     rules.people,
     rules.case,
     rules.signatories,
+    signatory_block.signatory_block,
     rules.dateline,
     rules.choices,
     files.fonts,
