@@ -69,6 +69,8 @@ def _signatory_texts(signatories: tuple[Signatory, ...]) -> tuple[tuple[str, str
             ("title", s.title),
             ("affiliation", s.affiliation),
             ("group", s.group),
+            ("note", s.note),
+            ("signed_by", s.signed_by),
         ):
             if value and fonts.uncovered([value]):
                 found.append((f"signatory '{s.name}' {name}", value))

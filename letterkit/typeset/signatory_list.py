@@ -110,15 +110,19 @@ def signatory_block(
     block = letter.signatory_block
     grouped = bool(signatories) and bool(signatories[0].group)
     title = _heading(letter, heading, len(signatories), grouped)
+    head_style = styles.section if title else styles.small
+    if block is not None and block.heading == "" and heading:
+        head_style = _entry_style(styles, "small", "gap")  # no heading, the same space
     head: list[Flowable] = [
         *lead_in,
-        styles.para(xml(title), styles.section if title else styles.small,
-                    mark=(marks, "signatories")),
-    ]  # fmt: skip
+        styles.para(xml(title), head_style, mark=(marks, "signatories")),
+    ]
     note = _note(letter, signatories)
-    note_para = styles.para(xml(note), styles.small_note) if note else None
-    if note_para is not None and block is None:
-        head.append(note_para)
+    note_para = None
+    if note and block is None:
+        head.append(styles.para(xml(note), styles.small_note))
+    elif note:  # under the entries it identifies
+        note_para = styles.para(xml(note), _entry_style(styles, "small", "note"))
     style = letter.signatory_style
     if style == "count":
         count = l10n.nword(
@@ -129,7 +133,7 @@ def signatory_block(
         out: list[Flowable] = [
             SignatoryColumns([styles.para(xml(count), styles.small)], [count], head=head)
         ]
-        return out + ([note_para] if note_para is not None and block is not None else [])
+        return out + ([note_para] if note_para is not None else [])
     columns = letter.signatory_columns if style == "columns" else 1
     out = []
     note_after = -1
@@ -146,7 +150,7 @@ def signatory_block(
         if _affiliated(members):
             note_after = len(out)
         head = []
-    if note_para is not None and block is not None:
+    if note_para is not None:
         out.insert(note_after if note_after >= 0 else len(out), note_para)
     return out
 
@@ -192,12 +196,22 @@ _STYLES: dict[tuple[int, str, str], tuple[Styles, ParagraphStyle]] = memo.table(
 
 
 def _entry_style(styles: Styles, size: str, kind: str) -> ParagraphStyle:
-    """The entry style of a ``signatory_block``: *kind* ``plain`` (hanging indent),
-    ``text`` or ``number`` (the two parts of a numbered entry), at *size*."""
+    """A style of a ``signatory_block``: *kind* ``plain`` (an entry with a hanging
+    indent), ``text`` or ``number`` (the two parts of a numbered entry), at
+    *size*; ``note``, the identification note under the entries; or ``gap``,
+    the space that stands for a heading left out."""
     key = (id(styles), size, kind)
     cached = _STYLES.get(key)
     if cached is not None and cached[0] is styles:
         return cached[1]
+    if kind in ("note", "gap"):
+        style = (
+            styles.small_note.clone("small_note-after", spaceBefore=4)
+            if kind == "note"
+            else styles.small.clone("signatories-gap", spaceBefore=styles.section.spaceBefore)
+        )
+        memo.keep(_STYLES, key, (styles, style), 16)
+        return style
     base = styles.signatory if kind == "plain" else styles.numbered
     sized: dict[str, Any] = {}
     if size == "body":
