@@ -23,6 +23,7 @@ from ..model import Letter, Signatory
 from ..text.merge import MergedText
 from . import _rl
 from .notes import NoteArea
+from .signatory_list import block_key
 from .story import AnnexInfo
 from .styles import Page, page_for, styles_key
 
@@ -36,6 +37,7 @@ class Fingerprint:
     signatories: tuple[Signatory, ...]
     signatory_style: str
     signatory_columns: int
+    signatory_block: tuple[str, ...] | None
     cc: tuple[str, ...]
     annexes: tuple[AnnexInfo, ...]
     locale: str
@@ -59,6 +61,7 @@ class Fingerprint:
             signatories=signatories,
             signatory_style=letter.signatory_style,
             signatory_columns=letter.signatory_columns,
+            signatory_block=block_key(letter),
             cc=tuple(l10n.localize(c, loc) for c in letter.cc),
             annexes=annexes,
             locale=loc,

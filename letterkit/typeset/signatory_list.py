@@ -36,6 +36,17 @@ from .styles import GREY, Styles
 _AUTO = "auto"
 
 
+def block_key(letter: Letter) -> tuple[str, ...] | None:
+    """What of ``signatory_block`` shapes the printed list, in the letter's language
+    (a part of the key of the pages letters share)."""
+    block = letter.signatory_block
+    if block is None:
+        return None
+    loc = letter.locale
+    words = [l10n.localize(block.heading, loc), l10n.localize(block.note, loc)]
+    return (*words, block.size, block.entry)
+
+
 def signatory_markup(s: Signatory, letter: Letter, style: str, entry: str | None = None) -> str:
     """One signatory as paragraph markup: the *entry* text when the spec's template
     made one, else the style's format. ``list``: ``Name (ACRONYM, Country; note)``;
@@ -186,8 +197,8 @@ class NumberedEntry(Flowable):  # type: ignore[misc]
             text_x, number_x = 0.0, self.width - self.number_width
         else:
             text_x, number_x = self.number_width + self.gap, 0.0
+        self.number.drawOn(self.canv, number_x, self.height - number_h)  # read first
         self.text.drawOn(self.canv, text_x, self.height - text_h)
-        self.number.drawOn(self.canv, number_x, self.height - number_h)
         _rl.forget_lines(self.text)
         _rl.forget_lines(self.number)
 
