@@ -12,9 +12,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-import jinja2
-from jinja2 import meta, nodes
-
 from ..model import ENTRY_FIELDS, Letter, Signatory, SignatoryBlock, SignatorySize
 from ._check import Check, literal
 
@@ -58,6 +55,9 @@ def entry_problems(text: str) -> tuple[tuple[str, str], ...]:
     it can render. A syntax error is LK111, a field an entry does not have LK112."""
     if not text:
         return ()
+    import jinja2  # on the first entry template: importing letterkit stays light
+    from jinja2 import meta, nodes
+
     env = jinja2.Environment()
     env.filters.update(dict.fromkeys(LETTERKIT_FILTERS, str))  # their names, for the check
     try:
