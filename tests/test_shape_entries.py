@@ -308,3 +308,34 @@ def test_example_l17_russian_entries(example_pdfs: ExamplePdfs) -> None:
     assert tail == " ".join(entries)
     for absent in ("Подписавшие", "Signatories", "идентификации", "identification"):
         assert absent not in text
+
+
+def test_a_bundle_with_a_signatory_block_matches_single_renders(tmp_path: Path) -> None:
+    """Every letter of a bundle (some in French, sharing pages) is the letter
+    rendered alone, with the block's heading in each letter's language."""
+    from letterkit.bundle.build import build_bundle
+    from letterkit.bundle.campaign import letter_for
+
+    from .test_bundle import _campaign
+
+    path = _campaign(tmp_path / "c", 8)
+    spec = path.parent / "letter.yaml"
+    spec.write_text(
+        spec.read_text(encoding="utf-8")
+        + "signatory_style: numbered\nsignatory_block:\n"
+        + "  heading: {en: Signed by, fr: Signé par}\n  size: body\n"
+        + '  entry: "{{ name }} ({{ acronym }})"\n',
+        encoding="utf-8",
+    )
+    build_bundle(path, tmp_path / "out", jobs=1)
+    campaign = letterkit.load_campaign(path)
+    seen = set()
+    for rid, name in campaign.filenames.items():
+        pdf = (tmp_path / "out" / name).read_bytes()
+        assert pdf == letterkit.render(letter_for(campaign, rid)), name
+        text = pdf_text(pdf)
+        seen.add("Signé par" in text)
+        assert ("Signed by" in text) != ("Signé par" in text)
+        assert "Signatories" not in text
+        assert "Signataires" not in text
+    assert seen == {True, False}
