@@ -236,3 +236,14 @@ def test_letters_built_in_code_and_from_data() -> None:
         )
     [problem] = info.value.problems
     assert (problem.path, problem.code) == ("letter.signatory_block.entry", "LK112")
+
+
+def test_a_character_no_font_has_in_the_block_is_reported_at_its_key(tmp_path: Path) -> None:
+    (tmp_path / "t.md").write_text("We write.\n", encoding="utf-8")
+    spec = _spec(tmp_path, 'signatory_block:\n  heading: "Signers \\uE000"\n')
+    spec.write_text(
+        spec.read_text().replace("template: appeal-release", "template: t.md"), encoding="utf-8"
+    )
+    [problem] = letterkit.check(spec)
+    assert (problem.line, problem.code) == (6, "LK140")
+    assert "U+E000" in problem.message
