@@ -131,6 +131,11 @@ def test_the_note_none_text_and_absent(tmp_path: Path) -> None:
     pdf = letterkit.render(_letter(tmp_path, GROUPED, "{note: Titles for identification.}"))
     assert "Jon Reed Titles for identification. Networks" in _tail(pdf)
     assert NOTE not in pdf_text(pdf)
+    # Entries that print no affiliation need no note.
+    pdf = letterkit.render(_letter(tmp_path, GROUPED, '{entry: "{{ name }}"}'))
+    assert "identification" not in pdf_text(pdf)
+    pdf = letterkit.render(_letter(tmp_path, GROUPED, '{entry: "{{ name }}, {{ affiliation }}"}'))
+    assert "Ida Stone, Univ. of Lowport Jon Reed " + NOTE in _tail(pdf)
     # No individual with an affiliation: auto prints no note.
     pdf = letterkit.render(_letter(tmp_path, GROUPED[:2] + GROUPED[3:], "{note: auto}"))
     assert "identification" not in pdf_text(pdf)

@@ -11,10 +11,12 @@ dangling by an empty value (``"Name, , Org"``, ``"Name, "``) is dropped.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
 import jinja2
+from jinja2 import meta
 from jinja2.exceptions import SecurityError
 
 from .. import l10n, limits
@@ -45,6 +47,16 @@ def country_text(country: str, locale: str) -> str:
         except l10n.LocalizationError:
             return country
     return country
+
+
+@functools.lru_cache(maxsize=64)
+def fields_used(template: str) -> frozenset[str]:
+    """The names an entry template reads (``{"name", "country"}``); none when it
+    does not parse (validation reports that)."""
+    try:
+        return frozenset(meta.find_undeclared_variables(PLAIN_ENV.parse(template)))
+    except jinja2.TemplateError:
+        return frozenset()
 
 
 def tidy(text: str) -> str:

@@ -27,7 +27,7 @@ from ..errors import Problem, ValidationError
 from ..input.sources import Source, display_path
 from ..l10n import N_, _
 from ..model import Letter, Signatory, SignatoryBlock
-from ..text.entries import EntryError, entry_texts
+from ..text.entries import EntryError, entry_texts, fields_used
 from . import _rl
 from .columns import SignatoryColumns
 from .compose import xml
@@ -100,6 +100,8 @@ def _note(letter: Letter, signatories: Sequence[Signatory]) -> str:
             return ""  # no entries: nothing to identify
         if not _affiliated(signatories):
             return ""
+        if block is not None and block.entry and "affiliation" not in fields_used(block.entry):
+            return ""  # the entries print no affiliation
         return l10n.word(
             letter.locale, _("Affiliations are given for identification purposes only.")
         )

@@ -13,7 +13,7 @@ import letterkit
 from letterkit.input.letter_spec import letter_from_data, load_letter
 from letterkit.model import Case, Letter, Person, Signatory, SignatoryBlock
 from letterkit.text import sandbox
-from letterkit.text.entries import EntryError, entry_texts, tidy
+from letterkit.text.entries import EntryError, entry_texts, fields_used, tidy
 from letterkit.validate.signatory_block import LETTERKIT_FILTERS, entry_problems
 
 MINIMAL = (
@@ -247,3 +247,8 @@ def test_a_character_no_font_has_in_the_block_is_reported_at_its_key(tmp_path: P
     [problem] = letterkit.check(spec)
     assert (problem.line, problem.code) == (6, "LK140")
     assert "U+E000" in problem.message
+
+
+def test_fields_used() -> None:
+    assert fields_used("{{ name }}, {{ affiliation | upper }}") == {"name", "affiliation"}
+    assert fields_used("{{ name }") == frozenset()
