@@ -32,7 +32,8 @@ Functions
         One PDF per recipient, resumable, with a manifest.json.
 
 Types
-    Letter, Case, Person, Event, Signatory, Recipient, Sender, Annex, Dateline
+    Letter, Case, Person, Event, Signatory, SignatoryBlock, Recipient, Sender, Annex,
+    Dateline
         The letter as data (frozen dataclasses); build them in code or load them.
     BuildResult, BundleResult
         What build and build_bundle return.
@@ -76,6 +77,7 @@ from .model import Person as Person
 from .model import Recipient as Recipient
 from .model import Sender as Sender
 from .model import Signatory as Signatory
+from .model import SignatoryBlock as SignatoryBlock
 from .validate import validate as validate
 
 if TYPE_CHECKING:
@@ -141,6 +143,7 @@ __all__ = [
     "Recipient",
     "Sender",
     "Signatory",
+    "SignatoryBlock",
     "UsageError",
     "ValidationError",
     "__version__",

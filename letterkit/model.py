@@ -33,6 +33,8 @@ PageNumbers = Literal["always", "auto", "never"]
 AddresseeLayout = Literal["blocks", "lines"]
 #: Where the cc lines print: under the addressees, or at the end of the letter.
 CcPosition = Literal["top", "end"]
+#: The size of the signatory entries: the notes' size, or the body's.
+SignatorySize = Literal["small", "body"]
 #: A date format: a Babel preset, or a Babel pattern such as ``"d MMMM y"``.
 DateFormat = Literal["short", "medium", "long", "full"] | str
 #: What a generated annex holds: the case's events, or the full signatory list.
@@ -141,6 +143,10 @@ class Signatory:
     #: A PNG or JPEG of the handwritten signature, printed over the name by the
     #: ``signatures`` style (a relative path is the letter's ``base_dir``'s).
     signature: Path | None = None
+    #: Free text printed after the entry: ``Name (ACRONYM, Country; note)``.
+    note: str = ""
+    #: The person who signs for an organisation: ``Person, Title, Organisation``.
+    signed_by: str = ""
     #: Where the entry was read, as problems cite it: (path, line, column).
     origin: tuple[str, int | None, int | None] | None = field(
         default=None, compare=False, repr=False
@@ -181,6 +187,30 @@ class Dateline:
 
 
 @dataclass(frozen=True)
+class SignatoryBlock:
+    """How the signatory list is headed, noted, sized and written.
+
+    ``heading`` and ``note`` are ``"auto"`` (the localized "Signatories"; the
+    identification note when an individual has an affiliation, printed once
+    after the last such entry's group), ``""`` for none, or the text to print.
+    ``entry`` is a Jinja template for one entry (``"{{ name }}, {{ country }}"``);
+    ``""`` keeps the style's own format.
+    """
+
+    heading: LocalText = "auto"
+    note: LocalText = "auto"
+    size: SignatorySize = "small"
+    entry: str = ""
+
+
+#: The names an ``entry`` template may use.
+ENTRY_FIELDS = (
+    "name", "type", "acronym", "country", "affiliation", "title", "note", "signed_by", "group",
+    "number",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Letter:
     """Everything needed to render one letter.
 
@@ -213,6 +243,9 @@ class Letter:
     signatory_order: SignatoryOrder = "alphabetical"
     signatory_style: SignatoryStyle = "columns"
     signatory_columns: int = 2
+    #: None: the signatory block as letterkit printed it before ``signatory_block``
+    #: existed (the identification note under the heading, numbers flush left).
+    signatory_block: SignatoryBlock | None = None
     collation: Collation = "uca"
     dateline: Dateline = field(default_factory=Dateline)
     page_numbers: PageNumbers = "always"

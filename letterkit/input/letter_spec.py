@@ -35,6 +35,7 @@ from .parts import (
     read_template,
 )
 from .signatories import load_signatories
+from .signatory_block import read_signatory_block
 from .sources import Located, Reporter, Source, Where, from_data
 
 SPEC_KEYS = (
@@ -42,7 +43,7 @@ SPEC_KEYS = (
     "recipient", "recipients", "case", "signatories", "expected_signatories", "signatory_order",
     "signatory_style", "signatory_columns", "collation", "dateline", "fonts", "privacy",
     "annexes", "cc", "variables", "salutation", "closing", "justify", "addressees",
-    "page_numbers",
+    "page_numbers", "signatory_block",
 )  # fmt: skip
 SIGNATORY_FILE_KEYS = ("path", "sheet")
 #: Other spellings a file may use for the closed sets of words.
@@ -202,6 +203,7 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
             reader.whole(spec, "signatory_columns", "letter.signatory_columns", COLUMNS),
             2,
         ),
+        signatory_block=read_signatory_block(spec, reader),
         dateline=read_dateline(spec, reader),
         annexes=read_annexes(spec, reader),
         **read_cc(spec, reader),

@@ -31,6 +31,8 @@ SIGNATORY_COLUMNS = (
     "lead",
     "withhold",
     "signature",
+    "note",
+    "signed_by",
 )
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0", ""}
@@ -131,6 +133,8 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
                 signature=_signature(
                     cells.get("signature", ""), withhold, where, reporter, resolve
                 ),
+                note=clean(cells.get("note", "")),
+                signed_by=clean(cells.get("signed_by", "")),
                 origin=(problem_path(*where), where[1][0], where[1][1]),
             )
         )

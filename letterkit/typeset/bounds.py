@@ -126,7 +126,7 @@ def _signatory(signatories: Sequence[Signatory], sample: str) -> Signatory | Non
     one's name: a withheld entry prints only its group)."""
     for s in signatories:
         printed = (s.group,) if s.withhold else (
-            s.name, s.acronym, s.country, s.title, s.affiliation, s.group
+            s.name, s.acronym, s.country, s.title, s.affiliation, s.group, s.note, s.signed_by
         )  # fmt: skip
         if any(sample in value for value in printed if value):
             return s
@@ -178,7 +178,9 @@ def _signatory_counts(signatories: tuple[Signatory, ...]) -> list[tuple[int, Sig
     counts = []
     for s in signatories:
         if not s.withhold and s.origin is not None:
-            printed = (s.name, s.acronym, s.country, s.title, s.affiliation, s.group)
+            printed = (
+                s.name, s.acronym, s.country, s.title, s.affiliation, s.group, s.note, s.signed_by
+            )  # fmt: skip
             count = sum(_long_letters(v) for v in printed)
             if count:
                 counts.append((count, s))

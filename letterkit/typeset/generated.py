@@ -28,7 +28,7 @@ from ..model import Letter, Signatory
 from . import fonts, images
 from ._rl import FastCanvas
 from .compose import xml
-from .story import signatory_block
+from .signatory_list import signatory_block
 from .styles import Styles, page_for
 
 #: Styles that print something else than the names: the full list prints them in columns.

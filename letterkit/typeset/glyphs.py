@@ -47,6 +47,10 @@ def _texts(
             yield "recipient address", l10n.localize(line, loc)
         yield "recipient email", r.email
     yield from _signatory_texts(tuple(signatories))
+    block = letter.signatory_block
+    if block is not None:  # the heading, the note and the entry template's own words
+        words = (l10n.localize(block.heading, loc), l10n.localize(block.note, loc), block.entry)
+        yield "signatory_block", " ".join(words)
     for c in letter.cc:
         yield "cc", l10n.localize(c, loc)
     yield "addressees label", l10n.localize(letter.addressees.label, loc)
@@ -72,6 +76,8 @@ def _signatory_texts(signatories: tuple[Signatory, ...]) -> tuple[tuple[str, str
             ("title", s.title),
             ("affiliation", s.affiliation),
             ("group", s.group),
+            ("note", s.note),
+            ("signed_by", s.signed_by),
         ):
             if value and fonts.uncovered([value]):
                 found.append((f"signatory '{s.name}' {name}", value))
@@ -102,7 +108,9 @@ def check_glyphs(
     sources = list(_texts(letter, merged, signatories)) + [
         (f"text from {merged.template}", t) for t in body_text
     ]
-    spec_keys = {"dateline": "place", "cc": "cc", "subject": "subject"}
+    spec_keys = {
+        "dateline": "place", "cc": "cc", "subject": "subject", "signatory_block": "signatory_block"
+    }  # fmt: skip
     reported: set[tuple[str, str]] = set()
     for where, text in sources:
         missing = [c for c in fonts.uncovered([text], extra) if (where, c) not in reported]

@@ -25,6 +25,7 @@ from . import _rl
 from .addressees import cc_end_text
 from .notes import NoteArea
 from .pages import header_date
+from .signatory_list import block_key
 from .story import AnnexInfo
 from .styles import Page, page_for, styles_key
 
@@ -38,6 +39,7 @@ class Fingerprint:
     signatories: tuple[Signatory, ...]
     signatory_style: str
     signatory_columns: int
+    signatory_block: tuple[str, ...] | None
     cc: tuple[str, ...]
     annexes: tuple[AnnexInfo, ...]
     locale: str
@@ -62,6 +64,7 @@ class Fingerprint:
             signatories=signatories,
             signatory_style=letter.signatory_style,
             signatory_columns=letter.signatory_columns,
+            signatory_block=block_key(letter),
             cc=(cc_end_text(letter),),
             annexes=annexes,
             locale=loc,

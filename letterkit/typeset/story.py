@@ -2,7 +2,7 @@
 
 What the letter says, in order: the address blocks, the dateline, the subject,
 the salutation, the body (with its footnote references), the closing, the
-signatories (:mod:`letterkit.typeset.columns`), the cc line and the annex
+signatories (:mod:`letterkit.typeset.signatory_list`), the cc line and the annex
 list; the addressees and the cc lines come from
 :mod:`letterkit.typeset.addressees`. :func:`story` also says where the part
 that does not depend on the recipient begins (:mod:`letterkit.typeset.reuse`).
@@ -12,22 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from .. import l10n, memo
+from .. import l10n
 from ..l10n import N_, _
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
 from .addressees import addressee_line as addressee_line
 from .addressees import cc_end, top_block
-from .columns import SignatoryColumns
 from .compose import Composed, xml
 from .notes import NoteArea, wrap_references
-from .signatures import signature_block
-from .styles import GREY, Styles, page_for
+from .signatory_list import signatory_block
+from .styles import Styles, page_for
 
 
 @dataclass(frozen=True)
@@ -60,106 +58,6 @@ def _dateline(letter: Letter, styles: Styles) -> Paragraph | None:
     if line.align == "left":  # the start side; the style is already mirrored for RTL
         style = styles.address
     return styles.para(xml(dateline_text(letter)), style, auto=True)
-
-
-def signatory_markup(s: Signatory, letter: Letter, style: str) -> str:
-    """One signatory as paragraph markup, in the letter's signatory style."""
-    loc = letter.locale
-    if s.withhold:
-        withheld = l10n.word(loc, _("Name withheld"))
-        text = f"<i>{xml(withheld)}</i>"
-    elif style == "list" and (s.acronym or s.country):
-        inner = ", ".join(xml(t) for t in (s.acronym, s.country) if t)
-        text = f"{xml(s.name)} ({inner})"
-    else:
-        text = xml(s.name)
-    if not s.withhold and s.type == "individual":
-        detail = ", ".join(t for t in (s.title, s.affiliation) if t)
-        if detail:
-            text += f'<br/><font color="{GREY.hexval()}">{xml(detail)}</font>'
-    return text
-
-
-def signatory_block(
-    letter: Letter,
-    signatories: Sequence[Signatory],
-    styles: Styles,
-    marks: dict[str, int],
-    lead_in: list[Flowable],
-    heading: bool = True,
-) -> list[Flowable]:
-    """The closing (in *lead_in*), the heading and the signatories, group by group."""
-    loc = letter.locale
-    title = l10n.word(loc, _("Signatories")) if heading else ""
-    head: list[Flowable] = [
-        *lead_in,
-        styles.para(xml(title), styles.section if heading else styles.small,
-                    mark=(marks, "signatories")),
-    ]  # fmt: skip
-    one = len(signatories) == 1 and letter.signatory_style != "count" and not signatories[0].group
-    if one or letter.signatory_style == "signatures":
-        # One signatory, or signers with their signatures, sign under the closing.
-        head = [*lead_in, styles.para("", styles.small, mark=(marks, "signatories"))]
-    if any(s.type == "individual" and s.affiliation and not s.withhold for s in signatories):
-        note = l10n.word(loc, _("Affiliations are given for identification purposes only."))
-        head.append(styles.para(xml(note), styles.small_note))
-    style = letter.signatory_style
-    if style == "count":
-        count = l10n.nword(
-            loc,
-            *N_("{n} organisation or individual", "{n} organisations and individuals"),
-            len(signatories),
-        )
-        return [SignatoryColumns([styles.para(xml(count), styles.small)], [count], head=head)]
-    if style == "signatures":
-        return signature_block(letter, signatories, styles, head)
-    columns = letter.signatory_columns if style == "columns" else 1
-    out: list[Flowable] = []
-    for group, entries, labels in _entries(letter, tuple(signatories), styles):
-        if group:
-            head.append(styles.para(xml(group), styles.group, auto=True))
-        # A short run stays in one piece; a long one leaves at least two rows.
-        keep = len(entries) if len(entries) <= 8 else 2
-        out.append(
-            SignatoryColumns(
-                entries, labels, columns=columns, gap=14, head=head, min_rows=keep, rtl=styles.rtl
-            )
-        )
-        head = []
-    return out
-
-
-_ENTRIES: dict[tuple[int, str, str, tuple[Signatory, ...]], Any] = memo.table({})
-
-
-def _entries(
-    letter: Letter, signatories: tuple[Signatory, ...], styles: Styles
-) -> list[tuple[str, list[Paragraph], list[str]]]:
-    """Each group's signatory entries as paragraphs, made once for all the letters
-    of a bundle that share the list, the style and the language."""
-    style = letter.signatory_style
-    key = (id(styles), letter.locale, style, signatories)
-    cached = _ENTRIES.get(key)
-    if cached is not None and cached[0] is styles:
-        return cached[1]  # type: ignore[no-any-return]
-    groups: dict[str, list[Signatory]] = {}
-    for s in signatories:
-        groups.setdefault(s.group, []).append(s)
-    entry_style = styles.numbered if style == "numbered" else styles.signatory
-    out: list[tuple[str, list[Paragraph], list[str]]] = []
-    number = 0
-    for group, members in groups.items():
-        entries: list[Paragraph] = []
-        labels: list[str] = []
-        for s in members:
-            number += 1
-            markup = signatory_markup(s, letter, style)
-            bullet = f"{number}." if style == "numbered" else None
-            entries.append(styles.para(markup, entry_style, bullet=bullet, auto=True))
-            labels.append(s.name if not s.withhold else f"#{number}")
-        out.append((group, entries, labels))
-    memo.keep(_ENTRIES, key, (styles, out), 8)
-    return out
 
 
 def _annex_list(letter: Letter, annexes: Sequence[AnnexInfo], styles: Styles) -> list[Flowable]:

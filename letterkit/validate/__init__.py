@@ -23,6 +23,7 @@ rules that need it, on the first validation.
 - :mod:`.images`: PNG and JPEG bytes (kind, size in pixels, JPEG metadata);
 - :mod:`.optional`: the optional parts (dateline display, page numbers, a
   chronology that needs a case);
+- :mod:`.signatory_block`: the signatory block's settings and its entry template;
 - :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
 - :mod:`._check`: what the rules share (the collector of findings).
 """
@@ -33,7 +34,7 @@ from collections.abc import Callable
 
 from ..errors import Problem
 from ..model import Letter
-from . import addressees, files, optional, rules, signatures, texts
+from . import addressees, files, optional, rules, signatory_block, signatures, texts
 from ._check import Check, Finding
 from .files import font_problem
 from .rules import AGE, COLUMNS, EXPECTED, TEXT_FIELDS, text_too_long, valid_date_format
@@ -44,6 +45,7 @@ _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     rules.people,
     rules.case,
     rules.signatories,
+    signatory_block.signatory_block,
     rules.dateline,
     optional.optional_parts,
     rules.choices,

@@ -294,7 +294,9 @@ def text_too_long(most: int) -> str:
 
 
 #: The fields of a signatory whose text counts towards the limit.
-TEXT_FIELDS = ("name", "acronym", "country", "affiliation", "title", "group", "sort_as")
+TEXT_FIELDS = (
+    "name", "acronym", "country", "affiliation", "title", "group", "sort_as", "note", "signed_by",
+)  # fmt: skip
 
 
 def _text(entries: Sequence[object], check: Check) -> None:
@@ -328,7 +330,7 @@ def _list(entries: Sequence[object]) -> tuple[Finding, ...]:
                 "signatory has no name; fill in the 'name' cell or delete the row", at=at,
             )  # fmt: skip
             continue
-        for key in ("acronym", "country", "affiliation", "title", "group", "sort_as"):
+        for key in TEXT_FIELDS[1:]:
             if not isinstance(getattr(s, key), str):
                 check.add(f"{path}.{key}", "LK105", f"'{key}' must be text ('' for none)", at=at)
         for key in ("lead", "withhold"):

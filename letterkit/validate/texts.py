@@ -9,6 +9,7 @@ from ..model import Annex, Case, Letter, Person, Recipient, Sender
 from ._check import Check
 from .addressees import label_texts
 from .rules import locale_ok
+from .signatory_block import block_texts
 
 
 def texts(letter: Letter) -> Iterator[tuple[str, str, object]]:
@@ -38,6 +39,7 @@ def texts(letter: Letter) -> Iterator[tuple[str, str, object]]:
     for n, a in enumerate(letter.annexes):
         if isinstance(a, Annex):
             yield f"letter.annexes[{n}].title", "title", a.title
+    yield from block_texts(letter)
 
 
 def _case_texts(case: object) -> Iterator[tuple[str, str, object]]:

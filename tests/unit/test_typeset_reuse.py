@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from letterkit.model import Dateline
+from letterkit.model import Dateline, SignatoryBlock
 from letterkit.typeset.reuse import Fingerprint, SharedKey
 from letterkit.typeset.story import AnnexInfo
 
@@ -37,6 +37,7 @@ CHANGES: dict[str, dict[str, Any]] = {
     "signatories": {"signatories": BASE.signatories[:-1]},
     "signatory_style": {"signatory_style": "list"},
     "signatory_columns": {"signatory_columns": 3},
+    "signatory_block": {"signatory_block": SignatoryBlock(heading="")},
     "cc": {"cc": ("Ms. Frederike Example",)},
     "annexes": {"annexes": (AnnexInfo(1, "Chronology", 3),)},
     "locale": {"locale": "en-US"},
