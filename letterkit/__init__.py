@@ -32,7 +32,7 @@ Functions
         One PDF per recipient, resumable, with a manifest.json.
 
 Types
-    Letter, Case, Person, Event, Signatory, Recipient, Sender, Annex, Dateline
+    Letter, Case, Person, Event, Signatory, Recipient, Sender, Annex, Dateline, LetterPart
         The letter as data (frozen dataclasses); build them in code or load them.
     BuildResult, BundleResult
         What build and build_bundle return.
@@ -71,6 +71,7 @@ from .model import Case as Case
 from .model import Dateline as Dateline
 from .model import Event as Event
 from .model import Letter as Letter
+from .model import LetterPart as LetterPart
 from .model import Person as Person
 from .model import Recipient as Recipient
 from .model import Sender as Sender
@@ -132,6 +133,7 @@ __all__ = [
     "Event",
     "InternalError",
     "Letter",
+    "LetterPart",
     "LetterkitError",
     "Limits",
     "Person",

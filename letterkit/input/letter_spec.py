@@ -23,6 +23,7 @@ from .budget import CONTAINER, MAX_DEPTH, MAX_NODES
 from .case import read_case
 from .data import load_data_file
 from .fields import Reader
+from .language_parts import read_parts, read_signatories_in
 from .parts import read_annexes, read_dateline, read_recipients, read_sender, read_template
 from .signatories import load_signatories
 from .sources import Located, Reporter, Source, from_data
@@ -31,7 +32,7 @@ SPEC_KEYS = (
     "template", "locale", "date", "place", "subject", "subject_prefix", "paper", "sender",
     "recipient", "recipients", "case", "signatories", "expected_signatories", "signatory_order",
     "signatory_style", "signatory_columns", "collation", "dateline", "fonts", "privacy",
-    "annexes", "cc", "variables", "salutation", "closing", "justify",
+    "annexes", "cc", "variables", "salutation", "closing", "justify", "parts", "signatories_in",
 )  # fmt: skip
 SIGNATORY_FILE_KEYS = ("path", "sheet")
 #: Other spellings a file may use for the closed sets of words.
@@ -164,6 +165,7 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
             spec.where("variables"), "LK105", "'variables' must be a mapping", "letter.variables"
         )
         variables = {}
+    parts = read_parts(spec, reader, SPEC_KEYS)  # before the inputs: a part's template is one
     return Letter(
         template=read_template(spec, reader),
         locale=reader.plain(spec, "locale", "letter.locale", "en-GB"),
@@ -198,6 +200,8 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
         fonts=_fonts(spec, reader),
         base_dir=reader.base,
         inputs=tuple(dict.fromkeys(reader.inputs)),
+        parts=parts,
+        signatories_in=read_signatories_in(spec, reader),
     )
 
 

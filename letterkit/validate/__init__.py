@@ -20,6 +20,7 @@ rules that need it, on the first validation.
 - :mod:`.files`: the files it names (logo, fonts folder, annexes and their pages);
 - :mod:`.images`: PNG and JPEG bytes (kind, size in pixels, JPEG metadata);
 - :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
+- :mod:`.languages`: a letter in several languages, each part checked as a letter;
 - :mod:`._check`: what the rules share (the collector of findings).
 """
 
@@ -29,10 +30,15 @@ from collections.abc import Callable
 
 from ..errors import Problem
 from ..model import Letter
-from . import files, rules, texts
+from . import files, languages, rules, texts
 from ._check import Check, Finding
 from .files import font_problem
 from .rules import AGE, COLUMNS, EXPECTED, TEXT_FIELDS, text_too_long, valid_date_format
+
+
+def _parts(letter: Letter, check: Check) -> None:
+    languages.parts(letter, check, findings)
+
 
 _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     rules.locale,
@@ -46,6 +52,7 @@ _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     files.annexes,
     rules.template,
     texts.localized,
+    _parts,
 )
 
 
