@@ -18,7 +18,7 @@ import letterkit
 from letterkit.bundle.build import build_bundle
 
 from .conftest import EXAMPLE, ROOT, ExamplePdfs, page_texts, pdf_text, qpdf_problems
-from .pdfcheck import char_boxes, outside, overlaps
+from .pdfcheck import char_boxes, outside, overlaps, page_fonts
 from .test_cli import run
 
 SHAPES = ROOT / "examples" / "shapes"
@@ -51,7 +51,7 @@ def _squash(text: str) -> str:
 
 def _copy_l13b(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("L13b-english-turkish.yaml", "L13b.en.md", "L13b.tr.md", "case-marmara.yaml"):
+    for name in ("L13b-english-turkish.yaml", "L13b.en.md", "L13b.tr.md"):
         shutil.copy(SHAPES / name, folder / name)
     shutil.copy(SHAPES / "signatories-41.csv", folder / "signatories-41.csv")
     return folder / "L13b-english-turkish.yaml"
@@ -115,6 +115,12 @@ def test_parts_have_their_own_page_labels_language_and_metadata(example_pdfs: Ex
         assert str(doc.Root.Lang) == "en-GB"
         assert str(doc.docinfo["/Title"]) == EN_TITLE
         assert str(doc.Root.PageMode) == "/UseOutlines"
+        assert "the Marmara ten" in str(doc.docinfo["/Subject"])
+        for page in doc.pages:
+            for font in page_fonts(page.Resources):
+                for each in font.get("/DescendantFonts", [font]):
+                    described = each.get("/FontDescriptor")
+                    assert described is None or "/FontFile2" in described, font.BaseFont
 
 
 def test_parts_are_reproducible_and_clean(example_pdfs: ExamplePdfs) -> None:

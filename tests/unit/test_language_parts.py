@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 import letterkit
 from letterkit import LetterPart, ValidationError
@@ -45,8 +46,11 @@ signatories_in: first
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    for name in ("L13b.en.md", "L13b.tr.md", "case-marmara.yaml", "signatories-41.csv"):
+    for name in ("L13b.en.md", "L13b.tr.md", "signatories-41.csv"):
         shutil.copy(SHAPES / name, tmp_path / name)
+    spec = yaml.safe_load((SHAPES / "L13b-english-turkish.yaml").read_text(encoding="utf-8"))
+    case = yaml.safe_dump(spec["case"], allow_unicode=True, default_flow_style=False)
+    (tmp_path / "case-marmara.yaml").write_text(case, encoding="utf-8")
     return tmp_path
 
 
