@@ -43,6 +43,10 @@ def parts(letter: Letter, check: Check, findings: Callable[[Letter], list[Findin
         shaped = _shape(part, f"letter.parts[{index}]", check) and shaped
     if not shaped or not isinstance(letter.variables, Mapping):
         return
+    # A field every part gives is never printed as the spec has it (a template
+    # given only per part): its problems are the parts'.
+    everywhere = set.intersection(*(_given(part) for part in items)) - {"variables"}
+    check.found[:] = [f for f in check.found if _name(f.field) not in everywhere]
     own = {_key(f) for f in check.found}  # the letter's own, found by the rules before
     for index in range(len(items)):
         _part(letter, index, own, check, findings)
@@ -63,6 +67,16 @@ def _shape(part: object, path: str, check: Check) -> bool:
     return ok
 
 
+def _given(part: LetterPart) -> set[str]:
+    """The letter's fields that *part* gives."""
+    return {name for name in vars(part) if getattr(part, name) is not None}
+
+
+def _name(field: str) -> str:
+    """``letter.dateline.format`` → ``dateline``: the letter's field a path is in."""
+    return field.removeprefix("letter.").split(".")[0].split("[")[0]
+
+
 def _key(finding: Finding) -> tuple[str, str, str, str]:
     p = finding.problem
     return (finding.field, p.path, p.code, p.message)
@@ -78,14 +92,14 @@ def _part(
     """The problems part *index* has beyond the letter's own."""
     part = letter.parts[index]
     version = part_letter(letter, index)
-    given = {name for name in vars(part) if getattr(part, name) is not None}
+    given = _given(part)
     locale = version.locale if isinstance(version.locale, str) else "?"
     for finding in findings(version):
         if _key(finding) in own:
             continue
         problem = finding.problem
         field = finding.field
-        name = field.removeprefix("letter.").split(".")[0].split("[")[0]
+        name = _name(field)
         placed = problem.path != field  # a problem placed by the value (a signatory's row)
         if name in given and field.startswith("letter."):
             field = f"letter.parts[{index}]" + field.removeprefix("letter")

@@ -180,3 +180,27 @@ def test_no_parts_key_is_one_letter(folder: Path) -> None:
     (folder / "a.yaml").write_text(text, encoding="utf-8")
     (folder / "b.yaml").write_text(text + "parts: []\nsignatories_in: each\n", encoding="utf-8")
     assert letterkit.render(folder / "a.yaml") == letterkit.render(folder / "b.yaml")
+
+
+def test_the_bundled_fonts_draw_turkish() -> None:
+    """This test ensures that every face of the bundled families draws the
+    Turkish letters, so a Turkish part never falls back or fails the glyph check."""
+    from letterkit.typeset import fonts
+
+    assert fonts.uncovered("ÇçĞğİıÖöŞşÜüÂâÎîÛû") == []
+
+
+def test_a_template_given_by_every_part_is_not_needed_at_the_top(folder: Path) -> None:
+    """This test ensures that a field every part gives (each part its template)
+    need not be given at the top of the spec, and that a part's own problem
+    with it is still reported at the part's line."""
+    text = BAD.split("parts:")[0].replace("template: L13b.en.md\n", "")
+    text += "variables: {detained: [A]}\n"
+    parts = "parts:\n  - {template: L13b.en.md}\n  - {locale: tr, template: L13b.tr.md}\n"
+    spec = folder / "letter.yaml"
+    spec.write_text(text.replace("{en: Istanbul}", "Istanbul") + parts, encoding="utf-8")
+    pages = page_texts(letterkit.render(spec))
+    assert any("Sayfa 1 /" in p for p in pages)
+    spec.write_text(spec.read_text(encoding="utf-8").replace("L13b.tr.md", "gone.md"), "utf-8")
+    found = _problems(spec)
+    assert [(line, code) for line, code, _ in found] == [(9, "LK110")]
