@@ -14,20 +14,20 @@ as it stands). The bytes are joined as for one letter
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import NameObject, TextStringObject
 
-from .. import l10n
+from .. import l10n, memo
 from ..l10n import _
 from ..model import Letter
 from ..typeset.document import LaidOut
 from ..typeset.story import AnnexInfo
-from ..typeset.styles import Styles
+from ..typeset.styles import Styles, styles_key
 from . import splice
 from ._pypdf import write_classic
 from .annexes import OpenAnnex, pypdf_messages
@@ -61,6 +61,11 @@ def listed_annexes(annexes: Sequence[OpenAnnex], loc: str) -> list[AnnexInfo]:
     return out
 
 
+#: The skeletons made in this process: the letters of a bundle in several
+#: languages share theirs when their parts have the same pages.
+_SKELETONS: dict[tuple[Any, ...], tuple[tuple[Any, ...], splice.Template]] = memo.table({})
+
+
 def assemble_parts(
     parts: Sequence[PartPages], annexes: Sequence[OpenAnnex], styles: Styles
 ) -> bytes:
@@ -69,8 +74,21 @@ def assemble_parts(
     *styles* are the first part's (the annexes' stamps are drawn with them).
     """
     first = parts[0]
-    with pypdf_messages():
-        tmpl = splice.template(_skeleton(parts, annexes, styles), _pages(parts), None)
+    key = (
+        tuple((p.laid.pages, p.laid.size, p.laid.marks.get("signatories"), p.subject,
+               p.letter.locale) for p in parts),
+        styles_key(first.letter),
+        tuple((id(a.reader), tuple(a.pages), a.number, a.title, a.annex.stamp, a.annex.path)
+              for a in annexes),
+    )  # fmt: skip
+    made_from = tuple(a.reader for a in annexes)  # kept, so that their id()s stay theirs
+    cached = _SKELETONS.get(key)
+    if cached is not None and all(a is b for a, b in zip(cached[0], made_from, strict=True)):
+        tmpl = cached[1]
+    else:
+        with pypdf_messages():
+            tmpl = splice.template(_skeleton(parts, annexes, styles), _pages(parts), None)
+        memo.keep(_SKELETONS, key, (made_from, tmpl), 4)
     own = splice.read(_concatenated(parts))
     splice.name_subsets(own)
     return splice.join(tmpl, own, information(first.letter, first.subject))
@@ -82,10 +100,7 @@ def _pages(parts: Sequence[PartPages]) -> int:
 
 def _concatenated(parts: Sequence[PartPages]) -> bytes:
     """The parts' own pages as one document, in order."""
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part.laid.pdf)), import_outline=False)
-    return write_classic(writer)
+    return splice.concatenate([splice.read(part.laid.pdf) for part in parts])
 
 
 def _skeleton(parts: Sequence[PartPages], annexes: Sequence[OpenAnnex], styles: Styles) -> bytes:
