@@ -204,3 +204,29 @@ def test_a_template_given_by_every_part_is_not_needed_at_the_top(folder: Path) -
     spec.write_text(spec.read_text(encoding="utf-8").replace("L13b.tr.md", "gone.md"), "utf-8")
     found = _problems(spec)
     assert [(line, code) for line, code, _ in found] == [(9, "LK110")]
+
+
+def test_concatenate_keeps_every_page_in_order() -> None:
+    """This test ensures that the documents joined for the parts keep their
+    pages, in order, each drawing its own text, and read back as a PDF."""
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    from letterkit.pdf import splice
+
+    docs = []
+    for name, count in (("first", 2), ("second", 1)):
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, invariant=1)
+        for n in range(count):
+            canvas.drawString(72, 700, f"{name} page {n + 1}")
+            canvas.showPage()
+        canvas.save()
+        docs.append(splice.read(buffer.getvalue()))
+    joined = splice.concatenate(docs)
+    texts = [p.extract_text().strip() for p in PdfReader(io.BytesIO(joined)).pages]
+    assert texts == ["first page 1", "first page 2", "second page 1"]
+    assert len(splice.read(joined).pages) == 3
+    assert splice.concatenate(docs) == joined
