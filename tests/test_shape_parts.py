@@ -233,7 +233,10 @@ def _campaign(folder: Path, count: int) -> Path:
     rows += [f"R{n},H.E.,Minister {n},Minister of Justice,Ankara | Türkiye" for n in range(count)]
     (folder / "recipients.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     campaign = folder / "campaign.yaml"
-    campaign.write_text("letter: letter.yaml\nrecipients: recipients.csv\n", encoding="utf-8")
+    campaign.write_text(
+        "letter: letter.yaml\nrecipients: recipients.csv\noutput:\n  combined: all.pdf\n",
+        encoding="utf-8",
+    )
     return campaign
 
 
@@ -257,6 +260,9 @@ def test_a_bundle_of_letters_in_two_languages_equals_render(tmp_path: Path) -> N
         assert name in pages[1]
         assert entry["letter_pages"] == 3
         assert entry["pages"] == 4
+    combined = PdfReader(out / "all.pdf")
+    assert len(combined.pages) == 12
+    assert combined.page_labels[:5] == ["R0:1-1", "R0:2-1", "R0:2-2", "R0:A1-1", "R1:1-1"]
     again = build_bundle(campaign, out, jobs=1)
     assert again.built == []
     assert len(again.skipped) == 3
