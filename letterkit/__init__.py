@@ -33,7 +33,7 @@ Functions
 
 Types
     Letter, Case, Person, Event, Signatory, SignatoryBlock, Recipient, Sender, Annex,
-    Dateline
+    Dateline, LetterPart
         The letter as data (frozen dataclasses); build them in code or load them.
     BuildResult, BundleResult
         What build and build_bundle return.
@@ -73,6 +73,7 @@ from .model import Case as Case
 from .model import Dateline as Dateline
 from .model import Event as Event
 from .model import Letter as Letter
+from .model import LetterPart as LetterPart
 from .model import Person as Person
 from .model import Recipient as Recipient
 from .model import Sender as Sender
@@ -136,6 +137,7 @@ __all__ = [
     "Event",
     "InternalError",
     "Letter",
+    "LetterPart",
     "LetterkitError",
     "Limits",
     "Person",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -46,6 +46,8 @@ GENERATED: tuple[GeneratedKind, ...] = ("chronology", "signatories")
 LogoPosition = Literal["auto", "left", "right", "top"]
 #: How many co-signers' logos a letterhead's row holds (one logo goes in ``logo``).
 LOGOS = (2, 12)
+#: Which part of a letter in several languages prints the signatory list.
+SignatoriesIn = Literal["last", "each"]
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,23 @@ ENTRY_FIELDS = (
 
 
 @dataclass(frozen=True)
+class LetterPart:
+    """One language version of a letter in several languages: the letter's own
+    fields that differ in this part. ``None`` keeps the letter's value;
+    ``variables`` are added to the letter's (a part's value wins)."""
+
+    locale: str | None = None
+    template: str | Mapping[str, str] | None = None
+    subject: LocalText | None = None
+    subject_prefix: str | None = None
+    place: LocalText | None = None
+    salutation: LocalText | None = None
+    closing: LocalText | None = None
+    dateline: Dateline | None = None
+    variables: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class Letter:
     """Everything needed to render one letter.
 
@@ -263,3 +282,26 @@ class Letter:
     fonts: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
     inputs: tuple[Path, ...] = ()
+    #: Language versions printed one after the other (each from a new page);
+    #: ``()`` is one letter, as the other fields say.
+    parts: tuple[LetterPart, ...] = ()
+    #: With parts: ``last`` prints the signatories, cc and annex list after the
+    #: last part only (the others end with the closing); ``each`` in every part.
+    signatories_in: SignatoriesIn = "last"
+
+
+def part_letter(letter: Letter, index: int) -> Letter:
+    """Part *index* of a letter in several languages, as a letter of its own:
+    the letter's fields with the part's, and no parts."""
+    part = letter.parts[index]
+    changed: dict[str, Any] = {
+        name: getattr(part, name)
+        for name in (
+            "locale", "template", "subject", "subject_prefix", "place", "salutation", "closing",
+            "dateline",
+        )
+        if getattr(part, name) is not None
+    }  # fmt: skip
+    if part.variables:
+        changed["variables"] = {**letter.variables, **part.variables}
+    return replace(letter, parts=(), **changed)

@@ -19,9 +19,9 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -32,14 +32,15 @@ from .input.letter_spec import load_letter
 from .input.signatories import ordered
 from .input.sources import Reporter, display_path
 from .limits import Limits
-from .model import Letter
+from .model import Letter, Signatory, part_letter
 from .pdf.annexes import open_annexes
 from .pdf.assemble import assemble
-from .text.merge import merge
+from .pdf.languages import PartPages, assemble_parts, listed_annexes
+from .text.merge import MergedText, merge
 from .typeset import bounds, fonts, generated, images
 from .typeset.columns import TooLarge
 from .typeset.compose import Composed, compose, report_links
-from .typeset.document import LetterLayout
+from .typeset.document import LaidOut, LetterLayout
 from .typeset.glyphs import check_glyphs, key_position
 from .typeset.signatures import SignatureImageError
 from .typeset.story import AnnexInfo
@@ -195,6 +196,8 @@ def _build(letter: Letter, reuse: bool) -> BuildResult:
     errors = [p for p in validate(letter) if p.severity == "error"]
     if errors:
         raise ValidationError(errors)
+    if letter.parts:
+        return _build_parts(letter)
     reporter = Reporter()
     signatories = ordered(
         letter.signatories, letter.signatory_order, letter.collation, letter.locale
@@ -204,6 +207,26 @@ def _build(letter: Letter, reuse: bool) -> BuildResult:
     opened = open_annexes(letter, reporter, generated.maker(letter, signatories, styles))
     reporter.raise_if_failed()
     infos = [AnnexInfo(a.number, a.title, len(a.pages)) for a in opened]
+    merged, laid = _lay_out(letter, signatories, infos, styles, reporter, reuse=reuse)
+    log.info("Step 5 - Assembling %d letter page(s) and annexes", laid.pages)
+    pdf = assemble(letter, laid, opened, merged.subject, styles)
+    annex_pages = sum(len(a.pages) for a in opened)
+    warnings = tuple(p for p in reporter.problems if p.severity != "error")
+    return BuildResult(pdf, laid.pages + annex_pages, laid.pages, warnings)
+
+
+def _lay_out(
+    letter: Letter,
+    signatories: list[Signatory],
+    infos: Sequence[AnnexInfo],
+    styles: Styles,
+    reporter: Reporter,
+    *,
+    reuse: bool,
+    trailing: bool = True,
+) -> tuple[MergedText, LaidOut]:
+    """Merge, compose, check and lay out one letter (or one part of a letter in
+    several languages: without *trailing*, it ends with the closing)."""
     log.info("Step 2 - Merging the template")
     merged = merge(
         letter,
@@ -224,17 +247,49 @@ def _build(letter: Letter, reuse: bool) -> BuildResult:
         check_glyphs(letter, merged, signatories, body.text, reporter, styles.extra_fonts)
         reporter.raise_if_failed()
         log.info("Step 4 - Laying out the letter")
-        laid = LetterLayout(letter, merged, body, signatories, infos, styles).lay_out(reuse)
+        if not trailing:
+            letter = replace(letter, cc=())
+        shown, listed = (signatories, infos) if trailing else ((), ())
+        laid = LetterLayout(letter, merged, body, shown, listed, styles).lay_out(reuse)
     except bounds.Overlong as exc:
         where = bounds.problem(
             exc, letter, merged, signatories, _spec_display(letter), key_position
         )
         raise ValidationError([where]) from exc
-    log.info("Step 5 - Assembling %d letter page(s) and annexes", laid.pages)
-    pdf = assemble(letter, laid, opened, merged.subject, styles)
-    annex_pages = sum(len(a.pages) for a in opened)
-    warnings = tuple(p for p in reporter.problems if p.severity != "error")
-    return BuildResult(pdf, laid.pages + annex_pages, laid.pages, warnings)
+    return merged, laid
+
+
+def _build_parts(letter: Letter) -> BuildResult:
+    """A letter in several languages: each part laid out as a letter of its own
+    (the signatories, cc and annex list in the last part, or in each), then
+    one PDF with the annexes once, after the last part."""
+    reporter = Reporter()
+    versions = [part_letter(letter, i) for i in range(len(letter.parts))]
+    first = versions[0]
+    signatories = ordered(
+        letter.signatories, letter.signatory_order, letter.collation, first.locale
+    )
+    styles = styles_for(first)
+    opened = open_annexes(first, reporter, generated.maker(first, signatories, styles))
+    reporter.raise_if_failed()
+    laid_parts: list[PartPages] = []
+    for index, version in enumerate(versions):
+        last = index == len(versions) - 1
+        own_styles = styles_for(version)
+        own_order = ordered(
+            letter.signatories, letter.signatory_order, letter.collation, version.locale
+        )
+        infos = listed_annexes(opened, version.locale)
+        merged, laid = _lay_out(
+            version, own_order, infos, own_styles, reporter,
+            reuse=False, trailing=last or letter.signatories_in == "each",
+        )  # fmt: skip
+        laid_parts.append(PartPages(version, laid, merged.subject))
+    log.info("Step 5 - Assembling %d part(s) and annexes", len(laid_parts))
+    pdf = assemble_parts(laid_parts, opened, styles)
+    own_pages = sum(p.laid.pages for p in laid_parts)
+    warnings = tuple(dict.fromkeys(p for p in reporter.problems if p.severity != "error"))
+    return BuildResult(pdf, own_pages + sum(len(a.pages) for a in opened), own_pages, warnings)
 
 
 def _umask() -> int:

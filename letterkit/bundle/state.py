@@ -22,6 +22,7 @@ from typing import Any
 from .. import __version__
 from ..input.campaign import Campaign
 from ..input.sources import Reporter, display_path
+from ..model import Letter, part_letter
 from ..pipeline import write_atomically
 from ..text.templates import locate_template
 from .shape import RecordError, letter_problem, read_json, sha256_matches
@@ -36,6 +37,17 @@ def _digest_file(path: Path, cache: dict[Path, str]) -> str:
     if path not in cache:
         cache[path] = hashlib.sha256(path.read_bytes()).hexdigest()
     return cache[path]
+
+
+def _template_digest(letter: Letter, display: str, cache: dict[Path, str]) -> str:
+    """The digest of the template a letter is merged from; of each part's
+    template, one after the other, for a letter in several languages."""
+    versions = [part_letter(letter, i) for i in range(len(letter.parts))] or [letter]
+    digests = []
+    for version in versions:
+        located = locate_template(version, Reporter(), display)
+        digests.append(_digest_file(located, cache) if located else "")
+    return " ".join(digests)
 
 
 def input_hashes(campaign: Campaign, ids: Sequence[str]) -> dict[str, str]:
@@ -55,8 +67,7 @@ def input_hashes(campaign: Campaign, ids: Sequence[str]) -> dict[str, str]:
         row = campaign.get(rid)
         if row.locale not in templates:
             localized = replace(letter, recipients=(row.recipient,), locale=row.locale)
-            located = locate_template(localized, Reporter(), str(campaign.path))
-            templates[row.locale] = _digest_file(located, cache) if located else ""
+            templates[row.locale] = _template_digest(localized, str(campaign.path), cache)
         h = base.copy()
         h.update(json.dumps(asdict(row.recipient), sort_keys=True, default=str).encode())
         h.update(f"\n{row.locale}\n{campaign.filenames[rid]}\n{templates[row.locale]}".encode())

@@ -26,6 +26,7 @@ from .budget import CONTAINER, MAX_DEPTH, MAX_NODES
 from .case import read_case
 from .data import load_data_file
 from .fields import Reader
+from .language_parts import read_parts, read_signatories_in
 from .parts import (
     optional_text,
     read_annexes,
@@ -43,7 +44,7 @@ SPEC_KEYS = (
     "recipient", "recipients", "case", "signatories", "expected_signatories", "signatory_order",
     "signatory_style", "signatory_columns", "collation", "dateline", "fonts", "privacy",
     "annexes", "cc", "variables", "salutation", "closing", "justify", "addressees",
-    "page_numbers", "signatory_block",
+    "page_numbers", "signatory_block", "parts", "signatories_in",
 )  # fmt: skip
 SIGNATORY_FILE_KEYS = ("path", "sheet")
 #: Other spellings a file may use for the closed sets of words.
@@ -176,6 +177,7 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
             spec.where("variables"), "LK105", "'variables' must be a mapping", "letter.variables"
         )
         variables = {}
+    parts = read_parts(spec, reader, SPEC_KEYS)  # before the inputs: a part's template is one
     return Letter(
         template=read_template(spec, reader),
         locale=reader.plain(spec, "locale", "letter.locale", "en-GB"),
@@ -212,6 +214,8 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
         fonts=_fonts(spec, reader),
         base_dir=reader.base,
         inputs=tuple(dict.fromkeys(reader.inputs)),
+        parts=parts,
+        signatories_in=read_signatories_in(spec, reader),
     )
 
 

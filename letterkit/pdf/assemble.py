@@ -171,10 +171,10 @@ def assemble(
         tmpl = _template(letter, laid, annexes, styles)
     own = splice.read(laid.pdf)
     splice.name_subsets(own)
-    return splice.join(tmpl, own, _info(letter, subject))
+    return splice.join(tmpl, own, information(letter, subject))
 
 
-def _info(letter: Letter, subject: str) -> bytes:
+def information(letter: Letter, subject: str) -> bytes:
     """The document information dictionary, as PDF text."""
     stamp = pdf_date(letter)
     version = f"letterkit {__version__}"
@@ -247,7 +247,7 @@ def _template(
     annex_word = l10n.word(loc, _("Annex"))
     for item in annexes:
         start = len(writer.pages)
-        _append(writer, item, f"{annex_word} {item.number}: {item.title}", loc, styles)
+        append_annex(writer, item, f"{annex_word} {item.number}: {item.title}", loc, styles)
         writer.set_page_label(
             start,
             len(writer.pages) - 1,
@@ -268,7 +268,7 @@ def _template(
     return tmpl
 
 
-def _append(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: Styles) -> None:
+def append_annex(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: Styles) -> None:
     """Append one stamped annex under an outline entry *title*; LK130 if it cannot be."""
     display = display_path(item.annex.path) if item.annex.path else f"annex {item.number}"
     try:

@@ -42,7 +42,9 @@ from .syntax import (
     write,
 )
 
-__all__ = ["Parsed", "SpliceError", "Template", "join", "name_subsets", "read", "template"]
+__all__ = [
+    "Parsed", "SpliceError", "Template", "concatenate", "join", "name_subsets", "read", "template",
+]  # fmt: skip
 
 #: The name under which a letter page's resources hold its shared page (a form XObject).
 _FORM = b"/LKShared"
@@ -229,6 +231,40 @@ def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
         b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [ <%s> <%s> ] >>\n"
         b"startxref\n%d\n%%%%EOF\n" % (len(offsets), tmpl.root, tmpl.info, ident, ident, xref)
     )
+    return bytes(out)
+
+
+def concatenate(docs: list[Parsed]) -> bytes:
+    """The pages of *docs*, in order, as one document with a classic
+    cross-reference table (a catalogue and a flat page tree; no outline and no
+    information), for :func:`read`: the parts of a letter in several languages."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets: list[int | None] = [None, None, None]  # 1: the catalogue, 2: the page tree
+    kids: list[int] = []
+    size = 3
+    for doc in docs:
+        pages = list(range(size, size + len(doc.pages)))
+        dropped, mapping, size = _carry_over(doc, pages, size + len(pages))
+        mapping[doc.pages_root] = 2  # each page's /Parent
+        offsets += [None] * (size - len(offsets))
+        for num in sorted(doc.objects):
+            if num not in dropped:
+                offsets[mapping[num]] = len(out)
+                out += _obj(mapping[num], doc.objects[num].text(mapping))
+        kids += pages
+    offsets[1] = len(out)
+    out += _obj(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+    offsets[2] = len(out)
+    listed = b" ".join(b"%d 0 R" % k for k in kids)
+    out += _obj(2, b"<< /Type /Pages /Kids [ %s ] /Count %d >>" % (listed, len(kids)))
+    xref = len(out)
+    rows = [b"xref\n0 %d\n0000000000 65535 f \n" % len(offsets)]
+    rows += [
+        b"%010d 00000 n \n" % off if off is not None else b"0000000000 65535 f \n"
+        for off in offsets[1:]
+    ]
+    out += b"".join(rows)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets), xref)
     return bytes(out)
 
 

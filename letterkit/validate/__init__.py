@@ -25,6 +25,7 @@ rules that need it, on the first validation.
   chronology that needs a case);
 - :mod:`.signatory_block`: the signatory block's settings and its entry template;
 - :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
+- :mod:`.languages`: a letter in several languages, each part checked as a letter;
 - :mod:`._check`: what the rules share (the collector of findings).
 """
 
@@ -34,10 +35,15 @@ from collections.abc import Callable
 
 from ..errors import Problem
 from ..model import Letter
-from . import addressees, files, optional, rules, signatory_block, signatures, texts
+from . import addressees, files, languages, optional, rules, signatory_block, signatures, texts
 from ._check import Check, Finding
 from .files import font_problem
 from .rules import AGE, COLUMNS, EXPECTED, TEXT_FIELDS, text_too_long, valid_date_format
+
+
+def _parts(letter: Letter, check: Check) -> None:
+    languages.parts(letter, check, findings)
+
 
 _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     rules.locale,
@@ -55,6 +61,7 @@ _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     signatures.signatures,
     rules.template,
     texts.localized,
+    _parts,
 )
 
 
