@@ -96,7 +96,10 @@ def test_l12_prints_to_and_cc_lines_at_the_top_in_order(example_pdfs: ExamplePdf
     cc1 = "Cc: Permanent Missions to the United Nations in New York and Geneva"
     cc2 = "The President of the United Nations General Assembly"
     assert first.startswith(f"{to} {cc1} {cc2} ")
-    assert first.index(cc2) < first.index("15 September 2026") < first.index("Excellencies,")
+    assert first.index(cc2) < first.index("Pledges for candidates") < first.index("Excellencies,")
+    assert "2026" not in first.split("Excellencies,")[0]  # no date line: the date dates the PDF
+    assert "List of signatory organisations" in first
+    assert "Signatories" not in pdf_text(pdf)
     whole = pdf_text(pdf)
     # the cc lines print once, at the top: no cc line at the end, none in a header
     assert whole.count("Permanent Missions") == 1

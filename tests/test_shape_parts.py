@@ -53,7 +53,7 @@ def _copy_l13b(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("L13b-english-turkish.yaml", "L13b.en.md", "L13b.tr.md"):
         shutil.copy(SHAPES / name, folder / name)
-    shutil.copy(SHAPES / "signatories-41.csv", folder / "signatories-41.csv")
+    shutil.copy(SHAPES / "signatories-41-countries.csv", folder / "signatories-41-countries.csv")
     return folder / "L13b-english-turkish.yaml"
 
 
@@ -84,10 +84,11 @@ def test_english_then_turkish_is_two_letters_one_list_and_the_annex_once(
     # one signatory list, after the Turkish closing; no English heading at all
     assert whole.count("İmzacılar") == 1
     assert "Signatories" not in whole
-    assert whole.count("League for Minority Rights") == 1
-    assert "41. Foundation for Open Government" in turkish[1]
+    assert whole.count("Union for Minority Rights") == 1
+    # the last signer, the country named in Turkish
+    assert "41. Council for Legal Aid, Türkiye" in " ".join(turkish[1].split())
     assert "Sincerely," in english[0]
-    assert "League" not in english[0]
+    assert "Union for" not in english[0]
     assert turkish[0].index("Saygılarımızla,") < turkish[0].index("İmzacılar")
     # the annex list once, in Turkish, and the annex itself once, last
     assert whole.count("Kronoloji (1 sayfa)") == 1
@@ -149,7 +150,7 @@ def test_each_part_prints_the_signatories_when_asked(tmp_path: Path) -> None:
     )
     pdf = letterkit.render(spec)
     whole = pdf_text(pdf)
-    assert whole.count("League for Minority Rights") == 2
+    assert whole.count("Union for Minority Rights") == 2
     assert whole.count("Signatories") == 1
     assert whole.count("İmzacılar") == 1
     assert whole.index("Signatories") < whole.index("İmzacılar")
