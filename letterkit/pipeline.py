@@ -247,7 +247,7 @@ def _lay_out(
         check_glyphs(letter, merged, signatories, body.text, reporter, styles.extra_fonts)
         reporter.raise_if_failed()
         log.info("Step 4 - Laying out the letter")
-        if not trailing:
+        if not trailing and letter.cc_position == "end":  # cc lines at the top: every part
             letter = replace(letter, cc=())
         shown, listed = (signatories, infos) if trailing else ((), ())
         laid = LetterLayout(letter, merged, body, shown, listed, styles).lay_out(reuse)
