@@ -175,3 +175,5 @@ class Letter:
     fonts: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
     inputs: tuple[Path, ...] = ()
+    #: Files the template names (the body's images) may lie outside ``base_dir``.
+    allow_outside: bool = False

@@ -198,6 +198,7 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
         fonts=_fonts(spec, reader),
         base_dir=reader.base,
         inputs=tuple(dict.fromkeys(reader.inputs)),
+        allow_outside=reader.allow_outside,
     )
 
 
