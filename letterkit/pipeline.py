@@ -37,9 +37,9 @@ from .pdf.annexes import open_annexes
 from .pdf.assemble import assemble
 from .text.merge import merge
 from .typeset import bounds, fonts, generated, images
-from .typeset.columns import TooLarge
 from .typeset.body_images import BodySetting
 from .typeset.body_report import report_body
+from .typeset.columns import TooLarge
 from .typeset.compose import Composed, compose, report_links
 from .typeset.document import LetterLayout
 from .typeset.glyphs import check_glyphs, key_position

@@ -53,12 +53,10 @@ class BodyImageError(ValueError):
         self.reason = reason
 
 
-class BodyImage(Flowable):
+class BodyImage(Flowable):  # type: ignore[misc]
     """A picture of the body, scaled to fit; ``alt`` is its text alternative."""
 
-    def __init__(
-        self, reader: ImageReader, alt: str, max_height: float, rtl: bool = False
-    ) -> None:
+    def __init__(self, reader: ImageReader, alt: str, max_height: float, rtl: bool = False) -> None:
         super().__init__()
         self.reader = reader
         self.alt = alt

@@ -33,9 +33,7 @@ def template_line(source: str, line: int | None, snippet: str) -> int | None:
     start = _body_start(lines)
     holding = [n for n, text in enumerate(lines, start=1) if snippet and snippet in text]
     if snippet.strip() and not holding:
-        holding = [
-            n for n, text in enumerate(lines, start=1) if text.strip() == snippet.strip()
-        ]
+        holding = [n for n, text in enumerate(lines, start=1) if text.strip() == snippet.strip()]
     if not holding:
         return None
     if line is None:

@@ -87,10 +87,10 @@ _DRAWN = frozenset(
     f"{name}_{end}"
     for name in (
         "paragraph", "heading", "bullet_list", "ordered_list", "list_item", "blockquote",
-        "footnote_block", "footnote", "table", "thead", "tbody", "tr", "th", "td",
+        "footnote_block", "footnote", "footnote_reference", "table", "thead", "tbody", "tr", "th", "td",
     )
     for end in ("open", "close")
-) | {"inline", "fence", "code_block"}  # fmt: skip
+) | {"inline", "fence", "code_block", "footnote_anchor"}  # fmt: skip
 #: What a warning calls a block that is not drawn.
 _NOT_DRAWN = {"hr": "a horizontal rule (---, ***)"}
 
@@ -352,3 +352,14 @@ def _line_holding(lines: list[str], href: str) -> int | None:
             if target in line:
                 return number
     return None
+
+
+__all__ = [
+    "BodyProblem",
+    "Composed",
+    "compose",
+    "inline_markup",
+    "link_target",
+    "report_links",
+    "xml",
+]

@@ -71,7 +71,9 @@ def _plain(markup: str) -> str:
     return unescape(_TAG.sub("", markup.replace("<br/>", "\n")))
 
 
-def _widths(rows: list[list[str]], styles: tuple[ParagraphStyle, ParagraphStyle], measure: float) -> list[float]:
+def _widths(
+    rows: list[list[str]], styles: tuple[ParagraphStyle, ParagraphStyle], measure: float
+) -> list[float]:
     """Each column's width: its widest line when the table fits the measure, else
     its longest word plus a share of the room left, in proportion to how much
     wider its text would like to be."""
