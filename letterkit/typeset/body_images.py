@@ -14,6 +14,7 @@ tagged PDF to carry as the figure's alternate description.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,10 +57,14 @@ class BodyImageError(ValueError):
 class BodyImage(Flowable):  # type: ignore[misc]
     """A picture of the body, scaled to fit; ``alt`` is its text alternative."""
 
-    def __init__(self, reader: ImageReader, alt: str, max_height: float, rtl: bool = False) -> None:
+    def __init__(
+        self, reader: ImageReader, alt: str, max_height: float, rtl: bool = False, digest: str = ""
+    ) -> None:
         super().__init__()
         self.reader = reader
         self.alt = alt
+        #: The SHA-256 of the file: what a shared page drawing it is known by.
+        self.digest = digest
         self.max_height = max_height
         pixels = reader.getSize()
         self.natural = (pixels[0] * 72 / DPI, pixels[1] * 72 / DPI)
@@ -114,9 +119,12 @@ def body_image(src: str, alt: str, setting: BodySetting, rtl: bool) -> BodyImage
     path = find_image(src, setting)
     try:
         reader = load(path, strip=True)
+        digest = hashlib.sha256(files.read_bounded(path, "image")).hexdigest()
     except ImageError as exc:
         raise BodyImageError("LK105", str(exc)) from exc
-    return BodyImage(reader, alt, setting.image_height, rtl)
+    except files.Refused as exc:
+        raise BodyImageError(exc.code, exc.reason) from exc
+    return BodyImage(reader, alt, setting.image_height, rtl, digest)
 
 
 __all__ = ["DPI", "BodyImage", "BodyImageError", "BodySetting", "body_image", "find_image"]

@@ -74,6 +74,8 @@ class Composed:
     #: an anchor the letter lacks (an error) rather than a refused target.
     refused: list[tuple[str, bool]] = field(default_factory=list)
     problems: list[BodyProblem] = field(default_factory=list)
+    #: The SHA-256 of each image drawn, in order (pages are shared by what they draw).
+    images: list[str] = field(default_factory=list)
 
 
 def _anchors(env: dict[str, Any]) -> frozenset[str]:
@@ -267,6 +269,7 @@ class _Composer:
                 self.problem("error", exc.code, f"the image '{shown}' {exc.reason}", src)
                 continue
             self.result.flowables.append(flowable)
+            self.result.images.append(flowable.digest)
 
     def raw_html(self, children: list[Token]) -> None:
         """A warning for each tag of raw HTML the template writes (a value's

@@ -42,6 +42,8 @@ class Fingerprint:
     looks: tuple[bool, bool, Path | None]
     page: Page
     header_date: str
+    #: The SHA-256 of each image of the body: the same text may name other pictures.
+    images: tuple[str, ...] = ()
 
     @classmethod
     def of(
@@ -50,6 +52,7 @@ class Fingerprint:
         merged: MergedText,
         signatories: tuple[Signatory, ...],
         annexes: tuple[AnnexInfo, ...],
+        images: tuple[str, ...] = (),
     ) -> Fingerprint:
         """The fingerprint of a letter's shared part."""
         loc = letter.locale
@@ -65,6 +68,7 @@ class Fingerprint:
             looks=styles_key(letter),
             page=page_for(letter.paper),
             header_date=l10n.format_date(letter.date, loc, letter.dateline.format),
+            images=images,
         )
 
 
