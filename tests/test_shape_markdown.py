@@ -77,7 +77,8 @@ def test_a_long_table_splits_with_its_header_on_both_pages(tmp_path: Path) -> No
     everything = "\n".join(pages)
     for row in range(1, 31):
         assert everything.count(f"r{row}c1 r{row}c2 r{row}c3") == 1, row
-    assert "|" not in everything and "---" not in everything
+    assert "|" not in everything
+    assert "---" not in everything
     assert pages[1].index("Heading 1") < pages[1].index("r30c1") < pages[1].index("After")
 
 
@@ -92,8 +93,10 @@ def test_table_header_bold_and_alignment(tmp_path: Path) -> None:
 
     PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=seen)
     fonts = dict(runs)
-    assert "Bold" in fonts["Name"] and "Bold" in fonts["Count"]
-    assert "Bold" not in fonts["Beta"] and "Italic" in fonts["Alpha"]
+    assert "Bold" in fonts["Name"]
+    assert "Bold" in fonts["Count"]
+    assert "Bold" not in fonts["Beta"]
+    assert "Italic" in fonts["Alpha"]
     assert "Alpha & co" in pdf_text(pdf)  # data escaped, printed as written
     [(_, _, boxes)] = char_boxes(pdf, 1)
     right = {
@@ -107,7 +110,7 @@ def _near(boxes: list[Any], box: Any, text: str) -> bool:
     """*box* ends the run *text* on its line."""
     line = sorted((b for b in boxes if abs(b.bottom - box.bottom) < 1), key=lambda b: b.left)
     chars = "".join(b.char for b in line)
-    return text in chars and chars.endswith(text) or chars.rstrip().endswith(text)
+    return (text in chars and chars.endswith(text)) or chars.rstrip().endswith(text)
 
 
 def test_right_to_left_table_mirrors_its_columns(tmp_path: Path) -> None:
@@ -116,7 +119,8 @@ def test_right_to_left_table_mirrors_its_columns(tmp_path: Path) -> None:
     [(width, _, boxes)] = char_boxes(pdf, 1)
     first = [b for b in boxes if b.char == "أ"]
     second = [b for b in boxes if b.char == "ب"]
-    assert first and second
+    assert first
+    assert second
     assert min(b.left for b in first) > max(b.right for b in second), "first column on the right"
     assert max(b.right for b in first) > width / 2
 
@@ -194,18 +198,22 @@ def test_an_image_keeps_its_aspect_ratio_inside_the_measure(
     assert dw == pytest.approx(width, abs=0.1)
     assert dw / dh == pytest.approx(pw / ph, rel=0.005)
     text = pdf_text(pdf)
-    assert "A chart" not in text and "chart.png" not in text  # the alt text prints nothing
+    assert "A chart" not in text
+    assert "chart.png" not in text
 
 
 def test_example_l19_draws_its_chart_and_table(example_pdfs: ExamplePdfs) -> None:
     pdf = example_pdfs["shapes/L19-table-image"]
     [(pw, ph, dw, dh)] = _drawn_images(pdf)
-    assert (pw, ph) == (900, 420) and dw <= MEASURE + 0.01
+    assert (pw, ph) == (900, 420)
+    assert dw <= MEASURE + 0.01
     assert dw / dh == pytest.approx(900 / 420, rel=0.005)
     text = " ".join(pdf_text(pdf).split())
     assert "Country In detention Sentenced Longest held" in text
     assert "Country B 9 9 14 years" in text
-    assert "|" not in text and "![" not in text and "#" not in text
+    assert "|" not in text
+    assert "![" not in text
+    assert "#" not in text
 
 
 def test_alt_text_is_kept_on_the_flowable(tmp_path: Path) -> None:
@@ -216,7 +224,8 @@ def test_alt_text_is_kept_on_the_flowable(tmp_path: Path) -> None:
     _png(tmp_path / "c.png", (10, 10))
     body = compose("![Deaths *per* year](c.png)\n", make_styles(), BodySetting(base=tmp_path))
     [image] = body.flowables
-    assert isinstance(image, BodyImage) and image.alt == "Deaths per year"
+    assert isinstance(image, BodyImage)
+    assert image.alt == "Deaths per year"
     assert body.problems == []
 
 
@@ -317,7 +326,8 @@ def test_what_is_not_drawn_is_a_warning_naming_its_line(tmp_path: Path) -> None:
     assert all(p.severity == "warning" and p.code == "LK115" for p in problems), problems
     found = {(p.line, p.message.split(" ")[0]) for p in problems}
     assert found == {(1, "raw"), (3, "a"), (8, "the")}, problems
-    assert any("<b>" in p.message for p in problems) and any("</b>" in p.message for p in problems)
+    assert any("<b>" in p.message for p in problems)
+    assert any("</b>" in p.message for p in problems)
     assert any("horizontal rule" in p.message for p in problems)
     assert any("[^spare]" in p.message for p in problems)
     text = pdf_text(letterkit.render(spec))
