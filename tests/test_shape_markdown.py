@@ -366,3 +366,29 @@ def test_letters_with_the_same_text_and_other_pictures_do_not_share_pages(
         spec = _letter(folder, "Before.\n\n![A chart](chart.png)\n")
         drawn.append(_drawn_images(letterkit.render(spec))[0][:2])
     assert drawn == [(300, 200), (200, 300)]
+
+
+def test_a_note_referred_to_in_a_table_prints_on_its_page(tmp_path: Path) -> None:
+    body = "Text.\n\n| A | B |\n|---|---|\n| x[^n] | y |\n\n[^n]: The note of the table.\n"
+    spec = _letter(tmp_path, body)
+    assert _problems(spec) == []
+    [page] = page_texts(letterkit.render(spec))
+    assert "1 The note of the table." in page
+
+
+def test_a_table_of_a_header_alone_and_a_row_too_short(tmp_path: Path) -> None:
+    body = "| A | B | C |\n|---|---|---|\n\nThen.\n\n| D | E |\n|---|---|\n| 1 |\n"
+    spec = _letter(tmp_path, body)
+    assert _problems(spec) == []
+    text = " ".join(pdf_text(letterkit.render(spec)).split())
+    assert "A B C Then. D E 1 Yours" in text
+
+
+def test_an_image_in_a_table_prints_its_alt_text_with_a_warning(tmp_path: Path) -> None:
+    _png(tmp_path / "c.png", (20, 10))
+    spec = _letter(tmp_path, "| A |\n|---|\n| ![the chart](c.png) |\n")
+    [problem] = _problems(spec)
+    assert (problem.severity, problem.code, problem.line) == ("warning", "LK115", 3)
+    pdf = letterkit.render(spec)
+    assert "the chart" in pdf_text(pdf)
+    assert _drawn_images(pdf) == []

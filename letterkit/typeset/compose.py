@@ -210,6 +210,9 @@ class _Composer:
             self.notes[self.note_id].append(markup)
         elif self.table is not None:
             if not self.table_refused:
+                self.table.notes += [
+                    int(c.meta["id"]) + 1 for c in children if c.type == "footnote_ref"
+                ]
                 try:
                     self.table.cell(markup, self.cell_align)
                 except TableTooLarge as exc:

@@ -6,11 +6,13 @@ each column's alignment (``:---:``) while the body's tokens are read;
 the header row bold and repeated on each page the table runs onto, light
 rules above and below the header and between rows, columns as wide as their
 text within the measure (a cell wraps when its column must be narrower), and
-in a right-to-left letter the columns in mirrored order, right-aligned.
+in a right-to-left letter the columns in mirrored order (the first on the
+right), aligned to the right unless the delimiter row says otherwise.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Literal
@@ -21,7 +23,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table, TableStyle
 
-from .bounds import _TAG
 from .styles import RULE, Styles
 
 Align = Literal["left", "center", "right", ""]
@@ -49,8 +50,8 @@ class TableRows:
 
     rows: list[list[str]] = field(default_factory=list)
     aligns: list[Align] = field(default_factory=list)
-    #: The text of the header's first cell, to find the table in the template.
-    first: str = ""
+    #: The notes its cells refer to, in order.
+    notes: list[int] = field(default_factory=list)
 
     def start_row(self) -> None:
         if len(self.rows) >= MAX_ROWS + 1:
@@ -65,6 +66,9 @@ class TableRows:
             align = style_attr.removeprefix("text-align:")
             self.aligns.append(align if align in ("left", "center", "right") else "")  # type: ignore[arg-type]
         row.append(markup)
+
+
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _plain(markup: str) -> str:
@@ -100,14 +104,14 @@ def _widths(
 
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
-_MIRROR = {"left": "right", "right": "left"}
 
 
-def _cell_style(base: ParagraphStyle, align: Align, rtl: bool) -> ParagraphStyle:
+def _cell_style(base: ParagraphStyle, align: Align) -> ParagraphStyle:
+    """A column's cell style: ``:---`` left, ``---:`` right, ``:---:`` centred, as
+    written whatever the letter's direction; a column without a colon keeps the
+    style's own (the start of the line: the right in a right-to-left letter)."""
     if not align:
-        return base  # left, or right in a right-to-left letter: the style's own
-    if rtl:
-        align = _MIRROR.get(align, align)  # type: ignore[assignment]
+        return base
     return base.clone(f"{base.name}-{align}", alignment=_ALIGN[align])
 
 
@@ -116,8 +120,8 @@ def table_flowable(table: TableRows, styles: Styles, measure: float) -> Flowable
     columns = max(len(r) for r in table.rows)
     rows = [r + [""] * (columns - len(r)) for r in table.rows]
     aligns = table.aligns + [""] * (columns - len(table.aligns))
-    head = [_cell_style(styles.table_head, a, styles.rtl) for a in aligns]
-    body = [_cell_style(styles.table_cell, a, styles.rtl) for a in aligns]
+    head = [_cell_style(styles.table_head, a) for a in aligns]
+    body = [_cell_style(styles.table_cell, a) for a in aligns]
     widths = _widths(rows, (styles.table_head, styles.table_cell), measure)
     data = [
         [styles.para(markup, (head if r == 0 else body)[c]) for c, markup in enumerate(row)]
@@ -146,6 +150,8 @@ def table_flowable(table: TableRows, styles: Styles, measure: float) -> Flowable
         spaceBefore=2,
         spaceAfter=styles.body.spaceAfter + 2,
     )
+    #: The notes to bring to the page the table ends on (see notes.wrap_references).
+    flowable.lk_notes = tuple(dict.fromkeys(table.notes))
     return flowable
 
 
