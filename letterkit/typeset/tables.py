@@ -131,6 +131,9 @@ def table_flowable(table: TableRows, styles: Styles, measure: float) -> Flowable
         data = [list(reversed(row)) for row in data]
         widths = list(reversed(widths))
     commands = [
+        # The cells are paragraphs; a font named here keeps ReportLab from
+        # naming its default, Helvetica, which no letter embeds.
+        ("FONT", (0, 0), (-1, -1), styles.table_cell.fontName, styles.table_cell.fontSize),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
         ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
