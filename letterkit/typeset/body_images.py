@@ -24,6 +24,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from .. import files
+from ..errors import LetterkitError
 from .images import ImageError, load
 
 #: The resolution an image is drawn at when the measure leaves room for it:
@@ -45,7 +46,7 @@ class BodySetting:
     allow_outside: bool = False
 
 
-class BodyImageError(ValueError):
+class BodyImageError(LetterkitError, ValueError):
     """Why an image of the body cannot be drawn: a problem *code* and a phrase."""
 
     def __init__(self, code: str, reason: str) -> None:

@@ -23,6 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table, TableStyle
 
+from ..errors import LetterkitError
 from .styles import RULE, Styles
 
 Align = Literal["left", "center", "right", ""]
@@ -39,7 +40,7 @@ HEAVY, LIGHT = 0.8, 0.25
 LIGHT_RULE = colors.Color(0.8, 0.8, 0.8)
 
 
-class TableTooLarge(ValueError):
+class TableTooLarge(LetterkitError, ValueError):
     """A table with more rows or columns than a letter's table may have."""
 
 
