@@ -349,7 +349,6 @@ def test_check_reports_errors_and_warnings_together(tmp_path: Path) -> None:
         ("error", "LK101", 3),
         ("error", "LK107", 7),
         ("warning", "LK115", 1),
-        ("warning", "LK115", 1),
         ("warning", "LK115", 5),
     ]
 
@@ -392,3 +391,16 @@ def test_an_image_in_a_table_prints_its_alt_text_with_a_warning(tmp_path: Path) 
     pdf = letterkit.render(spec)
     assert "the chart" in pdf_text(pdf)
     assert _drawn_images(pdf) == []
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns", "said"),
+    [(1_001, 2, "more than 1,000 rows"), (600, 20, "more than 10,000 cells")],
+)
+def test_too_many_rows_or_cells_is_an_error(
+    tmp_path: Path, rows: int, columns: int, said: str
+) -> None:
+    spec = _letter(tmp_path, "Text.\n\n" + _table(rows, columns))
+    [problem] = _problems(spec)
+    assert (problem.severity, problem.code, problem.line) == ("error", "LK150", 3)
+    assert said in problem.message

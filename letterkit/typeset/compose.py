@@ -46,7 +46,7 @@ _PARSER = (
 
 #: A tag or comment of raw HTML, as markdown-it would have read it.
 _HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|!--)")
-#: Raw HTML snippets reported one by one; past these, none.
+#: Raw HTML tags reported; past these, no more warnings about raw HTML.
 _HTML_SHOWN = 20
 
 
@@ -115,6 +115,7 @@ class _Composer:
         self.pending_bullet: str | None = None
         self.table: TableRows | None = None
         self.table_refused = False
+        self.table_line: int | None = None
         self.cell_align = ""
         self.line: int | None = None
         self.html_seen: set[str] = set()
@@ -171,6 +172,7 @@ class _Composer:
         kind = tok.type
         if kind == "table_open":
             self.table, self.table_refused = TableRows(), False
+            self.table_line = self.line
         elif kind == "tr_open" and self.table is not None and not self.table_refused:
             try:
                 self.table.start_row()
@@ -185,11 +187,13 @@ class _Composer:
             self.table = None
 
     def refuse_table(self, what: str) -> None:
+        """An error naming the table's first line; the rest of the table is not drawn."""
         self.table_refused = True
+        self.line = self.table_line
         self.problem(
             "error", "LK150",
             f"{what} is too large for a letter; put the data in an annex",
-            self.markdown.splitlines()[self.line or 0] if self.markdown else "",
+            self.markdown.splitlines()[self.line or 0],
         )  # fmt: skip
 
     def inline(self, tok: Token, parent: str) -> None:
@@ -275,22 +279,27 @@ class _Composer:
             self.result.images.append(flowable.digest)
 
     def raw_html(self, children: list[Token]) -> None:
-        """A warning for each tag of raw HTML the template writes (a value's
-        ``<`` is escaped, ``\\<``, and prints as text without one)."""
+        """One warning for the tags of raw HTML a paragraph of the template writes
+        (each tag once in the letter; a value's ``<`` is escaped, ``\\<``, and
+        prints as text without one)."""
+        tags: list[str] = []
         for child in children:
             if child.type != "text" or "<" not in child.content:
                 continue
             for found in _HTML.finditer(child.content):
-                tag = found.group(0)
-                if tag in self.html_seen or len(self.html_seen) >= _HTML_SHOWN:
+                tag = found.group(0)[:60]
+                if tag in self.html_seen or tag in tags:
                     continue
                 if re.search(r"(?<!\\)" + re.escape(tag), self.markdown):
-                    self.html_seen.add(tag)
-                    self.problem(
-                        "warning", "LK115",
-                        f"raw HTML '{tag[:60]}' prints as text: a letter draws Markdown only",
-                        tag,
-                    )  # fmt: skip
+                    tags.append(tag)
+        if tags and len(self.html_seen) < _HTML_SHOWN:
+            self.html_seen.update(tags)
+            shown = ", ".join(f"'{t}'" for t in tags[:3]) + (", …" if len(tags) > 3 else "")
+            self.problem(
+                "warning", "LK115",
+                f"raw HTML {shown} prints as text: a letter draws Markdown only",
+                tags[0],
+            )  # fmt: skip
 
     def unreferenced(self) -> None:
         refs = self.env.get("footnotes", {}).get("refs", {})

@@ -33,6 +33,9 @@ Align = Literal["left", "center", "right", ""]
 #: more rows than this is an annex, not part of a letter.
 MAX_COLUMNS = 20
 MAX_ROWS = 1_000
+#: The most cells: each is a paragraph, wrapped again on every page the table
+#: runs onto (a thousand rows of twenty columns take ten seconds).
+MAX_CELLS = 10_000
 #: Room between a cell's text and its column's edges.
 PAD_X, PAD_TOP, PAD_BOTTOM = 4.0, 2.5, 3.0
 #: The rules: above and below the header and under the table, and between rows.
@@ -53,6 +56,7 @@ class TableRows:
     aligns: list[Align] = field(default_factory=list)
     #: The notes its cells refer to, in order.
     notes: list[int] = field(default_factory=list)
+    cells: int = 0
 
     def start_row(self) -> None:
         if len(self.rows) >= MAX_ROWS + 1:
@@ -63,6 +67,9 @@ class TableRows:
         row = self.rows[-1]
         if len(row) >= MAX_COLUMNS:
             raise TableTooLarge(f"a table of more than {MAX_COLUMNS} columns")
+        self.cells += 1
+        if self.cells > MAX_CELLS:
+            raise TableTooLarge(f"a table of more than {MAX_CELLS:,} cells")
         if len(self.rows) == 1:
             align = style_attr.removeprefix("text-align:")
             self.aligns.append(align if align in ("left", "center", "right") else "")  # type: ignore[arg-type]
@@ -159,4 +166,4 @@ def table_flowable(table: TableRows, styles: Styles, measure: float) -> Flowable
     return flowable
 
 
-__all__ = ["MAX_COLUMNS", "MAX_ROWS", "TableRows", "TableTooLarge", "table_flowable"]
+__all__ = ["MAX_CELLS", "MAX_COLUMNS", "MAX_ROWS", "TableRows", "TableTooLarge", "table_flowable"]
