@@ -3,6 +3,7 @@ levels, notes of several paragraphs, and the problems for what is not drawn."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import shutil
@@ -404,3 +405,32 @@ def test_too_many_rows_or_cells_is_an_error(
     [problem] = _problems(spec)
     assert (problem.severity, problem.code, problem.line) == ("error", "LK150", 3)
     assert said in problem.message
+
+
+def test_a_bundle_draws_the_table_and_image_in_every_letter(tmp_path: Path) -> None:
+    """Each letter of a bundle has the body's table and chart, and `render
+    --recipient` gives the bundle's very bytes."""
+    import json
+
+    from .test_bundle import _campaign
+    from .test_cli import run
+
+    campaign = _campaign(tmp_path / "c", 4)
+    folder = campaign.parent
+    _png(folder / "chart.png", (600, 300))
+    template = (folder / "generic.md").read_text(encoding="utf-8")
+    extra = "\n![A chart](chart.png)\n\n| Year | Count |\n|---|--:|\n| 2023 | 28 |\n\n"
+    (folder / "generic.md").write_text(template.replace("\nWe thank", extra + "We thank"))
+    out = tmp_path / "dist"
+    status, _, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "2", "--quiet")
+    assert status == 0, err
+    manifest = json.loads((out / "manifest.json").read_text())
+    for entry in manifest["letters"]:
+        pdf = (out / entry["file"]).read_bytes()
+        assert [d[:2] for d in _drawn_images(pdf)] == [(600, 300)]
+        assert "Year Count 2023 28" in " ".join(pdf_text(pdf).split())
+    single = tmp_path / "R0001.pdf"
+    status, _, err = run("render", str(campaign), "--recipient", "R0001", "-o", str(single))
+    assert status == 0, err
+    entry = next(e for e in manifest["letters"] if e["id"] == "R0001")
+    assert hashlib.sha256(single.read_bytes()).hexdigest() == entry["sha256"]
