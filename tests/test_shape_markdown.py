@@ -434,3 +434,11 @@ def test_a_bundle_draws_the_table_and_image_in_every_letter(tmp_path: Path) -> N
     assert status == 0, err
     entry = next(e for e in manifest["letters"] if e["id"] == "R0001")
     assert hashlib.sha256(single.read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_an_image_past_the_pixel_limit_is_an_error(tmp_path: Path) -> None:
+    _png(tmp_path / "big.png", (40, 30))
+    spec = _letter(tmp_path, "Text.\n\n![A big picture](big.png)\n")
+    [problem] = letterkit.check(spec, limits=letterkit.Limits(image_pixels=1_000))
+    assert (problem.severity, problem.code, problem.line) == ("error", "LK105", 3)
+    assert "1,200" in problem.message
