@@ -83,7 +83,7 @@ def _plain(markup: str) -> str:
     return unescape(_TAG.sub("", markup.replace("<br/>", "\n")))
 
 
-def _widths(
+def column_widths(
     rows: list[list[str]], styles: tuple[ParagraphStyle, ParagraphStyle], measure: float
 ) -> list[float]:
     """Each column's width: its widest line when the table fits the measure, else
@@ -130,7 +130,7 @@ def table_flowable(table: TableRows, styles: Styles, measure: float) -> Flowable
     aligns = table.aligns + [""] * (columns - len(table.aligns))
     head = [_cell_style(styles.table_head, a) for a in aligns]
     body = [_cell_style(styles.table_cell, a) for a in aligns]
-    widths = _widths(rows, (styles.table_head, styles.table_cell), measure)
+    widths = column_widths(rows, (styles.table_head, styles.table_cell), measure)
     data = [
         [styles.para(markup, (head if r == 0 else body)[c]) for c, markup in enumerate(row)]
         for r, row in enumerate(rows)
@@ -166,4 +166,12 @@ def table_flowable(table: TableRows, styles: Styles, measure: float) -> Flowable
     return flowable
 
 
-__all__ = ["MAX_CELLS", "MAX_COLUMNS", "MAX_ROWS", "TableRows", "TableTooLarge", "table_flowable"]
+__all__ = [
+    "MAX_CELLS",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "TableRows",
+    "TableTooLarge",
+    "column_widths",
+    "table_flowable",
+]

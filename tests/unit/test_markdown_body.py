@@ -10,6 +10,7 @@ from letterkit.typeset import fonts
 from letterkit.typeset.body_report import template_line
 from letterkit.typeset.compose import compose
 from letterkit.typeset.styles import make_styles
+from letterkit.typeset.tables import column_widths
 
 fonts.register()
 STYLES = make_styles()
@@ -63,18 +64,30 @@ def test_a_table_becomes_one_flowable_that_repeats_its_header() -> None:
     [table] = body.flowables
     assert isinstance(table, Table)
     assert table.repeatRows == 1
-    assert len(table._cellvalues) == 3
     assert body.text == ["a", "b", "1", "2", "3", "4"]
 
 
-def test_columns_share_the_measure_by_their_text() -> None:
+CELLS = (STYLES.table_head, STYLES.table_cell)
+
+
+def test_narrow_columns_take_the_width_of_their_text() -> None:
+    widths = column_widths([["Country", "Count"], ["A", "12"]], CELLS, 450)
+    assert sum(widths) < 200
+    assert widths[0] > widths[1]
+
+
+def test_wide_columns_share_the_measure_by_their_text() -> None:
     long = "word " * 60
-    body = compose(f"| short | long |\n|---|---|\n| x | {long} |\n", STYLES)
-    [table] = body.flowables
-    widths = table._colWidths
-    assert sum(widths) == pytest.approx(400, abs=0.01) or sum(widths) <= 453.6
-    assert widths[0] < widths[1]
-    assert widths[0] >= 20
+    widths = column_widths([["short", "long"], ["x", long]], CELLS, 450)
+    assert sum(widths) == pytest.approx(450)
+    assert widths[0] < 60 < 300 < widths[1]
+
+
+def test_columns_of_long_words_each_keep_a_share() -> None:
+    words = ["W" * 30] * 6
+    widths = column_widths([words, words], CELLS, 450)
+    assert sum(widths) == pytest.approx(450)
+    assert min(widths) == pytest.approx(max(widths))
 
 
 def test_notes_of_several_paragraphs_keep_each_paragraph() -> None:
