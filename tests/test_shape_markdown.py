@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 import letterkit
 from letterkit.errors import Problem
+from letterkit.typeset.body_images import MAX_FILES, MAX_IMAGES
 
 from .conftest import ROOT, ExamplePdfs, page_texts, pdf_text
 from .pdfcheck import char_boxes
@@ -442,3 +443,25 @@ def test_an_image_past_the_pixel_limit_is_an_error(tmp_path: Path) -> None:
     [problem] = letterkit.check(spec, limits=letterkit.Limits(image_pixels=1_000))
     assert (problem.severity, problem.code, problem.line) == ("error", "LK105", 3)
     assert "1,200" in problem.message
+
+
+def test_the_same_picture_many_times_is_read_once_and_bounded(tmp_path: Path) -> None:
+    _png(tmp_path / "c.png", (30, 20))
+    for n in range(MAX_FILES + 1):
+        _png(tmp_path / f"f{n}.png", (30, 20 + n))
+    many = "".join("![x](c.png)\n\n" for _ in range(MAX_IMAGES))
+    pdf = letterkit.render(_letter(tmp_path, "Text.\n\n" + many))
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        pictures = [
+            o
+            for o in doc.objects
+            if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"
+        ]
+    assert len(pictures) == 1  # one image object, drawn many times
+    too_many = _letter(tmp_path, "Text.\n\n" + many + "![y](c.png)\n")
+    [problem] = _problems(too_many)
+    assert (problem.code, problem.line) == ("LK150", 3 + 2 * MAX_IMAGES)
+    files = "".join(f"![x](f{n}.png)\n\n" for n in range(MAX_FILES + 1))
+    [problem] = _problems(_letter(tmp_path, "Text.\n\n" + files))
+    assert problem.code == "LK150"
+    assert f"f{MAX_FILES}.png" in problem.message

@@ -115,17 +115,46 @@ def find_image(src: str, setting: BodySetting) -> Path:
     return path
 
 
-def body_image(src: str, alt: str, setting: BodySetting, rtl: bool) -> BodyImage:
-    """The image *src* of the body, checked and read; raises :class:`BodyImageError`."""
+#: The most pictures one body may draw, and the most different files among them:
+#: each file is decoded and its pixels kept until the letter is written.
+MAX_IMAGES = 100
+MAX_FILES = 20
+
+
+def body_image(
+    src: str,
+    alt: str,
+    setting: BodySetting,
+    rtl: bool,
+    loaded: dict[Path, tuple[ImageReader, str]],
+) -> BodyImage:
+    """The image *src* of the body, checked and read once for the whole body
+    (*loaded*: the files read so far); raises :class:`BodyImageError`."""
     path = find_image(src, setting)
-    try:
-        reader = load(path, strip=True)
-        digest = hashlib.sha256(files.read_bounded(path, "image")).hexdigest()
-    except ImageError as exc:
-        raise BodyImageError("LK105", str(exc)) from exc
-    except files.Refused as exc:
-        raise BodyImageError(exc.code, exc.reason) from exc
+    if len(loaded) >= MAX_FILES and path not in loaded:
+        raise BodyImageError(
+            "LK150", f"is one image file too many: a letter may show at most {MAX_FILES} files"
+        )
+    if path not in loaded:
+        try:
+            reader = load(path, strip=True)
+            digest = hashlib.sha256(files.read_bounded(path, "image")).hexdigest()
+        except ImageError as exc:
+            raise BodyImageError("LK105", str(exc)) from exc
+        except files.Refused as exc:
+            raise BodyImageError(exc.code, exc.reason) from exc
+        loaded[path] = (reader, digest)
+    reader, digest = loaded[path]
     return BodyImage(reader, alt, setting.image_height, rtl, digest)
 
 
-__all__ = ["DPI", "BodyImage", "BodyImageError", "BodySetting", "body_image", "find_image"]
+__all__ = [
+    "DPI",
+    "MAX_FILES",
+    "MAX_IMAGES",
+    "BodyImage",
+    "BodyImageError",
+    "BodySetting",
+    "body_image",
+    "find_image",
+]

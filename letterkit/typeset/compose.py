@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Spacer
 
 from ..input.sources import Reporter
 from ..text.merge import MergedText
-from .body_images import BodyImageError, BodySetting, body_image
+from .body_images import MAX_IMAGES, BodyImageError, BodySetting, body_image
 from .markup import alt_text, inline_markup, link_target, xml
 from .styles import Styles
 from .tables import TableRows, TableTooLarge, table_flowable
@@ -120,6 +122,7 @@ class _Composer:
         self.line: int | None = None
         self.html_seen: set[str] = set()
         self.prev: Token | None = None
+        self.loaded: dict[Path, tuple[ImageReader, str]] = {}
 
     def problem(self, severity: str, code: str, message: str, snippet: str = "") -> None:
         self.result.problems.append(BodyProblem(severity, code, message, self.line, snippet))
@@ -270,7 +273,11 @@ class _Composer:
             src = str(image.attrGet("src") or "")
             alt = alt_text(image)
             try:
-                flowable = body_image(src, alt, self.setting, self.styles.rtl)
+                if len(self.result.images) >= MAX_IMAGES:
+                    raise BodyImageError(
+                        "LK150", f"is one image too many: a letter may show at most {MAX_IMAGES}"
+                    )
+                flowable = body_image(src, alt, self.setting, self.styles.rtl, self.loaded)
             except BodyImageError as exc:
                 shown = src if len(src) <= 80 else src[:79] + "…"
                 self.problem("error", exc.code, f"the image '{shown}' {exc.reason}", src)
