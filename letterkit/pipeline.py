@@ -153,10 +153,11 @@ _COMPOSED: dict[tuple[str, int, BodySetting], tuple[Styles, Composed]] = memo.ta
 
 def body_setting(letter: Letter) -> BodySetting:
     """The measure of the letter's paper, the tallest a body image may be (two
-    thirds of a page's text), and the folder its images are found in."""
+    thirds of a page's text), the height of a page's text, and the folder its
+    images are found in."""
     page = page_for(letter.paper)
-    height = (page.height - page.top - page.bottom) * 2 / 3
-    return BodySetting(page.measure, height, letter.base_dir, letter.allow_outside)
+    height = page.height - page.top - page.bottom
+    return BodySetting(page.measure, height * 2 / 3, height, letter.base_dir, letter.allow_outside)
 
 
 def _compose(markdown: str, styles: Styles, setting: BodySetting) -> Composed:

@@ -465,3 +465,18 @@ def test_the_same_picture_many_times_is_read_once_and_bounded(tmp_path: Path) ->
     [problem] = _problems(_letter(tmp_path, "Text.\n\n" + files))
     assert problem.code == "LK150"
     assert f"f{MAX_FILES}.png" in problem.message
+
+
+def test_a_row_taller_than_a_page_splits_and_short_rows_stay_whole(tmp_path: Path) -> None:
+    words = "word " * 3000
+    body = FILLER * 8 + "| A | B |\n|---|---|\n| one two three four five six seven eight nine ten " * 1
+    body += "eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen " * 8 + "| short |\n"
+    body += f"| {words} | y |\n| last | row |\n"
+    spec = _letter(tmp_path, body)
+    assert _problems(spec) == []
+    pages = [" ".join(t.split()) for t in page_texts(letterkit.render(spec))]
+    assert sum(p.count("word") for p in pages) == 3000
+    # the first row (several lines) is not cut between pages
+    first = [i for i, p in enumerate(pages) if "one two three" in p or "eighteen short" in p]
+    assert len(set(first)) == 1
+    assert "last row" in pages[-1]

@@ -42,6 +42,8 @@ class BodySetting:
 
     measure: float = 453.5
     image_height: float = 480.0
+    #: The height of a page's text (a table's row taller than it is split).
+    text_height: float = 728.5
     base: Path | None = None
     allow_outside: bool = False
 

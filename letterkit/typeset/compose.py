@@ -185,7 +185,10 @@ class _Composer:
             self.cell_align = str(tok.attrGet("style") or "")
         elif kind == "table_close" and self.table is not None:
             if not self.table_refused:
-                flowable = table_flowable(self.table, self.styles, self.setting.measure)
+                setting = self.setting
+                flowable = table_flowable(
+                    self.table, self.styles, setting.measure, setting.text_height
+                )
                 self.result.flowables.append(flowable)
             self.table = None
 

@@ -123,7 +123,31 @@ def _cell_style(base: ParagraphStyle, align: Align) -> ParagraphStyle:
     return base.clone(f"{base.name}-{align}", alignment=_ALIGN[align])
 
 
-def table_flowable(table: TableRows, styles: Styles, measure: float) -> Flowable:
+class LetterTable(Table):  # type: ignore[misc]
+    """A table that splits between rows, and inside a row only when that row
+    does not fit even on a page of its own (a cell of a thousand words)."""
+
+    #: The height of a page's text: a table given about that much room is at
+    #: the top of a page, and a row that still does not fit is split.
+    lk_page = 0.0
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.splitInRow = 0
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if not parts and availHeight >= self.lk_page * 0.9:
+            self.splitInRow = 1
+            try:
+                parts = super().split(availWidth, availHeight)
+            finally:
+                self.splitInRow = 0
+        for part in parts:  # ReportLab makes the parts of this class, without its room
+            part.lk_page = self.lk_page
+        return parts
+
+
+def table_flowable(
+    table: TableRows, styles: Styles, measure: float, page: float = 728.0
+) -> Flowable:
     """The table as a ReportLab table, its header repeated when it splits."""
     columns = max(len(r) for r in table.rows)
     rows = [r + [""] * (columns - len(r)) for r in table.rows]
@@ -152,7 +176,7 @@ def table_flowable(table: TableRows, styles: Styles, measure: float) -> Flowable
         ("LINEBELOW", (0, 1), (-1, -2), LIGHT, LIGHT_RULE),
         ("LINEBELOW", (0, -1), (-1, -1), HEAVY, RULE),
     ]
-    flowable = Table(
+    flowable = LetterTable(
         data,
         colWidths=widths,
         repeatRows=1,
@@ -161,6 +185,7 @@ def table_flowable(table: TableRows, styles: Styles, measure: float) -> Flowable
         spaceBefore=2,
         spaceAfter=styles.body.spaceAfter + 2,
     )
+    flowable.lk_page = page
     #: The notes to bring to the page the table ends on (see notes.wrap_references).
     flowable.lk_notes = tuple(dict.fromkeys(table.notes))
     return flowable
