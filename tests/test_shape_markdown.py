@@ -469,8 +469,12 @@ def test_the_same_picture_many_times_is_read_once_and_bounded(tmp_path: Path) ->
 
 def test_a_row_taller_than_a_page_splits_and_short_rows_stay_whole(tmp_path: Path) -> None:
     words = "word " * 3000
-    body = FILLER * 8 + "| A | B |\n|---|---|\n| one two three four five six seven eight nine ten " * 1
-    body += "eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen " * 8 + "| short |\n"
+    body = (
+        FILLER * 8 + "| A | B |\n|---|---|\n| one two three four five six seven eight nine ten " * 1
+    )
+    body += (
+        "eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen " * 8 + "| short |\n"
+    )
     body += f"| {words} | y |\n| last | row |\n"
     spec = _letter(tmp_path, body)
     assert _problems(spec) == []
