@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "LK112": "the template uses a value the data does not supply",
     "LK113": "a value printed by the template is not allowed where it is printed",
     "LK114": "a template ran past its time or size limit",
+    "LK115": "the body's Markdown holds something a letter does not draw as written (a warning)",
     "LK120": "a signatory has no name",
     "LK121": "the same signatory is listed twice",
     "LK122": "the number of signatories differs from expected_signatories",

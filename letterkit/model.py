@@ -288,6 +288,8 @@ class Letter:
     #: With parts: ``last`` prints the signatories, cc and annex list after the
     #: last part only (the others end with the closing); ``each`` in every part.
     signatories_in: SignatoriesIn = "last"
+    #: Files the template names (the body's images) may lie outside ``base_dir``.
+    allow_outside: bool = False
 
 
 def part_letter(letter: Letter, index: int) -> Letter:

@@ -38,13 +38,15 @@ from .pdf.assemble import assemble
 from .pdf.languages import PartPages, assemble_parts, listed_annexes
 from .text.merge import MergedText, merge
 from .typeset import bounds, fonts, generated, images
+from .typeset.body_images import BodySetting
+from .typeset.body_report import report_body
 from .typeset.columns import TooLarge
 from .typeset.compose import Composed, compose, report_links
 from .typeset.document import LaidOut, LetterLayout
 from .typeset.glyphs import check_glyphs, key_position
 from .typeset.signatures import SignatureImageError
 from .typeset.story import AnnexInfo
-from .typeset.styles import Styles, styles_for
+from .typeset.styles import Styles, page_for, styles_for
 from .validate import validate
 
 log = logging.getLogger("letterkit")
@@ -152,17 +154,26 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
         raise InternalError.from_exception(_spec_display(letter), exc) from exc
 
 
-_COMPOSED: dict[tuple[str, int], tuple[Styles, Composed]] = memo.table({})
+_COMPOSED: dict[tuple[str, int, BodySetting], tuple[Styles, Composed]] = memo.table({})
 
 
-def _compose(markdown: str, styles: Styles) -> Composed:
+def body_setting(letter: Letter) -> BodySetting:
+    """The measure of the letter's paper, the tallest a body image may be (two
+    thirds of a page's text), the height of a page's text, and the folder its
+    images are found in."""
+    page = page_for(letter.paper)
+    height = page.height - page.top - page.bottom
+    return BodySetting(page.measure, height * 2 / 3, height, letter.base_dir, letter.allow_outside)
+
+
+def _compose(markdown: str, styles: Styles, setting: BodySetting) -> Composed:
     """:func:`compose`, remembered: the letters of a bundle mostly share their body,
     and its paragraphs then keep their line breaks from one letter to the next."""
-    key = (markdown, id(styles))
+    key = (markdown, id(styles), setting)
     cached = _COMPOSED.get(key)
     if cached is not None and cached[0] is styles:
         return cached[1]
-    body = compose(markdown, styles)
+    body = compose(markdown, styles, setting)
     memo.keep(_COMPOSED, key, (styles, body), 8)
     return body
 
@@ -242,8 +253,9 @@ def _lay_out(
         raise ValidationError([overlong])
     fonts.register()
     try:
-        body = _compose(merged.markdown, styles)
+        body = _compose(merged.markdown, styles, body_setting(letter))
         report_links(body, merged, reporter)
+        report_body(body, merged, reporter)
         check_glyphs(letter, merged, signatories, body.text, reporter, styles.extra_fonts)
         reporter.raise_if_failed()
         log.info("Step 4 - Laying out the letter")

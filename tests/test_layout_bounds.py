@@ -94,7 +94,7 @@ def test_withheld_signatory_is_never_named(example_copy: Path) -> None:
     [
         ('{{ "x" * 5000 }}\n', None, "5,000 characters without a space or '/'"),
         ('{{ "lorem ipsum dolor " * 2000 }}\n', None, "35,999 characters (at most 20,000"),
-        ("Text\n\n" + "|a" * 2000 + "\n" + "|-" * 2000 + "\n", 7, "4,000 characters without"),
+        ("Text\n\n" + "|a" * 2000 + "\n" + "|-" * 2000 + "\n", 7, "more than 20 columns"),
         ("*a " * 21_000 + "\n", None, "21,000 Markdown marks"),
         ("word " + "v" * 160 + " word\n", 5, "160 characters without a space or '/'"),
     ],

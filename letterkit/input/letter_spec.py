@@ -216,6 +216,7 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
         inputs=tuple(dict.fromkeys(reader.inputs)),
         parts=parts,
         signatories_in=read_signatories_in(spec, reader),
+        allow_outside=reader.allow_outside,
     )
 
 

@@ -1,30 +1,33 @@
 """Markdown text → ReportLab flowables and footnote texts.
 
-Stage 3 (typeset), first step. markdown-it-py (CommonMark, raw HTML and images off,
-plus footnotes) turns the merged text into tokens; each block token becomes a
-Paragraph, and inline tokens become ReportLab's paragraph markup with every
-piece of text XML-escaped, so data can never become markup. A link becomes a
-link only to a web page, an e-mail address or one of the letter's notes;
-any other prints as its text, and :func:`report_links` says so.
+Stage 3 (typeset), first step. markdown-it-py (CommonMark with footnotes and
+GFM pipe tables; raw HTML prints as text) turns the merged text into tokens;
+each block token becomes a flowable: a paragraph (its inline markup from
+:mod:`.markup`, every piece of text escaped), a table (:mod:`.tables`) or an
+image (:mod:`.body_images`). What the body holds that letterkit does not draw
+as written (raw HTML, a horizontal rule, a note nothing refers to) is kept
+in :attr:`Composed.problems`, for :mod:`.body_report` to report with its line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
-from xml.sax.saxutils import escape, quoteattr
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Spacer
 
 from ..input.sources import Reporter
 from ..text.merge import MergedText
-from .styles import LINK, Styles
+from .body_images import MAX_IMAGES, BodyImageError, BodySetting, body_image
+from .markup import alt_text, inline_markup, link_target, xml
+from .styles import Styles
+from .tables import TableRows, TableTooLarge, table_flowable
 
 
 class _Parser(MarkdownIt):
@@ -39,16 +42,27 @@ class _Parser(MarkdownIt):
 _PARSER = (
     _Parser("commonmark", {"html": False})
     .use(footnote_plugin)
-    .disable(["image", "html_block", "html_inline"])
+    .disable(["html_block", "html_inline"])
+    .enable("table")
 )
 
-#: The only targets a link may have, besides the letter's own notes: a web page
-#: or an e-mail address. Anything else (``pdf:`` would open another file, over
-#: the network for a ``\\server`` path; ``file:``, ``javascript:``, a relative
-#: name) prints as text.
-_SCHEMES = re.compile(r"(?i)(https?://[^/?#\s\\]|mailto:[^\s])")
-#: A ``mailto:`` field some mail programs act on by attaching a local file.
-_ATTACH = re.compile(r"(?i)^mailto:[^?]*\?(?:.*[&;])?\s*attach")
+#: A tag or comment of raw HTML, as markdown-it would have read it.
+_HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|!--)")
+#: Raw HTML tags reported; past these, no more warnings about raw HTML.
+_HTML_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class BodyProblem:
+    """Something of the body that is not drawn as written: its severity, code and
+    message, the line of the merged text it is on (0-based) and the text that
+    finds it in the template."""
+
+    severity: str
+    code: str
+    message: str
+    line: int | None
+    snippet: str
 
 
 @dataclass
@@ -61,74 +75,9 @@ class Composed:
     #: Links printed as text: their targets, in order, each with whether it is
     #: an anchor the letter lacks (an error) rather than a refused target.
     refused: list[tuple[str, bool]] = field(default_factory=list)
-
-
-def link_target(href: str, anchors: frozenset[str]) -> str | None:
-    """What becomes of a link to *href*: None when it becomes a link (a web page,
-    an e-mail address, or one of *anchors*, the letter's own places), else why it
-    prints as text (``"refused"`` or ``"missing"``)."""
-    if href.startswith("#"):
-        return None if href[1:] in anchors else "missing"
-    if _ATTACH.match(unquote(href)):
-        return "refused"
-    return None if _SCHEMES.match(href) else "refused"
-
-
-def xml(text: str) -> str:
-    """Escape text for ReportLab paragraph markup."""
-    return escape(text)
-
-
-def inline_markup(
-    children: Sequence[Token],
-    collected: list[str] | None = None,
-    anchors: frozenset[str] = frozenset(),
-    refused: list[tuple[str, bool]] | None = None,
-) -> str:
-    """Inline tokens → ReportLab markup (bold, italic, links, note references).
-
-    A link whose target :func:`link_target` refuses prints as its text, and is
-    added to *refused*."""
-    out: list[str] = []
-    linked: list[bool] = []  # for each open link: whether it became <a>
-    for tok in children:
-        kind = tok.type
-        if kind == "text" or kind == "code_inline":
-            out.append(xml(tok.content))
-            if collected is not None:
-                collected.append(tok.content)
-        elif kind == "softbreak":
-            out.append(" ")
-        elif kind == "hardbreak":
-            out.append("<br/>")
-        elif kind == "strong_open":
-            out.append("<b>")
-        elif kind == "strong_close":
-            out.append("</b>")
-        elif kind == "em_open":
-            out.append("<i>")
-        elif kind == "em_close":
-            out.append("</i>")
-        elif kind == "link_open":
-            href = str(tok.attrGet("href") or "")
-            why = link_target(href, anchors)
-            linked.append(why is None)
-            if why is not None:
-                if refused is not None:
-                    refused.append((href, why == "missing"))
-                continue
-            if collected is not None:
-                collected.append(href)
-            out.append(f"<a href={quoteattr(href)} color={quoteattr(LINK.hexval())}>")
-        elif kind == "link_close":
-            if linked.pop() if linked else False:
-                out.append("</a>")
-        elif kind == "footnote_ref":
-            number = int(tok.meta["id"]) + 1
-            out.append(f'<a href="#lk-note-{number}"><super>{number}</super></a>')
-        else:
-            out.append(xml(tok.content))
-    return "".join(out)
+    problems: list[BodyProblem] = field(default_factory=list)
+    #: The SHA-256 of each image drawn, in order (pages are shared by what they draw).
+    images: list[str] = field(default_factory=list)
 
 
 def _anchors(env: dict[str, Any]) -> frozenset[str]:
@@ -137,74 +86,249 @@ def _anchors(env: dict[str, Any]) -> frozenset[str]:
     return frozenset(f"lk-note-{n + 1}" for n in range(len(notes)))
 
 
-def compose(markdown: str, styles: Styles) -> Composed:
-    """Parse the merged Markdown and build the body's flowables and notes."""
-    env: dict[str, Any] = {}
-    tokens = _PARSER.parse(markdown, env)
-    anchors = _anchors(env)
-    result = Composed()
-    notes: dict[int, list[str]] = {}
-    list_stack: list[dict[str, Any]] = []
-    note_id: int | None = None
-    quote_depth = 0
-    pending_bullet: str | None = None
-    for i, tok in enumerate(tokens):
+#: Block tokens that are drawn, or that only open and close what is.
+_DRAWN = frozenset(
+    f"{name}_{end}"
+    for name in (
+        "paragraph", "heading", "bullet_list", "ordered_list", "list_item", "blockquote",
+        "footnote_block", "footnote", "footnote_reference", "table", "thead", "tbody", "tr", "th", "td",
+    )
+    for end in ("open", "close")
+) | {"inline", "fence", "code_block", "footnote_anchor"}  # fmt: skip
+#: What a warning calls a block that is not drawn.
+_NOT_DRAWN = {"hr": "a horizontal rule (---, ***)"}
+
+
+class _Composer:
+    """The walk over the body's tokens, with what is open at each token."""
+
+    def __init__(self, markdown: str, styles: Styles, setting: BodySetting) -> None:
+        self.markdown = markdown
+        self.styles = styles
+        self.setting = setting
+        self.env: dict[str, Any] = {}
+        self.tokens = _PARSER.parse(markdown, self.env)
+        self.anchors = _anchors(self.env)
+        self.result = Composed()
+        self.notes: dict[int, list[str]] = {}
+        self.list_stack: list[dict[str, Any]] = []
+        self.note_id: int | None = None
+        self.quote_depth = 0
+        self.pending_bullet: str | None = None
+        self.table: TableRows | None = None
+        self.table_refused = False
+        self.table_line: int | None = None
+        self.cell_align = ""
+        self.line: int | None = None
+        self.html_seen: set[str] = set()
+        self.prev: Token | None = None
+        self.loaded: dict[Path, tuple[ImageReader, str]] = {}
+
+    def problem(self, severity: str, code: str, message: str, snippet: str = "") -> None:
+        self.result.problems.append(BodyProblem(severity, code, message, self.line, snippet))
+
+    def run(self) -> Composed:
+        for i, tok in enumerate(self.tokens):
+            if tok.map:
+                self.line = tok.map[0]
+            self.prev = self.tokens[i - 1] if i else None
+            self.block(tok, self.prev.type if self.prev else "")
+        self.result.notes = ["<br/>".join(self.notes[k]) for k in sorted(self.notes)]
+        self.unreferenced()
+        return self.result
+
+    def block(self, tok: Token, parent: str) -> None:
         kind = tok.type
         if kind == "footnote_open":
-            note_id = int(tok.meta["id"]) + 1
-            notes[note_id] = []
+            self.note_id = int(tok.meta["id"]) + 1
+            self.notes[self.note_id] = []
         elif kind == "footnote_close":
-            note_id = None
-        elif kind == "blockquote_open":
-            quote_depth += 1
-        elif kind == "blockquote_close":
-            quote_depth -= 1
+            self.note_id = None
+        elif kind in {"blockquote_open", "blockquote_close"}:
+            self.quote_depth += 1 if kind == "blockquote_open" else -1
         elif kind in {"bullet_list_open", "ordered_list_open"}:
             start = int(tok.attrGet("start") or 1)
-            list_stack.append({"ordered": kind == "ordered_list_open", "n": start - 1})
+            self.list_stack.append({"ordered": kind == "ordered_list_open", "n": start - 1})
         elif kind in {"bullet_list_close", "ordered_list_close"}:
-            list_stack.pop()
-            if not list_stack and note_id is None:
-                result.flowables.append(
-                    Spacer(1, styles.body.spaceAfter - styles.bullet.spaceAfter)
-                )
+            self.list_stack.pop()
+            if not self.list_stack and self.note_id is None:
+                gap = self.styles.body.spaceAfter - self.styles.bullet.spaceAfter
+                self.result.flowables.append(Spacer(1, gap))
         elif kind == "list_item_open":
-            top = list_stack[-1]
+            top = self.list_stack[-1]
             top["n"] += 1
-            pending_bullet = f"{top['n']}." if top["ordered"] else "•"
+            self.pending_bullet = f"{top['n']}." if top["ordered"] else "•"
+        elif kind.startswith(("table_", "tr_", "th_", "td_")):
+            self.table_token(tok)
         elif kind == "inline":
-            markup = inline_markup(tok.children or [], result.text, anchors, result.refused)
-            parent = tokens[i - 1].type if i else ""
-            if note_id is not None:
-                notes[note_id].append(markup)
-            elif parent == "heading_open":
-                result.flowables.append(styles.para(markup, styles.heading))
-            elif list_stack:
-                depth = len(list_stack)
-                if styles.rtl:
-                    style = styles.bullet.clone(
-                        f"bullet{depth}-rtl", rightIndent=styles.bullet.rightIndent * depth
-                    )
-                else:
-                    style = styles.bullet.clone(
-                        f"bullet{depth}",
-                        leftIndent=styles.bullet.leftIndent * depth,
-                        bulletIndent=styles.bullet.bulletIndent
-                        + styles.bullet.leftIndent * (depth - 1),
-                    )
-                result.flowables.append(styles.para(markup, style, bullet=pending_bullet))
-                pending_bullet = None
-            elif quote_depth:
-                result.flowables.append(styles.para(markup, styles.quote))
-            else:
-                result.flowables.append(styles.para(markup, styles.body))
+            self.inline(tok, parent)
         elif kind in {"fence", "code_block"}:
-            result.text.append(tok.content)
-            result.flowables.append(
-                styles.para(xml(tok.content).replace("\n", "<br/>"), styles.body)
-            )
-    result.notes = [" ".join(notes[k]) for k in sorted(notes)]
-    return result
+            self.result.text.append(tok.content)
+            markup = xml(tok.content).replace("\n", "<br/>")
+            self.result.flowables.append(self.styles.para(markup, self.styles.body))
+        elif kind not in _DRAWN:
+            what = _NOT_DRAWN.get(kind, f"a Markdown element ({kind})")
+            line = self.markdown.splitlines()[tok.map[0]] if tok.map else ""
+            self.problem("warning", "LK115", f"{what} is not drawn in a letter; remove it", line)
+
+    def table_token(self, tok: Token) -> None:
+        kind = tok.type
+        if kind == "table_open":
+            self.table, self.table_refused = TableRows(), False
+            self.table_line = self.line
+        elif kind == "tr_open" and self.table is not None and not self.table_refused:
+            try:
+                self.table.start_row()
+            except TableTooLarge as exc:
+                self.refuse_table(str(exc))
+        elif kind in {"th_open", "td_open"}:
+            self.cell_align = str(tok.attrGet("style") or "")
+        elif kind == "table_close" and self.table is not None:
+            if not self.table_refused:
+                setting = self.setting
+                flowable = table_flowable(
+                    self.table, self.styles, setting.measure, setting.text_height
+                )
+                self.result.flowables.append(flowable)
+            self.table = None
+
+    def refuse_table(self, what: str) -> None:
+        """An error naming the table's first line; the rest of the table is not drawn."""
+        self.table_refused = True
+        self.line = self.table_line
+        self.problem(
+            "error", "LK150",
+            f"{what} is too large for a letter; put the data in an annex",
+            self.markdown.splitlines()[self.line or 0],
+        )  # fmt: skip
+
+    def inline(self, tok: Token, parent: str) -> None:
+        children = tok.children or []
+        self.raw_html(children)
+        styles, result = self.styles, self.result
+        drawn = self.note_id is None and self.table is None and parent != "heading_open"
+        images: list[Token] | None = [] if drawn else None
+        markup = inline_markup(children, result.text, self.anchors, result.refused, images)
+        if not drawn and any(c.type == "image" for c in children):
+            self.problem(
+                "warning", "LK115",
+                "an image in a heading, a note or a table is not drawn (its alt text prints); "
+                "put it on a line of its own",
+                str(next(c for c in children if c.type == "image").attrGet("src")),
+            )  # fmt: skip
+        if self.note_id is not None:
+            self.notes[self.note_id].append(markup)
+        elif self.table is not None:
+            if not self.table_refused:
+                self.table.notes += [
+                    int(c.meta["id"]) + 1 for c in children if c.type == "footnote_ref"
+                ]
+                try:
+                    self.table.cell(markup, self.cell_align)
+                except TableTooLarge as exc:
+                    self.refuse_table(str(exc))
+        elif parent == "heading_open":
+            self.result.flowables.append(styles.para(markup, self.heading_style()))
+        elif images and not any(c.type != "image" and c.content.strip() for c in children):
+            self.images(images)  # a paragraph that is images only
+        else:
+            self.paragraph(markup)
+            if images:
+                self.problem(
+                    "warning", "LK115",
+                    "an image inside a line of text is drawn below its paragraph; "
+                    "put it on a line of its own",
+                    str(images[0].attrGet("src")),
+                )  # fmt: skip
+                self.images(images)
+
+    def heading_style(self) -> Any:
+        """``#`` the largest, ``##`` as headings always were, ``###`` and below the least."""
+        tag = self.prev.tag if self.prev is not None else "h2"
+        level = int(tag[1:]) if tag[1:].isdigit() else 2
+        if level == 1:
+            return self.styles.heading1
+        return self.styles.heading if level == 2 else self.styles.heading3
+
+    def paragraph(self, markup: str) -> None:
+        styles, depth = self.styles, len(self.list_stack)
+        if depth:
+            if styles.rtl:
+                style = styles.bullet.clone(
+                    f"bullet{depth}-rtl", rightIndent=styles.bullet.rightIndent * depth
+                )
+            else:
+                style = styles.bullet.clone(
+                    f"bullet{depth}",
+                    leftIndent=styles.bullet.leftIndent * depth,
+                    bulletIndent=styles.bullet.bulletIndent
+                    + styles.bullet.leftIndent * (depth - 1),
+                )
+            self.result.flowables.append(styles.para(markup, style, bullet=self.pending_bullet))
+            self.pending_bullet = None
+        elif self.quote_depth:
+            self.result.flowables.append(styles.para(markup, styles.quote))
+        else:
+            self.result.flowables.append(styles.para(markup, styles.body))
+
+    def images(self, images: list[Token]) -> None:
+        for image in images:
+            src = str(image.attrGet("src") or "")
+            alt = alt_text(image)
+            try:
+                if len(self.result.images) >= MAX_IMAGES:
+                    raise BodyImageError(
+                        "LK150", f"is one image too many: a letter may show at most {MAX_IMAGES}"
+                    )
+                flowable = body_image(src, alt, self.setting, self.styles.rtl, self.loaded)
+            except BodyImageError as exc:
+                shown = src if len(src) <= 80 else src[:79] + "…"
+                self.problem("error", exc.code, f"the image '{shown}' {exc.reason}", src)
+                continue
+            self.result.flowables.append(flowable)
+            self.result.images.append(flowable.digest)
+
+    def raw_html(self, children: list[Token]) -> None:
+        """One warning for the tags of raw HTML a paragraph of the template writes
+        (each tag once in the letter; a value's ``<`` is escaped, ``\\<``, and
+        prints as text without one)."""
+        tags: list[str] = []
+        for child in children:
+            if child.type != "text" or "<" not in child.content:
+                continue
+            for found in _HTML.finditer(child.content):
+                tag = found.group(0)[:60]
+                if tag in self.html_seen or tag in tags:
+                    continue
+                if re.search(r"(?<!\\)" + re.escape(tag), self.markdown):
+                    tags.append(tag)
+        if tags and len(self.html_seen) < _HTML_SHOWN:
+            self.html_seen.update(tags)
+            shown = ", ".join(f"'{t}'" for t in tags[:3]) + (", …" if len(tags) > 3 else "")
+            self.problem(
+                "warning", "LK115",
+                f"raw HTML {shown} prints as text: a letter draws Markdown only",
+                tags[0],
+            )  # fmt: skip
+
+    def unreferenced(self) -> None:
+        refs = self.env.get("footnotes", {}).get("refs", {})
+        for label, number in refs.items():
+            if number == -1:
+                self.line = None
+                self.problem(
+                    "warning", "LK115",
+                    f"the note [^{label[1:]}] is never referred to in the text, "
+                    "so it does not print; refer to it or remove it",
+                    f"[^{label[1:]}]:",
+                )  # fmt: skip
+
+
+def compose(markdown: str, styles: Styles, setting: BodySetting | None = None) -> Composed:
+    """Parse the merged Markdown and build the body's flowables and notes; the
+    images are found and tables sized by *setting* (the A4 measure, the
+    current folder, when None)."""
+    return _Composer(markdown, styles, setting or BodySetting()).run()
 
 
 #: Links reported one by one; past these, one problem counts the rest.
@@ -253,3 +377,14 @@ def _line_holding(lines: list[str], href: str) -> int | None:
             if target in line:
                 return number
     return None
+
+
+__all__ = [
+    "BodyProblem",
+    "Composed",
+    "compose",
+    "inline_markup",
+    "link_target",
+    "report_links",
+    "xml",
+]

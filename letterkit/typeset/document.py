@@ -176,7 +176,9 @@ class LetterLayout:
 
     def fingerprint(self) -> Fingerprint:
         """What the shared part of this letter draws."""
-        return Fingerprint.of(self.letter, self.merged, self.signatories, self.annexes)
+        return Fingerprint.of(
+            self.letter, self.merged, self.signatories, self.annexes, tuple(self.body.images)
+        )
 
     def document(
         self, buffer: io.BytesIO, notes: NoteArea, splitter: Splitter | None = None

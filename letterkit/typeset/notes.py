@@ -288,12 +288,34 @@ class FlushNotes(Flowable):  # type: ignore[misc]
         pass
 
 
+class NoteCall(Flowable):  # type: ignore[misc]
+    """After a table whose cells refer to notes: brings those notes to the page
+    it is drawn on (the table's last), taking their room like :class:`Noted`."""
+
+    def __init__(self, numbers: Sequence[int], area: NoteArea) -> None:
+        super().__init__()
+        self.numbers = list(numbers)
+        self.area = area
+        self.notes_room = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.notes_room = self.area.cost(self.numbers)
+        self.width, self.height = availWidth, self.notes_room
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.area.place(self.numbers, None)
+
+
 def wrap_references(flowables: Sequence[Any], area: NoteArea) -> list[Any]:
-    """Wrap every body paragraph that references a note in :class:`Noted`."""
+    """Wrap every body paragraph that references a note in :class:`Noted`, and
+    follow a table that does by a :class:`NoteCall`."""
     out: list[Any] = []
     for f in flowables:
         if isinstance(f, Paragraph) and "#lk-note-" in f.text:
             out.append(Noted(f, area))
+        elif getattr(f, "lk_notes", ()):
+            out += [f, NoteCall(f.lk_notes, area)]
         else:
             out.append(f)
     return out

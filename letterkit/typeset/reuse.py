@@ -47,6 +47,8 @@ class Fingerprint:
     page: Page
     header_date: str
     page_numbers: str = "always"
+    #: The SHA-256 of each image of the body: the same text may name other pictures.
+    images: tuple[str, ...] = ()
 
     @classmethod
     def of(
@@ -55,6 +57,7 @@ class Fingerprint:
         merged: MergedText,
         signatories: tuple[Signatory, ...],
         annexes: tuple[AnnexInfo, ...],
+        images: tuple[str, ...] = (),
     ) -> Fingerprint:
         """The fingerprint of a letter's shared part."""
         loc = letter.locale
@@ -72,6 +75,7 @@ class Fingerprint:
             page=page_for(letter.paper),
             header_date=header_date(letter),
             page_numbers=letter.page_numbers,
+            images=images,
         )
 
 

@@ -72,6 +72,12 @@ class Styles:
     letterhead_name: ParagraphStyle
     letterhead_line: ParagraphStyle
     footer: ParagraphStyle
+    #: ``#`` and ``###`` (and deeper) headings of the body; ``##`` is ``heading``.
+    heading1: ParagraphStyle
+    heading3: ParagraphStyle
+    #: A table's header row and its other cells.
+    table_head: ParagraphStyle
+    table_cell: ParagraphStyle
     #: Right-to-left letter: alignments and indents are mirrored.
     rtl: bool = False
     #: Fonts of the letter's ``fonts:`` folder, tried after the bundled ones.
@@ -166,7 +172,33 @@ def _make_styles(justify: bool) -> Styles:
     small = ParagraphStyle(
         "small", parent=body, fontSize=8.5, leading=11, spaceAfter=0, alignment=TA_LEFT
     )
+    cell = ParagraphStyle(
+        "table_cell", parent=body, fontSize=9.5, leading=12, spaceAfter=0, alignment=TA_LEFT
+    )
     return Styles(
+        heading1=ParagraphStyle(
+            "heading1",
+            parent=body,
+            fontName=SANS + "-Bold",
+            fontSize=13,
+            leading=17,
+            spaceBefore=10,
+            spaceAfter=5,
+            keepWithNext=1,
+            alignment=TA_LEFT,
+        ),
+        heading3=ParagraphStyle(
+            "heading3",
+            parent=body,
+            fontName=SERIF + "-BoldItalic",
+            fontSize=10.5,
+            leading=14,
+            spaceBefore=4,
+            spaceAfter=2,
+            keepWithNext=1,
+        ),
+        table_head=ParagraphStyle("table_head", parent=cell, fontName=SERIF + "-Bold"),
+        table_cell=cell,
         body=body,
         bullet=ParagraphStyle("bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=3),
         heading=ParagraphStyle(

@@ -26,8 +26,9 @@ def _fingerprint(**changes: Any) -> Fingerprint:
             merged = dataclasses.replace(merged, **{name: changes.pop(name)})
     signatories = changes.pop("signatories", BASE.signatories)
     annexes = changes.pop("annexes", BASE.annexes)
+    images = changes.pop("images", ())
     letter = dataclasses.replace(LETTER, **changes)
-    return Fingerprint.of(letter, merged, signatories, annexes)
+    return Fingerprint.of(letter, merged, signatories, annexes, images)
 
 
 #: For each field of the fingerprint, a change of the letter that changes it.
@@ -45,6 +46,7 @@ CHANGES: dict[str, dict[str, Any]] = {
     "page": {"paper": "letter"},
     "header_date": {"date": dt.date(2020, 4, 1)},
     "page_numbers": {"page_numbers": "never"},
+    "images": {"images": ("0" * 64,)},
 }
 
 

@@ -1,0 +1,109 @@
+"""Inline Markdown tokens → ReportLab paragraph markup, every piece of text escaped.
+
+Bold, italic, line breaks, note references and links become ReportLab's
+markup; all text is XML-escaped, so data can never become markup. A link
+becomes a link only to a web page, an e-mail address or one of the letter's
+notes (:func:`link_target`); any other prints as its text. An image inside a
+line of text is handed back to the caller, which draws it as a block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import unquote
+from xml.sax.saxutils import escape, quoteattr
+
+from markdown_it.token import Token
+
+from .styles import LINK
+
+#: The only targets a link may have, besides the letter's own notes: a web page
+#: or an e-mail address. Anything else (``pdf:`` would open another file, over
+#: the network for a ``\\server`` path; ``file:``, ``javascript:``, a relative
+#: name) prints as text.
+_SCHEMES = re.compile(r"(?i)(https?://[^/?#\s\\]|mailto:[^\s])")
+#: A ``mailto:`` field some mail programs act on by attaching a local file.
+_ATTACH = re.compile(r"(?i)^mailto:[^?]*\?(?:.*[&;])?\s*attach")
+
+
+def link_target(href: str, anchors: frozenset[str]) -> str | None:
+    """What becomes of a link to *href*: None when it becomes a link (a web page,
+    an e-mail address, or one of *anchors*, the letter's own places), else why it
+    prints as text (``"refused"`` or ``"missing"``)."""
+    if href.startswith("#"):
+        return None if href[1:] in anchors else "missing"
+    if _ATTACH.match(unquote(href)):
+        return "refused"
+    return None if _SCHEMES.match(href) else "refused"
+
+
+def xml(text: str) -> str:
+    """Escape text for ReportLab paragraph markup."""
+    return escape(text)
+
+
+def inline_markup(
+    children: Sequence[Token],
+    collected: list[str] | None = None,
+    anchors: frozenset[str] = frozenset(),
+    refused: list[tuple[str, bool]] | None = None,
+    images: list[Token] | None = None,
+) -> str:
+    """Inline tokens → ReportLab markup (bold, italic, links, note references).
+
+    A link whose target :func:`link_target` refuses prints as its text, and is
+    added to *refused*. An image is added to *images* and prints nothing; where
+    no image can be drawn (*images* is None) it prints its alt text."""
+    out: list[str] = []
+    linked: list[bool] = []  # for each open link: whether it became <a>
+    for tok in children:
+        kind = tok.type
+        if kind == "text" or kind == "code_inline":
+            out.append(xml(tok.content))
+            if collected is not None:
+                collected.append(tok.content)
+        elif kind == "softbreak":
+            out.append(" ")
+        elif kind == "hardbreak":
+            out.append("<br/>")
+        elif kind == "strong_open":
+            out.append("<b>")
+        elif kind == "strong_close":
+            out.append("</b>")
+        elif kind == "em_open":
+            out.append("<i>")
+        elif kind == "em_close":
+            out.append("</i>")
+        elif kind == "link_open":
+            href = str(tok.attrGet("href") or "")
+            why = link_target(href, anchors)
+            linked.append(why is None)
+            if why is not None:
+                if refused is not None:
+                    refused.append((href, why == "missing"))
+                continue
+            if collected is not None:
+                collected.append(href)
+            out.append(f"<a href={quoteattr(href)} color={quoteattr(LINK.hexval())}>")
+        elif kind == "link_close":
+            if linked.pop() if linked else False:
+                out.append("</a>")
+        elif kind == "image":
+            if images is not None:
+                images.append(tok)
+            else:
+                out.append(xml(alt_text(tok)))
+                if collected is not None:
+                    collected.append(alt_text(tok))
+        elif kind == "footnote_ref":
+            number = int(tok.meta["id"]) + 1
+            out.append(f'<a href="#lk-note-{number}"><super>{number}</super></a>')
+        else:
+            out.append(xml(tok.content))
+    return "".join(out)
+
+
+def alt_text(image: Token) -> str:
+    """An image's alt text as plain text (its emphasis and links dropped)."""
+    return "".join(c.content for c in image.children or () if c.type in {"text", "code_inline"})
