@@ -19,6 +19,9 @@ through here first:
 
 Each refusal is a :class:`Refused` with the problem code and a message that
 says what the file is and what would fix it.
+
+Files letterkit writes (a PDF, a manifest) go through :func:`write_atomically`:
+whole, or not at all.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import errno
 import io
 import os
 import stat
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -293,3 +297,31 @@ def head(path: Path, kind: Kind, count: int, root: Path | None = None) -> bytes:
         return os.read(fd, count)
     finally:
         os.close(fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: How the temporary files of :func:`write_atomically` are named: ``TEMP_PREFIX``,
+#: eight random letters, digits or ``_``, and ``TEMP_SUFFIX``. A bundle removes
+#: such files left by a killed run, and no others.
+TEMP_PREFIX, TEMP_SUFFIX = ".letterkit-", ".tmp"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write *data* to *path* through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; a PDF is not
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

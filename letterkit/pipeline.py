@@ -17,7 +17,6 @@ import io
 import logging
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +27,9 @@ from typing import Protocol
 from . import files, l10n, memo
 from . import limits as limits_
 from .errors import InternalError, Problem, UsageError, ValidationError, path_argument
+from .files import TEMP_PREFIX as TEMP_PREFIX
+from .files import TEMP_SUFFIX as TEMP_SUFFIX
+from .files import write_atomically as write_atomically
 from .input.letter_spec import load_letter
 from .input.signatories import ordered
 from .input.sources import Reporter, display_path
@@ -302,34 +304,6 @@ def _build_parts(letter: Letter) -> BuildResult:
     own_pages = sum(p.laid.pages for p in laid_parts)
     warnings = tuple(dict.fromkeys(p for p in reporter.problems if p.severity != "error"))
     return BuildResult(pdf, own_pages + sum(len(a.pages) for a in opened), own_pages, warnings)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-#: How the temporary files of :func:`write_atomically` are named: ``TEMP_PREFIX``,
-#: eight random letters, digits or ``_``, and ``TEMP_SUFFIX``. A bundle removes
-#: such files left by a killed run, and no others.
-TEMP_PREFIX, TEMP_SUFFIX = ".letterkit-", ".tmp"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write *data* to *path* through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; a PDF is not
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def render(
