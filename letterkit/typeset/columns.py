@@ -15,6 +15,7 @@ the first rows of names and never alone at the foot of a page.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph
 
@@ -37,6 +38,17 @@ def _height(entry: Paragraph, width: float) -> float:
     height = float(entry.wrap(width, 1e6)[1] + entry.style.spaceAfter)
     _rl.forget_lines(entry)
     return height
+
+
+def draw_head(canvas: Any, head: Sequence[Flowable], heights: Sequence[float], y: float) -> float:
+    """Draw *head* (the closing, the headings: already wrapped to *heights*) from
+    *y* down; return the *y* where the entries begin."""
+    for i, (f, h) in enumerate(zip(head, heights, strict=True)):
+        if i:
+            y -= f.getSpaceBefore()
+        f.drawOn(canvas, 0, y - h)
+        y -= h + f.getSpaceAfter()
+    return y
 
 
 class SignatoryColumns(Flowable):  # type: ignore[misc]
@@ -178,12 +190,7 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         canvas = self.canv
-        y = self.height
-        for i, (f, h) in enumerate(zip(self.head, self._head_heights, strict=True)):
-            if i:
-                y -= f.getSpaceBefore()
-            f.drawOn(canvas, 0, y - h)
-            y -= h + f.getSpaceAfter()
+        y = draw_head(canvas, self.head, self._head_heights, self.height)
         col_w = self.column_width(self.width)
         for c, indices in enumerate(self._plan):
             slot = self.columns - 1 - c if self.rtl else c

@@ -31,7 +31,7 @@ from ..l10n import _
 from ..model import Letter, Signatory
 from ..validate.signatures import signature_path
 from . import _rl, images
-from .columns import TooLarge
+from .columns import TooLarge, draw_head
 from .compose import xml
 from .styles import GREY, Styles
 
@@ -230,12 +230,7 @@ class SignatureGrid(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         canvas = self.canv
-        y = self.height
-        for i, (f, h) in enumerate(zip(self.head, self._head_heights, strict=True)):
-            if i:
-                y -= f.getSpaceBefore()
-            f.drawOn(canvas, 0, y - h)
-            y -= h + f.getSpaceAfter()
+        y = draw_head(canvas, self.head, self._head_heights, self.height)
         col_w = self.column_width(self.width)
         for index, cell in enumerate(self.cells):
             row, c = divmod(index, self.columns)
