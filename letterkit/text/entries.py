@@ -28,6 +28,10 @@ from .sandbox import PLAIN_ENV, NotPrintable, Refused, compiled
 _ISO = re.compile(r"[A-Z]{2}")
 _SPACE = re.compile(r"\s+")
 _EMPTY_PART = re.compile(r"\s*([,;])(?:\s*[,;])+")
+#: A separator just inside a bracket ("(, Kyrgyzstan, )"), and brackets left empty.
+_OPENING = re.compile(r"([(\[])\s*[,;]\s*")
+_CLOSING = re.compile(r"\s*[,;]\s*([)\]])")
+_EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
 
 
 class EntryError(LetterkitError):
@@ -60,9 +64,13 @@ def fields_used(template: str) -> frozenset[str]:
 
 
 def tidy(text: str) -> str:
-    """One line: whitespace folded, separators left by empty values dropped."""
+    """One line: whitespace folded, separators left by empty values dropped, also
+    inside brackets, and brackets left empty dropped ("Name (, KG, )" → "Name (KG)",
+    "Name ()" → "Name")."""
     text = _SPACE.sub(" ", text).strip()
     text = _EMPTY_PART.sub(r"\1", text)
+    text = _CLOSING.sub(r"\1", _OPENING.sub(r"\1", text))
+    text = _EMPTY_BRACKETS.sub("", text)
     return text.strip(" ,;")
 
 

@@ -114,6 +114,24 @@ def test_entry_texts_tidy_and_withhold() -> None:
     assert tidy("  Name,  , Org ,") == "Name, Org"
 
 
+def test_tidy_drops_separators_and_empty_brackets() -> None:
+    """ "Name (ACRONYM, Country, note)" with cells left empty reads as written by hand."""
+    template = "{{ name }} ({{ acronym }}, {{ country }}, {{ note }})"
+    orgs = [
+        Signatory("Legal Prosperity Foundation", country="KG"),
+        Signatory("Partnership", acronym="IPHR", country="BE"),
+        Signatory("Nota Bene", acronym="NB", country="TJ", note="based in exile"),
+        Signatory("Plain"),
+    ]
+    assert entry_texts(template, orgs, "en-GB") == [
+        "Legal Prosperity Foundation (Kyrgyzstan)",
+        "Partnership (IPHR, Belgium)",
+        "Nota Bene (NB, Tajikistan, based in exile)",
+        "Plain",
+    ]
+    assert tidy("A [; B]") == "A [B]"
+
+
 def test_entry_render_errors() -> None:
     with pytest.raises(EntryError) as info:
         entry_texts("{{ name.nothing.more }}", [Signatory("A")], "en-GB")
