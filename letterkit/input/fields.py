@@ -31,6 +31,17 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 
+def kind_of(value: Any) -> str:
+    """What a value read from a file is, in a user's words ("a list", "a mapping")."""
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bool):
+        return "true/false"
+    return f"a {type(value).__name__}"
+
+
 class Reader:
     """What the field readers share: the reporter, the path rules, the files
     read, and where each field of the letter was read (for validation problems)."""
@@ -134,7 +145,7 @@ class Reader:
             return {str(k): clean(v) for k, v in value.items() if v is not None}
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)
-        self.error(where, "LK105", f"'{label}' must be text, not a {type(value).__name__}", field)
+        self.error(where, "LK105", f"'{label}' must be text, not {kind_of(value)}", field)
         return ""
 
     def plain(self, data: Located, key: str, field: str, default: str = "") -> str:

@@ -38,6 +38,14 @@ def parts(letter: Letter, check: Check, findings: Callable[[Letter], list[Findin
             f"'parts' has {len(items)} parts; a letter may have at most {MAX_PARTS}",
         )  # fmt: skip
         return
+    if len(items) == 1:  # the spec's own version left out by mistake, most likely
+        check.error(
+            "letter.parts", "LK105",
+            "'parts' has one part, so the letter would print that version alone; list "
+            "every version, starting with {} for the spec as it stands "
+            "(parts: [{}, {locale: tr, template: letter.tr.md}]), or remove 'parts'",
+        )  # fmt: skip
+        return
     shaped = True
     for index, part in enumerate(items):
         shaped = _shape(part, f"letter.parts[{index}]", check) and shaped

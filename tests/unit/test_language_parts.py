@@ -90,9 +90,10 @@ def test_check_reports_every_problem_of_the_parts_at_its_line(folder: Path) -> N
     [
         ('"tr"', "'parts' must be a list of mappings"),
         ("{locale: tr}", "'parts' must be a list of mappings"),
-        ("[{locale: [tr]}]", "'locale' must be text"),
-        ("[{subject: [a, b]}]", "'subject' must be text"),
-        ("[{template: missing.md}]", "template file 'missing.md' not found"),
+        ("[{}, {locale: [tr]}]", "'locale' must be text"),
+        ("[{}, {subject: [a, b]}]", "'subject' must be text, not a list"),
+        ("[{}, {template: missing.md}]", "template file 'missing.md' not found"),
+        ("[{locale: tr}]", "'parts' has one part"),
     ],
 )
 def test_a_wrong_parts_value_is_one_problem(folder: Path, value: str, words: str) -> None:
@@ -147,7 +148,7 @@ def test_a_letter_built_in_code_has_parts_too(tmp_path: Path) -> None:
     assert "letter.parts[1]: error: [LK105] a part must be a LetterPart, not a str" in messages
     many = letter(tmp_path, parts=(LetterPart(),) * (MAX_PARTS + 1))
     assert any("at most" in p.message for p in letterkit.validate(many))
-    wrong = letter(tmp_path, parts=(LetterPart(),), signatories_in="both")  # type: ignore[arg-type]
+    wrong = letter(tmp_path, parts=(LetterPart(),) * 2, signatories_in="both")  # type: ignore[arg-type]
     assert [p.code for p in letterkit.validate(wrong) if p.severity == "error"] == ["LK105"]
 
 
