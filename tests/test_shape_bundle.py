@@ -9,6 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
+import letterkit
 from letterkit.bundle.build import build_bundle
 
 from .conftest import EXAMPLES, page_texts, pdf_text
@@ -125,3 +126,32 @@ def test_a_bundle_with_every_shape_key_equals_render(tmp_path: Path) -> None:
     assert "Dear" not in b_text
     assert "Sincerely," not in b_text
     assert "Dear High Representative," in pdf_text(letters["C"])
+
+
+def test_a_row_asks_for_no_greeting_as_its_file_can_say_it(tmp_path: Path) -> None:
+    """``-`` or a typed ``""`` in a spreadsheet, ``""`` in a YAML row: none; an
+    empty cell or a key left out: the default."""
+    campaign = _campaign(tmp_path / "c")
+    folder = campaign.parent
+    (folder / "rows.yaml").write_text(
+        '- {id: A, name: Anna Example, salutation: ""}\n'
+        "- {id: B, name: Boris Sample}\n"
+        '- {id: C, name: Carla Example, salutation: "-", closing: ""}\n',
+        encoding="utf-8",
+    )
+    (folder / "rows.csv").write_text(
+        'id,name,salutation,closing\nD,Dora Example,"""""",-\nE,Emil Example,,\n', encoding="utf-8"
+    )
+    got = {}
+    for rows in ("rows.yaml", "rows.csv"):
+        text = CAMPAIGN.replace("recipients.csv", rows)
+        (folder / "campaign.yaml").write_text(text, encoding="utf-8")
+        for r in letterkit.load_campaign(campaign).recipients:
+            got[r.id] = (r.recipient.salutation, r.recipient.closing)
+    assert got == {
+        "A": ("", None),
+        "B": (None, None),
+        "C": ("", ""),
+        "D": ("", ""),
+        "E": (None, None),
+    }

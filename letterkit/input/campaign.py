@@ -274,16 +274,21 @@ def _split_address(value: str) -> tuple[str, ...]:
     return tuple(clean(p) for p in parts if clean(p))
 
 
-#: The cell that asks for no salutation or closing at all (an empty cell leaves the default).
-NONE_CELL = "-"
+#: The cells that ask for no salutation or closing at all (an empty cell leaves the
+#: default): ``-``, and ``""`` typed into a spreadsheet as the spec would write it.
+NONE_CELLS = ("-", '""', "''")
+#: Rows of these files tell a key left out from a key set to "" (which means none).
+TYPED = (".yaml", ".yml", ".json", ".toml")
 
 
-def _greeting(value: Any) -> str | None:
-    """A salutation or closing cell → None (empty: the default), "" (``-``: none) or text."""
-    text = clean(value or "")
+def _greeting(cells: dict[str, Any], key: str, src: Source) -> str | None:
+    """A salutation or closing cell → None (empty: the default), "" (none: ``-``,
+    or ``""`` given in a YAML, JSON or TOML row) or text."""
+    text = clean(cells.get(key) or "")
     if not text:
-        return None
-    return "" if text == NONE_CELL else text
+        typed = src.path.suffix.lower() in TYPED or not src.path.suffix
+        return "" if key in cells and cells[key] == "" and typed else None
+    return "" if text in NONE_CELLS else text
 
 
 def _recipients(
@@ -320,8 +325,8 @@ def _recipients(
             organization=clean(cells.get("organization", "")),
             address=_split_address(cells.get("address", "")),
             email=clean(cells.get("email", "")),
-            salutation=_greeting(cells.get("salutation", "")),
-            closing=_greeting(cells.get("closing", "")),
+            salutation=_greeting(cells, "salutation", src),
+            closing=_greeting(cells, "closing", src),
         )
         out.append(CampaignRecipient(rid, recipient, locale, origin))
     return out
