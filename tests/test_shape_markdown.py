@@ -84,6 +84,26 @@ def test_a_long_table_splits_with_its_header_on_both_pages(tmp_path: Path) -> No
     assert pages[1].index("Heading 1") < pages[1].index("r30c1") < pages[1].index("After")
 
 
+def test_a_heading_over_a_long_table_stands_with_its_first_rows(tmp_path: Path) -> None:
+    """A heading keeps the first rows with it, not the whole table: the table
+    still starts on the page where the heading is, and splits."""
+    body = FILLER * 9 + "## By country\n\n" + _table(30) + "\nAfter the table.\n"
+    pages = [
+        " ".join(text.split()) for text in page_texts(letterkit.render(_letter(tmp_path, body)))
+    ]
+    assert "By country Heading 1 Heading 2 Heading 3 r1c1" in pages[0]
+    assert "r30c1" in pages[1]
+    assert "By country" not in pages[1]
+    # at the foot of a page, the heading goes over with the table's first rows
+    crowded = FILLER * 14 + "## By country\n\n" + _table(30)
+    (tmp_path / "b").mkdir()
+    spec = _letter(tmp_path / "b", crowded)
+    split = [" ".join(t.split()) for t in page_texts(letterkit.render(spec))]
+    heading_page = next(i for i, text in enumerate(split) if "By country" in text)
+    assert "r1c1" in split[heading_page]
+    assert split[heading_page].index("By country") < split[heading_page].index("r1c1")
+
+
 def test_table_header_bold_and_alignment(tmp_path: Path) -> None:
     body = "| Name | Count |\n| :--- | ---: |\n| *Alpha* & co | 7 |\n| Beta | 1234 |\n"
     pdf = letterkit.render(_letter(tmp_path, body))

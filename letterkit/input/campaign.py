@@ -281,12 +281,13 @@ NONE_CELLS = ("-", '""', "''")
 TYPED = (".yaml", ".yml", ".json", ".toml")
 
 
-def _greeting(cells: dict[str, Any], key: str, src: Source) -> str | None:
+def _greeting(cells: dict[str, Any], key: str, src: Source | str) -> str | None:
     """A salutation or closing cell → None (empty: the default), "" (none: ``-``,
     or ``""`` given in a YAML, JSON or TOML row) or text."""
     text = clean(cells.get(key) or "")
     if not text:
-        typed = src.path.suffix.lower() in TYPED or not src.path.suffix
+        suffix = src.path.suffix.lower() if isinstance(src, Source) else ""
+        typed = suffix in TYPED or not suffix  # plain data, an inline list: typed
         return "" if key in cells and cells[key] == "" and typed else None
     return "" if text in NONE_CELLS else text
 
