@@ -199,7 +199,7 @@ class _Composer:
         page and leaves this one half empty."""
         flowed = self.result.flowables
         heading = flowed[-1] if flowed else None
-        if heading is None or heading.style not in (
+        if heading is None or getattr(heading, "style", None) not in (
             self.styles.heading1,
             self.styles.heading,
             self.styles.heading3,
