@@ -504,3 +504,16 @@ def test_a_row_taller_than_a_page_splits_and_short_rows_stay_whole(tmp_path: Pat
     first = [i for i, p in enumerate(pages) if "one two three" in p or "eighteen short" in p]
     assert len(set(first)) == 1
     assert "last row" in pages[-1]
+
+
+def test_a_reference_to_a_missing_note_is_a_warning_naming_its_line(tmp_path: Path) -> None:
+    spec = _letter(tmp_path, "First paragraph.\n\nText with a call[^2].\n\n[^1]: The only note.\n")
+    found = [p for p in _problems(spec) if p.code == "LK115"]
+    missing = [p for p in found if "no note [^2]" in p.message]
+    assert len(missing) == 1
+    assert missing[0].severity == "warning"
+    assert missing[0].line == 3  # the line of the template that holds the call
+    assert any("[^1] is never referred to" in p.message for p in found)
+    (tmp_path / "e").mkdir()
+    escaped = _letter(tmp_path / "e", "A \\[^2] sign.\n")
+    assert not [p for p in _problems(escaped) if "no note" in p.message]

@@ -46,6 +46,8 @@ _PARSER = (
     .enable("table")
 )
 
+#: A reference to a note, ``[^label]``, not escaped and not the note itself (``[^label]:``).
+_NOTE_CALL = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")
 #: A tag or comment of raw HTML, as markdown-it would have read it.
 _HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|!--)")
 #: Raw HTML tags reported; past these, no more warnings about raw HTML.
@@ -330,7 +332,17 @@ class _Composer:
             )  # fmt: skip
 
     def unreferenced(self) -> None:
+        """A note never referred to, and a reference to a note that is not there."""
         refs = self.env.get("footnotes", {}).get("refs", {})
+        for label in dict.fromkeys(_NOTE_CALL.findall(self.markdown)):
+            if f":{label}" not in refs:
+                self.line = None
+                self.problem(
+                    "warning", "LK115",
+                    f"the text refers to the note [^{label}], but no note [^{label}]: is "
+                    "written, so it prints as it stands; write the note or fix the reference",
+                    f"[^{label}]",
+                )  # fmt: skip
         for label, number in refs.items():
             if number == -1:
                 self.line = None
