@@ -41,9 +41,9 @@ from .pdf.languages import PartPages, assemble_parts, listed_annexes
 from .text.merge import MergedText, merge
 from .typeset import bounds, fonts, generated, images
 from .typeset.body_images import BodySetting
-from .typeset.body_report import report_body
+from .typeset.body_report import report_body, report_links
 from .typeset.columns import TooLarge
-from .typeset.compose import Composed, compose, report_links
+from .typeset.compose import Composed, compose
 from .typeset.document import LaidOut, LetterLayout
 from .typeset.glyphs import check_glyphs, key_position
 from .typeset.signatures import SignatureImageError

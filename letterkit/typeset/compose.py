@@ -22,8 +22,6 @@ from mdit_py_plugins.footnote import footnote_plugin
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
-from ..input.sources import Reporter
-from ..text.merge import MergedText
 from .body_images import MAX_IMAGES, BodyImageError, BodySetting, body_image
 from .markup import alt_text, inline_markup, link_target, xml
 from .styles import Styles
@@ -354,59 +352,16 @@ class _Composer:
                 )  # fmt: skip
 
 
+def link_as_written(href: str) -> str:
+    """A link target as the Markdown text writes it (markdown-it normalises it)."""
+    return str(_PARSER.normalizeLinkText(href))
+
+
 def compose(markdown: str, styles: Styles, setting: BodySetting | None = None) -> Composed:
     """Parse the merged Markdown and build the body's flowables and notes; the
     images are found and tables sized by *setting* (the A4 measure, the
     current folder, when None)."""
     return _Composer(markdown, styles, setting or BodySetting()).run()
-
-
-#: Links reported one by one; past these, one problem counts the rest.
-_LINKS_SHOWN = 20
-
-
-def report_links(body: Composed, merged: MergedText, reporter: Reporter) -> None:
-    """Report each link the body prints as text: a warning (LK113) for a target
-    that is not a web page, an e-mail address or a note, an error (LK113) for a
-    link to a place the letter does not have. Each names the template and the
-    line that writes the target, when the template itself holds it; past
-    :data:`_LINKS_SHOWN` targets, one problem counts the others."""
-    targets = dict(body.refused)  # each target once, in order of first use
-    lines = merged.source.splitlines()
-    for href, missing in list(targets.items())[:_LINKS_SHOWN]:
-        shown = href if len(href) <= 80 else href[:79] + "…"
-        at = (merged.template, (_line_holding(lines, href), None))
-        if missing:
-            reporter.error(
-                at, "LK113",
-                f"the link to '{shown}' points to no place in the letter; "
-                "fix the name after '#' or remove the link",
-            )  # fmt: skip
-        else:
-            reporter.warning(
-                at, "LK113",
-                f"the link to '{shown}' prints as plain text: a letter links only to "
-                "http, https and mailto addresses and to its own notes",
-            )  # fmt: skip
-    rest = list(targets.values())[_LINKS_SHOWN:]
-    if rest:
-        report = reporter.error if any(rest) else reporter.warning
-        report(
-            (merged.template, (None, None)), "LK113",
-            f"{len(rest):,} more links print as plain text or point to no place in the "
-            "letter; a letter links only to http, https and mailto addresses and to its notes",
-        )  # fmt: skip
-
-
-def _line_holding(lines: list[str], href: str) -> int | None:
-    """The number of the first of *lines* that holds the link target *href* (as
-    written, or as markdown-it normalised it, its backslashes escaped or not), or None."""
-    written = _PARSER.normalizeLinkText(href)
-    for target in dict.fromkeys((href, written, written.replace("\\", "\\\\"))):
-        for number, line in enumerate(lines, start=1):
-            if target in line:
-                return number
-    return None
 
 
 __all__ = [
@@ -415,6 +370,5 @@ __all__ = [
     "compose",
     "inline_markup",
     "link_target",
-    "report_links",
     "xml",
 ]

@@ -275,7 +275,8 @@ def test_signatory_text_limit(tmp_path: Path) -> None:
 def test_many_refused_links_are_counted_not_listed() -> None:
     from letterkit.input.sources import Reporter
     from letterkit.text.merge import MergedText
-    from letterkit.typeset.compose import Composed, report_links
+    from letterkit.typeset.body_report import report_links
+    from letterkit.typeset.compose import Composed
 
     lines = [f"[x](pdf:f{n}.pdf)" for n in range(30)] + ["[y](#gone)"]
     body = Composed(refused=[(f"pdf:f{n}.pdf", False) for n in range(30)] + [("#gone", True)])

@@ -12,6 +12,7 @@ import pytest
 import letterkit
 from letterkit.input.campaign import _greeting
 from letterkit.input.letter_spec import letter_from_data, load_letter
+from letterkit.input.sources import Source
 from letterkit.model import Case, Dateline, Letter, Person, Recipient, Signatory
 from letterkit.pdf.assemble import describe
 
@@ -139,12 +140,14 @@ def test_code_built_letters_are_held_to_the_same_rules(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("cell", "expected"), [("", None), ("  ", None), ("-", ""), (" - ", ""), ("Hi,", "Hi,")]
+    ("cell", "expected"),
+    [("", None), ("  ", None), ("-", ""), (" - ", ""), ('""', ""), ("Hi,", "Hi,")],
 )
 def test_a_campaign_cell_asks_for_no_salutation_with_a_dash(
     cell: str, expected: str | None
 ) -> None:
-    assert _greeting(cell) == expected
+    sheet = Source(Path("recipients.csv"), "recipients.csv")
+    assert _greeting({"salutation": cell}, "salutation", sheet) == expected
 
 
 def _letter(**changes: object) -> Letter:
