@@ -517,3 +517,13 @@ def test_a_reference_to_a_missing_note_is_a_warning_naming_its_line(tmp_path: Pa
     (tmp_path / "e").mkdir()
     escaped = _letter(tmp_path / "e", "A \\[^2] sign.\n")
     assert not [p for p in _problems(escaped) if "no note" in p.message]
+
+
+def test_a_letter_that_opens_on_a_long_table_starts_it_under_the_salutation(
+    tmp_path: Path,
+) -> None:
+    pages = [
+        " ".join(t.split()) for t in page_texts(letterkit.render(_letter(tmp_path, _table(60))))
+    ]
+    assert "Dear Ms. Example, Heading 1 Heading 2 Heading 3 r1c1" in pages[0]
+    assert "r60c1" in pages[-1]

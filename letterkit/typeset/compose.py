@@ -20,12 +20,12 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import CondPageBreak, Flowable, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from .body_images import MAX_IMAGES, BodyImageError, BodySetting, body_image
 from .markup import alt_text, inline_markup, link_target, xml
 from .styles import Styles
-from .tables import PAD_BOTTOM, PAD_TOP, TableRows, TableTooLarge, table_flowable
+from .tables import TableRows, TableTooLarge, table_flowable, with_first_rows
 
 
 class _Parser(MarkdownIt):
@@ -194,9 +194,7 @@ class _Composer:
             self.table = None
 
     def keep_heading_with_rows(self) -> None:
-        """A heading over a table stands with the table's first rows, not the whole
-        table: kept with all of it, a table that would split moves to the next
-        page and leaves this one half empty."""
+        """A heading over a table stands with the table's first rows (:func:`with_first_rows`)."""
         flowed = self.result.flowables
         heading = flowed[-1] if flowed else None
         if heading is None or getattr(heading, "style", None) not in (
@@ -205,10 +203,7 @@ class _Composer:
             self.styles.heading3,
         ):
             return
-        heading.keepWithNext = 0
-        row = self.styles.table_cell.leading + PAD_TOP + PAD_BOTTOM
-        needed = heading.style.spaceBefore + 2 * heading.style.leading + 4 * row
-        flowed.insert(len(flowed) - 1, CondPageBreak(needed))
+        flowed.insert(len(flowed) - 1, with_first_rows(heading, self.styles))
 
     def refuse_table(self, what: str) -> None:
         """An error naming the table's first line; the rest of the table is not drawn."""

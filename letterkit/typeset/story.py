@@ -26,6 +26,7 @@ from .compose import Composed, xml
 from .notes import NoteArea, wrap_references
 from .signatory_list import signatory_block
 from .styles import Styles, page_for
+from .tables import LetterTable, with_first_rows
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,10 @@ def story(
         if dateline is not None and position != "top":
             flow += [dateline, Spacer(1, 6 * mm)]
     if merged.salutation:
-        flow.append(styles.para(xml(merged.salutation), styles.salutation, auto=True))
+        salutation = styles.para(xml(merged.salutation), styles.salutation, auto=True)
+        if body.flowables and isinstance(body.flowables[0], LetterTable):
+            flow.append(with_first_rows(salutation, styles))  # a letter that opens on a table
+        flow.append(salutation)
     shared_from = len(flow)
     flow += wrap_references(body.flowables, notes)
     closing = (

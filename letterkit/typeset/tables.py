@@ -21,7 +21,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Table, TableStyle
 
 from ..errors import LetterkitError
 from .styles import RULE, Styles
@@ -191,6 +191,17 @@ def table_flowable(
     return flowable
 
 
+def with_first_rows(lead: Flowable, styles: Styles) -> Flowable:
+    """Keep *lead* (a heading, the salutation: a paragraph kept with what follows)
+    with a table's first rows rather than the whole table, which would move a
+    table that splits to the next page and leave this one half empty: *lead*
+    no longer keeps with the table, and the break returned, put before it,
+    starts a new page only when *lead* and four rows do not fit."""
+    lead.keepWithNext = 0
+    row = styles.table_cell.leading + PAD_TOP + PAD_BOTTOM
+    return CondPageBreak(lead.style.spaceBefore + 2 * lead.style.leading + 4 * row)
+
+
 __all__ = [
     "MAX_CELLS",
     "MAX_COLUMNS",
@@ -199,4 +210,5 @@ __all__ = [
     "TableTooLarge",
     "column_widths",
     "table_flowable",
+    "with_first_rows",
 ]
