@@ -111,5 +111,5 @@ def entry_texts(
         raise EntryError("LK114", f"the entry template {exc}") from exc
     except (ValueTooLarge, SecurityError, NotPrintable, jinja2.TemplateError) as exc:
         raise EntryError("LK113", f"the entry template: {exc}") from exc
-    except (ValueError, TypeError, l10n.LocalizationError) as exc:
+    except (ValueError, TypeError, OverflowError, l10n.LocalizationError) as exc:
         raise EntryError("LK113", f"the entry template cannot be evaluated: {exc}") from exc

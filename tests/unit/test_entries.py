@@ -16,6 +16,8 @@ from letterkit.text import sandbox
 from letterkit.text.entries import EntryError, entry_texts, fields_used, tidy
 from letterkit.validate.signatory_block import LETTERKIT_FILTERS, entry_problems
 
+from ..conftest import within
+
 MINIMAL = (
     "template: appeal-release\nlocale: en-GB\ndate: 2018-12-06\n"
     "case: {person: {name: Jane Doe}}\nsignatories: [Org A, Org B]\n"
@@ -270,3 +272,21 @@ def test_a_character_no_font_has_in_the_block_is_reported_at_its_key(tmp_path: P
 def test_fields_used() -> None:
     assert fields_used("{{ name }}, {{ affiliation | upper }}") == {"name", "affiliation"}
     assert fields_used("{{ name }") == frozenset()
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ ((10 ** 10000) ** 10000) ** 100 }}",
+        "{{ 10 ** 5000 }}",
+        "{{ name ~ 10 ** 5000 }}",
+        "{% for i in range(10**9) %}{{ i }}{% endfor %}",
+    ],
+)
+def test_an_entry_that_computes_too_much_is_lk113_at_once(template: str) -> None:
+    """Reading the template works out no constant (no ten-billion-digit number),
+    and rendering it is refused with LK113, never a crash."""
+    assert within(5, lambda: entry_problems(template)) == ()
+    with pytest.raises(EntryError) as info:
+        within(5, lambda: entry_texts(template, [Signatory("Org")], "en-GB"))
+    assert info.value.code == "LK113"
