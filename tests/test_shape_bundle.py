@@ -155,3 +155,16 @@ def test_a_row_asks_for_no_greeting_as_its_file_can_say_it(tmp_path: Path) -> No
         "D": ("", ""),
         "E": (None, None),
     }
+
+
+def test_a_row_locale_with_a_letter_in_several_languages_is_an_error(tmp_path: Path) -> None:
+    campaign = _campaign(tmp_path / "c")
+    folder = campaign.parent
+    (folder / "recipients.csv").write_text(
+        "id,name,locale\nA,Anna Example,\nB,Boris Sample,ru\n", encoding="utf-8"
+    )
+    [problem] = [p for p in letterkit.check(campaign) if p.severity == "error"]
+    assert problem.code == "LK105"
+    assert problem.path.endswith("recipients.csv")
+    assert problem.line == 3
+    assert "leave the 'locale' cell empty" in problem.message

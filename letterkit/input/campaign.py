@@ -313,6 +313,13 @@ def _recipients(
         if not name:
             reporter.error(at, "LK104", f"recipient '{rid}' has no name; fill in the 'name' cell")
             continue
+        if letter is not None and letter.parts and clean(cells.get("locale", "")):
+            reporter.error(
+                at, "LK105",
+                f"recipient '{rid}': the letter is in several languages, each from 'parts'; "
+                "leave the 'locale' cell empty",
+            )  # fmt: skip
+            continue
         locale = clean(cells.get("locale", "")) or (letter.locale if letter else "en-GB")
         try:
             l10n.parse_locale(locale)

@@ -24,10 +24,21 @@ LETTERKIT_FILTERS = (
 _FIELD = "letter.signatory_block"
 
 
+#: The most signatories ``numbered`` prints: four digits.
+MOST_NUMBERED = 9_999
+
+
 def signatory_block(letter: Letter, check: Check) -> None:
     """The block's settings are what the model says, and the entry template is usable."""
     block = letter.signatory_block
     _signed_by(letter, check)
+    numbered = len(letter.signatories) if isinstance(letter.signatories, tuple | list) else 0
+    if letter.signatory_style == "numbered" and numbered > MOST_NUMBERED:
+        check.error(
+            "letter.signatory_style", "LK105",
+            f"'numbered' prints 1 to {MOST_NUMBERED:,}, and the list has {numbered:,} "
+            "signatories; choose 'columns' or 'count'",
+        )  # fmt: skip
     if block is None:
         return
     if not isinstance(block, SignatoryBlock):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -290,3 +291,19 @@ def test_an_entry_that_computes_too_much_is_lk113_at_once(template: str) -> None
     with pytest.raises(EntryError) as info:
         within(5, lambda: entry_texts(template, [Signatory("Org")], "en-GB"))
     assert info.value.code == "LK113"
+
+
+def test_numbered_prints_up_to_9999_signatories() -> None:
+    base = Letter(
+        template="appeal-release", locale="en-GB", date=dt.date(2020, 1, 1),
+        case=Case(Person("Jane Doe")), signatory_style="numbered",
+    )  # fmt: skip
+    people = tuple(Signatory(f"Org {n}") for n in range(10_000))
+    errors = [p for p in letterkit.validate(replace(base, signatories=people)) if p.code == "LK105"]
+    assert [p.path for p in errors] == ["letter.signatory_style"]
+    assert "1 to 9,999" in errors[0].message
+    assert not [
+        p
+        for p in letterkit.validate(replace(base, signatories=people[:9_999]))
+        if p.code == "LK105"
+    ]
