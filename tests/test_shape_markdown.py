@@ -527,3 +527,12 @@ def test_a_letter_that_opens_on_a_long_table_starts_it_under_the_salutation(
     ]
     assert "Dear Ms. Example, Heading 1 Heading 2 Heading 3 r1c1" in pages[0]
     assert "r60c1" in pages[-1]
+
+
+def test_a_code_block_prints_as_text_with_a_warning(tmp_path: Path) -> None:
+    spec = _letter(tmp_path, "First paragraph.\n\n    An indented paragraph by mistake.\n")
+    [warning] = [p for p in _problems(spec) if p.code == "LK115"]
+    assert warning.severity == "warning"
+    assert warning.line == 3
+    assert "code block" in warning.message
+    assert "An indented paragraph by mistake." in pdf_text(letterkit.render(spec))
