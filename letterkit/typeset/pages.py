@@ -67,9 +67,14 @@ def fit_text(text: str, font: str, size: float, width: float) -> str:
     """*text*, cut with an ellipsis so that it is at most *width* points wide."""
     if stringWidth(text, font, size) <= width:
         return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip(" ,;") + "…"
+    fits, over = 0, len(text)  # the longest prefix that fits with "…", by halves
+    while over - fits > 1:
+        middle = (fits + over) // 2
+        if stringWidth(text[:middle] + "…", font, size) <= width:
+            fits = middle
+        else:
+            over = middle
+    return text[:fits].rstrip(" ,;") + "…"
 
 
 #: Header and footer lines ("Page 2 of 6"…), made once for the letters of a bundle.

@@ -116,3 +116,25 @@ def test_a_long_addressee_is_cut_to_the_room_with_an_ellipsis() -> None:
     assert text.startswith(cut[:-1])
     assert stringWidth(cut, fonts.SANS, 8) <= 100
     assert fit_text("Short", fonts.SANS, 8, 100) == "Short"
+
+
+def test_fit_text_cuts_a_long_line_quickly_to_the_longest_prefix_that_fits() -> None:
+    """The header names every addressee: a line of hundreds of names is cut in a few
+    measurements, to the longest prefix that fits with its ellipsis."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from letterkit.typeset import fonts
+    from letterkit.typeset.pages import fit_text
+    from letterkit.typeset.styles import SANS
+
+    from ..conftest import within
+
+    fonts.register()
+    line = ", ".join(f"H.E. Mr. Person {n}" for n in range(3000))
+    cut = within(2, lambda: fit_text(line, SANS, 8, 200))
+    assert cut.endswith("…")
+    assert stringWidth(cut, SANS, 8) <= 200
+    kept = cut[:-1]
+    longer = line[: len(kept) + 2] + "…"  # one more character (past a stripped space) is too wide
+    assert line.startswith(kept)
+    assert stringWidth(longer, SANS, 8) > 200
