@@ -35,7 +35,7 @@ signatories: signers.csv
 signatory_order: as-given
 signatory_style: signatures
 signatory_columns: 3
-signatory_block: {note: ""}
+signatory_block: {note: "", entry: "{{ name }}, {{ title }}", size: body}
 parts:
   - {}
   - {locale: fr, template: thematic.fr.md, subject: Défenseurs dans cinq pays}
@@ -50,6 +50,13 @@ We write about the defenders detained in five countries.
 ## Kazakhstan
 
 A section about one country.
+
+| Year | Detained |
+| --- | ---: |
+| 2024 | 11 |
+| 2025 | 14 |
+
+![Detentions by year](chart.png)
 """
 TEMPLATE_FR = """\
 ---
@@ -80,7 +87,7 @@ def _campaign(folder: Path) -> Path:
     folder.mkdir()
     for name in ("logo-steppe.png", "logo-legal.png", "logo-press.png"):
         shutil.copy(SHAPES / name, folder / name)
-    for name in ("sig-moreau.png", "sig-lindqvist.png"):
+    for name in ("sig-moreau.png", "sig-lindqvist.png", "chart.png"):
         shutil.copy(SHAPES / name, folder / name)
     files = {
         "letter.yaml": SPEC,
@@ -121,6 +128,7 @@ def test_a_bundle_with_every_shape_key_equals_render(tmp_path: Path) -> None:
     assert "Aigerim Example" in french
     assert "Bakyt Sample" in french
     assert "identification" not in pdf_text(letters["A"])
+    assert "Year Detained 2024 11 2025 14" in first  # the table, drawn in every letter
     # a row's "-" asks for no salutation and no closing
     b_text = " ".join(pdf_text(letters["B"]).split())
     assert "Dear" not in b_text

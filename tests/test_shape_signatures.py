@@ -471,3 +471,26 @@ def test_a_jpeg_signature_is_drawn_as_it_is_without_its_metadata(tmp_path: Path)
         [image] = [o for o in doc.objects if _is_image(o)]
         assert "/DCTDecode" in [str(f) for f in image.get("/Filter")]
         assert b"Camera Maker Secret" not in image.read_raw_bytes()
+
+
+def test_l18_the_coalition_directors_sign_by_hand_on_one_page(example_pdfs: ExamplePdfs) -> None:
+    """Five logos over the sender block, five signatures under "Sincerely,", one
+    page, and nothing the spec does not ask for."""
+    pdf = example_pdfs["shapes/L18-coalition"]
+    [page] = page_texts(pdf)
+    text = " ".join(page.split())
+    names = ["Aigerim Example", "Bakyt Sample", "Dilnoza Example", "Gulnara Sample", "Jan Example"]
+    at = [text.index(name) for name in names]
+    assert at == sorted(at)
+    assert text.index("Sincerely,") < at[0]
+    for absent in ("Signatories", "Page 1", "identification"):
+        assert absent not in text
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        images = [
+            o
+            for o in doc.objects
+            if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"
+        ]
+        masks = {o.SMask.objgen for o in images if "/SMask" in o}
+        drawn = [o for o in images if o.objgen not in masks]
+    assert len(drawn) == 10  # five logos and five signatures, each once
