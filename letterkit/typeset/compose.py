@@ -166,13 +166,14 @@ class _Composer:
             self.result.text.append(tok.content)
             markup = xml(tok.content).replace("\n", "<br/>")
             self.result.flowables.append(self.styles.para(markup, self.styles.body))
-            line = self.markdown.splitlines()[tok.map[0]] if tok.map else ""
-            self.problem(
-                "warning", "LK115",
-                "a code block (indented by four spaces, or between ``` lines) prints as "
-                "ordinary text, line by line; unindent it if it is a paragraph",
-                line,
-            )  # fmt: skip
+            if kind == "code_block":  # a fence is asked for; an indent is often a slip
+                line = self.markdown.splitlines()[tok.map[0]] if tok.map else ""
+                self.problem(
+                    "warning", "LK115",
+                    "a paragraph indented by four spaces is a code block, which prints as "
+                    "ordinary text, line by line; unindent it if it is a paragraph",
+                    line,
+                )  # fmt: skip
         elif kind not in _DRAWN:
             what = _NOT_DRAWN.get(kind, f"a Markdown element ({kind})")
             line = self.markdown.splitlines()[tok.map[0]] if tok.map else ""
