@@ -313,6 +313,7 @@ TEMP_PREFIX, TEMP_SUFFIX = ".letterkit-", ".tmp"
 def write_atomically(path: Path, data: bytes) -> None:
     """Write *data* to *path* through a temporary file and a rename."""
     import tempfile  # on the first write: importing letterkit stays light
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
