@@ -89,13 +89,20 @@ def _signers(tmp_path: Path, count: int, images: int = 3) -> list[str]:
     ]
 
 
+def _bounds(image: pdfium.PdfImage) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top): ``get_bounds`` since pypdfium2 5, ``get_pos`` before."""
+    bounds = getattr(image, "get_bounds", None) or image.get_pos
+    left, bottom, right, top = bounds()
+    return (left, bottom, right, top)
+
+
 def _images(pdf: bytes) -> list[list[tuple[float, float, float, float]]]:
     """The bounds (left, bottom, right, top) of the images drawn on each page."""
     doc = pdfium.PdfDocument(io.BytesIO(pdf))
     try:
         return [
             [
-                tuple(o.get_bounds())
+                _bounds(o)
                 for o in doc[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)
             ]
             for i in range(len(doc))
