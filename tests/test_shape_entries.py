@@ -344,3 +344,13 @@ def test_a_bundle_with_a_signatory_block_matches_single_renders(tmp_path: Path) 
         assert "Signatories" not in text
         assert "Signataires" not in text
     assert seen == {True, False}
+
+
+def test_a_heading_too_long_to_lay_out_is_named_at_its_key(tmp_path: Path) -> None:
+    rows = [{"name": "Org A"}, {"name": "Org B"}]
+    spec = _letter(tmp_path, rows, "{heading: " + "H" * 500 + "}")
+    [problem] = letterkit.check(spec)
+    assert problem.code == "LK150"
+    assert problem.path.endswith("letter.yaml")
+    assert problem.line == 9  # the signatory_block line, not the template
+    assert "'signatory_block'" in problem.message

@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterator, Sequence
 from html import unescape
 from pathlib import Path
 
-from .. import l10n, memo
+from .. import memo
 from ..errors import Problem
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
 from .columns import TooLarge
+from .spec_texts import spec_texts
 
 #: The longest run of characters with no space and no slash a paragraph may hold.
 RUN = 150
@@ -102,23 +103,7 @@ def _run_reason(length: int, most: int, breaks: str) -> str:
 
 def _fields(letter: Letter) -> Iterator[tuple[str, str]]:
     """The spec's texts that are laid out, each with its top-level key."""
-    loc = letter.locale
-    yield "place", l10n.localize(letter.place, loc)
-    for r in letter.recipients:
-        for value in (r.honorific, r.name, r.title, r.organization, *r.address):
-            yield "recipients", l10n.localize(value, loc)
-        yield "recipients", r.email
-    for c in letter.cc:
-        yield "cc", l10n.localize(c, loc)
-    yield "addressees", l10n.localize(letter.addressees.label, loc)
-    if letter.cc_label is not None:
-        yield "cc", l10n.localize(letter.cc_label, loc)
-    for a in letter.annexes:
-        yield "annexes", l10n.localize(a.title, loc)
-    if letter.sender:
-        yield "sender", l10n.localize(letter.sender.name, loc)
-        for line in letter.sender.address:
-            yield "sender", l10n.localize(line, loc)
+    return ((key, text) for key, _label, text in spec_texts(letter))
 
 
 def _signatory(signatories: Sequence[Signatory], sample: str) -> Signatory | None:

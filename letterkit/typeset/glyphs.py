@@ -12,11 +12,12 @@ import functools
 from collections.abc import Iterator
 from pathlib import Path
 
-from .. import files, l10n, memo
+from .. import files, memo
 from ..input.sources import Origin, Reporter, Source, display_path, where_of
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
 from . import fonts
+from .spec_texts import spec_texts
 from .story import dateline_text
 
 
@@ -25,39 +26,13 @@ def _texts(
 ) -> Iterator[tuple[str, str]]:
     """Every piece of text the PDF will draw, with where it came from (of the
     signatories, only the fields with a character the main fonts lack)."""
-    loc = letter.locale
     yield "subject", merged.subject
     yield "salutation", merged.salutation
     yield "closing", merged.closing
     yield "dateline", dateline_text(letter)
-    if letter.sender:
-        yield "sender.name", l10n.localize(letter.sender.name, loc)
-        for line in letter.sender.address:
-            yield "sender.address", l10n.localize(line, loc)
-        yield "sender.email", letter.sender.email
-    for r in letter.recipients:
-        for name, value in (
-            ("honorific", r.honorific),
-            ("name", r.name),
-            ("title", r.title),
-            ("organization", r.organization),
-        ):
-            yield f"recipient {name}", l10n.localize(value, loc)
-        for line in r.address:
-            yield "recipient address", l10n.localize(line, loc)
-        yield "recipient email", r.email
+    # the place prints within the dateline, above
+    yield from ((label, text) for key, label, text in spec_texts(letter) if key != "place")
     yield from _signatory_texts(tuple(signatories))
-    block = letter.signatory_block
-    if block is not None:  # the heading, the note and the entry template's own words
-        words = (l10n.localize(block.heading, loc), l10n.localize(block.note, loc), block.entry)
-        yield "signatory_block", " ".join(words)
-    for c in letter.cc:
-        yield "cc", l10n.localize(c, loc)
-    yield "addressees label", l10n.localize(letter.addressees.label, loc)
-    if letter.cc_label is not None:
-        yield "cc label", l10n.localize(letter.cc_label, loc)
-    for a in letter.annexes:
-        yield "annex title", l10n.localize(a.title, loc)
 
 
 @memo.table
