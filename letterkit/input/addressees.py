@@ -23,14 +23,9 @@ CC_POSITIONS = {"top": "top", "end": "end"}
 
 def read_addressees(spec: Located, reader: Reader) -> Addressees:
     """``addressees: {layout, label}`` → :class:`Addressees` (absent: blocks, no label)."""
-    value = spec.get("addressees")
-    where = reader.mark("letter.addressees", spec.where("addressees"))
-    if value is None:
-        return Addressees()
-    data = reader.mapping(value, where, "addressees", "letter.addressees")
+    data = reader.section(spec, "addressees", ADDRESSEES_KEYS)
     if data is None:
         return Addressees()
-    reader.keys(data, ADDRESSEES_KEYS, "addressees")
     return Addressees(
         layout=reader.word(data, "layout", "letter.addressees.layout", LAYOUTS, "blocks"),  # type: ignore[arg-type]
         label=reader.text(data, "label", "letter.addressees.label", "addressees.label"),

@@ -251,6 +251,19 @@ class Reader:
         self.error(where, "LK105", f"'{what}' must be a mapping of keys and values", field)
         return None
 
+    def section(self, spec: Located, key: str, keys: tuple[str, ...]) -> Located | None:
+        """The mapping the spec gives under *key* (``sender``, ``dateline``…), its own
+        keys checked; None when *key* is left out or is not a mapping (reported)."""
+        field = f"letter.{key}"
+        where = self.mark(field, spec.where(key))
+        value = spec.get(key)
+        if value is None:
+            return None
+        data = self.mapping(value, where, key, field)
+        if data is not None:
+            self.keys(data, keys, key)
+        return data
+
     def items(self, value: list[Any], where: Where) -> Iterator[tuple[Any, Where]]:
         """The items of a list, each with where it stands."""
         for index, item in enumerate(value):

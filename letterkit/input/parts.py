@@ -50,14 +50,9 @@ def read_template(spec: Located, reader: Reader) -> str | dict[str, str]:
 
 
 def read_sender(spec: Located, reader: Reader) -> Sender | None:
-    value = spec.get("sender")
-    where = reader.mark("letter.sender", spec.where("sender"))
-    if value is None:
-        return None
-    data = reader.mapping(value, where, "sender", "letter.sender")
+    data = reader.section(spec, "sender", SENDER_KEYS)
     if data is None:
         return None
-    reader.keys(data, SENDER_KEYS, "sender")
     logo = None
     at = reader.mark("letter.sender.logo", data.where("logo"))
     if data.get("logo"):
@@ -156,14 +151,9 @@ def optional_text(data: Located, key: str, field: str, reader: Reader) -> Any:
 
 
 def read_dateline(spec: Located, reader: Reader) -> Dateline:
-    value = spec.get("dateline")
-    where = reader.mark("letter.dateline", spec.where("dateline"))
-    if value is None:
-        return Dateline()
-    data = reader.mapping(value, where, "dateline", "letter.dateline")
+    data = reader.section(spec, "dateline", DATELINE_KEYS)
     if data is None:
         return Dateline()
-    reader.keys(data, DATELINE_KEYS, "dateline")
     return Dateline(
         position=cast(
             Any,

@@ -21,14 +21,9 @@ SIZES = {"small": "small", "body": "body"}
 def read_signatory_block(spec: Located, reader: Reader) -> SignatoryBlock | None:
     """The block's settings, or None when the spec leaves the key out (the block
     then prints as it did before the key existed)."""
-    value = spec.get("signatory_block")
-    where = reader.mark("letter.signatory_block", spec.where("signatory_block"))
-    if value is None:
-        return None
-    data = reader.mapping(value, where, "signatory_block", "letter.signatory_block")
-    if data is None:
-        return SignatoryBlock()
-    reader.keys(data, SIGNATORY_BLOCK_KEYS, "signatory_block")
+    data = reader.section(spec, "signatory_block", SIGNATORY_BLOCK_KEYS)
+    if data is None:  # left out, or not a mapping (reported)
+        return None if spec.get("signatory_block") is None else SignatoryBlock()
     field = "letter.signatory_block"
     return SignatoryBlock(
         heading=_auto_text(data, "heading", reader),
