@@ -16,7 +16,7 @@ from typing import Any
 
 from ..model import LetterPart
 from .fields import Reader
-from .parts import read_dateline, read_template
+from .parts import optional_text, read_dateline, read_template
 from .sources import Located
 
 #: The keys a part may give: what differs between the language versions.
@@ -57,9 +57,12 @@ def _part(data: Located, reader: Reader, index: int, spec_keys: tuple[str, ...])
     _check_keys(data, reader, spec_keys)
     places, reported = dict(reader.places), set(reader.reported)
     found: dict[str, Any] = {}
-    for key in ("subject", "place", "salutation", "closing"):
+    for key in ("subject", "place"):
         if key in data:
             found[key] = reader.text(data, key, f"letter.{key}")
+    for key in ("salutation", "closing"):  # "" prints none; left empty, the spec's
+        if key in data:
+            found[key] = optional_text(data, key, f"letter.{key}", reader)
     for key in ("locale", "subject_prefix"):
         if key in data:
             found[key] = reader.plain(data, key, f"letter.{key}")

@@ -231,3 +231,18 @@ def test_concatenate_keeps_every_page_in_order() -> None:
     assert texts == ["first page 1", "first page 2", "second page 1"]
     assert len(splice.read(joined).pages) == 3
     assert splice.concatenate(docs) == joined
+
+
+def test_a_part_reads_salutation_and_closing_as_the_spec_does(tmp_path: Path) -> None:
+    """``""`` prints none; a key left empty (null) keeps the spec's, as at the top."""
+    spec = tmp_path / "letter.yaml"
+    shutil.copy(SHAPES / "case.yaml", tmp_path / "case.yaml")
+    spec.write_text(
+        "template: appeal-release\nlocale: en-GB\ndate: 2020-01-02\ncase: case.yaml\n"
+        "signatories: [Org A, Org B]\nparts:\n  - {}\n"
+        '  - {locale: ru, salutation: "", closing: null}\n',
+        encoding="utf-8",
+    )
+    part = letterkit.load_letter(spec).parts[1]
+    assert part.salutation == ""
+    assert part.closing is None
