@@ -25,7 +25,7 @@ from reportlab.platypus import Flowable
 
 from .. import files
 from ..errors import LetterkitError
-from .images import ImageError, load
+from .images import ImageError, decode
 
 #: The resolution an image is drawn at when the measure leaves room for it:
 #: a chart made for the screen (96 dpi) prints smaller but sharp.
@@ -139,8 +139,8 @@ def body_image(
         )
     if path not in loaded:
         try:
-            reader = load(path, strip=True)
-            digest = hashlib.sha256(files.read_bounded(path, "image")).hexdigest()
+            data = files.read_bounded(path, "image")
+            reader, digest = decode(data, strip=True), hashlib.sha256(data).hexdigest()
         except ImageError as exc:
             raise BodyImageError("LK105", str(exc)) from exc
         except files.Refused as exc:

@@ -40,6 +40,11 @@ def load(path: Path, *, strip: bool) -> ImageReader:
         data = files.read_bounded(path, "image")
     except files.Refused as exc:
         raise ImageError(exc.reason) from exc
+    return decode(data, strip=strip)
+
+
+def decode(data: bytes, *, strip: bool) -> ImageReader:
+    """An image file's bytes → its pixels, checked as :func:`load` does."""
     try:
         size = pixel_size(data)
         found = kind(data)
@@ -70,4 +75,4 @@ def load(path: Path, *, strip: bool) -> ImageReader:
     return reader
 
 
-__all__ = ["ImageError", "load"]
+__all__ = ["ImageError", "decode", "load"]
