@@ -43,6 +43,17 @@ def xml(text: str) -> str:
     return escape(text)
 
 
+#: What a token of emphasis or a line break becomes in ReportLab's markup.
+_MARKUP = {
+    "softbreak": " ",
+    "hardbreak": "<br/>",
+    "strong_open": "<b>",
+    "strong_close": "</b>",
+    "em_open": "<i>",
+    "em_close": "</i>",
+}
+
+
 def inline_markup(
     children: Sequence[Token],
     collected: list[str] | None = None,
@@ -63,18 +74,8 @@ def inline_markup(
             out.append(xml(tok.content))
             if collected is not None:
                 collected.append(tok.content)
-        elif kind == "softbreak":
-            out.append(" ")
-        elif kind == "hardbreak":
-            out.append("<br/>")
-        elif kind == "strong_open":
-            out.append("<b>")
-        elif kind == "strong_close":
-            out.append("</b>")
-        elif kind == "em_open":
-            out.append("<i>")
-        elif kind == "em_close":
-            out.append("</i>")
+        elif kind in _MARKUP:
+            out.append(_MARKUP[kind])
         elif kind == "link_open":
             href = str(tok.attrGet("href") or "")
             why = link_target(href, anchors)
