@@ -1,11 +1,13 @@
-"""Geometry checks on rendered PDFs: text inside the margins, no text on text."""
+"""Geometry checks on rendered PDFs: text inside the margins, no text on text, where images are drawn."""
 
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from typing import Any
 
+import pikepdf
 import pypdfium2 as pdfium
 
 
@@ -88,4 +90,55 @@ def page_fonts(resources: Any, seen: set[tuple[int, int]] | None = None) -> list
         if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
             seen.add(xobject.objgen)
             found += page_fonts(xobject.get("/Resources"), seen)
+    return found
+
+
+@dataclass(frozen=True)
+class DrawnImage:
+    """An image drawn on a page: its XObject's name and size in pixels, and the box
+    it is drawn in, in points."""
+
+    name: str
+    pixels: tuple[int, int]
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+def drawn_images(pdf: bytes, page: int | None = None, forms: bool = True) -> list[DrawnImage]:
+    """Every image drawn, in drawing order, on *page* (0-based; every page when
+    None), through the form XObjects that hold a page's shared content unless
+    *forms* is False (the page's own content only)."""
+    found: list[DrawnImage] = []
+
+    def walk(content: Any, resources: Any, ctm: pikepdf.Matrix) -> None:
+        xobjects = resources.get("/XObject", {}) if resources is not None else {}
+        stack: list[pikepdf.Matrix] = []
+        for operands, operator in pikepdf.parse_content_stream(content):
+            op = str(operator)
+            if op == "q":
+                stack.append(ctm)
+            elif op == "Q":
+                ctm = stack.pop()
+            elif op == "cm":
+                ctm = pikepdf.Matrix(*[float(v) for v in operands]) @ ctm
+            elif op == "Do" and str(operands[0]) in xobjects:
+                xobject = xobjects[str(operands[0])]
+                if xobject.get("/Subtype") == "/Image":
+                    a, b, c, d, e, f = ctm.shorthand
+                    pixels = (int(xobject.Width), int(xobject.Height))
+                    found.append(
+                        DrawnImage(
+                            str(operands[0]), pixels, e, f, math.hypot(a, b), math.hypot(c, d)
+                        )
+                    )
+                elif forms and xobject.get("/Subtype") == "/Form":
+                    inner = [float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+                    walk(xobject, xobject.get("/Resources"), pikepdf.Matrix(*inner) @ ctm)
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        pages = list(doc.pages) if page is None else [doc.pages[page]]
+        for each in pages:
+            walk(each, each.Resources, pikepdf.Matrix())
     return found

@@ -13,10 +13,8 @@ import itertools
 import json
 import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
@@ -26,7 +24,7 @@ from letterkit.validate.images import segments
 
 from .conftest import ROOT, ExamplePdfs, page_texts
 from .hostile import pictures
-from .pdfcheck import Box, char_boxes, outside, overlaps
+from .pdfcheck import Box, DrawnImage, char_boxes, drawn_images, outside, overlaps
 from .test_bundle import _campaign
 from .test_cli import run
 from .test_layout_images import _compare
@@ -40,40 +38,11 @@ TOP = 841.89 - 20 * MM
 LOGOS = ["logo-steppe.png", "logo-legal.png", "logo-press.png", "logo-women.png", "logo-trials.png"]
 
 
-@dataclass(frozen=True)
-class Drawn:
-    """An image drawn on a page: its XObject and its box in points."""
-
-    name: str
-    x: float
-    y: float
-    width: float
-    height: float
-
-
-def _images(pdf: bytes, page: int = 0) -> tuple[list[Drawn], dict[str, pikepdf.Object]]:
+def _images(pdf: bytes, page: int = 0) -> tuple[list[DrawnImage], dict[str, tuple[int, int]]]:
     """Every image drawn by the page's own content, in drawing order, and the
-    page's image XObjects by name."""
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        p = doc.pages[page]
-        xobjects = p.Resources.get("/XObject", {})
-        found = {str(k): v for k, v in xobjects.items() if v.get("/Subtype") == "/Image"}
-        kinds = {k: (int(v.Width), int(v.Height)) for k, v in found.items()}
-        drawn: list[Drawn] = []
-        ctm = pikepdf.Matrix()
-        stack: list[pikepdf.Matrix] = []
-        for operands, op in pikepdf.parse_content_stream(p):
-            name = str(op)
-            if name == "q":
-                stack.append(ctm)
-            elif name == "Q":
-                ctm = stack.pop()
-            elif name == "cm":
-                ctm = pikepdf.Matrix(*[float(v) for v in operands]) @ ctm
-            elif name == "Do" and str(operands[0]) in found:
-                a, _, _, d, e, f = ctm.shorthand
-                drawn.append(Drawn(str(operands[0]), e, f, a, d))
-    return drawn, kinds  # type: ignore[return-value]
+    size in pixels of each, by name."""
+    drawn = drawn_images(pdf, page, forms=False)
+    return drawn, {d.name: d.pixels for d in drawn}
 
 
 def _boxes(pdf: bytes, page: int = 0) -> list[Box]:
@@ -96,7 +65,7 @@ def _word_box(boxes: list[Box], word: str) -> Box:
     )
 
 
-def _covers(image: Drawn, box: Box) -> bool:
+def _covers(image: DrawnImage, box: Box) -> bool:
     return (
         box.left < image.x + image.width
         and box.right > image.x
@@ -217,7 +186,7 @@ def test_a_row_logo_loses_its_jpeg_metadata(tmp_path: Path) -> None:
 # -- where the sender's one logo goes -----------------------------------------------
 
 
-def _logo_and_name(pdf: bytes) -> tuple[Drawn, Box]:
+def _logo_and_name(pdf: bytes) -> tuple[DrawnImage, Box]:
     [logo], _ = _images(pdf)
     return logo, _word_box(_boxes(pdf), "Example Rights Watch")
 

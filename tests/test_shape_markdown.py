@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 import shutil
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from letterkit.errors import Problem
 from letterkit.typeset.body_images import MAX_FILES, MAX_IMAGES
 
 from .conftest import ROOT, ExamplePdfs, page_texts, pdf_text
-from .pdfcheck import char_boxes
+from .pdfcheck import char_boxes, drawn_images
 
 SHAPES = ROOT / "examples" / "shapes"
 #: The A4 measure: 210 mm less 25 mm each side.
@@ -162,47 +161,10 @@ def _png(path: Path, size: tuple[int, int]) -> None:
     Image.new("RGB", size, (40, 80, 140)).save(path, format="PNG")
 
 
-Matrix = tuple[float, float, float, float, float, float]
-
-
-def _times(m: Matrix, n: Matrix) -> Matrix:
-    """The matrix *m* then *n* (PDF order: m × n)."""
-    a, b, c, d, e, f = m
-    p, q, r, s, t, u = n
-    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s,
-            e * p + f * r + t, e * q + f * s + u)  # fmt: skip
-
-
 def _drawn_images(pdf: bytes) -> list[tuple[int, int, float, float]]:
     """(pixel width, pixel height, drawn width, drawn height) of each image drawn,
     through the form XObjects that hold a page's shared content."""
-    found: list[tuple[int, int, float, float]] = []
-
-    def walk(content: Any, resources: Any, ctm: Matrix) -> None:
-        xobjects = resources.get("/XObject", {}) if resources is not None else {}
-        stack: list[Matrix] = []
-        for operands, operator in pikepdf.parse_content_stream(content):
-            op = str(operator)
-            if op == "q":
-                stack.append(ctm)
-            elif op == "Q":
-                ctm = stack.pop()
-            elif op == "cm":
-                ctm = _times(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
-            elif op == "Do":
-                xobject = xobjects[operands[0]]
-                if xobject.get("/Subtype") == "/Image":
-                    a, b, c, d = ctm[:4]
-                    size = (int(xobject.Width), int(xobject.Height))
-                    found.append((*size, math.hypot(a, b), math.hypot(c, d)))
-                elif xobject.get("/Subtype") == "/Form":
-                    inner = tuple(float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0]))
-                    walk(xobject, xobject.get("/Resources"), _times(inner, ctm))  # type: ignore[arg-type]
-
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        for page in doc.pages:
-            walk(page, page.Resources, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
-    return found
+    return [(*d.pixels, d.width, d.height) for d in drawn_images(pdf)]
 
 
 @pytest.mark.parametrize(
