@@ -280,19 +280,18 @@ def _build_parts(letter: Letter) -> BuildResult:
     reporter = Reporter()
     versions = [part_letter(letter, i) for i in range(len(letter.parts))]
     first = versions[0]
-    signatories = ordered(
-        letter.signatories, letter.signatory_order, letter.collation, first.locale
-    )
+    orders = {  # the print order, collated in each part's language
+        v.locale: ordered(letter.signatories, letter.signatory_order, letter.collation, v.locale)
+        for v in versions
+    }
     styles = styles_for(first)
-    opened = open_annexes(first, reporter, generated.maker(first, signatories, styles))
+    opened = open_annexes(first, reporter, generated.maker(first, orders[first.locale], styles))
     reporter.raise_if_failed()
     laid_parts: list[PartPages] = []
     for index, version in enumerate(versions):
         last = index == len(versions) - 1
         own_styles = styles_for(version)
-        own_order = ordered(
-            letter.signatories, letter.signatory_order, letter.collation, version.locale
-        )
+        own_order = orders[version.locale]
         infos = listed_annexes(opened, version.locale)
         merged, laid = _lay_out(
             version, own_order, infos, own_styles, reporter,
