@@ -131,6 +131,11 @@ def format_date(value: dt.date, tag: str, fmt: str = "long") -> str:
     return text
 
 
+def comma(tag: str) -> str:
+    """The comma of the locale's script: "،" in Arabic script, else ","."""
+    return "،" if parse_locale(tag).language in {"ar", "fa", "ur"} else ","
+
+
 def join_list(items: Sequence[object], tag: str, style: str = "standard") -> str:
     """``['A', 'B', 'C']`` → ``'A, B and C'`` in the locale's words."""
     return format_list([str(i) for i in items], style=style, locale=parse_locale(tag))  # type: ignore[arg-type]

@@ -86,15 +86,10 @@ def recipient_block(letter: Letter, styles: Styles, width: float) -> list[Flowab
     return out
 
 
-def list_comma(loc: str) -> str:
-    """The comma that joins the parts of one addressee line ("، " in Arabic script)."""
-    return "، " if l10n.parse_locale(loc).language in {"ar", "fa", "ur"} else ", "
-
-
 def recipient_line(r: Recipient, loc: str) -> str:
     """ "H.E. Mr. Name, Title, Organisation": one addressee on one line (no address)."""
     parts = [_name(r, loc), l10n.localize(r.title, loc), l10n.localize(r.organization, loc)]
-    return list_comma(loc).join(p for p in parts if p)
+    return (l10n.comma(loc) + " ").join(p for p in parts if p)
 
 
 def cc_label(letter: Letter) -> str:

@@ -46,7 +46,7 @@ def dateline_text(letter: Letter) -> str:
     place = l10n.localize(letter.place, loc)
     text = l10n.word(loc, _("{place}, {date}"), place=place, date=date) if place else date
     if letter.dateline.trailing_comma:
-        text += "،" if l10n.parse_locale(loc).language in {"ar", "fa", "ur"} else ","
+        text += l10n.comma(loc)
     return text
 
 
