@@ -263,9 +263,9 @@ def country_name(code: str, tag: str, given: object = "") -> str:
 def signatory_counts(organizations: int, individuals: int, tag: str) -> str:
     """How many organisations and individuals sign, in the layout's words:
     "32 organisations and 13 individuals", "32 organisations", "13 individuals"
-    (each number with its CLDR plural form; nothing for an empty list)."""
+    (each number with its CLDR plural form; "0 organisations" for an empty list)."""
     parts = []
-    if organizations:
+    if organizations or not individuals:
         parts.append(nword(tag, *N_("{n} organisation", "{n} organisations"), organizations))
     if individuals:
         parts.append(nword(tag, *N_("{n} individual", "{n} individuals"), individuals))
