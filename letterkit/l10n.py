@@ -224,12 +224,71 @@ def age(born: dt.date | int, on: dt.date) -> int:
     return years
 
 
-def country_name(code: str, tag: str) -> str:
-    """ISO 3166 code → the country's name in the locale (``KG`` → ``Kyrgyzstan``)."""
-    name = parse_locale(tag).territories.get(code.upper())
+#: Where the name the United Nations use differs from CLDR's, for the countries
+#: letterkit's letters most often concern: (language, ISO code) → the UN's name.
+#: CLDR's Russian "Киргизия" and French "Kirghizstan" are not what a letter to
+#: Kyrgyzstan's authorities should say (UNTERM: "Кыргызстан", "Kirghizistan").
+UN_COUNTRY_NAMES: Mapping[tuple[str, str], str] = {
+    ("ru", "KG"): "Кыргызстан",
+    ("fr", "KG"): "Kirghizistan",
+}
+
+
+def country_name(code: str, tag: str, given: object = "") -> str:
+    """ISO 3166 code → the country's name in the locale (``KG`` → ``Kyrgyzstan``).
+
+    *given* (the case's ``country_name``: a text, or ``{locale: text}``) wins
+    when it has a text for the locale; else the UN's name where it differs
+    from CLDR's (:data:`UN_COUNTRY_NAMES`), else CLDR's.
+
+    >>> country_name("KG", "ru")
+    'Кыргызстан'
+    >>> country_name("KG", "en", {"ru": "Кыргызская Республика"})
+    'Kyrgyzstan'
+    """
+    if given:
+        try:
+            text = localize(given, tag)
+        except LocalizationError:
+            text = ""
+        if text:
+            return text
+    upper = code.upper()
+    name = parse_locale(tag).territories.get(upper)
     if name is None:
         raise FormatError(f"unknown country code {code!r}; use an ISO 3166 code such as KG")
-    return str(name)
+    return UN_COUNTRY_NAMES.get((parse_locale(tag).language, upper), str(name))
+
+
+def signatory_counts(organizations: int, individuals: int, tag: str) -> str:
+    """How many organisations and individuals sign, in the layout's words:
+    "32 organisations and 13 individuals", "32 organisations", "13 individuals"
+    (each number with its CLDR plural form; "0 organisations" for an empty list)."""
+    parts = []
+    if organizations or not individuals:
+        parts.append(nword(tag, *N_("{n} organisation", "{n} organisations"), organizations))
+    if individuals:
+        parts.append(nword(tag, *N_("{n} individual", "{n} individuals"), individuals))
+    return join_list(parts, tag)
+
+
+@functools.lru_cache(maxsize=64)
+def script(tag: str) -> str:
+    """The ISO 15924 script a locale is written in (``ru`` → ``Cyrl``, ``uz`` →
+    ``Latn``, ``uz-Cyrl`` → ``Cyrl``), from CLDR's likely subtags."""
+    from babel.core import get_global
+
+    locale = parse_locale(tag)
+    if locale.script:
+        return str(locale.script)
+    likely = get_global("likely_subtags")
+    for key in (str(locale), locale.language):
+        full = likely.get(key)
+        if full:
+            parts = str(full).split("_")
+            if len(parts) > 1 and len(parts[1]) == 4:
+                return parts[1]
+    return "Latn"
 
 
 def slug(text: str) -> str:

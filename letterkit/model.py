@@ -35,6 +35,9 @@ AddresseeLayout = Literal["blocks", "lines"]
 CcPosition = Literal["top", "end"]
 #: The size of the signatory entries: the notes' size, or the body's.
 SignatorySize = Literal["small", "body"]
+#: ``none``: one list (in groups, when the signatories have them); ``types``: the
+#: organisations, then the individuals, each under its localized sub-heading.
+SignatorySplit = Literal["none", "types"]
 #: A date format: a Babel preset, or a Babel pattern such as ``"d MMMM y"``.
 DateFormat = Literal["short", "medium", "long", "full"] | str
 #: What a generated annex holds: the case's events, or the full signatory list.
@@ -121,6 +124,9 @@ class Case:
 
     person: Person
     country: str = ""
+    #: The country's name as the letter prints it, when CLDR's (or the UN's) is
+    #: not the one wanted: a text, or ``{locale: text}`` (other languages keep theirs).
+    country_name: LocalText = ""
     detained_on: dt.date | None = None
     sentence: LocalText = ""
     events: tuple[Event, ...] = ()
@@ -196,13 +202,16 @@ class SignatoryBlock:
     identification note when an individual has an affiliation, printed once
     after the last such entry's group), ``""`` for none, or the text to print.
     ``entry`` is a Jinja template for one entry (``"{{ name }}, {{ country }}"``);
-    ``""`` keeps the style's own format.
+    ``""`` keeps the style's own format. ``split: types`` lists the
+    organisations, then the individuals, under the localized sub-headings
+    "Organisations" and "Individuals" (within each group, when there are groups).
     """
 
     heading: LocalText = "auto"
     note: LocalText = "auto"
     size: SignatorySize = "small"
     entry: str = ""
+    split: SignatorySplit = "none"
 
 
 #: The names an ``entry`` template may use.

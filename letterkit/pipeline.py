@@ -73,6 +73,12 @@ class BuildResult:
     warnings: tuple[Problem, ...] = ()
 
 
+def _split(letter: Letter) -> str:
+    """How ``signatory_block`` splits the list (``none`` without a block)."""
+    block = letter.signatory_block
+    return block.split if block is not None else "none"
+
+
 def _spec_display(letter: Letter | PathLike | None) -> str:
     if isinstance(letter, Letter):
         return display_path(letter.inputs[0]) if letter.inputs else "<letter>"
@@ -213,7 +219,7 @@ def _build(letter: Letter, reuse: bool) -> BuildResult:
         return _build_parts(letter)
     reporter = Reporter()
     signatories = ordered(
-        letter.signatories, letter.signatory_order, letter.collation, letter.locale
+        letter.signatories, letter.signatory_order, letter.collation, letter.locale, _split(letter)
     )
     log.info("Step 1 - Opening %d annex(es)", len(letter.annexes))
     styles = styles_for(letter)
@@ -281,7 +287,9 @@ def _build_parts(letter: Letter) -> BuildResult:
     versions = [part_letter(letter, i) for i in range(len(letter.parts))]
     first = versions[0]
     orders = {  # the print order, collated in each part's language
-        v.locale: ordered(letter.signatories, letter.signatory_order, letter.collation, v.locale)
+        v.locale: ordered(
+            letter.signatories, letter.signatory_order, letter.collation, v.locale, _split(letter)
+        )
         for v in versions
     }
     styles = styles_for(first)

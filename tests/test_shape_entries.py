@@ -171,7 +171,7 @@ def test_russian_entries_name_iso_countries_in_russian(tmp_path: Path) -> None:
         spec.read_text().replace("locale: en-GB", "locale: ru").replace("Sincerely", "x"),
         encoding="utf-8",
     )
-    assert "Анна Мирошина, юрист, Киргизия" in pdf_text(letterkit.render(spec))
+    assert "Анна Мирошина, юрист, Кыргызстан" in pdf_text(letterkit.render(spec))
 
 
 def _lines(pdf: bytes) -> list[list[tuple[str, float, float, float]]]:

@@ -18,7 +18,9 @@ from .fields import Reader
 from .sources import Located, Source, Where
 from .tables import clean
 
-CASE_KEYS = ("person", "country", "detained_on", "sentence", "events", "demands", "facts")
+CASE_KEYS = (
+    "person", "country", "country_name", "detained_on", "sentence", "events", "demands", "facts"
+)  # fmt: skip
 PERSON_KEYS = ("name", "names", "gender", "age", "born", "role", "hometown")
 EVENT_KEYS = ("date", "text")
 FIELD = "letter.case"
@@ -63,6 +65,7 @@ def read_case(value: Any, where: Where, reader: Reader) -> Case | None:
     return Case(
         person=_person(case, reader),
         country=reader.plain(case, "country", f"{FIELD}.country").upper(),
+        country_name=reader.text(case, "country_name", f"{FIELD}.country_name"),
         detained_on=detained,
         sentence=reader.text(case, "sentence", f"{FIELD}.sentence"),
         events=_events(case, reader),

@@ -16,6 +16,7 @@ from typing import Any
 from .. import limits, memo
 from ..model import Signatory, SignatoryOrder
 from ..validate import TEXT_FIELDS, text_too_long
+from .script_order import script_rank, split_types
 from .sources import Reporter, Where, location, problem_path
 from .tables import Row, Table, clean, read_rows
 
@@ -196,19 +197,24 @@ def ordered(
     order: SignatoryOrder,
     collation: str = "uca",
     locale: str = "en",
+    split: str = "none",
 ) -> list[Signatory]:
     """Signatories in print order: groups in order of first appearance; in each,
-    lead signatories first (as given), then the rest (collated or as given),
-    withheld names last."""
+    lead signatories first (as given), then the rest (collated, names in the
+    letter's script first; or as given), withheld names last. With *split*
+    ``types``, each group's organisations come before its individuals, each run
+    under its sub-heading (:func:`~.script_order.split_types`)."""
     groups: dict[str, list[Signatory]] = {}
     for s in signatories:
         groups.setdefault(s.group, []).append(s)
-    key = collation_key(collation, locale) if order == "alphabetical" else sort_key
+    if order == "alphabetical":
+        collate, rank = collation_key(collation, locale), script_rank(locale)
     out: list[Signatory] = []
     for members in groups.values():
         lead = [s for s in members if s.lead and not s.withhold]
         rest = [s for s in members if not s.lead and not s.withhold]
         if order == "alphabetical":
-            rest.sort(key=key)
-        out += lead + rest + [s for s in members if s.withhold]
+            rest.sort(key=lambda s: (rank(s), collate(s)))
+        run = lead + rest + [s for s in members if s.withhold]
+        out += split_types(run, locale) if split == "types" else run
     return out

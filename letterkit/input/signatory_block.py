@@ -1,7 +1,8 @@
 """The spec's ``signatory_block`` mapping → a :class:`~letterkit.model.SignatoryBlock`.
 
 ``heading`` and ``note`` are localizable texts (``auto``, ``""`` or the text),
-``size`` one word (``small`` or ``body``) and ``entry`` one Jinja template
+``size`` one word (``small`` or ``body``), ``split`` one word (``none`` or
+``types``) and ``entry`` one Jinja template
 for an entry. What each may be is :mod:`letterkit.validate.signatory_block`'s
 to check; this reads them where they stand, so problems cite the line.
 """
@@ -14,8 +15,9 @@ from ..model import SignatoryBlock
 from .fields import Reader
 from .sources import Located
 
-SIGNATORY_BLOCK_KEYS = ("heading", "note", "size", "entry")
+SIGNATORY_BLOCK_KEYS = ("heading", "note", "size", "entry", "split")
 SIZES = {"small": "small", "body": "body"}
+SPLITS = {"none": "none", "types": "types"}
 
 
 def read_signatory_block(spec: Located, reader: Reader) -> SignatoryBlock | None:
@@ -30,6 +32,7 @@ def read_signatory_block(spec: Located, reader: Reader) -> SignatoryBlock | None
         note=_auto_text(data, "note", reader),
         size=cast(Any, reader.word(data, "size", f"{field}.size", SIZES, "small")),
         entry=reader.plain(data, "entry", f"{field}.entry", ""),
+        split=cast(Any, reader.word(data, "split", f"{field}.split", SPLITS, "none")),
     )
 
 

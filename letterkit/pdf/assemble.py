@@ -68,7 +68,11 @@ def describe(letter: Letter, subject: str) -> dict[str, str]:
         meta = {key: value for key, value in meta.items() if value}
     else:
         person = person_name(letter)
-        country = l10n.country_name(letter.case.country, loc) if letter.case.country else ""
+        country = (
+            l10n.country_name(letter.case.country, loc, letter.case.country_name)
+            if letter.case.country
+            else ""
+        )
         about = f"{person} ({country})" if country else person
         meta = {
             "/Title": subject or l10n.word(loc, _("Letter")),

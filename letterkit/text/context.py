@@ -1,8 +1,9 @@
 """Letter → template context: the names and values a template sees.
 
 The context holds ``letter``, ``case``, ``person``, ``recipients`` (and
-``recipient`` when there is one), ``sender``, ``signatories``, ``annexes`` and
-``variables``. Mappings in it are :class:`Data`, which know their dotted name,
+``recipient`` when there is one), ``sender``, ``signatories``,
+``signatory_counts`` (``total``, ``organizations``, ``individuals``),
+``annexes`` and ``variables``. Mappings in it are :class:`Data`, which know their dotted name,
 so a missing value is reported as ``case.facts.nope``. A withheld signatory's
 name, acronym, affiliation and title never enter it.
 """
@@ -39,7 +40,7 @@ def build_context(
     letter: Letter, signatories: Sequence[Signatory], annexes: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any]:
     """The names a template sees: letter, case, person, recipients, recipient, sender,
-    signatories, annexes, variables. A letter without a case has no ``case`` and
+    signatories, signatory_counts, annexes, variables. A letter without a case has no ``case`` and
     no ``person`` (``{% if case is defined %}`` tells)."""
     recipients = [_recipient(r) for r in letter.recipients]
     sender = letter.sender
@@ -60,6 +61,7 @@ def build_context(
             email=sender.email if sender else "",
         ),
         "signatories": [_signatory(s) for s in signatories],
+        "signatory_counts": _counts(signatories),
         "annexes": [Data("annex", a) for a in annexes],
         "variables": _data("variables", letter.variables),
     }
@@ -89,11 +91,23 @@ def _person(letter: Letter, case: Case) -> Data:
     )
 
 
+def _counts(signatories: Sequence[Signatory]) -> Data:
+    """How many sign, by type (withheld names count too)."""
+    individuals = sum(1 for s in signatories if s.type == "individual")
+    return Data(
+        "signatory_counts",
+        total=len(signatories),
+        organizations=len(signatories) - individuals,
+        individuals=individuals,
+    )
+
+
 def _case(case: Case, person: Data) -> Data:
     return Data(
         "case",
         person=person,
         country=case.country,
+        country_name=case.country_name,
         detained_on=case.detained_on,
         sentence=case.sentence,
         events=[Data("event", date=e.date, text=e.text) for e in case.events],

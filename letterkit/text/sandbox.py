@@ -119,7 +119,13 @@ def _f_plural(context: Any, value: Any, **forms: str) -> str:
 
 @jinja2.pass_context
 def _f_country(context: Any, value: Any) -> str:
-    return l10n.country_name(str(value), _locale(context))
+    """The country's name; the case's ``country_name`` for the case's country."""
+    code = str(value)
+    case = context.get("case")
+    given: Any = ""
+    if isinstance(case, Mapping) and code.upper() == case.get("country"):
+        given = case.get("country_name") or ""
+    return l10n.country_name(code, _locale(context), given)
 
 
 @jinja2.pass_context

@@ -25,7 +25,7 @@ from reportlab.platypus import Flowable, Paragraph
 from .. import files, l10n, memo
 from ..errors import Problem, ValidationError
 from ..input.sources import Source, display_path
-from ..l10n import N_, _
+from ..l10n import _
 from ..model import Letter, Signatory, SignatoryBlock
 from ..text.entries import EntryError, entry_texts, fields_used
 from . import _rl
@@ -141,11 +141,8 @@ def signatory_block(
         note_para = styles.para(xml(note), _entry_style(styles, "small", "note"))
     style = letter.signatory_style
     if style == "count":
-        count = l10n.nword(
-            loc,
-            *N_("{n} organisation or individual", "{n} organisations and individuals"),
-            len(signatories),
-        )
+        individuals = sum(1 for s in signatories if s.type == "individual")
+        count = l10n.signatory_counts(len(signatories) - individuals, individuals, loc)
         out: list[Flowable] = [
             SignatoryColumns([styles.para(xml(count), styles.small)], [count], head=head)
         ]

@@ -233,6 +233,12 @@ def case(letter: Letter, check: Check) -> None:
                 "LK105",
                 f"'{case.country}' is not an ISO 3166 country code (e.g. KG)",
             )
+    given = case.country_name
+    if not isinstance(given, str) and not l10n.is_localizable_mapping(given):
+        check.error(  # a mapping may leave languages out: they keep their own name
+            "letter.case.country_name", "LK105",
+            "'country_name' must be text or a mapping {locale: text}",
+        )  # fmt: skip
     if case.detained_on is not None:
         check.date("letter.case.detained_on", case.detained_on, "detained_on")
     for index, event in enumerate(case.events):

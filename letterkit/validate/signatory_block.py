@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from ..model import ENTRY_FIELDS, Letter, Signatory, SignatoryBlock, SignatorySize
+from ..model import ENTRY_FIELDS, Letter, Signatory, SignatoryBlock, SignatorySize, SignatorySplit
 from ._check import Check, literal
 
 #: The filters letterkit adds to Jinja's own (the template sandbox's, see
@@ -45,6 +45,7 @@ def signatory_block(letter: Letter, check: Check) -> None:
         check.error(_FIELD, "LK105", "'signatory_block' must be a SignatoryBlock (or None)")
         return
     check.choice(f"{_FIELD}.size", block.size, literal(SignatorySize))
+    check.choice(f"{_FIELD}.split", block.split, literal(SignatorySplit))
     if not isinstance(block.entry, str):
         check.error(f"{_FIELD}.entry", "LK105", "'entry' must be text (a Jinja template)")
         return

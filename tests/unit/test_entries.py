@@ -113,7 +113,7 @@ def test_entry_texts_tidy_and_withhold() -> None:
         "2. Org, Elbonia observer",
         "",
     ]
-    assert entry_texts("{{ country }}", people[:1], "ru") == ["Киргизия"]
+    assert entry_texts("{{ country }}", people[:1], "ru") == ["Кыргызстан"]
     assert tidy("  Name,  , Org ,") == "Name, Org"
 
 

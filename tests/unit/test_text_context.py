@@ -14,7 +14,7 @@ def test_the_context_has_every_documented_name() -> None:
     context = build_context(letter(variables={"campaign": {"year": 2018}}), [], [])
     assert set(context) == {
         "letter", "case", "person", "recipients", "recipient", "sender", "signatories",
-        "annexes", "variables",
+        "signatory_counts", "annexes", "variables",
     }  # fmt: skip
     assert context["recipient"]["name"] == "Federica Mogherini"
     assert context["letter"]["date"] == dt.date(2018, 12, 6)

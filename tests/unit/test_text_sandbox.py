@@ -43,7 +43,7 @@ def test_printed_values_are_escaped_and_markdown_opts_in() -> None:
 
 def test_filters_format_in_the_letters_locale() -> None:
     assert _render("{{ letter.date|date }}", PLAIN_ENV) == "6 декабря 2018\u00a0г."
-    assert _render("{{ case.country|country }}", PLAIN_ENV) == "Киргизия"
+    assert _render("{{ case.country|country }}", PLAIN_ENV) == "Кыргызстан"
     assert _render("{{ case.demands|join_list }}", PLAIN_ENV) == "a и b"
 
 

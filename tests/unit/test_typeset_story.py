@@ -88,7 +88,7 @@ def test_a_single_signatory_signs_without_a_heading() -> None:
 
 def test_the_count_style_prints_how_many_signed() -> None:
     _, shared = _own_and_shared("L4-via-email", signatory_style="count")
-    assert shared[-2:] == ["Signatories", "9 organisations and individuals"]
+    assert shared[-2:] == ["Signatories", "9 organisations"]
 
 
 def test_each_story_has_its_own_marks_and_notes() -> None:
