@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import l10n
-from ..model import Case, Letter, Recipient, Signatory
+from ..model import GENDER_WORDS, Case, Letter, Recipient, Signatory
 
 
 class Data(dict[str, Any]):
@@ -81,7 +81,7 @@ def _person(letter: Letter, case: Case) -> Data:
         name=person.name,
         names=Data("person.names", person.names),
         display_name=person_name(letter),
-        gender=person.gender,
+        gender=GENDER_WORDS.get(str(person.gender).strip().lower(), person.gender),
         age=age,
         born=person.born,
         role=person.role,
