@@ -131,8 +131,10 @@ def test_the_russian_greeting_is_in_the_nominative_whatever_the_address_block_sa
     assert "Уважаемый" not in text
 
 
-def _person(honorific: str, title: str, name: str = "Ada Smith", **more: str) -> Recipient:
-    return Recipient(honorific=honorific, name=name, title=title, **more)
+def _person(
+    honorific: str, title: str, name: str = "Ada Smith", gender: str = "", office: str = ""
+) -> Recipient:
+    return Recipient(honorific=honorific, name=name, title=title, gender=gender, office=office)
 
 
 @pytest.mark.parametrize(
