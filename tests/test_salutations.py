@@ -285,3 +285,18 @@ def test_a_female_person_written_f_is_female_in_the_template(tmp_path: Path) -> 
     text = pdf_text(letterkit.render(_letter(tmp_path, "en-GB", "{honorific: Ms., name: A B}")))
     assert "She is detained." in text
     assert "He is detained." not in text
+
+
+def test_the_french_appeal_closes_with_the_greeting_words(tmp_path: Path) -> None:
+    from .conftest import EXAMPLE
+
+    folder = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, folder)
+    spec = (folder / "appeal.fr.yaml").read_text(encoding="utf-8")
+    spec = spec.replace("honorific: Son Excellence", "honorific: Mme")
+    spec = spec.replace("title: Président de la République kirghize", "title: Ministre")
+    (folder / "minister.fr.yaml").write_text(spec, encoding="utf-8")
+    text = " ".join(pdf_text(letterkit.render(folder / "minister.fr.yaml")).split())
+    assert "Madame la Ministre," in text
+    assert "Veuillez agréer, Madame la Ministre, l'expression" in text
+    assert "Excellence" not in text
