@@ -300,3 +300,12 @@ def test_the_french_appeal_closes_with_the_greeting_words(tmp_path: Path) -> Non
     assert "Madame la Ministre," in text
     assert "Veuillez agréer, Madame la Ministre, l'expression" in text
     assert "Excellence" not in text
+
+
+def test_templates_see_the_recipients_gender_and_office(tmp_path: Path) -> None:
+    spec = _letter(tmp_path, "en-GB", "{honorific: Mme, name: Anne Dupont, title: Ambassadrice}")
+    (tmp_path / "body.md").write_text(
+        "Gender {{ recipient.gender }}, office {{ recipient.office }}.\n", encoding="utf-8"
+    )
+    text = " ".join(pdf_text(letterkit.render(spec)).split())
+    assert "Gender female, office ambassador." in text
