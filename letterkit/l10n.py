@@ -330,6 +330,17 @@ def _(message: str) -> str:
     return message
 
 
+def C_(context: str, message: str) -> tuple[str, str]:
+    """Marks a layout word whose translation depends on *context* (``female``…)."""
+    return context, message
+
+
+def cword(tag: str, context: str, message: str, **values: object) -> str:
+    """A layout word for one *context* (the addressee's gender), placeholders filled."""
+    text = translations(tag).pgettext(context, message)
+    return text.format(**values) if values else text
+
+
 def N_(singular: str, plural_: str) -> tuple[str, str]:
     """Marks a counted layout word for ``pybabel extract``."""
     return singular, plural_

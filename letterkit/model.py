@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 LocalText = str | Mapping[str, str]
 Paper = Literal["A4", "letter"]
@@ -49,6 +49,22 @@ GENERATED: tuple[GeneratedKind, ...] = ("chronology", "signatories")
 LogoPosition = Literal["auto", "left", "right", "top"]
 #: How many co-signers' logos a letterhead's row holds (one logo goes in ``logo``).
 LOGOS = (2, 12)
+#: How ``gender`` may be written (any case): the model's word for each.
+GENDER_WORDS = {"female": "female", "f": "female", "male": "male", "m": "male"}
+#: The offices a recipient's greeting can follow (``office``): heads of state,
+#: monarchs, heads of government, ministers, high representatives and
+#: commissioners, ambassadors, parliamentarians; "other" for none of them.
+Office = Literal[
+    "head-of-state", "monarch", "head-of-government", "minister", "high-representative",
+    "commissioner", "ambassador", "parliamentarian", "other", "",
+]  # fmt: skip
+#: How ``office`` may be written (any case, "-", "_" or " " between words).
+OFFICE_WORDS = {
+    spelled: word
+    for word in get_args(Office)
+    if word
+    for spelled in (word, word.replace("-", " "), word.replace("-", "_"))
+}
 #: Which part of a letter in several languages prints the signatory list.
 SignatoriesIn = Literal["last", "each"]
 
@@ -80,6 +96,10 @@ class Recipient:
     salutation: LocalText | None = None
     #: None: the letter's own or the template's closing; "" for none at all.
     closing: LocalText | None = None
+    #: "female" or "male" for the greeting's agreement; "" follows the honorific.
+    gender: str = ""
+    #: The office the greeting follows (fr, ar); "" reads it from the title.
+    office: str = ""
 
 
 @dataclass(frozen=True)

@@ -213,7 +213,7 @@ def test_l5_four_addressees_and_a_combined_salutation(example_pdfs: ExamplePdfs)
         assert block in first, block
     assert "February 1, 2017" in first
     assert first.index("Mr Johannes Specimen") < first.index("February 1, 2017")
-    assert "Dear Mr Example, Mr Sample, Ms Example, and Mr Specimen," in first
+    assert "Dear Mr Example, Mr Sample, Ms Example, and Mr Specimen:" in first
 
 
 def test_l7_council_letter(example_pdfs: ExamplePdfs) -> None:

@@ -214,14 +214,14 @@ def test_letterhead_with_logo(tmp_path: Path) -> None:
         ([dict(name="All Member States of the UN Human Rights Council")], "en-GB",
          "Dear Sir or Madam,"),
         ([dict(honorific="His Excellency", name="A", title="P")], "ru", "Ваше Превосходительство!"),
-        ([dict(honorific="M.", name="Jean Dupont", title="Ministre")], "fr", "Monsieur,"),
-        ([dict(honorific="Mme", name="Marie Curie", title="Ministre")], "fr", "Madame,"),
+        ([dict(honorific="M.", name="Jean Dupont", title="Ministre")], "fr", "Monsieur le Ministre,"),
+        ([dict(honorific="Mme", name="Marie Curie", title="Ministre")], "fr", "Madame la Ministre,"),
         ([dict(honorific="M.", name="A", title="P"), dict(honorific="Mme", name="B", title="P")],
          "fr", "Mesdames, Messieurs,"),
         ([dict(honorific="S.E.", name="A", title="P")], "fr", "Excellence,"),
         ([dict(honorific="г-н", name="Иван Иванов", title="P"),
           dict(honorific="г-жа", name="Анна Петрова", title="P")], "ru",
-         "Уважаемые г-н Иванов и г-жа Петрова!"),
+         "Уважаемые господин Иванов и госпожа Петрова!"),
     ],
 )  # fmt: skip
 def test_salutation_built_from_the_addressees(

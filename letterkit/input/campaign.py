@@ -20,7 +20,7 @@ from typing import Any
 from .. import l10n
 from ..errors import Problem, ValidationError
 from ..files import Kind
-from ..model import Letter, Recipient
+from ..model import GENDER_WORDS, OFFICE_WORDS, Letter, Recipient
 from .data import load_data_file
 from .fields import Reader
 from .letter_spec import load_letter
@@ -33,13 +33,14 @@ from .sources import (
     location,
     problem_path,
 )
+from .sources import Where as At
 from .tables import Table, clean, read_rows
 
 CAMPAIGN_KEYS = ("letter", "recipients", "output")
 OUTPUT_KEYS = ("filename", "combined")
 RECIPIENT_COLUMNS = (
     "id", "honorific", "name", "title", "organization", "address", "email", "salutation",
-    "closing", "locale",
+    "closing", "locale", "gender", "office",
 )  # fmt: skip
 RECIPIENT_TABLE = Table(
     RECIPIENT_COLUMNS, "id", "recipient", "recipients", aliases=(("organisation", "organization"),)
@@ -292,6 +293,20 @@ def _greeting(cells: dict[str, Any], key: str, src: Source | str) -> str | None:
     return "" if text in NONE_CELLS else text
 
 
+def _choice(
+    cells: dict[str, Any], key: str, words: dict[str, str], rid: str, at: At, reporter: Reporter
+) -> str:
+    """A ``gender`` or ``office`` cell → the model's word ("" when empty or unknown, reported)."""
+    text = clean(str(cells.get(key) or ""))
+    word = words.get(text.lower(), "")
+    if text and not word:
+        allowed = ", ".join(dict.fromkeys(words.values()))
+        reporter.error(
+            at, "LK105", f"recipient '{rid}': '{key}' must be one of {allowed}, not '{text}'"
+        )
+    return word
+
+
 def _recipients(
     value: Any, where: Where, reporter: Reporter, letter: Letter | None
 ) -> list[CampaignRecipient]:
@@ -335,6 +350,8 @@ def _recipients(
             email=clean(cells.get("email", "")),
             salutation=_greeting(cells, "salutation", src),
             closing=_greeting(cells, "closing", src),
+            gender=_choice(cells, "gender", GENDER_WORDS, rid, at, reporter),
+            office=_choice(cells, "office", OFFICE_WORDS, rid, at, reporter),
         )
         out.append(CampaignRecipient(rid, recipient, locale, origin))
     return out

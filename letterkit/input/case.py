@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..model import Case, Event, Person
+from ..model import GENDER_WORDS, Case, Event, Person
 from ..validate import AGE
 from .data import load_data_file
 from .fields import Reader
@@ -87,7 +87,7 @@ def _person(case: Located, reader: Reader) -> Person:
     return Person(
         name=reader.plain(data, "name", f"{field}.name"),
         names=_names(data, reader, f"{field}.names"),
-        gender=reader.plain(data, "gender", f"{field}.gender"),
+        gender=reader.word(data, "gender", f"{field}.gender", GENDER_WORDS, ""),
         age=reader.whole(data, "age", f"{field}.age", AGE),
         born=_born(data, reader, f"{field}.born"),
         role=reader.text(data, "role", f"{field}.role"),

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from .. import files
 from .._resources import names_a_file
-from ..model import Annex, Dateline, Recipient, Sender
+from ..model import GENDER_WORDS, OFFICE_WORDS, Annex, Dateline, Recipient, Sender
 from .fields import Reader
 from .sources import Located, Where
 
@@ -22,6 +22,7 @@ SENDER_KEYS = ("name", "address", "email", "logo", "logo_position", "logos")
 LOGO_POSITIONS = {"auto": "auto", "left": "left", "right": "right", "top": "top"}
 RECIPIENT_KEYS = (
     "honorific", "name", "title", "organization", "address", "email", "salutation", "closing",
+    "gender", "office",
 )  # fmt: skip
 ANNEX_KEYS = ("path", "title", "pages", "password", "password_env", "stamp", "generate")
 DATELINE_KEYS = ("position", "format", "trailing_comma", "show", "align")
@@ -141,6 +142,8 @@ def _recipient(data: Located, reader: Reader, field: str) -> Recipient:
         email=reader.plain(data, "email", f"{field}.email"),
         salutation=optional_text(data, "salutation", f"{field}.salutation", reader),
         closing=optional_text(data, "closing", f"{field}.closing", reader),
+        gender=reader.word(data, "gender", f"{field}.gender", GENDER_WORDS, ""),
+        office=reader.word(data, "office", f"{field}.office", OFFICE_WORDS, ""),
     )
 
 

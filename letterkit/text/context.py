@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import l10n
-from ..model import Case, Letter, Recipient, Signatory
+from ..model import GENDER_WORDS, Case, Letter, LocalText, Recipient, Signatory
+from .address_forms import gender_of, office_of
 
 
 class Data(dict[str, Any]):
@@ -83,7 +84,7 @@ def _person(letter: Letter, case: Case) -> Data:
         name=person.name,
         names=Data("person.names", person.names),
         display_name=person_name(letter),
-        gender=person.gender,
+        gender=GENDER_WORDS.get(str(person.gender).strip().lower(), person.gender),
         age=age,
         born=person.born,
         role=person.role,
@@ -126,7 +127,14 @@ def _recipient(r: Recipient) -> Data:
         address=list(r.address),
         email=r.email,
         salutation=r.salutation or "",
+        gender=gender_of(r, _all_spellings(r.honorific)),
+        office=office_of(r, (_all_spellings(r.title), _all_spellings(r.name))),
     )
+
+
+def _all_spellings(text: LocalText) -> str:
+    """Every spelling of a localizable text, for the words that say gender or office."""
+    return text if isinstance(text, str) else " ".join(str(v) for v in text.values() if v)
 
 
 def _signatory(s: Signatory) -> Data:

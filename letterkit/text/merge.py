@@ -247,7 +247,17 @@ def merge(
     elif one is not None and one.closing is not None:
         closing = _given(one.closing, locale)
     else:
-        closing = front("closing", l10n.word(locale, l10n._("Yours sincerely,")))
+        # the closing may name the addressee as the greeting does ("Veuillez agréer,
+        # Madame la Ministre, …"): {{ greeting }} is the salutation without its mark
+        greeting = salutation.rstrip(",:!،").rstrip()
+        closing = _front(
+            tpl,
+            "closing",
+            l10n.word(locale, l10n._("Yours sincerely,")),
+            letter,
+            {**context, "greeting": greeting},
+            reporter,
+        )
     if markdown is not None and "\x00" in markdown:
         reporter.error(
             (tpl.display, (None, None)), "LK113", "the merged text contains a NUL character"
