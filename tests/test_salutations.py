@@ -230,9 +230,7 @@ def test_en_us_closes_and_counts_the_american_way() -> None:
 
     assert l10n.word("en-US", "Yours sincerely,") == "Sincerely,"
     assert l10n.word("en-GB", "Yours sincerely,") == "Yours sincerely,"
-    assert l10n.nword("en-US", "{n} organisation", "{n} organisations", 3) == (
-        "3 organizations"
-    )
+    assert l10n.nword("en-US", "{n} organisation", "{n} organisations", 3) == "3 organizations"
     assert l10n.word("en-US", "Organisations") == "Organizations"
 
 
