@@ -161,7 +161,8 @@ class LetterLayout:
         styles = self.styles
         paragraphs = {}
         widest = label_width([str(len(self.body.notes))], styles.note)
-        note = labelled(styles.note, widest)  # the numbers' right edges on one line
+        # the numbers' right edges on one line (a right-to-left note has its number inline)
+        note = styles.note if styles.rtl else labelled(styles.note, widest)
         for number, markup in enumerate(self.body.notes, start=1):
             try:
                 paragraphs[number] = styles.para(markup, note, bullet=f"{number}")

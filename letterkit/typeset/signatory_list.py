@@ -291,7 +291,9 @@ def _legacy_entry(
     entry_style = styles.signatory
     bullet = None
     if style == "numbered":  # the numbers' right edges on one line, the names after them
-        entry_style = labelled(styles.numbered, label_width([f"{total}."], styles.numbered))
+        entry_style = styles.numbered
+        if not styles.rtl:  # (right to left, the number is part of the text)
+            entry_style = labelled(entry_style, label_width([f"{total}."], entry_style))
         bullet = f"{number}."
     return styles.para(signatory_markup(s, letter, style), entry_style, bullet=bullet, auto=True)
 
