@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -216,6 +217,22 @@ def test_list_numbers_1_to_120_share_one_right_edge_and_one_text_edge(
                if line.text.endswith("wrappedlineshows.") and not line.text[0].isdigit()]  # fmt: skip
     assert len(wrapped) >= ITEMS
     assert _same([w.glyphs[0].x0 for w in wrapped] + starts)
+
+
+def test_a_label_costs_its_first_line_no_width(tmp_path: Path) -> None:
+    """Justified, the first line of every wrapped item and bullet reaches the right
+    margin like the lines after it: the label is not taken off its measure."""
+    pdf = letterkit.render(_write(tmp_path, "[{name: Jo Example}]", justify="true"))
+    right = 595.28 - 25 * mm
+    found = list(lines(pdf))
+    firsts = [
+        line for line, after in itertools.pairwise(found)
+        if re.match(r"(\d+\.Item|•Abullet)", line.text) and after.page == line.page
+        and not after.text[0].isdigit() and after.text.endswith("lineshows.")
+    ]  # fmt: skip
+    assert len(firsts) == ITEMS + 1
+    for line in firsts:
+        assert line.glyphs[-1].x1 == pytest.approx(right, abs=0.5), line.text
 
 
 def test_a_bullet_is_at_the_texts_size_and_its_wrapped_line_aligns(

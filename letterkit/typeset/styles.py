@@ -105,6 +105,8 @@ class Styles:
         rtl_text = self.rtl or needs_bidi(markup)
         if self.rtl and bullet:
             markup, bullet = f"{xml_escape(bullet)}\u00a0{markup}", None
+        elif bullet and style.bulletAnchor == "end":
+            style = _label_start(style, label_width([bullet], style))
         if rtl_text:
             markup = shape(markup)
         p = LKParagraph(with_fallback(markup, self.extra_fonts), style, bulletText=bullet)
@@ -309,6 +311,17 @@ def _labelled(style: ParagraphStyle, widest: float, start: float) -> ParagraphSt
         bulletIndent=edge - gap,
         bulletAnchor="end",
         bulletFontSize=style.fontSize,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _label_start(style: ParagraphStyle, width: float) -> ParagraphStyle:
+    """*style*, whose labels end at ``bulletIndent``, for a label *width* wide: the
+    same label drawn from where it starts. ReportLab shortens a paragraph's
+    first line as if every label started at ``bulletIndent``, whatever its
+    anchor, so a label that ends there would cost its first line the label's width."""
+    return style.clone(
+        f"{style.name}-{width:g}", bulletIndent=style.bulletIndent - width, bulletAnchor="start"
     )
 
 
