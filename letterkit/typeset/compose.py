@@ -24,7 +24,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from .body_images import MAX_IMAGES, BodyImageError, BodySetting, body_image
 from .markup import alt_text, inline_markup, link_target, xml
-from .styles import Styles
+from .styles import Styles, label_width, labelled
 from .tables import TableRows, TableTooLarge, table_flowable, with_first_rows
 
 
@@ -122,6 +122,7 @@ class _Composer:
         self.line: int | None = None
         self.html_seen: set[str] = set()
         self.prev: Token | None = None
+        self.index = 0
         self.loaded: dict[Path, tuple[ImageReader, str]] = {}
 
     def problem(self, severity: str, code: str, message: str, snippet: str = "") -> None:
@@ -129,6 +130,7 @@ class _Composer:
 
     def run(self) -> Composed:
         for i, tok in enumerate(self.tokens):
+            self.index = i
             if tok.map:
                 self.line = tok.map[0]
             self.prev = self.tokens[i - 1] if i else None
@@ -147,8 +149,7 @@ class _Composer:
         elif kind in {"blockquote_open", "blockquote_close"}:
             self.quote_depth += 1 if kind == "blockquote_open" else -1
         elif kind in {"bullet_list_open", "ordered_list_open"}:
-            start = int(tok.attrGet("start") or 1)
-            self.list_stack.append({"ordered": kind == "ordered_list_open", "n": start - 1})
+            self.open_list(tok)
         elif kind in {"bullet_list_close", "ordered_list_close"}:
             self.list_stack.pop()
             if not self.list_stack and self.note_id is None:
@@ -178,6 +179,24 @@ class _Composer:
             what = _NOT_DRAWN.get(kind, f"a Markdown element ({kind})")
             line = self.markdown.splitlines()[tok.map[0]] if tok.map else ""
             self.problem("warning", "LK115", f"{what} is not drawn in a letter; remove it", line)
+
+    def open_list(self, tok: Token) -> None:
+        """A list begins: its items' text starts one step in from the enclosing
+        list's, or further when its widest number needs the room."""
+        ordered = tok.type == "ordered_list_open"
+        start = int(tok.attrGet("start") or 1)
+        labels = ["•"]
+        if ordered:
+            items = 0
+            for later in self.tokens[self.index + 1 :]:
+                if later.type == "ordered_list_close" and later.level == tok.level:
+                    break
+                items += later.type == "list_item_open" and later.level == tok.level + 1
+            labels = [f"{n}." for n in range(start, start + max(items, 1))]
+        outer = self.list_stack[-1]["style"].leftIndent if self.list_stack else 0.0
+        bullet = self.styles.bullet
+        style = labelled(bullet, label_width(labels, bullet), outer)
+        self.list_stack.append({"ordered": ordered, "n": start - 1, "style": style})
 
     def table_token(self, tok: Token) -> None:
         kind = tok.type
@@ -279,12 +298,7 @@ class _Composer:
                     f"bullet{depth}-rtl", rightIndent=styles.bullet.rightIndent * depth
                 )
             else:
-                style = styles.bullet.clone(
-                    f"bullet{depth}",
-                    leftIndent=styles.bullet.leftIndent * depth,
-                    bulletIndent=styles.bullet.bulletIndent
-                    + styles.bullet.leftIndent * (depth - 1),
-                )
+                style = self.list_stack[-1]["style"]
             self.result.flowables.append(styles.para(markup, style, bullet=self.pending_bullet))
             self.pending_bullet = None
         elif self.quote_depth:

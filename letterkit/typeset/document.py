@@ -29,7 +29,7 @@ from .notes import NoteArea
 from .pages import PageFurniture
 from .reuse import Fingerprint, Shared, SharedKey, Splitter
 from .story import AnnexInfo, story
-from .styles import Styles, page_for
+from .styles import Styles, label_width, labelled, page_for
 
 
 @dataclass
@@ -160,9 +160,12 @@ class LetterLayout:
         """Every flowable of the letter, in reading order, with fresh marks and notes."""
         styles = self.styles
         paragraphs = {}
+        widest = label_width([str(len(self.body.notes))], styles.note)
+        # the numbers' right edges on one line (a right-to-left note has its number inline)
+        note = styles.note if styles.rtl else labelled(styles.note, widest)
         for number, markup in enumerate(self.body.notes, start=1):
             try:
-                paragraphs[number] = styles.para(markup, styles.note, bullet=f"{number}")
+                paragraphs[number] = styles.para(markup, note, bullet=f"{number}")
             except bounds.Overlong as exc:
                 exc.part = f"footnote {number}"
                 raise

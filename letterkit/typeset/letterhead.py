@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
@@ -44,6 +45,32 @@ def load(path: Path) -> ImageReader:
     except images.ImageError as exc:
         exc.path = path
         raise
+
+
+#: Between two parts of the sender's address line: a middle dot, never at the
+#: start or end of a line (the spaces around it do not break).
+SEPARATOR = "\u00a0·\u00a0"
+
+
+def detail_lines(details: list[str], font: str, size: float, width: float) -> str:
+    """The sender's address parts → the markup of their line(s): the parts side
+    by side with a "·" between two, a new line only between two parts (so no
+    "·" ends or starts a line; a part longer than the line wraps by itself), and
+    empty parts left out."""
+    parts = [" ".join(d.split()) for d in details]
+    parts = [p for p in parts if p.strip(" ·")]
+    lines: list[str] = []
+    line_width = 0.0
+    gap = stringWidth(SEPARATOR, font, size)
+    for part in parts:
+        w = stringWidth(part, font, size)
+        if lines and line_width + gap + w <= width:
+            lines[-1] += SEPARATOR + part
+            line_width += gap + w
+        else:
+            lines.append(part)
+            line_width = w
+    return "<br/>".join(xml(line) for line in lines)
 
 
 class LogoRow:
@@ -90,10 +117,6 @@ class Letterhead:
         details = [l10n.localize(line, loc) for line in sender.address]
         if sender.email:
             details.append(sender.email)
-        if details:
-            self.paragraphs.append(
-                styles.para("  ·  ".join(xml(d) for d in details), styles.letterhead_line)
-            )
         self.position = sender.logo_position
         text_width = page.measure
         logo_h = logo_w = 0.0
@@ -107,6 +130,10 @@ class Letterhead:
             if self.position != "top":
                 text_width -= logo_w + LOGO_SIDE_GAP
         self.logo_size = (logo_w, logo_h)
+        if any(d.strip() for d in details):
+            style = styles.letterhead_line
+            markup = detail_lines(details, style.fontName, style.fontSize, text_width)
+            self.paragraphs.append(styles.para(markup, style))
         text_h = 0.0
         for p in self.paragraphs:
             _, h = p.wrap(text_width, page.height)

@@ -18,6 +18,10 @@ from markdown_it.token import Token
 
 from .styles import LINK
 
+#: A note's reference in the text: 65 % of the text's size, raised by 40 % of it
+#: (ReportLab's own superscript is 2 pt smaller, whatever the size, and higher).
+NOTE_CALL = 'size="65%" rise="40%"'
+
 #: The only targets a link may have, besides the letter's own notes: a web page
 #: or an e-mail address. Anything else (``pdf:`` would open another file, over
 #: the network for a ``\\server`` path; ``file:``, ``javascript:``, a relative
@@ -99,7 +103,7 @@ def inline_markup(
                     collected.append(alt_text(tok))
         elif kind == "footnote_ref":
             number = int(tok.meta["id"]) + 1
-            out.append(f'<a href="#lk-note-{number}"><super>{number}</super></a>')
+            out.append(f'<a href="#lk-note-{number}"><super {NOTE_CALL}>{number}</super></a>')
         else:
             out.append(xml(tok.content))
     return "".join(out)

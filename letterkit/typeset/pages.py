@@ -1,9 +1,9 @@
 """A letter's paper → what every page carries around the text (ReportLab).
 
 The letterhead on the first page, the running head of the pages after it
-(addressee on one side, date and page number on the other, a rule below),
-"Page X of Y" at the foot of every page (unless ``page_numbers`` leaves it
-out), and the frames the text flows into.
+(addressee on one side, the date on the other, a rule below), "Page X of Y"
+at the foot of every page, the one place a page's number stands (unless
+``page_numbers`` leaves it out), and the frames the text flows into.
 :func:`numbered_canvas` holds the pages back until the last one is known, so
 each foot can say "of Y".
 """
@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
 from .. import l10n, memo
-from ..l10n import _
+from ..l10n import N_, _
 from ..model import Letter
 from . import _rl
 from .addressees import addressee_line
@@ -64,7 +64,8 @@ def numbered_canvas(footer: Footer) -> type[Canvas]:
 
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
-    """*text*, cut with an ellipsis so that it is at most *width* points wide."""
+    """*text*, cut at a word with an ellipsis so that it is at most *width* points
+    wide (inside a word only when its first word alone is too wide)."""
     if stringWidth(text, font, size) <= width:
         return text
     fits, over = 0, len(text)  # the longest prefix that fits with "…", by halves
@@ -74,7 +75,23 @@ def fit_text(text: str, font: str, size: float, width: float) -> str:
             fits = middle
         else:
             over = middle
-    return text[:fits].rstrip(" ,;") + "…"
+    kept = text[:fits]
+    if fits < len(text) and not text[fits].isspace():  # the cut is inside a word
+        word_start = max(kept.rfind(" "), kept.rfind("\u00a0"))
+        if word_start > 0:
+            kept = kept[:word_start]
+    return kept.rstrip(" \u00a0,;:") + "…"
+
+
+def running_head(letter: Letter, font: str, size: float, width: float) -> str:
+    """Whom the letter is to, for the head of later pages, at most *width* wide:
+    the addressees' names; several that do not fit say "4 addressees"; one
+    name too long is cut at a word with "…"."""
+    names = addressee_line(letter)
+    count = len(letter.recipients)
+    if count > 1 and stringWidth(names, font, size) > width:
+        names = l10n.nword(letter.locale, *N_("{n} addressee", "{n} addressees"), count)
+    return fit_text(names, font, size, width)
 
 
 #: Header and footer lines ("Page 2 of 6"…), made once for the letters of a bundle.
@@ -109,7 +126,9 @@ class PageFurniture:
             raise TooLarge("the letterhead (sender name, address and logo)")
         self.footer_gap = 8 * mm
         self.header_date = header_date(letter)
-        self.header_to = addressee_line(letter)
+        footer = styles.footer
+        room = page.measure - stringWidth(self.header_date, footer.fontName, footer.fontSize)
+        self.header_to = running_head(letter, footer.fontName, footer.fontSize, room - 8 * mm)
         rtl = styles.rtl
         self.start = styles.footer.clone("header-start", alignment=TA_RIGHT if rtl else TA_LEFT)
         self.end = styles.footer.clone("header-end", alignment=TA_LEFT if rtl else TA_RIGHT)
@@ -138,26 +157,16 @@ class PageFurniture:
             canvas, text, self.styles.footer, page.left, page.bottom - self.footer_gap, page.measure
         )
 
-    def when(self, doc: BaseDocTemplate) -> str:
-        """The running head's date and page ("6 December 2018 · 2"), either left
-        out when the dateline is not shown or page numbers are never printed."""
-        number = "" if self.letter.page_numbers == "never" else str(doc.page)
-        return " · ".join(t for t in (self.header_date, number) if t)
-
     def addressee(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """The start of a continuation page's header line: whom the letter is to."""
-        page, footer = self.page, self.styles.footer
-        when = self.when(doc)
-        room = page.measure - stringWidth(when, footer.fontName, footer.fontSize) - 8 * mm
-        text = fit_text(self.header_to, footer.fontName, footer.fontSize, room)
-        self.line(canvas, text, self.start, page.left, self.header_y, page.measure)
+        page = self.page
+        self.line(canvas, self.header_to, self.start, page.left, self.header_y, page.measure)
 
     def date_and_rule(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        """The end of a continuation page's header line (date and page), and its rule."""
+        """The end of a continuation page's header line (the date), and its rule."""
         page, y = self.page, self.header_y
-        when = self.when(doc)
-        if when:
-            self.line(canvas, when, self.end, page.left, y, page.measure)
+        if self.header_date:  # the page's number is in its foot, not here as well
+            self.line(canvas, self.header_date, self.end, page.left, y, page.measure)
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)

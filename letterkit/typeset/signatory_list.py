@@ -8,7 +8,8 @@ wide as the largest one, so every entry's text starts at the same x
 :class:`~letterkit.typeset.columns.SignatoryColumns`. The heading ("Signatories",
 none, or the spec's text) and the identification note follow
 ``signatory_block``; without it the block is the one letterkit printed
-before the key existed (the note under the heading, numbers flush left).
+before the key existed (the note under the heading, the numbers right-aligned
+before the names too).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from . import _rl
 from .columns import SignatoryColumns
 from .compose import xml
 from .signatures import signature_block
-from .styles import GREY, Styles
+from .styles import GREY, Styles, label_width, labelled
 
 _AUTO = "auto"
 
@@ -284,8 +285,13 @@ def _legacy_entry(
 ) -> Flowable:
     """An entry as printed before ``signatory_block`` existed."""
     style = letter.signatory_style
-    entry_style = styles.numbered if style == "numbered" else styles.signatory
-    bullet = f"{number}." if style == "numbered" else None
+    entry_style = styles.signatory
+    bullet = None
+    if style == "numbered":  # the numbers' right edges on one line, the names after them
+        entry_style = styles.numbered
+        if not styles.rtl:  # (right to left, the number is part of the text)
+            entry_style = labelled(entry_style, label_width([f"{total}."], entry_style))
+        bullet = f"{number}."
     return styles.para(signatory_markup(s, letter, style), entry_style, bullet=bullet, auto=True)
 
 

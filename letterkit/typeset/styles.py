@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -12,6 +13,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..model import Letter
 from . import bounds, fonts
@@ -103,6 +105,8 @@ class Styles:
         rtl_text = self.rtl or needs_bidi(markup)
         if self.rtl and bullet:
             markup, bullet = f"{xml_escape(bullet)}\u00a0{markup}", None
+        elif bullet and style.bulletAnchor == "end":
+            style = _label_start(style, label_width([bullet], style))
         if rtl_text:
             markup = shape(markup)
         p = LKParagraph(with_fallback(markup, self.extra_fonts), style, bulletText=bullet)
@@ -166,12 +170,15 @@ def _make_styles(justify: bool) -> Styles:
         allowWidows=0,
         allowOrphans=0,
         bulletFontName=SERIF,
+        bulletFontSize=10.5,
+        bulletAnchor="end",
         hyphenationLang="",
         embeddedHyphenation=0,
     )
     small = ParagraphStyle(
-        "small", parent=body, fontSize=8.5, leading=11, spaceAfter=0, alignment=TA_LEFT
-    )
+        "small", parent=body, fontSize=8.5, leading=11, spaceAfter=0, alignment=TA_LEFT,
+        bulletFontSize=8.5,
+    )  # fmt: skip
     cell = ParagraphStyle(
         "table_cell", parent=body, fontSize=9.5, leading=12, spaceAfter=0, alignment=TA_LEFT
     )
@@ -200,7 +207,7 @@ def _make_styles(justify: bool) -> Styles:
         table_head=ParagraphStyle("table_head", parent=cell, fontName=SERIF + "-Bold"),
         table_cell=cell,
         body=body,
-        bullet=ParagraphStyle("bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=3),
+        bullet=labelled(ParagraphStyle("bullet", parent=body, leftIndent=14, spaceAfter=3)),
         heading=ParagraphStyle(
             "heading",
             parent=body,
@@ -254,9 +261,7 @@ def _make_styles(justify: bool) -> Styles:
         signatory=ParagraphStyle(
             "signatory", parent=small, spaceAfter=2.5, leftIndent=8, firstLineIndent=-8
         ),
-        numbered=ParagraphStyle(
-            "numbered", parent=small, spaceAfter=2.5, leftIndent=18, bulletIndent=0
-        ),
+        numbered=labelled(ParagraphStyle("numbered", parent=small, spaceAfter=2.5, leftIndent=18)),
         signatory_detail=ParagraphStyle("signatory_detail", parent=small, textColor=GREY),
         group=ParagraphStyle(
             "group",
@@ -266,7 +271,7 @@ def _make_styles(justify: bool) -> Styles:
             spaceAfter=3,
             keepWithNext=1,
         ),
-        note=ParagraphStyle("note", parent=small, leftIndent=12, bulletIndent=0, spaceAfter=2),
+        note=labelled(ParagraphStyle("note", parent=small, leftIndent=12, spaceAfter=2)),
         letterhead_name=ParagraphStyle(
             "letterhead_name", fontName=SANS + "-Bold", fontSize=12.5, leading=15, textColor=INK
         ),
@@ -277,6 +282,53 @@ def _make_styles(justify: bool) -> Styles:
             "footer", fontName=SANS, fontSize=8, leading=10, textColor=GREY, alignment=TA_CENTER
         ),
     )
+
+
+def label_gap(style: ParagraphStyle) -> float:
+    """The space between a label (a list's number or bullet, a note's number) and
+    its text: a little more than the 0.6 of the label's size that ReportLab keeps
+    after it, else ReportLab moves the first line's text to the right."""
+    return 0.6 * float(style.bulletFontSize) + 0.25
+
+
+def labelled(style: ParagraphStyle, widest: float = 0.0, start: float = 0.0) -> ParagraphStyle:
+    """*style* for text after labels: each label at the text's size, its right
+    edge on one line, and the text (every line of it) at one left edge after
+    it. The text starts *start* + the style's ``leftIndent`` in, or further
+    when the *widest* label needs the room."""
+    return _labelled(style, round(widest, 2), round(start, 2))
+
+
+@functools.lru_cache(maxsize=128)
+def _labelled(style: ParagraphStyle, widest: float, start: float) -> ParagraphStyle:
+    gap = label_gap(style)
+    edge = start + max(float(style.leftIndent), widest + gap)
+    if edge == style.leftIndent and style.bulletIndent == edge - gap:
+        return style
+    return style.clone(
+        style.name if not (widest or start) else f"{style.name}-{edge:g}",
+        leftIndent=edge,
+        bulletIndent=edge - gap,
+        bulletAnchor="end",
+        bulletFontSize=style.fontSize,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _label_start(style: ParagraphStyle, width: float) -> ParagraphStyle:
+    """*style*, whose labels end at ``bulletIndent``, for a label *width* wide: the
+    same label drawn from where it starts. ReportLab shortens a paragraph's
+    first line as if every label started at ``bulletIndent``, whatever its
+    anchor, so a label that ends there would cost its first line the label's width."""
+    return style.clone(
+        f"{style.name}-{width:g}", bulletIndent=style.bulletIndent - width, bulletAnchor="start"
+    )
+
+
+def label_width(labels: Iterable[str], style: ParagraphStyle) -> float:
+    """The width of the widest of *labels* in *style*'s label font."""
+    return max((stringWidth(t, style.bulletFontName, style.bulletFontSize) for t in labels),
+               default=0.0)  # fmt: skip
 
 
 def styles_for(letter: Letter) -> Styles:
