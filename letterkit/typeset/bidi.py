@@ -25,7 +25,7 @@ from typing import Any, Literal
 from reportlab.platypus import Paragraph
 
 from .. import memo
-from . import _rl, breaks
+from . import _rl, brackets, breaks
 
 Direction = Literal["L", "R"]
 
@@ -90,6 +90,7 @@ def visual_chars(text: str, base: Direction) -> list[tuple[int, str]]:
         char["lk_index"] = index
     uba.explicit_embed_and_overrides(storage, False)
     uba.resolve_weak_types(storage, False)
+    brackets.resolve_brackets(storage)
     uba.resolve_neutral_types(storage, False)
     uba.resolve_implicit_levels(storage, False)
     uba.reorder_resolved_levels(storage, False)
