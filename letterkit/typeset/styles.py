@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.fonts import ps2tt
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
@@ -105,7 +106,9 @@ class Styles:
             markup, bullet = f"{xml_escape(bullet)}\u00a0{markup}", None
         if rtl_text:
             markup = shape(markup)
-        p = LKParagraph(with_fallback(markup, self.extra_fonts), style, bulletText=bullet)
+        _, bold, italic = ps2tt(style.fontName)
+        fallback = with_fallback(markup, self.extra_fonts, bool(bold), bool(italic))
+        p = LKParagraph(fallback, style, bulletText=bullet)
         base: Direction = "R" if self.rtl else "L"
         if auto:
             base = first_direction(markup) or base
