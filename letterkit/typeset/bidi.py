@@ -19,6 +19,7 @@ so each keeps its font and link.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Literal
 
@@ -52,12 +53,16 @@ def shape(markup: str) -> str:
     """Join the Arabic letters of paragraph markup (tags and entities untouched)."""
     if not needs_bidi(markup):
         return markup
+    reshape = _reshaper().reshape
+    return "".join(part if _TAGS.fullmatch(part) else reshape(part) for part in _TAGS.split(markup))
+
+
+@functools.cache
+def _reshaper() -> Any:
+    """arabic-reshaper set to keep the harakat (vowel marks): it deletes them by default."""
     import arabic_reshaper
 
-    return "".join(
-        part if _TAGS.fullmatch(part) else arabic_reshaper.reshape(part)
-        for part in _TAGS.split(markup)
-    )
+    return arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False})
 
 
 def first_direction(markup: str) -> Direction | None:
@@ -95,6 +100,9 @@ def visual_chars(text: str, base: Direction) -> list[tuple[int, str]]:
     uba.resolve_implicit_levels(storage, False)
     uba.reorder_resolved_levels(storage, False)
     uba.apply_mirroring(storage, False)
+    # A combining mark stays before its letter in visual order (rule L3 is not
+    # applied): the marks of the bundled Arabic font are drawn to the right
+    # of the pen, over the letter that follows them on the line.
     return [(char["lk_index"], char["ch"]) for char in storage["chars"] if char["ch"] not in _MARKS]
 
 
