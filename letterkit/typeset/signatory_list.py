@@ -288,7 +288,7 @@ def _legacy_entry(
     """An entry as printed before ``signatory_block`` existed."""
     style = letter.signatory_style
     entry_style = styles.numbered if style == "numbered" else styles.signatory
-    bullet = f"{number}." if style == "numbered" else None
+    bullet = f"{styles.numeral(number)}." if style == "numbered" else None
     return styles.para(signatory_markup(s, letter, style), entry_style, bullet=bullet, auto=True)
 
 
@@ -305,7 +305,7 @@ def _entry(
     number_style = _entry_style(styles, size, "number")
     widest = stringWidth(f"{total}.", number_style.fontName, number_style.fontSize)
     return NumberedEntry(
-        styles.para(xml(f"{number}."), number_style),
+        styles.para(xml(f"{styles.numeral(number)}."), number_style),
         styles.para(markup, text_style, auto=True),
         widest,
         0.5 * number_style.fontSize,

@@ -14,6 +14,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 
+from .. import l10n
 from ..model import Letter
 from . import bounds, fonts
 from .bidi import Direction, LKParagraph, first_direction, is_rtl_locale, needs_bidi, shape
@@ -83,6 +84,13 @@ class Styles:
     rtl: bool = False
     #: Fonts of the letter's ``fonts:`` folder, tried after the bundled ones.
     extra_fonts: tuple[UserFont, ...] = ()
+    #: The numbering system of list, note and signatory numbers (``latn``, ``arab``).
+    digits: str = "latn"
+
+    def numeral(self, n: int | str) -> str:
+        """A number printed by the layout (a list's, a note's) in the letter's digits."""
+        text = str(n)
+        return text if self.digits == "latn" else text.translate(l10n.digit_table(self.digits))
 
     def para(
         self,
@@ -289,14 +297,19 @@ def styles_for(letter: Letter) -> Styles:
     return _styles(*styles_key(letter))
 
 
-def styles_key(letter: Letter) -> tuple[bool, bool, Path | None]:
+#: What styles are made from: justified, right to left, fonts folder, digits.
+StylesKey = tuple[bool, bool, Path | None, str]
+
+
+def styles_key(letter: Letter) -> StylesKey:
     """What a letter's styles are made from: the part of a cache key that stands
     for them (an ``id()`` could be reused by other styles later)."""
-    return letter.justify, is_rtl_locale(letter.locale), letter.fonts
+    digits = l10n.numbering(letter.locale, letter.digits)
+    return letter.justify, is_rtl_locale(letter.locale), letter.fonts, digits
 
 
 @functools.lru_cache(maxsize=16)
-def _styles(justify: bool, rtl: bool, folder: Path | None) -> Styles:
+def _styles(justify: bool, rtl: bool, folder: Path | None, digits: str = "latn") -> Styles:
     fonts.register()
     extra = fonts.register_folder(folder) if folder is not None else ()
-    return make_styles(justify=justify, rtl=rtl, extra_fonts=extra)
+    return replace(make_styles(justify=justify, rtl=rtl, extra_fonts=extra), digits=digits)

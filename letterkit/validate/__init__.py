@@ -25,6 +25,7 @@ rules that need it, on the first validation.
   chronology that needs a case);
 - :mod:`.signatory_block`: the signatory block's settings and its entry template;
 - :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
+- :mod:`.script`: the digits a letter in Arabic script prints;
 - :mod:`.languages`: a letter in several languages, each part checked as a letter;
 - :mod:`._check`: what the rules share (the collector of findings).
 """
@@ -35,7 +36,17 @@ from collections.abc import Callable
 
 from ..errors import Problem
 from ..model import Letter
-from . import addressees, files, languages, optional, rules, signatory_block, signatures, texts
+from . import (
+    addressees,
+    files,
+    languages,
+    optional,
+    rules,
+    script,
+    signatory_block,
+    signatures,
+    texts,
+)
 from ._check import Check, Finding
 from .files import font_problem
 from .rules import AGE, COLUMNS, EXPECTED, TEXT_FIELDS, text_too_long, valid_date_format
@@ -55,6 +66,7 @@ _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     rules.dateline,
     optional.optional_parts,
     rules.choices,
+    script.digits,
     addressees.addressees,
     files.fonts,
     files.annexes,
