@@ -19,6 +19,7 @@ so each keeps its font and link.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from typing import Any, Literal
@@ -143,6 +144,12 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
 
     lk_base: Direction | None = None
     lk_mark: tuple[dict[str, int], str] | None = None
+    #: In a right-to-left letter: the first-line indent is mirrored (a hanging
+    #: line starts at the right), and ``lk_bullet`` (a list's bullet, a note's
+    #: number) is drawn at the right of the first line, ``bulletIndent`` from
+    #: the right edge.
+    lk_mirror: bool = False
+    lk_bullet: Paragraph | None = None
     _lk_wrapped: tuple[float, float, float] | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -169,6 +176,8 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
             if isinstance(part, LKParagraph):
                 part.lk_base = self.lk_base
                 part.lk_mark = self.lk_mark if i == 0 else None
+                part.lk_mirror = self.lk_mirror
+                part.lk_bullet = self.lk_bullet if i == 0 else None
         return parts
 
     def breakLines(self, width: Any) -> Any:
@@ -185,13 +194,22 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
         super().draw()
 
     def drawPara(self, debug: int = 0) -> None:
-        if self.lk_base is None:
+        """Draw the lines (in visual order when needed), the first line's indent
+        and the bullet mirrored in a right-to-left letter."""
+        with contextlib.ExitStack() as stack:
+            if self.lk_mirror and self.style.firstLineIndent:
+                stack.enter_context(_rl.lines_shifted(self, -self.style.firstLineIndent))
+            logical = _rl.broken_lines(self) if self.lk_base is not None else None
+            if logical is not None:
+                shown = [visual_line(line, self.lk_base or "R") for line in logical.lines]
+                stack.enter_context(_rl.lines_replaced(self, shown))
             super().drawPara(debug)
+        self._draw_bullet()
+
+    def _draw_bullet(self) -> None:
+        """The mirrored bullet, its top on the first line's, at the right."""
+        bullet = self.lk_bullet
+        if bullet is None:
             return
-        logical = _rl.broken_lines(self)
-        if logical is None:
-            super().drawPara(debug)
-            return
-        base = self.lk_base
-        with _rl.lines_replaced(self, [visual_line(line, base) for line in logical.lines]):
-            super().drawPara(debug)
+        _, height = bullet.wrap(self.width, self.height)
+        bullet.drawOn(self.canv, 0, self.height - height)

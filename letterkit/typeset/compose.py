@@ -278,7 +278,10 @@ class _Composer:
         if depth:
             if styles.rtl:
                 style = styles.bullet.clone(
-                    f"bullet{depth}-rtl", rightIndent=styles.bullet.rightIndent * depth
+                    f"bullet{depth}-rtl",
+                    rightIndent=styles.bullet.rightIndent * depth,
+                    bulletIndent=styles.bullet.bulletIndent
+                    + styles.bullet.rightIndent * (depth - 1),
                 )
             else:
                 style = styles.bullet.clone(

@@ -110,8 +110,9 @@ class Styles:
         """
         bounds.check(markup)
         rtl_text = self.rtl or needs_bidi(markup)
+        mirrored_bullet = None
         if self.rtl and bullet:
-            markup, bullet = f"{xml_escape(bullet)}\u00a0{markup}", None
+            mirrored_bullet, bullet = self._bullet(bullet, style), None
         if rtl_text:
             markup = shape(markup)
         _, bold, italic = ps2tt(style.fontName)
@@ -122,18 +123,38 @@ class Styles:
             base = first_direction(markup) or base
         p.lk_base = base if rtl_text else None
         p.lk_mark = mark
+        p.lk_mirror = self.rtl
+        p.lk_bullet = mirrored_bullet
         return p
+
+    def _bullet(self, bullet: str, style: ParagraphStyle) -> LKParagraph:
+        """A right-to-left item's bullet or number: a paragraph of its own, set
+        ``bulletIndent`` from the right edge (the item's text hangs at its
+        ``rightIndent``, the mirror of ``leftIndent``)."""
+        bullet_style = style.clone(
+            style.name + "-bullet",
+            fontName=style.bulletFontName,
+            leftIndent=0,
+            rightIndent=style.bulletIndent,
+            firstLineIndent=0,
+            alignment=TA_RIGHT,
+            spaceBefore=0,
+            spaceAfter=0,
+        )
+        return self.para(xml_escape(bullet), bullet_style)
 
 
 def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
-    """The right-to-left form of a style: alignment and indents swapped."""
+    """The right-to-left form of a style: alignment and indents swapped. The
+    first-line indent is kept: :class:`LKParagraph` draws it at the right (a
+    hanging first line starts at the right edge, the others ``leftIndent``
+    (now ``rightIndent``) in from it)."""
     flip = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT, TA_JUSTIFY: TA_RIGHT}
     return style.clone(
         style.name + "-rtl",
         alignment=flip.get(style.alignment, style.alignment),
         leftIndent=style.rightIndent,
-        rightIndent=style.leftIndent + max(0.0, -style.firstLineIndent),
-        firstLineIndent=0,
+        rightIndent=style.leftIndent,
     )
 
 

@@ -137,6 +137,22 @@ def lines_replaced(paragraph: Any, lines: list[Any]) -> Iterator[None]:
         paragraph.blPara = own
 
 
+@contextmanager
+def lines_shifted(paragraph: Any, first: float, others: float = 0.0) -> Iterator[None]:
+    """Within the block, the paragraph draws its first line *first* points to the
+    right and every other line *others* (ReportLab's ``_offsets``, which its
+    text-around-an-image layout sets; drawing reads it, wrapping does not)."""
+    own = paragraph.__dict__.get("_offsets")
+    paragraph._offsets = [first, others]
+    try:
+        yield
+    finally:
+        if own is None:
+            del paragraph._offsets
+        else:
+            paragraph._offsets = own
+
+
 def line_runs(line: Any) -> list[Any]:
     """The style runs of a line of a ``kind`` 1 paragraph."""
     return list(getattr(line, "words", ()))
