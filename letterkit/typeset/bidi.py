@@ -24,6 +24,7 @@ import functools
 import re
 from typing import Any, Literal
 
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.platypus import Paragraph
 
 from .. import memo
@@ -197,14 +198,33 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
         """Draw the lines (in visual order when needed), the first line's indent
         and the bullet mirrored in a right-to-left letter."""
         with contextlib.ExitStack() as stack:
-            if self.lk_mirror and self.style.firstLineIndent:
-                stack.enter_context(_rl.lines_shifted(self, -self.style.firstLineIndent))
+            offsets = self._mirrored_offsets() if self.lk_mirror else None
+            if offsets:
+                stack.enter_context(_rl.lines_shifted(self, offsets))
             logical = _rl.broken_lines(self) if self.lk_base is not None else None
             if logical is not None:
                 shown = [visual_line(line, self.lk_base or "R") for line in logical.lines]
                 stack.enter_context(_rl.lines_replaced(self, shown))
             super().drawPara(debug)
         self._draw_bullet()
+
+    def _mirrored_offsets(self) -> list[float] | None:
+        """How far each line moves right in a right-to-left letter: the first by
+        the first-line indent (mirrored), and in justified text each line
+        ReportLab leaves unjustified (the last, one before a forced break, a
+        line of one word) by its slack, so that it ends at the right edge.
+        None when no line moves."""
+        first = -float(self.style.firstLineIndent)
+        broken = _rl.broken_lines(self)
+        if self.style.alignment != TA_JUSTIFY or broken is None:
+            return [first, 0.0] if first else None
+        lines = broken.lines
+        offsets = []
+        for n, line in enumerate(lines):
+            slack, forced, words = _rl.line_slack(line)
+            loose = n == len(lines) - 1 or forced or words <= 1
+            offsets.append((first if n == 0 else 0.0) + (max(0.0, slack) if loose else 0.0))
+        return [*offsets, 0.0] if any(offsets) else None
 
     def _draw_bullet(self) -> None:
         """The mirrored bullet, its top on the first line's, at the right."""

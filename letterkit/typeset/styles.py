@@ -149,7 +149,7 @@ def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
     first-line indent is kept: :class:`LKParagraph` draws it at the right (a
     hanging first line starts at the right edge, the others ``leftIndent``
     (now ``rightIndent``) in from it)."""
-    flip = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT, TA_JUSTIFY: TA_RIGHT}
+    flip = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT}
     return style.clone(
         style.name + "-rtl",
         alignment=flip.get(style.alignment, style.alignment),
@@ -165,9 +165,10 @@ def make_styles(
 
     Body text is ragged right unless *justify*. Long URLs and titles joined
     by "/" break after a slash rather than at an arbitrary letter. With *rtl*
-    every style is mirrored (ragged left; justification is not offered).
+    every style is mirrored: ragged left, or justified with the last line
+    of a paragraph set at the right.
     """
-    styles = _make_styles(justify and not rtl)
+    styles = _make_styles(justify)
     if rtl:
         styles = replace(
             styles,
