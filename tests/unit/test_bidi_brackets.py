@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from letterkit.typeset import brackets
-from letterkit.typeset.bidi import visual_chars
+from letterkit.typeset.bidi import Direction, visual_chars
 
 # Lines of Unicode's BidiCharacterTest.txt (UCD 6.3.0 and later, unchanged
 # since): the examples of UAX #9 section 3.3.5, "Nonspacing marks applied to
@@ -35,10 +35,11 @@ CASES = """\
 """
 
 
-def _case(line: str) -> tuple[str, str, list[int]]:
+def _case(line: str) -> tuple[str, Direction, list[int]]:
     points, direction, _level, _levels, order = line.split(";")
     text = "".join(chr(int(point, 16)) for point in points.split())
-    return text, "R" if direction == "1" else "L", [int(i) for i in order.split()]
+    base: Direction = "R" if direction == "1" else "L"
+    return text, base, [int(i) for i in order.split()]
 
 
 @pytest.mark.parametrize("line", CASES.splitlines())
