@@ -197,6 +197,9 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
     def drawPara(self, debug: int = 0) -> None:
         """Draw the lines (in visual order when needed), the first line's indent
         and the bullet mirrored in a right-to-left letter."""
+        if self.lk_base is None and not self.lk_mirror:
+            super().drawPara(debug)
+            return
         with contextlib.ExitStack() as stack:
             offsets = self._mirrored_offsets() if self.lk_mirror else None
             if offsets:

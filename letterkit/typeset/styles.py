@@ -113,6 +113,7 @@ class Styles:
         mirrored_bullet = None
         if self.rtl and bullet:
             mirrored_bullet, bullet = self._bullet(bullet, style), None
+            style = _room_for_bullet(style, float(mirrored_bullet.minWidth()))
         if rtl_text:
             markup = shape(markup)
         _, bold, italic = ps2tt(style.fontName)
@@ -142,6 +143,16 @@ class Styles:
             spaceAfter=0,
         )
         return self.para(xml_escape(bullet), bullet_style)
+
+
+def _room_for_bullet(style: ParagraphStyle, width: float) -> ParagraphStyle:
+    """*style*, its first line starting after a right-to-left bullet *width*
+    wide that is wider than the hanging indent leaves (as ReportLab moves the
+    first line of a left-to-right item with a wide bullet)."""
+    needed = style.bulletIndent + width + 0.6 * style.fontSize - style.rightIndent
+    if needed <= 0:
+        return style
+    return style.clone(style.name + "-wide", firstLineIndent=style.firstLineIndent + needed)
 
 
 def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
