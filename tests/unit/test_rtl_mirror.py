@@ -73,3 +73,17 @@ def test_lines_shifted_sets_and_restores_the_offsets() -> None:
     assert slack >= 0
     assert not forced
     assert words > 1
+
+
+def test_reportlab_still_reads_the_line_offsets_when_drawing() -> None:
+    """``_rl.lines_shifted`` relies on ``Paragraph.drawPara`` reading ``_offsets``
+    (set by ReportLab's text-around-an-image layout) and on the lines' slack."""
+    code = Paragraph.drawPara.__code__
+    assert "_offsets" in code.co_consts
+    p = Paragraph("a <b>b</b> c " * 30, ParagraphStyle("x"))
+    p.wrap(100, 1000)
+    broken = _rl.broken_lines(p)
+    assert broken is not None
+    line = broken.lines[0]
+    assert hasattr(line, "extraSpace")
+    assert hasattr(line, "wordCount")
