@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 import letterkit
 
-from .conftest import ROOT, pdf_text
+from .conftest import ROOT, page_texts, pdf_text
 from .pdfcheck import Box, char_boxes
 
 SHAPES = ROOT / "examples" / "shapes"
@@ -228,3 +228,16 @@ def test_ragged_arabic_stays_ragged_left(tmp_path: Path) -> None:
     boxes = _boxes(letterkit.render(_letter(tmp_path, f"{LONG} {LONG}\n")))
     lefts = {round(min(b.left for b in _line_of(boxes, c))) for c in "ضت"}
     assert all(left > LEFT + 2 for left in lefts)
+
+
+def test_annex_stamp_and_list_take_the_digits(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "examples" / "askarov-eu-2018" / "chronology.pdf", tmp_path)
+    spec = _letter(tmp_path, "نص.\n", "ar-EG", annexes="[{path: chronology.pdf, title: وثيقة}]")
+    pages = page_texts(letterkit.render(spec))
+    found = re.search(r"[\u0600-\u06ff\ufb50-\ufeff0-9\s–]+$", pages[-1])
+    assert found is not None  # the stamp ends the annex page's text
+    stamp = found.group()
+    assert stamp.count("١") == 3  # annex 1, page 1 of 1
+    assert not set("0123456789") & set(stamp)
+    letter = pages[0]
+    assert "١" in letter

@@ -88,7 +88,8 @@ class Styles:
     digits: str = "latn"
 
     def numeral(self, n: int | str) -> str:
-        """A number printed by the layout (a list's, a note's) in the letter's digits."""
+        """A number printed by the layout (a list's, a note's; or the numbers of
+        a layout phrase such as an annex stamp) in the letter's digits."""
         text = str(n)
         return text if self.digits == "latn" else text.translate(l10n.digit_table(self.digits))
 
