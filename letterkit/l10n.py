@@ -114,7 +114,47 @@ def fix_spaces(text: str) -> str:
     return text.translate(_SPACE_FIXES)
 
 
-def format_date(value: dt.date, tag: str, fmt: str = "long") -> str:
+#: The digits of the numbering systems a letter can print (CLDR's names).
+DIGITS = {"latn": "0123456789", "arab": "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
+          "arabext": "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9"}  # fmt: skip
+_DIGIT_TABLES = {name: str.maketrans("0123456789", digits) for name, digits in DIGITS.items()}
+#: Languages written in Arabic script: the ones ``digits:`` applies to.
+ARABIC_SCRIPT = {"ar", "fa", "ur", "ps", "ckb", "sd", "ug"}
+
+
+def digit_table(system: str) -> dict[int, int]:
+    """The :meth:`str.translate` table from ASCII digits to *system*'s."""
+    return _DIGIT_TABLES[system]
+
+
+@functools.lru_cache(maxsize=64)
+def numbering(tag: str, digits: str | None = None) -> str:
+    """The numbering system numbers are printed in: *digits* (``latn``/``arab``,
+    the spec's ``digits:``) for a language written in Arabic script, else the
+    locale's CLDR default.
+
+    >>> numbering("ar"), numbering("ar-EG"), numbering("ar-EG", "latn"), numbering("en", "arab")
+    ('latn', 'arab', 'latn', 'latn')
+    """
+    locale = parse_locale(tag)
+    if digits in DIGITS and locale.language in ARABIC_SCRIPT:
+        return digits
+    system = str(locale.default_numbering_system)
+    return system if system in DIGITS else "latn"
+
+
+def with_digits(text: str, tag: str, digits: str | None = None) -> str:
+    """*text* (a formatted date, count or page number) with its ASCII digits in
+    the letter's numbering system (:func:`numbering`).
+
+    >>> with_digits("6 / 12", "ar-EG")
+    '\u0666 / \u0661\u0662'
+    """
+    system = numbering(tag, digits)
+    return text if system == "latn" else text.translate(_DIGIT_TABLES[system])
+
+
+def format_date(value: dt.date, tag: str, fmt: str = "long", digits: str | None = None) -> str:
     """A date in the locale's ``short``/``medium``/``long``/``full`` form, or a Babel pattern.
 
     French writes the first of the month as an ordinal, which Babel does not:
@@ -128,7 +168,7 @@ def format_date(value: dt.date, tag: str, fmt: str = "long") -> str:
     text = fix_spaces(_babel_format_date(value, fmt, locale=locale))
     if locale.language == "fr" and value.day == 1 and fmt in {"long", "full"}:
         text = re.sub(r"(^|\s)1(?=\s)", r"\g<1>1er", text, count=1)
-    return text
+    return with_digits(text, tag, digits)
 
 
 def comma(tag: str) -> str:
@@ -141,9 +181,12 @@ def join_list(items: Sequence[object], tag: str, style: str = "standard") -> str
     return format_list([str(i) for i in items], style=style, locale=parse_locale(tag))  # type: ignore[arg-type]
 
 
-def format_number(value: float | int, tag: str) -> str:
-    """``12345`` → ``'12,345'`` (en) / ``'12 345'`` (ru)."""
-    return fix_spaces(format_decimal(value, locale=parse_locale(tag)))
+def format_number(value: float | int, tag: str, digits: str | None = None) -> str:
+    """``12345`` → ``'12,345'`` (en) / ``'12 345'`` (ru) / ``'١٢٬٣٤٥'`` (ar-EG):
+    separators and digits of the locale's numbering system (:func:`numbering`)."""
+    system = numbering(tag, digits)
+    text = format_decimal(value, locale=parse_locale(tag), numbering_system=system)
+    return with_digits(fix_spaces(text), tag, digits)
 
 
 def plural_category(n: int, tag: str) -> str:
@@ -151,7 +194,7 @@ def plural_category(n: int, tag: str) -> str:
     return str(parse_locale(tag).plural_form(n))
 
 
-def plural(n: int, tag: str, forms: Mapping[str, str]) -> str:
+def plural(n: int, tag: str, forms: Mapping[str, str], digits: str | None = None) -> str:
     """The number and the form of the word for it: ``2 organisations``.
 
     >>> plural(21, "ru", {"one": "организация", "few": "организации", "many": "организаций"})
@@ -161,7 +204,7 @@ def plural(n: int, tag: str, forms: Mapping[str, str]) -> str:
     word = forms.get(category, forms.get("other"))
     if word is None:
         raise FormatError(f"plural form '{category}' is missing; give {category}= or other=")
-    return f"{format_number(n, tag)} {word}"
+    return f"{format_number(n, tag, digits)} {word}"
 
 
 def whole_units_between(start: dt.date, end: dt.date) -> tuple[int, int, int]:
@@ -184,7 +227,9 @@ def _clamped_date(year: int, month: int, day: int) -> dt.date:
             day -= 1
 
 
-def duration(start: dt.date, end: dt.date, tag: str, granularity: str = "month") -> str:
+def duration(
+    start: dt.date, end: dt.date, tag: str, granularity: str = "month", digits: str | None = None
+) -> str:
     """The time between two dates in whole units, rounded down.
 
     >>> duration(dt.date(2010, 6, 15), dt.date(2018, 12, 6), "en-GB")
@@ -211,7 +256,7 @@ def duration(start: dt.date, end: dt.date, tag: str, granularity: str = "month")
         parts = [
             fix_spaces(format_unit(0, f"duration-{granularity}", length="long", locale=locale))
         ]
-    return format_list(parts, locale=locale)
+    return with_digits(format_list(parts, locale=locale), tag, digits)
 
 
 def age(born: dt.date | int, on: dt.date) -> int:
@@ -346,7 +391,9 @@ def N_(singular: str, plural_: str) -> tuple[str, str]:
     return singular, plural_
 
 
-def nword(tag: str, singular: str, plural_: str, n: int, **values: object) -> str:
+def nword(
+    tag: str, singular: str, plural_: str, n: int, digits: str | None = None, **values: object
+) -> str:
     """A layout word that depends on a count (``3 pages``)."""
     text = translations(tag).ngettext(singular, plural_, n)
-    return text.format(n=format_number(n, tag), **values)
+    return text.format(n=format_number(n, tag, digits), **values)

@@ -19,6 +19,7 @@ from typing import Any, Literal, get_args
 
 LocalText = str | Mapping[str, str]
 Paper = Literal["A4", "letter"]
+Digits = Literal["latn", "arab"]
 SignatoryOrder = Literal["alphabetical", "as-given"]
 SignatoryStyle = Literal["columns", "list", "numbered", "count", "signatures"]
 SignatoryType = Literal["organization", "individual"]
@@ -286,6 +287,10 @@ class Letter:
     salutation: LocalText | None = None
     closing: LocalText | None = None
     justify: bool = False
+    #: Digits of dates, counts, page and note numbers in a language written in
+    #: Arabic script: ``latn`` (0-9) or ``arab`` (٠-٩); None: the locale's CLDR
+    #: default (``ar``: latn; ``ar-EG``, ``ar-SA``: arab).
+    digits: Digits | None = None
     paper: Paper = "A4"
     expected_signatories: int | None = None
     signatory_order: SignatoryOrder = "alphabetical"

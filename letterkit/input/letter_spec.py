@@ -44,10 +44,11 @@ SPEC_KEYS = (
     "recipient", "recipients", "case", "signatories", "expected_signatories", "signatory_order",
     "signatory_style", "signatory_columns", "collation", "dateline", "fonts", "privacy",
     "annexes", "cc", "variables", "salutation", "closing", "justify", "addressees",
-    "page_numbers", "signatory_block", "parts", "signatories_in",
+    "page_numbers", "signatory_block", "parts", "signatories_in", "digits",
 )  # fmt: skip
 SIGNATORY_FILE_KEYS = ("path", "sheet")
 #: Other spellings a file may use for the closed sets of words.
+DIGITS = {"latn": "latn", "latin": "latn", "arab": "arab", "arabic": "arab"}
 PAPER = {"a4": "A4", "letter": "letter", "us-letter": "letter"}
 LOWER = {
     word: word
@@ -196,6 +197,11 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
         salutation=optional_text(spec, "salutation", "letter.salutation", reader),
         closing=optional_text(spec, "closing", "letter.closing", reader),
         justify=reader.flag(spec, "justify", "letter.justify", False),
+        digits=(
+            cast(Any, reader.word(spec, "digits", "letter.digits", DIGITS, ""))
+            if spec.get("digits") is not None
+            else None
+        ),
         paper=cast(Any, reader.word(spec, "paper", "letter.paper", PAPER, "A4")),
         expected_signatories=reader.whole(
             spec, "expected_signatories", "letter.expected_signatories", EXPECTED

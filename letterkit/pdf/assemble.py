@@ -138,12 +138,14 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
         stamps = [
             Stamp(
                 page,
-                l10n.word(
-                    loc,
-                    _("Annex {number} – page {page} of {pages}"),
-                    number=item.number,
-                    page=n,
-                    pages=count,
+                styles.numeral(
+                    l10n.word(
+                        loc,
+                        _("Annex {number} – page {page} of {pages}"),
+                        number=item.number,
+                        page=n,
+                        pages=count,
+                    )
                 ),
             )
             for n, page in enumerate(copy.pages, start=1)

@@ -50,6 +50,7 @@ def build_context(
             "letter",
             date=letter.date,
             locale=letter.locale,
+            digits=letter.digits,
             place=letter.place,
             subject=letter.subject,
             paper=letter.paper,

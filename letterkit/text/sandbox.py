@@ -76,6 +76,13 @@ def _locale(context: Any) -> str:
     return str(letter["locale"]) if isinstance(letter, Mapping) else "en-GB"
 
 
+def _digits(context: Any) -> str | None:
+    """The letter's ``digits:`` (None: its locale's)."""
+    letter = context.get("letter")
+    digits = letter.get("digits") if isinstance(letter, Mapping) else None
+    return digits if isinstance(digits, str) else None
+
+
 def _as_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -86,12 +93,14 @@ def _as_date(value: Any) -> dt.date:
 
 @jinja2.pass_context
 def _f_date(context: Any, value: Any, format: str = "long") -> str:
-    return l10n.format_date(_as_date(value), _locale(context), format)
+    return l10n.format_date(_as_date(value), _locale(context), format, _digits(context))
 
 
 @jinja2.pass_context
 def _f_duration(context: Any, value: Any, until: Any, granularity: str = "month") -> str:
-    return l10n.duration(_as_date(value), _as_date(until), _locale(context), granularity)
+    return l10n.duration(
+        _as_date(value), _as_date(until), _locale(context), granularity, _digits(context)
+    )
 
 
 def _f_age(value: Any, on: Any) -> int:
@@ -108,13 +117,13 @@ def _f_join_list(context: Any, value: Sequence[Any], style: str = "standard") ->
 
 @jinja2.pass_context
 def _f_number(context: Any, value: Any) -> str:
-    return l10n.format_number(value, _locale(context))
+    return l10n.format_number(value, _locale(context), _digits(context))
 
 
 @jinja2.pass_context
 def _f_plural(context: Any, value: Any, **forms: str) -> str:
     n = len(value) if isinstance(value, Sequence) and not isinstance(value, str) else int(value)
-    return l10n.plural(n, _locale(context), forms)
+    return l10n.plural(n, _locale(context), forms, _digits(context))
 
 
 @jinja2.pass_context
@@ -213,7 +222,7 @@ def _make_env(escape: bool) -> SandboxedEnvironment:
         if isinstance(value, Mapping):
             value = l10n.localize(value, _locale(context))
         elif isinstance(value, dt.date):
-            value = l10n.format_date(value, _locale(context))
+            value = l10n.format_date(value, _locale(context), digits=_digits(context))
         elif isinstance(value, list | tuple | set | dict):
             raise NotPrintable(
                 f"a {type(value).__name__} cannot be printed as text; loop over it or use |join_list"

@@ -155,7 +155,9 @@ def top_block(letter: Letter, styles: Styles, width: float) -> list[Flowable]:
 def _line(styles: Styles, text: Any, loc: str) -> Flowable:
     """One addressee or cc line; a wrapped line hangs under its first line."""
     style = styles.address
-    if not styles.rtl:  # a mirrored style has no first-line indent to hang from
+    if styles.rtl:  # hanging at the right (see LKParagraph)
+        style = style.clone("address-line", rightIndent=HANG, firstLineIndent=-HANG)
+    else:
         style = style.clone("address-line", leftIndent=HANG, firstLineIndent=-HANG)
     return styles.para(xml(l10n.localize(text, loc)), style, auto=True)
 

@@ -19,13 +19,16 @@ so each keeps its font and link.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
 from typing import Any, Literal
 
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.platypus import Paragraph
 
 from .. import memo
-from . import _rl, breaks
+from . import _rl, brackets, breaks
 
 Direction = Literal["L", "R"]
 
@@ -52,12 +55,16 @@ def shape(markup: str) -> str:
     """Join the Arabic letters of paragraph markup (tags and entities untouched)."""
     if not needs_bidi(markup):
         return markup
+    reshape = _reshaper().reshape
+    return "".join(part if _TAGS.fullmatch(part) else reshape(part) for part in _TAGS.split(markup))
+
+
+@functools.cache
+def _reshaper() -> Any:
+    """arabic-reshaper set to keep the harakat (vowel marks): it deletes them by default."""
     import arabic_reshaper
 
-    return "".join(
-        part if _TAGS.fullmatch(part) else arabic_reshaper.reshape(part)
-        for part in _TAGS.split(markup)
-    )
+    return arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False})
 
 
 def first_direction(markup: str) -> Direction | None:
@@ -90,10 +97,14 @@ def visual_chars(text: str, base: Direction) -> list[tuple[int, str]]:
         char["lk_index"] = index
     uba.explicit_embed_and_overrides(storage, False)
     uba.resolve_weak_types(storage, False)
+    brackets.resolve_brackets(storage)
     uba.resolve_neutral_types(storage, False)
     uba.resolve_implicit_levels(storage, False)
     uba.reorder_resolved_levels(storage, False)
     uba.apply_mirroring(storage, False)
+    # A combining mark stays before its letter in visual order (rule L3 is not
+    # applied): the marks of the bundled Arabic font are drawn to the right
+    # of the pen, over the letter that follows them on the line.
     return [(char["lk_index"], char["ch"]) for char in storage["chars"] if char["ch"] not in _MARKS]
 
 
@@ -134,6 +145,12 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
 
     lk_base: Direction | None = None
     lk_mark: tuple[dict[str, int], str] | None = None
+    #: In a right-to-left letter: the first-line indent is mirrored (a hanging
+    #: line starts at the right), and ``lk_bullet`` (a list's bullet, a note's
+    #: number) is drawn at the right of the first line, ``bulletIndent`` from
+    #: the right edge.
+    lk_mirror: bool = False
+    lk_bullet: Paragraph | None = None
     _lk_wrapped: tuple[float, float, float] | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -160,6 +177,8 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
             if isinstance(part, LKParagraph):
                 part.lk_base = self.lk_base
                 part.lk_mark = self.lk_mark if i == 0 else None
+                part.lk_mirror = self.lk_mirror
+                part.lk_bullet = self.lk_bullet if i == 0 else None
         return parts
 
     def breakLines(self, width: Any) -> Any:
@@ -176,13 +195,44 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
         super().draw()
 
     def drawPara(self, debug: int = 0) -> None:
-        if self.lk_base is None:
+        """Draw the lines (in visual order when needed), the first line's indent
+        and the bullet mirrored in a right-to-left letter."""
+        if self.lk_base is None and not self.lk_mirror:
             super().drawPara(debug)
             return
-        logical = _rl.broken_lines(self)
-        if logical is None:
+        with contextlib.ExitStack() as stack:
+            offsets = self._mirrored_offsets() if self.lk_mirror else None
+            if offsets:
+                stack.enter_context(_rl.lines_shifted(self, offsets))
+            logical = _rl.broken_lines(self) if self.lk_base is not None else None
+            if logical is not None:
+                shown = [visual_line(line, self.lk_base or "R") for line in logical.lines]
+                stack.enter_context(_rl.lines_replaced(self, shown))
             super().drawPara(debug)
+        self._draw_bullet()
+
+    def _mirrored_offsets(self) -> list[float] | None:
+        """How far each line moves right in a right-to-left letter: the first by
+        the first-line indent (mirrored), and in justified text each line
+        ReportLab leaves unjustified (the last, one before a forced break, a
+        line of one word) by its slack, so that it ends at the right edge.
+        None when no line moves."""
+        first = -float(self.style.firstLineIndent)
+        broken = _rl.broken_lines(self)
+        if self.style.alignment != TA_JUSTIFY or broken is None:
+            return [first, 0.0] if first else None
+        lines = broken.lines
+        offsets = []
+        for n, line in enumerate(lines):
+            slack, forced, words = _rl.line_slack(line)
+            loose = n == len(lines) - 1 or forced or words <= 1
+            offsets.append((first if n == 0 else 0.0) + (max(0.0, slack) if loose else 0.0))
+        return [*offsets, 0.0] if any(offsets) else None
+
+    def _draw_bullet(self) -> None:
+        """The mirrored bullet, its top on the first line's, at the right."""
+        bullet = self.lk_bullet
+        if bullet is None:
             return
-        base = self.lk_base
-        with _rl.lines_replaced(self, [visual_line(line, base) for line in logical.lines]):
-            super().drawPara(debug)
+        _, height = bullet.wrap(self.width, self.height)
+        bullet.drawOn(self.canv, 0, self.height - height)

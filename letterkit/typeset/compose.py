@@ -158,7 +158,7 @@ class _Composer:
         elif kind == "list_item_open":
             top = self.list_stack[-1]
             top["n"] += 1
-            self.pending_bullet = f"{top['n']}." if top["ordered"] else "•"
+            self.pending_bullet = f"{self.styles.numeral(top['n'])}." if top["ordered"] else "•"
         elif kind.startswith(("table_", "tr_", "th_", "td_")):
             self.table_token(tok)
         elif kind == "inline":
@@ -248,7 +248,9 @@ class _Composer:
         styles, result = self.styles, self.result
         drawn = self.note_id is None and self.table is None and parent != "heading_open"
         images: list[Token] | None = [] if drawn else None
-        markup = inline_markup(children, result.text, self.anchors, result.refused, images)
+        markup = inline_markup(
+            children, result.text, self.anchors, result.refused, images, styles.numeral
+        )
         if not drawn and any(c.type == "image" for c in children):
             self.problem(
                 "warning", "LK115",
@@ -295,7 +297,10 @@ class _Composer:
         if depth:
             if styles.rtl:
                 style = styles.bullet.clone(
-                    f"bullet{depth}-rtl", rightIndent=styles.bullet.rightIndent * depth
+                    f"bullet{depth}-rtl",
+                    rightIndent=styles.bullet.rightIndent * depth,
+                    bulletIndent=styles.bullet.bulletIndent
+                    + styles.bullet.rightIndent * (depth - 1),
                 )
             else:
                 style = self.list_stack[-1]["style"]

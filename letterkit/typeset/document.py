@@ -161,11 +161,11 @@ class LetterLayout:
         styles = self.styles
         paragraphs = {}
         widest = label_width([str(len(self.body.notes))], styles.note)
-        # the numbers' right edges on one line (a right-to-left note has its number inline)
+        # the numbers' right edges on one line (right to left, each number is set from the right edge)
         note = styles.note if styles.rtl else labelled(styles.note, widest)
         for number, markup in enumerate(self.body.notes, start=1):
             try:
-                paragraphs[number] = styles.para(markup, note, bullet=f"{number}")
+                paragraphs[number] = styles.para(markup, note, bullet=styles.numeral(number))
             except bounds.Overlong as exc:
                 exc.part = f"footnote {number}"
                 raise

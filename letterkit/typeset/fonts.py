@@ -264,19 +264,32 @@ def _missing(chunk: str, extra: tuple[UserFont, ...]) -> tuple[str, ...]:
 
 
 _MARKUP = re.compile(r"(<[^>]*>|&[#\w]+;)")
+#: Tags that make what they hold bold or italic: (closing?, tag name).
+_FACE_TAG = re.compile(r"<(/?)(b|strong|i|em)\b[^>]*>", re.IGNORECASE)
+_BOLD_TAGS = {"b", "strong"}
 
 
-def with_fallback(markup: str, extra: Sequence[UserFont] = ()) -> str:
+def with_fallback(
+    markup: str, extra: Sequence[UserFont] = (), bold: bool = False, italic: bool = False
+) -> str:
     """Paragraph markup with each run the main family lacks wrapped in its font.
 
     Spaces and punctuation both fonts have stay inside a run, so a phrase in
-    Arabic is one run; tags and entities are left as they are.
+    Arabic is one run; tags and entities are left as they are. A run inside
+    ``<b>``/``<i>`` (or in a style that is *bold*/*italic*) names the face of
+    its family that fits (the bold Naskh for bold Arabic): ReportLab's
+    ``<font name>`` sets the face itself and would drop the bold.
     """
     if markup.isascii():
         return markup
     out: list[str] = []
+    depth = {True: int(bold), False: int(italic)}
     for piece in _MARKUP.split(markup):
         if not piece or (piece[0] in "<&" and _MARKUP.fullmatch(piece)):
+            tag = _FACE_TAG.fullmatch(piece)
+            if tag:
+                key = tag.group(2).lower() in _BOLD_TAGS
+                depth[key] = max(0, depth[key] + (-1 if tag.group(1) else 1))
             out.append(piece)
             continue
         current = ""
@@ -284,11 +297,20 @@ def with_fallback(markup: str, extra: Sequence[UserFont] = ()) -> str:
         for char in piece:
             family = font_for(char, extra) or ""
             if family != current and not (run and current and _neutral(char, current, extra)):
-                _flush(out, run, current)
+                _flush(out, run, _face(current, depth[True] > 0, depth[False] > 0))
                 run, current = [], family
             run.append(char)
-        _flush(out, run, current)
+        _flush(out, run, _face(current, depth[True] > 0, depth[False] > 0))
     return "".join(out)
+
+
+def _face(family: str, bold: bool, italic: bool) -> str:
+    """The registered face of *family* for bold/italic text (``""`` stays ``""``)."""
+    if not family or not (bold or italic):
+        return family
+    from reportlab.lib.fonts import tt2ps
+
+    return str(tt2ps(family, int(bold), int(italic)))
 
 
 def _neutral(char: str, family: str, extra: Sequence[UserFont]) -> bool:

@@ -73,7 +73,7 @@ def chronology(letter: Letter, title: str, styles: Styles) -> bytes:
         raise AnnexError("(chronology) lists the case's events; the letter has no case")
     events = sorted(letter.case.events, key=lambda e: e.date)
     for event in events:
-        date = l10n.format_date(event.date, loc)
+        date = l10n.format_date(event.date, loc, digits=letter.digits)
         text = l10n.localize(event.text, loc)
         story.append(styles.para(f"<b>{xml(date)}</b><br/>{xml(text)}", styles.body))
     if not events:

@@ -10,7 +10,7 @@ line of text is handed back to the caller, which draws it as a block.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import unquote
 from xml.sax.saxutils import escape, quoteattr
 
@@ -64,12 +64,14 @@ def inline_markup(
     anchors: frozenset[str] = frozenset(),
     refused: list[tuple[str, bool]] | None = None,
     images: list[Token] | None = None,
+    numeral: Callable[[int], str] = str,
 ) -> str:
     """Inline tokens → ReportLab markup (bold, italic, links, note references).
 
     A link whose target :func:`link_target` refuses prints as its text, and is
     added to *refused*. An image is added to *images* and prints nothing; where
-    no image can be drawn (*images* is None) it prints its alt text."""
+    no image can be drawn (*images* is None) it prints its alt text. A note's
+    number is printed by *numeral* (the letter's digits)."""
     out: list[str] = []
     linked: list[bool] = []  # for each open link: whether it became <a>
     for tok in children:
@@ -103,7 +105,9 @@ def inline_markup(
                     collected.append(alt_text(tok))
         elif kind == "footnote_ref":
             number = int(tok.meta["id"]) + 1
-            out.append(f'<a href="#lk-note-{number}"><super {NOTE_CALL}>{number}</super></a>')
+            out.append(
+                f'<a href="#lk-note-{number}"><super {NOTE_CALL}>{numeral(number)}</super></a>'
+            )
         else:
             out.append(xml(tok.content))
     return "".join(out)

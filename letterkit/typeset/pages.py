@@ -11,7 +11,6 @@ each foot can say "of Y".
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -29,7 +28,7 @@ from .columns import TooLarge
 from .compose import xml
 from .letterhead import Letterhead
 from .notes import NoteArea
-from .styles import RULE, Page, Styles, styles_key
+from .styles import RULE, Page, Styles, StylesKey, styles_key
 
 #: Draws a page's foot: (canvas, page number, page count).
 Footer = Callable[[Canvas, int, int], None]
@@ -95,7 +94,7 @@ def running_head(letter: Letter, font: str, size: float, width: float) -> str:
 
 
 #: Header and footer lines ("Page 2 of 6"…), made once for the letters of a bundle.
-_LINES: dict[tuple[tuple[bool, bool, Path | None], str, str, float], Paragraph] = memo.table({})
+_LINES: dict[tuple[StylesKey, str, str, float], Paragraph] = memo.table({})
 
 #: A callable that says whether the shared part draws a page's date and foot.
 Shared = Callable[[], bool]
@@ -106,7 +105,7 @@ def header_date(letter: Letter) -> str:
     the dateline is not shown."""
     if not letter.dateline.show:
         return ""
-    return l10n.format_date(letter.date, letter.locale, letter.dateline.format)
+    return l10n.format_date(letter.date, letter.locale, letter.dateline.format, letter.digits)
 
 
 class PageFurniture:
@@ -152,7 +151,9 @@ class PageFurniture:
         if shown == "never" or (shown == "auto" and total == 1):
             return
         page = self.page
-        text = l10n.word(self.letter.locale, _("Page {page} of {pages}"), page=number, pages=total)
+        loc = self.letter.locale
+        text = l10n.word(loc, _("Page {page} of {pages}"), page=number, pages=total)
+        text = l10n.with_digits(text, loc, self.letter.digits)
         self.line(
             canvas, text, self.styles.footer, page.left, page.bottom - self.footer_gap, page.measure
         )

@@ -289,9 +289,11 @@ def _legacy_entry(
     bullet = None
     if style == "numbered":  # the numbers' right edges on one line, the names after them
         entry_style = styles.numbered
-        if not styles.rtl:  # (right to left, the number is part of the text)
-            entry_style = labelled(entry_style, label_width([f"{total}."], entry_style))
-        bullet = f"{number}."
+        if not styles.rtl:  # (right to left, each number is set from the right edge)
+            entry_style = labelled(
+                entry_style, label_width([f"{styles.numeral(total)}."], entry_style)
+            )
+        bullet = f"{styles.numeral(number)}."
     return styles.para(signatory_markup(s, letter, style), entry_style, bullet=bullet, auto=True)
 
 
@@ -308,7 +310,7 @@ def _entry(
     number_style = _entry_style(styles, size, "number")
     widest = stringWidth(f"{total}.", number_style.fontName, number_style.fontSize)
     return NumberedEntry(
-        styles.para(xml(f"{number}."), number_style),
+        styles.para(xml(f"{styles.numeral(number)}."), number_style),
         styles.para(markup, text_style, auto=True),
         widest,
         0.5 * number_style.fontSize,

@@ -42,7 +42,7 @@ def dateline_text(letter: Letter) -> str:
     """ "Brussels, 6 December 2018" (place optional, comma optional), punctuated
     for the locale ("بروكسل، 6 ديسمبر 2018")."""
     loc = letter.locale
-    date = l10n.format_date(letter.date, loc, letter.dateline.format)
+    date = l10n.format_date(letter.date, loc, letter.dateline.format, letter.digits)
     place = l10n.localize(letter.place, loc)
     text = l10n.word(loc, _("{place}, {date}"), place=place, date=date) if place else date
     if letter.dateline.trailing_comma:
@@ -68,8 +68,9 @@ def _annex_list(letter: Letter, annexes: Sequence[AnnexInfo], styles: Styles) ->
     title = l10n.word(loc, _("Annex")) if len(annexes) == 1 else l10n.word(loc, _("Annexes"))
     out: list[Flowable] = [styles.para(xml(title), styles.section)]
     for a in annexes:
-        pages = l10n.nword(loc, *N_("{n} page", "{n} pages"), a.pages)
-        out.append(styles.para(f"{a.number}. {xml(a.title)} ({xml(pages)})", styles.note))
+        pages = l10n.nword(loc, *N_("{n} page", "{n} pages"), a.pages, letter.digits)
+        number = styles.numeral(a.number)
+        out.append(styles.para(f"{number}. {xml(a.title)} ({xml(pages)})", styles.note))
     return out
 
 

@@ -10,11 +10,13 @@ from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.fonts import ps2tt
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from .. import l10n
 from ..model import Letter
 from . import bounds, fonts
 from .bidi import Direction, LKParagraph, first_direction, is_rtl_locale, needs_bidi, shape
@@ -84,6 +86,14 @@ class Styles:
     rtl: bool = False
     #: Fonts of the letter's ``fonts:`` folder, tried after the bundled ones.
     extra_fonts: tuple[UserFont, ...] = ()
+    #: The numbering system of list, note and signatory numbers (``latn``, ``arab``).
+    digits: str = "latn"
+
+    def numeral(self, n: int | str) -> str:
+        """A number printed by the layout (a list's, a note's; or the numbers of
+        a layout phrase such as an annex stamp) in the letter's digits."""
+        text = str(n)
+        return text if self.digits == "latn" else text.translate(l10n.digit_table(self.digits))
 
     def para(
         self,
@@ -103,30 +113,64 @@ class Styles:
         """
         bounds.check(markup)
         rtl_text = self.rtl or needs_bidi(markup)
+        mirrored_bullet = None
         if self.rtl and bullet:
-            markup, bullet = f"{xml_escape(bullet)}\u00a0{markup}", None
+            mirrored_bullet, bullet = self._bullet(bullet, style), None
+            style = _room_for_bullet(style, float(mirrored_bullet.minWidth()))
         elif bullet and style.bulletAnchor == "end":
             style = _label_start(style, label_width([bullet], style))
         if rtl_text:
             markup = shape(markup)
-        p = LKParagraph(with_fallback(markup, self.extra_fonts), style, bulletText=bullet)
+        _, bold, italic = ps2tt(style.fontName)
+        fallback = with_fallback(markup, self.extra_fonts, bool(bold), bool(italic))
+        p = LKParagraph(fallback, style, bulletText=bullet)
         base: Direction = "R" if self.rtl else "L"
         if auto:
             base = first_direction(markup) or base
         p.lk_base = base if rtl_text else None
         p.lk_mark = mark
+        p.lk_mirror = self.rtl
+        p.lk_bullet = mirrored_bullet
         return p
+
+    def _bullet(self, bullet: str, style: ParagraphStyle) -> LKParagraph:
+        """A right-to-left item's bullet or number: a paragraph of its own, set
+        ``bulletIndent`` from the right edge (the item's text hangs at its
+        ``rightIndent``, the mirror of ``leftIndent``)."""
+        bullet_style = style.clone(
+            style.name + "-bullet",
+            fontName=style.bulletFontName,
+            leftIndent=0,
+            rightIndent=style.bulletIndent,
+            firstLineIndent=0,
+            alignment=TA_RIGHT,
+            spaceBefore=0,
+            spaceAfter=0,
+        )
+        return self.para(xml_escape(bullet), bullet_style)
+
+
+def _room_for_bullet(style: ParagraphStyle, width: float) -> ParagraphStyle:
+    """*style*, its first line starting after a right-to-left bullet *width*
+    wide that is wider than the hanging indent leaves (as ReportLab moves the
+    first line of a left-to-right item with a wide bullet)."""
+    needed = style.bulletIndent + width + 0.6 * style.fontSize - style.rightIndent
+    if needed <= 0:
+        return style
+    return style.clone(style.name + "-wide", firstLineIndent=style.firstLineIndent + needed)
 
 
 def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
-    """The right-to-left form of a style: alignment and indents swapped."""
-    flip = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT, TA_JUSTIFY: TA_RIGHT}
+    """The right-to-left form of a style: alignment and indents swapped. The
+    first-line indent is kept: :class:`LKParagraph` draws it at the right (a
+    hanging first line starts at the right edge, the others ``leftIndent``
+    (now ``rightIndent``) in from it)."""
+    flip = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT}
     return style.clone(
         style.name + "-rtl",
         alignment=flip.get(style.alignment, style.alignment),
         leftIndent=style.rightIndent,
-        rightIndent=style.leftIndent + max(0.0, -style.firstLineIndent),
-        firstLineIndent=0,
+        rightIndent=style.leftIndent,
     )
 
 
@@ -137,9 +181,10 @@ def make_styles(
 
     Body text is ragged right unless *justify*. Long URLs and titles joined
     by "/" break after a slash rather than at an arbitrary letter. With *rtl*
-    every style is mirrored (ragged left; justification is not offered).
+    every style is mirrored: ragged left, or justified with the last line
+    of a paragraph set at the right.
     """
-    styles = _make_styles(justify and not rtl)
+    styles = _make_styles(justify)
     if rtl:
         styles = replace(
             styles,
@@ -338,14 +383,19 @@ def styles_for(letter: Letter) -> Styles:
     return _styles(*styles_key(letter))
 
 
-def styles_key(letter: Letter) -> tuple[bool, bool, Path | None]:
+#: What styles are made from: justified, right to left, fonts folder, digits.
+StylesKey = tuple[bool, bool, Path | None, str]
+
+
+def styles_key(letter: Letter) -> StylesKey:
     """What a letter's styles are made from: the part of a cache key that stands
     for them (an ``id()`` could be reused by other styles later)."""
-    return letter.justify, is_rtl_locale(letter.locale), letter.fonts
+    digits = l10n.numbering(letter.locale, letter.digits)
+    return letter.justify, is_rtl_locale(letter.locale), letter.fonts, digits
 
 
 @functools.lru_cache(maxsize=16)
-def _styles(justify: bool, rtl: bool, folder: Path | None) -> Styles:
+def _styles(justify: bool, rtl: bool, folder: Path | None, digits: str = "latn") -> Styles:
     fonts.register()
     extra = fonts.register_folder(folder) if folder is not None else ()
-    return make_styles(justify=justify, rtl=rtl, extra_fonts=extra)
+    return replace(make_styles(justify=justify, rtl=rtl, extra_fonts=extra), digits=digits)

@@ -26,6 +26,7 @@ rules that need it, on the first validation.
 - :mod:`.signatory_block`: the signatory block's settings and its entry template;
 - :mod:`.address_forms`: the genders and offices a greeting agrees with;
 - :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
+- :mod:`.script`: the digits a letter in Arabic script prints;
 - :mod:`.languages`: a letter in several languages, each part checked as a letter;
 - :mod:`._check`: what the rules share (the collector of findings).
 """
@@ -43,6 +44,7 @@ from . import (
     languages,
     optional,
     rules,
+    script,
     signatory_block,
     signatures,
     texts,
@@ -66,6 +68,7 @@ _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     rules.dateline,
     optional.optional_parts,
     rules.choices,
+    script.digits,
     addressees.addressees,
     address_forms.address_forms,
     files.fonts,

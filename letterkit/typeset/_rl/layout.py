@@ -137,6 +137,31 @@ def lines_replaced(paragraph: Any, lines: list[Any]) -> Iterator[None]:
         paragraph.blPara = own
 
 
+@contextmanager
+def lines_shifted(paragraph: Any, offsets: list[float]) -> Iterator[None]:
+    """Within the block, the paragraph draws each line the *offsets* (one a line,
+    the last for the lines after) to the right (ReportLab's ``_offsets``, which
+    its text-around-an-image layout sets; drawing reads it, wrapping does not)."""
+    own = paragraph.__dict__.get("_offsets")
+    paragraph._offsets = list(offsets)
+    try:
+        yield
+    finally:
+        if own is None:
+            del paragraph._offsets
+        else:
+            paragraph._offsets = own
+
+
+def line_slack(line: Any) -> tuple[float, bool, int]:
+    """A laid-out line's room left over, whether it ends at a forced break, and
+    its number of words."""
+    if isinstance(line, tuple):
+        return float(line[0]), False, len(line[1])
+    forced = bool(getattr(line, "lineBreak", False))
+    return float(line.extraSpace), forced, int(getattr(line, "wordCount", 1))
+
+
 def line_runs(line: Any) -> list[Any]:
     """The style runs of a line of a ``kind`` 1 paragraph."""
     return list(getattr(line, "words", ()))
