@@ -23,8 +23,9 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Spacer
 
 from .body_images import MAX_IMAGES, BodyImageError, BodySetting, body_image
+from .labels import label_width, labelled
 from .markup import alt_text, inline_markup, link_target, xml
-from .styles import Styles, label_width, labelled
+from .styles import Styles
 from .tables import TableRows, TableTooLarge, table_flowable, with_first_rows
 
 

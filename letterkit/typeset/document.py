@@ -25,11 +25,12 @@ from . import _rl, bounds, fonts
 from .breaks import slash_breaks
 from .columns import TooLarge
 from .compose import Composed
+from .labels import label_width, labelled
 from .notes import NoteArea
 from .pages import PageFurniture
 from .reuse import Fingerprint, Shared, SharedKey, Splitter
 from .story import AnnexInfo, story
-from .styles import Styles, label_width, labelled, page_for
+from .styles import Styles, page_for
 
 
 @dataclass

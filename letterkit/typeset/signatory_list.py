@@ -32,8 +32,9 @@ from ..text.entries import EntryError, entry_texts, fields_used
 from . import _rl
 from .columns import SignatoryColumns
 from .compose import xml
+from .labels import label_width, labelled
 from .signatures import signature_block
-from .styles import GREY, Styles, label_width, labelled
+from .styles import GREY, Styles
 
 _AUTO = "auto"
 

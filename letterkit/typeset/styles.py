@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -14,13 +13,13 @@ from reportlab.lib.fonts import ps2tt
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .. import l10n
 from ..model import Letter
 from . import bounds, fonts
 from .bidi import Direction, LKParagraph, first_direction, is_rtl_locale, needs_bidi, shape
 from .fonts import SANS, SERIF, UserFont, with_fallback
+from .labels import label_gap, label_start, label_width, labelled
 
 INK = colors.Color(0.1, 0.1, 0.1)
 GREY = colors.Color(0.38, 0.38, 0.38)
@@ -118,7 +117,7 @@ class Styles:
             mirrored_bullet, bullet = self._bullet(bullet, style), None
             style = _room_for_bullet(style, float(mirrored_bullet.minWidth()))
         elif bullet and style.bulletAnchor == "end":
-            style = _label_start(style, label_width([bullet], style))
+            style = label_start(style, label_width([bullet], style))
         if rtl_text:
             markup = shape(markup)
         _, bold, italic = ps2tt(style.fontName)
@@ -136,12 +135,17 @@ class Styles:
     def _bullet(self, bullet: str, style: ParagraphStyle) -> LKParagraph:
         """A right-to-left item's bullet or number: a paragraph of its own, set
         ``bulletIndent`` from the right edge (the item's text hangs at its
-        ``rightIndent``, the mirror of ``leftIndent``)."""
+        ``rightIndent``, the mirror of ``leftIndent``). A label that ends at
+        ``bulletIndent`` left to right starts there right to left, so numbers of
+        any width keep one edge next to their text."""
+        indent = float(style.bulletIndent)
+        if style.bulletAnchor == "end":
+            indent = max(0.0, indent - label_width([bullet], style))
         bullet_style = style.clone(
             style.name + "-bullet",
             fontName=style.bulletFontName,
             leftIndent=0,
-            rightIndent=style.bulletIndent,
+            rightIndent=indent,
             firstLineIndent=0,
             alignment=TA_RIGHT,
             spaceBefore=0,
@@ -153,9 +157,14 @@ class Styles:
 def _room_for_bullet(style: ParagraphStyle, width: float) -> ParagraphStyle:
     """*style*, its first line starting after a right-to-left bullet *width*
     wide that is wider than the hanging indent leaves (as ReportLab moves the
-    first line of a left-to-right item with a wide bullet)."""
-    needed = style.bulletIndent + width + 0.6 * style.fontSize - style.rightIndent
-    if needed <= 0:
+    first line of a left-to-right item with a wide bullet). A label that ends
+    at ``bulletIndent`` left to right starts there right to left (see
+    :meth:`Styles._bullet`), and needs room only when wider than that indent."""
+    if style.bulletAnchor == "end":
+        needed = max(float(style.bulletIndent), width) + label_gap(style) - style.rightIndent
+    else:
+        needed = style.bulletIndent + width + 0.6 * style.fontSize - style.rightIndent
+    if needed <= 1e-6:
         return style
     return style.clone(style.name + "-wide", firstLineIndent=style.firstLineIndent + needed)
 
@@ -327,53 +336,6 @@ def _make_styles(justify: bool) -> Styles:
             "footer", fontName=SANS, fontSize=8, leading=10, textColor=GREY, alignment=TA_CENTER
         ),
     )
-
-
-def label_gap(style: ParagraphStyle) -> float:
-    """The space between a label (a list's number or bullet, a note's number) and
-    its text: a little more than the 0.6 of the label's size that ReportLab keeps
-    after it, else ReportLab moves the first line's text to the right."""
-    return 0.6 * float(style.bulletFontSize) + 0.25
-
-
-def labelled(style: ParagraphStyle, widest: float = 0.0, start: float = 0.0) -> ParagraphStyle:
-    """*style* for text after labels: each label at the text's size, its right
-    edge on one line, and the text (every line of it) at one left edge after
-    it. The text starts *start* + the style's ``leftIndent`` in, or further
-    when the *widest* label needs the room."""
-    return _labelled(style, round(widest, 2), round(start, 2))
-
-
-@functools.lru_cache(maxsize=128)
-def _labelled(style: ParagraphStyle, widest: float, start: float) -> ParagraphStyle:
-    gap = label_gap(style)
-    edge = start + max(float(style.leftIndent), widest + gap)
-    if edge == style.leftIndent and style.bulletIndent == edge - gap:
-        return style
-    return style.clone(
-        style.name if not (widest or start) else f"{style.name}-{edge:g}",
-        leftIndent=edge,
-        bulletIndent=edge - gap,
-        bulletAnchor="end",
-        bulletFontSize=style.fontSize,
-    )
-
-
-@functools.lru_cache(maxsize=256)
-def _label_start(style: ParagraphStyle, width: float) -> ParagraphStyle:
-    """*style*, whose labels end at ``bulletIndent``, for a label *width* wide: the
-    same label drawn from where it starts. ReportLab shortens a paragraph's
-    first line as if every label started at ``bulletIndent``, whatever its
-    anchor, so a label that ends there would cost its first line the label's width."""
-    return style.clone(
-        f"{style.name}-{width:g}", bulletIndent=style.bulletIndent - width, bulletAnchor="start"
-    )
-
-
-def label_width(labels: Iterable[str], style: ParagraphStyle) -> float:
-    """The width of the widest of *labels* in *style*'s label font."""
-    return max((stringWidth(t, style.bulletFontName, style.bulletFontSize) for t in labels),
-               default=0.0)  # fmt: skip
 
 
 def styles_for(letter: Letter) -> Styles:
