@@ -50,6 +50,7 @@ from .layout import (
     slash_break_lines,
     uri_split_pairs,
 )
+from .textlayer import ReadingOrderText, map_forms_to_letters
 
 #: The installed ReportLab's version (the contract test names it when it fails).
 VERSION: str = Version
@@ -62,6 +63,7 @@ __all__ = [
     "FastCanvas",
     "HeldPagesCanvas",
     "LKCanvas",
+    "ReadingOrderText",
     "at_top",
     "broken_lines",
     "edits_undone",
@@ -74,6 +76,7 @@ __all__ = [
     "line_runs",
     "line_with_runs",
     "lines_replaced",
+    "map_forms_to_letters",
     "on_subset_failure",
     "raise_frame_floor",
     "raised_link_targets",

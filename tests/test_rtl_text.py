@@ -1,0 +1,145 @@
+"""Arabic and Hebrew text read back from the PDF: logical order, base letters.
+
+The page draws joined letters (presentation forms) in visual order; what a
+program copies or searches is the text layer: the ToUnicode maps give the
+letters a presentation form stands for, and each line's pieces are written
+in reading order. The glyphs drawn stay the same, pixel for pixel.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import ImageChops
+from pypdf import PdfReader
+from reportlab.platypus import Paragraph
+
+import letterkit
+from letterkit import memo
+from letterkit.typeset.bidi import LKParagraph
+
+from .conftest import EXAMPLE, ExamplePdfs, page_texts, qpdf_problems
+
+#: Arabic presentation forms A and B: never in the text read back.
+FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def arabic(example_pdfs: ExamplePdfs) -> bytes:
+    return example_pdfs["askarov-eu-2018/appeal.ar"]
+
+
+def test_arabic_page_reads_in_logical_order(arabic: bytes) -> None:
+    first = _spaced(page_texts(arabic)[0])
+    for expected in (
+        "صاحب الفخامة،",  # the salutation
+        "بروكسل، 6 ديسمبر 2018",  # the dateline: Arabic, then digits
+        "نحن المنظمات الموقعة أدناه، وعددها 45، نتوجه إليكم بهذه الرسالة",
+        "محتجز في قيرغيزستان منذ 15 يونيو 2010، وقد مضى على احتجازه",
+        "الموضوع: مناشدة للإفراج عن عظيمجان أسكاروف",  # lam-alef: one glyph, two letters
+        "15 يونيو 2010: احتجز إثر اندلاع أعمال عنف",  # a list item after its bullet
+        "الصفحة 1 من 2",
+    ):
+        assert expected in first, expected
+    # Not the visual order: the salutation read from the left is not there.
+    assert "صاحب الفخامة"[::-1] not in first
+    assert "2010 يونيو 15" not in first
+
+
+def test_no_presentation_forms_are_read_back(arabic: bytes) -> None:
+    text = "".join(page_texts(arabic))
+    assert not FORMS.search(text), FORMS.findall(text)[:10]
+    assert sum("\u0621" <= c <= "\u064a" for c in text) > 1000
+
+
+def test_the_running_head_reads_date_then_page(arabic: bytes) -> None:
+    second = _spaced(page_texts(arabic)[1])
+    assert "6 ديسمبر 2018 · 2" in second
+
+
+def test_lam_alef_maps_to_two_letters_in_tounicode(arabic: bytes) -> None:
+    maps = []
+    for page in PdfReader(io.BytesIO(arabic)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if "/ToUnicode" in font:
+                maps.append(font["/ToUnicode"].get_object().get_data().decode("latin-1"))
+    joined = "\n".join(maps)
+    assert "<06440625>" in joined or "<06440627>" in joined  # lam + alef (with hamza)
+    assert not re.search(r"<[0-9A-F]{2}> <F[BCDE][0-9A-F]{2}>", joined)
+
+
+def test_the_pdf_structure_is_sound(arabic: bytes) -> None:
+    assert qpdf_problems(arabic) == []
+
+
+def _arabic_letter(tmp_path: Path, body: str) -> Path:
+    shutil.copy(EXAMPLE / "case.yaml", tmp_path / "case.yaml")
+    (tmp_path / "t.md").write_text(body, encoding="utf-8")
+    (tmp_path / "letter.yaml").write_text(
+        "template: t.md\nlocale: ar\ndate: 2018-12-06\ncase: case.yaml\n"
+        "signatories: [منظمة العفو الدولية]\n",
+        encoding="utf-8",
+    )
+    return tmp_path / "letter.yaml"
+
+
+def test_a_latin_name_inside_an_arabic_line_keeps_its_place(tmp_path: Path) -> None:
+    body = (
+        "وقد أيدت منظمة هيومن رايتس ووتش Human Rights Watch (HRW) هذا النداء "
+        "في تقريرها الصادر عام 2019.\n"
+    )
+    text = _spaced(page_texts(letterkit.render(_arabic_letter(tmp_path, body)))[0])
+    assert "وقد أيدت منظمة هيومن رايتس ووتش Human Rights Watch" in text
+    assert "هذا النداء في تقريرها الصادر عام 2019" in text
+    assert "HRW" in text
+    assert text.index("وقد أيدت") < text.index("Human") < text.index("هذا النداء")
+    assert not FORMS.search(text)
+
+
+def test_a_hebrew_line_reads_in_logical_order(tmp_path: Path) -> None:
+    (tmp_path / "t.md").write_text("שלום רב, אנו כותבים אליכם בעניין {{ person.name }}.\n")
+    (tmp_path / "letter.yaml").write_text(
+        "template: t.md\nlocale: he\ndate: 2018-12-06\n"
+        "case: {person: {name: Azimjon Askarov}}\n"
+        "signatories: [ארגון זכויות האדם]\n",
+        encoding="utf-8",
+    )
+    text = _spaced(page_texts(letterkit.render(tmp_path / "letter.yaml"))[0])
+    assert "שלום רב, אנו כותבים אליכם בעניין Azimjon Askarov" in text
+    assert "ארגון זכויות האדם" in text
+    assert "שלום רב"[::-1] not in text
+
+
+def _pages(pdf: bytes) -> list[object]:
+    doc = pdfium.PdfDocument(io.BytesIO(pdf))
+    try:
+        return [doc[i].render(scale=1.5).to_pil().convert("RGB") for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def test_the_glyphs_drawn_are_unchanged(arabic: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same letter drawn with ReportLab's own text objects renders the
+    same pixels: only the text layer differs."""
+    monkeypatch.setattr(LKParagraph, "beginText", Paragraph.beginText)
+    memo.forget()
+    try:
+        plain = letterkit.render(EXAMPLE / "appeal.ar.yaml")
+    finally:
+        memo.forget()
+    assert plain != arabic
+    assert "وعددها 45، نتوجه" not in _spaced(page_texts(plain)[0])  # visual order
+    ours, theirs = _pages(arabic), _pages(plain)
+    assert len(ours) == len(theirs)
+    for n, (a, b) in enumerate(zip(ours, theirs, strict=True), start=1):
+        assert ImageChops.difference(a, b).getbbox() is None, f"page {n} differs"
