@@ -1,16 +1,10 @@
-"""The text-layer plan of a drawn line and the letters of presentation forms,
-and what the text layer relies on in ReportLab."""
+"""The text-layer plan of a drawn line and the letters of presentation forms
+(what the text layer relies on in ReportLab: tests/unit/test_rl_contract.py)."""
 
 from __future__ import annotations
 
-import inspect
-
 import arabic_reshaper
-from reportlab.pdfbase import ttfonts
-from reportlab.pdfgen.textobject import PDFTextObject
-from reportlab.platypus import Paragraph
 
-from letterkit.typeset import _rl
 from letterkit.typeset.bidi import visual_chars
 from letterkit.typeset.textlayer import base_form, base_letters, line_plan
 
@@ -68,17 +62,3 @@ def test_a_latin_name_in_an_arabic_line_is_one_left_to_right_segment() -> None:
     }
     assert len(latin) == 1
     assert latin.isdisjoint(plan.rtl)
-
-
-def test_the_text_layer_relies_on_reportlab_text_objects() -> None:
-    for name in ("_textOut", "_formatText", "setFillColor", "setRise", "moveCursor"):
-        assert hasattr(PDFTextObject, name), f"PDFTextObject.{name}"
-    assert "_curSubset = -1" in inspect.getsource(PDFTextObject._setFont)
-    assert "_curSubset" in inspect.getsource(PDFTextObject._formatText)
-    assert "T*" in inspect.getsource(PDFTextObject._textOut)
-    assert "self.beginText(" in inspect.getsource(Paragraph.drawPara)
-    source = inspect.getsource(ttfonts.TTFont.addObjects)
-    assert "'toUnicodeCMap:' + baseFontName" in source
-    assert "makeToUnicodeCMap(" in source
-    assert '"<%02X> <%04X>"' in inspect.getsource(ttfonts.makeToUnicodeCMap)
-    assert issubclass(_rl.ReadingOrderText, PDFTextObject)
