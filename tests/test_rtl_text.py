@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from PIL import ImageChops
+from PIL import Image, ImageChops
 from pypdf import PdfReader
 from reportlab.platypus import Paragraph
 
@@ -69,7 +69,7 @@ def test_the_running_head_reads_date_then_page(arabic: bytes) -> None:
 def test_lam_alef_maps_to_two_letters_in_tounicode(arabic: bytes) -> None:
     maps = []
     for page in PdfReader(io.BytesIO(arabic)).pages:
-        for font in page["/Resources"]["/Font"].values():
+        for font in page["/Resources"]["/Font"].values():  # type: ignore[index]
             font = font.get_object()
             if "/ToUnicode" in font:
                 maps.append(font["/ToUnicode"].get_object().get_data().decode("latin-1"))
@@ -120,7 +120,7 @@ def test_a_hebrew_line_reads_in_logical_order(tmp_path: Path) -> None:
     assert "שלום רב"[::-1] not in text
 
 
-def _pages(pdf: bytes) -> list[object]:
+def _pages(pdf: bytes) -> list[Image.Image]:
     doc = pdfium.PdfDocument(io.BytesIO(pdf))
     try:
         return [doc[i].render(scale=1.5).to_pil().convert("RGB") for i in range(len(doc))]
@@ -143,3 +143,45 @@ def test_the_glyphs_drawn_are_unchanged(arabic: bytes, monkeypatch: pytest.Monke
     assert len(ours) == len(theirs)
     for n, (a, b) in enumerate(zip(ours, theirs, strict=True), start=1):
         assert ImageChops.difference(a, b).getbbox() is None, f"page {n} differs"
+
+
+def _drawn(paragraph: LKParagraph) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out)
+    paragraph.wrapOn(canvas, 300, 800)
+    paragraph.drawOn(canvas, 100, 400)
+    canvas.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("justified", [False, True])
+def test_a_justified_or_ragged_arabic_paragraph_keeps_its_glyphs(justified: bool) -> None:
+    """Word spacing (justified lines) and style runs (bold, fallback fonts for
+    digits and Latin) move each piece by exactly what ReportLab advances."""
+    from reportlab.lib.enums import TA_JUSTIFY
+
+    from letterkit.typeset import fonts
+    from letterkit.typeset.styles import make_styles
+
+    fonts.register()
+    styles = make_styles(rtl=True)
+    style = styles.body.clone("justified", alignment=TA_JUSTIFY) if justified else styles.body
+    text = (
+        "نحن المنظمات الموقعة أدناه، وعددها 45، نتوجه إليكم بهذه الرسالة راجين من حكومتكم "
+        "<b>الموقرة</b> الإفراج دون مزيد من الإبطاء عن عظيمجان أسكاروف (HRW)، وهو مدافع "
+        "عن حقوق الإنسان منذ 15 يونيو 2010. "
+    ) * 2
+    ours = styles.para(text, style)
+    plain = styles.para(text, style)
+    plain.beginText = lambda x, y: Paragraph.beginText(plain, x, y)  # type: ignore[method-assign]
+    a, b = _drawn(ours), _drawn(plain)
+    [image_a], [image_b] = _pages(a), _pages(b)
+    difference = ImageChops.difference(image_a, image_b).convert("L")
+    assert sum(difference.histogram()[3:]) == 0  # rounding of the moves: a grey level at most
+    read = _spaced(page_texts(a)[0])
+    assert "نحن المنظمات الموقعة أدناه، وعددها 45، نتوجه إليكم" in read
+    assert "حكومتكم الموقرة الإفراج" in read
+    assert "منذ 15 يونيو 2010" in read
+    assert not FORMS.search(read)
