@@ -9,12 +9,14 @@ letters they show:
 - :func:`line_plan` turns the logical index of each drawn character (the
   bidi step's output) into segments: stretches that are contiguous both on
   the line and in the text. The line's segments are written to the page in
-  reading order, each at the place where it is drawn, so that extraction,
-  which follows the content stream and reverses right-to-left stretches,
-  reads the line in logical order;
-- :func:`base_letters` gives the letters a presentation form stands for
-  (lam-alef: two letters), for the fonts' ToUnicode maps and the lines'
-  ``/ActualText``.
+  reading order, each at the place where it is drawn, so that extraction
+  that follows the content stream and reverses right-to-left stretches
+  (pypdf) reads the line in logical order;
+- :func:`base_form` gives the letters a presentation form stands for
+  (lam-alef: two letters), for the fonts' ToUnicode maps.
+
+Viewers that order a line's characters by their places on the page (PDFium,
+for one) read the same text whatever the stream order.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from dataclasses import dataclass
 #: Arabic presentation forms A and B, which arabic-reshaper writes.
 _FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
-_MARKS = {"\u200e", "\u200f"}
 
 
 @dataclass(frozen=True)
