@@ -185,3 +185,14 @@ def test_a_justified_or_ragged_arabic_paragraph_keeps_its_glyphs(justified: bool
     assert "حكومتكم الموقرة الإفراج" in read
     assert "منذ 15 يونيو 2010" in read
     assert not FORMS.search(read)
+
+
+def test_arabic_indic_digits_keep_their_order() -> None:
+    from letterkit.typeset import fonts
+    from letterkit.typeset.styles import make_styles
+
+    fonts.register()
+    styles = make_styles(rtl=True)
+    text = "محتجز منذ ١٥ يونيو ٢٠١٠، وقد مضى ۱۲ شهرا"
+    read = _spaced(page_texts(_drawn(styles.para(text, styles.body)))[0])
+    assert read == text

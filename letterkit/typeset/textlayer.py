@@ -29,6 +29,10 @@ from dataclasses import dataclass
 #: Arabic presentation forms A and B, which arabic-reshaper writes.
 _FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+#: Arabic-Indic digits and separators: extraction takes them for neutrals and
+#: would turn a number around inside a right-to-left stretch, so each is a
+#: segment of its own.
+_SOLO = frozenset(map(chr, [*range(0x0660, 0x066E), *range(0x06F0, 0x06FA)]))
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ def line_plan(logical: str, order: list[int]) -> LinePlan | None:
     strong: str | None = None
     for i, index in enumerate(order):
         kind = _strong(logical[index])
-        if i:
+        if i and logical[index] not in _SOLO and logical[order[i - 1]] not in _SOLO:
             diff = index - order[i - 1]
             joined = strong or kind
             fits = joined is None or joined == ("R" if diff < 0 else "L")
