@@ -28,7 +28,7 @@ from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.platypus import Paragraph
 
 from .. import memo
-from . import _rl, brackets, breaks
+from . import _rl, brackets, breaks, textlayer
 
 Direction = Literal["L", "R"]
 
@@ -108,22 +108,29 @@ def visual_chars(text: str, base: Direction) -> list[tuple[int, str]]:
     return [(char["lk_index"], char["ch"]) for char in storage["chars"] if char["ch"] not in _MARKS]
 
 
-def visual_line(line: Any, base: Direction) -> Any:
+def visual_line(line: Any, base: Direction, plans: list[Any] | None = None) -> Any:
     """One laid-out line (ReportLab's tuple of words, or a line of style runs)
-    in visual order, style runs split where the order changes."""
+    in visual order, style runs split where the order changes; with *plans*,
+    the line's text-layer plan (:func:`.textlayer.line_plan`) is appended to it."""
     if isinstance(line, tuple):
         extra, words = line
-        shown = "".join(c for _, c in visual_chars(" ".join(words), base))
-        return (extra, shown.split(" "))
+        logical = " ".join(words)
+        chars = visual_chars(logical, base)
+        if plans is not None:
+            plans.append(textlayer.line_plan(logical, [i for i, _ in chars]))
+        return (extra, "".join(c for _, c in chars).split(" "))
     runs = _rl.line_runs(line)
     owners: list[int] = []
     for n, run in enumerate(runs):
         owners += [n] * len(_rl.run_text(run))
     text = "".join(_rl.run_text(run) for run in runs)
+    chars = visual_chars(text, base) if text else []
+    if plans is not None:
+        plans.append(textlayer.line_plan(text, [i for i, _ in chars]))
     if not text:
         return line
     pieces: list[tuple[int, list[str]]] = []
-    for index, char in visual_chars(text, base):
+    for index, char in chars:
         owner = owners[index]
         if pieces and pieces[-1][0] == owner:
             pieces[-1][1].append(char)
@@ -151,6 +158,7 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
     #: the right edge.
     lk_mirror: bool = False
     lk_bullet: Paragraph | None = None
+    _lk_plans: list[Any] | None = None
     _lk_wrapped: tuple[float, float, float] | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -205,10 +213,16 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
             if offsets:
                 stack.enter_context(_rl.lines_shifted(self, offsets))
             logical = _rl.broken_lines(self) if self.lk_base is not None else None
+            plans: list[textlayer.LinePlan | None] = []
             if logical is not None:
-                shown = [visual_line(line, self.lk_base or "R") for line in logical.lines]
+                base = self.lk_base or "R"
+                shown = [visual_line(line, base, plans) for line in logical.lines]
                 stack.enter_context(_rl.lines_replaced(self, shown))
-            super().drawPara(debug)
+            self._lk_plans = plans
+            try:
+                super().drawPara(debug)
+            finally:
+                self._lk_plans = None
         self._draw_bullet()
 
     def _mirrored_offsets(self) -> list[float] | None:
@@ -236,3 +250,11 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
             return
         _, height = bullet.wrap(self.width, self.height)
         bullet.drawOn(self.canv, 0, self.height - height)
+
+    def beginText(self, x: float, y: float) -> Any:
+        """The text object lines are drawn with: right-to-left lines are written
+        in reading order (:mod:`.textlayer`), drawn as ReportLab draws them."""
+        plans = self._lk_plans
+        if plans and any(plans):
+            return _rl.ReadingOrderText(self.canv, x, y, plans)
+        return super().beginText(x, y)

@@ -24,7 +24,7 @@ from typing import Any
 from .. import files, memo
 from .._resources import fonts_dir
 from ..errors import LetterkitError
-from . import _rl
+from . import _rl, textlayer
 
 SERIF = "LKSerif"
 SANS = "LKSans"
@@ -59,6 +59,12 @@ def _map_family(family: str, regular: str, bold: str, italic: str, bold_italic: 
     addMapping(family, 1, 1, bold_italic)
 
 
+def _own(font: Any) -> Any:
+    """*font* as letterkit embeds it: each subset made once, and Arabic
+    presentation forms copied as the letters they show."""
+    return _rl.map_forms_to_letters(_rl.remember_subsets(font), textlayer.base_form)
+
+
 @functools.cache
 def register() -> None:
     """Register the serif and sans families (four faces each) and the fallbacks."""
@@ -69,13 +75,11 @@ def register() -> None:
     for family, stem in _FAMILIES.items():
         for suffix, face in _FACES.items():
             path = folder / f"{stem}-{face}.ttf"
-            pdfmetrics.registerFont(_rl.remember_subsets(TTFont(family + suffix, str(path))))
+            pdfmetrics.registerFont(_own(TTFont(family + suffix, str(path))))
         _map_family(family, family, family + "-Bold", family + "-Italic", family + "-BoldItalic")
     for family, stem in _FALLBACKS.items():
         for name, face in ((family, "Regular"), (family + "-Bold", "Bold")):
-            pdfmetrics.registerFont(
-                _rl.remember_subsets(TTFont(name, str(folder / f"{stem}-{face}.ttf")))
-            )
+            pdfmetrics.registerFont(_own(TTFont(name, str(folder / f"{stem}-{face}.ttf"))))
         _map_family(family, family, family + "-Bold", family, family + "-Bold")
 
 
@@ -140,7 +144,7 @@ def register_folder(folder: Path) -> tuple[UserFont, ...]:
         except files.Refused as exc:
             raise FontError(f"{path.name}: {exc.reason}") from exc
         font = _parse(family_name(path), path, data)
-        pdfmetrics.registerFont(_rl.remember_subsets(font))
+        pdfmetrics.registerFont(_own(font))
         family = font.fontName
         _map_family(family, family, family, family, family)
         found.append(UserFont(family, path, frozenset(font.face.charToGlyph)))

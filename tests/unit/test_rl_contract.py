@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfdoc, ttfonts
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 from reportlab.platypus import paragraph as rl_paragraph
 
@@ -338,3 +339,44 @@ def test_the_copied_break_lines_give_reportlabs_lines_but_for_the_rule() -> None
         ruled = LKParagraph(text, style)
         ruled.wrap(150, 1e6)
     assert repr(ruled.blPara.lines) != repr(plain.blPara.lines)
+
+
+# -- Text layer ------------------------------------------------------------------
+
+
+def test_the_text_layer_relies_on_reportlab_text_objects() -> None:
+    """A right-to-left line is written piece by piece through ``_textOut``, each
+    piece after a font selection that ``_formatText`` writes when
+    ``_curSubset`` is -1; a TrueType font registers its ToUnicode maps by name."""
+    has(PDFTextObject, "_textOut", "_formatText", "_setFont", "setFillColor", "setRise")
+    relied(
+        "PDFTextObject._setFont",
+        "_curSubset = -1" in inspect.getsource(PDFTextObject._setFont),
+        "resets the subset",
+    )
+    relied(
+        "PDFTextObject._formatText",
+        "_curSubset" in inspect.getsource(PDFTextObject._formatText),
+        "selects the subset font",
+    )
+    relied(
+        "PDFTextObject._textOut",
+        "T*" in inspect.getsource(PDFTextObject._textOut),
+        "ends a line with T*",
+    )
+    relied(
+        "Paragraph.drawPara",
+        "self.beginText(" in inspect.getsource(Paragraph.drawPara),
+        "asks the paragraph for its text object",
+    )
+    source = inspect.getsource(ttfonts.TTFont.addObjects)
+    relied(
+        "TTFont.addObjects",
+        "'toUnicodeCMap:' + baseFontName" in source,
+        "names the ToUnicode streams",
+    )
+    relied(
+        "makeToUnicodeCMap",
+        '"<%02X> <%04X>"' in inspect.getsource(ttfonts.makeToUnicodeCMap),
+        "writes one code per line",
+    )

@@ -3,11 +3,12 @@
 ReportLab offers no public way to do a few things the letters need: resume a
 frame where another document left it, keep a page back until the page count
 is known, undo the marks a build leaves on shared flowables, break long URLs
-after any slash, reorder a paragraph's laid-out lines for right-to-left text.
-Each such reliance is in this package, with a comment saying what it relies
-on, in one of three modules: :mod:`.canvas` (the canvases that write the
-PDF), :mod:`.layout` (frames, documents and paragraphs) and :mod:`.fonts`
-(subsets). The rest of letterkit calls the small functions named here, and
+after any slash, reorder a paragraph's laid-out lines for right-to-left text
+and write their text in reading order. Each such reliance is in this
+package, with a comment saying what it relies on, in one of four modules:
+:mod:`.canvas` (the canvases that write the PDF), :mod:`.layout` (frames,
+documents and paragraphs), :mod:`.fonts` (subsets) and :mod:`.textlayer`
+(text objects and ToUnicode maps). The rest of letterkit calls the small functions named here, and
 nothing outside this folder touches ReportLab's private parts.
 ``tests/unit/test_rl_contract.py`` checks every reliance against the
 installed ReportLab and names the attribute when a new version changes it.
@@ -16,7 +17,8 @@ Nothing here changes ReportLab for anyone else in the process: no function
 or setting of ReportLab's modules is replaced, even for a moment. What
 letterkit does differently applies to its own objects only: its canvases and
 their documents (:class:`FastCanvas`, :class:`LKCanvas`), its fonts
-(:func:`remember_subsets`) and its paragraphs (:func:`slash_break_lines`).
+(:func:`remember_subsets`, :func:`map_forms_to_letters`), its paragraphs
+(:func:`slash_break_lines`) and their text objects (:class:`ReadingOrderText`).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from .layout import (
     slash_break_lines,
     uri_split_pairs,
 )
+from .textlayer import ReadingOrderText, map_forms_to_letters
 
 #: The installed ReportLab's version (the contract test names it when it fails).
 VERSION: str = Version
@@ -64,6 +67,7 @@ __all__ = [
     "FastCanvas",
     "HeldPagesCanvas",
     "LKCanvas",
+    "ReadingOrderText",
     "at_top",
     "broken_lines",
     "edits_undone",
@@ -78,6 +82,7 @@ __all__ = [
     "line_with_runs",
     "lines_replaced",
     "lines_shifted",
+    "map_forms_to_letters",
     "on_subset_failure",
     "raise_frame_floor",
     "raised_link_targets",
