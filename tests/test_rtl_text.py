@@ -65,7 +65,8 @@ def test_no_presentation_forms_are_read_back(arabic: bytes) -> None:
 def test_the_running_head_reads_the_date_and_the_foot_the_page(arabic: bytes) -> None:
     second = _spaced(page_texts(arabic)[1])
     assert "6 ديسمبر 2018" in second
-    assert second.count("2 من 2") == 1 and "الصفحة 2 من 2" in second
+    assert second.count("2 من 2") == 1
+    assert "الصفحة 2 من 2" in second
 
 
 def test_lam_alef_maps_to_two_letters_in_tounicode(arabic: bytes) -> None:
