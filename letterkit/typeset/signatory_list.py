@@ -90,6 +90,13 @@ def _heading(letter: Letter, heading: bool, count: int, grouped: bool) -> str:
     return l10n.word(letter.locale, _("Signatories"))
 
 
+def listed_under_heading(letter: Letter, signatories: Sequence[Signatory]) -> bool:
+    """Whether the signatories are listed under a heading (rather than signing
+    under the closing): what is listed between the closing and them."""
+    grouped = bool(signatories) and bool(signatories[0].group)
+    return bool(_heading(letter, True, len(signatories), grouped))
+
+
 def _affiliated(signatories: Sequence[Signatory]) -> bool:
     return any(s.type == "individual" and s.affiliation and not s.withhold for s in signatories)
 
