@@ -150,9 +150,7 @@ def _unit_start(body: Sequence[Flowable], end: int) -> int:
     """Where the unit that ends before *end* begins: a flowable with the
     headings (``keepWithNext``) and the space before it."""
     start = end - 1
-    while start > 0 and (
-        body[start - 1].getKeepWithNext() or isinstance(body[start - 1], Spacer)
-    ):
+    while start > 0 and (body[start - 1].getKeepWithNext() or isinstance(body[start - 1], Spacer)):
         start -= 1
     return start
 

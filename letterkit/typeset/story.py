@@ -23,9 +23,9 @@ from ..model import Letter, Signatory
 from ..text.merge import MergedText
 from .addressees import addressee_line as addressee_line
 from .addressees import cc_end, top_block
+from .closing import keep_closing
 from .compose import Composed, xml
 from .notes import NoteArea, wrap_references
-from .closing import keep_closing
 from .signatory_list import listed_under_heading, signatory_block
 from .styles import Styles, page_for
 from .tables import LetterTable, with_first_rows
