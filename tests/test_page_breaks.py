@@ -19,6 +19,7 @@ import pytest
 import letterkit
 from letterkit import pipeline
 from letterkit.model import Signatory
+from letterkit.text.merge import merge
 from letterkit.typeset.styles import page_for
 
 from .conftest import EXAMPLE, EXAMPLES, page_texts
@@ -105,10 +106,9 @@ def rendered(spec: Path | letterkit.Letter, key: str | None = None) -> Rendered:
         return _CACHE[name]
     letter = spec if isinstance(spec, letterkit.Letter) else letterkit.load_letter(spec)
     closings: list[str] = []
-    real = getattr(pipeline, "merge")
 
     def spy(*args: Any, **kwargs: Any) -> Any:
-        merged = real(*args, **kwargs)
+        merged = merge(*args, **kwargs)
         closings.append(merged.closing)
         return merged
 
