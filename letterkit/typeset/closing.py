@@ -26,6 +26,8 @@ from .notes import Noted
 MIN_LINES = 2
 #: A body end taller than this share of the page is never moved whole.
 MOVABLE = 1 / 3
+#: The height ReportLab's keep-together groups measure their flowables in.
+_MEASURING = 0xFFFFFF
 
 
 class KeepClosing(Flowable):  # type: ignore[misc]
@@ -51,8 +53,14 @@ class KeepClosing(Flowable):  # type: ignore[misc]
         return str(self.lead.identity(maxLen))
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        # Always too tall: the document asks :meth:`split`, which hands the parts back.
-        self.width, self.height = availWidth, availHeight + 1.0
+        self.width = availWidth
+        if availHeight >= _MEASURING:
+            # Measured by a keep-together group (the salutation kept with the body):
+            # what must go with the flowable before is the body's first piece.
+            self.height = _height(self.tail[0], availWidth)
+        else:
+            # Too tall: the document asks :meth:`split`, which hands the parts back.
+            self.height = availHeight + 1.0
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
@@ -80,7 +88,7 @@ class KeepClosing(Flowable):  # type: ignore[misc]
                 KeepClosing([rest], self.lead, not_on=page),
             ]
         moved = sum(heights[len(free) :])
-        if moved > _rl.frame_box(self._frame)[3] * MOVABLE:
+        if moved > (_rl.frame_height(self) or availHeight) * MOVABLE:
             return everything  # too much to move: let it flow
         if not free:
             return []  # all of it on the next page

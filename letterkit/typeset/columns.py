@@ -163,10 +163,9 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         page as a runt (at most :data:`RUNT` of the page): entries move over
         until the rest fills :data:`RUNT_FILL` of it, as long as the part here
         keeps its least rows."""
-        frame = getattr(self, "_frame", None)
-        if frame is None:
+        page = _rl.frame_height(self)
+        if page is None:
             return cols
-        page = _rl.frame_box(frame)[3]
         taken = sum(len(c) for c in cols)
         rest = self._rest_height(taken)
         if rest > RUNT * page:
