@@ -82,7 +82,9 @@ def test_english_then_turkish_is_two_letters_one_list_and_the_annex_once(
     assert not any("Page" in p for p in turkish)
     whole = pdf_text(pdf)
     # one signatory list, after the Turkish closing; no English heading at all
-    assert whole.count("İmzacılar") == 1
+    assert whole.count("İmzacılar") == 2  # its heading, and "(devam)" on the next page
+    assert whole.count("İmzacılar (devam)") == 1
+    assert turkish[1].split("\n")[1].strip() == "İmzacılar (devam)"
     assert "Signatories" not in whole
     assert whole.count("Union for Minority Rights") == 1
     # the last signer, the country named in Turkish
@@ -152,8 +154,9 @@ def test_each_part_prints_the_signatories_when_asked(tmp_path: Path) -> None:
     pdf = letterkit.render(spec)
     whole = pdf_text(pdf)
     assert whole.count("Union for Minority Rights") == 2
-    assert whole.count("Signatories") == 1
-    assert whole.count("İmzacılar") == 1
+    # each heading once, and once more "(continued)" where its list runs over
+    assert whole.count("Signatories") - whole.count("Signatories (continued)") == 1
+    assert whole.count("İmzacılar") - whole.count("İmzacılar (devam)") == 1
     assert whole.index("Signatories") < whole.index("İmzacılar")
     assert whole.count("Chronology (1 page)") == 1
     assert whole.count("Kronoloji (1 sayfa)") == 1

@@ -9,7 +9,8 @@ order, the entries come out in print order, column after column.
 
 The flowables in ``head`` (the closing, the "Signatories" heading, a group
 heading) are drawn above the first part, so they always stand with at least
-the first rows of names and never alone at the foot of a page.
+the first rows of names and never alone at the foot of a page; those in
+``continued`` ("Signatories (continued)") above each part on a later page.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ from reportlab.platypus import Flowable, Paragraph
 
 from ..errors import LetterkitError
 from . import _rl
+
+#: A list's last part this short (a share of the page) stands alone as a runt…
+RUNT = 0.2
+#: …so entries move over until it fills this share.
+RUNT_FILL = 0.25
 
 
 class TooLarge(LetterkitError):
@@ -65,6 +71,8 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         fixed: list[list[int]] | None = None,
         rtl: bool = False,
         measured: tuple[float, list[float]] | None = None,
+        continued: Sequence[Flowable] = (),
+        not_on: int = 0,
     ) -> None:
         super().__init__()
         self.entries = list(entries)
@@ -72,6 +80,10 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         self.columns = max(1, min(columns, len(self.entries) or 1))
         self.gap = gap
         self.head = list(head)
+        #: The head of the part on the next page ("Signatories (continued)").
+        self.continued = list(continued)
+        #: The page a part that follows a split may not go on (the page it was split on).
+        self.not_on = not_on
         self.min_rows = min_rows
         self.fixed = fixed
         #: Right-to-left letters start with the rightmost column.
@@ -140,6 +152,37 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
                 lo = hi
         return self._fill(lo)
 
+    def _rest_height(self, taken: int) -> float:
+        """About how tall the entries after the first *taken* stand on the next
+        page, balanced, under their continued heading."""
+        heads = sum(f.wrap(self._width, 1e6)[1] for f in self.continued)
+        return float(heads) + sum(self._heights[taken:]) / self.columns
+
+    def _no_runt(self, cols: list[list[int]], limit: float) -> list[list[int]]:
+        """*cols*, or shorter columns when the rest would stand alone on the next
+        page as a runt (at most :data:`RUNT` of the page): entries move over
+        until the rest fills :data:`RUNT_FILL` of it, as long as the part here
+        keeps its least rows."""
+        page = _rl.frame_height(self)
+        if page is None:
+            return cols
+        taken = sum(len(c) for c in cols)
+        rest = self._rest_height(taken)
+        if rest > RUNT * page:
+            return cols
+        step = min(self._heights)
+        least = min(self.min_rows, len(self.entries))
+        lower = limit - step
+        while lower > 0:
+            fewer = self._fill(lower)
+            count = sum(len(c) for c in fewer)
+            if count < least:
+                break
+            if self._rest_height(count) >= RUNT_FILL * page:
+                return fewer
+            lower -= step
+        return cols
+
     # -- flowable protocol ---------------------------------------------------
 
     def getSpaceBefore(self) -> float:
@@ -149,9 +192,18 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         first = self.labels[0] if self.labels else "the signatory list"
         return f"the signatory entry '{first}'"
 
+    def _barred(self) -> bool:
+        """Whether this part is being put on the page it was split off (it may not)."""
+        canvas = getattr(self, "canv", None)
+        return bool(self.not_on) and canvas is not None and canvas.getPageNumber() == self.not_on
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._measure(availWidth)
         self.width = availWidth
+        if self._barred():  # too tall here: it goes on the next page
+            self._plan = []
+            self.height = availHeight + 1.0
+            return self.width, self.height
         least = sum(self._heights) / self.columns
         if self.fixed is None and self.head_height() + least > availHeight:
             # Cannot fit here whatever the balance: skip balancing, let the frame split.
@@ -163,11 +215,15 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        if self._barred():
+            return []
         self._measure(availWidth)
         cols = self._fill(availHeight - self.head_height())
         taken = sum(len(c) for c in cols)
         if taken >= len(self.entries):
             return [self]
+        cols = self._no_runt(cols, availHeight - self.head_height())
+        taken = sum(len(c) for c in cols)
         at_top = _rl.at_top(self)
         if taken < min(self.min_rows, len(self.entries)):
             if at_top:
@@ -183,8 +239,9 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         )  # fmt: skip
         first._head_heights = self._head_heights
         rest = SignatoryColumns(
-            self.entries[taken:], self.labels[taken:], self.columns, self.gap, (),
+            self.entries[taken:], self.labels[taken:], self.columns, self.gap, self.continued,
             self.min_rows, rtl=self.rtl, measured=(self._width, self._heights[taken:]),
+            continued=self.continued, not_on=_page(self),
         )  # fmt: skip
         return [first, rest]
 
@@ -203,3 +260,9 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
                 entry.drawOn(canvas, x, top - h)
                 _rl.forget_lines(entry)
                 top -= self._heights[i]
+
+
+def _page(flowable: Flowable) -> int:
+    """The number of the page a flowable is being laid out on (0 when unknown)."""
+    canvas = getattr(flowable, "canv", None)
+    return int(canvas.getPageNumber()) if canvas is not None else 0

@@ -185,11 +185,14 @@ class Noted(Flowable):  # type: ignore[misc]
         paragraph: Paragraph,
         area: NoteArea,
         split_note: tuple[int, list[Paragraph]] | None = None,
+        next_frame: bool = False,
     ) -> None:
         super().__init__()
         self.paragraph = paragraph
         self.area = area
         self.split_note = split_note
+        #: The rest of a split paragraph: it begins on the next page.
+        self.next_frame = next_frame
         self.keepWithNext = getattr(paragraph.style, "keepWithNext", 0)
         self._para_h = 0.0
         self._numbers: list[int] = []
@@ -216,6 +219,9 @@ class Noted(Flowable):  # type: ignore[misc]
         return gap + self.area.height([*before, parts[0]])
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self.next_frame and not _rl.at_top(self):
+            self.width, self.height = availWidth, availHeight + 1.0  # too tall here
+            return self.width, self.height
         _, self._para_h = self.paragraph.wrap(availWidth, availHeight)
         self._numbers = references(self.paragraph)
         self.notes_room = self._notes_height()
@@ -224,47 +230,47 @@ class Noted(Flowable):  # type: ignore[misc]
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        area = self.area
+        """As many of the paragraph's lines as fit here with their notes (the
+        last note cut to run over when that lets more lines stay), the rest on
+        the next page: the lines run on to the floor above the notes, and the
+        rest never comes back to this page below a gap."""
+        if self.next_frame and not _rl.at_top(self):
+            return []
+        leading = self.paragraph.style.leading
         room = availHeight
-        for _ in range(50):
+        for _ in range(200):
             parts = self.paragraph.split(availWidth, room)
             if not parts:
                 break
             first = parts[0]
             _, h1 = first.wrap(availWidth, availHeight)
             numbers = references(first)
-            cost = area.cost(numbers)
-            if h1 + cost <= availHeight + 1e-6:
-                if len(parts) == 1:
-                    return [Noted(first, area)]
-                return [Noted(first, area), Noted(parts[1], area)]
-            room = min(room - first.style.leading, availHeight - cost)
-            if room <= 0:
-                break
-        return self._split_with_note(availWidth, availHeight)
-
-    def _split_with_note(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        """Keep the paragraph's first lines here and cut its note to run over."""
-        area = self.area
-        leading = self.paragraph.style.leading
-        for lines in (2, 1):
-            parts = self.paragraph.split(availWidth, leading * lines + 1e-3)
-            if not parts:
-                continue
-            first = parts[0]
-            _, h1 = first.wrap(availWidth, availHeight)
-            fresh = area.new(references(first))
-            gap = 0.0 if (area.page or area.carry) else RULE_GAP
-            whole = [area.notes[n] for n in fresh]
-            taken, rest = _fit(whole, area.width, availHeight - h1 - gap)
-            if not rest or not taken or taken[-1] is whole[len(taken) - 1]:
-                continue  # no note was cut: nothing of a note would stay here
-            cut = (fresh[len(taken) - 1], [taken[-1], rest[0]])
-            out: list[Flowable] = [Noted(first, area, split_note=cut)]
+            cut = None
+            if h1 + self.area.cost(numbers) > availHeight + 1e-6:
+                cut = self._cut_note(numbers, availHeight - h1)
+                if cut is None:
+                    room = h1 - leading + 1e-3
+                    if room <= 0:
+                        break
+                    continue
+            out: list[Flowable] = [Noted(first, self.area, split_note=cut)]
             if len(parts) == 2:
-                out.append(Noted(parts[1], area))
+                out.append(Noted(parts[1], self.area, next_frame=True))
             return out
         return []
+
+    def _cut_note(self, numbers: Sequence[int], room: float) -> tuple[int, list[Paragraph]] | None:
+        """The note to cut so that the notes of *numbers* take at most *room*
+        points here (its first lines here, the rest on the next page), or None
+        when no note can be cut so."""
+        area = self.area
+        fresh = area.new(numbers)
+        gap = 0.0 if (area.page or area.carry) else RULE_GAP
+        whole = [area.notes[n] for n in fresh]
+        taken, rest = _fit(whole, area.width, room - gap)
+        if not rest or not taken or taken[-1] is whole[len(taken) - 1]:
+            return None  # no note was cut: nothing of a note would stay here
+        return fresh[len(taken) - 1], [taken[-1], rest[0]]
 
     def draw(self) -> None:
         self.area.place(self._numbers, self.split_note)

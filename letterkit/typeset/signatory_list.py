@@ -92,6 +92,13 @@ def _heading(letter: Letter, heading: bool, count: int, grouped: bool) -> str:
     return l10n.word(letter.locale, _("Signatories"))
 
 
+def listed_under_heading(letter: Letter, signatories: Sequence[Signatory]) -> bool:
+    """Whether the signatories are listed under a heading (rather than signing
+    under the closing): what is listed between the closing and them."""
+    grouped = bool(signatories) and bool(signatories[0].group)
+    return bool(_heading(letter, True, len(signatories), grouped))
+
+
 def _affiliated(signatories: Sequence[Signatory]) -> bool:
     return any(s.type == "individual" and s.affiliation and not s.withhold for s in signatories)
 
@@ -160,17 +167,36 @@ def signatory_block(
             head.append(styles.para(xml(group), styles.group, auto=True))
         # A short run stays in one piece; a long one leaves at least two rows.
         keep = len(entries) if len(entries) <= 8 else 2
-        out.append(
-            SignatoryColumns(
-                entries, labels, columns=columns, gap=14, head=head, min_rows=keep, rtl=styles.rtl
-            )
-        )
+        more = _continued(letter, styles, title, group, head_style)
+        run = SignatoryColumns(
+            entries, labels, columns=columns, gap=14, head=head, min_rows=keep,
+            rtl=styles.rtl, continued=more,
+        )  # fmt: skip
+        out.append(run)
         if _affiliated(members):
             note_after = len(out)
         head = []
     if note_para is not None:
         out.insert(note_after if note_after >= 0 else len(out), note_para)
     return out
+
+
+def _continued(
+    letter: Letter, styles: Styles, title: str, group: str, style: ParagraphStyle
+) -> list[Flowable]:
+    """What heads a list's part on a later page: "Signatories (continued)" and
+    the group's heading; or, without a list heading, "Group (continued)"."""
+    loc = letter.locale
+    if title:
+        words = l10n.word(loc, _("{heading} (continued)"), heading=title)
+        more = [styles.para(xml(words), style)]
+        if group:
+            more.append(styles.para(xml(group), styles.group, auto=True))
+        return more
+    if group:
+        words = l10n.word(loc, _("{heading} (continued)"), heading=group)
+        return [styles.para(xml(words), styles.group, auto=True)]
+    return []
 
 
 class NumberedEntry(Flowable):  # type: ignore[misc]

@@ -2,9 +2,10 @@
 
 What the letter says, in order: the address blocks, the dateline, the subject,
 the salutation, the body (with its footnote references), the closing, the
-signatories (:mod:`letterkit.typeset.signatory_list`), the cc line and the annex
-list; the addressees and the cc lines come from
-:mod:`letterkit.typeset.addressees`. :func:`story` also says where the part
+annex list, the signatories (:mod:`letterkit.typeset.signatory_list`) and the cc
+line (the annex list comes last where the signatories sign under the closing);
+the body's end is kept with the closing (:mod:`letterkit.typeset.closing`);
+the addressees and the cc lines come from :mod:`letterkit.typeset.addressees`. :func:`story` also says where the part
 that does not depend on the recipient begins (:mod:`letterkit.typeset.reuse`).
 """
 
@@ -22,9 +23,10 @@ from ..model import Letter, Signatory
 from ..text.merge import MergedText
 from .addressees import addressee_line as addressee_line
 from .addressees import cc_end, top_block
+from .closing import keep_closing
 from .compose import Composed, xml
 from .notes import NoteArea, wrap_references
-from .signatory_list import signatory_block
+from .signatory_list import listed_under_heading, signatory_block
 from .styles import Styles, page_for
 from .tables import LetterTable, with_first_rows
 
@@ -126,15 +128,19 @@ def story(
             flow.append(with_first_rows(salutation, styles))  # a letter that opens on a table
         flow.append(salutation)
     shared_from = len(flow)
-    flow += wrap_references(body.flowables, notes)
     closing = (
         [styles.para(xml(merged.closing), styles.closing, auto=True)] if merged.closing else []
     )
-    if signatories:
-        flow += signatory_block(letter, signatories, styles, marks, closing)
+    enclosures = _annex_list(letter, annexes, styles)
+    end = cc_end(letter, styles)
+    if signatories and listed_under_heading(letter, signatories):
+        block = signatory_block(letter, signatories, styles, marks, closing + enclosures)
+    elif signatories:  # signed under the closing: the annexes after the names
+        block = signatory_block(letter, signatories, styles, marks, closing)
+        end += enclosures
     else:
-        flow += closing
-    flow += cc_end(letter, styles)
-    flow += _annex_list(letter, annexes, styles)
+        block = closing
+        end += enclosures
+    flow += keep_closing(wrap_references(body.flowables, notes), block) + end
     flow += notes.flushers()
     return flow, shared_from

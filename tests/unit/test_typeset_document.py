@@ -28,7 +28,8 @@ def test_the_whole_letter_is_one_document() -> None:
     assert laid.size == pytest.approx((595.2756, 841.8898))
     assert [f"Page {n} of 3" in t for n, t in enumerate(texts, start=1)] == [True] * 3
     assert "Signatories" in texts[laid.marks["signatories"]]
-    assert "1. Chronology (3 pages)" in texts[-1]
+    # The annex list follows the closing, on the page where the signatories begin.
+    assert "1. Chronology (3 pages)" in texts[laid.marks["signatories"]]
 
 
 def test_the_spliced_letter_has_the_pages_and_places_of_the_whole() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from reportlab.platypus import Spacer
 
 from letterkit.model import Dateline
+from letterkit.typeset.closing import KeepClosing
 from letterkit.typeset.columns import SignatoryColumns
 from letterkit.typeset.story import AnnexInfo, addressee_line, dateline_text
 
@@ -20,6 +21,8 @@ def _text(flowable: Any) -> list[str]:
         return []
     if isinstance(flowable, SignatoryColumns):
         return [t for f in [*flowable.head, *flowable.entries] for t in _text(f)]
+    if isinstance(flowable, KeepClosing):  # the body's end, then the closing block
+        return [t for f in [*flowable.tail, flowable.lead] for t in _text(f)]
     inner = getattr(flowable, "paragraph", None) or flowable
     if hasattr(inner, "getPlainText"):
         return [" ".join(inner.getPlainText().split())]
@@ -66,17 +69,28 @@ def test_the_shared_part_is_the_body_then_the_closing_and_the_signatories() -> N
     assert [n.split(" (")[0] for n in names] == [s.name for s in lay.signatories]
 
 
-def test_cc_and_the_annex_list_end_the_letter() -> None:
+def test_the_annex_list_follows_the_closing_and_cc_ends_the_letter() -> None:
     annexes = (AnnexInfo(1, "Chronology", 3), AnnexInfo(2, "Court ruling", 1))
     lay = layout("L4-via-email", annexes, cc=("Ms. Frederike Example",))
     told = lay.story()
     texts = [t for f in told.flowables for t in _text(f)]
-    assert texts[-4:] == [
-        "cc: Ms. Frederike Example",
+    closing = texts.index(lay.merged.closing)
+    assert texts[closing + 1 : closing + 5] == [
         "Annexes",
         "1. Chronology (3 pages)",
         "2. Court ruling (1 page)",
+        "Signatories",
     ]
+    assert texts[-1] == "cc: Ms. Frederike Example"
+
+
+def test_annexes_follow_the_names_that_sign_under_the_closing() -> None:
+    lay = layout("L4-via-email")
+    annexes = (AnnexInfo(1, "Chronology", 3),)
+    one = layout("L4-via-email", annexes, signatories=lay.letter.signatories[:1]).story()
+    texts = [t for f in one.flowables for t in _text(f)]
+    assert texts[-2:] == ["Annex", "1. Chronology (3 pages)"]
+    assert texts[-3].startswith(lay.letter.signatories[0].name)
 
 
 def test_a_single_signatory_signs_without_a_heading() -> None:

@@ -72,6 +72,15 @@ def at_top(flowable: Any) -> bool:
     return bool(getattr(getattr(flowable, "_frame", None), "_atTop", False))
 
 
+def frame_height(flowable: Any) -> float | None:
+    """The height of the frame a flowable is being laid out in (None outside one).
+
+    Relies on: ``Frame.add``/``split`` set ``flowable._frame`` to the frame.
+    """
+    frame = getattr(flowable, "_frame", None)
+    return None if frame is None else float(frame_box(frame)[3])
+
+
 def is_hanging(doc: Any, flowables: list[Any]) -> bool:
     """Whether *flowables* is a document's own list of page-top flowables
     (``BaseDocTemplate._hanging``), not the story."""
