@@ -17,7 +17,7 @@ import hashlib
 import io
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +45,8 @@ class OpenAnnex:
     title: str
     reader: PdfReader
     pages: list[int]
+    #: The 1-based annex pages that got a strip for their stamp (set when stamped).
+    strips: tuple[int, ...] = ()
 
 
 def parse_ranges(spec: str, count: int) -> list[int]:
@@ -361,6 +363,22 @@ def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) 
             break
         out.append(OpenAnnex(annex, number, title or display, reader, pages))
     return out
+
+
+def report_strips(annexes: Sequence[OpenAnnex], reporter: Reporter) -> None:
+    """Warn (LK133) about each annex whose pages got a strip for the stamp."""
+    for item in annexes:
+        if not item.strips:
+            continue
+        display = display_path(item.annex.path) if item.annex.path else f"annex {item.number}"
+        pages = ", ".join(str(n) for n in item.strips)
+        reporter.warning(
+            (display, (None, None)),
+            "LK133",
+            f"annex {item.number}: page{'s' if len(item.strips) > 1 else ''} {pages} had no "
+            "blank room for the stamp 8 mm from the edges, so a strip was added at the foot "
+            "to hold it; check those pages, or set 'stamp: false' for the annex",
+        )
 
 
 def _open_one(

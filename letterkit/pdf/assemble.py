@@ -103,9 +103,9 @@ def _detach_widgets(page: PageObject, seen: set[tuple[tuple[int, int], ...]]) ->
 
 #: Stamped annexes made in this process: every letter of a bundle that appends
 #: the same annex as the same number, in the same language, reuses the copy.
-_STAMPED: dict[tuple[int, tuple[int, ...], int, str, bool], tuple[PdfReader, PdfReader]] = (
-    memo.table({})
-)
+_STAMPED: dict[
+    tuple[int, tuple[int, ...], int, str, bool], tuple[PdfReader, PdfReader, tuple[int, ...]]
+] = memo.table({})
 
 
 #: The name each annex reader's form fields were put under (it stays with the reader).
@@ -118,6 +118,7 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     key = (id(item.reader), tuple(item.pages), item.number, loc, item.annex.stamp)
     cached = _STAMPED.get(key)
     if cached is not None and cached[0] is item.reader:
+        item.strips = cached[2]
         return cached[1]
     seen: set[tuple[tuple[int, int], ...]] = set()
     for index in item.pages:
@@ -144,11 +145,11 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
             )
             for n, page in enumerate(copy.pages, start=1)
         ]
-        apply_stamps(stamps, styles, copy)
+        item.strips = tuple(apply_stamps(stamps, styles, copy))
     buffer = io.BytesIO()
     copy.write(buffer)
     stamped = PdfReader(buffer)
-    memo.keep(_STAMPED, key, (item.reader, stamped), 16)
+    memo.keep(_STAMPED, key, (item.reader, stamped, item.strips), 16)
     return stamped
 
 
