@@ -93,6 +93,18 @@ def localize(value: object, tag: str) -> str:
     return "" if value is None else str(value)
 
 
+def localize_path(value: object, tag: str) -> Path | None:
+    """A path, or a ``{locale: path}`` mapping → the path for *tag* (the
+    same fallback and the same error as :func:`localize`); None for None.
+
+    >>> str(localize_path({"en": Path("a-en.pdf"), "fr": Path("a-fr.pdf")}, "fr-CA"))
+    'a-fr.pdf'
+    """
+    if isinstance(value, Mapping):
+        return Path(localize(value, tag))
+    return None if value is None else Path(str(value))
+
+
 def is_localizable_mapping(value: object) -> bool:
     """True when *value* looks like ``{locale: text}`` (every key a locale tag or ``default``)."""
     if not isinstance(value, Mapping) or not value:

@@ -17,9 +17,9 @@ import hashlib
 import io
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -38,7 +38,8 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
 @dataclass
 class OpenAnnex:
-    """An annex ready to append: its reader and the 0-based pages to take."""
+    """An annex ready to append: its reader and the 0-based pages to take
+    (*annex* with the one file the letter's language picked)."""
 
     annex: Annex
     number: int
@@ -332,7 +333,13 @@ def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) 
     taken = 0
     left = inflation.letter_budget()
     for number, annex in enumerate(letter.annexes, start=1):
-        display = display_path(annex.path) if annex.path else f"annex {number}"
+        if isinstance(annex.path, Mapping):  # a file per language: this letter's
+            try:
+                annex = replace(annex, path=l10n.localize_path(annex.path, letter.locale))
+            except l10n.LocalizationError as exc:
+                reporter.error((f"annex {number}", (None, None)), "LK108", f"'path' has {exc}")
+                continue
+        display = display_path(annex.path) if isinstance(annex.path, Path) else f"annex {number}"
         where = (display, (None, None))
         title = l10n.localize(annex.title, letter.locale) if annex.title else ""
         try:
@@ -370,7 +377,11 @@ def report_strips(annexes: Sequence[OpenAnnex], reporter: Reporter) -> None:
     for item in annexes:
         if not item.strips:
             continue
-        display = display_path(item.annex.path) if item.annex.path else f"annex {item.number}"
+        display = (
+            display_path(item.annex.path)
+            if isinstance(item.annex.path, Path)
+            else f"annex {item.number}"
+        )
         pages = ", ".join(str(n) for n in item.strips)
         reporter.warning(
             (display, (None, None)),
@@ -391,11 +402,11 @@ def _open_one(
         if make is None:
             raise AnnexError("cannot be generated here")
         return _made(make(annex.generate, title), number), title, "", _FREE
-    if annex.path is not None and annex.path.suffix.lower() in IMAGE_SUFFIXES:
+    assert isinstance(annex.path, Path)  # one file: the letter's language picked it
+    if annex.path.suffix.lower() in IMAGE_SUFFIXES:
         if make is None:
             raise AnnexError("cannot be laid out here")
         return _made(make(str(annex.path), title), number), title, "", _FREE
-    assert annex.path is not None
     reader, note, cost = open_pdf(annex.path, annex, number, budget)
     return reader, title, note, cost
 

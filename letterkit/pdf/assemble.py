@@ -14,6 +14,7 @@ import io
 import os
 import weakref
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -271,7 +272,11 @@ def _template(
 
 def append_annex(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: Styles) -> None:
     """Append one stamped annex under an outline entry *title*; LK130 if it cannot be."""
-    display = display_path(item.annex.path) if item.annex.path else f"annex {item.number}"
+    display = (
+        display_path(item.annex.path)
+        if isinstance(item.annex.path, Path)
+        else f"annex {item.number}"
+    )
     try:
         stamped = _stamped(item, loc, styles)
         pages = range(len(stamped.pages))
