@@ -143,3 +143,91 @@ def test_a_letter_in_several_languages_encloses_its_first_languages_file(tmp_pat
     annex = _annex_text(letterkit.render(spec))
     assert "CHRONOLOGIE EN FRANCAIS" in annex
     assert "CHRONOLOGY IN ENGLISH" not in annex
+
+
+def _sizes(pdf: bytes, page: int) -> dict[str, float]:
+    """Each line's first characters → their font size, on one page."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(io.BytesIO(pdf))
+    try:
+        text = doc[page].get_textpage()
+        whole = text.get_text_range()
+        out: dict[str, float] = {}
+        start = 0
+        for line in whole.splitlines(keepends=True):
+            if line.strip():
+                out[line.strip()] = pdfium.raw.FPDFText_GetFontSize(text.raw, start)
+            start += len(line.replace("\r\n", "\n"))
+        return out
+    finally:
+        doc.close()
+
+
+def _generated(folder: Path, locale: str, style: str = "columns") -> Path:
+    annexes = "annexes:\n  - generate: chronology\n  - generate: signatories\n"
+    spec = _spec(folder, locale, annexes)
+    text = spec.read_text(encoding="utf-8").replace(
+        "signatory_style: columns", f"signatory_style: {style}"
+    )
+    spec.write_text(text, encoding="utf-8")
+    return spec
+
+
+@pytest.mark.parametrize(
+    ("locale", "first", "second"),
+    [
+        ("en-GB", "Annex 1 – Chronology", "Annex 2 – Signatories"),
+        ("fr", "Annexe 1 – Chronologie", "Annexe 2 – Signataires"),
+        ("ru", "Приложение 1 – Хронология", "Приложение 2 – Подписавшие"),
+    ],
+)
+def test_generated_annexes_are_titled_with_their_number(
+    tmp_path: Path, locale: str, first: str, second: str
+) -> None:
+    folder = _folder(tmp_path)
+    pdf = letterkit.render(_generated(folder, locale))
+    reader = PdfReader(io.BytesIO(pdf))
+    labels = list(reader.page_labels)
+    one, two = labels.index("A1-1"), labels.index("A2-1")
+    assert reader.pages[one].extract_text().splitlines()[0] == first
+    assert reader.pages[two].extract_text().splitlines()[0] == second
+    # In the style of the letter's first heading (13 pt), larger than the entries.
+    sizes = _sizes(pdf, one)
+    assert round(sizes[first], 1) == 13.0
+    assert max(v for k, v in sizes.items() if k != first and "–" not in k[:12]) < 13.0
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"),
+    [
+        ("en-GB", "45 organisations and individuals; the full list is in Annex 2"),
+        ("fr", "la liste complète figure à l’annexe 2"),
+        ("ru", "полный список – в приложении 2"),
+        ("es", "la lista completa figura en el anexo 2"),
+    ],
+)
+def test_a_count_says_which_annex_lists_the_names(tmp_path: Path, locale: str, says: str) -> None:
+    folder = _folder(tmp_path)
+    pdf = letterkit.render(_generated(folder, locale, "count"))
+    reader = PdfReader(io.BytesIO(pdf))
+    first_annex = list(reader.page_labels).index("A1-1")
+    letter = " ".join(p.extract_text() for p in reader.pages[:first_annex]).replace("\n", " ")
+    assert says in letter
+    annexes = " ".join(p.extract_text() for p in reader.pages[first_annex:])
+    assert says not in annexes
+
+
+def test_a_count_without_a_full_list_names_no_annex(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    spec = _spec(folder, "en-GB", "annexes:\n  - generate: chronology\n")
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace(
+            "signatory_style: columns", "signatory_style: count"
+        ),
+        encoding="utf-8",
+    )
+    pdf = letterkit.render(spec)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "45 organisations and individuals" in text
+    assert "full list" not in text

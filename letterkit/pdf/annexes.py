@@ -401,12 +401,12 @@ def _open_one(
         title = title or _generated_title(annex.generate, loc)
         if make is None:
             raise AnnexError("cannot be generated here")
-        return _made(make(annex.generate, title), number), title, "", _FREE
+        return _made(make(annex.generate, title, number), number), title, "", _FREE
     assert isinstance(annex.path, Path)  # one file: the letter's language picked it
     if annex.path.suffix.lower() in IMAGE_SUFFIXES:
         if make is None:
             raise AnnexError("cannot be laid out here")
-        return _made(make(str(annex.path), title), number), title, "", _FREE
+        return _made(make(str(annex.path), title, number), number), title, "", _FREE
     reader, note, cost = open_pdf(annex.path, annex, number, budget)
     return reader, title, note, cost
 

@@ -111,6 +111,14 @@ def _note(letter: Letter, signatories: Sequence[Signatory]) -> str:
     return l10n.localize(wanted, letter.locale) if wanted else ""
 
 
+def _full_list(letter: Letter) -> int:
+    """The number of the annex that lists every signatory (0: none)."""
+    for number, annex in enumerate(letter.annexes, start=1):
+        if getattr(annex, "generate", "") == "signatories":
+            return number
+    return 0
+
+
 def signatory_block(
     letter: Letter,
     signatories: Sequence[Signatory],
@@ -146,6 +154,11 @@ def signatory_block(
             *N_("{n} organisation or individual", "{n} organisations and individuals"),
             len(signatories),
         )
+        listed = _full_list(letter)
+        if heading and listed:  # the letter's count says where the names are
+            count = l10n.word(
+                loc, _("{count}; the full list is in Annex {number}"), count=count, number=listed
+            )
         out: list[Flowable] = [
             SignatoryColumns([styles.para(xml(count), styles.small)], [count], head=head)
         ]
