@@ -35,9 +35,10 @@ from .input.signatories import ordered
 from .input.sources import Reporter, display_path
 from .limits import Limits
 from .model import Letter, Signatory, part_letter
-from .pdf.annexes import open_annexes, report_strips
+from .pdf.annexes import open_annexes
 from .pdf.assemble import assemble
 from .pdf.languages import PartPages, assemble_parts, listed_annexes
+from .pdf.stamp import report_strips
 from .text.merge import MergedText, merge
 from .typeset import bounds, fonts, generated, images
 from .typeset.body_images import BodySetting

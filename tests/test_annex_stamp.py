@@ -16,6 +16,7 @@ from pypdf.generic import NameObject, RectangleObject
 import letterkit
 from letterkit.model import Annex
 from letterkit.pdf import annots, stamp
+from letterkit.pdf._pypdf import add_object
 from letterkit.pdf.assemble import _detach_widgets
 from letterkit.pdf.marks import page_marks
 from letterkit.typeset.styles import make_styles
@@ -163,7 +164,7 @@ def _receipt(path: Path, *, full: bool) -> None:
             NameObject("/BaseFont"): NameObject("/Helvetica"),
         }
     )
-    page[NameObject("/Contents")] = writer._add_object(stream)
+    page[NameObject("/Contents")] = add_object(writer, stream)
     page[NameObject("/Resources")] = DictionaryObject(
         {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
     )
@@ -212,7 +213,7 @@ def test_unreadable_content_counts_as_all_marks() -> None:
     raw = StreamObject()
     raw[NameObject("/Filter")] = NameObject("/FlateDecode")
     raw._data = b"not flate data"
-    page[NameObject("/Contents")] = writer._add_object(raw)
+    page[NameObject("/Contents")] = add_object(writer, raw)
     assert page_marks(page) is None
 
 

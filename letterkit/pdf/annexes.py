@@ -17,7 +17,7 @@ import hashlib
 import io
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,8 +38,7 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
 @dataclass
 class OpenAnnex:
-    """An annex ready to append: its reader and the 0-based pages to take
-    (*annex* with the one file the letter's language picked)."""
+    """An annex ready to append (with the file its language picked): its reader, the pages."""
 
     annex: Annex
     number: int
@@ -333,12 +332,8 @@ def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) 
     taken = 0
     left = inflation.letter_budget()
     for number, annex in enumerate(letter.annexes, start=1):
-        if isinstance(annex.path, Mapping):  # a file per language: this letter's
-            try:
-                annex = replace(annex, path=l10n.localize_path(annex.path, letter.locale))
-            except l10n.LocalizationError as exc:
-                reporter.error((f"annex {number}", (None, None)), "LK108", f"'path' has {exc}")
-                continue
+        if isinstance(annex.path, Mapping):  # a file per language (validated): this letter's
+            annex = replace(annex, path=l10n.localize_path(annex.path, letter.locale))
         display = display_path(annex.path) if isinstance(annex.path, Path) else f"annex {number}"
         where = (display, (None, None))
         title = l10n.localize(annex.title, letter.locale) if annex.title else ""
@@ -370,26 +365,6 @@ def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) 
             break
         out.append(OpenAnnex(annex, number, title or display, reader, pages))
     return out
-
-
-def report_strips(annexes: Sequence[OpenAnnex], reporter: Reporter) -> None:
-    """Warn (LK133) about each annex whose pages got a strip for the stamp."""
-    for item in annexes:
-        if not item.strips:
-            continue
-        display = (
-            display_path(item.annex.path)
-            if isinstance(item.annex.path, Path)
-            else f"annex {item.number}"
-        )
-        pages = ", ".join(str(n) for n in item.strips)
-        reporter.warning(
-            (display, (None, None)),
-            "LK133",
-            f"annex {item.number}: page{'s' if len(item.strips) > 1 else ''} {pages} had no "
-            "blank room for the stamp 8 mm from the edges, so a strip was added at the foot "
-            "to hold it; check those pages, or set 'stamp: false' for the annex",
-        )
 
 
 def _open_one(

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field, replace
 from pypdf import PageObject
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, StreamObject
 
+from ..errors import LetterkitError
+
 Rect = tuple[float, float, float, float]  # left, bottom, right, top
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -49,8 +51,9 @@ _STROKES = {b"S", b"s", b"B", b"B*", b"b", b"b*"}
 _FILLS = {b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"}
 
 
-class Unknown(Exception):
-    """The page's marks cannot be found within the limits."""
+class Unknown(LetterkitError):
+    """The page's marks cannot be found within the limits (caught here: the
+    page then counts as marked all over)."""
 
 
 def multiply(m: Matrix, n: Matrix) -> Matrix:

@@ -22,6 +22,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
@@ -35,10 +36,12 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from ..input.sources import Reporter, display_path
 from ..typeset.generated import AnnexError
 from ..typeset.stamps import CLEARANCE, MARGIN, Spot, label, overlay
 from ..typeset.styles import Styles
 from ._pypdf import add_object
+from .annexes import OpenAnnex
 from .marks import Rect, intersect, page_marks
 
 #: The name the pages' resources give their stamps' forms (a number is added
@@ -320,3 +323,23 @@ def _streams(page: PageObject) -> list[PdfObject]:
     if isinstance(resolved, StreamObject):
         return [own] if own is not None else []
     return []
+
+
+def report_strips(annexes: Sequence[OpenAnnex], reporter: Reporter) -> None:
+    """Warn (LK133) about each annex whose pages got a strip for the stamp."""
+    for item in annexes:
+        if not item.strips:
+            continue
+        display = (
+            display_path(item.annex.path)
+            if isinstance(item.annex.path, Path)
+            else f"annex {item.number}"
+        )
+        pages = ", ".join(str(n) for n in item.strips)
+        reporter.warning(
+            (display, (None, None)),
+            "LK133",
+            f"annex {item.number}: page{'s' if len(item.strips) > 1 else ''} {pages} had no "
+            "blank room for the stamp 8 mm from the edges, so a strip was added at the foot "
+            "to hold it; check those pages, or set 'stamp: false' for the annex",
+        )
