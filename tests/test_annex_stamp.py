@@ -237,3 +237,27 @@ def test_every_corpus_page_is_stamped_only_where_it_was_blank(row: dict[str, str
     assert len(after) == pages == len(before)
     for n, (b, a) in enumerate(zip(before, after, strict=True), start=1):
         _check_page(b, a, n in strips, f"{row['file']} page {n}")
+
+
+def test_a_page_too_large_to_read_counts_as_all_marks() -> None:
+    from pypdf.generic import DecodedStreamObject
+
+    from letterkit.pdf import marks
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 300)
+    stream = DecodedStreamObject()
+    stream.set_data(b"0 0 m 1 1 l S\n" * (marks.CONTENT_MAX // 14 + 10))
+    page[NameObject("/Contents")] = add_object(writer, stream)
+    assert page_marks(page) is None
+    small = writer.add_blank_page(200, 300)
+    stream = DecodedStreamObject()
+    stream.set_data(b"10 10 m 20 30 l S\n")
+    small[NameObject("/Contents")] = add_object(writer, stream)
+    marked = page_marks(small)
+    assert marked is not None
+    assert len(marked) == 1
+    x0, y0, x1, y1 = marked[0]
+    assert max(x0, y0) <= 10
+    assert min(x1 - 20, y1 - 30) >= 0
+    assert max(x1 - x0 - 14, y1 - y0 - 24) < 0  # the line and its width, not the page

@@ -323,6 +323,8 @@ def page_marks(page: PageObject) -> list[Rect] | None:
     inflate reads as its raw bytes: their unknown operators say so)."""
     reader = _Reader()
     try:
+        if _stored(page) > CONTENT_MAX:
+            return None  # not inflated at all: too large to read for a stamp
         contents = page.get_contents()
         if contents is not None:
             resources = _dict(page.get("/Resources"))
@@ -331,6 +333,21 @@ def page_marks(page: PageObject) -> list[Rect] | None:
     except Exception:  # a page that cannot be read counts as all marks
         return None
     return reader.marks
+
+
+def _stored(page: PageObject) -> int:
+    """The bytes the page's content streams take in the file (their /Length)."""
+    own = page.get("/Contents")
+    own = own.get_object() if isinstance(own, IndirectObject) else own
+    streams = own if isinstance(own, list) else [own]
+    total = 0
+    for stream in streams:
+        stream = stream.get_object() if isinstance(stream, IndirectObject) else stream
+        if isinstance(stream, StreamObject):
+            length = stream.get("/Length", 0)
+            length = length.get_object() if isinstance(length, IndirectObject) else length
+            total += int(length) if isinstance(length, int) else 0
+    return total
 
 
 def _annotations(page: PageObject) -> list[Rect]:
