@@ -197,7 +197,7 @@ def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> list[in
     pages = [s.page for s in stamps]
     _check_cost(pages)
     name = _free_name(pages)
-    placed = [place(s, styles, page_marks(s.page)) for s in stamps]
+    placed = [place(s, styles, marks) for s, marks in zip(stamps, _marks(pages), strict=True)]
     openings: dict[bytes, IndirectObject] = {}
     closing = add_object(writer, _stream(b"\nQ %s Do\n" % name.encode()))
     arrays: dict[tuple[int, ...], IndirectObject] = {}
@@ -224,6 +224,24 @@ def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> list[in
             arrays[key] = add_object(writer, ArrayObject([opening, *streams, closing]))
         stamp.page[NameObject("/Contents")] = arrays[key]
     return [n for n, where in enumerate(placed, start=1) if where.strip]
+
+
+def _marks(pages: Sequence[PageObject]) -> list[list[Rect] | None]:
+    """Each page's marks, read once for pages that draw the same content
+    streams with the same resources and annotations (a producer's shortcut)."""
+    known: dict[tuple[int, ...], list[Rect] | None] = {}
+    out = []
+    for page in pages:
+        shared = [page.raw_get(k) if k in page else None for k in ("/Resources", "/Annots")]
+        parts = [*_streams(page), *shared]
+        if all(isinstance(p, IndirectObject) for p in parts):
+            key = tuple(p.idnum for p in parts if isinstance(p, IndirectObject))
+            if key not in known:
+                known[key] = page_marks(page)
+            out.append(known[key])
+        else:
+            out.append(page_marks(page))
+    return out
 
 
 def _grow(page: PageObject, box: Rect) -> None:
