@@ -23,6 +23,8 @@ from babel.numbers import format_decimal
 from babel.units import format_unit
 
 from .errors import LetterkitError
+from .periods import age as age
+from .periods import whole_units_between as whole_units_between
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "letterkit"
@@ -91,6 +93,18 @@ def localize(value: object, tag: str) -> str:
             f"no text for locale {tag!r} (has: {known}); add a '{tag}' or 'default' entry"
         )
     return "" if value is None else str(value)
+
+
+def localize_path(value: object, tag: str) -> Path | None:
+    """A path, or a ``{locale: path}`` mapping → the path for *tag* (the
+    same fallback and the same error as :func:`localize`); None for None.
+
+    >>> str(localize_path({"en": Path("a-en.pdf"), "fr": Path("a-fr.pdf")}, "fr-CA"))
+    'a-fr.pdf'
+    """
+    if isinstance(value, Mapping):
+        return Path(localize(value, tag))
+    return None if value is None else Path(str(value))
 
 
 def is_localizable_mapping(value: object) -> bool:
@@ -207,26 +221,6 @@ def plural(n: int, tag: str, forms: Mapping[str, str], digits: str | None = None
     return f"{format_number(n, tag, digits)} {word}"
 
 
-def whole_units_between(start: dt.date, end: dt.date) -> tuple[int, int, int]:
-    """Whole years, months and days from *start* to *end* (rounded down)."""
-    if end < start:
-        start, end = end, start
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if end.day < start.day:
-        months -= 1
-    anchor_year, anchor_month = divmod(start.month - 1 + months, 12)
-    anchor = _clamped_date(start.year + anchor_year, anchor_month + 1, start.day)
-    return months // 12, months % 12, (end - anchor).days
-
-
-def _clamped_date(year: int, month: int, day: int) -> dt.date:
-    while True:
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            day -= 1
-
-
 def duration(
     start: dt.date, end: dt.date, tag: str, granularity: str = "month", digits: str | None = None
 ) -> str:
@@ -257,16 +251,6 @@ def duration(
             fix_spaces(format_unit(0, f"duration-{granularity}", length="long", locale=locale))
         ]
     return with_digits(format_list(parts, locale=locale), tag, digits)
-
-
-def age(born: dt.date | int, on: dt.date) -> int:
-    """Age on a date; from a bare year, the age reached in that year."""
-    if isinstance(born, int):
-        return on.year - born
-    years = on.year - born.year
-    if (on.month, on.day) < (born.month, born.day):
-        years -= 1
-    return years
 
 
 #: Where the name the United Nations use differs from CLDR's, for the countries
@@ -305,15 +289,19 @@ def country_name(code: str, tag: str, given: object = "") -> str:
     return UN_COUNTRY_NAMES.get((parse_locale(tag).language, upper), str(name))
 
 
-def signatory_counts(organizations: int, individuals: int, tag: str) -> str:
+def signatory_counts(
+    organizations: int, individuals: int, tag: str, digits: str | None = None
+) -> str:
     """How many organisations and individuals sign, in the layout's words:
     "32 organisations and 13 individuals", "32 organisations", "13 individuals"
-    (each number with its CLDR plural form; "0 organisations" for an empty list)."""
+    (each number with its CLDR plural form, in *digits*; "0 organisations" for
+    an empty list)."""
     parts = []
     if organizations or not individuals:
-        parts.append(nword(tag, *N_("{n} organisation", "{n} organisations"), organizations))
+        orgs = N_("{n} organisation", "{n} organisations")
+        parts.append(nword(tag, *orgs, organizations, digits))
     if individuals:
-        parts.append(nword(tag, *N_("{n} individual", "{n} individuals"), individuals))
+        parts.append(nword(tag, *N_("{n} individual", "{n} individuals"), individuals, digits))
     return join_list(parts, tag)
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 LocalText = str | Mapping[str, str]
+#: A file that may differ per language: a path, or a mapping ``{locale: path}``.
+LocalPath = Path | Mapping[str, Path]
 Paper = Literal["A4", "letter"]
 Digits = Literal["latn", "arab"]
 SignatoryOrder = Literal["alphabetical", "as-given"]
@@ -186,12 +188,13 @@ class Signatory:
 class Annex:
     """A document that travels with the letter, appended after it.
 
-    A PDF or a PNG/JPEG image (``path``), or a generated document
-    (``generate``: ``"chronology"`` for the case events, ``"signatories"`` for
-    the full list).
+    A PDF or a PNG/JPEG image (``path``: one file, or ``{locale: path}`` for a
+    file per language, picked like a :data:`LocalText`), or a generated
+    document (``generate``: ``"chronology"`` for the case events,
+    ``"signatories"`` for the full list).
     """
 
-    path: Path | None = None
+    path: LocalPath | None = None
     title: LocalText = ""
     pages: str = ""
     password: str = ""

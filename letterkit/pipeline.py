@@ -38,6 +38,7 @@ from .model import Letter, Signatory, part_letter
 from .pdf.annexes import open_annexes
 from .pdf.assemble import assemble
 from .pdf.languages import PartPages, assemble_parts, listed_annexes
+from .pdf.stamp import report_strips
 from .text.merge import MergedText, merge
 from .typeset import bounds, fonts, generated, images
 from .typeset.body_images import BodySetting
@@ -229,6 +230,7 @@ def _build(letter: Letter, reuse: bool) -> BuildResult:
     merged, laid = _lay_out(letter, signatories, infos, styles, reporter, reuse=reuse)
     log.info("Step 5 - Assembling %d letter page(s) and annexes", laid.pages)
     pdf = assemble(letter, laid, opened, merged.subject, styles)
+    report_strips(opened, reporter)
     annex_pages = sum(len(a.pages) for a in opened)
     warnings = tuple(p for p in reporter.problems if p.severity != "error")
     return BuildResult(pdf, laid.pages + annex_pages, laid.pages, warnings)
@@ -308,6 +310,7 @@ def _build_parts(letter: Letter) -> BuildResult:
         laid_parts.append(PartPages(version, laid, merged.subject))
     log.info("Step 5 - Assembling %d part(s) and annexes", len(laid_parts))
     pdf = assemble_parts(laid_parts, opened, styles)
+    report_strips(opened, reporter)
     own_pages = sum(p.laid.pages for p in laid_parts)
     warnings = tuple(dict.fromkeys(p for p in reporter.problems if p.severity != "error"))
     return BuildResult(pdf, own_pages + sum(len(a.pages) for a in opened), own_pages, warnings)

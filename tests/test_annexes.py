@@ -235,7 +235,8 @@ def test_stamp_off_and_stamp_upright_on_rotated_pages(tmp_path: Path) -> None:
         assert page.rotation == (0, 90, 180, 270)[n]
     for n in range(4):
         assert "Annex" not in reader.pages[first + 4 + n].extract_text()
-    # Upright and near the shown bottom edge: render and look for dark pixels there.
+    # Upright and near the shown bottom edge (8 mm above it, not nearer): render
+    # and look for dark pixels there.
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(io.BytesIO(pdf))
@@ -243,9 +244,11 @@ def test_stamp_off_and_stamp_upright_on_rotated_pages(tmp_path: Path) -> None:
         for n in range(4):
             image = doc[first + n].render(scale=1).to_pil().convert("L")
             w, h = image.size
-            band = image.crop((w // 4, h - int(8 * 72 / 25.4), 3 * w // 4, h))
+            band = image.crop((w // 4, h - int(16 * 72 / 25.4), 3 * w // 4, h))
             darkest = band.getextrema()[0]
             assert darkest < 128, f"no stamp at the bottom of the page rotated {n * 90}"
+            edge = image.crop((0, h - int(8 * 72 / 25.4), w, h))
+            assert edge.getextrema()[0] == 255, f"a mark within 8 mm of the edge, page {n}"
     finally:
         doc.close()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, cast
 
-from .. import files
+from .. import files, l10n
 from .._resources import names_a_file
 from ..model import GENDER_WORDS, OFFICE_WORDS, Annex, Dateline, Recipient, Sender
 from .fields import Reader
@@ -169,6 +169,37 @@ def read_dateline(spec: Located, reader: Reader) -> Dateline:
     )
 
 
+def _one_path(named: str, at: Where, reader: Reader) -> Path | None:
+    """An annex file as written → its path (None: refused, and reported)."""
+    # field "": a refused annex is left out, so there is nothing to hold back
+    path = reader.resolve(named, at, "", files.annex_kind(named))
+    if path is not None and path.is_file():
+        reader.inputs.append(path)
+    return path
+
+
+def _local_paths(
+    raw: dict[Any, Any], at: Where, reader: Reader, field: str
+) -> dict[str, Path] | None:
+    """``{locale: file}`` → each file resolved (None: a key is no locale or a
+    file is refused, reported)."""
+    if not l10n.is_localizable_mapping(raw) or not all(
+        isinstance(v, str) and v for v in raw.values()
+    ):
+        reader.error(
+            at, "LK105", "'path' must be a file name or a mapping {locale: file name}", field
+        )
+        return None
+    out: dict[str, Path] = {}
+    for key, named in raw.items():
+        where = raw.where(key) if isinstance(raw, Located) else at
+        path = _one_path(str(named), where, reader)
+        if path is None:
+            return None
+        out[str(key)] = path
+    return out
+
+
 def read_annexes(spec: Located, reader: Reader) -> tuple[Annex, ...]:
     """Annex files (a path, or ``{path, title, pages, …}``) and generated annexes."""
     value = spec.get("annexes")
@@ -196,21 +227,22 @@ def read_annexes(spec: Located, reader: Reader) -> tuple[Annex, ...]:
 
 def _annex(data: Located, reader: Reader, field: str) -> Annex | None:
     reader.keys(data, ANNEX_KEYS, "annex")
-    path = None
+    path: Path | dict[str, Path] | None = None
     at = reader.mark(f"{field}.path", data.where("path"))
-    if data.get("path"):
-        named = str(data["path"])
-        # field "": a refused annex is left out, so there is nothing to hold back
-        path = reader.resolve(named, at, "", files.annex_kind(named))
+    raw = data.get("path")
+    if isinstance(raw, dict):
+        path = _local_paths(raw, at, reader, field)
         if path is None:
             return None
-        if path.is_file():
-            reader.inputs.append(path)
+    elif raw:
+        path = _one_path(str(raw), at, reader)
+        if path is None:
+            return None
     generate = reader.plain(data, "generate", f"{field}.generate")
     title = reader.text(data, "title", f"{field}.title")
     return Annex(
         path=path,
-        title=title or (path.stem if path is not None and not generate else ""),
+        title=title or (path.stem if isinstance(path, Path) and not generate else ""),
         pages=reader.plain(data, "pages", f"{field}.pages"),
         password=reader.plain(data, "password", f"{field}.password"),
         password_env=reader.plain(data, "password_env", f"{field}.password_env"),

@@ -17,9 +17,9 @@ import hashlib
 import io
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -38,13 +38,15 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
 @dataclass
 class OpenAnnex:
-    """An annex ready to append: its reader and the 0-based pages to take."""
+    """An annex ready to append (with the file its language picked): its reader, the pages."""
 
     annex: Annex
     number: int
     title: str
     reader: PdfReader
     pages: list[int]
+    #: The 1-based annex pages that got a strip for their stamp (set when stamped).
+    strips: tuple[int, ...] = ()
 
 
 def parse_ranges(spec: str, count: int) -> list[int]:
@@ -330,7 +332,9 @@ def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) 
     taken = 0
     left = inflation.letter_budget()
     for number, annex in enumerate(letter.annexes, start=1):
-        display = display_path(annex.path) if annex.path else f"annex {number}"
+        if isinstance(annex.path, Mapping):  # a file per language (validated): this letter's
+            annex = replace(annex, path=l10n.localize_path(annex.path, letter.locale))
+        display = display_path(annex.path) if isinstance(annex.path, Path) else f"annex {number}"
         where = (display, (None, None))
         title = l10n.localize(annex.title, letter.locale) if annex.title else ""
         try:
@@ -372,12 +376,12 @@ def _open_one(
         title = title or _generated_title(annex.generate, loc)
         if make is None:
             raise AnnexError("cannot be generated here")
-        return _made(make(annex.generate, title), number), title, "", _FREE
-    if annex.path is not None and annex.path.suffix.lower() in IMAGE_SUFFIXES:
+        return _made(make(annex.generate, title, number), number), title, "", _FREE
+    assert isinstance(annex.path, Path)  # one file: the letter's language picked it
+    if annex.path.suffix.lower() in IMAGE_SUFFIXES:
         if make is None:
             raise AnnexError("cannot be laid out here")
-        return _made(make(str(annex.path), title), number), title, "", _FREE
-    assert annex.path is not None
+        return _made(make(str(annex.path), title, number), number), title, "", _FREE
     reader, note, cost = open_pdf(annex.path, annex, number, budget)
     return reader, title, note, cost
 

@@ -14,6 +14,7 @@ import io
 import os
 import weakref
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -107,9 +108,9 @@ def _detach_widgets(page: PageObject, seen: set[tuple[tuple[int, int], ...]]) ->
 
 #: Stamped annexes made in this process: every letter of a bundle that appends
 #: the same annex as the same number, in the same language, reuses the copy.
-_STAMPED: dict[tuple[int, tuple[int, ...], int, str, bool], tuple[PdfReader, PdfReader]] = (
-    memo.table({})
-)
+_STAMPED: dict[
+    tuple[int, tuple[int, ...], int, str, bool], tuple[PdfReader, PdfReader, tuple[int, ...]]
+] = memo.table({})
 
 
 #: The name each annex reader's form fields were put under (it stays with the reader).
@@ -119,9 +120,11 @@ _TOPNAMES: weakref.WeakKeyDictionary[PdfReader, str] = weakref.WeakKeyDictionary
 def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     """The annex's selected pages, form fields renamed, each page stamped
     ("Annex 1 – page 2 of 12"), as a reader to append."""
-    key = (id(item.reader), tuple(item.pages), item.number, loc, item.annex.stamp)
+    lang = f"{loc}/{styles.digits}"  # the stamp's words and its digits
+    key = (id(item.reader), tuple(item.pages), item.number, lang, item.annex.stamp)
     cached = _STAMPED.get(key)
     if cached is not None and cached[0] is item.reader:
+        item.strips = cached[2]
         return cached[1]
     seen: set[tuple[tuple[int, int], ...]] = set()
     for index in item.pages:
@@ -150,11 +153,11 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
             )
             for n, page in enumerate(copy.pages, start=1)
         ]
-        apply_stamps(stamps, styles, copy)
+        item.strips = tuple(apply_stamps(stamps, styles, copy))
     buffer = io.BytesIO()
     copy.write(buffer)
     stamped = PdfReader(buffer)
-    memo.keep(_STAMPED, key, (item.reader, stamped), 16)
+    memo.keep(_STAMPED, key, (item.reader, stamped, item.strips), 16)
     return stamped
 
 
@@ -276,7 +279,11 @@ def _template(
 
 def append_annex(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: Styles) -> None:
     """Append one stamped annex under an outline entry *title*; LK130 if it cannot be."""
-    display = display_path(item.annex.path) if item.annex.path else f"annex {item.number}"
+    display = (
+        display_path(item.annex.path)
+        if isinstance(item.annex.path, Path)
+        else f"annex {item.number}"
+    )
     try:
         stamped = _stamped(item, loc, styles)
         pages = range(len(stamped.pages))

@@ -1,23 +1,28 @@
-"""Annex pages → the same pages with "Annex 1 – page 2 of 12" at their foot.
+"""Annex pages → the same pages with "Annex 1 – page 2 of 12" where they have room.
 
-The stamps are drawn by the typeset stage (:mod:`letterkit.typeset.stamps`:
-one overlay page per stamp, placed for the page's crop box and rotation);
-this module measures the annex pages for it and puts each overlay on its
-page as a form XObject, drawn after the page's own content.
+Each page's marks are found (:mod:`letterkit.pdf.marks`) and the stamp's
+label goes where the page, as shown, is blank: at least 8 mm from every
+edge, at the foot as near the middle as it can, else at the head. A page
+with no such room (a full-page scan, a receipt filled to its edges, a page
+too large to read) grows a strip at its shown foot, and the stamp goes in
+the strip; the caller reports those pages. The label is drawn by the typeset
+stage (:mod:`letterkit.typeset.stamps`, one overlay page per stamp) and put
+on its page as a form XObject, drawn after the page's own content.
 
-The page's own content streams are never decoded, parsed or copied: its
+The page's own content streams are read, never changed or copied: its
 ``/Contents`` becomes an array that brackets them with two small streams,
-``q`` before and ``Q /LKStamp Do`` after, and its resources gain the form
-under a name they do not use yet. Stamping costs the same for a page that
-draws 70 MB as for an empty one, and a stream that many pages share stays
-one stream.
+``q`` before (with a clip to the box it showed, when it got a strip) and
+``Q /LKStamp Do`` after, and its resources gain the form under a name they
+do not use yet. A stream that many pages share stays one stream.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
@@ -27,13 +32,17 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     PdfObject,
+    RectangleObject,
     StreamObject,
 )
 
+from ..input.sources import Reporter, display_path
 from ..typeset.generated import AnnexError
-from ..typeset.stamps import Spot, overlay
+from ..typeset.stamps import CLEARANCE, MARGIN, Spot, label, overlay
 from ..typeset.styles import Styles
 from ._pypdf import add_object
+from .annexes import OpenAnnex
+from .marks import Rect, intersect, page_marks
 
 #: The name the pages' resources give their stamps' forms (a number is added
 #: when a page uses the name already).
@@ -48,49 +57,202 @@ class Stamp:
     text: str
 
 
-def spot(stamp: Stamp) -> Spot:
-    """Where the stamp goes, from its page's boxes and rotation."""
-    media, crop = stamp.page.mediabox, stamp.page.cropbox
-    return Spot(
-        text=stamp.text,
-        media=(float(media.right), float(media.top)),
-        crop=(float(crop.left), float(crop.bottom), float(crop.width), float(crop.height)),
-        rotation=stamp.page.rotation or 0,
+@dataclass(frozen=True)
+class Placed:
+    """Where a stamp goes on its page: the spot for the overlay, the page's
+    visible box (left, bottom, right, top) as the source shows it, and that
+    box with the strip added at the shown foot (the same box when the page
+    had room)."""
+
+    spot: Spot
+    visible: Rect
+    shown: Rect
+
+    @property
+    def strip(self) -> bool:
+        return self.shown != self.visible
+
+
+def _visible(page: PageObject) -> Rect:
+    media, crop = page.mediabox, page.cropbox
+    box = intersect(
+        (float(media.left), float(media.bottom), float(media.right), float(media.top)),
+        (float(crop.left), float(crop.bottom), float(crop.right), float(crop.top)),
     )
+    return box or (float(media.left), float(media.bottom), float(media.right), float(media.top))
 
 
-def overlays(stamps: Sequence[Stamp], styles: Styles) -> list[PageObject]:
-    """One overlay page per stamp, in the coordinates of its target page."""
-    drawn = overlay([spot(s) for s in stamps], styles)
+def _to_shown(rect: Rect, box: Rect, rotation: int) -> Rect:
+    """*rect* (user space) in the coordinates of the page as shown, with the
+    shown bottom-left corner of *box* at the origin."""
+    x0, y0, x1, y1 = box
+    a, b, c, d = rect
+    if rotation == 90:  # shown (u, v) = (y - y0, x1 - x)
+        return (b - y0, x1 - c, d - y0, x1 - a)
+    if rotation == 180:
+        return (x1 - c, y1 - d, x1 - a, y1 - b)
+    if rotation == 270:  # shown (u, v) = (y1 - y, x - x0)
+        return (y1 - d, a - x0, y1 - b, c - x0)
+    return (a - x0, b - y0, c - x0, d - y0)
+
+
+def _to_user(u: float, v: float, box: Rect, rotation: int) -> tuple[float, float]:
+    x0, y0, x1, y1 = box
+    if rotation == 90:
+        return x1 - v, y0 + u
+    if rotation == 180:
+        return x1 - u, y1 - v
+    if rotation == 270:
+        return x0 + v, y1 - u
+    return x0 + u, y0 + v
+
+
+def _with_strip(box: Rect, rotation: int, height: float) -> Rect:
+    """*box* grown by *height* on the side that is shown at the bottom."""
+    x0, y0, x1, y1 = box
+    if rotation == 90:
+        return (x0, y0, x1 + height, y1)
+    if rotation == 180:
+        return (x0, y0, x1, y1 + height)
+    if rotation == 270:
+        return (x0 - height, y0, x1, y1)
+    return (x0, y0 - height, x1, y1)
+
+
+def _room(
+    marks: Sequence[Rect], size: tuple[float, float], label: tuple[float, float]
+) -> tuple[float, float] | None:
+    """The centre (shown coordinates) of a label of size *label* that keeps
+    :data:`MARGIN` from the edges and :data:`CLEARANCE` from every mark: at
+    the foot, as near the middle as there is room, else at the head; None
+    when neither band has room."""
+    width, height = size
+    bw, bh = label
+    for v0 in (MARGIN, height - MARGIN - bh):
+        if v0 < MARGIN or v0 + bh > height - MARGIN + 0.01:
+            continue
+        taken = sorted(
+            (m[0] - CLEARANCE, m[2] + CLEARANCE)
+            for m in marks
+            if m[1] - CLEARANCE < v0 + bh and m[3] + CLEARANCE > v0
+        )
+        best: float | None = None
+        start = MARGIN
+        for lo, hi in [*taken, (width - MARGIN, width - MARGIN)]:
+            end = min(lo, width - MARGIN)
+            if end - start >= bw:
+                c = min(max(width / 2, start + bw / 2), end - bw / 2)
+                if best is None or abs(c - width / 2) < abs(best - width / 2):
+                    best = c
+            start = max(start, hi)
+        if best is not None:
+            return best, v0 + bh / 2
+    return None
+
+
+def place(stamp: Stamp, styles: Styles, marks: Sequence[Rect] | None) -> Placed:
+    """Where *stamp* goes on its page, given the page's *marks* (None: the
+    whole page counts as marked): in free room at the shown foot or head,
+    else in a strip added at the shown foot."""
+    rotation = (stamp.page.rotation or 0) % 360
+    box = _visible(stamp.page)
+    shown = _to_shown(box, box, rotation)
+    width, height = shown[2] - shown[0], shown[3] - shown[1]
+    text_w, bw, bh = label(stamp.text, styles, max(width - 2 * MARGIN, 40.0))
+    if marks is not None:
+        seen = [_to_shown(m, box, rotation) for m in marks]
+        centre = _room(seen, (width, height), (bw, bh))
+        if centre is not None:
+            at = _to_user(*centre, box, rotation)
+            return Placed(Spot(stamp.text, at, rotation, text_w), box, box)
+    grown = _with_strip(box, rotation, math.ceil(MARGIN + bh + CLEARANCE))
+    at = _to_user(width / 2, MARGIN + bh / 2, grown, rotation)
+    return Placed(Spot(stamp.text, at, rotation, text_w), box, grown)
+
+
+def overlays(spots: Sequence[Spot], styles: Styles) -> list[PageObject]:
+    """One overlay page per spot, in the coordinates of its target page."""
+    drawn = overlay(spots, styles)
     return list(PdfReader(io.BytesIO(drawn)).pages)
 
 
-def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> None:
-    """Put each stamp on its page, after the page's own content.
+def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> list[int]:
+    """Put each stamp on its page, after the page's own content; the
+    1-based positions (in *stamps*) of the pages that got a strip.
 
-    Every page gets its form under one name, in resources of its own
-    (shallow copies: what pages share stays shared), so pages that share
-    content or resources (a producer's shortcut, or the same annex page
-    taken twice) each show their own stamp. Pages whose content streams are
-    the same share one ``/Contents`` array, written once (pypdf copies the
-    streams of each array it copies). Raises :class:`StampCost` when the
-    copies would pass :data:`COPY_MAX` entries.
+    Each page's marks are found first (:mod:`letterkit.pdf.marks`) so the
+    stamp goes where the page is blank; a page with no room gets a strip
+    at its shown foot (its boxes grow, its own content is clipped to what
+    it showed before) and the stamp goes there. Every page gets its form
+    under one name, in resources of its own (shallow copies: what pages
+    share stays shared), so pages that share content or resources (a
+    producer's shortcut, or the same annex page taken twice) each show
+    their own stamp. Pages whose content streams and clip are the same
+    share one ``/Contents`` array, written once (pypdf copies the streams
+    of each array it copies). Raises :class:`StampCost` when the copies
+    would pass :data:`COPY_MAX` entries.
     """
     if not stamps:
-        return
+        return []
     pages = [s.page for s in stamps]
     _check_cost(pages)
     name = _free_name(pages)
-    opening = add_object(writer, _stream(b"q\n"))
+    placed = [place(s, styles, marks) for s, marks in zip(stamps, _marks(pages), strict=True)]
+    openings: dict[bytes, IndirectObject] = {}
     closing = add_object(writer, _stream(b"\nQ %s Do\n" % name.encode()))
     arrays: dict[tuple[int, ...], IndirectObject] = {}
-    for stamp, page in zip(stamps, overlays(stamps, styles), strict=True):
-        _give_form(stamp.page, name, add_object(writer, _form(page, writer)))
+    for stamp, where, page in zip(
+        stamps, placed, overlays([p.spot for p in placed], styles), strict=True
+    ):
+        if where.strip:
+            _grow(stamp.page, where.shown)
+        form = add_object(writer, _form(page, writer, where.shown))
+        _give_form(stamp.page, name, form)
+        head = b"q\n"
+        if where.strip:
+            x0, y0, x1, y1 = where.visible
+            head += b"%.4f %.4f %.4f %.4f re W n\n" % (x0, y0, x1 - x0, y1 - y0)
+        if head not in openings:
+            openings[head] = add_object(writer, _stream(head))
+        opening = openings[head]
         streams = _streams(stamp.page)
-        key = tuple(s.idnum if isinstance(s, IndirectObject) else -id(s) for s in streams)
+        key = (
+            opening.idnum,
+            *(s.idnum if isinstance(s, IndirectObject) else -id(s) for s in streams),
+        )
         if key not in arrays:
             arrays[key] = add_object(writer, ArrayObject([opening, *streams, closing]))
         stamp.page[NameObject("/Contents")] = arrays[key]
+    return [n for n, where in enumerate(placed, start=1) if where.strip]
+
+
+def _marks(pages: Sequence[PageObject]) -> list[list[Rect] | None]:
+    """Each page's marks, read once for pages that draw the same content
+    streams with the same resources and annotations (a producer's shortcut)."""
+    known: dict[tuple[int, ...], list[Rect] | None] = {}
+    out = []
+    for page in pages:
+        shared = [page.raw_get(k) if k in page else None for k in ("/Resources", "/Annots")]
+        parts = [*_streams(page), *shared]
+        if all(isinstance(p, IndirectObject) for p in parts):
+            key = tuple(p.idnum for p in parts if isinstance(p, IndirectObject))
+            if key not in known:
+                known[key] = page_marks(page)
+            out.append(known[key])
+        else:
+            out.append(page_marks(page))
+    return out
+
+
+def _grow(page: PageObject, box: Rect) -> None:
+    """Give *page* the visible *box*: its crop box, and a media box that holds it."""
+    media = page.mediabox
+    x0, y0, x1, y1 = box
+    page.mediabox = RectangleObject(
+        (min(x0, float(media.left)), min(y0, float(media.bottom)),
+         max(x1, float(media.right)), max(y1, float(media.top)))
+    )  # fmt: skip
+    page.cropbox = RectangleObject(box)
 
 
 #: The most resource entries stamping may copy for one annex (each page gets a
@@ -120,15 +282,16 @@ def _stream(data: bytes) -> DecodedStreamObject:
     return stream
 
 
-def _form(page: PageObject, writer: PdfWriter) -> PdfObject:
+def _form(page: PageObject, writer: PdfWriter, box: Rect) -> PdfObject:
     """The overlay *page* as a form XObject of *writer*: its (small) content,
-    its box and its resources (the stamp's font, copied once per writer)."""
+    the target page's visible *box* as its bounding box, and its resources
+    (the stamp's font, copied once per writer)."""
     contents = page.get_contents()
     data = contents.get_data() if contents is not None else b""
     form = _stream(data)
     form[NameObject("/Type")] = NameObject("/XObject")
     form[NameObject("/Subtype")] = NameObject("/Form")
-    form[NameObject("/BBox")] = ArrayObject(page.mediabox)
+    form[NameObject("/BBox")] = RectangleObject(box)
     resources = page.get("/Resources")
     if isinstance(resources, DictionaryObject):
         form[NameObject("/Resources")] = resources.clone(writer)
@@ -178,3 +341,23 @@ def _streams(page: PageObject) -> list[PdfObject]:
     if isinstance(resolved, StreamObject):
         return [own] if own is not None else []
     return []
+
+
+def report_strips(annexes: Sequence[OpenAnnex], reporter: Reporter) -> None:
+    """Warn (LK133) about each annex whose pages got a strip for the stamp."""
+    for item in annexes:
+        if not item.strips:
+            continue
+        display = (
+            display_path(item.annex.path)
+            if isinstance(item.annex.path, Path)
+            else f"annex {item.number}"
+        )
+        pages = ", ".join(str(n) for n in item.strips)
+        reporter.warning(
+            (display, (None, None)),
+            "LK133",
+            f"annex {item.number}: page{'s' if len(item.strips) > 1 else ''} {pages} had no "
+            "blank room for the stamp 8 mm from the edges, so a strip was added at the foot "
+            "to hold it; check those pages, or set 'stamp: false' for the annex",
+        )

@@ -24,6 +24,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, S
 
 from .. import l10n
 from ..errors import LetterkitError
+from ..l10n import _
 from ..model import Letter, Signatory
 from . import fonts, images
 from ._rl import FastCanvas
@@ -40,8 +41,8 @@ class AnnexError(LetterkitError):
 
 
 #: Makes the PDF of a generated annex (``"chronology"``, ``"signatories"``) or of an
-#: image (its path), given the annex title; raises AnnexError when it cannot.
-Maker = Callable[[str, str], bytes]
+#: image (its path), given the annex title and number; raises AnnexError when it cannot.
+Maker = Callable[[str, str, int], bytes]
 
 
 def _document(letter: Letter, story: list[Flowable]) -> bytes:
@@ -65,10 +66,16 @@ def _document(letter: Letter, story: list[Flowable]) -> bytes:
     return buffer.getvalue()
 
 
-def chronology(letter: Letter, title: str, styles: Styles) -> bytes:
-    """The case events, one dated entry each, under *title*."""
+def heading(letter: Letter, title: str, number: int, styles: Styles) -> Flowable:
+    """The title line "Annex 2 – *title*", in the letter's language and first heading's style."""
+    text = l10n.word(letter.locale, _("Annex {number} – {title}"), number=number, title=title)
+    return styles.para(xml(text), styles.heading1, auto=True)
+
+
+def chronology(letter: Letter, title: str, styles: Styles, number: int = 1) -> bytes:
+    """The case events, one dated entry each, under "Annex *number* – *title*"."""
     loc = letter.locale
-    story: list[Flowable] = [styles.para(xml(title), styles.subject, auto=True), Spacer(1, 4 * mm)]
+    story: list[Flowable] = [heading(letter, title, number, styles), Spacer(1, 2 * mm)]
     if letter.case is None:
         raise AnnexError("(chronology) lists the case's events; the letter has no case")
     events = sorted(letter.case.events, key=lambda e: e.date)
@@ -82,15 +89,16 @@ def chronology(letter: Letter, title: str, styles: Styles) -> bytes:
 
 
 def signatory_list(
-    letter: Letter, signatories: Sequence[Signatory], title: str, styles: Styles
+    letter: Letter, signatories: Sequence[Signatory], title: str, styles: Styles, number: int = 1
 ) -> bytes:
-    """Every signatory, in the letter's order, in columns under *title*."""
+    """Every signatory, in the letter's order, in columns under "Annex
+    *number* – *title*"."""
     if not signatories:
         raise AnnexError("(signatories) has no signatories to list")
     # The full list is a list of names: a count or a sheet of signatures becomes columns.
     style = letter.signatory_style
     listed = replace(letter, signatory_style="columns" if style in SHORT else style)
-    story: list[Flowable] = [styles.para(xml(title), styles.subject, auto=True), Spacer(1, 2 * mm)]
+    story: list[Flowable] = [heading(letter, title, number, styles)]
     story += signatory_block(listed, signatories, styles, {}, [], heading=False)
     return _document(letter, story)
 
@@ -121,11 +129,11 @@ def image_page(letter: Letter, path: Path) -> bytes:
 def maker(letter: Letter, signatories: Sequence[Signatory], styles: Styles) -> Maker:
     """The function :func:`letterkit.pdf.annexes.open_annexes` calls for non-PDF annexes."""
 
-    def make(what: str, title: str) -> bytes:
+    def make(what: str, title: str, number: int) -> bytes:
         if what == "chronology":
-            return chronology(letter, title, styles)
+            return chronology(letter, title, styles, number)
         if what == "signatories":
-            return signatory_list(letter, signatories, title, styles)
+            return signatory_list(letter, signatories, title, styles, number)
         return image_page(letter, Path(what))
 
     return make

@@ -120,6 +120,14 @@ def _note(letter: Letter, signatories: Sequence[Signatory]) -> str:
     return l10n.localize(wanted, letter.locale) if wanted else ""
 
 
+def _full_list(letter: Letter) -> int:
+    """The number of the annex that lists every signatory (0: none)."""
+    for number, annex in enumerate(letter.annexes, start=1):
+        if getattr(annex, "generate", "") == "signatories":
+            return number
+    return 0
+
+
 def signatory_block(
     letter: Letter,
     signatories: Sequence[Signatory],
@@ -151,7 +159,13 @@ def signatory_block(
     style = letter.signatory_style
     if style == "count":
         individuals = sum(1 for s in signatories if s.type == "individual")
-        count = l10n.signatory_counts(len(signatories) - individuals, individuals, loc)
+        count = l10n.signatory_counts(
+            len(signatories) - individuals, individuals, loc, styles.digits
+        )
+        listed = _full_list(letter)
+        if heading and listed:  # the letter's count says where the names are
+            where = _("{count}; the full list is in Annex {number}")
+            count = l10n.word(loc, where, count=count, number=styles.numeral(listed))
         out: list[Flowable] = [
             SignatoryColumns([styles.para(xml(count), styles.small)], [count], head=head)
         ]

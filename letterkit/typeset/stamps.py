@@ -1,12 +1,14 @@
-"""Stamp texts and page geometry → one overlay PDF, a page per stamp.
+"""Stamp texts and chosen places → one overlay PDF, a page per stamp.
 
 The stamp ("Annex 1 – page 2 of 12") is real, extractable text in the
-letter's language, centred 4 mm above the bottom edge of the page *as it is
-shown*: a page with ``/Rotate`` 90 gets its stamp turned so it still reads
-upright, at the edge that is at the bottom on screen. It sits on a small
-white label so it stays legible on scans. All stamps of a letter are drawn
-in one ReportLab document, so their font is embedded once; the pdf stage
-merges each overlay page onto its annex page (:mod:`letterkit.pdf.stamp`).
+letter's language on a small white label (legible on scans). The pdf stage
+(:mod:`letterkit.pdf.stamp`) asks :func:`label` how large the label is,
+finds room for it on the page as the page is *shown* (at least
+:data:`MARGIN` from every edge, clear of the page's marks) and gives its
+centre and angle here: a page with ``/Rotate`` 90 gets its stamp turned so
+it still reads upright. All stamps of a letter are drawn in one ReportLab
+document, so their font is embedded once; the pdf stage puts each overlay
+page onto its annex page as a form.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -24,60 +27,65 @@ from ._rl import FastCanvas
 from .compose import xml
 from .styles import Styles
 
-#: Distance from the shown bottom edge to the stamp's baseline.
-EDGE = 4 * mm
+#: The least distance from the label to any edge of the shown page (printers
+#: clip a few millimetres; 8 mm is safe on every office printer).
+MARGIN = 8 * mm
 PADDING = 1.2 * mm
+#: The least gap between the label and a mark of the page.
+CLEARANCE = 1.5 * mm
 
 
 @dataclass(frozen=True)
 class Spot:
-    """Where one stamp goes: the text, the page's media box size (width and
-    height from the origin), its crop box (left, bottom, width, height) and
-    its rotation in degrees."""
+    """Where one stamp goes: its text, the centre of its label in the target
+    page's user space, the angle it is turned by (the page's rotation), and
+    the width its text may take."""
 
     text: str
-    media: tuple[float, float]
-    crop: tuple[float, float, float, float]
-    rotation: int = 0
+    centre: tuple[float, float]
+    angle: int
+    width: float
 
 
-def placement(spot: Spot) -> tuple[float, float, float, float]:
-    """(x, y, angle, shown width) of the stamp's centre point in user space."""
-    x0, y0, w, h = spot.crop
-    rotation = spot.rotation % 360
-    if rotation == 90:  # shown (u, v) ↦ user (x0 + w - v, y0 + u)
-        return x0 + w - EDGE, y0 + h / 2, 90, h
-    if rotation == 180:  # (u, v) ↦ (x0 + w - u, y0 + h - v)
-        return x0 + w / 2, y0 + h - EDGE, 180, w
-    if rotation == 270:  # (u, v) ↦ (x0 + v, y0 + h - u)
-        return x0 + EDGE, y0 + h / 2, 270, h
-    return x0 + w / 2, y0 + EDGE, 0, w
+def _style(styles: Styles) -> ParagraphStyle:
+    return styles.footer.clone("stamp", fontSize=7.5, leading=9, textColor=colors.black)
+
+
+def label(text: str, styles: Styles, room: float) -> tuple[float, float, float]:
+    """(text width, label width, label height) of *text*'s label when the
+    label may be at most *room* wide (longer text wraps)."""
+    fonts.register()
+    style = _style(styles)
+    text_w = max(
+        min(stringWidth(text, style.fontName, style.fontSize) * 1.15 + 2, room - 2 * PADDING), 20.0
+    )
+    paragraph = styles.para(xml(text), style, auto=True)
+    _w, height = paragraph.wrap(text_w, 1000)
+    return text_w, text_w + 2 * PADDING, max(height, style.leading) + 2 * PADDING
 
 
 def overlay(spots: Sequence[Spot], styles: Styles) -> bytes:
-    """The overlay document: one page per spot, in the coordinates of its
-    target page, with that stamp drawn on it."""
+    """The overlay document: one page per spot, its label drawn in the
+    coordinates of its target page."""
     fonts.register()
-    style = styles.footer.clone("stamp", fontSize=7.5, leading=9, textColor=colors.black)
+    style = _style(styles)
     buffer = io.BytesIO()
     canvas = FastCanvas(buffer, invariant=1, initialFontName=fonts.SANS, initialFontSize=7.5)
     for spot in spots:
-        canvas.setPageSize((max(spot.media[0], 1.0), max(spot.media[1], 1.0)))
-        x, y, angle, shown = placement(spot)
-        text_w = min(stringWidth(spot.text, style.fontName, style.fontSize) * 1.15 + 2, shown)
+        paragraph = styles.para(xml(spot.text), style, auto=True)
+        _w, height = paragraph.wrap(spot.width, 1000)
+        height = max(height, style.leading)
         canvas.saveState()
-        canvas.translate(x, y)
-        canvas.rotate(angle)
+        canvas.translate(*spot.centre)
+        canvas.rotate(spot.angle)
         canvas.setFillColor(colors.white)
         canvas.setStrokeColor(colors.Color(0.6, 0.6, 0.6))
         canvas.setLineWidth(0.3)
         canvas.roundRect(
-            -text_w / 2 - PADDING, -PADDING - 1.5, text_w + 2 * PADDING,
-            style.leading + 2 * PADDING, 1.5, stroke=1, fill=1,
+            -spot.width / 2 - PADDING, -height / 2 - PADDING, spot.width + 2 * PADDING,
+            height + 2 * PADDING, 1.5, stroke=1, fill=1,
         )  # fmt: skip
-        paragraph = styles.para(xml(spot.text), style, auto=True)
-        paragraph.wrap(text_w, 100)
-        paragraph.drawOn(canvas, -text_w / 2, -1.5)
+        paragraph.drawOn(canvas, -spot.width / 2, -height / 2)
         canvas.restoreState()
         canvas.showPage()
     canvas.save()

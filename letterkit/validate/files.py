@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from .. import limits
@@ -149,6 +150,19 @@ def font_problem(path: Path, folder: Path | None = None) -> str:
     return ""
 
 
+def _annex_file(letter: Letter, check: Check, path: str, file: object, which: str = "") -> None:
+    """An annex file is there and may be read (*which*: the language it is for)."""
+    if not isinstance(file, str | Path):
+        check.error(path, "LK105", "an annex path must be a file path")
+        return
+    refused = _refused(Path(file), annex_kind(file))
+    named = relative(Path(file), letter.base_dir)
+    if refused is not None and refused.code == "LK101":
+        check.error(path, "LK101", f"annex file '{named}'{which} not found; check the path")
+    elif refused is not None:
+        check.error(path, refused.code, f"annex file '{named}'{which} {refused.reason}")
+
+
 def annexes(letter: Letter, check: Check) -> None:
     for index, annex in enumerate(letter.annexes):
         path = f"letter.annexes[{index}]"
@@ -174,12 +188,11 @@ def annexes(letter: Letter, check: Check) -> None:
         if annex.path is None:
             check.error(path, "LK104", "an annex needs a 'path' (or 'generate')")
             continue
-        refused = _refused(Path(annex.path), annex_kind(annex.path))
-        named = relative(Path(annex.path), letter.base_dir)
-        if refused is not None and refused.code == "LK101":
-            check.error(f"{path}.path", "LK101", f"annex file '{named}' not found; check the path")
-        elif refused is not None:
-            check.error(f"{path}.path", refused.code, f"annex file '{named}' {refused.reason}")
+        if isinstance(annex.path, Mapping):  # {locale: file}: each file
+            for key, one in annex.path.items():
+                _annex_file(letter, check, f"{path}.path", one, f" (for {key})")
+        else:
+            _annex_file(letter, check, f"{path}.path", annex.path)
         env = annex.password_env
         if env and env not in os.environ:
             check.error(f"{path}.password_env", "LK104", f"environment variable {env} is not set")

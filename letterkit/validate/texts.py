@@ -70,6 +70,15 @@ def localized(letter: Letter, check: Check) -> None:
                 l10n.localize(value, letter.locale)
             except l10n.LocalizationError as exc:
                 check.error(path, "LK108", f"'{label}' has {exc}")
+    for n, annex in enumerate(letter.annexes):
+        files = annex.path if isinstance(annex, Annex) else None
+        if chain and isinstance(files, Mapping) and not any(k in files for k in chain):
+            known = ", ".join(str(k) for k in files) or "none"
+            check.error(
+                f"letter.annexes[{n}].path", "LK108",
+                f"'path' has no file for locale {letter.locale!r} (has: {known}); "
+                f"add a '{letter.locale}' or 'default' entry",
+            )  # fmt: skip
 
 
 def _localizable(value: Mapping[object, object]) -> bool:

@@ -35,7 +35,8 @@ def _styles() -> Styles:
 
 def _shared_page_writer(pages: int) -> tuple[PdfWriter, StreamObject, DictionaryObject]:
     """A writer whose pages share one content stream (undecodable on purpose:
-    stamping must not try) and one resources dictionary."""
+    stamping must leave it as it is, and count the page as all marks) and one
+    resources dictionary."""
     writer = PdfWriter()
     raw = StreamObject()
     raw[NameObject("/Filter")] = NameObject("/FlateDecode")
@@ -50,16 +51,18 @@ def _shared_page_writer(pages: int) -> tuple[PdfWriter, StreamObject, Dictionary
     return writer, raw, resources
 
 
-def test_stamping_brackets_the_page_content_without_reading_it() -> None:
+def test_stamping_brackets_the_page_content_without_changing_it() -> None:
     """This test ensures that a stamp wraps the page's own (shared, even
-    undecodable) content stream without touching it, and that pages sharing
-    resources each get their own stamp under a free name."""
+    undecodable) content stream without changing it, and that pages sharing
+    resources each get their own stamp under a free name. Content that cannot
+    be read leaves no room for the stamp: each page gets a strip, and its own
+    content is clipped to the box it showed."""
     writer, raw, resources = _shared_page_writer(3)
     resources["/XObject"][NameObject("/LKStamp")] = DictionaryObject()  # the name is taken
     stamps = [
         stamp.Stamp(page, f"Annex 1 – page {n} of 3") for n, page in enumerate(writer.pages, 1)
     ]
-    stamp.apply(stamps, _styles(), writer)
+    assert stamp.apply(stamps, _styles(), writer) == [1, 2, 3]
     assert raw._data == b"not flate data at all"
     assert list(resources["/XObject"]) == ["/LKStamp"]  # the shared dictionary is unchanged
     forms = set()
@@ -70,7 +73,8 @@ def test_stamping_brackets_the_page_content_without_reading_it() -> None:
         assert isinstance(contents, ArrayObject)
         assert len(contents) == 3
         assert contents[1].get_object() is raw
-        assert contents[0].get_object().get_data() == b"q\n"
+        assert contents[0].get_object().get_data() == b"q\n0.0000 0.0000 200.0000 300.0000 re W n\n"
+        assert page.cropbox.bottom < 0  # the strip below the page
         assert contents[2].get_object().get_data() == b"\nQ /LKStamp1 Do\n"
         form = page["/Resources"]["/XObject"]["/LKStamp1"]
         assert form["/Subtype"] == "/Form"
