@@ -38,13 +38,14 @@ from .parts import (
 from .signatories import load_signatories
 from .signatory_block import read_signatory_block
 from .sources import Located, Reporter, Source, Where, from_data
+from .typography import read_typography
 
 SPEC_KEYS = (
     "template", "locale", "date", "place", "subject", "subject_prefix", "paper", "sender",
     "recipient", "recipients", "case", "signatories", "expected_signatories", "signatory_order",
     "signatory_style", "signatory_columns", "collation", "dateline", "fonts", "privacy",
     "annexes", "cc", "variables", "salutation", "closing", "justify", "addressees",
-    "page_numbers", "signatory_block", "parts", "signatories_in",
+    "page_numbers", "signatory_block", "parts", "signatories_in", "typography",
 )  # fmt: skip
 SIGNATORY_FILE_KEYS = ("path", "sheet")
 #: Other spellings a file may use for the closed sets of words.
@@ -207,6 +208,7 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
         ),
         signatory_block=read_signatory_block(spec, reader),
         dateline=read_dateline(spec, reader),
+        typography=read_typography(spec, reader),
         annexes=read_annexes(spec, reader),
         **read_cc(spec, reader),
         addressees=read_addressees(spec, reader),

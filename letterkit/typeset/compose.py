@@ -22,6 +22,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Spacer
 
+from ..text.typography import Typographer
 from .body_images import MAX_IMAGES, BodyImageError, BodySetting, body_image
 from .markup import alt_text, inline_markup, link_target, xml
 from .styles import Styles
@@ -165,7 +166,8 @@ class _Composer:
         elif kind in {"fence", "code_block"}:
             self.result.text.append(tok.content)
             markup = xml(tok.content).replace("\n", "<br/>")
-            self.result.flowables.append(self.styles.para(markup, self.styles.body))
+            # printed as written: no quotes or ties in code
+            self.result.flowables.append(self.styles.para(markup, self.styles.body, educated=True))
             if kind == "code_block":  # a fence is asked for; an indent is often a slip
                 line = self.markdown.splitlines()[tok.map[0]] if tok.map else ""
                 self.problem(
@@ -229,7 +231,10 @@ class _Composer:
         styles, result = self.styles, self.result
         drawn = self.note_id is None and self.table is None and parent != "heading_open"
         images: list[Token] | None = [] if drawn else None
-        markup = inline_markup(children, result.text, self.anchors, result.refused, images)
+        typographer = Typographer(styles.locale, styles.smart_quotes)
+        markup = inline_markup(
+            children, result.text, self.anchors, result.refused, images, typographer
+        )
         if not drawn and any(c.type == "image" for c in children):
             self.problem(
                 "warning", "LK115",
@@ -249,7 +254,7 @@ class _Composer:
                 except TableTooLarge as exc:
                     self.refuse_table(str(exc))
         elif parent == "heading_open":
-            self.result.flowables.append(styles.para(markup, self.heading_style()))
+            self.result.flowables.append(styles.para(markup, self.heading_style(), educated=True))
         elif images and not any(c.type != "image" and c.content.strip() for c in children):
             self.images(images)  # a paragraph that is images only
         else:
@@ -285,12 +290,14 @@ class _Composer:
                     bulletIndent=styles.bullet.bulletIndent
                     + styles.bullet.leftIndent * (depth - 1),
                 )
-            self.result.flowables.append(styles.para(markup, style, bullet=self.pending_bullet))
+            self.result.flowables.append(
+                styles.para(markup, style, bullet=self.pending_bullet, educated=True)
+            )
             self.pending_bullet = None
         elif self.quote_depth:
-            self.result.flowables.append(styles.para(markup, styles.quote))
+            self.result.flowables.append(styles.para(markup, styles.quote, educated=True))
         else:
-            self.result.flowables.append(styles.para(markup, styles.body))
+            self.result.flowables.append(styles.para(markup, styles.body, educated=True))
 
     def images(self, images: list[Token]) -> None:
         for image in images:

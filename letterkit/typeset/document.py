@@ -162,7 +162,9 @@ class LetterLayout:
         paragraphs = {}
         for number, markup in enumerate(self.body.notes, start=1):
             try:
-                paragraphs[number] = styles.para(markup, styles.note, bullet=f"{number}")
+                paragraphs[number] = styles.para(
+                    markup, styles.note, bullet=f"{number}", educated=True
+                )
             except bounds.Overlong as exc:
                 exc.part = f"footnote {number}"
                 raise

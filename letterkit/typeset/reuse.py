@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from reportlab.platypus import BaseDocTemplate, Flowable, PageBreak
@@ -27,7 +26,7 @@ from .notes import NoteArea
 from .pages import header_date
 from .signatory_list import block_key
 from .story import AnnexInfo
-from .styles import Page, page_for, styles_key
+from .styles import LooksKey, Page, page_for, styles_key
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class Fingerprint:
     cc: tuple[str, ...]
     annexes: tuple[AnnexInfo, ...]
     locale: str
-    looks: tuple[bool, bool, Path | None]
+    looks: LooksKey
     page: Page
     header_date: str
     page_numbers: str = "always"

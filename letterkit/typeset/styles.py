@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -14,9 +15,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 
 from ..model import Letter
+from ..text.typography import Typographer
 from . import bounds, fonts
 from .bidi import Direction, LKParagraph, first_direction, is_rtl_locale, needs_bidi, shape
 from .fonts import SANS, SERIF, UserFont, with_fallback
+from .hyphenation import hyphenator_for
+
+#: A tag of ReportLab's paragraph markup (its text is what lies between tags).
+_TAG = re.compile(r"(<[^>]*>)")
 
 INK = colors.Color(0.1, 0.1, 0.1)
 GREY = colors.Color(0.38, 0.38, 0.38)
@@ -82,6 +88,21 @@ class Styles:
     rtl: bool = False
     #: Fonts of the letter's ``fonts:`` folder, tried after the bundled ones.
     extra_fonts: tuple[UserFont, ...] = ()
+    #: The letter's language: its quotation marks and no-break ties (:meth:`educate`).
+    locale: str = "en"
+    #: False prints straight quotes and apostrophes as written.
+    smart_quotes: bool = True
+
+    def educate(self, markup: str) -> str:
+        """Paragraph markup with its text (not its tags) typeset for the locale:
+        quotation marks, apostrophes and no-break ties
+        (:class:`~letterkit.text.typography.Typographer`)."""
+        typographer = Typographer(self.locale, self.smart_quotes)
+        if "<" not in markup:
+            return typographer.text(markup)
+        parts = _TAG.split(markup)
+        parts[::2] = [typographer.text(text) for text in parts[::2]]
+        return "".join(parts)
 
     def para(
         self,
@@ -90,6 +111,7 @@ class Styles:
         bullet: str | None = None,
         mark: tuple[dict[str, int], str] | None = None,
         auto: bool = False,
+        educated: bool = False,
     ) -> LKParagraph:
         """A paragraph of *markup*: fonts chosen per run, Arabic joined, and drawn
         in visual order when it holds right-to-left text or the letter is RTL.
@@ -97,9 +119,13 @@ class Styles:
         *auto*: a paragraph that is one value (a name, an address line) takes
         its direction from its first letter, so "Human Rights Watch (HRW)"
         reads left to right in an Arabic letter (still aligned to the right).
+        *educated*: the markup's quotes and ties are already typeset (the body's
+        text, educated token by token so that code spans stay as written).
         Raises :class:`~letterkit.typeset.bounds.Overlong` for a text too long to lay out.
         """
         bounds.check(markup)
+        if not educated:
+            markup = self.educate(markup)
         rtl_text = self.rtl or needs_bidi(markup)
         if self.rtl and bullet:
             markup, bullet = f"{xml_escape(bullet)}\u00a0{markup}", None
@@ -127,15 +153,33 @@ def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
 
 
 def make_styles(
-    justify: bool = False, rtl: bool = False, extra_fonts: tuple[UserFont, ...] = ()
+    justify: bool = False,
+    rtl: bool = False,
+    extra_fonts: tuple[UserFont, ...] = (),
+    locale: str = "en",
+    smart_quotes: bool = True,
 ) -> Styles:
     """Body 10.5/14 serif, notes and signatories 8.5/11, letterhead and headings sans.
 
     Body text is ragged right unless *justify*. Long URLs and titles joined
     by "/" break after a slash rather than at an arbitrary letter. With *rtl*
     every style is mirrored (ragged left; justification is not offered).
+    Justified body text (paragraphs, list items, quotations) is hyphenated
+    with the dictionary of *locale* where pyphen has one; no other style is
+    (names, addresses and signatory entries are never hyphenated).
     """
     styles = _make_styles(justify and not rtl)
+    hyphenator = hyphenator_for(locale) if justify and not rtl else None
+    if hyphenator is not None:
+        styles = replace(
+            styles,
+            **{
+                name: getattr(styles, name).clone(
+                    getattr(styles, name).name, hyphenationLang=hyphenator
+                )
+                for name in ("body", "bullet", "quote")
+            },
+        )
     if rtl:
         styles = replace(
             styles,
@@ -145,7 +189,9 @@ def make_styles(
                 if f.type == "ParagraphStyle"
             },
         )
-    return replace(styles, rtl=rtl, extra_fonts=extra_fonts)
+    return replace(
+        styles, rtl=rtl, extra_fonts=extra_fonts, locale=locale, smart_quotes=smart_quotes
+    )
 
 
 def _make_styles(justify: bool) -> Styles:
@@ -286,14 +332,27 @@ def styles_for(letter: Letter) -> Styles:
     return _styles(*styles_key(letter))
 
 
-def styles_key(letter: Letter) -> tuple[bool, bool, Path | None]:
+#: What a letter's styles are made from: justified, right-to-left, its fonts
+#: folder, its locale and whether quotes are educated.
+LooksKey = tuple[bool, bool, Path | None, str, bool]
+
+
+def styles_key(letter: Letter) -> LooksKey:
     """What a letter's styles are made from: the part of a cache key that stands
     for them (an ``id()`` could be reused by other styles later)."""
-    return letter.justify, is_rtl_locale(letter.locale), letter.fonts
+    return (
+        letter.justify,
+        is_rtl_locale(letter.locale),
+        letter.fonts,
+        letter.locale,
+        letter.typography.smart_quotes,
+    )
 
 
-@functools.lru_cache(maxsize=16)
-def _styles(justify: bool, rtl: bool, folder: Path | None) -> Styles:
+@functools.lru_cache(maxsize=32)
+def _styles(justify: bool, rtl: bool, folder: Path | None, locale: str, smart: bool) -> Styles:
     fonts.register()
     extra = fonts.register_folder(folder) if folder is not None else ()
-    return make_styles(justify=justify, rtl=rtl, extra_fonts=extra)
+    return make_styles(
+        justify=justify, rtl=rtl, extra_fonts=extra, locale=locale, smart_quotes=smart
+    )

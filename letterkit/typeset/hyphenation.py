@@ -1,0 +1,51 @@
+"""A word → the places it may be hyphenated, for justified paragraphs.
+
+ReportLab's paragraphs call a style's ``hyphenationLang`` with a word that
+overflows the line (only words of letters: ReportLab never offers one with a
+digit, a dot, "@" or "/", so URLs, e-mail addresses and numbers are never
+hyphenated) and take the first (head, tail) pair that fits. The dictionaries
+are pyphen's (LibreOffice's patterns). A word that begins with a capital
+letter is never hyphenated: that keeps every name whole (of a person, an
+organisation, a place), whether it comes from the template or from the data.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyphen
+
+
+@functools.lru_cache(maxsize=16)
+def _dictionary(language: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=language)
+
+
+def dictionary_for(locale: str) -> str | None:
+    """pyphen's dictionary for *locale* (``en-GB`` → ``en_GB``, ``fr-CA`` → ``fr``),
+    or None for a language pyphen has none for."""
+    found = pyphen.language_fallback(locale.replace("-", "_"))
+    return str(found) if found else None
+
+
+@dataclass(frozen=True)
+class Hyphenator:
+    """The hyphenation points of words in one language, longest head first."""
+
+    language: str
+
+    def __call__(self, word: str) -> Iterator[tuple[str, str]]:
+        if not word or word[0].isupper():
+            return iter(())
+        return _dictionary(self.language).iterate(word)
+
+
+def hyphenator_for(locale: str) -> Hyphenator | None:
+    """The hyphenator of *locale*, or None where there is no dictionary."""
+    language = dictionary_for(locale)
+    return Hyphenator(language) if language else None
+
+
+__all__ = ["Hyphenator", "dictionary_for", "hyphenator_for"]
