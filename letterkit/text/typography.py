@@ -45,7 +45,7 @@ _QUOTES = {
 _SPACED = frozenset({"fr"})
 
 #: A URL, a www. address or an e-mail address: printed exactly as written.
-_VERBATIM = re.compile(r"(?i)(?:\b(?:https?|ftp|mailto):\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+)")
+_VERBATIM = re.compile(r"(?i)(?:\b(?:https?|ftp|mailto):\S+|\bwww\.\S+|[\w.+'-]+@[\w-]+\.[\w.-]+)")
 #: Abbreviations that are never separated from the number after them.
 _NUMBERED = (
     r"No\.|Nos\.|no\.|nos\.|Nr\.|N°|n°|№|p\.|pp\.|para\.|paras\.|art\.|Art\.|§|§§|"
@@ -109,7 +109,7 @@ def _ties(locale: str) -> _Ties:
     # Each rule matches what comes before the spaces (never a space itself) and
     # the spaces; what must follow is a look-ahead. The spaces become one U+00A0.
     rules = [
-        rf"\b(?:{_NUMBERED}) +(?=\d)",  # No. 5, p. 12
+        rf"(?<![\w.])(?:{_NUMBERED}) +(?=\d)",  # No. 5, p. 12
         rf"\d +(?=(?:{_UNITS})(?!\w))",  # 5 km, 45 %
         r"\S +(?=[–—] )",  # the space before a spaced dash
     ]
