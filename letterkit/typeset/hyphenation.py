@@ -20,7 +20,8 @@ import pyphen
 
 @functools.lru_cache(maxsize=16)
 def _dictionary(language: str) -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang=language)
+    # at least two letters before the hyphen and three on the next line
+    return pyphen.Pyphen(lang=language, left=2, right=3)
 
 
 def dictionary_for(locale: str) -> str | None:
@@ -39,7 +40,11 @@ class Hyphenator:
     def __call__(self, word: str) -> Iterator[tuple[str, str]]:
         if not word or word[0].isupper():
             return iter(())
-        return _dictionary(self.language).iterate(word)
+        pairs = _dictionary(self.language).iterate(word)
+        if self.language.startswith("de"):
+            # the German patterns also offer "fort-s-chreiten": never split "sch"
+            return (p for p in pairs if not (p[0][-1:] == "s" and p[1][:2] == "ch"))
+        return pairs
 
 
 def hyphenator_for(locale: str) -> Hyphenator | None:

@@ -124,3 +124,16 @@ def test_names_are_never_offered_break_points() -> None:
     assert list(h("organisations"))  # a common word has break points
     assert not list(h("Konstantinopolskaya"))  # a capitalized word (a name) has none
     assert not list(h("Mogherini"))
+
+
+def test_german_sch_is_never_split() -> None:
+    h = hyphenator_for("de")
+    assert h is not None
+    heads = [head for head, _ in h("fortschreitenden")]
+    assert "forts" not in heads and "fort" in heads
+
+
+def test_at_least_three_letters_go_to_the_next_line() -> None:
+    h = hyphenator_for("en-GB")
+    assert h is not None
+    assert all(len(tail) >= 3 and len(head) >= 2 for head, tail in h("organisations"))
