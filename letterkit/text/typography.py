@@ -47,15 +47,30 @@ _SPACED = frozenset({"fr"})
 #: A URL, a www. address or an e-mail address: printed exactly as written.
 _VERBATIM = re.compile(r"(?i)(?:\b(?:https?|ftp|mailto):\S+|\bwww\.\S+|[\w.+'-]+@[\w-]+\.[\w.-]+)")
 #: Abbreviations that are never separated from the number after them.
-_NUMBERED = (
-    r"No\.|Nos\.|no\.|nos\.|Nr\.|N°|n°|№|p\.|pp\.|para\.|paras\.|art\.|Art\.|§|§§|"
-    r"ст\.|п\.|с\.|стр\.|Abs\.|S\.|núm\.|nº|Nº|pág\."
-)
+_NUMBERED = frozenset((
+    "No.", "Nos.", "no.", "nos.", "Nr.", "N°", "n°", "№", "p.", "pp.", "para.", "paras.",
+    "art.", "Art.", "§", "§§", "ст.", "п.", "с.", "стр.", "Abs.", "S.", "núm.", "nº", "Nº",
+    "pág.",
+))  # fmt: skip
 #: Units and currency signs that are never separated from the number before them.
-_UNITS = (
-    r"%|‰|km|m|cm|mm|kg|g|t|ha|h|min|s|°C|°F|€|\$|£|¥|₽|сом|USD|EUR|GBP|RUB|KGS|KZT|UZS|CHF|"
-    r"км|м|см|мм|кг|г|т|га|ч|мин|с|млн|млрд|тыс\.|Mio\.|Mrd\.|M|k"
-)
+_UNITS = frozenset((
+    "%", "‰", "km", "m", "cm", "mm", "kg", "g", "t", "ha", "h", "min", "s", "°C", "°F",
+    "€", "$", "£", "¥", "₽", "сом", "USD", "EUR", "GBP", "RUB", "KGS", "KZT", "UZS", "CHF",
+    "км", "м", "см", "мм", "кг", "г", "т", "га", "ч", "мин", "с", "млн", "млрд", "тыс.",
+    "Mio.", "Mrd.",
+))  # fmt: skip
+#: Punctuation that may follow a unit or a month ("10 km.", "31 March,").
+_TRAILING = ".,;:!?)»”’"
+#: Where a tie may be due: a space next to a digit or before a dash (one space:
+#: the text's whitespace is folded). A leading literal keeps the scan fast.
+_CANDIDATES = r" (?:(?<=[\d.] )|(?=[\d–—]))"
+#: French: also a space after « and before » ; : ! ?
+_FRENCH = r" (?:(?<=[\d.«] )|(?=[\d–—;:!?»]))"
+#: Text with none of these has nothing to tie.
+_MAYBE = re.compile(r"[\d–—]")
+_MAYBE_FRENCH = re.compile(r"[\d–—«»;:!?]")
+#: Text with none of these has no URL or e-mail address.
+_MAYBE_VERBATIM = re.compile(r"[:@]|www\.")
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,7 @@ class Marks:
     inside: str = ""
 
 
+@functools.lru_cache(maxsize=64)
 def marks_for(locale: str) -> Marks:
     """The quotation marks of *locale* (``en-GB``, ``fr``, ``uz-Latn`` …); English
     ones for a language without its own."""
@@ -79,12 +95,12 @@ def marks_for(locale: str) -> Marks:
 
 
 @functools.lru_cache(maxsize=64)
-def _months(locale: str) -> tuple[str, ...]:
+def _months(locale: str) -> frozenset[str]:
     """Month names of *locale* (wide and abbreviated, format and stand-alone)."""
     try:
         loc = Locale.parse(locale.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        return ()
+        return frozenset()
     names: set[str] = set()
     for context in ("format", "stand-alone"):
         for width in ("wide", "abbreviated"):
@@ -92,39 +108,55 @@ def _months(locale: str) -> tuple[str, ...]:
                 name = name.strip(".")
                 if len(name) > 1 and not name.isdigit():
                     names.update((name, name.capitalize(), name.lower()))
-    return tuple(sorted(names, key=len, reverse=True))
+    return frozenset(names)
 
 
 @dataclass(frozen=True)
 class _Ties:
-    """The compiled no-break rules of one language."""
+    """The no-break rules of one language: where to look, and what to tie there."""
 
-    pattern: re.Pattern[str]
-    spaced: bool
+    candidates: re.Pattern[str]
+    maybe: re.Pattern[str]
+    months: frozenset[str]
+    french: bool
+
+    def tie(self, m: re.Match[str]) -> str:
+        """U+00A0 for the spaces *m* when what is on either side must stay together."""
+        text, start, end = m.string, m.start(), m.end()
+        before = text[text.rfind(" ", 0, start) + 1 : start]
+        after_end = text.find(" ", end)
+        after = text[end : after_end if after_end >= 0 else len(text)]
+        if not before or not after:
+            return m.group()
+        if after[0] in "–—" and len(after) == 1:  # the space before a spaced dash
+            return NBSP
+        if self.french and (before[-1] == "«" or not after.strip(";:!?».,)")):
+            return NBSP
+        if after[0].isdigit():  # No. 5, p. 12, March 31 (not March 2019)
+            if before in _NUMBERED:
+                return NBSP
+            day = after.rstrip(_TRAILING)
+            if before.rstrip(".") in self.months and day.isdigit() and len(day) <= 2:
+                return NBSP
+            return m.group()
+        word = after.rstrip(_TRAILING)
+        if word in _UNITS or after in _UNITS:  # 5 km, 45 %
+            return NBSP
+        day = before.rstrip(".")
+        if word in self.months and day.isdigit() and len(day) <= 2:  # 31 March, 6. Dezember
+            return NBSP
+        return m.group()
 
 
 @functools.lru_cache(maxsize=64)
 def _ties(locale: str) -> _Ties:
-    months = "|".join(re.escape(m) for m in _months(locale))
-    # Each rule matches what comes before the spaces (never a space itself) and
-    # the spaces; what must follow is a look-ahead. The spaces become one U+00A0.
-    rules = [
-        rf"(?<![\w.])(?:{_NUMBERED}) +(?=\d)",  # No. 5, p. 12
-        rf"\d +(?=(?:{_UNITS})(?!\w))",  # 5 km, 45 %
-        r"\S +(?=[–—] )",  # the space before a spaced dash
-    ]
-    if months:
-        rules.append(rf"\b\d{{1,2}}\.? +(?=(?:{months})\b)")  # 31 March, 6. Dezember
-        rules.append(rf"\b(?:{months})\.? +(?=\d{{1,2}}\b)")  # March 31
-    spaced = marks_for(locale).inside != ""
-    if spaced:
-        rules.append(r"« +|\S +(?=[;:!?»](?:\s|$))")
-    return _Ties(re.compile("|".join(f"(?:{r})" for r in rules)), spaced)
-
-
-def _tie(m: re.Match[str]) -> str:
-    text = m.group()
-    return text.rstrip(" ") + NBSP if text.endswith(" ") else text
+    french = marks_for(locale).inside != ""
+    return _Ties(
+        re.compile(_FRENCH if french else _CANDIDATES),
+        _MAYBE_FRENCH if french else _MAYBE,
+        _months(locale),
+        french,
+    )
 
 
 _OPENERS = frozenset(" \t\n\u00a0([{<—–-/«„“‘‚\u2060")
@@ -150,6 +182,8 @@ class Typographer:
         """*text* educated; URLs and e-mail addresses are left as written."""
         if not text:
             return text
+        if not _MAYBE_VERBATIM.search(text):
+            return self._run(text)
         out: list[str] = []
         at = 0
         for m in _VERBATIM.finditer(text):
@@ -172,8 +206,9 @@ class Typographer:
             text = self._quotes(text)
         elif text:
             self.before = text[-1]
-        if " " in text:
-            text = _ties(self.locale).pattern.sub(_tie, text)
+        ties = _ties(self.locale)
+        if " " in text and ties.maybe.search(text):
+            text = ties.candidates.sub(ties.tie, text)
         return text
 
     def _quotes(self, text: str) -> str:

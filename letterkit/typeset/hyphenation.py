@@ -15,7 +15,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import pyphen
+import pyphen  # type: ignore[import-untyped]
 
 
 @functools.lru_cache(maxsize=16)
@@ -40,7 +40,7 @@ class Hyphenator:
     def __call__(self, word: str) -> Iterator[tuple[str, str]]:
         if not word or word[0].isupper():
             return iter(())
-        pairs = _dictionary(self.language).iterate(word)
+        pairs: Iterator[tuple[str, str]] = _dictionary(self.language).iterate(word)
         if self.language.startswith("de"):
             # the German patterns also offer "fort-s-chreiten": never split "sch"
             return (p for p in pairs if not (p[0][-1:] == "s" and p[1][:2] == "ch"))
