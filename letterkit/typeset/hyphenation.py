@@ -12,6 +12,7 @@ organisation, a place), whether it comes from the template or from the data.
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,8 +21,11 @@ import pyphen  # type: ignore[import-untyped]
 
 @functools.lru_cache(maxsize=16)
 def _dictionary(language: str) -> pyphen.Pyphen:
-    # at least two letters before the hyphen and three on the next line
-    return pyphen.Pyphen(lang=language, left=2, right=3)
+    # pyphen before 0.15 leaves the dictionary file to the garbage collector
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        # at least two letters before the hyphen and three on the next line
+        return pyphen.Pyphen(lang=language, left=2, right=3)
 
 
 def dictionary_for(locale: str) -> str | None:
