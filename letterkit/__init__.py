@@ -33,7 +33,7 @@ Functions
 
 Types
     Letter, Case, Person, Event, Signatory, SignatoryBlock, Recipient, Sender, Annex,
-    Dateline, LetterPart
+    Dateline, LetterPart, Typography
         The letter as data (frozen dataclasses); build them in code or load them.
     BuildResult, BundleResult
         What build and build_bundle return.
@@ -79,6 +79,7 @@ from .model import Recipient as Recipient
 from .model import Sender as Sender
 from .model import Signatory as Signatory
 from .model import SignatoryBlock as SignatoryBlock
+from .model import Typography as Typography
 from .validate import validate as validate
 
 if TYPE_CHECKING:
@@ -146,6 +147,7 @@ __all__ = [
     "Sender",
     "Signatory",
     "SignatoryBlock",
+    "Typography",
     "UsageError",
     "ValidationError",
     "__version__",

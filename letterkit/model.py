@@ -219,6 +219,18 @@ class Dateline:
 
 
 @dataclass(frozen=True)
+class Typography:
+    """How the letter's text is typeset beyond its words.
+
+    ``smart_quotes``: straight quotes and apostrophes print as the locale's
+    quotation marks and ’ (template text and data alike); false prints them
+    as written.
+    """
+
+    smart_quotes: bool = True
+
+
+@dataclass(frozen=True)
 class SignatoryBlock:
     """How the signatory list is headed, noted, sized and written.
 
@@ -304,6 +316,7 @@ class Letter:
     signatory_block: SignatoryBlock | None = None
     collation: Collation = "uca"
     dateline: Dateline = field(default_factory=Dateline)
+    typography: Typography = field(default_factory=Typography)
     page_numbers: PageNumbers = "always"
     annexes: tuple[Annex, ...] = ()
     cc: tuple[LocalText, ...] = ()

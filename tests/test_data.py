@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import letterkit
 from letterkit import l10n
 from letterkit.input import signatories
-from letterkit.model import Case, Letter, Person, Signatory
+from letterkit.model import Case, Letter, Person, Signatory, Typography
 from letterkit.typeset import fonts
 
 from .conftest import EXAMPLE, ROOT, pdf_text
@@ -255,7 +255,8 @@ def test_any_value_prints_exactly_as_given(
     tmp_path: Path, name: str, person: str, subject: str, note: str
 ) -> None:
     """Signatory name, defender name, subject and a footnote value come out of the PDF
-    exactly as given, whatever Markdown or markup characters they hold."""
+    exactly as given, whatever Markdown or markup characters they hold (with the
+    quotes as typed: test_typography covers their education)."""
     template = tmp_path / "t.md"
     template.write_text(
         "About {{ person.name }} here.[^1]\n\n[^1]: Source: {{ variables.note }} end.\n",
@@ -270,6 +271,7 @@ def test_any_value_prints_exactly_as_given(
         signatories=(Signatory(name=name), Signatory(name="Zz Second Signatory")),
         variables={"note": note},
         base_dir=tmp_path,
+        typography=Typography(smart_quotes=False),
     )
     text = _squash(pdf_text(letterkit.render(letter)))
     assert _squash(f"About {person} here.") in text

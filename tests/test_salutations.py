@@ -296,7 +296,7 @@ def test_the_french_appeal_closes_with_the_greeting_words(tmp_path: Path) -> Non
     (folder / "minister.fr.yaml").write_text(spec, encoding="utf-8")
     text = " ".join(pdf_text(letterkit.render(folder / "minister.fr.yaml")).split())
     assert "Madame la Ministre," in text
-    assert "Veuillez agréer, Madame la Ministre, l'expression" in text
+    assert "Veuillez agréer, Madame la Ministre, l’expression" in text
     assert "Excellence" not in text
 
 

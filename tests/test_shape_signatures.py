@@ -34,7 +34,7 @@ MEPS = [
     "Claire Moreau",
     "Tomasz Kowalczyk",
     "Giulia Esposito",
-    "Siobhán O'Connell",
+    "Siobhán O’Connell",  # typed O'Connell: an apostrophe prints as ’
     "Markus Brandstätter",
 ]
 HEADER = "name,type,title,country,signature\n"

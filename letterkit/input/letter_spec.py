@@ -38,6 +38,7 @@ from .parts import (
 from .signatories import load_signatories
 from .signatory_block import read_signatory_block
 from .sources import Located, Reporter, Source, Where, from_data
+from .typography import read_typography
 
 SPEC_KEYS = (
     "template", "locale", "date", "place", "subject", "subject_prefix", "paper", "sender",
@@ -45,6 +46,7 @@ SPEC_KEYS = (
     "signatory_style", "signatory_columns", "collation", "dateline", "fonts", "privacy",
     "annexes", "cc", "variables", "salutation", "closing", "justify", "addressees",
     "page_numbers", "signatory_block", "parts", "signatories_in", "digits",
+    "typography",
 )  # fmt: skip
 SIGNATORY_FILE_KEYS = ("path", "sheet")
 #: Other spellings a file may use for the closed sets of words.
@@ -213,6 +215,7 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
         ),
         signatory_block=read_signatory_block(spec, reader),
         dateline=read_dateline(spec, reader),
+        typography=read_typography(spec, reader),
         annexes=read_annexes(spec, reader),
         **read_cc(spec, reader),
         addressees=read_addressees(spec, reader),

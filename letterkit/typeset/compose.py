@@ -22,8 +22,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Spacer
 
+from ..text.typography import Typographer
 from .body_images import MAX_IMAGES, BodyImageError, BodySetting, body_image
-from .labels import label_width, labelled
+from .labels import label_width, labelled, nested_rtl
 from .markup import alt_text, inline_markup, link_target, xml
 from .styles import Styles
 from .tables import TableRows, TableTooLarge, table_flowable, with_first_rows
@@ -167,7 +168,8 @@ class _Composer:
         elif kind in {"fence", "code_block"}:
             self.result.text.append(tok.content)
             markup = xml(tok.content).replace("\n", "<br/>")
-            self.result.flowables.append(self.styles.para(markup, self.styles.body))
+            # printed as written: no quotes or ties in code
+            self.result.flowables.append(self.styles.para(markup, self.styles.body, educated=True))
             if kind == "code_block":  # a fence is asked for; an indent is often a slip
                 line = self.markdown.splitlines()[tok.map[0]] if tok.map else ""
                 self.problem(
@@ -249,8 +251,9 @@ class _Composer:
         styles, result = self.styles, self.result
         drawn = self.note_id is None and self.table is None and parent != "heading_open"
         images: list[Token] | None = [] if drawn else None
+        typographer = Typographer(styles.locale, styles.smart_quotes)
         markup = inline_markup(
-            children, result.text, self.anchors, result.refused, images, styles.numeral
+            children, result.text, self.anchors, result.refused, images, styles.numeral, typographer
         )
         if not drawn and any(c.type == "image" for c in children):
             self.problem(
@@ -271,7 +274,7 @@ class _Composer:
                 except TableTooLarge as exc:
                     self.refuse_table(str(exc))
         elif parent == "heading_open":
-            self.result.flowables.append(styles.para(markup, self.heading_style()))
+            self.result.flowables.append(styles.para(markup, self.heading_style(), educated=True))
         elif images and not any(c.type != "image" and c.content.strip() for c in children):
             self.images(images)  # a paragraph that is images only
         else:
@@ -296,21 +299,16 @@ class _Composer:
     def paragraph(self, markup: str) -> None:
         styles, depth = self.styles, len(self.list_stack)
         if depth:
-            if styles.rtl:
-                style = styles.bullet.clone(
-                    f"bullet{depth}-rtl",
-                    rightIndent=styles.bullet.rightIndent * depth,
-                    bulletIndent=styles.bullet.bulletIndent
-                    + styles.bullet.rightIndent * (depth - 1),
-                )
-            else:
-                style = self.list_stack[-1]["style"]
-            self.result.flowables.append(styles.para(markup, style, bullet=self.pending_bullet))
+            rtl = styles.rtl
+            style = nested_rtl(styles.bullet, depth) if rtl else self.list_stack[-1]["style"]
+            self.result.flowables.append(
+                styles.para(markup, style, bullet=self.pending_bullet, educated=True)
+            )
             self.pending_bullet = None
         elif self.quote_depth:
-            self.result.flowables.append(styles.para(markup, styles.quote))
+            self.result.flowables.append(styles.para(markup, styles.quote, educated=True))
         else:
-            self.result.flowables.append(styles.para(markup, styles.body))
+            self.result.flowables.append(styles.para(markup, styles.body, educated=True))
 
     def images(self, images: list[Token]) -> None:
         for image in images:

@@ -166,7 +166,9 @@ class LetterLayout:
         note = styles.note if styles.rtl else labelled(styles.note, widest)
         for number, markup in enumerate(self.body.notes, start=1):
             try:
-                paragraphs[number] = styles.para(markup, note, bullet=styles.numeral(number))
+                paragraphs[number] = styles.para(
+                    markup, note, bullet=styles.numeral(number), educated=True
+                )
             except bounds.Overlong as exc:
                 exc.part = f"footnote {number}"
                 raise

@@ -56,3 +56,28 @@ def label_width(labels: Iterable[str], style: ParagraphStyle) -> float:
     """The width of the widest of *labels* in *style*'s label font."""
     return max((stringWidth(t, style.bulletFontName, style.bulletFontSize) for t in labels),
                default=0.0)  # fmt: skip
+
+
+def room_for_bullet(style: ParagraphStyle, width: float) -> ParagraphStyle:
+    """*style*, its first line starting after a right-to-left bullet *width*
+    wide that is wider than the hanging indent leaves (as ReportLab moves the
+    first line of a left-to-right item with a wide bullet). A label that ends
+    at ``bulletIndent`` left to right starts there right to left (see
+    :meth:`~letterkit.typeset.styles.Styles._bullet`), and needs room only when wider than that indent."""
+    if style.bulletAnchor == "end":
+        needed = max(float(style.bulletIndent), width) + label_gap(style) - style.rightIndent
+    else:
+        needed = style.bulletIndent + width + 0.6 * style.fontSize - style.rightIndent
+    if needed <= 1e-6:
+        return style
+    return style.clone(style.name + "-wide", firstLineIndent=style.firstLineIndent + needed)
+
+
+def nested_rtl(bullet: ParagraphStyle, depth: int) -> ParagraphStyle:
+    """A right-to-left list item's style *depth* lists deep: each list one
+    indent further in from the right, its labels with it."""
+    return bullet.clone(
+        f"bullet{depth}-rtl",
+        rightIndent=bullet.rightIndent * depth,
+        bulletIndent=bullet.bulletIndent + bullet.rightIndent * (depth - 1),
+    )

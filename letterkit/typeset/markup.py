@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markdown_it.token import Token
 
+from ..text.typography import Typographer
 from .styles import LINK
 
 #: A note's reference in the text: 65 % of the text's size, raised by 40 % of it
@@ -65,8 +66,13 @@ def inline_markup(
     refused: list[tuple[str, bool]] | None = None,
     images: list[Token] | None = None,
     numeral: Callable[[int], str] = str,
+    typographer: Typographer | None = None,
 ) -> str:
     """Inline tokens → ReportLab markup (bold, italic, links, note references).
+
+    With a *typographer* the text is typeset for the letter's locale (quotes,
+    apostrophes, no-break ties) run by run; code spans and link targets are
+    left as written.
 
     A link whose target :func:`link_target` refuses prints as its text, and is
     added to *refused*. An image is added to *images* and prints nothing; where
@@ -77,11 +83,19 @@ def inline_markup(
     for tok in children:
         kind = tok.type
         if kind == "text" or kind == "code_inline":
-            out.append(xml(tok.content))
+            text = tok.content
+            if typographer is not None:
+                if kind == "text":
+                    text = typographer.text(text)
+                else:
+                    typographer.skip(text)
+            out.append(xml(text))
             if collected is not None:
                 collected.append(tok.content)
         elif kind in _MARKUP:
             out.append(_MARKUP[kind])
+            if typographer is not None and kind.endswith("break"):
+                typographer.skip(" ")
         elif kind == "link_open":
             href = str(tok.attrGet("href") or "")
             why = link_target(href, anchors)
@@ -100,7 +114,8 @@ def inline_markup(
             if images is not None:
                 images.append(tok)
             else:
-                out.append(xml(alt_text(tok)))
+                alt = alt_text(tok)
+                out.append(xml(typographer.text(alt) if typographer is not None else alt))
                 if collected is not None:
                     collected.append(alt_text(tok))
         elif kind == "footnote_ref":

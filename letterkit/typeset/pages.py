@@ -28,7 +28,7 @@ from .columns import TooLarge
 from .compose import xml
 from .letterhead import Letterhead
 from .notes import NoteArea
-from .styles import RULE, Page, Styles, StylesKey, styles_key
+from .styles import RULE, LooksKey, Page, Styles, styles_key
 
 #: Draws a page's foot: (canvas, page number, page count).
 Footer = Callable[[Canvas, int, int], None]
@@ -94,7 +94,7 @@ def running_head(letter: Letter, font: str, size: float, width: float) -> str:
 
 
 #: Header and footer lines ("Page 2 of 6"…), made once for the letters of a bundle.
-_LINES: dict[tuple[StylesKey, str, str, float], Paragraph] = memo.table({})
+_LINES: dict[tuple[LooksKey, str, str, float], Paragraph] = memo.table({})
 
 #: A callable that says whether the shared part draws a page's date and foot.
 Shared = Callable[[], bool]

@@ -26,7 +26,7 @@ from .notes import NoteArea
 from .pages import header_date
 from .signatory_list import block_key
 from .story import AnnexInfo
-from .styles import Page, StylesKey, page_for, styles_key
+from .styles import LooksKey, Page, page_for, styles_key
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Fingerprint:
     cc: tuple[str, ...]
     annexes: tuple[AnnexInfo, ...]
     locale: str
-    looks: StylesKey
+    looks: LooksKey
     page: Page
     header_date: str
     page_numbers: str = "always"

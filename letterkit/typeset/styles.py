@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -10,46 +11,26 @@ from xml.sax.saxutils import escape as xml_escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.fonts import ps2tt
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import inch, mm
 
 from .. import l10n
 from ..model import Letter
+from ..text.typography import Typographer
 from . import bounds, fonts
 from .bidi import Direction, LKParagraph, first_direction, is_rtl_locale, needs_bidi, shape
 from .fonts import SANS, SERIF, UserFont, with_fallback
-from .labels import label_gap, label_start, label_width, labelled
+from .hyphenation import hyphenator_for
+from .labels import label_start, label_width, labelled, room_for_bullet
+from .paper import Page as Page
+from .paper import page_for as page_for
+
+#: A tag of ReportLab's paragraph markup (its text is what lies between tags).
+_TAG = re.compile(r"(<[^>]*>)")
 
 INK = colors.Color(0.1, 0.1, 0.1)
 GREY = colors.Color(0.38, 0.38, 0.38)
 RULE = colors.Color(0.6, 0.6, 0.6)
 LINK = colors.Color(0.1, 0.25, 0.55)
-
-
-@dataclass(frozen=True)
-class Page:
-    """Paper size and margins, in points."""
-
-    width: float
-    height: float
-    left: float
-    right: float
-    top: float
-    bottom: float
-
-    @property
-    def measure(self) -> float:
-        return self.width - self.left - self.right
-
-
-def page_for(paper: str) -> Page:
-    """A4 with 25 mm sides and 20 mm top/bottom, or US Letter with 1 in all round."""
-    if paper == "letter":
-        w, h = LETTER
-        return Page(w, h, inch, inch, inch, inch)
-    w, h = A4
-    return Page(w, h, 25 * mm, 25 * mm, 20 * mm, 20 * mm)
 
 
 @dataclass(frozen=True)
@@ -94,6 +75,22 @@ class Styles:
         text = str(n)
         return text if self.digits == "latn" else text.translate(l10n.digit_table(self.digits))
 
+    #: The letter's language: its quotation marks and no-break ties (:meth:`educate`).
+    locale: str = "en"
+    #: False prints straight quotes and apostrophes as written.
+    smart_quotes: bool = True
+
+    def educate(self, markup: str) -> str:
+        """Paragraph markup with its text (not its tags) typeset for the locale:
+        quotation marks, apostrophes and no-break ties
+        (:class:`~letterkit.text.typography.Typographer`)."""
+        typographer = Typographer(self.locale, self.smart_quotes)
+        if "<" not in markup:
+            return typographer.text(markup)
+        parts = _TAG.split(markup)
+        parts[::2] = [typographer.text(text) for text in parts[::2]]
+        return "".join(parts)
+
     def para(
         self,
         markup: str,
@@ -101,6 +98,7 @@ class Styles:
         bullet: str | None = None,
         mark: tuple[dict[str, int], str] | None = None,
         auto: bool = False,
+        educated: bool = False,
     ) -> LKParagraph:
         """A paragraph of *markup*: fonts chosen per run, Arabic joined, and drawn
         in visual order when it holds right-to-left text or the letter is RTL.
@@ -108,14 +106,18 @@ class Styles:
         *auto*: a paragraph that is one value (a name, an address line) takes
         its direction from its first letter, so "Human Rights Watch (HRW)"
         reads left to right in an Arabic letter (still aligned to the right).
+        *educated*: the markup's quotes and ties are already typeset (the body's
+        text, educated token by token so that code spans stay as written).
         Raises :class:`~letterkit.typeset.bounds.Overlong` for a text too long to lay out.
         """
         bounds.check(markup)
+        if not educated:
+            markup = self.educate(markup)
         rtl_text = self.rtl or needs_bidi(markup)
         mirrored_bullet = None
         if self.rtl and bullet:
             mirrored_bullet, bullet = self._bullet(bullet, style), None
-            style = _room_for_bullet(style, float(mirrored_bullet.minWidth()))
+            style = room_for_bullet(style, float(mirrored_bullet.minWidth()))
         elif bullet and style.bulletAnchor == "end":
             style = label_start(style, label_width([bullet], style))
         if rtl_text:
@@ -154,21 +156,6 @@ class Styles:
         return self.para(xml_escape(bullet), bullet_style)
 
 
-def _room_for_bullet(style: ParagraphStyle, width: float) -> ParagraphStyle:
-    """*style*, its first line starting after a right-to-left bullet *width*
-    wide that is wider than the hanging indent leaves (as ReportLab moves the
-    first line of a left-to-right item with a wide bullet). A label that ends
-    at ``bulletIndent`` left to right starts there right to left (see
-    :meth:`Styles._bullet`), and needs room only when wider than that indent."""
-    if style.bulletAnchor == "end":
-        needed = max(float(style.bulletIndent), width) + label_gap(style) - style.rightIndent
-    else:
-        needed = style.bulletIndent + width + 0.6 * style.fontSize - style.rightIndent
-    if needed <= 1e-6:
-        return style
-    return style.clone(style.name + "-wide", firstLineIndent=style.firstLineIndent + needed)
-
-
 def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
     """The right-to-left form of a style: alignment and indents swapped. The
     first-line indent is kept: :class:`LKParagraph` draws it at the right (a
@@ -184,16 +171,34 @@ def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
 
 
 def make_styles(
-    justify: bool = False, rtl: bool = False, extra_fonts: tuple[UserFont, ...] = ()
+    justify: bool = False,
+    rtl: bool = False,
+    extra_fonts: tuple[UserFont, ...] = (),
+    locale: str = "en",
+    smart_quotes: bool = True,
 ) -> Styles:
     """Body 10.5/14 serif, notes and signatories 8.5/11, letterhead and headings sans.
 
     Body text is ragged right unless *justify*. Long URLs and titles joined
     by "/" break after a slash rather than at an arbitrary letter. With *rtl*
     every style is mirrored: ragged left, or justified with the last line
-    of a paragraph set at the right.
+    of a paragraph set at the right. Justified body text (paragraphs, list
+    items, quotations) is hyphenated with the dictionary of *locale* where
+    pyphen has one; no other style is (names, addresses and signatory entries
+    are never hyphenated).
     """
     styles = _make_styles(justify)
+    hyphenator = hyphenator_for(locale) if justify and not rtl else None
+    if hyphenator is not None:
+        styles = replace(
+            styles,
+            **{
+                name: getattr(styles, name).clone(
+                    getattr(styles, name).name, hyphenationLang=hyphenator
+                )
+                for name in ("body", "bullet", "quote")
+            },
+        )
     if rtl:
         styles = replace(
             styles,
@@ -203,7 +208,9 @@ def make_styles(
                 if f.type == "ParagraphStyle"
             },
         )
-    return replace(styles, rtl=rtl, extra_fonts=extra_fonts)
+    return replace(
+        styles, rtl=rtl, extra_fonts=extra_fonts, locale=locale, smart_quotes=smart_quotes
+    )
 
 
 def _make_styles(justify: bool) -> Styles:
@@ -345,19 +352,31 @@ def styles_for(letter: Letter) -> Styles:
     return _styles(*styles_key(letter))
 
 
-#: What styles are made from: justified, right to left, fonts folder, digits.
-StylesKey = tuple[bool, bool, Path | None, str]
+#: What a letter's styles are made from: justified, right-to-left, its fonts
+#: folder, its locale, whether quotes are educated, and its digits.
+LooksKey = tuple[bool, bool, Path | None, str, bool, str]
 
 
-def styles_key(letter: Letter) -> StylesKey:
+def styles_key(letter: Letter) -> LooksKey:
     """What a letter's styles are made from: the part of a cache key that stands
     for them (an ``id()`` could be reused by other styles later)."""
-    digits = l10n.numbering(letter.locale, letter.digits)
-    return letter.justify, is_rtl_locale(letter.locale), letter.fonts, digits
+    return (
+        letter.justify,
+        is_rtl_locale(letter.locale),
+        letter.fonts,
+        letter.locale,
+        letter.typography.smart_quotes,
+        l10n.numbering(letter.locale, letter.digits),
+    )
 
 
-@functools.lru_cache(maxsize=16)
-def _styles(justify: bool, rtl: bool, folder: Path | None, digits: str = "latn") -> Styles:
+@functools.lru_cache(maxsize=32)
+def _styles(
+    justify: bool, rtl: bool, folder: Path | None, locale: str, smart: bool, digits: str
+) -> Styles:
     fonts.register()
     extra = fonts.register_folder(folder) if folder is not None else ()
-    return replace(make_styles(justify=justify, rtl=rtl, extra_fonts=extra), digits=digits)
+    made = make_styles(
+        justify=justify, rtl=rtl, extra_fonts=extra, locale=locale, smart_quotes=smart
+    )
+    return replace(made, digits=digits)

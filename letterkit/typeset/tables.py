@@ -156,7 +156,10 @@ def table_flowable(
     body = [_cell_style(styles.table_cell, a) for a in aligns]
     widths = column_widths(rows, (styles.table_head, styles.table_cell), measure)
     data = [
-        [styles.para(markup, (head if r == 0 else body)[c]) for c, markup in enumerate(row)]
+        [
+            styles.para(markup, (head if r == 0 else body)[c], educated=True)
+            for c, markup in enumerate(row)
+        ]
         for r, row in enumerate(rows)
     ]
     if styles.rtl:  # the first column on the right
