@@ -36,7 +36,7 @@ CODES: dict[str, str] = {
     "LK106": "a date is not a valid ISO date (YYYY-MM-DD)",
     "LK107": "a path leaves the spec's folder or is a URL",
     "LK108": "a localizable text has no entry for the letter's locale",
-    "LK109": "the layout words are not translated for the letter's language (a warning)",
+    "LK109": "the layout words do not speak the letter's language, script or usage (a warning)",
     "LK110": "the template cannot be found",
     "LK111": "the template has a syntax error",
     "LK112": "the template uses a value the data does not supply",

@@ -342,14 +342,27 @@ def slug(text: str) -> str:
 @functools.lru_cache(maxsize=32)
 def translations(tag: str) -> gettext.NullTranslations:
     """The layout words' catalog for *tag* (English when there is none)."""
+    name = catalog_name(tag)
+    if name is None:
+        return gettext.NullTranslations()
+    with (LOCALE_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as mo:
+        return gettext.GNUTranslations(mo)
+
+
+def catalog_name(tag: str) -> str | None:
+    """The catalog *tag* takes its layout words from: its own (``en_US``) or its
+    language's (``en``, ``uz`` for ``uz-Cyrl``), or None. Looked up by name, not
+    through gettext's guesses, which would give bare ``en`` the ``en_US`` one."""
     locale = parse_locale(tag)
-    languages = [str(locale), locale.language]
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=languages, fallback=True)
+    for name in (str(locale), locale.language):
+        if (LOCALE_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file():
+            return name
+    return None
 
 
 def has_catalog(tag: str) -> bool:
     """Whether the layout words are translated for *tag*'s language."""
-    return type(translations(tag)) is not gettext.NullTranslations
+    return catalog_name(tag) is not None
 
 
 def word(tag: str, message: str, **values: object) -> str:

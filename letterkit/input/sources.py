@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -235,3 +235,24 @@ def read_text(path: Path, reporter: Reporter, what: str, kind: Kind = "spec") ->
         )
         return None
     return Source(path, src.display, text)
+
+
+def placed_in_spec(problem: Problem, spec: Path | None) -> Problem:
+    """A problem about a field of a letter that no reader placed (a campaign's
+    letter for one recipient, built from the base spec and a row), printed at
+    the line of the field's top-level key in *spec*, the field named in the
+    message. Other problems are returned unchanged."""
+    field_ = problem.path
+    found = re.match(r"letter\.(\w+)", field_)
+    if spec is None or problem.line is not None or found is None:
+        return problem
+    try:
+        text = files.read_bounded(spec, "spec").decode("utf-8-sig")
+    except (files.Refused, OSError, UnicodeDecodeError):
+        return problem
+    line, col = Source(spec, display_path(spec), text).find_key(found.group(1))
+    if line is None:
+        return problem
+    where = field_.removeprefix("letter.")
+    message = problem.message if where == found.group(1) else f"{where}: {problem.message}"
+    return replace(problem, path=display_path(spec), line=line, col=col, message=message)

@@ -108,7 +108,7 @@ def _note(letter: Letter, signatories: Sequence[Signatory]) -> str:
     block = letter.signatory_block
     wanted: Any = _AUTO if block is None else block.note
     if wanted == _AUTO:
-        if letter.signatory_style == "count" and block is not None:
+        if letter.signatory_style == "count":
             return ""  # no entries: nothing to identify
         if not _affiliated(signatories):
             return ""

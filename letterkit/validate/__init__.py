@@ -27,6 +27,7 @@ rules that need it, on the first validation.
 - :mod:`.address_forms`: the genders and offices a greeting agrees with;
 - :mod:`.texts`: the localizable texts, each with an entry for the letter's locale;
 - :mod:`.script`: the digits a letter in Arabic script prints;
+- :mod:`.locales`: the locale, and whether the layout words speak it;
 - :mod:`.languages`: a letter in several languages, each part checked as a letter;
 - :mod:`._check`: what the rules share (the collector of findings).
 """
@@ -42,6 +43,7 @@ from . import (
     addressees,
     files,
     languages,
+    locales,
     optional,
     rules,
     script,
@@ -59,7 +61,7 @@ def _parts(letter: Letter, check: Check) -> None:
 
 
 _RULES: tuple[Callable[[Letter, Check], None], ...] = (
-    rules.locale,
+    locales.locale,
     rules.date,
     rules.people,
     rules.case,

@@ -119,27 +119,6 @@ def locale_ok(letter: Letter) -> bool:
     return isinstance(letter.locale, str)
 
 
-def locale(letter: Letter, check: Check) -> None:
-    from .. import l10n
-
-    if not isinstance(letter.locale, str):
-        check.error("letter.locale", "LK105", "'locale' must be a BCP 47 tag such as en-GB")
-        return
-    try:
-        l10n.parse_locale(letter.locale)
-    except ValueError as exc:
-        check.error("letter.locale", "LK105", str(exc))
-        return
-    if not l10n.has_catalog(letter.locale):
-        check.add(
-            "letter.locale", "LK109",
-            f"letterkit's layout words (page numbers, 'Signatories', the built salutation…) "
-            f"are not translated for '{letter.locale}'; they print in English unless the "
-            "template gives subject, salutation and closing",
-            "warning",
-        )  # fmt: skip
-
-
 def date(letter: Letter, check: Check) -> None:
     if letter.date is None:
         check.error("letter.date", "LK104", "'date' is required (the letter's date, YYYY-MM-DD)")
