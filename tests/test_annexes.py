@@ -157,8 +157,8 @@ def test_outline_nests_the_annex_outline_and_labels_read_back() -> None:
     reader = PdfReader(io.BytesIO(pdf))
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert titles[:2] == ["Letter", "Signatories"]
-    assert titles[2].startswith("Annex 1: Chronology")
-    assert titles[3] == "Annex 2: Report with chapters"
+    assert titles[2].startswith("Annex 1 – Chronology")
+    assert titles[3] == "Annex 2 – Report with chapters"
     nested = reader.outline[reader.outline.index(reader.outline[-1])]
     assert isinstance(reader.outline[-1], list), "the annex's own outline is not nested"
     assert nested

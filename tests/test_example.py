@@ -64,7 +64,7 @@ def test_outline_labels_and_annex_after_letter(english_pdf: bytes) -> None:
     titles = [t for t, _ in outline]
     assert titles[0] == "Letter"
     assert titles[1] == "Signatories"
-    assert titles[2] == "Annex 1: Chronology of the case of Azimjon Askarov, 2010–2018"
+    assert titles[2] == "Annex 1 – Chronology of the case of Azimjon Askarov, 2010–2018"
     assert outline[0][1] == 0
     assert 0 < outline[1][1] < n
     assert outline[2][1] == n
@@ -111,5 +111,5 @@ def test_russian_letter(russian_pdf: bytes) -> None:
     reader = PdfReader(io.BytesIO(russian_pdf))
     titles = [item.title for item in reader.outline]
     assert titles[:2] == ["Письмо", "Подписавшие"]
-    assert titles[2].startswith("Приложение 1: Хронология дела")
+    assert titles[2].startswith("Приложение 1 – Хронология дела")
     assert "Имя не указывается" in text

@@ -72,7 +72,7 @@ def test_english_then_turkish_is_two_letters_one_list_and_the_annex_once(
         (0, EN_TITLE, 0),
         (0, TR_TITLE, 1),
         (1, "İmzacılar", 1),
-        (0, "Annex 1: Chronology", 3),
+        (0, "Annex 1 – Chronology", 3),
     ]
     english, turkish, annex = pages[:1], pages[1:3], pages[3]
     assert "Page 1 of 1" in english[0]
@@ -166,7 +166,7 @@ def test_each_part_prints_the_signatories_when_asked(tmp_path: Path) -> None:
         (1, "Signatories"),
         (0, TR_TITLE),
         (1, "İmzacılar"),
-        (0, "Annex 1: Chronology"),
+        (0, "Annex 1 – Chronology"),
     ]
 
 

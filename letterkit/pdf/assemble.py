@@ -2,7 +2,7 @@
 
 Stage 4 of the pipeline: appends the annexes after the letter (form fields
 renamed per annex so they never clash), writes the outline ("Letter",
-"Signatories", "Annex 1: …" with the annex's own outline under it), page
+"Signatories", "Annex 1 – …" with the annex's own outline under it), page
 labels (letter 1…n, annex pages A1-1…), the annex stamps
 (:mod:`letterkit.pdf.stamp`), metadata and the document language.
 """
@@ -253,10 +253,9 @@ def _template(
             title=l10n.word(loc, _("Signatories")), page_number=laid.marks["signatories"]
         )
     writer.set_page_label(0, laid.pages - 1, style=PageLabelStyle.DECIMAL, start=1)
-    annex_word = l10n.word(loc, _("Annex"))
     for item in annexes:
         start = len(writer.pages)
-        append_annex(writer, item, f"{annex_word} {item.number}: {item.title}", loc, styles)
+        append_annex(writer, item, annex_entry(item, loc, styles), loc, styles)
         writer.set_page_label(
             start,
             len(writer.pages) - 1,
@@ -275,6 +274,12 @@ def _template(
         _TEMPLATES.pop(next(iter(_TEMPLATES)))
     _TEMPLATES[key] = (made_from, tmpl)
     return tmpl
+
+
+def annex_entry(item: OpenAnnex, loc: str, styles: Styles) -> str:
+    """An annex's outline entry, "Annex 2 – Title", as a generated annex is titled."""
+    entry = _("Annex {number} – {title}")
+    return l10n.word(loc, entry, number=styles.numeral(item.number), title=item.title)
 
 
 def append_annex(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: Styles) -> None:

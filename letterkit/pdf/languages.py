@@ -31,7 +31,7 @@ from ..typeset.styles import Styles, styles_key
 from . import splice
 from ._pypdf import write_classic
 from .annexes import OpenAnnex, pypdf_messages
-from .assemble import append_annex, information
+from .assemble import annex_entry, append_annex, information
 
 __all__ = ["PartPages", "assemble_parts", "listed_annexes"]
 
@@ -125,10 +125,9 @@ def _skeleton(parts: Sequence[PartPages], annexes: Sequence[OpenAnnex], styles: 
         writer.set_page_label(start, end, style=PageLabelStyle.DECIMAL, prefix=f"{number}-")
         start = end + 1
     loc = parts[0].letter.locale
-    annex_word = l10n.word(loc, _("Annex"))
     for item in annexes:
         at = len(writer.pages)
-        append_annex(writer, item, f"{annex_word} {item.number}: {item.title}", loc, styles)
+        append_annex(writer, item, annex_entry(item, loc, styles), loc, styles)
         writer.set_page_label(
             at, len(writer.pages) - 1, style=PageLabelStyle.DECIMAL, prefix=f"A{item.number}-"
         )
