@@ -44,11 +44,24 @@ class Hyphenator:
     def __call__(self, word: str) -> Iterator[tuple[str, str]]:
         if not word or word[0].isupper():
             return iter(())
-        pairs: Iterator[tuple[str, str]] = _dictionary(self.language).iterate(word)
+        pairs: Iterator[tuple[str, str]] = (
+            _at_hyphen(head, tail) for head, tail in _dictionary(self.language).iterate(word)
+        )
         if self.language.startswith("de"):
             # the German patterns also offer "fort-s-chreiten": never split "sch"
             return (p for p in pairs if not (p[0][-1:] == "s" and p[1][:2] == "ch"))
         return pairs
+
+
+def _at_hyphen(head: str, tail: str) -> tuple[str, str]:
+    """A break at a hyphen the word already has ("counter-extremism"): the line
+    ends with that hyphen (ReportLab adds it to the head) and the next line
+    starts with the letter after it, never with a second hyphen."""
+    if tail.startswith("-"):
+        return head, tail[1:]
+    if head.endswith("-"):
+        return head[:-1], tail
+    return head, tail
 
 
 def hyphenator_for(locale: str) -> Hyphenator | None:
