@@ -111,5 +111,5 @@ def test_russian_letter(russian_pdf: bytes) -> None:
     reader = PdfReader(io.BytesIO(russian_pdf))
     titles = [item.title for item in reader.outline]
     assert titles[:2] == ["Письмо", "Подписавшие"]
-    assert titles[2].startswith("Приложение 1 – Хронология дела")
+    assert titles[2].startswith("Приложение 1 — Хронология дела")
     assert "Имя не указывается" in text
