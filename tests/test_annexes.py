@@ -185,11 +185,11 @@ def test_photo_and_generated_chronology_are_annex_pages(tmp_path: Path) -> None:
     assert labels[-2:] == ["A1-1", "A2-1"]
     photo_page = reader.pages[-2]
     assert len(photo_page.images) == 1
-    assert "Annex 1 – page 1 of 1" in photo_page.extract_text()
+    assert "Annex 1\u00a0– page 1 of 1" in photo_page.extract_text()
     chronology = reader.pages[-1].extract_text()
     assert "Chronology" in chronology
-    assert "15 June 2010" in chronology
-    assert "31 March 2016" in chronology
+    assert "15\u00a0June 2010" in chronology
+    assert "31\u00a0March 2016" in chronology
     assert "UN Human Rights Committee adopted Views" in " ".join(chronology.split())
     letter_text = " ".join(p.extract_text() for p in reader.pages[: labels.index("A1-1")])
     assert "Photograph of the detention facility (1 page)" in " ".join(letter_text.split())
@@ -232,7 +232,7 @@ def test_stamp_off_and_stamp_upright_on_rotated_pages(tmp_path: Path) -> None:
     first = labels.index("A1-1")
     for n in range(4):
         page = reader.pages[first + n]
-        assert f"Annex 1 – page {n + 1} of 4" in page.extract_text()
+        assert f"Annex 1\u00a0– page {n + 1} of 4" in page.extract_text()
         assert page.rotation == (0, 90, 180, 270)[n]
     for n in range(4):
         assert "Annex" not in reader.pages[first + 4 + n].extract_text()
