@@ -14,6 +14,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from ... import memo
+from .fonts import keep_ties_in
 from .textlayer import TiedText
 
 #: Shorter streams are compressed each time: they seldom repeat.
@@ -76,6 +77,7 @@ class FastCanvas(Canvas):  # type: ignore[misc]
         # its descriptor and its program from ``TTFont.addObjects``.
         doc = self._doc
         doc.Reference = _Referencer(doc.Reference, self.lk_flate_only)
+        keep_ties_in(doc)
 
     def beginText(self, x: float = 0, y: float = 0, **kwargs: Any) -> Any:
         """A text object whose justified lines keep no-break spaces at their

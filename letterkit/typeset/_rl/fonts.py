@@ -59,6 +59,16 @@ def remember_subsets(font: Any) -> Any:
     return font
 
 
+#: The attribute that marks a PDFDocument of letterkit's own canvases.
+_MARK = "lk_keeps_ties"
+
+
+def keep_ties_in(doc: Any) -> None:
+    """Have the fonts of :func:`keep_no_break_spaces` write U+00A0 with its own
+    code in *doc* (a PDFDocument of letterkit's own)."""
+    setattr(doc, _MARK, True)
+
+
 #: Noncharacters (never interchanged as text), one of which stands for U+00A0
 #: between a font's ``splitString`` and its ``addObjects``.
 _STAND_INS = range(0xFDD0, 0xFDF0)
@@ -68,8 +78,11 @@ def keep_no_break_spaces(font: Any) -> Any:
     """*font* (a TTFont of letterkit's own), writing U+00A0 with a code of its
     own in each subset, drawn with the space's glyph and width, so that its
     ToUnicode map (and so text copied from the PDF) says U+00A0. ReportLab
-    writes it as the space's code: a text layer of plain spaces. A font
-    without a space is left as it is.
+    writes it as the space's code: a text layer of plain spaces. Only the
+    documents of letterkit's canvases (marked by :func:`keep_ties_in`) are
+    written so: a host that registers the same face gets this font object
+    from ReportLab, and its own documents stay as ReportLab writes them. A
+    font without a space is left as it is.
 
     Relies on: ``TTFont.splitString(text, doc)`` turns U+00A0 into U+0020,
     gives each other character of ``face.charToGlyph`` a code of the subset
@@ -93,7 +106,7 @@ def keep_no_break_spaces(font: Any) -> Any:
     add = font.addObjects
 
     def split_string(text: Any, doc: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(text, str) and "\u00a0" in text:
+        if isinstance(text, str) and "\u00a0" in text and getattr(doc, _MARK, False):
             text = text.replace("\u00a0", stand_in)
         return split(text, doc, *args, **kwargs)
 
