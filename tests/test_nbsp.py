@@ -44,8 +44,7 @@ BODY = (
 
 def _french(tmp_path: Path, justify: bool = False) -> Path:
     (tmp_path / "case.yaml").write_text(
-        'person: {name: "Temir Sample", role: defender}\ncountry: KG\n'
-        "detained_on: 2010-06-15\n",
+        'person: {name: "Temir Sample", role: defender}\ncountry: KG\ndetained_on: 2010-06-15\n',
         encoding="utf-8",
     )
     shutil.copy(ROOT / "examples" / "shapes" / "signatories-6.csv", tmp_path / "signatories.csv")
@@ -74,7 +73,8 @@ def test_french_text_layer_keeps_the_no_break_spaces(tmp_path: Path) -> None:
     assert f"tous{NBSP}!" in text
     # The ties only: ordinary spaces are read as ordinary spaces.
     assert "a demandé sa" in text
-    assert "« " not in text and " »" not in text
+    assert "« " not in text
+    assert " »" not in text
     assert "31 mars" not in text
 
 

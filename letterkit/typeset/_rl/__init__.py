@@ -27,7 +27,7 @@ from __future__ import annotations
 from reportlab import Version
 
 from .canvas import FastCanvas, HeldPagesCanvas, LKCanvas
-from .fonts import keep_no_break_spaces, on_subset_failure, remember_subsets
+from .fonts import keep_no_break_spaces, keep_ties_in, on_subset_failure, remember_subsets
 from .layout import (
     _BREAK_CHAIN,
     _FRAME_BOX,
@@ -80,6 +80,7 @@ __all__ = [
     "frame_state",
     "is_hanging",
     "keep_no_break_spaces",
+    "keep_ties_in",
     "lift_frame",
     "line_runs",
     "line_slack",
