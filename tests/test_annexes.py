@@ -141,8 +141,8 @@ def test_corpus_file_is_carried_or_refused_as_the_manifest_says(
     count = len(annex_pages)
     for n in sorted({1, (count + 1) // 2, count}):
         text = reader.pages[annex_pages[n - 1]].extract_text()
-        assert f"Annex 1 – page {n} of {count}" in text, (n, text[-200:])
-        assert text.count("Annex 1 – page") == 1, "a stamp landed on another page too"
+        assert f"Annex 1\u00a0– page {n} of {count}" in text, (n, text[-200:])
+        assert text.count("Annex 1\u00a0– page") == 1, "a stamp landed on another page too"
 
 
 @pytest.mark.skipif(not ROWS, reason="../shared/annex-corpus is not beside the project")
@@ -167,7 +167,7 @@ def test_outline_nests_the_annex_outline_and_labels_read_back() -> None:
     assert labels[-3:] == ["A2-1", "A2-2", "A2-3"]
     assert "A1-1" in labels
     last = reader.pages[-1].extract_text()
-    assert "Annex 2 – page 3 of 3" in last
+    assert "Annex 2\u00a0– page 3 of 3" in last
 
 
 def test_photo_and_generated_chronology_are_annex_pages(tmp_path: Path) -> None:
