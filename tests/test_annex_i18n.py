@@ -177,9 +177,9 @@ def _generated(folder: Path, locale: str, style: str = "columns") -> Path:
 @pytest.mark.parametrize(
     ("locale", "first", "second"),
     [
-        ("en-GB", "Annex 1 – Chronology", "Annex 2 – Signatories"),
-        ("fr", "Annexe 1 – Chronologie", "Annexe 2 – Signataires"),
-        ("ru", "Приложение 1 — Хронология", "Приложение 2 — Подписавшие"),
+        ("en-GB", "Annex 1\u00a0– Chronology", "Annex 2\u00a0– Signatories"),
+        ("fr", "Annexe 1\u00a0– Chronologie", "Annexe 2\u00a0– Signataires"),
+        ("ru", "Приложение 1\u00a0— Хронология", "Приложение 2\u00a0— Подписавшие"),
     ],
 )
 def test_generated_annexes_are_titled_with_their_number(
@@ -203,7 +203,7 @@ def test_generated_annexes_are_titled_with_their_number(
     [
         ("en-GB", "32 organisations and 13 individuals; the full list is in Annex 2"),
         ("fr", "la liste complète figure à l’annexe 2"),
-        ("ru", "полный список — в приложении 2"),
+        ("ru", "полный список\u00a0— в приложении 2"),
         ("es", "la lista completa figura en el anexo 2"),
     ],
 )

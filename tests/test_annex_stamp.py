@@ -198,7 +198,9 @@ def test_full_page_gets_a_strip_and_a_warning(tmp_path: Path) -> None:
     strip_warnings = [p for p in result.warnings if p.code == "LK133"]
     assert len(strip_warnings) == 1
     assert "annex 1: page 1 had no blank room" in strip_warnings[0].message
-    assert "Annex 1 – page 1 of 1" in PdfReader(io.BytesIO(result.pdf)).pages[-1].extract_text()
+    assert (
+        "Annex 1\u00a0– page 1 of 1" in PdfReader(io.BytesIO(result.pdf)).pages[-1].extract_text()
+    )
     # A page with room gets no warning.
     _receipt(tmp_path / "receipt.pdf", full=False)
     letter = replace(base, annexes=(Annex(path=tmp_path / "receipt.pdf", title="Receipt"),))

@@ -141,8 +141,8 @@ def test_corpus_file_is_carried_or_refused_as_the_manifest_says(
     count = len(annex_pages)
     for n in sorted({1, (count + 1) // 2, count}):
         text = reader.pages[annex_pages[n - 1]].extract_text()
-        assert f"Annex 1 – page {n} of {count}" in text, (n, text[-200:])
-        assert text.count("Annex 1 – page") == 1, "a stamp landed on another page too"
+        assert f"Annex 1\u00a0– page {n} of {count}" in text, (n, text[-200:])
+        assert text.count("Annex 1\u00a0– page") == 1, "a stamp landed on another page too"
 
 
 @pytest.mark.skipif(not ROWS, reason="../shared/annex-corpus is not beside the project")
@@ -167,7 +167,7 @@ def test_outline_nests_the_annex_outline_and_labels_read_back() -> None:
     assert labels[-3:] == ["A2-1", "A2-2", "A2-3"]
     assert "A1-1" in labels
     last = reader.pages[-1].extract_text()
-    assert "Annex 2 – page 3 of 3" in last
+    assert "Annex 2\u00a0– page 3 of 3" in last
 
 
 def test_photo_and_generated_chronology_are_annex_pages(tmp_path: Path) -> None:
@@ -185,11 +185,11 @@ def test_photo_and_generated_chronology_are_annex_pages(tmp_path: Path) -> None:
     assert labels[-2:] == ["A1-1", "A2-1"]
     photo_page = reader.pages[-2]
     assert len(photo_page.images) == 1
-    assert "Annex 1 – page 1 of 1" in photo_page.extract_text()
+    assert "Annex 1\u00a0– page 1 of 1" in photo_page.extract_text()
     chronology = reader.pages[-1].extract_text()
     assert "Chronology" in chronology
-    assert "15 June 2010" in chronology
-    assert "31 March 2016" in chronology
+    assert "15\u00a0June 2010" in chronology
+    assert "31\u00a0March 2016" in chronology
     assert "UN Human Rights Committee adopted Views" in " ".join(chronology.split())
     letter_text = " ".join(p.extract_text() for p in reader.pages[: labels.index("A1-1")])
     assert "Photograph of the detention facility (1 page)" in " ".join(letter_text.split())
@@ -232,7 +232,7 @@ def test_stamp_off_and_stamp_upright_on_rotated_pages(tmp_path: Path) -> None:
     first = labels.index("A1-1")
     for n in range(4):
         page = reader.pages[first + n]
-        assert f"Annex 1 – page {n + 1} of 4" in page.extract_text()
+        assert f"Annex 1\u00a0– page {n + 1} of 4" in page.extract_text()
         assert page.rotation == (0, 90, 180, 270)[n]
     for n in range(4):
         assert "Annex" not in reader.pages[first + 4 + n].extract_text()

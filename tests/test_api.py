@@ -126,8 +126,8 @@ def test_example_script_runs(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "6 декабря 2018" in pdf_text((tmp_path / "askarov-ru.pdf").read_bytes())
-    assert "6 December 2018" in pdf_text((tmp_path / "askarov-en.pdf").read_bytes())
+    assert "6\u00a0декабря 2018" in pdf_text((tmp_path / "askarov-ru.pdf").read_bytes())
+    assert "6\u00a0December 2018" in pdf_text((tmp_path / "askarov-en.pdf").read_bytes())
 
 
 def test_privacy_minimal_leaves_only_dates_and_creator() -> None:

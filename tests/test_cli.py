@@ -431,7 +431,7 @@ def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONWARNINGS": "error"},
     )
     assert result.returncode == 0, result.stderr
-    assert "6 December 2018" in pdf_text((tmp_path / "m.pdf").read_bytes())
+    assert "6\u00a0December 2018" in pdf_text((tmp_path / "m.pdf").read_bytes())
 
 
 def test_unwritable_output_is_a_clean_error(tmp_path: Path) -> None:

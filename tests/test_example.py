@@ -27,7 +27,7 @@ def _letter_pages(pdf: bytes) -> int:
 def test_english_text(english_pdf: bytes) -> None:
     """This test ensures that the date, the defender and the page numbering print."""
     text = pdf_text(english_pdf)
-    assert "6 December 2018" in text
+    assert "6\u00a0December 2018" in text
     assert "Azimjon Askarov" in text
     assert "Dear High Representative Mogherini," in text
     assert "8 years and 5 months" in text
@@ -103,7 +103,7 @@ def test_metadata(english_pdf: bytes) -> None:
 def test_russian_letter(russian_pdf: bytes) -> None:
     """This test ensures that the Russian letter has a Russian date, numbering and outline."""
     text = pdf_text(russian_pdf)
-    assert "6 декабря 2018" in text
+    assert "6\u00a0декабря 2018" in text
     assert "Азимжан Аскаров" in text
     n = _letter_pages(russian_pdf)
     for number, page in enumerate(page_texts(russian_pdf)[:n], start=1):

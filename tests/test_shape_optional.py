@@ -75,7 +75,7 @@ def test_thematic_letter_has_its_parts_in_order_and_no_case(example_pdfs: Exampl
     pages = page_texts(pdf)
     lines = _lines("\n".join(pages))
     order = [
-        "Brussels, 14 October 2019",
+        "Brussels, 14\u00a0October 2019",
         "Ms. Frederike Example",
         "European External Action Service",
         "Re: Human rights defenders in Central Asia",
@@ -186,7 +186,7 @@ def test_a_template_may_ask_whether_there_is_a_case(tmp_path: Path) -> None:
 def test_a_statement_without_addressees_has_no_greeting(tmp_path: Path, recipients: str) -> None:
     spec = _letter(tmp_path, "We state this.", *([recipients] if recipients else []))
     lines = _lines(page_texts(letterkit.render(spec))[0])
-    assert lines[0] == "1 March 2019"
+    assert lines[0] == "1\u00a0March 2019"
     assert lines[1] == "We state this."
     assert "Dear Sir or Madam," not in lines
 
@@ -214,7 +214,7 @@ def test_empty_salutation_and_closing_print_none(
     spec = _letter(tmp_path, "Body text.", *keys, front=front)
     lines = _lines(page_texts(letterkit.render(spec))[0])
     at = lines.index("Body text.")
-    assert lines[at - 1] == "1 March 2019"  # no greeting between the date and the body
+    assert lines[at - 1] == "1\u00a0March 2019"  # no greeting between the date and the body
     assert lines[at + 1] == "Signatories"  # no closing after it
     text = "\n".join(lines)
     for word in ("Dear", "Yours sincerely", "Sir or Madam"):
@@ -316,7 +316,7 @@ def test_page_numbers(tmp_path: Path, mode: str, long: bool, expected: list[str]
     assert len(feet) == len(expected)
     if long:  # the running head has the date; the page's number is only in its foot
         head = _lines(letter_pages[1])[:2]
-        assert head == ["Jo Example", "1 March 2019"]
+        assert head == ["Jo Example", "1\u00a0March 2019"]
 
 
 # --- campaigns -----------------------------------------------------------------------

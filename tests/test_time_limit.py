@@ -220,4 +220,4 @@ def test_a_worker_thread_renders_the_same_bytes(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=1) as pool:
         there = pool.submit(letterkit.render, letter).result(timeout=120)
     assert there == here
-    assert "Free Azimjon Askarov, 6 December 2018." in pdf_text(there)
+    assert "Free Azimjon Askarov, 6\u00a0December 2018." in pdf_text(there)

@@ -99,13 +99,12 @@ def test_english_marks(tmp_path: Path) -> None:
 
 
 def test_french_guillemets_have_no_break_spaces_inside(tmp_path: Path) -> None:
-    """ReportLab writes U+00A0 with the space's code (its TrueType encoder maps one
-    to the other), so the text layer reads a space; the tie shows in the lines:
-    many quotations, at every offset, and no line ends with « or starts with »."""
+    """The text layer reads U+00A0 inside the guillemets, and the tie shows in the
+    lines: many quotations, at every offset, and no line ends with « or starts with »."""
     text = pdf_text(letterkit.render(_letter(tmp_path, BODY.replace("{url}", URL), "fr")))
-    assert "« nested “inner” words »" in text
-    assert "« Committee’s »" in text
-    assert "« Defenders »" in text
+    assert "«\u00a0nested “inner” words\u00a0»" in text
+    assert "«\u00a0Committee’s\u00a0»" in text
+    assert "«\u00a0Defenders\u00a0»" in text
     body = " ".join(f"{' '.join(['mot'] * (i % 9))} « libérez-le » : oui ;" for i in range(60))
     lines = _lines(letterkit.render(_letter(tmp_path, body + "\n", "fr")))
     assert sum(line.count("«") for line in lines) >= 60

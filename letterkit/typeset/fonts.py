@@ -60,9 +60,11 @@ def _map_family(family: str, regular: str, bold: str, italic: str, bold_italic: 
 
 
 def _own(font: Any) -> Any:
-    """*font* as letterkit embeds it: each subset made once, and Arabic
-    presentation forms copied as the letters they show."""
-    return _rl.map_forms_to_letters(_rl.remember_subsets(font), textlayer.base_form)
+    """*font* as letterkit embeds it: each subset made once, Arabic
+    presentation forms copied as the letters they show, and no-break spaces
+    copied as no-break spaces."""
+    font = _rl.keep_no_break_spaces(_rl.remember_subsets(font))
+    return _rl.map_forms_to_letters(font, textlayer.base_form)
 
 
 @functools.cache

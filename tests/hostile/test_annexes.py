@@ -88,7 +88,7 @@ def _assert_stamped(output: Path, pages: int) -> None:
         stamps.save(buffer)
     for n, page in zip(numbers, PdfReader(buffer).pages, strict=True):
         text = page.extract_text()
-        assert f"Annex 1 – page {n} of {pages}" in text, text
+        assert f"Annex 1\u00a0– page {n} of {pages}" in text, text
 
 
 @pytest.mark.slow

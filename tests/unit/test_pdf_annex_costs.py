@@ -83,7 +83,7 @@ def test_stamping_brackets_the_page_content_without_changing_it() -> None:
     data = io.BytesIO()
     writer.write(data)
     texts = [p.extract_text() for p in PdfReader(data).pages]
-    assert [f"Annex 1 – page {n} of 3" in t for n, t in enumerate(texts, 1)] == [True] * 3
+    assert [f"Annex 1\u00a0– page {n} of 3" in t for n, t in enumerate(texts, 1)] == [True] * 3
 
 
 def test_stamp_on_a_page_with_a_contents_array_and_none() -> None:

@@ -380,3 +380,55 @@ def test_the_text_layer_relies_on_reportlab_text_objects() -> None:
         '"<%02X> <%04X>"' in inspect.getsource(ttfonts.makeToUnicodeCMap),
         "writes one code per line",
     )
+
+
+# -- No-break spaces ---------------------------------------------------------------
+
+
+def test_no_break_spaces_rely_on_the_subset_lists_and_the_cmap() -> None:
+    """ReportLab writes U+00A0 as the space's code; letterkit's fonts give it a code
+    of its own through ``charToGlyph``, ``state[doc].subsets`` and ``addObjects``."""
+    path = str(ROOT / "fonts" / "NotoSerif-Regular.ttf")
+    plain = ttfonts.TTFont("ContractPlain", path)
+    doc = pdfdoc.PDFDocument(invariant=1)
+    relied("TTFont.splitString", plain.splitString("a\u00a0b", doc) == plain.splitString("a b", doc),
+           "writes U+00A0 with the space's code (else drop keep_no_break_spaces)")  # fmt: skip
+    face = plain.face
+    relied("TTFontFace.charToGlyph/charWidths",
+           face.charToGlyph[0xA0] == face.charToGlyph[0x20]
+           and face.charWidths[0xA0] == face.charWidths[0x20],
+           "give U+00A0 the space's glyph and width")  # fmt: skip
+    font = _rl.keep_no_break_spaces(ttfonts.TTFont("ContractTies", path))
+    ours = pdfdoc.PDFDocument(invariant=1)
+    _rl.keep_ties_in(ours)
+    [(subset, codes)] = font.splitString("a\u00a0b c", ours)
+    relied("TTFont.State.subsets", isinstance(font.state[ours].subsets[0], list),
+           "are lists of code points")  # fmt: skip
+    assert codes[1] not in (codes[3], 0)
+    assert codes[3] == 32
+    font.getSubsetInternalName(subset, ours)
+    font.addObjects(ours)
+    cmaps = [v.content for k, v in ours.idToObject.items() if str(k).startswith("toUnicodeCMap:")]
+    relied("TTFont.addObjects", any(f"<{codes[1]:02X}> <00A0>" in c for c in cmaps),
+           "writes the ToUnicode map from state.subsets")  # fmt: skip
+    [pdf_font] = [v for k, v in ours.idToObject["BasicFonts"].dict.items()]
+    widths = pdf_font.Widths.sequence
+    relied("TTFont.addObjects", widths[codes[1]] == widths[32], "writes widths by code point")
+
+
+def test_justified_lines_set_word_space_around_their_text() -> None:
+    """``setWordSpace`` writes one ``Tw`` item; ReportLab counts no-break spaces
+    among the spaces a justified line's slack is spread over (which
+    :class:`~letterkit.typeset._rl.textlayer.TiedText` corrects)."""
+    text = PDFTextObject(Canvas(io.BytesIO()))
+    before = len(text._code)
+    text.setWordSpace(1.5)
+    relied("PDFTextObject.setWordSpace", text._code[before:] == ["1.5 Tw"]
+           and text._wordSpace == 1.5, "appends one Tw item")  # fmt: skip
+    for name in ("_justifyDrawParaLine", "_justifyDrawParaLineX"):
+        source = inspect.getsource(getattr(rl_paragraph, name))
+        relied(f"paragraph.{name}", "_nbspCount" in source and "setWordSpace(0)" in source
+               and source.index("setWordSpace(extra") < source.index("setWordSpace(0)"),
+               "sets Tw, counting no-break spaces, before the line and 0 after")  # fmt: skip
+    relied("Canvas.beginText", "x" in inspect.signature(Canvas.beginText).parameters,
+           "takes x and y")  # fmt: skip

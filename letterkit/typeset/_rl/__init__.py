@@ -17,7 +17,8 @@ Nothing here changes ReportLab for anyone else in the process: no function
 or setting of ReportLab's modules is replaced, even for a moment. What
 letterkit does differently applies to its own objects only: its canvases and
 their documents (:class:`FastCanvas`, :class:`LKCanvas`), its fonts
-(:func:`remember_subsets`, :func:`map_forms_to_letters`), its paragraphs
+(:func:`remember_subsets`, :func:`map_forms_to_letters`,
+:func:`keep_no_break_spaces`), its paragraphs
 (:func:`slash_break_lines`) and their text objects (:class:`ReadingOrderText`).
 """
 
@@ -26,7 +27,7 @@ from __future__ import annotations
 from reportlab import Version
 
 from .canvas import FastCanvas, HeldPagesCanvas, LKCanvas
-from .fonts import on_subset_failure, remember_subsets
+from .fonts import keep_no_break_spaces, keep_ties_in, on_subset_failure, remember_subsets
 from .layout import (
     _BREAK_CHAIN,
     _FRAME_BOX,
@@ -78,6 +79,8 @@ __all__ = [
     "frame_room",
     "frame_state",
     "is_hanging",
+    "keep_no_break_spaces",
+    "keep_ties_in",
     "lift_frame",
     "line_runs",
     "line_slack",

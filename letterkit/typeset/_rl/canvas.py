@@ -14,6 +14,8 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from ... import memo
+from .fonts import keep_ties_in
+from .textlayer import TiedText
 
 #: Shorter streams are compressed each time: they seldom repeat.
 _LARGE = 4096
@@ -48,9 +50,12 @@ _REMEMBERED = _RememberedFlate()
 
 
 class FastCanvas(Canvas):  # type: ignore[misc]
-    """A canvas that writes the bytes ReportLab's own canvas writes, sooner:
+    """A canvas that writes what ReportLab's own canvas writes, sooner and with
+    no-break spaces kept:
 
     * a large stream (a font program) is compressed once per process;
+    * a justified line stretches its breaking spaces, not its no-break
+      spaces (:class:`~.textlayer.TiedText`);
     * a font's whole numbers (glyph widths, metrics) are written by ``str``
       rather than by ReportLab's general (pure-Python) number formatting,
       which gives the same text for them.
@@ -72,6 +77,12 @@ class FastCanvas(Canvas):  # type: ignore[misc]
         # its descriptor and its program from ``TTFont.addObjects``.
         doc = self._doc
         doc.Reference = _Referencer(doc.Reference, self.lk_flate_only)
+        keep_ties_in(doc)
+
+    def beginText(self, x: float = 0, y: float = 0, **kwargs: Any) -> Any:
+        """A text object whose justified lines keep no-break spaces at their
+        width (:class:`~.textlayer.TiedText`)."""
+        return TiedText(self, x, y, **kwargs)
 
 
 class LKCanvas(FastCanvas):

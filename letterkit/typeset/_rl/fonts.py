@@ -57,3 +57,67 @@ def remember_subsets(font: Any) -> Any:
 
     face.makeSubset = make_subset
     return font
+
+
+#: The attribute that marks a PDFDocument of letterkit's own canvases.
+_MARK = "lk_keeps_ties"
+
+
+def keep_ties_in(doc: Any) -> None:
+    """Have the fonts of :func:`keep_no_break_spaces` write U+00A0 with its own
+    code in *doc* (a PDFDocument of letterkit's own)."""
+    setattr(doc, _MARK, True)
+
+
+#: Noncharacters (never interchanged as text), one of which stands for U+00A0
+#: between a font's ``splitString`` and its ``addObjects``.
+_STAND_INS = range(0xFDD0, 0xFDF0)
+
+
+def keep_no_break_spaces(font: Any) -> Any:
+    """*font* (a TTFont of letterkit's own), writing U+00A0 with a code of its
+    own in each subset, drawn with the space's glyph and width, so that its
+    ToUnicode map (and so text copied from the PDF) says U+00A0. ReportLab
+    writes it as the space's code: a text layer of plain spaces. Only the
+    documents of letterkit's canvases (marked by :func:`keep_ties_in`) are
+    written so: a host that registers the same face gets this font object
+    from ReportLab, and its own documents stay as ReportLab writes them. A
+    font without a space is left as it is.
+
+    Relies on: ``TTFont.splitString(text, doc)`` turns U+00A0 into U+0020,
+    gives each other character of ``face.charToGlyph`` a code of the subset
+    it grows, and records each subset as a list of code points in
+    ``font.state[doc].subsets``; ``TTFont.addObjects(doc)`` writes each
+    subset's glyphs (``face.charToGlyph``), widths (``face.getCharWidth``)
+    and ToUnicode map from those lists, and on loading ReportLab gives
+    U+00A0 the space's glyph and width in ``charToGlyph`` and ``charWidths``.
+    """
+    face = font.face
+    glyphs = face.charToGlyph
+    if 0x20 not in glyphs or 0xA0 not in glyphs:
+        return font
+    code = next((c for c in _STAND_INS if c not in glyphs), None)
+    if code is None:
+        return font
+    glyphs[code] = glyphs[0x20]
+    face.charWidths[code] = face.charWidths[0x20]
+    stand_in = chr(code)
+    split = font.splitString
+    add = font.addObjects
+
+    def split_string(text: Any, doc: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(text, str) and "\u00a0" in text and getattr(doc, _MARK, False):
+            text = text.replace("\u00a0", stand_in)
+        return split(text, doc, *args, **kwargs)
+
+    def add_objects(doc: Any) -> None:
+        state = font.state.get(doc)
+        if state is not None:
+            for subset in state.subsets:
+                if code in subset:
+                    subset[subset.index(code)] = 0xA0
+        add(doc)
+
+    font.splitString = split_string
+    font.addObjects = add_objects
+    return font

@@ -41,7 +41,61 @@ _STATE_OPS = {
 }
 
 
-class ReadingOrderText(PDFTextObject):  # type: ignore[misc]
+class TiedText(PDFTextObject):  # type: ignore[misc]
+    """A text object whose justified lines stretch their breaking spaces only.
+
+    ReportLab spreads a justified line's slack over its spaces and its
+    no-break spaces alike, through the word spacing ``Tw``, which a PDF
+    viewer applies to the code of the space only. Fonts that write U+00A0
+    with a code of its own (:func:`~.fonts.keep_no_break_spaces`) keep it at
+    its width, so the line's ``Tw`` is raised to give its breaking spaces the
+    whole slack: the line still ends at the margin.
+
+    Relies on: ``setWordSpace(w)`` appends one item ``"<w> Tw"`` to ``_code``
+    and sets ``_wordSpace``; a paragraph sets it before a justified line's
+    text and again (to 0) after, and writes the line's text through
+    ``_textOut``.
+    """
+
+    _lk_tw: list[Any] | None = None
+
+    def setWordSpace(self, wordSpace: float) -> None:
+        self._lk_settle()
+        super().setWordSpace(wordSpace)
+        if wordSpace:
+            # [index of the Tw item, word spacing, spaces, no-break spaces]
+            self._lk_tw = [len(self._code) - 1, wordSpace, 0, 0]
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:
+        tw = self._lk_tw
+        if tw is not None and text:
+            tw[2] += text.count(" ")
+            tw[3] += text.count("\u00a0")
+        super()._textOut(text, TStar)
+
+    def lk_word_space(self) -> float:
+        """The word spacing the current line is written with."""
+        tw = self._lk_tw
+        if tw is None:
+            return float(getattr(self, "_wordSpace", 0) or 0)
+        _, space, spaces, ties = tw
+        return float(space * (spaces + ties) / spaces if spaces and ties else space)
+
+    def _lk_settle(self) -> None:
+        tw = self._lk_tw
+        if tw is not None:
+            self._lk_tw = None
+            if tw[2] and tw[3]:
+                wider = tw[1] * (tw[2] + tw[3]) / tw[2]
+                self._code[tw[0]] = f"{fp_str(wider)} Tw"
+
+    def getCode(self) -> str:
+        self._lk_settle()
+        code: str = super().getCode()
+        return code
+
+
+class ReadingOrderText(TiedText):
     """A text object that writes the lines of *plans* (one
     :class:`~letterkit.typeset.textlayer.LinePlan` per drawn line, in order;
     None: as ReportLab writes it) piece by piece in reading order. A line it
@@ -61,6 +115,8 @@ class ReadingOrderText(PDFTextObject):  # type: ignore[misc]
         self._lk_pos = 0
         self._lk_x = 0.0
         self._lk_pieces: list[tuple[int, float, list[str], str]] = []
+        # Per piece: its spaces (scaled) and the word spacing its advance took.
+        self._lk_spaces: list[tuple[float, float]] = []
         self._lk_ok = False
 
     def _lk_scan(self) -> None:
@@ -83,6 +139,7 @@ class ReadingOrderText(PDFTextObject):  # type: ignore[misc]
             self._lk_in_line = True
             self._lk_start, self._lk_pos, self._lk_x = len(self._code), 0, 0.0
             self._lk_pieces, self._lk_ok = [], self._lk_plan is not None
+            self._lk_spaces = []
         plan = self._lk_plan
         if plan is None:
             super()._textOut(text, TStar)
@@ -127,10 +184,23 @@ class ReadingOrderText(PDFTextObject):  # type: ignore[misc]
         self._lk_x += self._lk_advance(piece)
 
     def _lk_advance(self, piece: str) -> float:
+        scale = getattr(self, "_horizScale", 100) / 100.0
+        space = self.lk_word_space()
+        self._lk_spaces.append((piece.count(" ") * scale, space))
         width = stringWidth(piece, self._fontname, self._fontsize)
         width += getattr(self, "_charSpace", 0) * len(piece)
-        width += getattr(self, "_wordSpace", 0) * piece.count(" ")
-        return float(width * getattr(self, "_horizScale", 100) / 100.0)
+        width += space * piece.count(" ")
+        return float(width * scale)
+
+    def _lk_places(self) -> list[float]:
+        """Each piece's place from the line's start, at the word spacing the
+        whole line is written with (known once its last piece is out)."""
+        final = self.lk_word_space()
+        places, shift = [], 0.0
+        for (_, x, _, _), (spaces, used) in zip(self._lk_pieces, self._lk_spaces, strict=True):
+            places.append(x + shift)
+            shift += spaces * (final - used)
+        return places
 
     def _lk_end(self) -> None:
         """Replace the line as ReportLab wrote it by its segments in reading order."""
@@ -139,7 +209,8 @@ class ReadingOrderText(PDFTextObject):  # type: ignore[misc]
             return
         code: list[str] = []
         at = 0.0  # where the text line matrix is, from the line's start
-        for _, x, state, piece in sorted(self._lk_pieces, key=lambda p: p[0]):
+        placed = zip(self._lk_pieces, self._lk_places(), strict=True)
+        for (_, _, state, piece), x in sorted(placed, key=lambda p: p[0][0]):
             move = fp_str(x - at)
             if move != "0":
                 code.append(f"{move} 0 Td")
