@@ -32,7 +32,7 @@ from .files import TEMP_SUFFIX as TEMP_SUFFIX
 from .files import write_atomically as write_atomically
 from .input.letter_spec import load_letter
 from .input.signatories import ordered
-from .input.sources import Reporter, display_path, placed_in_spec
+from .input.sources import Reporter, display_path
 from .limits import Limits
 from .model import Letter, Signatory, part_letter
 from .pdf.annexes import open_annexes
@@ -215,8 +215,7 @@ def build(letter: Letter, *, reuse: bool = True, limits: Limits | None = None) -
 def _build(letter: Letter, reuse: bool) -> BuildResult:
     errors = [p for p in validate(letter) if p.severity == "error"]
     if errors:
-        spec = letter.inputs[0] if letter.inputs else None
-        raise ValidationError([placed_in_spec(p, spec) for p in errors])
+        raise ValidationError(errors)
     if letter.parts:
         return _build_parts(letter)
     reporter = Reporter()

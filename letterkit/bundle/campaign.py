@@ -15,15 +15,15 @@ from pathlib import Path
 from .. import limits as limits_
 from ..errors import Problem, ValidationError
 from ..input.campaign import Campaign, read_campaign
-from ..input.sources import Reporter, where_of
+from ..input.sources import Reporter, placed_in_spec, where_of
 from ..limits import Limits
 from ..model import Letter
-from ..pipeline import build, reported
+from ..pipeline import BuildResult, build, reported
 from ..text.filenames import output_names
 from .manifest import MANIFEST
 from .state import STATE
 
-__all__ = ["check_campaign", "letter_for", "load_campaign"]
+__all__ = ["build_row", "check_campaign", "letter_for", "load_campaign"]
 
 #: File names a bundle keeps for its own records.
 RESERVED = {MANIFEST, STATE}
@@ -94,7 +94,7 @@ def check_campaign(
             continue
         tried.add(row.locale)
         try:
-            problems += build(letter_for(campaign, row.id), limits=limits).warnings
+            problems += build_row(campaign, row.id, limits).warnings
         except ValidationError as exc:
             problems += [
                 Problem(p.path, p.line, p.col, p.severity, p.code,
@@ -102,3 +102,15 @@ def check_campaign(
                 for p in exc.problems
             ]  # fmt: skip
     return problems
+
+
+def build_row(campaign: Campaign, rid: str, limits: Limits | None = None) -> BuildResult:
+    """The letter of recipient *rid*, built; its problems about the base letter's
+    fields print at their line in the base spec (the letter was made from the
+    spec and a row, so no reader placed them)."""
+    letter = letter_for(campaign, rid)
+    try:
+        return build(letter, limits=limits)
+    except ValidationError as exc:
+        spec = letter.inputs[0] if letter.inputs else None
+        raise ValidationError([placed_in_spec(p, spec) for p in exc.problems]) from None

@@ -20,9 +20,9 @@ from typing import Any
 from ..errors import LetterkitError, ValidationError
 from ..input.campaign import Campaign
 from ..limits import Limits
-from ..pipeline import build, write_atomically
+from ..pipeline import write_atomically
 from ..typeset import fonts
-from .campaign import letter_for, load_campaign
+from .campaign import build_row, load_campaign
 
 #: What a letter reports: its state entry, or ``{"id", "problems"}``.
 Entry = dict[str, Any]
@@ -33,7 +33,7 @@ _WORKER: dict[str, Any] = {}
 def render_one(campaign: Campaign, rid: str, target: Path, limits: Limits | None = None) -> Entry:
     """Build one letter and write it atomically (in this process)."""
     try:
-        built = build(letter_for(campaign, rid), limits=limits)
+        built = build_row(campaign, rid, limits)
     except ValidationError as exc:
         return {"id": rid, "problems": [p.as_dict() for p in exc.problems]}
     write_atomically(target, built.pdf)
