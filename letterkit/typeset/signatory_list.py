@@ -28,7 +28,7 @@ from ..errors import Problem, ValidationError
 from ..input.sources import Source, display_path
 from ..l10n import _
 from ..model import Letter, Signatory, SignatoryBlock
-from ..text.entries import EntryError, entry_texts, fields_used
+from ..text.entries import EntryError, country_text, entry_texts, fields_used
 from . import _rl
 from .columns import SignatoryColumns
 from .compose import xml
@@ -64,17 +64,27 @@ def signatory_markup(s: Signatory, letter: Letter, style: str, entry: str | None
         return xml(entry)
     inner = ""
     if style == "list" and (s.acronym or s.country):
-        inner = ", ".join(xml(t) for t in (s.acronym, s.country) if t)
+        country = country_text(s.country, loc) if s.country else ""
+        inner = _joined((s.acronym, country))
     if s.note:
         inner = f"{inner}; {xml(s.note)}" if inner else xml(s.note)
     text = f"{xml(s.name)} ({inner})" if inner else xml(s.name)
     if s.type == "individual":
-        detail = ", ".join(t for t in (s.title, s.affiliation) if t)
+        detail = _joined((s.title, s.affiliation))
         if detail:
-            text += f'<br/><font color="{GREY.hexval()}">{xml(detail)}</font>'
+            text += f'<br/><font color="{GREY.hexval()}">{detail}</font>'
     elif s.signed_by:
-        text = ", ".join(xml(t) for t in (s.signed_by, s.title) if t) + ", " + text
+        text = _joined((s.signed_by, s.title), then=text)
     return text
+
+
+def _joined(parts: Sequence[str], then: str = "") -> str:
+    """*parts* (the empty ones left out) escaped and joined with the comma of
+    their script, "،" when one of them is written in Arabic script, else ",";
+    *then* (markup) after one more comma."""
+    kept = [xml(t) for t in parts if t]
+    arabic = any("\u0600" <= c <= "\u06ff" for t in (*kept, then) for c in t)
+    return ("، " if arabic else ", ").join([*kept, then] if then else kept)
 
 
 def _heading(letter: Letter, heading: bool, count: int, grouped: bool) -> str:

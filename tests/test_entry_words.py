@@ -1,0 +1,47 @@
+"""A signatory entry speaks the letter's language: Arabic title and affiliation
+are joined with the Arabic comma, and the ``list`` style names a country given
+as a code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import letterkit
+from letterkit.text.typography import Typographer
+
+from .conftest import pdf_text
+
+
+def _letter(tmp_path: Path, locale: str, style: str, signatories: str) -> Path:
+    (tmp_path / "body.md").write_text("Text.\n", encoding="utf-8")
+    spec = tmp_path / "letter.yaml"
+    spec.write_text(
+        f"template: body.md\nlocale: {locale}\ndate: 2024-05-02\nsubject: S\n"
+        f"signatory_style: {style}\nsignatories:\n{signatories}",
+        encoding="utf-8",
+    )
+    return spec
+
+
+def test_arabic_title_and_affiliation_take_the_arabic_comma(tmp_path: Path) -> None:
+    people = (
+        "  - {name: ليلى, type: individual, title: أستاذة القانون, affiliation: جامعة بيروت}\n"
+        "  - {name: Ana, type: individual, title: Professor, affiliation: Example University}\n"
+    )
+    text = pdf_text(letterkit.render(_letter(tmp_path, "ar", "columns", people)))
+    assert "أستاذة القانون، جامعة بيروت" in text
+    assert "أستاذة القانون, " not in text
+    assert "Professor, Example University" in text
+
+
+def test_the_list_style_names_a_country_given_as_a_code(tmp_path: Path) -> None:
+    orgs = (
+        "  - {name: Alpha Watch, acronym: AW, country: GB}\n"
+        "  - {name: Beta Rights, country: Atlantis}\n"
+    )
+    english = " ".join(pdf_text(letterkit.render(_letter(tmp_path, "en-GB", "list", orgs))).split())
+    assert "Alpha Watch (AW, United Kingdom)" in english
+    assert "(AW, GB)" not in english
+    assert "Beta Rights (Atlantis)" in english
+    french = " ".join(pdf_text(letterkit.render(_letter(tmp_path, "fr", "list", orgs))).split())
+    assert Typographer("fr", True).text("Alpha Watch (AW, Royaume-Uni)") in french
