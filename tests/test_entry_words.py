@@ -45,3 +45,12 @@ def test_the_list_style_names_a_country_given_as_a_code(tmp_path: Path) -> None:
     assert "Beta Rights (Atlantis)" in english
     french = " ".join(pdf_text(letterkit.render(_letter(tmp_path, "fr", "list", orgs))).split())
     assert Typographer("fr", True).text("Alpha Watch (AW, Royaume-Uni)") in french
+
+
+def test_typography_written_as_a_switch_says_how_to_write_it(tmp_path: Path) -> None:
+    spec = _letter(tmp_path, "en-GB", "columns", "  - {name: Alpha Watch}\n")
+    spec.write_text(spec.read_text(encoding="utf-8") + "typography: false\n", encoding="utf-8")
+    problems = [str(p) for p in letterkit.check(spec) if p.code == "LK105"]
+    assert len(problems) == 1, problems
+    assert "letter.yaml:8:" in problems[0]
+    assert "write 'typography: {smart_quotes: false}'" in problems[0]
