@@ -54,3 +54,13 @@ def test_typography_written_as_a_switch_says_how_to_write_it(tmp_path: Path) -> 
     assert len(problems) == 1, problems
     assert "letter.yaml:8:" in problems[0]
     assert "write 'typography: {smart_quotes: false}'" in problems[0]
+
+
+def test_an_annex_path_given_as_a_list_is_a_type_error(tmp_path: Path) -> None:
+    spec = _letter(tmp_path, "en-GB", "columns", "  - {name: Alpha Watch}\n")
+    text = spec.read_text(encoding="utf-8") + "annexes:\n  - path: [a.pdf, b.pdf]\n"
+    spec.write_text(text, encoding="utf-8")
+    problems = [str(p) for p in letterkit.check(spec)]
+    assert len(problems) == 1, problems
+    assert "[LK105] 'path' must be one file name" in problems[0]
+    assert "letter.yaml:9:" in problems[0]

@@ -234,6 +234,12 @@ def _annex(data: Located, reader: Reader, field: str) -> Annex | None:
         path = _local_paths(raw, at, reader, field)
         if path is None:
             return None
+    elif isinstance(raw, list):
+        reader.error(
+            at, "LK105", "'path' must be one file name (one annex each), or a mapping "
+            "{locale: file name}; give each file an annex entry of its own", field,
+        )  # fmt: skip
+        return None
     elif raw:
         path = _one_path(str(raw), at, reader)
         if path is None:
