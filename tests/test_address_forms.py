@@ -110,3 +110,14 @@ def test_a_letter_built_in_code_is_held_to_the_same_words() -> None:
         "letter.recipients[0].gender",
         "letter.recipients[0].office",
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("president", "head-of-state"), ("ambasador", "ambassador"), ("MEP", "parliamentarian")],
+)
+def test_an_office_in_other_words_gets_a_did_you_mean(written: str, meant: str) -> None:
+    from letterkit.validate.address_forms import office_hint
+
+    assert office_hint(written) == f"; did you mean '{meant}'?"
+    assert office_hint("xyz") == ""

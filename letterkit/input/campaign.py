@@ -21,6 +21,7 @@ from .. import l10n
 from ..errors import Problem, ValidationError
 from ..files import Kind
 from ..model import GENDER_WORDS, OFFICE_WORDS, Letter, Recipient
+from ..validate.address_forms import office_hint
 from .data import load_data_file
 from .fields import Reader
 from .letter_spec import load_letter
@@ -301,8 +302,9 @@ def _choice(
     word = words.get(text.lower(), "")
     if text and not word:
         allowed = ", ".join(dict.fromkeys(words.values()))
+        hint = office_hint(text) if key == "office" else ""
         reporter.error(
-            at, "LK105", f"recipient '{rid}': '{key}' must be one of {allowed}, not '{text}'"
+            at, "LK105", f"recipient '{rid}': '{key}' must be one of {allowed}, not '{text}'{hint}"
         )
     return word
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from ..model import GENDER_WORDS, OFFICE_WORDS, Case, Letter, Person, Recipient
 from ._check import Check
 
@@ -24,8 +26,32 @@ def address_forms(letter: Letter, check: Check) -> None:
         if office and OFFICE_WORDS.get(str(office).strip().lower()) is None:
             allowed = ", ".join(dict.fromkeys(OFFICE_WORDS.values()))
             check.error(
-                f"{path}.office", "LK105", f"'office' must be one of {allowed}, not '{office}'"
-            )
+                f"{path}.office", "LK105",
+                f"'office' must be one of {allowed}, not '{office}'{office_hint(str(office))}",
+            )  # fmt: skip
+
+
+#: Words a user may write for an office, and the office letterkit calls it.
+_OFFICE_SYNONYMS = {
+    "president": "head-of-state", "king": "monarch", "queen": "monarch",
+    "emir": "monarch", "sultan": "monarch", "prime minister": "head-of-government",
+    "premier": "head-of-government", "chancellor": "head-of-government",
+    "foreign minister": "minister", "secretary of state": "minister",
+    "mp": "parliamentarian", "mep": "parliamentarian", "member of parliament":
+    "parliamentarian", "senator": "parliamentarian", "deputy": "parliamentarian",
+    "envoy": "ambassador", "high commissioner": "ambassador",
+}  # fmt: skip
+
+
+def office_hint(text: str) -> str:
+    """ "; did you mean 'head-of-state'?" for an office written in other words or
+    misspelt ("" when nothing is close)."""
+    word = " ".join(text.strip().lower().replace("-", " ").replace("_", " ").split())
+    known = _OFFICE_SYNONYMS.get(word)
+    if known is None:
+        close = difflib.get_close_matches(word, list(dict.fromkeys(OFFICE_WORDS.values())), 1)
+        known = close[0] if close else None
+    return f"; did you mean '{known}'?" if known else ""
 
 
 def _gender(check: Check, path: str, value: object) -> None:
