@@ -67,6 +67,9 @@ _CANDIDATES = r" (?:(?<=[\d.] )|(?=[\d–—]))"
 #: French: also a space after « and before » ; : ! ?
 _FRENCH = r" (?:(?<=[\d.«] )|(?=[\d–—;:!?»]))"
 #: Text with none of these has nothing to tie.
+#: An abbreviation's stop followed by the sentence's ("2018 г.." → "2018 г."),
+#: not an ellipsis.
+_DOUBLE_STOP = re.compile(r"(?:(?<=\bг)|(?<=\bгг)|(?<=\bв)|(?<=\bвв)|(?<=\bж))\.\.(?!\.)")
 _MAYBE = re.compile(r"[\d–—]")
 _MAYBE_FRENCH = re.compile(r"[\d–—«»;:!?]")
 #: Text with none of these has no URL or e-mail address.
@@ -206,6 +209,8 @@ class Typographer:
             text = self._quotes(text)
         elif text:
             self.before = text[-1]
+        if ".." in text:  # a date's "г." that ends the sentence takes no second stop
+            text = _DOUBLE_STOP.sub(".", text)
         ties = _ties(self.locale)
         if " " in text and ties.maybe.search(text):
             text = ties.candidates.sub(ties.tie, text)
