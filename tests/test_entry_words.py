@@ -69,8 +69,7 @@ def test_an_annex_path_given_as_a_list_is_a_type_error(tmp_path: Path) -> None:
 def test_a_russian_date_ending_a_sentence_takes_one_stop() -> None:
     from letterkit.text.typography import educate
 
-    assert (
-        educate("Задержан 6 декабря 2018 г.. Далее…", "ru")
-        == "Задержан 6\u00a0декабря 2018 г. Далее…"
+    assert educate("Задержан 6 декабря 2018 г.. Далее…", "ru") == (
+        "Задержан 6\u00a0декабря 2018\u00a0г. Далее…"
     )
     assert educate("и т. д... Wait..", "ru").endswith("... Wait..")
