@@ -19,6 +19,7 @@ from pypdf import PdfReader
 import letterkit
 
 from .conftest import ROOT, page_texts, pdf_text
+from .letters import body_letter
 from .pdfcheck import Box, char_boxes
 
 SHAPES = ROOT / "examples" / "shapes"
@@ -41,25 +42,12 @@ ITEM = (
 
 def _letter(tmp_path: Path, body: str, locale: str = "ar", **spec: str) -> Path:
     """An Arabic letter in *tmp_path* whose template body is *body*."""
-    (tmp_path / "case.yaml").write_text(
-        "person: {name: تيمير, role: مدافع}\ncountry: KG\ndetained_on: 2010-06-15\n",
-        encoding="utf-8",
-    )
-    shutil.copy(SHAPES / "signatories-6.csv", tmp_path / "signatories.csv")
-    (tmp_path / "body.md").write_text(body, encoding="utf-8")
-    lines = [
-        "template: body.md",
-        f"locale: {locale}",
-        "date: 2018-12-06",
-        "subject: الإفراج عن المدافعين",
-        "recipients: [{name: حكومة الجمهورية}]",
-        "case: case.yaml",
-        "signatories: signatories.csv",
-        "page_numbers: always",
-        *(f"{key}: {value}" for key, value in spec.items()),
-    ]
-    (tmp_path / "letter.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return tmp_path / "letter.yaml"
+    return body_letter(
+        tmp_path, body, locale=locale,
+        case="person: {name: تيمير, role: مدافع}\ncountry: KG\ndetained_on: 2010-06-15\n",
+        date="2018-12-06", subject="الإفراج عن المدافعين",
+        recipients="[{name: حكومة الجمهورية}]", page_numbers="always", **spec,
+    )  # fmt: skip
 
 
 def _boxes(pdf: bytes) -> list[Box]:

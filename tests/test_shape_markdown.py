@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from letterkit.errors import Problem
 from letterkit.typeset.body_images import MAX_FILES, MAX_IMAGES
 
 from .conftest import ROOT, ExamplePdfs, page_texts, pdf_text
+from .letters import body_letter
 from .pdfcheck import char_boxes, drawn_images
 
 SHAPES = ROOT / "examples" / "shapes"
@@ -32,24 +32,7 @@ FILLER = (
 
 def _letter(tmp_path: Path, body: str, locale: str = "en-GB", **spec: str) -> Path:
     """A letter in *tmp_path* whose template body is *body*."""
-    (tmp_path / "case.yaml").write_text(
-        "person: {name: Temir Sample, role: defender}\ncountry: KG\ndetained_on: 2010-06-15\n",
-        encoding="utf-8",
-    )
-    shutil.copy(SHAPES / "signatories-6.csv", tmp_path / "signatories.csv")
-    (tmp_path / "body.md").write_text(body, encoding="utf-8")
-    lines = [
-        "template: body.md",
-        f"locale: {locale}",
-        "date: 2024-11-20",
-        "subject: Defenders in detention",
-        "recipients: [{honorific: Ms., name: Ilse Example}]",
-        "case: case.yaml",
-        "signatories: signatories.csv",
-        *(f"{key}: {value}" for key, value in spec.items()),
-    ]
-    (tmp_path / "letter.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return tmp_path / "letter.yaml"
+    return body_letter(tmp_path, body, locale=locale, **spec)
 
 
 def _table(rows: int, columns: int = 3) -> str:

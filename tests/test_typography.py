@@ -6,7 +6,6 @@ hyphenation of justified text that never breaks a name, an entry or a URL."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 import letterkit
 
 from .conftest import ROOT, pdf_text
+from .letters import body_letter
 
 SHAPES = ROOT / "examples" / "shapes"
 URL = "https://example.org/reports/it's-a-very-long-path/with-many-parts/report.pdf"
@@ -47,25 +47,14 @@ PROSE = {
 def _letter(
     tmp_path: Path, body: str, locale: str = "en-GB", name: str = "Temir O'Sample", **spec: str
 ) -> Path:
-    (tmp_path / "case.yaml").write_text(
-        f'person: {{name: "{name}", role: defender}}\ncountry: KG\n'
+    return body_letter(
+        tmp_path, body, locale=locale,
+        case=f'person: {{name: "{name}", role: defender}}\ncountry: KG\n'
         "detained_on: 2010-06-15\nfacts: {motto: \"'Justice' for all\"}\n",
-        encoding="utf-8",
-    )
-    shutil.copy(SHAPES / "signatories-6.csv", tmp_path / "signatories.csv")
-    (tmp_path / "body.md").write_text(body, encoding="utf-8")
-    lines = [
-        "template: body.md",
-        f"locale: {locale}",
-        "date: 2024-11-20",
-        "subject: 'The \"Defenders\" in detention'",
-        "recipients: [{honorific: Ms., name: Ilse O'Example, address: [\"1 King's Road\"]}]",
-        "case: case.yaml",
-        "signatories: signatories.csv",
-        *(f"{key}: {value}" for key, value in spec.items()),
-    ]
-    (tmp_path / "letter.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return tmp_path / "letter.yaml"
+        subject="'The \"Defenders\" in detention'",
+        recipients="[{honorific: Ms., name: Ilse O'Example, address: [\"1 King's Road\"]}]",
+        **spec,
+    )  # fmt: skip
 
 
 def _outside_urls(text: str) -> str:
