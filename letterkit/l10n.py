@@ -253,42 +253,6 @@ def duration(
     return with_digits(format_list(parts, locale=locale), tag, digits)
 
 
-#: Where the name the United Nations use differs from CLDR's, for the countries
-#: letterkit's letters most often concern: (language, ISO code) → the UN's name.
-#: CLDR's Russian "Киргизия" and French "Kirghizstan" are not what a letter to
-#: Kyrgyzstan's authorities should say (UNTERM: "Кыргызстан", "Kirghizistan").
-UN_COUNTRY_NAMES: Mapping[tuple[str, str], str] = {
-    ("ru", "KG"): "Кыргызстан",
-    ("fr", "KG"): "Kirghizistan",
-}
-
-
-def country_name(code: str, tag: str, given: object = "") -> str:
-    """ISO 3166 code → the country's name in the locale (``KG`` → ``Kyrgyzstan``).
-
-    *given* (the case's ``country_name``: a text, or ``{locale: text}``) wins
-    when it has a text for the locale; else the UN's name where it differs
-    from CLDR's (:data:`UN_COUNTRY_NAMES`), else CLDR's.
-
-    >>> country_name("KG", "ru")
-    'Кыргызстан'
-    >>> country_name("KG", "en", {"ru": "Кыргызская Республика"})
-    'Kyrgyzstan'
-    """
-    if given:
-        try:
-            text = localize(given, tag)
-        except LocalizationError:
-            text = ""
-        if text:
-            return text
-    upper = code.upper()
-    name = parse_locale(tag).territories.get(upper)
-    if name is None:
-        raise FormatError(f"unknown country code {code!r}; use an ISO 3166 code such as KG")
-    return UN_COUNTRY_NAMES.get((parse_locale(tag).language, upper), str(name))
-
-
 def signatory_counts(
     organizations: int, individuals: int, tag: str, digits: str | None = None
 ) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import letterkit
-from letterkit import l10n
+from letterkit import countries, l10n
 from letterkit.text.sandbox import escape_markdown
 
 from .conftest import EXAMPLE, pdf_text
@@ -98,7 +98,7 @@ def test_filters_in_english_and_russian() -> None:
         l10n.plural(2, "en-GB", {"one": "organisation", "other": "organisations"})
         == "2 organisations"
     )
-    assert l10n.country_name("KG", "en-GB") == "Kyrgyzstan"
+    assert countries.country_name("KG", "en-GB") == "Kyrgyzstan"
     assert l10n.slug("Federica Mogherini") == "federica-mogherini"
     assert "\u202f" not in l10n.format_date(end, "ru")
     assert l10n.format_date(end, "ru") == "6 декабря 2018\u00a0г."

@@ -22,7 +22,7 @@ from pypdf.constants import PageLabelStyle
 from pypdf.errors import LimitReachedError
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from .. import __version__, l10n, memo
+from .. import __version__, countries, l10n, memo
 from ..errors import LetterkitError, Problem, ValidationError
 from ..input.sources import display_path
 from ..l10n import _
@@ -70,7 +70,7 @@ def describe(letter: Letter, subject: str) -> dict[str, str]:
     else:
         person = person_name(letter)
         country = (
-            l10n.country_name(letter.case.country, loc, letter.case.country_name)
+            countries.country_name(letter.case.country, loc, letter.case.country_name)
             if letter.case.country
             else ""
         )

@@ -19,7 +19,7 @@ import jinja2
 from jinja2 import meta
 from jinja2.exceptions import SecurityError
 
-from .. import l10n, limits
+from .. import countries, l10n, limits
 from ..errors import LetterkitError
 from ..model import Signatory
 from .budget import OutputTooLarge, ValueTooLarge, budget
@@ -47,7 +47,7 @@ def country_text(country: str, locale: str) -> str:
     """The country's name in *locale* when *country* is an ISO 3166 code, else as written."""
     if _ISO.fullmatch(country):
         try:
-            return l10n.country_name(country, locale)
+            return countries.country_name(country, locale)
         except l10n.LocalizationError:
             return country
     return country

@@ -26,7 +26,7 @@ from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from .. import l10n, limits, memo
+from .. import countries, l10n, limits, memo
 from ..errors import LetterkitError
 from ._jinja import BoundedFormatter, CountingCodeGenerator, NamingUndefined, compile_template
 from .bounded import FormatCheck, check_binop, check_call, concat_size
@@ -127,14 +127,16 @@ def _f_plural(context: Any, value: Any, **forms: str) -> str:
 
 
 @jinja2.pass_context
-def _f_country(context: Any, value: Any) -> str:
-    """The country's name; the case's ``country_name`` for the case's country."""
+def _f_country(context: Any, value: Any, article: bool = True) -> str:
+    """The country's name, as running text writes it ("the Philippines" in
+    English; ``article=False`` leaves "the" out); the case's ``country_name``
+    for the case's country."""
     code = str(value)
     case = context.get("case")
     given: Any = ""
     if isinstance(case, Mapping) and code.upper() == case.get("country"):
         given = case.get("country_name") or ""
-    return l10n.country_name(code, _locale(context), given)
+    return countries.country_name(code, _locale(context), given, article=bool(article))
 
 
 @jinja2.pass_context

@@ -194,7 +194,7 @@ def icu_available() -> bool:
 
 
 def case(letter: Letter, check: Check) -> None:
-    from .. import l10n
+    from .. import countries, l10n
 
     case = letter.case
     if case is None:  # a letter about no one case; templates that need one say so
@@ -205,7 +205,7 @@ def case(letter: Letter, check: Check) -> None:
     _person(case.person, check)
     if case.country:
         try:
-            l10n.country_name(str(case.country), "en")
+            countries.country_name(str(case.country), "en")
         except (ValueError, LookupError):
             check.error(
                 "letter.case.country",

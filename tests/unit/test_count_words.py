@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from letterkit import l10n
+from letterkit import countries, l10n
 
 COUNTS = [
     ("en-GB", 32, 13, "32 organisations and 13 individuals"),
@@ -50,12 +50,42 @@ def test_sub_headings(locale: str, organisations: str, individuals: str) -> None
      ("es", "KG", "Kirguistán"), ("ar", "KG", "قيرغيزستان"), ("ru", "kg", "Кыргызстан")],
 )  # fmt: skip
 def test_country_names_follow_the_un(locale: str, code: str, name: str) -> None:
-    assert l10n.country_name(code, locale) == name
+    assert countries.country_name(code, locale) == name
 
 
 def test_a_given_name_wins_where_it_has_the_language() -> None:
     given = {"ru": "Кыргызская Республика", "default": "Kyrgyz Republic"}
-    assert l10n.country_name("KG", "ru", given) == "Кыргызская Республика"
-    assert l10n.country_name("KG", "fr", given) == "Kyrgyz Republic"
-    assert l10n.country_name("KG", "fr", {"ru": "Кыргызская Республика"}) == "Kirghizistan"
-    assert l10n.country_name("KG", "de", "Kirgisische Republik") == "Kirgisische Republik"
+    assert countries.country_name("KG", "ru", given) == "Кыргызская Республика"
+    assert countries.country_name("KG", "fr", given) == "Kyrgyz Republic"
+    assert countries.country_name("KG", "fr", {"ru": "Кыргызская Республика"}) == "Kirghizistan"
+    assert countries.country_name("KG", "de", "Kirgisische Republik") == "Kirgisische Republik"
+
+
+@pytest.mark.parametrize(
+    ("code", "in_text", "alone"),
+    [
+        ("PH", "the Philippines", "Philippines"),
+        ("US", "the United States", "United States"),
+        ("CD", "the Democratic Republic of the Congo", "Democratic Republic of the Congo"),
+        ("KG", "Kyrgyzstan", "Kyrgyzstan"),
+    ],
+)
+def test_english_running_text_gives_a_country_its_article(
+    code: str, in_text: str, alone: str
+) -> None:
+    assert countries.country_name(code, "en-GB", article=True) == in_text
+    assert countries.country_name(code, "en-US") == alone
+    assert not countries.country_name(code, "fr", article=True).startswith("the ")
+
+
+def test_the_country_filter_writes_running_text() -> None:
+    from letterkit.text.context import Data
+    from letterkit.text.sandbox import PLAIN_ENV, compiled, render_bounded
+
+    context = {"letter": Data("letter", locale="en-GB"), "case": Data("case", country="KG")}
+
+    def render(source: str) -> str:
+        return render_bounded(compiled(PLAIN_ENV, source, "/t/unit.md"), context)
+
+    assert render("in {{ 'PH'|country }}") == "in the Philippines"
+    assert render("{{ 'PH'|country(article=false) }}") == "Philippines"
