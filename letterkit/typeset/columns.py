@@ -123,7 +123,7 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
 
     def tail_height(self) -> float:
         """The height the tail takes under the run, with the space above it."""
-        return sum(f.wrap(self._width, 1e6)[1] + f.getSpaceBefore() for f in self.tail)
+        return float(sum(f.wrap(self._width, 1e6)[1] + f.getSpaceBefore() for f in self.tail))
 
     def column_width(self, width: float) -> float:
         return (width - self.gap * (self.columns - 1)) / self.columns

@@ -192,12 +192,12 @@ def signatory_block(
         if _affiliated(members):
             note_after = len(runs)
         head = []
-    out: list[Flowable] = list(runs)
+    flowables: list[Flowable] = list(runs)
     if note_para is not None:
         if note_after >= 0:  # the note keeps to the page of the entries it identifies
             runs[note_after - 1].tail = [note_para]
-        out.insert(note_after if note_after >= 0 else len(out), note_para)
-    return out
+        flowables.insert(note_after if note_after >= 0 else len(flowables), note_para)
+    return flowables
 
 
 def _continued(
