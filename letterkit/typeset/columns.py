@@ -10,7 +10,11 @@ order, the entries come out in print order, column after column.
 The flowables in ``head`` (the closing, the "Signatories" heading, a group
 heading) are drawn above the first part, so they always stand with at least
 the first rows of names and never alone at the foot of a page; those in
-``continued`` ("Signatories (continued)") above each part on a later page.
+``continued`` ("Signatories (continued)") above each part on a later page;
+those in ``resumed`` ("Signatories (continued)" again) above ``head`` when a
+run that is not the list's first (the next group) begins at the top of a page.
+The flowables in ``tail`` (the identification note) follow the run: its last
+part keeps room for them, so they never stand alone on a page.
 """
 
 from __future__ import annotations
@@ -73,6 +77,8 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         measured: tuple[float, list[float]] | None = None,
         continued: Sequence[Flowable] = (),
         not_on: int = 0,
+        resumed: Sequence[Flowable] = (),
+        tail: Sequence[Flowable] = (),
     ) -> None:
         super().__init__()
         self.entries = list(entries)
@@ -80,6 +86,12 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         self.columns = max(1, min(columns, len(self.entries) or 1))
         self.gap = gap
         self.head = list(head)
+        #: The head as it stands when the run does not begin at the top of a page.
+        self.own_head = list(head)
+        #: What goes above the head when the run begins at the top of a page.
+        self.resumed = list(resumed)
+        #: What follows the run's last part on its page (the identification note).
+        self.tail = list(tail)
         #: The head of the part on the next page ("Signatories (continued)").
         self.continued = list(continued)
         #: The page a part that follows a split may not go on (the page it was split on).
@@ -102,8 +114,16 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
             self._width = width
             col = self.column_width(width)
             self._heights = [_height(e, col) for e in self.entries]
+        if self.resumed:
+            head = [*self.resumed, *self.own_head] if _rl.at_top(self) else self.own_head
+            if head != self.head:
+                self.head, self._head_heights = head, []
         if len(self._head_heights) != len(self.head):
             self._head_heights = [f.wrap(width, 1e6)[1] for f in self.head]
+
+    def tail_height(self) -> float:
+        """The height the tail takes under the run, with the space above it."""
+        return float(sum(f.wrap(self._width, 1e6)[1] + f.getSpaceBefore() for f in self.tail))
 
     def column_width(self, width: float) -> float:
         return (width - self.gap * (self.columns - 1)) / self.columns
@@ -157,6 +177,18 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         page, balanced, under their continued heading."""
         heads = sum(f.wrap(self._width, 1e6)[1] for f in self.continued)
         return float(heads) + sum(self._heights[taken:]) / self.columns
+
+    def _short_of_all(self, limit: float) -> tuple[list[list[int]], float]:
+        """The fullest columns under *limit* that leave at least one entry over,
+        and the height they were filled to."""
+        step = min(self._heights)
+        lower = min(limit, self._tall(self._fill(limit)))
+        while lower > 0:
+            lower -= step
+            cols = self._fill(lower)
+            if sum(len(c) for c in cols) < len(self.entries):
+                return cols, lower
+        return [[]], 0.0
 
     def _no_runt(self, cols: list[list[int]], limit: float) -> list[list[int]]:
         """*cols*, or shorter columns when the rest would stand alone on the next
@@ -212,20 +244,29 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
             return self.width, self.height
         self._plan = self.fixed if self.fixed is not None else self._balanced()
         self.height = self.head_height() + self._tall(self._plan)
+        if self.tail and self.height + self.tail_height() > availHeight + 1e-6:
+            self.height += self.tail_height()  # the tail would stand alone: split
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         if self._barred():
             return []
         self._measure(availWidth)
-        cols = self._fill(availHeight - self.head_height())
+        limit = availHeight - self.head_height()
+        cols = self._fill(limit)
         taken = sum(len(c) for c in cols)
-        if taken >= len(self.entries):
-            return [self]
-        cols = self._no_runt(cols, availHeight - self.head_height())
-        taken = sum(len(c) for c in cols)
+        least = min(self.min_rows, len(self.entries))
         at_top = _rl.at_top(self)
-        if taken < min(self.min_rows, len(self.entries)):
+        if taken >= len(self.entries):
+            whole = self.head_height() + self._tall(self._balanced()) + self.tail_height()
+            if not self.tail or whole <= availHeight + 1e-6:
+                return [self]
+            cols, limit = self._short_of_all(limit)  # the last entries go over with the tail
+            if at_top:
+                least = 1
+        cols = self._no_runt(cols, limit)
+        taken = sum(len(c) for c in cols)
+        if taken < least:
             if at_top:
                 label = self.labels[taken] if taken < len(self.labels) else ""
                 raise TooLarge(
@@ -241,7 +282,7 @@ class SignatoryColumns(Flowable):  # type: ignore[misc]
         rest = SignatoryColumns(
             self.entries[taken:], self.labels[taken:], self.columns, self.gap, self.continued,
             self.min_rows, rtl=self.rtl, measured=(self._width, self._heights[taken:]),
-            continued=self.continued, not_on=_page(self),
+            continued=self.continued, not_on=_page(self), tail=self.tail,
         )  # fmt: skip
         return [first, rest]
 

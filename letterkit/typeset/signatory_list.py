@@ -184,7 +184,7 @@ def signatory_block(
         signed = signature_block(letter, signatories, styles, head)
         return signed + ([note_para] if note_para is not None else [])
     columns = letter.signatory_columns if style == "columns" else 1
-    out = []
+    runs: list[SignatoryColumns] = []
     note_after = -1
     for group, entries, labels, members in _entries(letter, tuple(signatories), styles):
         if group:
@@ -192,17 +192,22 @@ def signatory_block(
         # A short run stays in one piece; a long one leaves at least two rows.
         keep = len(entries) if len(entries) <= 8 else 2
         more = _continued(letter, styles, title, group, head_style)
+        # A later group that begins a page is headed "Signatories (continued)" too.
+        resumed = more[:1] if runs and title and group else []
         run = SignatoryColumns(
             entries, labels, columns=columns, gap=14, head=head, min_rows=keep,
-            rtl=styles.rtl, continued=more,
+            rtl=styles.rtl, continued=more, resumed=resumed,
         )  # fmt: skip
-        out.append(run)
+        runs.append(run)
         if _affiliated(members):
-            note_after = len(out)
+            note_after = len(runs)
         head = []
+    flowables: list[Flowable] = list(runs)
     if note_para is not None:
-        out.insert(note_after if note_after >= 0 else len(out), note_para)
-    return out
+        if note_after >= 0:  # the note keeps to the page of the entries it identifies
+            runs[note_after - 1].tail = [note_para]
+        flowables.insert(note_after if note_after >= 0 else len(flowables), note_para)
+    return flowables
 
 
 def _continued(
