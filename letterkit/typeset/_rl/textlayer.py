@@ -210,9 +210,12 @@ class ReadingOrderText(TiedText):
         code: list[str] = []
         at = 0.0  # where the text line matrix is, from the line's start
         placed = zip(self._lk_pieces, self._lk_places(), strict=True)
-        for (_, _, state, piece), x in sorted(placed, key=lambda p: p[0][0]):
+        for n, ((_, _, state, piece), x) in enumerate(sorted(placed, key=lambda p: p[0][0])):
             move = fp_str(x - at)
-            if move != "0":
+            # Drawing a piece moves the pen to its end, but not the line
+            # matrix: a piece at the place of the one before (a vowel mark,
+            # which has no width) still needs its move back to that place.
+            if move != "0" or n:
                 code.append(f"{move} 0 Td")
                 at += float(move)
             code.extend(state)
