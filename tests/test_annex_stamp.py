@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, RectangleObject
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, NameObject, RectangleObject
 
 import letterkit
 from letterkit.model import Annex
@@ -263,3 +263,27 @@ def test_a_page_too_large_to_read_counts_as_all_marks() -> None:
     assert max(x0, y0) <= 10
     assert min(x1 - 20, y1 - 30) >= 0
     assert max(x1 - x0 - 14, y1 - y0 - 24) < 0  # the line and its width, not the page
+
+
+def test_a_small_stream_that_inflates_beyond_the_limit_is_not_inflated() -> None:
+    """A few kilobytes of Flate that stand for megabytes of operators count as
+    marks all over without being inflated whole (memory stays bounded)."""
+    from unittest import mock
+
+    from letterkit.pdf import marks
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 300)
+    stream = DecodedStreamObject()
+    stream.set_data(b"0 0 m 1 1 l S\n" * (marks.CONTENT_MAX // 14 + 10))
+    page[NameObject("/Contents")] = add_object(writer, stream.flate_encode())
+    assert marks._stored(page) < marks.CONTENT_MAX // 100
+    reader = PdfReader(io.BytesIO(_written(writer)))
+    with mock.patch.object(PageObject, "get_contents") as inflate:
+        assert page_marks(reader.pages[0]) is None
+    inflate.assert_not_called()
+
+
+def test_strip_warnings_name_pages_as_ranges() -> None:
+    assert stamp._ranges([1, 2, 3, 7, 9, 10, 11]) == "1-3, 7, 9-11"
+    assert stamp._ranges(list(range(1, 5001))) == "1-5000"

@@ -19,6 +19,7 @@ unknown (``None``): the stamping stage then treats all of it as marked.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -26,6 +27,7 @@ from pypdf import PageObject
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, StreamObject
 
 from ..errors import LetterkitError
+from ._pypdf import raw_data
 
 Rect = tuple[float, float, float, float]  # left, bottom, right, top
 Matrix = tuple[float, float, float, float, float, float]
@@ -323,7 +325,7 @@ def page_marks(page: PageObject) -> list[Rect] | None:
     inflate reads as its raw bytes: their unknown operators say so)."""
     reader = _Reader()
     try:
-        if _stored(page) > CONTENT_MAX:
+        if _stored(page) > CONTENT_MAX or _inflates_beyond(page, CONTENT_MAX):
             return None  # not inflated at all: too large to read for a stamp
         contents = page.get_contents()
         if contents is not None:
@@ -348,6 +350,33 @@ def _stored(page: PageObject) -> int:
             length = length.get_object() if isinstance(length, IndirectObject) else length
             total += int(length) if isinstance(length, int) else 0
     return total
+
+
+def _inflates_beyond(page: PageObject, limit: int) -> bool:
+    """Whether the page's Flate-compressed content inflates to more than *limit*
+    bytes, found by inflating at most that much (a small stream of repeated
+    operators can stand for tens of megabytes)."""
+    own = page.get("/Contents")
+    own = own.get_object() if isinstance(own, IndirectObject) else own
+    total = 0
+    for stream in own if isinstance(own, list) else [own]:
+        stream = stream.get_object() if isinstance(stream, IndirectObject) else stream
+        if not isinstance(stream, StreamObject):
+            continue
+        filters = stream.get("/Filter")
+        filters = filters.get_object() if isinstance(filters, IndirectObject) else filters
+        names = list(filters) if isinstance(filters, list) else [filters]
+        raw = raw_data(stream)  # the stored bytes, not inflated
+        if names == ["/FlateDecode"]:
+            try:
+                total += len(zlib.decompressobj().decompress(raw, limit + 1 - total))
+            except zlib.error:
+                continue  # left to pypdf, which reports it
+        else:
+            total += len(raw)
+        if total > limit:
+            return True
+    return False
 
 
 def _annotations(page: PageObject) -> list[Rect]:

@@ -60,28 +60,42 @@ def _map_family(family: str, regular: str, bold: str, italic: str, bold_italic: 
 
 
 def _own(font: Any) -> Any:
-    """*font* as letterkit embeds it: each subset made once, Arabic
-    presentation forms copied as the letters they show, and no-break spaces
-    copied as no-break spaces."""
-    font = _rl.keep_no_break_spaces(_rl.remember_subsets(font))
-    return _rl.map_forms_to_letters(font, textlayer.base_form)
+    """Register *font* and return the font object its name now stands for, as
+    letterkit embeds it: each subset made once, Arabic presentation forms
+    copied as the letters they show, and no-break spaces copied as no-break
+    spaces. ReportLab gives a name whose face a host registered first that
+    host's font object: that object is the one prepared (once), and what it
+    does for letterkit's documents leaves the host's documents as they were."""
+    from reportlab.pdfbase import pdfmetrics
+
+    pdfmetrics.registerFont(font)
+    registered = pdfmetrics.getFont(font.fontName)
+    if getattr(registered, _PREPARED, False):
+        return registered
+    registered = _rl.keep_no_break_spaces(_rl.remember_subsets(registered))
+    registered = _rl.map_forms_to_letters(registered, textlayer.base_form)
+    setattr(registered, _PREPARED, True)
+    return registered
+
+
+#: Marks a font object :func:`_own` has prepared.
+_PREPARED = "lk_prepared"
 
 
 @functools.cache
 def register() -> None:
     """Register the serif and sans families (four faces each) and the fallbacks."""
-    from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     folder = fonts_dir()
     for family, stem in _FAMILIES.items():
         for suffix, face in _FACES.items():
             path = folder / f"{stem}-{face}.ttf"
-            pdfmetrics.registerFont(_own(TTFont(family + suffix, str(path))))
+            _own(TTFont(family + suffix, str(path)))
         _map_family(family, family, family + "-Bold", family + "-Italic", family + "-BoldItalic")
     for family, stem in _FALLBACKS.items():
         for name, face in ((family, "Regular"), (family + "-Bold", "Bold")):
-            pdfmetrics.registerFont(_own(TTFont(name, str(folder / f"{stem}-{face}.ttf"))))
+            _own(TTFont(name, str(folder / f"{stem}-{face}.ttf")))
         _map_family(family, family, family + "-Bold", family, family + "-Bold")
 
 
@@ -121,7 +135,6 @@ def register_folder(folder: Path) -> tuple[UserFont, ...]:
     Raises :class:`FontError` for a font that is not, or that ReportLab cannot
     embed (CFF-outline ``.otf``, a damaged file).
     """
-    from reportlab.pdfbase import pdfmetrics
 
     register()
     found: list[UserFont] = []
@@ -146,7 +159,7 @@ def register_folder(folder: Path) -> tuple[UserFont, ...]:
         except files.Refused as exc:
             raise FontError(f"{path.name}: {exc.reason}") from exc
         font = _parse(family_name(path), path, data)
-        pdfmetrics.registerFont(_own(font))
+        _own(font)
         family = font.fontName
         _map_family(family, family, family, family, family)
         found.append(UserFont(family, path, frozenset(font.face.charToGlyph)))
