@@ -152,7 +152,7 @@ def _sizes(pdf: bytes, page: int) -> dict[str, float]:
     doc = pdfium.PdfDocument(io.BytesIO(pdf))
     try:
         text = doc[page].get_textpage()
-        whole = text.get_text_range()
+        whole = text.get_text_range(0, text.count_chars())
         out: dict[str, float] = {}
         start = 0
         for line in whole.splitlines(keepends=True):

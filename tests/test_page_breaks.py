@@ -140,7 +140,9 @@ def leading(r: Rendered) -> float:
         lines = body_lines(r, i)
         for a, b in itertools.pairwise(lines):
             gap = round(a.bottom - b.bottom, 1)
-            if abs(a.size - b.size) < 0.5 and gap > 0:
+            # (entries of side-by-side columns that wrap differently stand a few
+            # points apart: no leading is that small)
+            if abs(a.size - b.size) < 0.5 and gap > 8:
                 gaps[gap] = gaps.get(gap, 0) + 1
     return max(gaps, key=lambda g: gaps[g])
 
