@@ -4,16 +4,14 @@ gives the bundle's bytes."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
 from pathlib import Path
 
 import letterkit
 from letterkit.bundle.build import build_bundle
 
+from .bundles import manifest_letters, rendered_alone
 from .conftest import EXAMPLES, page_texts, pdf_text
-from .test_cli import run
 
 SHAPES = EXAMPLES / "shapes"
 
@@ -107,13 +105,9 @@ def test_a_bundle_with_every_shape_key_equals_render(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     result = build_bundle(campaign, out, jobs=2)
     assert len(result.built) == 3
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    for entry in manifest["letters"]:
-        single = tmp_path / f"{entry['id']}-alone.pdf"
-        status, _, err = run("render", str(campaign), "--recipient", entry["id"], "-o", str(single))
-        assert status == 0, err
-        assert hashlib.sha256(single.read_bytes()).hexdigest() == entry["sha256"]
-    letters = {e["id"]: (out / e["file"]).read_bytes() for e in manifest["letters"]}
+    for entry in manifest_letters(out):
+        rendered_alone(campaign, entry, tmp_path)
+    letters = {e["id"]: (out / e["file"]).read_bytes() for e in manifest_letters(out)}
     english, french = page_texts(letters["A"])
     first = " ".join(english.split())
     # the letterhead, the date on top, the To and Cc lines, then the heading line

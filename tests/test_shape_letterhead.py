@@ -7,10 +7,8 @@ force at each ``Do``); where text is, from pdfium's character boxes.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import itertools
-import json
 import re
 import shutil
 from pathlib import Path
@@ -22,11 +20,11 @@ from PIL import Image
 import letterkit
 from letterkit.validate.images import segments
 
+from .bundles import bundled, rendered_alone
 from .conftest import ROOT, ExamplePdfs, page_texts
 from .hostile import pictures
 from .pdfcheck import Box, DrawnImage, char_boxes, drawn_images, outside, overlaps
 from .test_bundle import _campaign
-from .test_cli import run
 from .test_layout_images import _compare
 
 SHAPES = ROOT / "examples" / "shapes"
@@ -301,17 +299,11 @@ def test_a_bundle_keeps_the_letterhead_and_its_bytes(tmp_path: Path) -> None:
     sender = SENDER + "  logo_position: top\n" + f"  logos: [{', '.join(LOGOS)}]\n"
     spec.write_text(spec.read_text(encoding="utf-8") + sender, encoding="utf-8")
     out = tmp_path / "dist"
-    status, _, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "2", "--quiet")
-    assert status == 0, err
-    manifest = json.loads((out / "manifest.json").read_text())
-    for entry in manifest["letters"]:
+    letters = bundled(campaign, out)
+    for entry in letters:
         pdf = (out / entry["file"]).read_bytes()
         drawn, kinds = _images(pdf)
         assert len(drawn) == 6
         assert len(kinds) == 6
         assert " ".join(page_texts(pdf)[0].split()).startswith("Example Rights Watch")
-    rid = manifest["letters"][3]["id"]
-    single = tmp_path / "single.pdf"
-    status, _, err = run("render", str(campaign), "--recipient", rid, "-o", str(single))
-    assert status == 0, err
-    assert hashlib.sha256(single.read_bytes()).hexdigest() == manifest["letters"][3]["sha256"]
+    rendered_alone(campaign, letters[3], tmp_path)

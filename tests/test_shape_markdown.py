@@ -3,7 +3,6 @@ levels, notes of several paragraphs, and the problems for what is not drawn."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import letterkit
 from letterkit.errors import Problem
 from letterkit.typeset.body_images import MAX_FILES, MAX_IMAGES
 
+from .bundles import bundled, rendered_alone
 from .conftest import ROOT, ExamplePdfs, page_texts, pdf_text
 from .letters import body_letter
 from .pdfcheck import char_boxes, drawn_images
@@ -376,10 +376,8 @@ def test_too_many_rows_or_cells_is_an_error(
 def test_a_bundle_draws_the_table_and_image_in_every_letter(tmp_path: Path) -> None:
     """Each letter of a bundle has the body's table and chart, and `render
     --recipient` gives the bundle's very bytes."""
-    import json
 
     from .test_bundle import _campaign
-    from .test_cli import run
 
     campaign = _campaign(tmp_path / "c", 4)
     folder = campaign.parent
@@ -388,18 +386,12 @@ def test_a_bundle_draws_the_table_and_image_in_every_letter(tmp_path: Path) -> N
     extra = "\n![A chart](chart.png)\n\n| Year | Count |\n|---|--:|\n| 2023 | 28 |\n\n"
     (folder / "generic.md").write_text(template.replace("\nWe thank", extra + "We thank"))
     out = tmp_path / "dist"
-    status, _, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "2", "--quiet")
-    assert status == 0, err
-    manifest = json.loads((out / "manifest.json").read_text())
-    for entry in manifest["letters"]:
+    letters = bundled(campaign, out)
+    for entry in letters:
         pdf = (out / entry["file"]).read_bytes()
         assert [d[:2] for d in _drawn_images(pdf)] == [(600, 300)]
         assert "Year Count 2023 28" in " ".join(pdf_text(pdf).split())
-    single = tmp_path / "R0001.pdf"
-    status, _, err = run("render", str(campaign), "--recipient", "R0001", "-o", str(single))
-    assert status == 0, err
-    entry = next(e for e in manifest["letters"] if e["id"] == "R0001")
-    assert hashlib.sha256(single.read_bytes()).hexdigest() == entry["sha256"]
+    rendered_alone(campaign, next(e for e in letters if e["id"] == "R0001"), tmp_path)
 
 
 def test_an_image_past_the_pixel_limit_is_an_error(tmp_path: Path) -> None:
