@@ -241,7 +241,8 @@ def test_otf_in_the_fonts_folder_is_refused(tmp_path: Path) -> None:
     assert problem.line == 6
 
 
-def test_hebrew_letter_is_mirrored_and_drawn(tmp_path: Path) -> None:
+def hebrew_letter(tmp_path: Path) -> Path:
+    """A one-line Hebrew letter with a Latin name in it."""
     (tmp_path / "t.md").write_text("שלום רב, אנו כותבים אליכם בעניין {{ person.name }}.\n")
     (tmp_path / "letter.yaml").write_text(
         "template: t.md\nlocale: he\ndate: 2018-12-06\n"
@@ -249,6 +250,11 @@ def test_hebrew_letter_is_mirrored_and_drawn(tmp_path: Path) -> None:
         "signatories: [ארגון זכויות האדם]\n",
         encoding="utf-8",
     )
+    return tmp_path / "letter.yaml"
+
+
+def test_hebrew_letter_is_mirrored_and_drawn(tmp_path: Path) -> None:
+    hebrew_letter(tmp_path)
     from bidi import get_display
 
     pdf = letterkit.render(tmp_path / "letter.yaml")

@@ -24,6 +24,7 @@ from letterkit import memo
 from letterkit.typeset.bidi import LKParagraph
 
 from .conftest import EXAMPLE, ExamplePdfs, page_texts, qpdf_problems
+from .test_languages import hebrew_letter
 
 #: Arabic presentation forms A and B: never in the text read back.
 FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
@@ -110,13 +111,7 @@ def test_a_latin_name_inside_an_arabic_line_keeps_its_place(tmp_path: Path) -> N
 
 
 def test_a_hebrew_line_reads_in_logical_order(tmp_path: Path) -> None:
-    (tmp_path / "t.md").write_text("שלום רב, אנו כותבים אליכם בעניין {{ person.name }}.\n")
-    (tmp_path / "letter.yaml").write_text(
-        "template: t.md\nlocale: he\ndate: 2018-12-06\n"
-        "case: {person: {name: Azimjon Askarov}}\n"
-        "signatories: [ארגון זכויות האדם]\n",
-        encoding="utf-8",
-    )
+    hebrew_letter(tmp_path)
     text = _spaced(page_texts(letterkit.render(tmp_path / "letter.yaml"))[0])
     assert "שלום רב, אנו כותבים אליכם בעניין Azimjon Askarov" in text
     assert "ארגון זכויות האדם" in text
