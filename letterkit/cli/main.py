@@ -62,7 +62,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Check a letter spec and everything it names; print every problem.",
     )  # fmt: skip
     check.add_argument("spec", metavar="SPEC|CAMPAIGN")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument(
+        "--format", choices=["text", "json", "github"], default="text",
+        help="github: each problem also as a GitHub Actions annotation, then the plain lines",
+    )  # fmt: skip
     bundle = sub.add_parser(
         "bundle", parents=[common], help="one PDF per recipient of a campaign, with manifest.json",
         description="Build every letter of a campaign into a folder; a rerun rebuilds only what changed.",
@@ -335,6 +338,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         json.dump({"problems": [p.as_dict() for p in problems]}, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
+        if args.format == "github":
+            from .formats import github_commands
+
+            for command in github_commands(problems, args.spec):
+                print(command, file=out)
         _print_problems(problems, out)
         if not problems:
             print(f"{args.spec}: no problems", file=out)
