@@ -70,7 +70,7 @@ def github_commands(problems: Iterable[Problem], spec: str | Path) -> list[str]:
 def _command(problem: Problem, spec_folder: Path, base: Path) -> str:
     path, cell = _split_cell(problem.path)
     file = _in_repository(path, spec_folder, base)
-    line = problem.line if cell is None else None
+    line = problem.line if cell is None and file is not None else None
     col = problem.col if line is not None else None
     message = printable(problem.message, MAX_SHOWN)
     if file is None:
