@@ -166,12 +166,14 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
-def check_workflow_schema(files: list[Path], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def check_workflow_schema(
+    files: list[Path], capsys: pytest.CaptureFixture[str], schema: str = "github-workflows"
+) -> tuple[int, str]:
     """check-jsonschema's command line, run here, against its vendored copy of
     GitHub's workflow schema: (exit status, what it printed)."""
     from check_jsonschema import main
 
-    argv = ["--builtin-schema", "vendor.github-workflows", *map(str, files)]
+    argv = ["--builtin-schema", f"vendor.{schema}", *map(str, files)]
     status = main(argv, standalone_mode=False)
     captured = capsys.readouterr()
     return int(status or 0), captured.out + captured.err
@@ -184,6 +186,15 @@ def test_workflows_match_githubs_schema(capsys: pytest.CaptureFixture[str]) -> N
     status, printed = check_workflow_schema(WORKFLOWS, capsys)
     assert status == 0, printed
     assert "ok" in printed
+
+
+@pytest.mark.usefixtures("no_network")
+def test_dependabot_config_matches_its_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    """This test ensures that the file keeping the actions' pins current is valid."""
+    config = ROOT / ".github" / "dependabot.yml"
+    status, printed = check_workflow_schema([config], capsys, schema="dependabot")
+    assert status == 0, printed
+    assert load(config)["updates"][0]["package-ecosystem"] == "github-actions"
 
 
 @pytest.mark.usefixtures("no_network")
