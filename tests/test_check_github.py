@@ -82,6 +82,7 @@ def test_each_problem_is_one_command(repo: Path) -> None:
         _problem("letters/a,b:c.csv", 2, 3),
         _problem("<letter>", None, None, "no file"),
         _problem(str(repo.parent / "elsewhere.yaml"), 4, 2, "outside"),
+        _problem("letters/" + "n" * 300 + ".csv", 1, 1, "a name too long for the system"),
     ]
     assert github_commands(problems, "letters/letter.yaml") == [
         "::error file=letters/letter.yaml,line=5,col=1,title=LK105::100%25 wrong: 'a\\x0ab'",
@@ -90,6 +91,8 @@ def test_each_problem_is_one_command(repo: Path) -> None:
         "::error file=letters/a%2Cb%3Ac.csv,line=2,col=3,title=LK105::m",
         "::error title=LK105::<letter>: no file",
         f"::error title=LK105::{repo.parent / 'elsewhere.yaml'}:4:2: outside",
+        f"::error file=letters/{'n' * 300}.csv,line=1,col=1,title=LK105::a name too long"
+        " for the system",
     ]
 
 

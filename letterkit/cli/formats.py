@@ -104,11 +104,18 @@ def _in_repository(path: str, spec_folder: Path, base: Path) -> str | None:
         return None
     given = Path(path)
     candidates = [Path.cwd() / given, spec_folder / given]  # both *given* when absolute
-    found = next((c for c in candidates if c.exists()), candidates[0])
+    found = next((c for c in candidates if _exists(c)), candidates[0])
     try:
         return found.resolve().relative_to(base).as_posix()
     except (ValueError, OSError, RuntimeError):  # outside it, or a link that loops
         return None
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name too long, a folder that may not be read
+        return False
 
 
 def _location(problem: Problem) -> str:
