@@ -25,7 +25,6 @@ Russian, Arabic or Turkish never hold such a pair ("Élodie", "Şebnem",
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 
@@ -105,27 +104,28 @@ def mojibake(text: str) -> tuple[bool, str | None]:
     if text.isascii() or _LEADS.isdisjoint(text):
         return False, None
     out: list[str] = []
-    found = False
+    found = broken = stray = False
     index = 0
     while index < len(text):
         hit = _sequence(text, index)
         if hit is None:
-            out.append(text[index])
+            char = text[index]
+            if char in _LEADS:  # not repaired: real text ("JOÃO"), or bytes lost
+                after = text[index + 1 : index + 2]
+                byte = _byte(after) if after else None
+                broken = broken or after == "\ufffd" or 0x80 <= (byte or 0) <= 0xBF
+                stray = True
+            out.append(char)
             index += 1
             continue
         out.append(hit[0])
         index += hit[1]
         found = True
-    repaired = "".join(out)
-    # A lead left over before a continuation byte or a lost one is damage too;
-    # a lead left over beside repaired text: some bytes were lost (no repair).
-    left = any(
-        c in _LEADS and (after == "\ufffd" or 0x80 <= (_byte(after) or 0) <= 0xBF)
-        for c, after in itertools.pairwise(repaired)
-    )
-    if left or (found and any(c in _LEADS for c in repaired)):
+    # A lead before a continuation byte or a lost one is damage; a lead left
+    # beside repaired text says some bytes were lost: no repair is offered.
+    if broken or (found and stray):
         return True, None
-    return (True, repaired) if found else (False, None)
+    return (True, "".join(out)) if found else (False, None)
 
 
 def lost(text: str) -> str | None:
