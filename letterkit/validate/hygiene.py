@@ -57,8 +57,8 @@ def codes(values: Iterable[str], what: str = "--no-warn") -> tuple[str, ...]:
     unknown = [c for c in out if c not in CODES]
     if unknown:
         raise UsageError(
-            f"{what} {', '.join(unknown)}: not a problem code of letterkit; the codes are "
-            f"listed by 'letterkit check' output and the README (e.g. LK123)"
+            f"{what} {', '.join(unknown)}: not a problem code of letterkit; write a code "
+            "as problems print it (e.g. LK123; the README's table lists them)"
         )
     return out
 
