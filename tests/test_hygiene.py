@@ -178,8 +178,8 @@ def test_a_campaign_takes_the_base_specs_switch(tmp_path: Path) -> None:
 
 
 def test_bundle_prints_the_campaigns_warnings_once(tmp_path: Path) -> None:
-    """This test ensures that ``bundle`` prints the campaign's warnings once, before
-    building, and that ``--no-warn`` leaves them out."""
+    """This test ensures that ``bundle`` prints the campaign's warnings once (not once
+    per letter), and that ``--no-warn`` leaves them out."""
     campaign = _campaign(tmp_path)
     status, out, err = run(
         "bundle", str(campaign), "-o", str(tmp_path / "dist"), "--jobs", "1",
