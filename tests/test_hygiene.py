@@ -116,6 +116,10 @@ def test_the_spec_silences_its_warnings(tmp_path: Path) -> None:
     assert status == 1
     (line,) = _lines(out, "LK105")
     assert re.match(r"letter\.yaml:8:\d+: error: \[LK105\] warnings\.ignore: 'LK12' ", line)
+    _letter(tmp_path, "warnings: [LK123]")
+    status, out, _ = run("check", str(spec))
+    assert status == 1
+    assert "write 'warnings: {ignore: [LK123]}'" in _lines(out, "LK105")[0]
 
 
 def test_render_prints_the_warnings_it_is_not_told_to_leave_out(tmp_path: Path) -> None:

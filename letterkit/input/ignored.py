@@ -18,6 +18,15 @@ WARNINGS_KEYS = ("ignore",)
 
 def read_ignored(spec: Located, reader: Reader) -> tuple[str, ...]:
     """The codes under ``warnings.ignore``; each bad one reported at its item."""
+    given = spec.get("warnings")
+    if isinstance(given, str | list):  # the codes alone, where a mapping goes
+        codes = ", ".join(str(c) for c in (given if isinstance(given, list) else [given]))
+        reader.error(
+            spec.where("warnings"), "LK105",
+            f"'warnings' must be a mapping; write 'warnings: {{ignore: [{codes}]}}'",
+            "letter.ignore_warnings",
+        )  # fmt: skip
+        return ()
     data = reader.section(spec, "warnings", WARNINGS_KEYS)
     if data is None:
         return ()
