@@ -44,6 +44,7 @@ _SIGNATORY_TEXT = (*_NAMED, "group", "sort_as", "note")
 _ACRONYM = re.compile(r"\s*[(\[]\s*([^\s()\[\]]{2,15})\s*[)\]]\s*$")
 _THE = re.compile(r"^the\s+")
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+_LOCALE_ENTRY = re.compile(r"\[([^\]\d][^\]]*)\]$")
 _SILENCE = "(silence with --no-warn {code} or 'warnings: {{ignore: [{code}]}}' in the spec)"
 _FOUND: dict[int, tuple[tuple[Signatory, ...], tuple[Finding, ...]]] = memo.table({})
 
@@ -208,7 +209,7 @@ def _local(path: str, value: LocalText | None) -> Iterator[tuple[str, str]]:
     elif isinstance(value, Mapping):
         for key, text in value.items():
             if isinstance(text, str):
-                yield f"{path}.{key}", text
+                yield f"{path}[{key}]", text
 
 
 def _recipient_texts(path: str, r: object) -> Iterator[tuple[str, str, bool]]:
@@ -235,9 +236,22 @@ def _letter_texts(letter: Letter) -> Iterator[tuple[str, str, bool]]:
     if sender is not None:
         for where, text in _local("letter.sender.name", getattr(sender, "name", None)):
             yield where, text, True
-    person = getattr(letter.case, "person", None)
+    case = letter.case
+    person = getattr(case, "person", None)
     if person is not None and isinstance(getattr(person, "name", None), str):
         yield "letter.case.person.name", person.name, True
+    if person is not None:
+        for field in ("role", "hometown"):
+            for where, text in _local(f"letter.case.person.{field}", getattr(person, field, "")):
+                yield where, text, False
+    for where, text in _local("letter.case.sentence", getattr(case, "sentence", "")):
+        yield where, text, False
+    for name in ("events", "demands"):
+        items = getattr(case, name, ())
+        for i, item in enumerate(items if isinstance(items, tuple | list) else ()):
+            value = getattr(item, "text", None) if name == "events" else item
+            for where, text in _local(f"letter.case.{name}[{i}]", value):
+                yield where, text, False
 
 
 def _text(
@@ -249,7 +263,7 @@ def _text(
     withheld: bool = False,
 ) -> None:
     """LK124 for damaged text, LK125 for a quoted name, at *path* (or at *at*)."""
-    label = path.rsplit(".", 1)[-1]
+    label = _LOCALE_ENTRY.sub(r" (\1)", path.rsplit(".", 1)[-1])  # role[fr] → role (fr)
     shown = "(withheld, not shown)" if withheld else f"'{value}'"
     why = lost(value)
     bad, repaired = mojibake(value) if why is None else (False, None)

@@ -11,7 +11,7 @@ import importlib
 import pytest
 
 from letterkit.errors import Problem, UsageError
-from letterkit.model import Case, Letter, LetterPart, Person, Recipient, Signatory
+from letterkit.model import Case, Event, Letter, LetterPart, Person, Recipient, Signatory
 from letterkit.validate import validate
 from letterkit.validate.damage import lost, mojibake, wrapped
 from letterkit.validate.hygiene import campaign, codes, fold, silenced
@@ -169,17 +169,23 @@ def test_lost_characters(text: str, says: str) -> None:
 
 
 def test_damage_in_any_text_field() -> None:
-    """This test ensures that LK124 looks at every text of a signatory, a recipient
-    and the letter, naming the field."""
+    """This test ensures that LK124 looks at every text of a signatory, a recipient,
+    the letter and the case, naming the field."""
     sig = Signatory("Amnesty", country="Franﾃｧe?", affiliation="Caf\ufffd", origin=("s.csv", 2, 1))
     letter = _letter(
         sig, recipients=(Recipient(name="Ministre", title="MinistÃ¨re des Affaires"),),
         subject="????",
     )  # fmt: skip
+    case = Case(
+        person=Person(name="Temir", role={"fr": "dÃ©fenseur"}),
+        events=(Event(dt.date(2010, 6, 15), "ArrÃªtÃ©"),), demands=("Free him", "???? ???"),
+    )  # fmt: skip
+    letter = dataclasses.replace(letter, case=case)
     found = {(p.path, p.message.split(" ", 1)[0]) for p in _found(letter, "LK124")}
     assert found == {
         ("s.csv", "affiliation"), ("letter.recipients[0].title", "title"),
-        ("letter.subject", "subject"),
+        ("letter.subject", "subject"), ("letter.case.person.role[fr]", "role"),
+        ("letter.case.events[0]", "events[0]"), ("letter.case.demands[1]", "demands[1]"),
     }  # fmt: skip
 
 
