@@ -28,7 +28,7 @@ from ..errors import (
     ValidationError,
     printable,
 )
-from ..validate.hygiene import silenced
+from ..validate.hygiene import codes, silenced
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -187,8 +187,6 @@ def _debug(args: argparse.Namespace, err: TextIO) -> None:
 def _command(
     parser: argparse.ArgumentParser, args: argparse.Namespace, out: TextIO, err: TextIO
 ) -> int:
-    from ..validate.hygiene import codes
-
     args.no_warn = codes(getattr(args, "no_warn", None) or ())
     if args.command == "render":
         return _render(args, out, err)
