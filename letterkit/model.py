@@ -340,6 +340,8 @@ class Letter:
     signatories_in: SignatoriesIn = "last"
     #: Files the template names (the body's images) may lie outside ``base_dir``.
     allow_outside: bool = False
+    #: Warning codes not reported for this letter (``warnings: {ignore: [LK123]}``).
+    ignore_warnings: tuple[str, ...] = ()
 
 
 def part_letter(letter: Letter, index: int) -> Letter:

@@ -51,6 +51,7 @@ from .typeset.signatures import SignatureImageError
 from .typeset.story import AnnexInfo
 from .typeset.styles import Styles, page_for, styles_for
 from .validate import validate
+from .validate.hygiene import silenced
 
 log = logging.getLogger("letterkit")
 
@@ -209,7 +210,8 @@ def build(letter: Letter, *, reuse: bool = True, limits: Limits | None = None) -
             "read a spec with load_letter, or call render"
         )
     with limits_.applied(limits), reported(letter), _ONE_AT_A_TIME:
-        return _build(letter, reuse)
+        built = _build(letter, reuse)
+    return replace(built, warnings=tuple(silenced(built.warnings, letter.ignore_warnings)))
 
 
 def _build(letter: Letter, reuse: bool) -> BuildResult:

@@ -15,7 +15,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from ..input.sources import display_path
 from ..limits import Limits
 from ..pipeline import TEMP_PREFIX, TEMP_SUFFIX
 from ..typeset import fonts
+from ..validate.hygiene import codes, silenced
 from .campaign import load_campaign
 from .lock import folder_locked
 from .manifest import MANIFEST, LetterResult, shard_slice, write_manifest
@@ -53,6 +54,8 @@ class BundleResult:
     removed: list[str] = field(default_factory=list)
     #: What the run set aside and why (a state file it could not use…).
     notes: list[str] = field(default_factory=list)
+    #: The campaign's warnings (its data, its rows), found when it was loaded.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 Progress = Callable[[str, str, int, int], None]
@@ -125,6 +128,7 @@ def build_bundle(
     progress: Progress | None = None,
     limits: Limits | None = None,
     report: Report | None = None,
+    no_warn: Iterable[str] = (),
 ) -> BundleResult:
     """Build every letter of a campaign (or of one shard) into *out_dir*.
 
@@ -134,7 +138,10 @@ def build_bundle(
     letter, in every worker process. On ``KeyboardInterrupt`` the letters
     built so far are recorded before it goes on up: run again to finish.
     *report* is told, line by line, what the run deletes or sets aside.
+    The campaign's warnings are in the result's ``warnings``, but for the
+    codes in *no_warn* (and the base spec's ``warnings: {ignore: [...]}``).
     """
+    off = codes(no_warn, "no_warn")
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0):
         raise UsageError(
             f"jobs must be a whole number of processes (0 or None: one per CPU), not {jobs!r}"
@@ -148,12 +155,15 @@ def build_bundle(
     path_argument(campaign, "the campaign")
     path_argument(out_dir, "out_dir")
     path = Path(campaign)
-    loaded = load_campaign(path, allow_outside=allow_outside, limits=limits)
+    warned: list[Problem] = []
+    loaded = load_campaign(path, allow_outside=allow_outside, limits=limits, problems=warned)
     out = _output_folder(loaded, Path(out_dir))
     with folder_locked(out, out_dir):
         _clear_temporary(out)
-        return _build(loaded, path, out, jobs, shard, keep_going, allow_outside, progress,
-                      limits, report)  # fmt: skip
+        result = _build(loaded, path, out, jobs, shard, keep_going, allow_outside, progress,
+                        limits, report)  # fmt: skip
+    result.warnings = silenced(warned, off)
+    return result
 
 
 def _build(

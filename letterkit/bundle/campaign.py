@@ -20,6 +20,8 @@ from ..limits import Limits
 from ..model import Letter
 from ..pipeline import BuildResult, build, reported
 from ..text.filenames import output_names
+from ..validate import hygiene
+from ..validate.hygiene import silenced
 from .manifest import MANIFEST
 from .state import STATE
 
@@ -44,11 +46,22 @@ def load_campaign(
         if campaign is not None:
             campaign = replace(campaign, filenames=output_names(campaign, reporter))
             _reserved_names(campaign, reporter)
+            _hygiene(campaign, reporter)
     if problems is not None:
-        problems.extend(p for p in reporter.problems if p.severity != "error")
+        ignore = campaign.letter.ignore_warnings if campaign is not None else ()
+        problems.extend(silenced([p for p in reporter.problems if p.severity != "error"], ignore))
     reporter.raise_if_failed()
     assert campaign is not None
     return campaign
+
+
+def _hygiene(campaign: Campaign, reporter: Reporter) -> None:
+    """The rows' damaged or quoted text, and the base spec's plain texts that
+    print in a row's other language (at their line in the base spec)."""
+    letter = campaign.letter
+    rows = [(r.id, r.locale, r.origin, r.recipient) for r in campaign.recipients]
+    spec = letter.inputs[0] if letter.inputs else None
+    reporter.problems += [placed_in_spec(p, spec) for p in hygiene.campaign(letter, rows)]
 
 
 def _reserved_names(campaign: Campaign, reporter: Reporter) -> None:

@@ -28,6 +28,7 @@ from ..errors import (
     ValidationError,
     printable,
 )
+from ..validate.hygiene import codes, silenced
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("spec", metavar="SPEC")
     preview.add_argument("-o", "--output", metavar="SHEET.png", required=True)
     preview.add_argument("--recipient", metavar="ID", help="with a campaign: whose letter")
+    for command in (render, check, bundle):
+        command.add_argument(
+            "--no-warn", action="append", default=[], metavar="CODE",
+            help="do not report warnings with this code (repeatable), e.g. --no-warn LK123",
+        )  # fmt: skip
     init = sub.add_parser(
         "init", parents=[common], help="create a starter letter folder that renders as is"
     )
@@ -184,6 +190,7 @@ def _debug(args: argparse.Namespace, err: TextIO) -> None:
 def _command(
     parser: argparse.ArgumentParser, args: argparse.Namespace, out: TextIO, err: TextIO
 ) -> int:
+    args.no_warn = codes(getattr(args, "no_warn", None) or ())
     if args.command == "render":
         return _render(args, out, err)
     if args.command == "check":
@@ -216,7 +223,7 @@ def _letter(args: argparse.Namespace, err: TextIO) -> Any:
         campaign = load_campaign(
             args.spec, allow_outside=args.allow_outside, problems=warnings, limits=args.limits
         )
-        _print_problems(warnings, err)
+        _print_problems(silenced(warnings, args.no_warn), err)
         if not recipient:
             raise UsageError("this is a campaign: name the letter with --recipient ID")
         try:
@@ -227,7 +234,7 @@ def _letter(args: argparse.Namespace, err: TextIO) -> Any:
         raise UsageError("--recipient applies to a campaign, and this is a single letter")
     with applied(args.limits), reported(Path(args.spec)):
         letter = load_letter(args.spec, allow_outside=args.allow_outside, problems=warnings)
-    _print_problems(warnings, err)
+    _print_problems(silenced(warnings, args.no_warn), err)
     return letter, Path(args.spec).stem + ".pdf"
 
 
@@ -242,7 +249,7 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     target = output_path(letter, output)
     built = build(letter, limits=args.limits)
     write_atomically(target, built.pdf)
-    _print_problems(built.warnings, err)
+    _print_problems(silenced(built.warnings, args.no_warn), err)
     print(f"wrote {output}", file=out)
     return 0
 
@@ -288,7 +295,9 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         progress=progress,
         limits=args.limits,
         report=lambda line: print(f"letterkit: {printable(line)}", file=err, flush=True),
+        no_warn=args.no_warn,
     )
+    _print_problems(result.warnings, err)
     for rid, problems in result.failed.items():
         for p in problems:
             print(f"{p} (recipient {printable(rid, 200)})", file=err)
@@ -333,7 +342,9 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     from ..bundle.check import check
 
-    problems = check(args.spec, allow_outside=args.allow_outside, limits=args.limits)
+    problems = check(
+        args.spec, allow_outside=args.allow_outside, limits=args.limits, no_warn=args.no_warn
+    )
     if args.format == "json":
         json.dump({"problems": [p.as_dict() for p in problems]}, out, ensure_ascii=False, indent=2)
         out.write("\n")

@@ -21,11 +21,13 @@ from typing import Any, cast
 from ..errors import Problem, ValidationError, path_argument
 from ..model import Letter
 from ..validate import COLUMNS, EXPECTED, findings
+from ..validate.hygiene import silenced
 from .addressees import read_addressees, read_cc
 from .budget import CONTAINER, MAX_DEPTH, MAX_NODES
 from .case import read_case
 from .data import load_data_file
 from .fields import Reader
+from .ignored import read_ignored
 from .language_parts import read_parts, read_signatories_in
 from .parts import (
     optional_text,
@@ -46,7 +48,7 @@ SPEC_KEYS = (
     "signatory_style", "signatory_columns", "collation", "dateline", "fonts", "privacy",
     "annexes", "cc", "variables", "salutation", "closing", "justify", "addressees",
     "page_numbers", "signatory_block", "parts", "signatories_in", "digits",
-    "typography",
+    "typography", "warnings",
 )  # fmt: skip
 SIGNATORY_FILE_KEYS = ("path", "sheet")
 #: Other spellings a file may use for the closed sets of words.
@@ -226,6 +228,7 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
         parts=parts,
         signatories_in=read_signatories_in(spec, reader),
         allow_outside=reader.allow_outside,
+        ignore_warnings=read_ignored(spec, reader),
     )
 
 
@@ -316,7 +319,8 @@ def _validated(letter: Letter, reader: Reader, problems: list[Problem] | None) -
         where = reader.place(finding.field) or (finding.field, (None, None))
         reporter.add(where[0], where[1], problem.code, problem.message, problem.severity)
     if problems is not None:
-        problems.extend(p for p in reporter.problems if p.severity != "error")
+        warned = [p for p in reporter.problems if p.severity != "error"]
+        problems.extend(silenced(warned, letter.ignore_warnings))
     reporter.raise_if_failed()
     return letter
 

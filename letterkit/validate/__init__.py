@@ -29,6 +29,9 @@ rules that need it, on the first validation.
 - :mod:`.script`: the digits a letter in Arabic script prints;
 - :mod:`.locales`: the locale, and whether the layout words speak it;
 - :mod:`.languages`: a letter in several languages, each part checked as a letter;
+- :mod:`.hygiene`: warnings about what spreadsheets and haste do to the data
+  (near-duplicate signatories, damaged or quoted text, plain texts in another
+  language); the letter's ``ignore_warnings`` drops the warnings it names;
 - :mod:`._check`: what the rules share (the collector of findings).
 """
 
@@ -42,6 +45,7 @@ from . import (
     address_forms,
     addressees,
     files,
+    hygiene,
     languages,
     locales,
     optional,
@@ -78,6 +82,7 @@ _RULES: tuple[Callable[[Letter, Check], None], ...] = (
     signatures.signatures,
     rules.template,
     texts.localized,
+    hygiene.hygiene,
     _parts,
 )
 
@@ -109,6 +114,9 @@ def findings(letter: Letter) -> list[Finding]:
         return check.found
     for rule in _RULES:
         rule(letter, check)
+    ignore = letter.ignore_warnings
+    if ignore and isinstance(ignore, tuple | list):
+        check.found[:] = [f for f in check.found if hygiene.silenced([f.problem], ignore)]
     return check.found
 
 
