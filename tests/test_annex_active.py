@@ -427,3 +427,28 @@ def test_a_real_xfa_form_loses_its_scripts_and_xfa(tmp_path: Path) -> None:
     [line] = _lines(warnings, "LK132")
     assert "removed JavaScript (" in line, line
     assert ", an XFA form:" in line, line
+
+
+def test_a_letter_in_two_languages_strips_and_keeps_as_one(tmp_path: Path) -> None:
+    """This test ensures that a letter in several languages (its annexes
+    appended once, after the last part) loses an annex's scripts and keeps
+    its attachments as a one-language letter does."""
+    shapes = ROOT / "examples" / "shapes"
+    spec = tmp_path / "L13b-english-turkish.yaml"
+    text = (shapes / spec.name).read_text(encoding="utf-8")
+    for name in ("L13b.en.md", "L13b.tr.md", "signatories-41-countries.csv"):
+        shutil.copy(shapes / name, tmp_path / name)
+    assert "  - generate: chronology\n" in text
+    text = text.replace(
+        "  - generate: chronology\n",
+        "  - generate: chronology\n  - {path: record.pdf, attachments: keep, title: Record}\n"
+        "  - {path: scripted.pdf, title: Statement}\n",
+    )
+    spec.write_text(text, encoding="utf-8")
+    (tmp_path / "record.pdf").write_bytes(_attaching())
+    (tmp_path / "scripted.pdf").write_bytes(_scripted())
+    pdf, warnings = _build(spec)
+    assert _files(pdf) == ({"evidence.csv": EVIDENCE}, [NOTE])
+    assert _active_parts(pdf) == []
+    assert [line.split(":")[0] for line in _lines(warnings, "LK132")] == ["scripted.pdf"]
+    assert "annex 3: removed JavaScript (9 actions)" in _lines(warnings, "LK132")[0]
