@@ -76,12 +76,13 @@ def _launching() -> bytes:
 
 def _scripted() -> bytes:
     """JavaScript in the document's names, a page's /AA, links (alone, at the
-    head and the tail of a /Next chain, in a chain that loops, as a
-    javascript: address), a field's /AA and an outline item's chain."""
+    head and the tail of a /Next chain, in a chain that loops, before a chain
+    that goes on in two, as a javascript: address), a field's /AA and an
+    outline item's chain."""
     return _annex(
         catalog=b"/Names << /JavaScript << /Names [(init) 20 0 R] >> >> "
         b"/AcroForm << /Fields [12 0 R] >> /Outlines 30 0 R",
-        page=b"/AA << /O 21 0 R >> /Annots [10 0 R 11 0 R 12 0 R 14 0 R 15 0 R]",
+        page=b"/AA << /O 21 0 R >> /Annots [10 0 R 11 0 R 12 0 R 14 0 R 15 0 R 16 0 R]",
         o10=_link(_js(b"app.alert(1)", b" /Next << /S /URI /URI (https://example.org/after) >>")),
         o11=_link(b"<< /S /URI /URI (https://example.org/) /Next 22 0 R >>", 60),
         o12=b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (amount) /V (12) "
@@ -91,6 +92,10 @@ def _scripted() -> bytes:
         ),
         o14=_link(b"<< /S /URI /URI (javascript:app.alert(2)) >>", 110),
         o15=_link(b"25 0 R", 160),
+        o16=_link(
+            _js(b"app.alert(7)", b" /Next [<< /S /URI /URI (https://example.org/next) >> 24 0 R]"),
+            210,
+        ),
         o20=_js(b"this.print()"),
         o21=_js(b"app.alert(3)"),
         o22=_js(b"app.alert(4)"),
@@ -245,7 +250,11 @@ def test_javascript_is_removed_wherever_it_stands(tmp_path: Path) -> None:
     while the links, the field with its appearance and the outline item stay."""
     pdf, warnings = _build(_spec(tmp_path, {"scripted.pdf": _scripted()}))
     assert _active_parts(pdf) == []
-    assert {"https://example.org/", "https://example.org/after"} <= _uris(pdf)
+    assert {
+        "https://example.org/",
+        "https://example.org/after",
+        "https://example.org/next",
+    } <= _uris(pdf)
     reader = PdfReader(io.BytesIO(pdf))
     fields = reader.get_fields() or {}
     assert fields["annex1.amount"].get("/V") == "12"
@@ -257,8 +266,11 @@ def test_javascript_is_removed_wherever_it_stands(tmp_path: Path) -> None:
         assert "/N" in widgets[0].AP
         titles = [item.title for item in doc.open_outline().root[-1].children]
         assert titles == ["Summary"]
+        links = [a for p in doc.pages for a in p.obj.get("/Annots", []) if a.Subtype == "/Link"]
+        actions = [a.get("/A") for a in links]
+        assert all(isinstance(x, pikepdf.Dictionary) for x in actions if x is not None)
     [line] = _lines(warnings, "LK132")
-    assert "annex 1: removed JavaScript (9 actions):" in line, line
+    assert "annex 1: removed JavaScript (10 actions):" in line, line
     assert "form fields are kept" in line
 
 
@@ -451,4 +463,4 @@ def test_a_letter_in_two_languages_strips_and_keeps_as_one(tmp_path: Path) -> No
     assert _files(pdf) == ({"evidence.csv": EVIDENCE}, [NOTE])
     assert _active_parts(pdf) == []
     assert [line.split(":")[0] for line in _lines(warnings, "LK132")] == ["scripted.pdf"]
-    assert "annex 3: removed JavaScript (9 actions)" in _lines(warnings, "LK132")[0]
+    assert "annex 3: removed JavaScript (10 actions)" in _lines(warnings, "LK132")[0]

@@ -187,6 +187,8 @@ class _Walker:
             del obj[key]
         elif _is_removed_action(value):
             rest = self.after(value)
+            if rest is not None and key != "/Next":
+                rest = self._head(rest)  # where one action stands (/A, a trigger)
             if rest is None:
                 del obj[key]
             else:
@@ -194,6 +196,23 @@ class _Walker:
                 stack.append(resolve(rest))
         elif isinstance(value, DictionaryObject | ArrayObject):
             stack.append(value)
+
+    def _head(self, rest: PdfObject) -> PdfObject | None:
+        """*rest*, or when it is an array (a chain may go on in several), its
+        first action that stays; the others are dropped, the removed ones
+        counted."""
+        items = resolve(rest)
+        if not isinstance(items, ArrayObject):
+            return rest
+        head: PdfObject | None = None
+        for item in items:
+            value = resolve(item)
+            stays = isinstance(value, DictionaryObject) and not _is_removed_action(value)
+            if head is None and stays:
+                head = item
+            else:
+                self.count_chain(value)
+        return head
 
     def _array(self, obj: ArrayObject, stack: list[PdfObject]) -> None:
         kept: list[PdfObject] = []
