@@ -240,7 +240,9 @@ def test_launch_actions_are_removed_from_links_and_the_open_action(tmp_path: Pat
     assert _active_parts(pdf) == []
     assert "https://example.org/" in _uris(pdf)
     [line] = _lines(warnings, "LK132")
-    assert line.startswith("launch.pdf: warning: [LK132] annex 1: removed 2 Launch actions:"), line
+    assert line.startswith(
+        "launch.pdf: warning: [LK132] annex 1: removed 2 Launch actions (an annex"
+    ), line
     assert qpdf_problems(pdf) == []
 
 
@@ -270,8 +272,8 @@ def test_javascript_is_removed_wherever_it_stands(tmp_path: Path) -> None:
         actions = [a.get("/A") for a in links]
         assert all(isinstance(x, pikepdf.Dictionary) for x in actions if x is not None)
     [line] = _lines(warnings, "LK132")
-    assert "annex 1: removed JavaScript (10 actions):" in line, line
-    assert "form fields are kept" in line
+    assert "annex 1: removed JavaScript (10 actions) (an annex travels" in line, line
+    assert "form fields stay" in line
 
 
 def test_submit_import_remote_files_and_xfa_are_removed(tmp_path: Path) -> None:
@@ -282,7 +284,7 @@ def test_submit_import_remote_files_and_xfa_are_removed(tmp_path: Path) -> None:
     assert any(d.get("/S") == "/ResetForm" for d in _dictionaries(pdf))
     assert "annex1.clear" in (PdfReader(io.BytesIO(pdf)).get_fields() or {})
     [line] = _lines(warnings, "LK132")
-    removed = line.split("removed ", 1)[1].split(":")[0]
+    removed = line.split("removed ", 1)[1].split(" (an annex")[0]
     assert removed == (
         "a SubmitForm action, an ImportData action, a GoToR action, a GoToE action, an XFA form"
     )
@@ -297,7 +299,7 @@ def test_media_annotations_are_removed_and_comments_stay(tmp_path: Path) -> None
     assert "/Popup" not in subtypes
     assert any(d.get("/Contents") == "Checked by counsel" for d in _dictionaries(pdf))
     [line] = _lines(warnings, "LK132")
-    assert "removed a Rendition action, a RichMedia annotation, a Screen annotation:" in line
+    assert "removed a Rendition action, a RichMedia annotation, a Screen annotation (" in line
 
 
 def _files(pdf: bytes) -> tuple[dict[str, bytes], list[bytes]]:
@@ -438,7 +440,7 @@ def test_a_real_xfa_form_loses_its_scripts_and_xfa(tmp_path: Path) -> None:
     assert _active_parts(pdf) == []
     [line] = _lines(warnings, "LK132")
     assert "removed JavaScript (" in line, line
-    assert ", an XFA form:" in line, line
+    assert ", an XFA form (an annex" in line, line
 
 
 def test_a_letter_in_two_languages_strips_and_keeps_as_one(tmp_path: Path) -> None:

@@ -346,10 +346,9 @@ def report(annexes: Sequence[OpenAnnex], reporter: Reporter) -> None:
         if kinds:
             reporter.warning(
                 where, "LK132",
-                f"annex {item.number}: removed {', '.join(kinds)}: an annex travels as a "
-                "document, so nothing in it may run a script, open or send a file, or play "
-                "media; its pages, links and form fields are kept (send the original file "
-                "separately if it is needed as it was)",
+                f"annex {item.number}: removed {', '.join(kinds)} (an annex travels as a "
+                "document: its pages, links and form fields stay; send the original file "
+                "separately if it must work as it was)",
             )  # fmt: skip
         if removed.files and not keep:
             files = list(dict.fromkeys(removed.files))
