@@ -12,6 +12,7 @@ import csv
 import io
 import shutil
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
@@ -374,6 +375,18 @@ def test_unknown_attachments_value_lists_the_allowed_ones(tmp_path: Path) -> Non
     assert status == 1
     assert [ln for ln in (out + err).splitlines() if "LK105" in ln] == [
         "letter.yaml:10:5: error: [LK105] 'attachments' must be one of keep, drop, not 'sometimes'"
+    ]
+
+
+def test_an_annex_built_in_code_with_another_attachments_value_is_refused(tmp_path: Path) -> None:
+    """This test ensures that ``Annex(attachments=...)`` from Python is checked
+    like the spec's key: LK105 naming the field and the allowed values."""
+    (tmp_path / "record.pdf").write_bytes(_attaching())
+    letter = letterkit.load_letter(_spec(tmp_path, {"record.pdf": _attaching()}))
+    annex = replace(letter.annexes[0], attachments="always")  # type: ignore[arg-type]
+    problems = letterkit.check(replace(letter, annexes=(annex,)))
+    assert [(p.code, p.message) for p in problems if p.severity == "error"] == [
+        ("LK105", "'attachments' must be one of keep, drop, not 'always'")
     ]
 
 
