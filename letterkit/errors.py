@@ -52,7 +52,10 @@ CODES: dict[str, str] = {
     "LK125": "a value is wrapped in quote marks (a warning)",
     "LK130": "an annex file cannot be used",
     "LK131": "an annex was damaged and has been repaired (a warning)",
+    "LK132": "something that runs, opens or sends files, or plays media was removed from an annex "
+    "(a warning)",
     "LK133": "an annex page had no blank room for its stamp and got a strip at its foot (a warning)",
+    "LK134": "files embedded in an annex were left out; 'attachments: keep' carries them (a warning)",
     "LK140": "a character cannot be drawn by any font",
     "LK150": "a part of the letter is too large for a page",
     "LK160": "an output file name is not safe or not unique",

@@ -46,6 +46,9 @@ DateFormat = Literal["short", "medium", "long", "full"] | str
 #: What a generated annex holds: the case's events, or the full signatory list.
 GeneratedKind = Literal["chronology", "signatories"]
 GENERATED: tuple[GeneratedKind, ...] = ("chronology", "signatories")
+#: What becomes of the files embedded in an annex: carried into the letter, or left out.
+Attachments = Literal["keep", "drop"]
+ATTACHMENTS: tuple[Attachments, ...] = ("keep", "drop")
 #: Where the sender's logo goes: ``auto`` at the outer edge of the sender block
 #: (right in a left-to-right letter, left in a right-to-left one), ``left`` or
 #: ``right`` of it whatever the script, or ``top``: above it.
@@ -191,7 +194,9 @@ class Annex:
     A PDF or a PNG/JPEG image (``path``: one file, or ``{locale: path}`` for a
     file per language, picked like a :data:`LocalText`), or a generated
     document (``generate``: ``"chronology"`` for the case events,
-    ``"signatories"`` for the full list).
+    ``"signatories"`` for the full list). ``attachments`` says whether the
+    files embedded in a PDF annex travel with the letter (``"keep"``) or are
+    left out with a warning (``"drop"``, the default).
     """
 
     path: LocalPath | None = None
@@ -201,6 +206,7 @@ class Annex:
     password_env: str = ""
     stamp: bool = True
     generate: GeneratedKind | Literal[""] = ""
+    attachments: Attachments = "drop"
 
 
 @dataclass(frozen=True)

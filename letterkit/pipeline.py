@@ -35,6 +35,7 @@ from .input.signatories import ordered
 from .input.sources import Reporter, display_path
 from .limits import Limits
 from .model import Letter, Signatory, part_letter
+from .pdf import active
 from .pdf.annexes import open_annexes
 from .pdf.assemble import assemble
 from .pdf.languages import PartPages, assemble_parts, listed_annexes
@@ -233,6 +234,7 @@ def _build(letter: Letter, reuse: bool) -> BuildResult:
     log.info("Step 5 - Assembling %d letter page(s) and annexes", laid.pages)
     pdf = assemble(letter, laid, opened, merged.subject, styles)
     report_strips(opened, reporter)
+    active.report(opened, reporter)
     annex_pages = sum(len(a.pages) for a in opened)
     warnings = tuple(p for p in reporter.problems if p.severity != "error")
     return BuildResult(pdf, laid.pages + annex_pages, laid.pages, warnings)
@@ -313,6 +315,7 @@ def _build_parts(letter: Letter) -> BuildResult:
     log.info("Step 5 - Assembling %d part(s) and annexes", len(laid_parts))
     pdf = assemble_parts(laid_parts, opened, styles)
     report_strips(opened, reporter)
+    active.report(opened, reporter)
     own_pages = sum(p.laid.pages for p in laid_parts)
     warnings = tuple(dict.fromkeys(p for p in reporter.problems if p.severity != "error"))
     return BuildResult(pdf, own_pages + sum(len(a.pages) for a in opened), own_pages, warnings)

@@ -24,7 +24,10 @@ RECIPIENT_KEYS = (
     "honorific", "name", "title", "organization", "address", "email", "salutation", "closing",
     "gender", "office",
 )  # fmt: skip
-ANNEX_KEYS = ("path", "title", "pages", "password", "password_env", "stamp", "generate")
+ANNEX_KEYS = (
+    "path", "title", "pages", "password", "password_env", "stamp", "generate", "attachments",
+)  # fmt: skip
+ATTACHMENTS = {"keep": "keep", "drop": "drop"}
 DATELINE_KEYS = ("position", "format", "trailing_comma", "show", "align")
 POSITIONS = {"before-subject": "before-subject", "after-subject": "after-subject", "top": "top"}
 SIDES = {"right": "right", "left": "left"}
@@ -254,4 +257,15 @@ def _annex(data: Located, reader: Reader, field: str) -> Annex | None:
         password_env=reader.plain(data, "password_env", f"{field}.password_env"),
         stamp=reader.flag(data, "stamp", f"{field}.stamp", True),
         generate=cast(Any, generate),
+        attachments=_attachments(data, reader, f"{field}.attachments"),
     )
+
+
+def _attachments(data: Located, reader: Reader, field: str) -> Any:
+    """``keep`` or ``drop``; any other word is kept as written, for validation
+    to list the allowed ones (YAML's ``yes``/``true`` arrive as a flag)."""
+    value = data.get("attachments")
+    if isinstance(value, bool):
+        reader.mark(field, data.where("attachments"))
+        return str(value).lower()
+    return reader.word(data, "attachments", field, ATTACHMENTS, "drop")

@@ -31,7 +31,7 @@ from ..text.context import person_name
 from ..typeset.document import LaidOut
 from ..typeset.reuse import Shared
 from ..typeset.styles import Styles, styles_key
-from . import splice
+from . import active, splice
 from ._pypdf import write_classic, zlib_limit
 from .annexes import OpenAnnex, pypdf_messages
 from .annots import annotation_key
@@ -109,7 +109,8 @@ def _detach_widgets(page: PageObject, seen: set[tuple[tuple[int, int], ...]]) ->
 #: Stamped annexes made in this process: every letter of a bundle that appends
 #: the same annex as the same number, in the same language, reuses the copy.
 _STAMPED: dict[
-    tuple[int, tuple[int, ...], int, str, bool], tuple[PdfReader, PdfReader, tuple[int, ...]]
+    tuple[int, tuple[int, ...], int, str, bool, str],
+    tuple[PdfReader, PdfReader, tuple[int, ...]],
 ] = memo.table({})
 
 
@@ -121,7 +122,8 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     """The annex's selected pages, form fields renamed, each page stamped
     ("Annex 1 – page 2 of 12"), as a reader to append."""
     lang = f"{loc}/{styles.digits}"  # the stamp's words and its digits
-    key = (id(item.reader), tuple(item.pages), item.number, lang, item.annex.stamp)
+    annex = item.annex
+    key = (id(item.reader), tuple(item.pages), item.number, lang, annex.stamp, annex.attachments)
     cached = _STAMPED.get(key)
     if cached is not None and cached[0] is item.reader:
         item.strips = cached[2]
@@ -136,6 +138,7 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
         _TOPNAMES[item.reader] = topname
     copy = PdfWriter()
     append_annexed(copy, item.reader, item.pages, import_outline=True)
+    active.strip(copy, item.reader, item.pages, annex.attachments == "keep")
     if item.annex.stamp:
         count = len(copy.pages)
         stamps = [
@@ -233,10 +236,7 @@ def _template(
         laid.size,
         loc,
         styles_key(letter),
-        tuple(
-            (id(a.reader), tuple(a.pages), a.number, a.title, a.annex.stamp, a.annex.path)
-            for a in annexes
-        ),
+        tuple((id(a.reader), tuple(a.pages), a.number, a.title, *_settings(a)) for a in annexes),
     )
     # The entry keeps the readers and the shared part it was made from, so that
     # their id()s in the key cannot be taken by others while it exists.
@@ -276,6 +276,11 @@ def _template(
     return tmpl
 
 
+def _settings(item: OpenAnnex) -> tuple[object, ...]:
+    """What the spec says of an annex that changes its copy in the letter."""
+    return (item.annex.stamp, item.annex.path, item.annex.attachments)
+
+
 def annex_entry(item: OpenAnnex, loc: str, styles: Styles) -> str:
     """An annex's outline entry, "Annex 2 – Title", as a generated annex is titled."""
     entry = _("Annex {number} – {title}")
@@ -293,6 +298,7 @@ def append_annex(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, style
         stamped = _stamped(item, loc, styles)
         pages = range(len(stamped.pages))
         append_annexed(writer, stamped, pages, outline_item=title, import_outline=True)
+        active.carry_files(writer, item)
     except LimitReachedError as exc:
         problem = Problem(
             display, None, None, "error", "LK130",

@@ -25,7 +25,7 @@ from ..files import (
     read_bounded,
     regular_file,
 )
-from ..model import GENERATED, Annex, Letter
+from ..model import ATTACHMENTS, GENERATED, Annex, Letter
 from . import images
 from ._check import Check, relative
 
@@ -175,6 +175,7 @@ def annexes(letter: Letter, check: Check) -> None:
                 "LK105",
                 f"'pages' must be 1-based ranges such as 1-3,7, not '{annex.pages}'",
             )
+        check.choice(f"{path}.attachments", annex.attachments, ATTACHMENTS)
         if annex.generate:
             if annex.path is not None:
                 check.error(f"{path}.generate", "LK105", "give 'generate' or 'path', not both")
