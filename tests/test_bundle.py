@@ -178,8 +178,12 @@ def test_shards_are_disjoint_and_merge_to_the_whole(tmp_path: Path) -> None:
         (whole / "manifest.json").read_text()
     )
     assert _sha(merged / "all.pdf") == _sha(whole / "all.pdf")
-    with pytest.raises(letterkit.UsageError, match="shards missing"):
+    with pytest.raises(letterkit.ValidationError) as caught:
         merge_manifests(shards[:2], tmp_path / "incomplete")
+    assert [(p.code, p.message[:40]) for p in caught.value.problems] == [
+        ("LK163", "shard 3/3 is missing from the merge (giv")
+    ]
+    assert not (tmp_path / "incomplete").exists()
 
 
 def test_combined_pdf_stores_shared_objects_once(tmp_path: Path) -> None:
@@ -305,6 +309,48 @@ def test_renamed_and_removed_recipients_leave_no_stale_letters(tmp_path: Path) -
     mask = os.umask(0)
     os.umask(mask)
     assert all(p.stat().st_mode & 0o777 == 0o666 & ~mask for p in out.glob("*.pdf"))
+
+
+def test_each_removed_letter_is_said_even_when_quiet_and_in_the_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that the letters a bundle deletes (their recipients left
+    the campaign) are each named: a line also under --quiet, the summary's
+    count, and BundleResult.removed with the report callback."""
+    monkeypatch.chdir(tmp_path)
+    campaign = _campaign(tmp_path / "c", 4)
+    status, _, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1", "--quiet")
+    assert status == 0, err
+    recipients = campaign.parent / "recipients.csv"
+    rows = recipients.read_text(encoding="utf-8").splitlines()
+    recipients.write_text(
+        "\n".join(rows[:2] + rows[3:4]) + "\n", encoding="utf-8"
+    )  # R0001, R0003 go
+    status, out, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1", "--quiet")
+    assert status == 0, err
+    assert out == ""
+    assert err.splitlines() == [
+        f"letterkit: removed dist/{name}: its recipient is no longer in the campaign, "
+        "or its file name changed"
+        for name in ("R0001-member-1-example.pdf", "R0003-member-3-example.pdf")
+    ]
+    assert sorted(p.name for p in (tmp_path / "dist").glob("*.pdf")) == [
+        "R0000-member-0-example.pdf", "R0002-member-2-example.pdf"
+    ]  # fmt: skip
+    recipients.write_text("\n".join(rows[:2]) + "\n", encoding="utf-8")  # R0002 goes too
+    told: list[str] = []
+    result = build_bundle(campaign, tmp_path / "dist", jobs=1, report=told.append)
+    assert result.removed == ["R0002-member-2-example.pdf"]
+    assert result.skipped == ["R0000"]
+    assert told == ["removed dist/R0002-member-2-example.pdf: its recipient is no longer in "
+                    "the campaign, or its file name changed"]  # fmt: skip
+    recipients.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    status, out, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1")
+    assert status == 0, err
+    assert out.splitlines()[-1].startswith("3 built, 1 unchanged, 0 failed; manifest")
+    recipients.write_text("\n".join(rows[:4]) + "\n", encoding="utf-8")
+    status, out, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1")
+    assert out.splitlines()[-1].startswith("0 built, 3 unchanged, 0 failed, 1 removed; manifest")
 
 
 def test_campaign_problems_found_by_review_are_clean_errors(tmp_path: Path) -> None:
