@@ -168,3 +168,37 @@ def test_a_letter_that_failed_in_its_shard_is_named_by_the_merge(tmp_path: Path)
         "build shard 2/2 again"
     ]
     assert not out.exists()
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["swapped", "moved aside"])
+def test_a_finished_folder_replaces_the_old_one_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool
+) -> None:
+    """This test ensures that the finished folder takes the output's place, the
+    old files go, and no temporary folder stays: by one swap where the system
+    has it, by moving the old folder aside where it has not."""
+    from letterkit.bundle import staging
+
+    if not exchange:
+        monkeypatch.setattr(staging, "_exchange", lambda first, second: False)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.pdf").write_bytes(b"old")
+    with staging.staged(out, "out") as folder:
+        (folder / "new.pdf").write_bytes(b"new")
+        staging.put_in_place(folder, out)
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert [p.name for p in out.iterdir()] == ["new.pdf"]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~mask
+
+    def interrupted() -> None:
+        with staging.staged(out, "out") as folder:
+            (folder / "half.pdf").write_bytes(b"half")
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted()
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert [p.name for p in out.iterdir()] == ["new.pdf"]

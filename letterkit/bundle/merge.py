@@ -70,6 +70,9 @@ def merge_manifests(dirs: Sequence[str | Path], out_dir: str | Path) -> Path:
             with open(folder / combined, "xb") as handle:
                 handle.write(data)
         write_json(folder / MANIFEST, manifest)
+        late = _output_problems(shards, out, real)  # a file put there meanwhile
+        if late:
+            raise ValidationError(late)
         put_in_place(folder, real)
     return out / MANIFEST
 

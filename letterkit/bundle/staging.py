@@ -109,7 +109,8 @@ def put_in_place(folder: Path, out: Path) -> None:
             raise
     if not _exchange(folder, out):
         aside = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name[:80]}.letterkit-old-"))
-        os.rename(out, aside)  # replaces the empty folder just made
+        aside.rmdir()  # a name no one else takes: mkdtemp chose it
+        os.rename(out, aside)
         os.rename(folder, out)
         folder = aside
     shutil.rmtree(folder, ignore_errors=True)  # now the old output
