@@ -503,3 +503,35 @@ def test_a_runaway_file_name_template_is_one_problem(
     assert problem.code == code
     assert "output.filename" in problem.message
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_ctrl_c_in_a_one_process_bundle_counts_what_it_wrote(tmp_path: Path) -> None:
+    """This test ensures that Ctrl-C in a bundle built in one process exits 130
+    with one line counting the letters written, each of which the progress
+    lines named, and that the rerun builds only the others."""
+    campaign = _campaign(tmp_path / "c", 20)
+    out = tmp_path / "dist"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "letterkit", "bundle", str(campaign), "-o", str(out),
+         "--jobs", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("*.pdf"))) < 3:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    stdout, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    state = json.loads((out / ".letterkit-state.json").read_text(encoding="utf-8"))["letters"]
+    built = [line.split()[1] for line in stdout.splitlines() if line.startswith("built ")]
+    assert 3 <= len(state) < 20, "the run was not interrupted midway"
+    assert sorted(built) == sorted(state)
+    assert err.splitlines() == [
+        f"letterkit: interrupted: {len(state)} of 20 letters written; "
+        "run the same command again to finish"
+    ]
+    kept = {rid: (out / e["file"]).stat().st_ino for rid, e in state.items()}
+    status, stdout, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "1")
+    assert status == 0, err
+    assert stdout.splitlines()[-1].startswith(f"{20 - len(state)} built, {len(state)} unchanged")
+    assert {rid: (out / e["file"]).stat().st_ino for rid, e in state.items()} == kept

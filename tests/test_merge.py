@@ -21,12 +21,17 @@ from .test_cli import run
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Four recipients in three shards (1, 1 and 2 letters) with a combined PDF,
-    and shard 2 again after a recipient's name changed (other inputs)."""
+    """Four recipients in three shards (1, 1 and 2 letters) with a combined PDF;
+    shard 3 again from a copy of the campaign in another folder, and shard 2
+    again after a recipient's name changed (other inputs)."""
     root = tmp_path_factory.mktemp("shards")
     campaign = _campaign(root / "c", 4, combined="all.pdf")
     for k in (1, 2, 3):
         build_bundle(campaign, root / f"shard-{k}", jobs=1, shard=(k, 3))
+    # The same inputs in another place, as on another CI machine.
+    elsewhere = root / "elsewhere" / "deeper" / "copy"
+    shutil.copytree(campaign.parent, elsewhere)
+    build_bundle(elsewhere / "campaign.yaml", root / "shard-3-elsewhere", jobs=1, shard=(3, 3))
     _rename(campaign, "Member 1 Example", "Member 1 Changed")
     build_bundle(campaign, root / "shard-2-changed", jobs=1, shard=(2, 3))
     return root
@@ -79,7 +84,7 @@ def test_shards_of_one_campaign_merge_and_record_its_input_hash(here: Path) -> N
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
     assert len(PdfReader(here / "merged" / "all.pdf").pages) == merged["combined"]["pages"]
     before = os.stat(here / "merged").st_ino
-    status, err = _merge("shard-1", "shard-2", "shard-3")
+    status, err = _merge("shard-1", "shard-2", "shard-3-elsewhere")
     assert status == 0, err
     assert _manifest(here / "merged") == merged
     assert os.stat(here / "merged").st_ino != before, "the folder was not replaced whole"
