@@ -114,18 +114,22 @@ def test_a_missing_letter_is_refused_naming_it(here: Path) -> None:
 
 def test_shards_of_two_input_versions_are_refused_naming_both(here: Path) -> None:
     lines = _refused(*_merge("shard-1", "shard-2-changed", "shard-3"), here)
-    assert len(lines) == 1, lines
-    assert lines[0].startswith(
+    assert lines == [
         "shard-2-changed/manifest.json: error: [LK161] shard 2/3 was built from other inputs "
-        "than shard 1/3 (shard-1/manifest.json)"
-    )
+        "than shard 1/3 (shard-1/manifest.json): another campaign, or changed data, templates, "
+        "fonts, annexes or letterkit; build every shard again from the same inputs"
+    ]
+    # Given first, the odd one out is still the one named.
+    lines = _refused(*_merge("shard-2-changed", "shard-3", "shard-1"), here)
+    assert [line.split(": error: ")[0] for line in lines] == ["shard-2-changed/manifest.json"]
+    assert "than shard 3/3 (shard-3/manifest.json)" in lines[0]
 
 
 def test_a_missing_shard_is_refused_naming_it(here: Path) -> None:
     lines = _refused(*_merge("shard-1", "shard-3"), here)
     assert len(lines) == 1, lines
     assert "[LK163] shard 2/3 is missing from the merge" in lines[0]
-    assert "1/3 shard-1, 3/3 shard-3" in lines[0]
+    assert "(given: 1/3 in shard-1, 3/3 in shard-3)" in lines[0]
 
 
 def test_a_letter_missing_from_a_shard_manifest_is_refused(here: Path) -> None:

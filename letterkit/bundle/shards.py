@@ -81,13 +81,16 @@ def _foreign(shards: list[Shard]) -> list[Problem]:
     ]  # fmt: skip
     if missing:
         return missing
-    first = shards[0]
+    # The shard the others are compared with: the first of the most common inputs,
+    # so that the odd one out is named, whatever the order the folders came in.
+    hashes = [s.inputs for s in shards]
+    first = next(s for s in shards if s.inputs == max(hashes, key=hashes.count))
     return [
         problem(s.manifest, "LK161",
                 f"{s.name} was built from other inputs than {first.name} ({first.manifest}): "
                 "another campaign, or changed data, templates, fonts, annexes or letterkit; "
                 "build every shard again from the same inputs")
-        for s in shards[1:] if s.inputs != first.inputs
+        for s in shards if s.inputs != first.inputs
     ]  # fmt: skip
 
 
@@ -104,7 +107,7 @@ def _incomplete(shards: list[Shard]) -> list[Problem]:
     if problems:
         return problems
     have = {s.number for s in shards}
-    given = ", ".join(f"{s.number}/{s.total} {display_path(s.folder)}" for s in shards)
+    given = ", ".join(f"{s.number}/{s.total} in {display_path(s.folder)}" for s in shards)
     problems = [
         problem(first.manifest, "LK163",
                 f"shard {k}/{first.total} is missing from the merge (given: {given}); "
