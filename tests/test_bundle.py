@@ -264,6 +264,9 @@ def test_keep_going_reports_each_failure_with_the_recipient(tmp_path: Path) -> N
     assert "U+738B" in err
     assert "recipient R0002" in err
     assert len(list(out.glob("*.pdf"))) == 3
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["failed"] == ["R0002"]
+    assert [e["id"] for e in manifest["letters"]] == ["R0000", "R0001", "R0003"]
     status, _, err = run("bundle", str(campaign), "-o", str(tmp_path / "d2"), "--jobs", "1")
     assert status == 1
     assert "recipient 'R0002'" in err

@@ -211,3 +211,25 @@ def test_a_finished_folder_replaces_the_old_one_whole(
         interrupted()
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
     assert [p.name for p in out.iterdir()] == ["new.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "says"),
+    [("inputs", "not a hash", "[LK105] 'inputs' must be 64 lower-case hexadecimal digits"),
+     ("recipients", -1, "[LK105] 'recipients' must be a whole number of 0 or more"),
+     ("failed", "R0000", "[LK105] 'failed' must be a list of recipient ids"),
+     ("inputs", None, "[LK104] has no 'inputs'; build the shard again")],
+    ids=["inputs not a hash", "recipients negative", "failed not a list", "no inputs"],
+)  # fmt: skip
+def test_a_shard_manifest_with_a_bad_campaign_field_is_refused(
+    here: Path, key: str, value: object, says: str
+) -> None:
+    data = _manifest(here / "shard-1")
+    if value is None:
+        del data[key]
+    else:
+        data[key] = value
+    (here / "shard-1" / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    lines = _refused(*_merge("shard-1", "shard-2", "shard-3"), here)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"shard-1/manifest.json: error: {says}")
