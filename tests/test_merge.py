@@ -156,6 +156,15 @@ def test_a_folder_of_other_files_is_not_replaced(here: Path) -> None:
     status, _, err = run("manifest", "merge", "shard-1", "shard-2", "shard-3", "-o", "shard-1")
     assert status == 1
     assert "[LK160] is the folder of shard 1/3" in err
+    (here / "merged" / "notes.txt").unlink()
+    os.chdir(here / "merged")
+    status, _, err = run("manifest", "merge", "../shard-1", "../shard-2", "../shard-3", "-o", ".")
+    assert status == 1
+    assert err == (
+        ".: error: [LK160] is the working folder, which a merge replaces whole; run the merge "
+        "from another folder\n"
+    )
+    assert not list((here / "merged").iterdir())
 
 
 def test_a_letter_that_failed_in_its_shard_is_named_by_the_merge(tmp_path: Path) -> None:

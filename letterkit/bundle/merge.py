@@ -122,6 +122,9 @@ def _output_problems(shards: list[Shard], out: Path, real: Path) -> list[Problem
     except OSError as exc:
         return [problem(where, "LK102", f"cannot be read: {exc.strerror or exc}")]
     if not foreign:
+        if real == Path.cwd().resolve():  # replaced, it would leave the process nowhere
+            return [problem(where, "LK160", "is the working folder, which a merge replaces "
+                            "whole; run the merge from another folder")]  # fmt: skip
         return []
     # Name first the files the merge would write: they are the ones to look at.
     ours = {letter.file for s in shards for letter in s.letters} | {shards[0].combined, MANIFEST}
