@@ -135,6 +135,7 @@ def test_killed_run_leaves_only_complete_pdfs_and_the_rerun_completes(tmp_path: 
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    _wait_for_lock(out)  # its workers, killed too, may take a moment to go
     written = list(out.glob("*.pdf"))
     assert 0 < len(written) < 60, "the run was not interrupted midway"
     for pdf in written:
@@ -149,6 +150,23 @@ def test_killed_run_leaves_only_complete_pdfs_and_the_rerun_completes(tmp_path: 
     assert json.loads((out / "manifest.json").read_text()) == json.loads(
         (clean / "manifest.json").read_text()
     )
+
+
+def _wait_for_lock(out: Path) -> None:
+    """Wait until no process holds the bundle lock of *out* (at most 30 s)."""
+    import fcntl
+
+    deadline = time.monotonic() + 30
+    with open(out / ".letterkit-lock", "rb") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                assert time.monotonic() < deadline, "the killed run's lock was never let go"
+                time.sleep(0.05)
+            else:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                return
 
 
 def test_shards_are_disjoint_and_merge_to_the_whole(tmp_path: Path) -> None:
