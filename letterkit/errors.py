@@ -59,6 +59,9 @@ CODES: dict[str, str] = {
     "LK140": "a character cannot be drawn by any font",
     "LK150": "a part of the letter is too large for a page",
     "LK160": "an output file name is not safe or not unique",
+    "LK161": "shards to merge were built from different inputs",
+    "LK162": "a shard's letter differs from its manifest (missing or changed)",
+    "LK163": "a shard, or a letter of a shard, is missing from a merge",
     "LK900": "an internal error: please report it, with the output of --debug",
 }
 

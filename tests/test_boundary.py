@@ -120,11 +120,12 @@ def test_ctrl_c_during_bundle_says_so_and_the_rerun_finishes(tmp_path: Path) -> 
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
     assert "Traceback" not in err
-    assert err.strip().splitlines() == [
-        "letterkit: interrupted; run the same command again to continue"
-    ]
     state = json.loads((out / ".letterkit-state.json").read_text(encoding="utf-8"))["letters"]
     assert 0 < len(state) < 60, "the run was not interrupted midway"
+    assert err.strip().splitlines() == [
+        f"letterkit: interrupted: {len(state)} of 60 letters written; "
+        "run the same command again to finish"
+    ]
     kept = {rid: (out / e["file"]).stat().st_mtime_ns for rid, e in state.items()}
     assert not list(out.glob(".*.tmp"))
     code, stdout, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "2")

@@ -135,6 +135,7 @@ def test_killed_run_leaves_only_complete_pdfs_and_the_rerun_completes(tmp_path: 
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    _wait_for_lock(out)  # its workers, killed too, may take a moment to go
     written = list(out.glob("*.pdf"))
     assert 0 < len(written) < 60, "the run was not interrupted midway"
     for pdf in written:
@@ -149,6 +150,23 @@ def test_killed_run_leaves_only_complete_pdfs_and_the_rerun_completes(tmp_path: 
     assert json.loads((out / "manifest.json").read_text()) == json.loads(
         (clean / "manifest.json").read_text()
     )
+
+
+def _wait_for_lock(out: Path) -> None:
+    """Wait until no process holds the bundle lock of *out* (at most 30 s)."""
+    import fcntl
+
+    deadline = time.monotonic() + 30
+    with open(out / ".letterkit-lock", "rb") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                assert time.monotonic() < deadline, "the killed run's lock was never let go"
+                time.sleep(0.05)
+            else:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                return
 
 
 def test_shards_are_disjoint_and_merge_to_the_whole(tmp_path: Path) -> None:
@@ -178,8 +196,12 @@ def test_shards_are_disjoint_and_merge_to_the_whole(tmp_path: Path) -> None:
         (whole / "manifest.json").read_text()
     )
     assert _sha(merged / "all.pdf") == _sha(whole / "all.pdf")
-    with pytest.raises(letterkit.UsageError, match="shards missing"):
+    with pytest.raises(letterkit.ValidationError) as caught:
         merge_manifests(shards[:2], tmp_path / "incomplete")
+    assert [(p.code, p.message[:40]) for p in caught.value.problems] == [
+        ("LK163", "shard 3/3 is missing from the merge (giv")
+    ]
+    assert not (tmp_path / "incomplete").exists()
 
 
 def test_combined_pdf_stores_shared_objects_once(tmp_path: Path) -> None:
@@ -260,6 +282,9 @@ def test_keep_going_reports_each_failure_with_the_recipient(tmp_path: Path) -> N
     assert "U+738B" in err
     assert "recipient R0002" in err
     assert len(list(out.glob("*.pdf"))) == 3
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["failed"] == ["R0002"]
+    assert [e["id"] for e in manifest["letters"]] == ["R0000", "R0001", "R0003"]
     status, _, err = run("bundle", str(campaign), "-o", str(tmp_path / "d2"), "--jobs", "1")
     assert status == 1
     assert "recipient 'R0002'" in err
@@ -305,6 +330,48 @@ def test_renamed_and_removed_recipients_leave_no_stale_letters(tmp_path: Path) -
     mask = os.umask(0)
     os.umask(mask)
     assert all(p.stat().st_mode & 0o777 == 0o666 & ~mask for p in out.glob("*.pdf"))
+
+
+def test_each_removed_letter_is_said_even_when_quiet_and_in_the_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that the letters a bundle deletes (their recipients left
+    the campaign) are each named: a line also under --quiet, the summary's
+    count, and BundleResult.removed with the report callback."""
+    monkeypatch.chdir(tmp_path)
+    campaign = _campaign(tmp_path / "c", 4)
+    status, _, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1", "--quiet")
+    assert status == 0, err
+    recipients = campaign.parent / "recipients.csv"
+    rows = recipients.read_text(encoding="utf-8").splitlines()
+    recipients.write_text(
+        "\n".join(rows[:2] + rows[3:4]) + "\n", encoding="utf-8"
+    )  # R0001, R0003 go
+    status, out, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1", "--quiet")
+    assert status == 0, err
+    assert out == ""
+    assert err.splitlines() == [
+        f"letterkit: removed dist/{name}: its recipient is no longer in the campaign, "
+        "or its file name changed"
+        for name in ("R0001-member-1-example.pdf", "R0003-member-3-example.pdf")
+    ]
+    assert sorted(p.name for p in (tmp_path / "dist").glob("*.pdf")) == [
+        "R0000-member-0-example.pdf", "R0002-member-2-example.pdf"
+    ]  # fmt: skip
+    recipients.write_text("\n".join(rows[:2]) + "\n", encoding="utf-8")  # R0002 goes too
+    told: list[str] = []
+    result = build_bundle(campaign, tmp_path / "dist", jobs=1, report=told.append)
+    assert result.removed == ["R0002-member-2-example.pdf"]
+    assert result.skipped == ["R0000"]
+    assert told == ["removed dist/R0002-member-2-example.pdf: its recipient is no longer in "
+                    "the campaign, or its file name changed"]  # fmt: skip
+    recipients.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    status, out, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1")
+    assert status == 0, err
+    assert out.splitlines()[-1].startswith("3 built, 1 unchanged, 0 failed; manifest")
+    recipients.write_text("\n".join(rows[:4]) + "\n", encoding="utf-8")
+    status, out, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1")
+    assert out.splitlines()[-1].startswith("0 built, 3 unchanged, 0 failed, 1 removed; manifest")
 
 
 def test_campaign_problems_found_by_review_are_clean_errors(tmp_path: Path) -> None:
@@ -457,3 +524,35 @@ def test_a_runaway_file_name_template_is_one_problem(
     assert problem.code == code
     assert "output.filename" in problem.message
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_ctrl_c_in_a_one_process_bundle_counts_what_it_wrote(tmp_path: Path) -> None:
+    """This test ensures that Ctrl-C in a bundle built in one process exits 130
+    with one line counting the letters written, each of which the progress
+    lines named, and that the rerun builds only the others."""
+    campaign = _campaign(tmp_path / "c", 20)
+    out = tmp_path / "dist"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "letterkit", "bundle", str(campaign), "-o", str(out),
+         "--jobs", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("*.pdf"))) < 3:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    stdout, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    state = json.loads((out / ".letterkit-state.json").read_text(encoding="utf-8"))["letters"]
+    built = [line.split()[1] for line in stdout.splitlines() if line.startswith("built ")]
+    assert 3 <= len(state) < 20, "the run was not interrupted midway"
+    assert sorted(built) == sorted(state)
+    assert err.splitlines() == [
+        f"letterkit: interrupted: {len(state)} of 20 letters written; "
+        "run the same command again to finish"
+    ]
+    kept = {rid: (out / e["file"]).stat().st_ino for rid, e in state.items()}
+    status, stdout, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "1")
+    assert status == 0, err
+    assert stdout.splitlines()[-1].startswith(f"{20 - len(state)} built, {len(state)} unchanged")
+    assert {rid: (out / e["file"]).stat().st_ino for rid, e in state.items()} == kept

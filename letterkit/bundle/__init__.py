@@ -5,5 +5,7 @@
 - :mod:`.state` remembers each letter's input hash between runs;
 - :mod:`.workers` builds letters in this process or in worker processes;
 - :mod:`.build` runs a bundle: what to build, in parallel, written atomically;
-- :mod:`.manifest` writes ``manifest.json`` and the combined PDF, and merges shards.
+- :mod:`.manifest` writes ``manifest.json`` and the combined PDF;
+- :mod:`.shards` reads and checks shard manifests, one by one and as a set;
+- :mod:`.merge` joins shards into one folder, built whole in :mod:`.staging`.
 """

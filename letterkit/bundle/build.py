@@ -29,7 +29,16 @@ from ..validate.hygiene import codes, silenced
 from .campaign import load_campaign
 from .lock import folder_locked
 from .manifest import MANIFEST, LetterResult, shard_slice, write_manifest
-from .state import STATE, State, forget_stale, input_hashes, read_state, unchanged, write_state
+from .state import (
+    STATE,
+    State,
+    campaign_hash,
+    forget_stale,
+    input_hashes,
+    read_state,
+    unchanged,
+    write_state,
+)
 from .workers import Entry, render_one, run_parallel, use_here
 
 __all__ = [
@@ -179,12 +188,13 @@ def _build(
     report: Report | None,
 ) -> BundleResult:
     """The letters of a checked campaign built into the locked folder *out*."""
-    ids = [r.id for r in loaded.recipients]
-    if shard is not None:
-        ids = [ids[i] for i in shard_slice(len(ids), *shard)]
+    every = [r.id for r in loaded.recipients]
+    ids = every if shard is None else [every[i] for i in shard_slice(len(every), *shard)]
     result = BundleResult(out)
     state = _recorded(loaded, out, ids if shard is not None else None, result, report)
-    run = _Run(out, path, ids, input_hashes(loaded, ids), state, keep_going, progress, result)
+    # Every recipient's hash, even in a shard: the campaign's hash covers them all.
+    hashes = input_hashes(loaded, every)
+    run = _Run(out, path, ids, hashes, state, keep_going, progress, result)
     todo = [
         rid
         for rid in ids
@@ -213,7 +223,11 @@ def _build(
         if rid in state and rid not in result.failed
     ]
     combined = loaded.combined if shard is not None or not result.failed else ""
-    result.manifest = write_manifest(out, result.letters, shard=shard, combined=combined)
+    result.manifest = write_manifest(
+        out, result.letters, shard=shard, combined=combined,
+        inputs=campaign_hash(loaded, hashes), recipients=len(every),
+        failed=[rid for rid in ids if rid in result.failed],
+    )  # fmt: skip
     return result
 
 

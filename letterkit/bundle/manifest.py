@@ -79,15 +79,27 @@ def write_manifest(
     *,
     shard: tuple[int, int] | None = None,
     combined: str = "",
+    inputs: str = "",
+    recipients: int = 0,
+    failed: Sequence[str] = (),
 ) -> Path:
     """Write ``manifest.json`` for *letters* in *out*; a shard's names the combined
-    file for the merge, an unsharded one builds it."""
-    manifest: dict[str, Any] = {
-        "letterkit": __version__,
-        "letters": [asdict(r) for r in letters],
-    }
+    file for the merge, an unsharded one builds it.
+
+    *inputs* is the campaign's input hash (the same in every shard of one
+    campaign), *failed* the recipients whose letters could not be built; a
+    shard also records how many *recipients* the whole campaign has, so that a
+    merge can tell a letter missing from it."""
+    manifest: dict[str, Any] = {"letterkit": __version__}
+    if inputs:
+        manifest["inputs"] = inputs
+    manifest["letters"] = [asdict(r) for r in letters]
+    if failed:
+        manifest["failed"] = list(failed)
     if shard is not None:
         manifest["shard"] = f"{shard[0]}/{shard[1]}"
+        if inputs:
+            manifest["recipients"] = recipients
         if combined:
             manifest["combined_file"] = combined
     elif combined:

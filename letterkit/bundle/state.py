@@ -75,6 +75,21 @@ def input_hashes(campaign: Campaign, ids: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def campaign_hash(campaign: Campaign, hashes: dict[str, str]) -> str:
+    """One hash of everything a campaign's letters are made from: the campaign
+    file and its recipients table, then each recipient's id and letter input
+    hash (*hashes*, of every recipient, from :func:`input_hashes`: data,
+    template, fonts, annexes, the letterkit version) in recipient order. No
+    path and no time goes in, so shards built on different machines agree."""
+    total = hashlib.sha256(f"letterkit {__version__}\n".encode())
+    cache: dict[Path, str] = {}
+    for path in campaign.inputs:
+        total.update(f"{path.name}:{_digest_file(path, cache)}\n".encode())
+    for row in campaign.recipients:
+        total.update(f"{row.id}:{hashes[row.id]}\n".encode())
+    return total.hexdigest()
+
+
 def read_state(out_dir: Path, campaign: Path, notes: list[str]) -> State:
     """The letters recorded in *out_dir* for *campaign*: none when the file is
     missing or written by another letterkit version; none, with a note, when

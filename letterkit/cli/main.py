@@ -30,6 +30,9 @@ from ..errors import (
 )
 from ..validate.hygiene import codes, silenced
 
+#: What an interrupted bundle says to do.
+_AGAIN = "run the same command again to finish"
+
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -137,13 +140,15 @@ def main(
         args.limits = Limits(template_seconds=args.template_seconds)
     try:
         return _run(parser, args, out, err)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if args.debug:
             traceback.print_exc(file=err)
-        again = "; run the same command again to continue" if args.command == "bundle" else ""
+        said = "interrupted"
+        if args.command == "bundle":  # _bundle says how many letters it wrote, if any
+            said = str(exc.args[0]) if exc.args else f"{said}; {_AGAIN}"
         if err.isatty():
             print(file=err)  # off the progress bar's line
-        print(f"letterkit: interrupted{again}", file=err)
+        print(f"letterkit: {said}", file=err)
         return 130
 
 
@@ -270,8 +275,10 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("--jobs must be 1 or more")
     started = time.monotonic()
     tty = err.isatty() and not args.quiet
+    written = [0, 0]  # letters recorded of the run, letters in the run
 
     def progress(event: str, rid: str, done: int, total: int) -> None:
+        written[:] = [written[0] + (event != "failed"), total]
         if args.quiet and event != "failed":
             return
         if tty:
@@ -285,26 +292,34 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             word = "unchanged" if event == "skipped" else event
             print(f"{word} {rid} ({done}/{total})", file=out, flush=True)
 
-    result = build_bundle(
-        args.campaign,
-        args.output,
-        jobs=args.jobs,
-        shard=shard,
-        keep_going=args.keep_going,
-        allow_outside=args.allow_outside,
-        progress=progress,
-        limits=args.limits,
-        report=lambda line: print(f"letterkit: {printable(line)}", file=err, flush=True),
-        no_warn=args.no_warn,
-    )
+    try:
+        result = build_bundle(
+            args.campaign,
+            args.output,
+            jobs=args.jobs,
+            shard=shard,
+            keep_going=args.keep_going,
+            allow_outside=args.allow_outside,
+            progress=progress,
+            limits=args.limits,
+            report=lambda line: print(f"letterkit: {printable(line)}", file=err, flush=True),
+        )
+    except KeyboardInterrupt:
+        if not written[1]:
+            raise
+        # Every letter told to progress is recorded in the state file by now.
+        raise KeyboardInterrupt(
+            f"interrupted: {written[0]} of {written[1]} letters written; {_AGAIN}"
+        ) from None
     _print_problems(result.warnings, err)
     for rid, problems in result.failed.items():
         for p in problems:
             print(f"{p} (recipient {printable(rid, 200)})", file=err)
     if not args.quiet:
+        removed = f", {len(result.removed)} removed" if result.removed else ""
         print(
             f"{len(result.built)} built, {len(result.skipped)} unchanged, "
-            f"{len(result.failed)} failed; manifest {result.manifest}",
+            f"{len(result.failed)} failed{removed}; manifest {result.manifest}",
             file=out,
         )
     return 1 if result.failed else 0
