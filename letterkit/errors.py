@@ -50,6 +50,7 @@ CODES: dict[str, str] = {
     "LK131": "an annex was damaged and has been repaired (a warning)",
     "LK133": "an annex page had no blank room for its stamp and got a strip at its foot (a warning)",
     "LK140": "a character cannot be drawn by any font",
+    "LK141": "a font file cannot be used (CFF outlines, a web font, damaged)",
     "LK150": "a part of the letter is too large for a page",
     "LK160": "an output file name is not safe or not unique",
     "LK900": "an internal error: please report it, with the output of --debug",

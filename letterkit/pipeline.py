@@ -125,14 +125,9 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
     :class:`InternalError` (LK900). Problems and usage errors pass unchanged, and
     so do ``KeyboardInterrupt`` and ``SystemExit``. Files outside the working
     folder are named relative to the spec's folder meanwhile."""
-    with shown_from(_spec_file(letter)):
+    spec = letter if not isinstance(letter, Letter) else next(iter(letter.inputs), None)
+    with shown_from(spec):
         yield from _reported(letter)
-
-
-def _spec_file(letter: Letter | PathLike | None) -> Path | None:
-    if isinstance(letter, Letter):
-        return letter.inputs[0] if letter.inputs else None
-    return None if letter is None else Path(letter)
 
 
 def _reported(letter: Letter | PathLike | None) -> Iterator[None]:
@@ -154,7 +149,7 @@ def _reported(letter: Letter | PathLike | None) -> Iterator[None]:
         if isinstance(letter, Letter) and letter.inputs:
             at = key_position(letter.inputs[0], "fonts")
         raise ValidationError(
-            [Problem(_spec_display(letter), *at, "error", "LK102", f"font {exc}")]
+            [Problem(_spec_display(letter), *at, "error", exc.code, f"font {exc}")]
         ) from exc
     except SignatureImageError as exc:  # a signature, changed since it was checked
         where = exc.signatory.origin or (_spec_display(letter), None, None)

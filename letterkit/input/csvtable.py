@@ -15,22 +15,40 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .. import limits
 from . import xlsx
 from .csvlines import Lines
-from .sources import Pos, Reporter, Source, read_text
+from .sources import Pos, Reporter, Source, Where, read_text
 
-if TYPE_CHECKING:
-    from .tables import Row, Table, _Count
+#: A row's cells by column name, and where the row stands.
+Row = tuple[dict[str, str], Where]
+
+
+class Table(Protocol):
+    """What :func:`read_csv` needs to know of a table (see :class:`~letterkit.input.tables.Table`)."""
+
+    @property
+    def columns(self) -> tuple[str, ...]: ...
+    @property
+    def required(self) -> str: ...
+    @property
+    def plural(self) -> str: ...
+    def canonical(self, name: str) -> str: ...
+
+
+class Counter(Protocol):
+    """Counts the rows as they are read (and stops past the table's limit)."""
+
+    def row(self, where: Where) -> None: ...
 
 
 def read_csv(
     path: Path,
     reporter: Reporter,
     table: Table,
-    count: _Count,
+    count: Counter,
     header_ok: Callable[[list[str], Callable[[int], tuple[Source, Pos]]], bool],
 ) -> list[Row]:
     """The rows of a CSV file (comma or semicolon separated, by its header line)."""

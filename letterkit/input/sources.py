@@ -212,7 +212,7 @@ _SPEC_FOLDER: ContextVar[Path | None] = ContextVar("letterkit_spec_folder", defa
 
 
 @contextmanager
-def shown_from(spec: Path | None) -> Iterator[None]:
+def shown_from(spec: str | os.PathLike[str] | None) -> Iterator[None]:
     """While in this block, :func:`display_path` names a file outside the working
     folder relative to the folder of *spec* (a spec or campaign file), unless an
     outer block already named one."""
