@@ -160,3 +160,21 @@ def test_lk140_without_a_fonts_line_says_which_line_to_add(tmp_path: Path) -> No
         "NotoSansArmenian-Regular.ttf (Noto Sans Armenian, TrueType) in a folder 'fonts' "
         "beside the spec and add the line 'fonts: fonts/' to the spec"
     )
+
+
+def test_every_script_hint_names_a_truetype_noto_file() -> None:
+    """This test ensures that the hints' examples hold and that each hint names
+    a Noto family by its TrueType file name (never the CFF-only Noto Sans CJK)."""
+    import doctest
+
+    from letterkit.typeset import font_hints
+
+    result = doctest.testmod(font_hints)
+    assert (result.attempted > 0, result.failed) == (True, 0)
+    for char in "王あア한Ա ა क ক த ไ ሀ":
+        found = font_hints.hint(char)
+        if char != " ":
+            assert found is not None, char
+            assert found.file.startswith("Noto") and found.file.endswith("-Regular.ttf")
+            assert "CJK" not in found.family
+    assert font_hints.hint("a") is None
