@@ -69,15 +69,13 @@ def _explain(
     if problem is None:
         return None
     said = f"{exc.context or ''} | {exc.problem or ''}"
-    first = context.line if context is not None else problem.line
-    for number in range(min(first, problem.line), problem.line + 1):
-        tab = _indent_tab(_line(lines, number))
-        if tab is not None:
-            return (number, tab), (
-                "a tab is used for indentation on this line; YAML needs spaces: "
-                "replace the tab with spaces"
-            )
     here = _line(lines, problem.line)
+    tab = _indent_tab(here)
+    if tab is not None:  # the parser stops on the line of the tab
+        return (problem.line, tab), (
+            "a tab is used for indentation on this line; YAML needs spaces: "
+            "replace the tab with spaces"
+        )
     for number in dict.fromkeys((problem.line, context.line if context else problem.line)):
         curly = _curly(_line(lines, number))
         if curly is not None:
@@ -97,6 +95,20 @@ def _explain(
             f"a value that starts with '- ' is read as a list; put it in quotes "
             f"({_suggest(here, problem.column)}), or put each '- ' item on a line of its "
             f"own under '{key}:', indented"
+        )
+    if "expected ':'" in said and context is not None:
+        key = _line(lines, context.line).strip()[:40]
+        return (context.line, context.column), (
+            f"'{key}' has no ': ' after it; write key: value (a line that goes on with "
+            "the value above must be indented more than that value's key)"
+        )
+    if "document start" in said:
+        first = next((n for n, text in enumerate(lines) if text.strip()[:1] not in ("", "#")), 0)
+        column = len(lines[first]) - len(lines[first].lstrip(" "))
+        return (problem.line, problem.column), (
+            f"this line starts in column {problem.column + 1}, left of the file's first line "
+            f"(line {first + 1}, column {column + 1}); start the top-level keys of the file "
+            "in the same column"
         )
     if "flow" in said and context is not None:
         return _flow(lines, here, context)
@@ -242,6 +254,12 @@ def _indent(
             f"'{word}' is in the list that starts on line {context.line + 1} but does not "
             f"start with '- ' and is not lined up with the item above; start it with '- ' "
             f"for a new item, or in column {under + 1}{name} to add it to that item"
+        )
+    if here.lstrip().startswith("- ") and column == context.column and _ENTRY.match(start):
+        return (problem.line, column), (
+            f"a list item cannot stand among the keys of the mapping that starts on line "
+            f"{context.line + 1}; put the list under a key of its own: the key alone on its "
+            "line (key:), then each '- ' item on a line below it, indented"
         )
     near = _nearest(lines, problem.line, column)
     like = " or ".join(f"'{w}' on line {n + 1} (column {c + 1})" for w, n, c in near)

@@ -88,6 +88,18 @@ TAB = "a tab is used for indentation on this line; YAML needs spaces: replace th
          "letter.yaml:2:3: error: [LK102] not valid YAML: 'date' is indented more than the line "
          "above it, so it is read as the rest of that line's value; start it in column 1, like "
          "the line above"),
+        ("cc: Josep Borrell\n- Kaja Kallas\n",
+         "letter.yaml:2:1: error: [LK102] not valid YAML: a list item cannot stand among the "
+         "keys of the mapping that starts on line 1; put the list under a key of its own: the key "
+         "alone on its line (key:), then each '- ' item on a line below it, indented"),
+        ("cc:\n  - Josep Borrell\nplace\n",
+         "letter.yaml:3:1: error: [LK102] not valid YAML: 'place' has no ': ' after it; write "
+         "key: value (a line that goes on with the value above must be indented more than that "
+         "value's key)"),
+        ("  locale: en-GB\ndate: 2018-12-06\n",
+         "letter.yaml:2:1: error: [LK102] not valid YAML: this line starts in column 1, left of "
+         "the file's first line (line 1, column 3); start the top-level keys of the file in the "
+         "same column"),
         ("locale:en-GB\ndate: 2018-12-06\n",
          "letter.yaml:1:8: error: [LK102] not valid YAML: a space is missing after the ':' on "
          "this line; write locale: en-GB"),
