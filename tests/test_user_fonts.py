@@ -178,3 +178,22 @@ def test_every_script_hint_names_a_truetype_noto_file() -> None:
         assert found.file.endswith("-Regular.ttf")
         assert "CJK" not in found.family
     assert font_hints.hint("a") is None
+
+
+def test_a_bundle_rebuilds_letters_when_a_collection_changes(tmp_path: Path) -> None:
+    """This test ensures that a bundle's input hash covers every font of the folder
+    it loads, .otf and .ttc files too, not .ttf files alone."""
+    from letterkit.bundle.campaign import load_campaign
+    from letterkit.bundle.state import input_hashes
+
+    shutil.copytree(ROOT / "examples" / "askarov-eu-2018", tmp_path / "c")
+    spec = tmp_path / "c" / "campaign-letter.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "fonts: f\n", encoding="utf-8")
+    (tmp_path / "c" / "f").mkdir()
+    collection = tmp_path / "c" / "f" / "Mixed.ttc"
+    collection.write_bytes(make_ttc([GEORGIA.read_bytes()]))
+    campaign = load_campaign(tmp_path / "c" / "campaign.yaml")
+    ids = list(campaign.filenames)[:1]
+    before = input_hashes(campaign, ids)
+    collection.write_bytes(make_ttc([HEBREW.read_bytes(), GEORGIA.read_bytes()]))
+    assert input_hashes(campaign, ids) != before

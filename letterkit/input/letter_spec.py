@@ -297,7 +297,10 @@ def _fonts(spec: Located, reader: Reader) -> Path | None:
         return None
     if not isinstance(value, str):
         reader.error(
-            where, "LK105", "'fonts' must be the path of a folder of .ttf fonts", "letter.fonts"
+            where,
+            "LK105",
+            "'fonts' must be the path of a folder of fonts (.ttf, .otf, .ttc)",
+            "letter.fonts",
         )
         return None
     return reader.resolve(value, where, "letter.fonts", "folder")
