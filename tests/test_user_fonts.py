@@ -197,3 +197,17 @@ def test_a_bundle_rebuilds_letters_when_a_collection_changes(tmp_path: Path) -> 
     before = input_hashes(campaign, ids)
     collection.write_bytes(make_ttc([HEBREW.read_bytes(), GEORGIA.read_bytes()]))
     assert input_hashes(campaign, ids) != before
+
+
+def test_lk140_writes_the_fonts_line_in_the_spec_s_own_format(tmp_path: Path) -> None:
+    """This test ensures that a TOML spec is told the TOML line to add."""
+    yaml_spec = _letter(tmp_path / "l", "Երևան", fonts_line=None)
+    toml = "\n".join(
+        f'{key} = "{value}"' if key != "signatories" else 'signatories = ["Centre Example"]'
+        for key, value in (line.split(": ", 1) for line in yaml_spec.read_text().splitlines())
+    )
+    (tmp_path / "l" / "letter.toml").write_text(toml + "\n", encoding="utf-8")
+    [problem] = letterkit.check(tmp_path / "l" / "letter.toml")
+    assert problem.message.endswith(
+        "in a folder 'fonts' beside the spec and add the line 'fonts = \"fonts/\"' to the spec"
+    )

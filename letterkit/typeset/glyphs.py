@@ -134,11 +134,22 @@ def missing_message(
         else "a TrueType (.ttf) font that has it"
     )
     line = (
-        f"in the folder of the spec's line 'fonts: {folder}'"
+        f"in the folder of the spec's line '{_fonts_line(letter, folder)}'"
         if folder is not None
-        else "in a folder 'fonts' beside the spec and add the line 'fonts: fonts/' to the spec"
+        else f"in a folder 'fonts' beside the spec and add the line "
+        f"'{_fonts_line(letter, 'fonts/')}' to the spec"
     )
     return (
         f"{word} {shown}{more} cannot be drawn by the fonts tried ({tried}); replace it, "
         f"or put {font} {line}"
     )
+
+
+def _fonts_line(letter: Letter, folder: str) -> str:
+    """The spec's ``fonts`` line as its format writes it (YAML, TOML or JSON)."""
+    suffix = letter.inputs[0].suffix.lower() if letter.inputs else ".yaml"
+    if suffix == ".toml":
+        return f'fonts = "{folder}"'
+    if suffix == ".json":
+        return f'"fonts": "{folder}"'
+    return f"fonts: {folder}"
