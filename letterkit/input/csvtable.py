@@ -158,6 +158,16 @@ def quote_problem(exc: csv.Error, head: str, delimiter: str) -> tuple[int, str] 
     said = str(exc)
     if "expected after" in said:
         quote = _scan(head, delimiter)[0] or 0
+        after = head[quote + 1 :].lstrip(" \t")
+        if (
+            quote
+            and head[quote + 1 : quote + 2] in (" ", "\t")
+            and after[:1] in (delimiter, "", "\r", "\n")
+        ):
+            return quote + 2, (
+                f"a space follows the quote that closes this cell; delete it, so that "
+                f"'{delimiter}' comes right after the quote"
+            )
         return quote + 1, (
             "a quote in this row ends its cell before the cell does (the cell starts "
             "with a quote, so a quote inside it closes it); inside a quoted cell write "

@@ -202,6 +202,9 @@ SAVE_CSV = "save it as UTF-8 (in Excel: Save As > 'CSV UTF-8 (Comma delimited)')
          "signatories.csv:2:3: error: [LK102] the quote that starts a cell on this line is never "
          "closed, so the rest of the file would be one cell; close it with a quote, or write a "
          'quote inside a quoted cell twice ("")'),
+        (b'name,country\n"Viasna" ,BY\n',
+         "signatories.csv:2:9: error: [LK102] a space follows the quote that closes this cell; "
+         "delete it, so that ',' comes right after the quote"),
         (b"name\tcountry\nA\tFR\n",
          "signatories.csv:1:1: error: [LK102] the file is separated by tabs, so its header reads "
          "as one column; letterkit reads commas or semicolons: save it as CSV (in Excel: Save As "
