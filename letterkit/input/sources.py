@@ -292,9 +292,12 @@ def _utf16(raw: bytes) -> bool:
     each of the first few letters (what Excel's "Unicode Text" writes)."""
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return True
-    head = raw[:64]
-    return len(head) >= 4 and (head[1::2].count(0) * 2 > len(head) * 0.9 or
-                               head[0::2].count(0) * 2 > len(head) * 0.9)  # fmt: skip
+    head = raw[: len(raw[:64]) // 2 * 2]
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 4:
+        return False
+    little = odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0
+    return little or (even.count(0) >= 0.9 * len(even) and odd.count(0) == 0)
 
 
 def _not_utf8(raw: bytes, at: int) -> tuple[Pos, str]:
