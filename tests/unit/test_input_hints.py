@@ -278,3 +278,36 @@ def test_paths_outside_the_working_folder_are_named_from_the_spec_folder(
         assert display_path(tmp_path / "letters" / "data" / "s.csv") == "data/s.csv"
         assert display_path(tmp_path / "shared" / "s.csv") == "../shared/s.csv"
         assert display_path(tmp_path / "work" / "x.csv") == "x.csv"
+
+
+def test_no_problem_prints_an_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that `check` run from another folder on a spec with a
+    missing case file, an annex outside its folder, a linked font
+    leading out and a signatory list saved as Windows-1252 prints every
+    problem without the spec's absolute folder."""
+    import shutil
+
+    import letterkit
+
+    root = Path(__file__).resolve().parents[2]
+    folder = tmp_path / "home" / "user" / "letters"
+    shutil.copytree(root / "examples" / "askarov-eu-2018", folder)
+    (tmp_path / "elsewhere").mkdir()
+    (folder / "fonts").mkdir()
+    (folder / "fonts" / "Out.ttf").symlink_to(root / "fonts" / "NotoSans-Regular.ttf")
+    spec = folder / "letter.yaml"
+    text = spec.read_text(encoding="utf-8")
+    text = text.replace("case: case.yaml", "case: missing.yaml")
+    text = text.replace("path: chronology.pdf", "path: ../chronology.pdf")
+    text = text.replace("paper: A4", "paper: A4\nfonts: fonts")
+    spec.write_text(text, encoding="utf-8")
+    (folder / "signatories.csv").write_bytes("name\nLigue des droits de l’Homme\n".encode("cp1252"))
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    problems = letterkit.check(spec)
+    assert {p.code for p in problems} >= {"LK101", "LK102", "LK107"}
+    for problem in problems:
+        assert not problem.path.startswith("/"), problem
+        assert str(tmp_path) not in str(problem), problem
+        assert "home/user" not in str(problem), problem
