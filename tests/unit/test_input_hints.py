@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from letterkit.input import data
 from letterkit.input.data import load_data_file
 from letterkit.input.signatories import SIGNATORY_TABLE
 from letterkit.input.sources import Reporter, Source, display_path, shown_from
@@ -17,6 +19,15 @@ from letterkit.input.tables import read_rows
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(params=["libyaml", "pure-python"])
+def either_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both of PyYAML's parsers (their messages differ; the hints must not)."""
+    if request.param == "pure-python":
+        monkeypatch.setattr(data, "_Loader", yaml.SafeLoader)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML was built without LibYAML")
 
 
 def _yaml(tmp_path: Path, text: str) -> tuple[Any, list[str]]:
@@ -123,6 +134,7 @@ TAB = "a tab is used for indentation on this line; YAML needs spaces: replace th
          "before it; a text that starts with '*' must be in quotes: \"*Urgent…\""),
     ],
 )  # fmt: skip
+@pytest.mark.usefixtures("either_parser")
 def test_a_yaml_typing_mistake_is_one_line_with_its_fix(
     tmp_path: Path, text: str, printed: str
 ) -> None:
