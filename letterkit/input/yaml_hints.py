@@ -76,7 +76,10 @@ def _explain(
             "a tab is used for indentation on this line; YAML needs spaces: "
             "replace the tab with spaces"
         )
-    for number in dict.fromkeys((problem.line, context.line if context else problem.line)):
+    scalar = context is not None and "block" not in (exc.context or "")  # a value's start
+    for number in dict.fromkeys(
+        (problem.line, context.line if scalar and context else problem.line)
+    ):
         curly = _curly(_line(lines, number))
         if curly is not None:
             return (number, curly[0]), curly[1]

@@ -152,6 +152,14 @@ def test_curly_quotes_that_parse_are_left_alone(tmp_path: Path) -> None:
     assert data == {"subject": "\u201cAskarov\u201d"}
 
 
+def test_a_curly_quoted_value_that_parses_is_not_blamed_for_a_later_line(tmp_path: Path) -> None:
+    """This test ensures that a mistake further down a mapping is named as itself,
+    not as the curly quotes of a value that YAML read fine."""
+    _, [problem] = _yaml(tmp_path, "subject: \u201cAskarov\u201d\nplace: Brussels\n- x\n")
+    assert "curly" not in problem
+    assert problem.startswith("letter.yaml:3:1: error: [LK102] not valid YAML: a list item")
+
+
 def test_a_control_character_is_named_at_its_place(tmp_path: Path) -> None:
     """This test ensures that a control character YAML refuses is one line at its
     place, named by its code point (never printed raw)."""
