@@ -57,6 +57,7 @@ CODES: dict[str, str] = {
     "LK133": "an annex page had no blank room for its stamp and got a strip at its foot (a warning)",
     "LK134": "files embedded in an annex were left out; 'attachments: keep' carries them (a warning)",
     "LK140": "a character cannot be drawn by any font",
+    "LK141": "a font file cannot be used (CFF outlines, a web font, damaged)",
     "LK150": "a part of the letter is too large for a page",
     "LK160": "an output file name is not safe or not unique",
     "LK161": "shards to merge were built from different inputs",

@@ -155,7 +155,7 @@ def regular_file(path: Path, kind: Kind, root: Path | None = None) -> os.stat_re
     if root is not None and not real.is_relative_to(real_path(root)):
         raise Refused(
             "LK107",
-            f"leads outside the folder {root} (a link?); put the file itself in the folder",
+            f"leads outside the folder '{root.name}' (a link?); put the file itself in the folder",
             path,
         )
     try:

@@ -32,7 +32,7 @@ from .files import TEMP_SUFFIX as TEMP_SUFFIX
 from .files import write_atomically as write_atomically
 from .input.letter_spec import load_letter
 from .input.signatories import ordered
-from .input.sources import Reporter, display_path
+from .input.sources import Reporter, display_path, shown_from
 from .limits import Limits
 from .model import Letter, Signatory, part_letter
 from .pdf import active
@@ -125,7 +125,14 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
     """Turn what the stages raise into problems about *letter*: bad input into a
     :class:`ValidationError` with its code, a fault of letterkit into an
     :class:`InternalError` (LK900). Problems and usage errors pass unchanged, and
-    so do ``KeyboardInterrupt`` and ``SystemExit``."""
+    so do ``KeyboardInterrupt`` and ``SystemExit``. Files outside the working
+    folder are named relative to the spec's folder meanwhile."""
+    spec = letter if not isinstance(letter, Letter) else next(iter(letter.inputs), None)
+    with shown_from(spec):
+        yield from _reported(letter)
+
+
+def _reported(letter: Letter | PathLike | None) -> Iterator[None]:
     try:
         yield
     except (ValidationError, UsageError, InternalError):
@@ -144,7 +151,7 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
         if isinstance(letter, Letter) and letter.inputs:
             at = key_position(letter.inputs[0], "fonts")
         raise ValidationError(
-            [Problem(_spec_display(letter), *at, "error", "LK102", f"font {exc}")]
+            [Problem(_spec_display(letter), *at, "error", exc.code, f"font {exc}")]
         ) from exc
     except SignatureImageError as exc:  # a signature, changed since it was checked
         where = exc.signatory.origin or (_spec_display(letter), None, None)
@@ -156,9 +163,9 @@ def reported(letter: Letter | PathLike | None) -> Iterator[None]:
         name = display_path(exc.path) if exc.path is not None else _spec_display(letter)
         raise ValidationError([Problem(name, None, None, "error", exc.code, exc.reason)]) from exc
     except OSError as exc:  # a file that went away or became unreadable mid-run
-        name = exc.filename or _spec_display(letter)
+        name = display_path(Path(exc.filename)) if exc.filename else _spec_display(letter)
         raise ValidationError([Problem(
-            str(name), None, None, "error", "LK102",
+            name, None, None, "error", "LK102",
             f"cannot be read: {exc.strerror or exc}; check that it is there and readable",
         )]) from exc  # fmt: skip
     except Exception as exc:

@@ -150,5 +150,7 @@ def test_file_unreadable_mid_run_is_a_problem_with_its_name(
     with pytest.raises(letterkit.ValidationError) as info:
         letterkit.render(EXAMPLE / "letter.yaml")
     [problem] = info.value.problems
-    assert (problem.path, problem.code) == ("/data/annex.pdf", "LK102")
+    assert problem.code == "LK102"
+    assert problem.path.endswith("/data/annex.pdf")  # from the spec's folder:
+    assert not problem.path.startswith("/")  # never absolute
     assert "Permission denied" in problem.message

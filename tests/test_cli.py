@@ -274,7 +274,7 @@ BAD_INPUTS = [
      "line break", "keep it on one line"),
     ("list printed as text", _list_printed_as_text, "eu-partners.en.md", 30, "LK113", "list",
      "join_list"),
-    ("front matter YAML", _front_matter_yaml, "eu-partners.en.md", 3, "LK111", "front matter",
+    ("front matter YAML", _front_matter_yaml, "eu-partners.en.md", 2, "LK111", "front matter",
      "not valid YAML"),
     ("XLSX unknown column", _xlsx_unknown_column, "signatories.xlsx[Signers]!B1", 1, "LK103",
      "'tipe'", "did you mean 'type'"),

@@ -151,7 +151,7 @@ def test_a_truncated_font_is_a_problem_naming_it(example_copy: Path) -> None:
         letterkit.render(letter)
     [problem] = info.value.problems
     assert problem.path.endswith("letter.yaml")
-    assert (problem.line, problem.code) == (9, "LK102")
+    assert (problem.line, problem.code) == (9, "LK141")
     assert problem.message.startswith("font Cut.ttf: not a usable TrueType font")
 
 
@@ -234,7 +234,8 @@ def test_a_reserved_output_name_is_reported_at_the_recipient_row(tmp_path: Path)
 def test_the_typesetter_refuses_what_validation_refuses(
     tmp_path: Path, make: Callable[[Path], None], says: str
 ) -> None:
-    from letterkit.typeset.fonts import FontError, register_folder
+    from letterkit.typeset.fonts import FontError
+    from letterkit.typeset.user_fonts import register_folder
 
     make(tmp_path)
     with pytest.raises(FontError, match=says):
@@ -244,7 +245,8 @@ def test_the_typesetter_refuses_what_validation_refuses(
 def test_a_fonts_folder_too_large_to_load_is_refused_before_a_font_is_read(
     example_copy: Path,
 ) -> None:
-    from letterkit.typeset.fonts import FontError, register_folder
+    from letterkit.typeset.fonts import FontError
+    from letterkit.typeset.user_fonts import register_folder
 
     fonts = _fonts(example_copy)
     for name in ("A.ttf", "B.ttf", "C.ttf"):

@@ -216,7 +216,9 @@ def test_script_without_a_font_is_an_error_naming_a_fonts_folder(tmp_path: Path)
     problems = letterkit.check(_georgian_letter(tmp_path, None))
     assert {p.code for p in problems} == {"LK140"}
     assert "U+10D7" in problems[0].message
-    assert "'fonts' folder" in problems[0].message
+    assert "Georgian script" in problems[0].message
+    assert "put NotoSansGeorgian-Regular.ttf (Noto Sans Georgian, TrueType)" in problems[0].message
+    assert "add the line 'fonts: fonts/' to the spec" in problems[0].message
 
 
 def test_user_fonts_folder_draws_other_scripts(tmp_path: Path) -> None:
@@ -235,7 +237,7 @@ def test_otf_in_the_fonts_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "my-fonts").mkdir()
     (tmp_path / "my-fonts" / "Some-Font.otf").write_bytes(b"OTTO")
     problems = letterkit.check(_georgian_letter(tmp_path, "my-fonts"))
-    [problem] = [p for p in problems if p.code == "LK102"]
+    [problem] = [p for p in problems if p.code == "LK141"]
     assert "Some-Font.otf" in problem.message
     assert ".ttf" in problem.message
     assert problem.line == 6

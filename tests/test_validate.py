@@ -145,7 +145,7 @@ def test_a_cff_font_named_ttf_is_refused_by_name(example_copy: Path) -> None:
     spec = _with_fonts(example_copy)
     (example_copy / "f" / "Serif-CFF.ttf").write_bytes(b"OTTO" + bytes(60))
     [problem] = letterkit.check(spec)
-    assert (problem.code, problem.line) == ("LK102", 9)
+    assert (problem.code, problem.line) == ("LK141", 9)
     assert "Serif-CFF.ttf" in problem.message
     assert "CFF" in problem.message
 
@@ -159,7 +159,7 @@ def test_a_damaged_truetype_font_is_reported_when_typeset(example_copy: Path) ->
     with pytest.raises(letterkit.ValidationError) as info:
         letterkit.render(letter)
     [problem] = info.value.problems
-    assert (problem.code, problem.line) == ("LK102", 9)
+    assert (problem.code, problem.line) == ("LK141", 9)
     assert "Broken.ttf" in problem.message
 
 

@@ -25,6 +25,7 @@ from ..input.sources import Reporter, display_path
 from ..model import Letter, part_letter
 from ..pipeline import write_atomically
 from ..text.templates import locate_template
+from ..validate import FONT_SUFFIXES
 from .shape import RecordError, letter_problem, read_json, sha256_matches
 
 STATE = ".letterkit-state.json"
@@ -59,7 +60,7 @@ def input_hashes(campaign: Campaign, ids: Sequence[str]) -> dict[str, str]:
         base.update(f"{path.name}:{_digest_file(path, cache)}\n".encode())
     if letter.fonts is not None:
         for path in sorted(letter.fonts.iterdir()):
-            if path.suffix.lower() == ".ttf" and path.is_file():  # the fonts used, nothing else
+            if path.suffix.lower() in FONT_SUFFIXES and path.is_file():  # the fonts used
                 base.update(f"font {path.name}:{_digest_file(path, cache)}\n".encode())
     templates: dict[str, str] = {}
     out: dict[str, str] = {}

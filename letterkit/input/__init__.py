@@ -2,6 +2,8 @@
 
 :mod:`~letterkit.input.sources` (YAML/TOML/JSON that remember positions),
 :mod:`~letterkit.input.tables` (CSV/XLSX/list rows),
+:mod:`~letterkit.input.yaml_hints` and :mod:`~letterkit.input.csvtable` (a file
+that does not parse → the typing mistake and its fix),
 :mod:`~letterkit.input.fields` (typed field readers, the path policy),
 :mod:`~letterkit.input.case`, :mod:`~letterkit.input.signatories`,
 :mod:`~letterkit.input.parts` (template, sender, recipients, dateline,

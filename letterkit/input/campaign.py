@@ -31,6 +31,7 @@ from .sources import (
     Reporter,
     Source,
     check_keys,
+    display_path,
     location,
     problem_path,
 )
@@ -172,7 +173,9 @@ def read_campaign(
     if reporter.failed:
         return None
     if not isinstance(data, Located):
-        reporter.error((str(spec_path), (1, 1)), "LK105", "a campaign file must be a mapping")
+        reporter.error(
+            (display_path(spec_path), (1, 1)), "LK105", "a campaign file must be a mapping"
+        )
         return None
     src = data.src
     base = spec_path.resolve().parent

@@ -37,6 +37,8 @@ class Lines:
         self.skip = False
         self.number = 0
         self.first = 0
+        #: The text of line :attr:`first`.
+        self.head = ""
 
     def __iter__(self) -> Iterator[str]:
         text, at, quoted = self.text, 0, False
@@ -57,6 +59,7 @@ class Lines:
             line = match.group()
             at = match.end()
             self.number += 1
-            self.first = self.first or self.number
+            if not self.first:
+                self.first, self.head = self.number, line
             quoted ^= line.count('"') % 2 == 1
             yield line

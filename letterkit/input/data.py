@@ -30,6 +30,7 @@ from ..files import Kind
 from .budget import CONTAINER, MAX_DEPTH, MAX_DIGITS, Budget, DataError
 from .jsondata import parse_json
 from .sources import Located, LocatedList, Pos, Reporter, Source, read_text
+from .yaml_hints import explain, unreadable
 
 
 def load_data_file(
@@ -61,9 +62,11 @@ def parse_yaml(src: Source, reporter: Reporter, budget: Budget | None = None) ->
     except DataError as exc:
         reporter.error((src, exc.pos), "LK102", f"not valid YAML: {exc.message}")
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        pos: Pos = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        reporter.error((src, pos), "LK102", f"not valid YAML: {exc.problem}")
+        pos, message = explain(src.text, exc)
+        reporter.error((src, pos), "LK102", message)
+    except yaml.reader.ReaderError as exc:
+        pos, message = unreadable(src.text, exc)
+        reporter.error((src, pos), "LK102", message)
     except yaml.YAMLError as exc:
         reporter.error((src, (None, None)), "LK102", f"not valid YAML: {exc}")
     return None
@@ -139,7 +142,11 @@ class _YamlBuilder:
         if isinstance(event, yaml.AliasEvent):
             anchor = event.anchor or ""
             if anchor not in self.anchors:
-                raise DataError(_pos(event), f"alias '*{anchor}' names no anchor before it")
+                raise DataError(
+                    _pos(event),
+                    f"alias '*{anchor}' names no anchor before it; a text that starts "
+                    f"with '*' must be in quotes: \"*{anchor}…\"",
+                )
             value, pos, text = self.anchors[anchor]
             return self._attach(self._copy(value, _pos(event), len(self.stack)), pos, text)
         return False
@@ -165,9 +172,11 @@ class _YamlBuilder:
         key, key_pos = frame[2], frame[3]
         frame[2] = None
         if key in box:
+            first = box.key_pos.get(key, (None, None))[0]
             self.reporter.error(
-                (self.src, key_pos), "LK102", f"key '{key}' appears twice; keep one"
-            )
+                (self.src, key_pos), "LK102",
+                f"key '{key}' appears twice (first on line {first}); keep one",
+            )  # fmt: skip
         box[key] = value
         box.key_pos[key] = key_pos
         return False

@@ -112,7 +112,7 @@ class Reader:
         if not self.allow_outside and not path.is_relative_to(folder):
             self.error(
                 where, "LK107",
-                f"'{value}' is outside the folder {folder}; move the file there or pass "
+                f"'{value}' is outside the folder of the spec; move the file there or pass "
                 "--allow-outside",
                 field,
             )  # fmt: skip

@@ -39,7 +39,7 @@ from .parts import (
 )
 from .signatories import load_signatories
 from .signatory_block import read_signatory_block
-from .sources import Located, Reporter, Source, Where, from_data
+from .sources import Located, Reporter, Source, Where, display_path, from_data, shown_from
 from .typography import read_typography
 
 SPEC_KEYS = (
@@ -75,15 +75,19 @@ def load_letter(
     Warnings found along the way are appended to *problems* when given.
     """
     path_argument(path, "the letter spec")
-    spec_path = Path(path)
+    with shown_from(Path(path)):
+        return _load_letter(Path(path), allow_outside, problems)
+
+
+def _load_letter(spec_path: Path, allow_outside: bool, problems: list[Problem] | None) -> Letter:
     reporter = Reporter()
     data = load_data_file(spec_path, reporter, "letter spec")
     if data is None and not reporter.failed:
-        reporter.add(str(spec_path), (None, None), "LK104", "the letter spec is empty")
+        reporter.add(display_path(spec_path), (None, None), "LK104", "the letter spec is empty")
     reporter.raise_if_failed()
     reader = Reader(reporter, spec_path.resolve().parent, allow_outside)  # read: no link loop
     if not isinstance(data, Located):
-        src = getattr(data, "src", Source(spec_path, str(spec_path)))
+        src = getattr(data, "src", Source(spec_path, display_path(spec_path)))
         reporter.error((src, (1, 1)), "LK105", "'letter spec' must be a mapping of keys and values")
         reporter.raise_if_failed()
     reader.inputs.append(spec_path.resolve())
@@ -296,7 +300,10 @@ def _fonts(spec: Located, reader: Reader) -> Path | None:
         return None
     if not isinstance(value, str):
         reader.error(
-            where, "LK105", "'fonts' must be the path of a folder of .ttf fonts", "letter.fonts"
+            where,
+            "LK105",
+            "'fonts' must be the path of a folder of fonts (.ttf, .otf, .ttc)",
+            "letter.fonts",
         )
         return None
     return reader.resolve(value, where, "letter.fonts", "folder")

@@ -11,8 +11,11 @@ by one, so a user sees every mistake at once.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -204,12 +207,56 @@ def cell_name(row: int, column: int) -> str:
     return f"{letters}{row}"
 
 
-def display_path(path: Path) -> str:
-    """The path as problems print it: relative to the working folder when inside it."""
+#: The folder of the spec being read (see :func:`shown_from`).
+_SPEC_FOLDER: ContextVar[Path | None] = ContextVar("letterkit_spec_folder", default=None)
+
+
+@contextmanager
+def shown_from(spec: str | os.PathLike[str] | None) -> Iterator[None]:
+    """While in this block, :func:`display_path` names a file outside the working
+    folder relative to the folder of *spec* (a spec or campaign file), unless an
+    outer block already named one."""
+    if spec is None or _SPEC_FOLDER.get() is not None:
+        yield
+        return
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, RuntimeError, OSError):  # outside it, or a link that loops
-        return str(path)
+        folder = Path(os.path.abspath(spec)).parent
+    except (OSError, ValueError):
+        folder = None
+    token = _SPEC_FOLDER.set(folder)
+    try:
+        yield
+    finally:
+        _SPEC_FOLDER.reset(token)
+
+
+def display_path(path: Path) -> str:
+    """The path as problems print it, never absolute (a message is safe to paste):
+    relative to the working folder when inside it, else relative to the spec's
+    folder (see :func:`shown_from`), else its name alone."""
+    try:
+        absolute = Path(os.path.abspath(path))
+    except (OSError, ValueError):
+        return path.name
+    for base in (Path.cwd, _SPEC_FOLDER.get):
+        try:
+            folder = base()
+        except OSError:  # the working folder was removed
+            continue
+        if folder is None:
+            continue
+        if absolute.is_relative_to(folder):
+            return str(absolute.relative_to(folder))
+        try:
+            resolved = path.resolve()
+            if resolved.is_relative_to(folder.resolve()):
+                return str(resolved.relative_to(folder.resolve()))
+        except (OSError, RuntimeError):  # a link that loops
+            pass
+    folder = _SPEC_FOLDER.get()
+    if folder is not None:
+        return os.path.relpath(absolute, folder)
+    return path.name
 
 
 def read_text(path: Path, reporter: Reporter, what: str, kind: Kind = "spec") -> Source | None:
@@ -223,18 +270,51 @@ def read_text(path: Path, reporter: Reporter, what: str, kind: Kind = "spec") ->
         reason = "not found; check the path" if exc.code == "LK101" else exc.reason
         reporter.error((src, (None, None)), exc.code, f"{what} {reason}")
         return None
+    save = (
+        "save it as UTF-8 (in Excel: Save As > 'CSV UTF-8 (Comma delimited)')"
+        if path.suffix.lower() == ".csv"
+        else "save it again with the encoding UTF-8 (your editor's Save As offers it)"
+    )
+    if _utf16(raw):
+        reporter.error((src, (1, 1)), "LK102", f"{what} is saved as UTF-16, not UTF-8; {save}")
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        reporter.error(
-            (src, (line, None)),
-            "LK102",
-            f"{what} is not UTF-8 text (at byte {exc.start}); save it again as UTF-8 "
-            "(in Excel: Save As > 'CSV UTF-8')",
-        )
+        pos, why = _not_utf8(raw, exc.start)
+        reporter.error((src, pos), "LK102", f"{what} is not UTF-8 text: {why}; {save}")
         return None
     return Source(path, src.display, text)
+
+
+def _utf16(raw: bytes) -> bool:
+    """*raw* starts like UTF-16 text: its byte order mark, or a zero byte beside
+    each of the first few letters (what Excel's "Unicode Text" writes)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = raw[: len(raw[:64]) // 2 * 2]
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 4:
+        return False
+    little = odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0
+    return little or (even.count(0) >= 0.9 * len(even) and odd.count(0) == 0)
+
+
+def _not_utf8(raw: bytes, at: int) -> tuple[Pos, str]:
+    """Where the first byte that is not UTF-8 stands, and what it suggests: a file
+    saved as Windows-1252 (Latin-1), as Excel and Notepad do in Western Europe."""
+    line_start = raw.rfind(b"\n", 0, at) + 1
+    line = raw[:at].count(b"\n") + 1
+    column = len(raw[line_start:at].decode("utf-8", "replace")) + 1
+    byte = raw[at]
+    try:
+        char = raw[at : at + 1].decode("cp1252")
+    except UnicodeDecodeError:
+        return (line, column), f"byte 0x{byte:02X} is not UTF-8"
+    return (line, column), (
+        f"byte 0x{byte:02X} here is '{char}' in Windows-1252 (Latin-1): the file was "
+        "saved in that encoding"
+    )
 
 
 def placed_in_spec(problem: Problem, spec: Path | None) -> Problem:

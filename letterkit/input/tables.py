@@ -10,7 +10,6 @@ spreadsheet its sheet and cell.
 from __future__ import annotations
 
 import contextlib
-import csv
 import difflib
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -22,9 +21,9 @@ from .. import files, limits
 from ..errors import LetterkitError
 from . import xlsx
 from .budget import CONTAINER, MAX_NODES, Budget
-from .csvlines import Lines
+from .csvtable import read_csv
 from .data import load_data_file
-from .sources import Located, LocatedList, Pos, Reporter, Source, Where, display_path, read_text
+from .sources import Located, LocatedList, Pos, Reporter, Source, Where, display_path
 
 
 def clean(text: str) -> str:
@@ -130,7 +129,7 @@ def _read_any(
             if data is None:
                 return []
             if not isinstance(data, list):
-                src = data.src if isinstance(data, Located) else Source(path, str(path))
+                src = data.src if isinstance(data, Located) else Source(path, display_path(path))
                 reporter.error(
                     (src, (1, 1)),
                     "LK105",
@@ -158,63 +157,9 @@ Row = tuple[dict[str, str], Where]
 
 
 def _read_csv(path: Path, reporter: Reporter, table: Table, count: _Count) -> list[Row]:
-    src = read_text(path, reporter, f"{table.plural} file", "table")
-    if src is None:
-        return []
-    text = src.text
-    first = text[:65_536].split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    lines = Lines(text, delimiter)
-    reader = csv.reader(lines, delimiter=delimiter)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        reporter.error((src, (1, 1)), "LK102", f"the header row cannot be read ({exc})")
-        return []
-    except StopIteration:
-        reporter.error(
-            (src, (1, 1)),
-            "LK104",
-            f"{table.plural} file is empty; add a header row with a '{table.required}' column",
-        )
-        return []
-    if len(header) > xlsx.MAX_COLUMNS:
-        reporter.error((src, (1, xlsx.MAX_COLUMNS + 1)), "LK105", f"the header has {len(header):,}"
-                       f" columns, past {xlsx.MAX_COLUMNS}, the most a table may have")  # fmt: skip
-        return []
-    names = [table.canonical(h.strip().lower().lstrip("\ufeff")) for h in header]
-    if not _header(names, lambda col: (src, (1, col)), reporter, table):
-        return []
-    rows: list[Row] = []
-    lines.skip = True
-    while True:
-        lines.first = 0
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            reporter.error(
-                (src, (lines.first, 1)), "LK105",
-                f"a cell is too long or badly quoted ({exc}); a cell holds at most "
-                f"{limits.current().cell:,} characters",
-            )  # fmt: skip
-            return []
-        line = lines.first
-        if not any(cell.strip() for cell in record):
-            continue
-        count.row((src, (line, 1)))
-        if len(record) > len(names):
-            reporter.error(
-                (src, (line, len(names) + 1)),
-                "LK105",
-                f"row has {len(record)} cells but the header has {len(names)}; "
-                f"quote cells that contain '{delimiter}'",
-            )
-            continue
-        cells = dict(zip(names, (c for c in record), strict=False))
-        rows.append((cells, (src, (line, 1))))
-    return rows
+    return read_csv(
+        path, reporter, table, count, lambda names, at: _header(names, at, reporter, table)
+    )
 
 
 def _header(

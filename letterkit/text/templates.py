@@ -18,6 +18,7 @@ import yaml
 from .. import files, l10n
 from .._resources import builtin_templates, names_a_file, templates_dir
 from ..input.sources import Reporter, display_path
+from ..input.yaml_hints import explain
 from ..model import Letter
 
 FRONT_MATTER_KEYS = ("subject", "salutation", "closing", "requires")
@@ -104,11 +105,13 @@ def read_template(path: Path, reporter: Reporter) -> TemplateSource | None:
         except RecursionError:
             reporter.error((display, (1, None)), "LK111", "front matter is nested too deeply")
             return None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            pos = (mark.line + 2, mark.column + 1) if mark else (1, None)
-            reason = getattr(exc, "problem", None) or "cannot parse"
-            reporter.error((display, pos), "LK111", f"front matter is not valid YAML: {reason}")
+        except yaml.MarkedYAMLError as exc:
+            (line, col), message = explain(match.group(1), exc)
+            pos = (line + 1 if line is not None else 1, col)
+            reporter.error((display, pos), "LK111", f"front matter is {message}")
+            return None
+        except yaml.YAMLError:
+            reporter.error((display, (1, None)), "LK111", "front matter is not valid YAML")
             return None
         if not isinstance(loaded, dict):
             reporter.error(

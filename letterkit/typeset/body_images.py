@@ -105,7 +105,7 @@ def find_image(src: str, setting: BodySetting) -> Path:
     if not setting.allow_outside and not path.is_relative_to(folder):
         raise BodyImageError(
             "LK107",
-            f"is outside the folder {folder}; move the file there or pass --allow-outside",
+            "is outside the folder of the spec; move the file there or pass --allow-outside",
         )
     if path.suffix.lower() not in _SUFFIXES:
         raise BodyImageError("LK105", "must be a PNG or JPEG file")

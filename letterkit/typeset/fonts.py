@@ -6,22 +6,20 @@ those lack (Arabic, Hebrew, or whatever a user's ``fonts:`` folder covers) are
 wrapped in ``<font name=…>`` by :func:`with_fallback`, so every character is
 drawn by a font that has it. :func:`uncovered` tells which characters no font
 can draw, so a missing glyph is an error instead of a silent box in the PDF.
+The fonts of a user's ``fonts:`` folder are loaded by :mod:`.user_fonts`.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import io
-import itertools
 import re
-import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import files, memo
+from .. import memo
 from .._resources import fonts_dir
 from ..errors import LetterkitError
 from . import _rl, textlayer
@@ -38,7 +36,12 @@ _FALLBACKS = {ARABIC: "NotoNaskhArabic", HEBREW: "NotoSerifHebrew"}
 
 
 class FontError(LetterkitError, ValueError):
-    """A user font that cannot be used (named, with the reason)."""
+    """A user font that cannot be used (named, with the reason): *code* is LK141
+    for a font file, LK102 for a folder that cannot be read or is too large."""
+
+    def __init__(self, message: str, code: str = "LK141") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class UserFont:
     family: str
     path: Path
     coverage: frozenset[int]
+    #: The face of a collection (``.ttc``) it was taken from.
+    index: int = 0
 
 
 def _map_family(family: str, regular: str, bold: str, italic: str, bold_italic: str) -> None:
@@ -125,47 +130,6 @@ def _fallback_coverage() -> tuple[tuple[str, frozenset[int]], ...]:
     )
 
 
-@functools.cache
-def register_folder(folder: Path) -> tuple[UserFont, ...]:
-    """Register every ``.ttf`` of a user's ``fonts:`` folder (sorted by name).
-
-    Each font must be a regular file inside the folder (a link leading out of
-    it, a FIFO or a device is refused unopened) within the size cap for fonts,
-    and all of them together within the cap for a fonts folder.
-    Raises :class:`FontError` for a font that is not, or that ReportLab cannot
-    embed (CFF-outline ``.otf``, a damaged file).
-    """
-
-    register()
-    found: list[UserFont] = []
-    try:
-        entries = sorted(folder.iterdir())
-    except OSError as exc:
-        raise FontError(f"folder {folder.name}: cannot be read ({exc.strerror or exc})") from exc
-    too_large = files.fonts_folder_problem(p for p in entries if p.suffix.lower() == ".ttf")
-    if too_large:
-        raise FontError(f"folder {folder.name}: {too_large}")
-    for path in entries:
-        suffix = path.suffix.lower()
-        if suffix == ".otf":
-            raise FontError(
-                f"{path.name}: an .otf font with CFF outlines cannot be embedded by ReportLab; "
-                "use the TrueType (.ttf) version of the font"
-            )
-        if suffix != ".ttf":
-            continue
-        try:
-            data = files.read_bounded(path, "font", root=folder)
-        except files.Refused as exc:
-            raise FontError(f"{path.name}: {exc.reason}") from exc
-        font = _parse(family_name(path), path, data)
-        _own(font)
-        family = font.fontName
-        _map_family(family, family, family, family, family)
-        found.append(UserFont(family, path, frozenset(font.face.charToGlyph)))
-    return tuple(found)
-
-
 def family_name(path: Path) -> str:
     """The name a user font is registered under: unique to its path, and safe in
     paragraph markup (``<font name="…">``) whatever its file is called.
@@ -175,58 +139,6 @@ def family_name(path: Path) -> str:
     """
     digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
     return f"LKUser-{digest}-{re.sub(r'[^A-Za-z0-9_-]', '_', path.stem)[:40]}"
-
-
-def _parse(family: str, path: Path, data: bytes) -> Any:
-    """A font file's bytes → a ReportLab TTFont; :class:`FontError` naming the file
-    when they are not a TrueType font ReportLab can embed (truncated, damaged)."""
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    try:
-        font = TTFont(family, io.BytesIO(data))
-        damage = glyph_index_problem(data)
-    except Exception as exc:  # a damaged font fails in many ways (TTFError, struct.error…)
-        raise _unusable(path, exc) from exc
-    if damage:
-        raise FontError(
-            f"{path.name}: not a usable TrueType font ({damage}); use an undamaged .ttf file"
-        )
-    _rl.on_subset_failure(font, lambda exc: _unusable(path, exc))
-    return font
-
-
-def _unusable(path: Path, exc: Exception) -> FontError:
-    reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-    return FontError(
-        f"{path.name}: not a usable TrueType font ({reason}); use an undamaged .ttf file"
-    )
-
-
-def glyph_index_problem(data: bytes) -> str | None:
-    """What is wrong with a TrueType font's glyph index (``loca``), which ReportLab
-    reads only when it embeds a subset: each glyph must start where the one
-    before it ends or later, and the last end within the ``glyf`` table. None
-    when it is sound or the font has no ``loca`` (a :class:`struct.error` when
-    the tables it names lie past the end of *data*)."""
-    count = struct.unpack_from(">H", data, 4)[0]
-    tables: dict[bytes, tuple[int, int]] = {}
-    for i in range(count):
-        tag, _sum, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
-        tables[tag] = (offset, length)
-    if not {b"loca", b"glyf", b"head", b"maxp"} <= tables.keys():
-        return None
-    long_offsets = struct.unpack_from(">h", data, tables[b"head"][0] + 50)[0]
-    glyphs = struct.unpack_from(">H", data, tables[b"maxp"][0] + 4)[0]
-    start = tables[b"loca"][0]
-    if long_offsets:
-        ends = struct.unpack_from(f">{glyphs + 1}I", data, start)
-    else:
-        ends = tuple(2 * e for e in struct.unpack_from(f">{glyphs + 1}H", data, start))
-    if any(a > b for a, b in itertools.pairwise(ends)):
-        return "its glyph index 'loca' is damaged: glyphs overlap"
-    if ends[-1] > tables[b"glyf"][1]:
-        return "its glyph index 'loca' points past the glyph table 'glyf'"
-    return None
 
 
 #: Characters that are layout controls, not glyphs.

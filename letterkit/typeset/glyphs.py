@@ -9,6 +9,7 @@ prints an empty box.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from .. import files, memo
 from ..input.sources import Origin, Reporter, Source, display_path, where_of
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
-from . import fonts
+from . import font_hints, fonts
 from .spec_texts import spec_texts
 from .story import dateline_text
 
@@ -97,13 +98,58 @@ def check_glyphs(
             at = (spec, *key_position(letter.inputs[0], spec_keys[where]))
         if where.startswith("signatory '"):
             at = origins.get(where[len("signatory '") : where.rindex("'")], at)
-        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:6])
-        more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
-        word = "character" if len(missing) == 1 else "characters"
-        reporter.error(
-            where_of(at),
-            "LK140",
-            f"{where}: {word} {shown}{more} cannot be drawn by the bundled fonts"
-            + (" or those of 'fonts'" if extra else "")
-            + "; replace it, or add a TrueType font that has it to a 'fonts' folder",
+        reporter.error(where_of(at), "LK140", f"{where}: {missing_message(missing, letter, extra)}")
+
+
+#: The bundled fonts, as LK140 lists the fonts it tried.
+BUNDLED = "Noto Serif, Noto Sans, Noto Naskh Arabic, Noto Serif Hebrew"
+
+
+def missing_message(
+    missing: list[str], letter: Letter, extra: tuple[fonts.UserFont, ...] = ()
+) -> str:
+    """LK140's words for *missing* characters: each with its code point and
+    script, the fonts tried, and the ``fonts:`` line (and font file) that
+    would draw them."""
+    shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:6])
+    more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
+    hints = list(dict.fromkeys(h for h in map(font_hints.hint, missing) if h is not None))
+    scripts = list(dict.fromkeys(h.script for h in hints))
+    plural = "s" if len(scripts) > 1 else ""
+    more += f", of the {' and '.join(scripts)} script{plural}," if scripts else ""
+    word = "character" if len(missing) == 1 else "characters"
+    if all(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in missing):
+        return (
+            f"{word} {shown}{more}: a control character prints as nothing; replace it or delete it"
         )
+    folder = (
+        os.path.relpath(letter.fonts, letter.base_dir).replace(os.sep, "/")
+        if letter.fonts is not None
+        else None
+    )
+    tried = BUNDLED + "".join(f", {folder}/{font.path.name}" for font in extra)
+    font = (
+        " and ".join(f"{h.file} ({h.family}, TrueType)" for h in hints[:2])
+        if hints
+        else "a TrueType (.ttf) font that has it"
+    )
+    line = (
+        f"in the folder of the spec's line '{_fonts_line(letter, folder)}'"
+        if folder is not None
+        else f"in a folder 'fonts' beside the spec and add the line "
+        f"'{_fonts_line(letter, 'fonts/')}' to the spec"
+    )
+    return (
+        f"{word} {shown}{more} cannot be drawn by the fonts tried ({tried}); replace it, "
+        f"or put {font} {line}"
+    )
+
+
+def _fonts_line(letter: Letter, folder: str) -> str:
+    """The spec's ``fonts`` line as its format writes it (YAML, TOML or JSON)."""
+    suffix = letter.inputs[0].suffix.lower() if letter.inputs else ".yaml"
+    if suffix == ".toml":
+        return f'fonts = "{folder}"'
+    if suffix == ".json":
+        return f'"fonts": "{folder}"'
+    return f"fonts: {folder}"

@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from .. import l10n
 from ..model import Letter
 from ..text.typography import Typographer
-from . import bounds, fonts
+from . import bounds, fonts, user_fonts
 from .bidi import Direction, LKParagraph, first_direction, is_rtl_locale, needs_bidi, shape
 from .fonts import SANS, SERIF, UserFont, with_fallback
 from .hyphenation import hyphenator_for
@@ -375,7 +375,7 @@ def _styles(
     justify: bool, rtl: bool, folder: Path | None, locale: str, smart: bool, digits: str
 ) -> Styles:
     fonts.register()
-    extra = fonts.register_folder(folder) if folder is not None else ()
+    extra = user_fonts.register_folder(folder) if folder is not None else ()
     made = make_styles(
         justify=justify, rtl=rtl, extra_fonts=extra, locale=locale, smart_quotes=smart
     )

@@ -56,7 +56,7 @@ from . import (
     texts,
 )
 from ._check import Check, Finding
-from .files import font_problem
+from .files import FONT_SUFFIXES, collection_faces, font_problem, outline_problem
 from .rules import AGE, COLUMNS, EXPECTED, TEXT_FIELDS, text_too_long, valid_date_format
 
 
@@ -124,10 +124,13 @@ __all__ = [
     "AGE",
     "COLUMNS",
     "EXPECTED",
+    "FONT_SUFFIXES",
     "TEXT_FIELDS",
     "Finding",
+    "collection_faces",
     "findings",
     "font_problem",
+    "outline_problem",
     "text_too_long",
     "valid_date_format",
     "validate",

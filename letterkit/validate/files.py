@@ -33,7 +33,11 @@ PAGES = re.compile(r"\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*")
 #: First bytes of the font files ReportLab can embed (TrueType outlines,
 #: or a collection of them), and of those it cannot.
 TRUETYPE_MAGIC = (b"\x00\x01\x00\x00", b"true", b"ttcf")
-OTHER_FONT_MAGIC = {b"OTTO": "CFF (OpenType) outlines", b"wOFF": "WOFF", b"wOF2": "WOFF2"}
+OTHER_FONT_MAGIC = {
+    b"OTTO": "CFF (PostScript) outlines",
+    b"wOFF": "WOFF packing (a web font)",
+    b"wOF2": "WOFF2 packing (a web font)",
+}
 
 
 def logo(path: Path, base: Path, check: Check, field: str = "letter.sender.logo") -> None:
@@ -105,8 +109,13 @@ def _refused(path: Path, kind: Kind, root: Path | None = None) -> Refused | None
     return None
 
 
+#: File name endings of the fonts a ``fonts:`` folder may hold: TrueType-outline
+#: fonts, OpenType fonts (usable when their outlines are TrueType) and collections.
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+
+
 def fonts(letter: Letter, check: Check) -> None:
-    """A ``fonts:`` folder that is there and holds TrueType fonts only."""
+    """A ``fonts:`` folder that is there and holds fonts with TrueType outlines only."""
     if letter.fonts is None:
         return
     folder = Path(letter.fonts)
@@ -116,7 +125,7 @@ def fonts(letter: Letter, check: Check) -> None:
             "letter.fonts", "LK101", f"fonts folder {shown} not found; create it or fix the path"
         )
         return
-    found = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".ttf", ".otf"})
+    found = sorted(p for p in folder.iterdir() if p.suffix.lower() in FONT_SUFFIXES)
     if not found:
         check.error(
             "letter.fonts",
@@ -124,30 +133,70 @@ def fonts(letter: Letter, check: Check) -> None:
             f"fonts folder {shown} holds no .ttf fonts; add TrueType fonts or remove 'fonts'",
         )
     for path in found:
+        try:
+            regular_file(path, "font", folder)
+        except Refused as exc:
+            check.error("letter.fonts", "LK102", f"font {path.name}: {exc.reason}")
+            continue
         problem = font_problem(path, folder)
         if problem:
-            check.error("letter.fonts", "LK102", f"font {path.name}: {problem}")
+            check.error("letter.fonts", "LK141", f"font {path.name}: {problem}")
     too_large = fonts_folder_problem(found)
     if too_large:
         check.error("letter.fonts", "LK102", f"fonts folder {shown}: {too_large}")
 
 
+#: What to use instead of a font whose outlines ReportLab cannot embed.
+USE_TTF = (
+    "use the TrueType (.ttf) version of the font (Noto fonts come as .ttf from Google "
+    "Fonts: NotoSans-Regular.ttf, NotoSansSC-Regular.ttf…)"
+)
+
+
 def font_problem(path: Path, folder: Path | None = None) -> str:
-    """Why a file of a ``fonts:`` *folder* cannot be used ("" when its first bytes
-    are fine): it must be a regular file inside the folder, of a bounded size."""
+    """Why a file of a ``fonts:`` *folder* cannot be used ("" when its first bytes,
+    or for a collection the first bytes of each face, are fine): it must be a
+    regular file inside the folder, of a bounded size, with TrueType outlines."""
     try:
         first = head(path, "font", 4, root=folder)
+        if first == b"ttcf":
+            return outline_problem(read_bounded(path, "font", root=folder))
     except Refused as exc:
         return exc.reason
-    if first in OTHER_FONT_MAGIC or path.suffix.lower() == ".otf":
-        kind = OTHER_FONT_MAGIC.get(first, "CFF (OpenType) outlines")
+    return outline_problem(first)
+
+
+def outline_problem(data: bytes) -> str:
+    """Why the font in *data* (its first bytes at least; all of a collection)
+    cannot be embedded by ReportLab ("" when it can): CFF outlines, a web font,
+    no font at all, or a collection with no face of TrueType outlines."""
+    first = data[:4]
+    if first == b"ttcf":
+        kinds = {data[at : at + 4] for at in collection_faces(data)}
+        if kinds & set(TRUETYPE_MAGIC):
+            return ""
+        if not kinds:
+            return "a font collection (.ttc) that holds no font; use a .ttf file"
         return (
-            f"an .otf font or one with {kind} cannot be embedded by ReportLab; "
-            "use the TrueType (.ttf) version of the font"
+            "a font collection whose fonts have CFF (PostScript) outlines (as Noto Sans CJK's "
+            f".ttc has), which ReportLab cannot embed; {USE_TTF}"
         )
+    if first in OTHER_FONT_MAGIC:
+        return f"a font with {OTHER_FONT_MAGIC[first]}, which ReportLab cannot embed; {USE_TTF}"
     if first not in TRUETYPE_MAGIC:
         return "not a TrueType font; use a .ttf file with TrueType outlines"
     return ""
+
+
+def collection_faces(data: bytes) -> list[int]:
+    """Where each font of a collection (``ttcf``) starts in *data* (those that lie
+    past its end are left out)."""
+    if len(data) < 12:
+        return []
+    count = int.from_bytes(data[8:12], "big")
+    offsets = data[12 : 12 + 4 * min(count, 4096)]
+    found = [int.from_bytes(offsets[i : i + 4], "big") for i in range(0, len(offsets) - 3, 4)]
+    return [at for at in found if at + 12 <= len(data)]
 
 
 def _annex_file(letter: Letter, check: Check, path: str, file: object, which: str = "") -> None:

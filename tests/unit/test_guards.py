@@ -22,7 +22,7 @@ from letterkit.input import xlsx
 from letterkit.input.signatories import SIGNATORY_TABLE
 from letterkit.input.sources import Reporter, Source
 from letterkit.input.tables import read_rows
-from letterkit.typeset import _rl, fonts
+from letterkit.typeset import _rl, fonts, user_fonts
 
 from ..test_bundle import _campaign
 from ..test_cli import run
@@ -74,11 +74,11 @@ def damaged_glyph_index(data: bytes, at: tuple[int, ...] = (2, 3)) -> bytes:
 
 def test_a_font_whose_glyph_index_is_damaged_is_refused_when_loaded(tmp_path: Path) -> None:
     good = GEORGIA.read_bytes()
-    assert fonts.glyph_index_problem(good) is None
+    assert user_fonts.glyph_index_problem(good) is None
     bad = damaged_glyph_index(good)
     assert bad != good
     with pytest.raises(fonts.FontError, match=r"^Bad\.ttf: not a usable TrueType font \(its glyph"):
-        fonts._parse("LKTestBad", tmp_path / "Bad.ttf", bad)
+        user_fonts._parse("LKTestBad", tmp_path / "Bad.ttf", bad)
 
 
 def test_a_subset_that_cannot_be_made_is_an_error_naming_the_font() -> None:

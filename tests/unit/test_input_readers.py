@@ -114,7 +114,7 @@ def test_yaml_scalars_stay_text_and_aliases_are_fresh_copies(tmp_path: Path) -> 
         ("a: *nope\n", 1, "names no anchor"),
         ("a: &x 1\nb: &x 2\n", 2, "defined twice"),
         ("".join(" " * n + f"k{n}:\n" for n in range(150)), 100, "nests deeper than 100"),
-        ("a: [b\n", 2, "not valid YAML"),
+        ("a: [b\n", 1, "is not closed by ']'"),
     ],
 )
 def test_yaml_problems_are_lk102(tmp_path: Path, text: str, line: int, message: str) -> None:
@@ -138,7 +138,7 @@ def test_yaml_alias_expansions_count_against_the_budget(tmp_path: Path) -> None:
 def test_yaml_duplicate_key_is_reported_and_the_last_kept(tmp_path: Path) -> None:
     data, problems = _load(tmp_path, "a.yaml", "a: 1\na: 2\n")
     assert data == {"a": "2"}
-    assert problems == [("LK102", 2, 1, "key 'a' appears twice; keep one")]
+    assert problems == [("LK102", 2, 1, "key 'a' appears twice (first on line 1); keep one")]
 
 
 # --- TOML ------------------------------------------------------------------------------
