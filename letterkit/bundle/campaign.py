@@ -1,5 +1,5 @@
 """A campaign → its letters: loaded with their file names, one letter per recipient,
-and checked as a whole.
+and checked as a whole, every row's letter included.
 
 Reading the file is :mod:`letterkit.input.campaign`, rendering the file names
 :mod:`letterkit.text.filenames`; this module puts the two together and says
@@ -13,17 +13,20 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import limits as limits_
-from ..errors import Problem, ValidationError
-from ..input.campaign import Campaign, read_campaign
-from ..input.sources import Reporter, placed_in_spec, where_of
+from ..errors import InternalError, Problem, ValidationError
+from ..input.campaign import Campaign, CampaignRecipient, read_campaign
+from ..input.sources import Reporter, where_of
 from ..limits import Limits
-from ..model import Letter
+from ..model import Letter, Signatory
 from ..pipeline import BuildResult, build, reported
 from ..text.filenames import output_names
+from .counts import CheckResult, counted
+from .drawn import signatories_of
 from .manifest import MANIFEST
+from .rows import place, row_problems
 from .state import STATE
 
-__all__ = ["build_row", "check_campaign", "letter_for", "load_campaign"]
+__all__ = ["build_row", "check_campaign", "checked_campaign", "letter_for", "load_campaign"]
 
 #: File names a bundle keeps for its own records.
 RESERVED = {MANIFEST, STATE}
@@ -79,38 +82,109 @@ def letter_for(campaign: Campaign, rid: str) -> Letter:
 def check_campaign(
     path: str | Path, *, allow_outside: bool = False, limits: Limits | None = None
 ) -> list[Problem]:
-    """Every problem of a campaign: its file, its recipients, the file names, and one
-    built letter per language (to catch template and translation problems)."""
+    """Every problem of a campaign: its file, its recipients and every letter they
+    get (see :func:`checked_campaign`)."""
+    return checked_campaign(path, allow_outside=allow_outside, limits=limits).problems
+
+
+def checked_campaign(
+    path: str | Path, *, allow_outside: bool = False, limits: Limits | None = None
+) -> CheckResult:
+    """Every problem of a campaign, with the counts of what was read: its file, its
+    recipients and their file names; every row's letter checked without layout
+    (its rules, its template merged with the row, every character it draws:
+    :func:`~letterkit.bundle.rows.row_problems`); and one letter per language
+    built whole, for what only a layout finds. A problem of a row is printed at
+    its cell; one that the row's letter shares with others, once, naming the
+    first recipient that has it."""
     problems: list[Problem] = []
+    reporter = Reporter()
+    campaign: Campaign | None = None
     try:
-        campaign = load_campaign(
-            path, allow_outside=allow_outside, problems=problems, limits=limits
-        )
+        with limits_.applied(limits), reported(Path(path)):
+            campaign = read_campaign(path, reporter, allow_outside=allow_outside, problems=problems)
+            if campaign is not None:
+                campaign = replace(campaign, filenames=output_names(campaign, reporter))
+                _reserved_names(campaign, reporter)
     except ValidationError as exc:
-        return problems + exc.problems
+        reporter.problems += exc.problems
+    except InternalError as exc:
+        reporter.problems.append(exc.problem)
+    problems += reporter.problems
+    if campaign is None:
+        return counted(list(dict.fromkeys(problems)), 0, None)
+    found = _Found(problems)
+    with limits_.applied(limits):
+        _check_rows(campaign, found)
+        _build_languages(campaign, found, limits)
+    return counted(found.problems, len(campaign.recipients), campaign.letter)
+
+
+class _Found:
+    """The problems of a campaign, each once: a row's own at its cells, the others
+    (shared by the letters of a language, say) prefixed with the first row."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(dict.fromkeys(problems))
+        self.seen = set(self.problems)
+        self.failed: set[str] = set()
+
+    def add(self, problem: Problem, row: CampaignRecipient) -> None:
+        if problem.severity == "error":
+            self.failed.add(row.id)
+        at_row = (problem.path, problem.line, problem.col) in {row.origin, *row.cells.values()}
+        if problem in self.seen:
+            return
+        self.seen.add(problem)
+        if not at_row and problem.severity == "error":
+            message = f"recipient '{row.id}' ({row.locale}): {problem.message}"
+            problem = Problem(problem.path, problem.line, problem.col, problem.severity,
+                              problem.code, message)  # fmt: skip
+        self.problems.append(problem)
+
+
+def _check_rows(campaign: Campaign, found: _Found) -> None:
+    """Every row's letter, checked without layout."""
+    orders: dict[str, list[Signatory]] = {}
+    for row in campaign.recipients:
+        if row.locale not in orders:
+            try:
+                with reported(campaign.path):
+                    orders[row.locale] = signatories_of(letter_for(campaign, row.id))
+            except ValidationError as exc:
+                for problem in exc.problems:
+                    found.add(problem, row)
+            except InternalError as exc:
+                found.add(exc.problem, row)
+            orders.setdefault(row.locale, [])
+        for problem in row_problems(campaign, row, orders[row.locale]):
+            found.add(problem, row)
+
+
+def _build_languages(campaign: Campaign, found: _Found, limits: Limits | None) -> None:
+    """One whole letter per language, built (a row whose letter has errors of its
+    own is passed over): what only a layout and the annexes find."""
     tried: set[str] = set()
     for row in campaign.recipients:
-        if row.locale in tried:
+        if row.locale in tried or row.id in found.failed:
             continue
         tried.add(row.locale)
         try:
-            problems += build_row(campaign, row.id, limits).warnings
+            for problem in build_row(campaign, row.id, limits).warnings:
+                found.add(problem, row)
         except ValidationError as exc:
-            problems += [
-                Problem(p.path, p.line, p.col, p.severity, p.code,
-                        f"recipient '{row.id}' ({row.locale}): {p.message}")
-                for p in exc.problems
-            ]  # fmt: skip
-    return problems
+            for problem in exc.problems:
+                found.add(problem, row)
 
 
 def build_row(campaign: Campaign, rid: str, limits: Limits | None = None) -> BuildResult:
-    """The letter of recipient *rid*, built; its problems about the base letter's
-    fields print at their line in the base spec (the letter was made from the
-    spec and a row, so no reader placed them)."""
+    """The letter of recipient *rid*, built; its problems about the recipient's
+    fields print at their cells, those about the base letter's fields at their
+    line in the base spec (the letter was made from the spec and a row, so no
+    reader placed them: :func:`~letterkit.bundle.rows.place`)."""
     letter = letter_for(campaign, rid)
     try:
         return build(letter, limits=limits)
     except ValidationError as exc:
         spec = letter.inputs[0] if letter.inputs else None
-        raise ValidationError([placed_in_spec(p, spec) for p in exc.problems]) from None
+        raise ValidationError(place(exc.problems, campaign.get(rid), spec)) from None

@@ -1,20 +1,35 @@
-"""A spec or a campaign → every problem with it, writing nothing.
+"""A spec or a campaign → every problem with it, and what was read, writing nothing.
 
-The front door of ``letterkit check``: a campaign is checked as a whole
-(:func:`~letterkit.bundle.campaign.check_campaign`), a letter spec or a
-:class:`Letter` by building it (:func:`~letterkit.pipeline.check_letter`).
+The front door of ``letterkit check``: a campaign is checked as a whole, every
+recipient row included (:func:`~letterkit.bundle.campaign.check_campaign`), a
+letter spec or a :class:`Letter` by building it. Every check runs whatever
+else failed: when the letter cannot be built, the letter as far as it could
+be read is still merged with its template and its characters checked against
+the fonts (:mod:`.drawn`), so one run finds what several would. A check whose
+input could not be read has nothing to say.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
-from ..errors import Problem, path_argument
+from ..errors import InternalError, Problem, ValidationError, path_argument
 from ..input.campaign import is_campaign
-from ..limits import Limits
-from ..model import Letter
-from ..pipeline import PathLike, check_letter
-from .campaign import check_campaign
+from ..input.data import load_data_file
+from ..input.fields import Reader
+from ..input.letter_spec import load_letter, read_spec
+from ..input.sources import Located, Reporter, display_path
+from ..limits import Limits, applied
+from ..model import Letter, part_letter
+from ..pipeline import PathLike, build, reported
+from ..validate import findings
+from .campaign import checked_campaign
+from .counts import CheckResult, counted
+from .drawn import drawn_problems, signatories_of
+
+__all__ = ["CheckResult", "check", "checked"]
 
 
 def check(
@@ -22,8 +37,110 @@ def check(
 ) -> list[Problem]:
     """Every problem with a letter or a campaign (errors and warnings); ``[]`` when
     it is fine. Bad input is reported, not raised; nothing is written."""
+    return checked(letter, allow_outside=allow_outside, limits=limits).problems
+
+
+def checked(
+    letter: Letter | PathLike, *, allow_outside: bool = False, limits: Limits | None = None
+) -> CheckResult:
+    """:func:`check`'s problems, with the counts of what it read (letters,
+    signatories, withheld names, annexes) for its summary line."""
     if not isinstance(letter, Letter):
         path_argument(letter, "check's argument (a Letter or a spec)")
     if not isinstance(letter, Letter) and is_campaign(Path(letter)):
-        return check_campaign(Path(letter), allow_outside=allow_outside, limits=limits)
-    return check_letter(letter, allow_outside=allow_outside, limits=limits)
+        return checked_campaign(Path(letter), allow_outside=allow_outside, limits=limits)
+    found: list[Problem] = []
+    with applied(limits):
+        read, unread = _letter(letter, allow_outside, found)
+        if read is not None:
+            found += _built(read, _failed(found), unread)
+    return counted(list(dict.fromkeys(found)), 1, read)
+
+
+def _failed(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
+
+
+def _letter(
+    letter: Letter | PathLike, allow_outside: bool, found: list[Problem]
+) -> tuple[Letter | None, bool]:
+    """The letter to check: *letter* itself (its problems added to *found*), or
+    the spec read (as far as it can be, when it has errors); and whether its
+    template or case could not be read (then it is not merged)."""
+    if isinstance(letter, Letter):
+        found += [f.problem for f in findings(letter)]
+        return letter, False
+    try:
+        with reported(letter):
+            return load_letter(letter, allow_outside=allow_outside, problems=found), False
+    except ValidationError as exc:
+        found += exc.problems
+    except InternalError as exc:
+        found.append(exc.problem)
+        return None, False
+    return _partial(Path(letter), allow_outside)
+
+
+def _partial(path: Path, allow_outside: bool) -> tuple[Letter | None, bool]:
+    """The spec as far as it can be read (its problems are already reported):
+    unreadable values left out; and whether its template or case was unreadable.
+    None when the spec itself is no mapping."""
+    reporter = Reporter()
+    try:
+        with reported(path):
+            data = load_data_file(path, reporter, "letter spec")
+            if not isinstance(data, Located):
+                return None, False
+            reader = Reader(reporter, path.resolve().parent, allow_outside)
+            reader.inputs.append(path.resolve())
+            data.pos = (1, 1)
+            letter = read_spec(data, reader)
+    except (ValidationError, InternalError):
+        return None, False
+    return letter, any(f.startswith(_MERGED_FROM) for f in reader.reported)
+
+
+#: The fields a template is merged with: when one has an error, it is not merged.
+_MERGED_FROM = ("letter.template", "letter.case", "letter.locale", "letter.variables")
+
+
+def _built(letter: Letter, failed: bool, unread: bool) -> list[Problem]:
+    """The problems found by building *letter*; when it has errors (*failed*) or
+    its build stops at one, the checks the build did not reach, run on their own."""
+    if not failed:
+        try:
+            with reported(letter):
+                return list(build(letter).warnings)
+        except ValidationError as exc:
+            if any(p.code == "LK140" for p in exc.problems):
+                return exc.problems  # every stage before the layout ran
+            return exc.problems + _drawn(letter, unread)
+        except InternalError as exc:
+            return [exc.problem]
+    return _drawn(letter, unread)
+
+
+#: A date for a letter whose own could not be read: its text is still merged.
+_SOME_DATE = dt.date(2000, 1, 1)
+
+
+def _drawn(letter: Letter, unread: bool) -> list[Problem]:
+    """:func:`~letterkit.bundle.drawn.drawn_problems` of a letter that has errors:
+    run for each language it is written in, on what could be read. A check that
+    fails on what is missing has nothing to say."""
+    if not isinstance(letter.date, dt.date):
+        letter = replace(letter, date=_SOME_DATE)
+    bad = {f.field for f in findings(letter) if f.problem.severity == "error"}
+    if any(f == "letter" or f.startswith(("letter.signatories", "letter.parts")) for f in bad):
+        return []  # the lists the checks walk are not lists
+    merged_ok = not unread and not any(f.startswith(_MERGED_FROM) for f in bad)
+    spec = display_path(letter.inputs[0]) if letter.inputs else "<letter>"
+    found: list[Problem] = []
+    versions = [part_letter(letter, i) for i in range(len(letter.parts))] or [letter]
+    for version in versions:
+        try:
+            with reported(version):
+                found += drawn_problems(version, signatories_of(version), spec, merged_ok=merged_ok)
+        except (ValidationError, InternalError):
+            continue
+    return found

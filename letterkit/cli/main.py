@@ -328,16 +328,19 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    from ..bundle.check import check
+    from ..bundle.check import checked
 
-    problems = check(args.spec, allow_outside=args.allow_outside, limits=args.limits)
+    result = checked(args.spec, allow_outside=args.allow_outside, limits=args.limits)
+    problems = result.problems
     if args.format == "json":
-        json.dump({"problems": [p.as_dict() for p in problems]}, out, ensure_ascii=False, indent=2)
+        found = {"problems": [p.as_dict() for p in problems], "summary": result.as_dict()}
+        json.dump(found, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         _print_problems(problems, out)
         if not problems:
             print(f"{args.spec}: no problems", file=out)
+        print(result.summary, file=out)
     return 1 if any(p.severity == "error" for p in problems) else 0
 
 

@@ -28,11 +28,13 @@ from .letter_spec import load_letter
 from .sources import (
     Located,
     Origin,
+    Pos,
     Reporter,
     Source,
     check_keys,
     location,
     problem_path,
+    where_of,
 )
 from .sources import Where as At
 from .tables import Table, clean, read_rows
@@ -61,6 +63,13 @@ class CampaignRecipient:
     locale: str
     #: Where the row was read, as problems cite it: (path, line, column).
     origin: Origin
+    #: Where each of the row's cells was read (column → origin): a CSV cell's
+    #: physical line and column, a spreadsheet's cell, a YAML or JSON key's line.
+    cells: dict[str, Origin] = field(default_factory=dict)
+
+    def at(self, column: str) -> Origin:
+        """Where the cell of *column* was read (the row's start when unknown)."""
+        return self.cells.get(column, self.origin)
 
 
 @dataclass(frozen=True)
@@ -309,6 +318,27 @@ def _choice(
     return word
 
 
+def _cell_origins(cells: dict[str, str], src: Source | str, pos: Pos) -> dict[str, Origin]:
+    """Where each cell of a row stands: in a CSV file the column of the cell and
+    its physical line (a quoted cell before it may span lines), in a workbook
+    its cell, in a YAML or JSON list the line of its key."""
+    line, _ = pos
+    if isinstance(cells, Located):
+        return {
+            k: (problem_path(src, p), p[0], p[1]) for k, p in cells.key_pos.items() if p[0]
+        }
+    if not isinstance(src, Source) or line is None:
+        return {}
+    if not src.sheet and src.path.suffix.lower() != ".csv":
+        return {}
+    out: dict[str, Origin] = {}
+    for col, (key, text) in enumerate(cells.items(), start=1):  # in the header's order
+        out[key] = (problem_path(src, (line, col)), line, col)
+        if not src.sheet:
+            line += text.count("\n")
+    return out
+
+
 def _recipients(
     value: Any, where: Where, reporter: Reporter, letter: Letter | None
 ) -> list[CampaignRecipient]:
@@ -317,22 +347,30 @@ def _recipients(
     seen: dict[str, str] = {}
     for cells, (src, pos) in rows:
         origin = (problem_path(src, pos), pos[0], pos[1])
-        at = (src, pos)
+        fields = _cell_origins(cells, src, pos)
+
+        def at(column: str) -> At:
+            return where_of(fields.get(column, origin))
+
         rid = clean(cells.get("id", ""))
         if not rid:
-            reporter.error(at, "LK104", "recipient has no id; fill in the 'id' cell")
+            reporter.error(at("id"), "LK104", "recipient has no id; fill in the 'id' cell")
             continue
         if rid in seen:
-            reporter.error(at, "LK121", f"recipient id '{rid}' is used twice (also at {seen[rid]})")
+            reporter.error(
+                at("id"), "LK121", f"recipient id '{rid}' is used twice (also at {seen[rid]})"
+            )
             continue
         seen[rid] = location(src, pos)
         name = clean(cells.get("name", ""))
         if not name:
-            reporter.error(at, "LK104", f"recipient '{rid}' has no name; fill in the 'name' cell")
+            reporter.error(
+                at("name"), "LK104", f"recipient '{rid}' has no name; fill in the 'name' cell"
+            )
             continue
         if letter is not None and letter.parts and clean(cells.get("locale", "")):
             reporter.error(
-                at, "LK105",
+                at("locale"), "LK105",
                 f"recipient '{rid}': the letter is in several languages, each from 'parts'; "
                 "leave the 'locale' cell empty",
             )  # fmt: skip
@@ -341,7 +379,9 @@ def _recipients(
         try:
             l10n.parse_locale(locale)
         except (ValueError, l10n.LocalizationError) as exc:
-            reporter.error(at, "LK105", f"recipient '{rid}': locale '{locale}' is unknown ({exc})")
+            reporter.error(
+                at("locale"), "LK105", f"recipient '{rid}': locale '{locale}' is unknown ({exc})"
+            )
             continue
         recipient = Recipient(
             name=name,
@@ -352,8 +392,8 @@ def _recipients(
             email=clean(cells.get("email", "")),
             salutation=_greeting(cells, "salutation", src),
             closing=_greeting(cells, "closing", src),
-            gender=_choice(cells, "gender", GENDER_WORDS, rid, at, reporter),
-            office=_choice(cells, "office", OFFICE_WORDS, rid, at, reporter),
+            gender=_choice(cells, "gender", GENDER_WORDS, rid, at("gender"), reporter),
+            office=_choice(cells, "office", OFFICE_WORDS, rid, at("office"), reporter),
         )
-        out.append(CampaignRecipient(rid, recipient, locale, origin))
+        out.append(CampaignRecipient(rid, recipient, locale, origin, fields))
     return out
