@@ -100,6 +100,8 @@ def _partial(path: Path, allow_outside: bool) -> tuple[Letter | None, bool]:
     return letter, any(f.startswith(_MERGED_FROM) for f in reader.reported)
 
 
+#: The problems of a template that cannot be merged.
+_TEMPLATE = ("LK110", "LK111", "LK112", "LK113", "LK114")
 #: The fields a template is merged with: when one has an error, it is not merged.
 _MERGED_FROM = ("letter.template", "letter.case", "letter.locale", "letter.variables")
 
@@ -114,26 +116,30 @@ def _built(letter: Letter, failed: bool, unread: bool) -> list[Problem]:
         except ValidationError as exc:
             if any(p.code == "LK140" for p in exc.problems):
                 return exc.problems  # every stage before the layout ran
-            return exc.problems + _drawn(letter, unread)
+            merged = not any(p.code in _TEMPLATE for p in exc.problems)  # else not twice
+            return exc.problems + _drawn(letter, merge=merged and not unread)
         except InternalError as exc:
             return [exc.problem]
-    return _drawn(letter, unread)
+    return _drawn(letter, merge=not unread)
 
 
-#: A date for a letter whose own could not be read: its text is still merged.
+#: A date for a letter whose own could not be read: its template is still merged,
+#: and what the template makes of the date (LK113: a period that runs backwards…)
+#: is not reported.
 _SOME_DATE = dt.date(2000, 1, 1)
 
 
-def _drawn(letter: Letter, unread: bool) -> list[Problem]:
+def _drawn(letter: Letter, *, merge: bool) -> list[Problem]:
     """:func:`~letterkit.bundle.drawn.drawn_problems` of a letter that has errors:
     run for each language it is written in, on what could be read. A check that
     fails on what is missing has nothing to say."""
-    if not isinstance(letter.date, dt.date):
-        letter = replace(letter, date=_SOME_DATE)
     bad = {f.field for f in findings(letter) if f.problem.severity == "error"}
+    dated = isinstance(letter.date, dt.date)
+    if not dated:
+        letter = replace(letter, date=_SOME_DATE)
     if any(f == "letter" or f.startswith(("letter.signatories", "letter.parts")) for f in bad):
         return []  # the lists the checks walk are not lists
-    merged_ok = not unread and not any(f.startswith(_MERGED_FROM) for f in bad)
+    merged_ok = merge and not any(f.startswith(_MERGED_FROM) for f in bad)
     spec = display_path(letter.inputs[0]) if letter.inputs else "<letter>"
     found: list[Problem] = []
     versions = [part_letter(letter, i) for i in range(len(letter.parts))] or [letter]
@@ -143,4 +149,4 @@ def _drawn(letter: Letter, unread: bool) -> list[Problem]:
                 found += drawn_problems(version, signatories_of(version), spec, merged_ok=merged_ok)
         except (ValidationError, InternalError):
             continue
-    return found
+    return found if dated else [p for p in found if p.code != "LK113"]

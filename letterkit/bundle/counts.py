@@ -48,11 +48,12 @@ def counted(problems: list[Problem], letters: int, letter: Letter | None) -> Che
     """A :class:`CheckResult` of *problems*, counting *letter*'s signatories and annexes."""
     if letter is None:
         return CheckResult(problems, letters)
-    signatories = tuple(letter.signatories)
+    listed = letter.signatories if isinstance(letter.signatories, tuple | list) else ()
+    annexes = letter.annexes if isinstance(letter.annexes, tuple | list) else ()
     return CheckResult(
         problems,
         letters,
-        len(signatories),
-        sum(1 for s in signatories if getattr(s, "withhold", False)),
-        len(tuple(letter.annexes)),
+        len(listed),
+        sum(1 for s in listed if getattr(s, "withhold", False) is True),
+        len(annexes),
     )

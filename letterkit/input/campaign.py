@@ -12,6 +12,7 @@ themselves are rendered later, from the ``output.filename`` template
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,8 +64,8 @@ class CampaignRecipient:
     locale: str
     #: Where the row was read, as problems cite it: (path, line, column).
     origin: Origin
-    #: Where each of the row's cells was read (column → origin): a CSV cell's
-    #: physical line and column, a spreadsheet's cell, a YAML or JSON key's line.
+    #: Where each cell was read (column → origin): a CSV cell's line and column,
+    #: a spreadsheet's cell, a YAML or JSON key's line.
     cells: dict[str, Origin] = field(default_factory=dict)
 
     def at(self, column: str) -> Origin:
@@ -319,14 +320,11 @@ def _choice(
 
 
 def _cell_origins(cells: dict[str, str], src: Source | str, pos: Pos) -> dict[str, Origin]:
-    """Where each cell of a row stands: in a CSV file the column of the cell and
-    its physical line (a quoted cell before it may span lines), in a workbook
-    its cell, in a YAML or JSON list the line of its key."""
+    """Where each cell of a row stands: a CSV cell's column and physical line (a quoted
+    cell before it may span lines), a workbook's cell, a YAML or JSON key's line."""
     line, _ = pos
     if isinstance(cells, Located):
-        return {
-            k: (problem_path(src, p), p[0], p[1]) for k, p in cells.key_pos.items() if p[0]
-        }
+        return {k: (problem_path(src, p), *p) for k, p in cells.key_pos.items() if p[0]}
     if not isinstance(src, Source) or line is None:
         return {}
     if not src.sheet and src.path.suffix.lower() != ".csv":
@@ -339,6 +337,11 @@ def _cell_origins(cells: dict[str, str], src: Source | str, pos: Pos) -> dict[st
     return out
 
 
+def _cell_at(fields: dict[str, Origin], origin: Origin, column: str) -> At:
+    """Where a row's cell stands (the row's start when it is not known)."""
+    return where_of(fields.get(column, origin))
+
+
 def _recipients(
     value: Any, where: Where, reporter: Reporter, letter: Letter | None
 ) -> list[CampaignRecipient]:
@@ -348,9 +351,7 @@ def _recipients(
     for cells, (src, pos) in rows:
         origin = (problem_path(src, pos), pos[0], pos[1])
         fields = _cell_origins(cells, src, pos)
-
-        def at(column: str) -> At:
-            return where_of(fields.get(column, origin))
+        at = functools.partial(_cell_at, fields, origin)
 
         rid = clean(cells.get("id", ""))
         if not rid:

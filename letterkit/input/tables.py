@@ -369,7 +369,6 @@ def _rows_from_list(
                 f"a {table.noun} must be a {table.required} or a mapping with '{table.required}'",
             )
             continue
-        # a row of a file keeps where each of its keys stands, for problems about a cell
         cells: dict[str, str] = Located(item.src, item.pos) if isinstance(item, Located) else {}
         bad = False
         for raw, cell in item.items():
@@ -388,7 +387,7 @@ def _rows_from_list(
                 bad = True
                 continue
             cells[key] = "" if cell is None else str(cell)
-            if isinstance(cells, Located) and isinstance(item, Located):
+            if isinstance(cells, Located) and isinstance(item, Located):  # where the key stands
                 cells.key_pos[key] = item.at(str(raw))
         if not bad:
             yield cells, where
