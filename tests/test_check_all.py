@@ -242,3 +242,20 @@ def test_the_summary_says_what_was_read(tmp_path: Path, monkeypatch: pytest.Monk
     }
     status, out, _ = run("check", "letter.yaml")
     assert out.splitlines()[-1].startswith("1 letter, ")
+
+
+def test_the_rows_are_checked_when_the_base_letter_has_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that an error in a campaign's base letter does not hide
+    a row's: both are printed by the same run."""
+    _campaign(tmp_path, rows=5)
+    _cell(tmp_path, 5, 3, CJK)
+    with (tmp_path / "campaign-letter.yaml").open("a", encoding="utf-8") as spec:
+        spec.write("colour: blue\n")
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run("check", "campaign.yaml")
+    assert status == 1
+    wheres = [e.split(": error: ")[0] for e in _errors(out)]
+    assert wheres == ["campaign-letter.yaml:18:1", "recipients.csv:5:3"]
+    assert out.splitlines()[-1] == "5 letters, 45 signatories (1 withheld), 1 annex"

@@ -9,19 +9,22 @@ CAMPAIGN --recipient ID`` and the bundle make the same letter.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from .. import limits as limits_
 from ..errors import InternalError, Problem, ValidationError
 from ..input.campaign import Campaign, CampaignRecipient, read_campaign
+from ..input.letter_spec import load_letter
 from ..input.sources import Reporter, where_of
 from ..limits import Limits
 from ..model import Letter, Signatory
 from ..pipeline import BuildResult, build, reported
 from ..text.filenames import output_names
 from .counts import CheckResult, counted
-from .drawn import signatories_of
+from .drawn import SOME_DATE, read_partly, signatories_of
 from .manifest import MANIFEST
 from .rows import place, row_problems
 from .state import STATE
@@ -100,9 +103,13 @@ def checked_campaign(
     problems: list[Problem] = []
     reporter = Reporter()
     campaign: Campaign | None = None
+    base: list[Problem] = []  # the base letter's errors: its rows are checked all the same
     try:
         with limits_.applied(limits), reported(Path(path)):
-            campaign = read_campaign(path, reporter, allow_outside=allow_outside, problems=problems)
+            campaign = read_campaign(
+                path, reporter, allow_outside=allow_outside, problems=problems,
+                load=_leniently(base),
+            )  # fmt: skip
             if campaign is not None:
                 campaign = replace(campaign, filenames=output_names(campaign, reporter))
                 _reserved_names(campaign, reporter)
@@ -110,14 +117,34 @@ def checked_campaign(
         reporter.problems += exc.problems
     except InternalError as exc:
         reporter.problems.append(exc.problem)
-    problems += reporter.problems
+    problems += base + reporter.problems
     if campaign is None:
         return counted(list(dict.fromkeys(problems)), 0, None)
     found = _Found(problems)
     with limits_.applied(limits):
-        _check_rows(campaign, found)
-        _build_languages(campaign, found, limits)
+        _check_rows(campaign, found, not base)
+        if not base:
+            _build_languages(campaign, found, limits)
     return counted(found.problems, len(campaign.recipients), campaign.letter)
+
+
+def _leniently(failed: list[Problem]) -> Callable[..., Letter]:
+    """A loader of a campaign's base letter that, when the letter has errors,
+    adds them to *failed* and returns the letter as far as it could be read, so
+    that the rows are checked against it."""
+
+    def load(path: Path, *, allow_outside: bool, problems: list[Problem] | None) -> Letter:
+        try:
+            return load_letter(path, allow_outside=allow_outside, problems=problems)
+        except ValidationError as exc:
+            letter, _ = read_partly(Path(path), allow_outside)
+            if letter is None:
+                raise
+            failed.extend(exc.problems)
+            dated = isinstance(letter.date, dt.date)
+            return letter if dated else replace(letter, date=SOME_DATE)
+
+    return load
 
 
 class _Found:
@@ -143,8 +170,9 @@ class _Found:
         self.problems.append(problem)
 
 
-def _check_rows(campaign: Campaign, found: _Found) -> None:
-    """Every row's letter, checked without layout."""
+def _check_rows(campaign: Campaign, found: _Found, base_ok: bool) -> None:
+    """Every row's letter, checked without layout (when the base letter has
+    errors, *base_ok* is false: only what the row itself brings)."""
     orders: dict[str, list[Signatory]] = {}
     for row in campaign.recipients:
         if row.locale not in orders:
@@ -157,7 +185,7 @@ def _check_rows(campaign: Campaign, found: _Found) -> None:
             except InternalError as exc:
                 found.add(exc.problem, row)
             orders.setdefault(row.locale, [])
-        for problem in row_problems(campaign, row, orders[row.locale]):
+        for problem in row_problems(campaign, row, orders[row.locale], base_ok=base_ok):
             found.add(problem, row)
 
 

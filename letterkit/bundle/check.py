@@ -17,17 +17,15 @@ from pathlib import Path
 
 from ..errors import InternalError, Problem, ValidationError, path_argument
 from ..input.campaign import is_campaign
-from ..input.data import load_data_file
-from ..input.fields import Reader
-from ..input.letter_spec import load_letter, read_spec
-from ..input.sources import Located, Reporter, display_path
+from ..input.letter_spec import load_letter
+from ..input.sources import display_path
 from ..limits import Limits, applied
 from ..model import Letter, part_letter
 from ..pipeline import PathLike, build, reported
 from ..validate import findings
 from .campaign import checked_campaign
 from .counts import CheckResult, counted
-from .drawn import drawn_problems, signatories_of
+from .drawn import MERGED_FROM, SOME_DATE, drawn_problems, read_partly, signatories_of
 
 __all__ = ["CheckResult", "check", "checked"]
 
@@ -78,32 +76,11 @@ def _letter(
     except InternalError as exc:
         found.append(exc.problem)
         return None, False
-    return _partial(Path(letter), allow_outside)
-
-
-def _partial(path: Path, allow_outside: bool) -> tuple[Letter | None, bool]:
-    """The spec as far as it can be read (its problems are already reported):
-    unreadable values left out; and whether its template or case was unreadable.
-    None when the spec itself is no mapping."""
-    reporter = Reporter()
-    try:
-        with reported(path):
-            data = load_data_file(path, reporter, "letter spec")
-            if not isinstance(data, Located):
-                return None, False
-            reader = Reader(reporter, path.resolve().parent, allow_outside)
-            reader.inputs.append(path.resolve())
-            data.pos = (1, 1)
-            letter = read_spec(data, reader)
-    except (ValidationError, InternalError):
-        return None, False
-    return letter, any(f.startswith(_MERGED_FROM) for f in reader.reported)
+    return read_partly(Path(letter), allow_outside)
 
 
 #: The problems of a template that cannot be merged.
 _TEMPLATE = ("LK110", "LK111", "LK112", "LK113", "LK114")
-#: The fields a template is merged with: when one has an error, it is not merged.
-_MERGED_FROM = ("letter.template", "letter.case", "letter.locale", "letter.variables")
 
 
 def _built(letter: Letter, failed: bool, unread: bool) -> list[Problem]:
@@ -123,12 +100,6 @@ def _built(letter: Letter, failed: bool, unread: bool) -> list[Problem]:
     return _drawn(letter, merge=not unread)
 
 
-#: A date for a letter whose own could not be read: its template is still merged,
-#: and what the template makes of the date (LK113: a period that runs backwards…)
-#: is not reported.
-_SOME_DATE = dt.date(2000, 1, 1)
-
-
 def _drawn(letter: Letter, *, merge: bool) -> list[Problem]:
     """:func:`~letterkit.bundle.drawn.drawn_problems` of a letter that has errors:
     run for each language it is written in, on what could be read. A check that
@@ -136,10 +107,10 @@ def _drawn(letter: Letter, *, merge: bool) -> list[Problem]:
     bad = {f.field for f in findings(letter) if f.problem.severity == "error"}
     dated = isinstance(letter.date, dt.date)
     if not dated:
-        letter = replace(letter, date=_SOME_DATE)
+        letter = replace(letter, date=SOME_DATE)
     if any(f == "letter" or f.startswith(("letter.signatories", "letter.parts")) for f in bad):
         return []  # the lists the checks walk are not lists
-    merged_ok = merge and not any(f.startswith(_MERGED_FROM) for f in bad)
+    merged_ok = merge and not any(f.startswith(MERGED_FROM) for f in bad)
     spec = display_path(letter.inputs[0]) if letter.inputs else "<letter>"
     found: list[Problem] = []
     versions = [part_letter(letter, i) for i in range(len(letter.parts))] or [letter]

@@ -11,22 +11,35 @@ outside ``{{ }}`` and ``{% %}``) are still checked for characters no font has.
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from .. import l10n
-from ..errors import Problem, ValidationError
+from ..errors import InternalError, Problem, ValidationError
+from ..input.data import load_data_file
+from ..input.fields import Reader
+from ..input.letter_spec import read_spec
 from ..input.signatories import ordered
-from ..input.sources import Reporter
+from ..input.sources import Located, Reporter
 from ..model import Letter, Signatory
+from ..pipeline import reported
 from ..text.merge import MergedText, merge
 from ..text.templates import locate_template, read_template
 from ..typeset import bounds
 from ..typeset.glyphs import check_glyphs, key_position
 from ..typeset.styles import styles_for
 
-__all__ = ["drawn_problems", "signatories_of"]
+__all__ = ["MERGED_FROM", "SOME_DATE", "drawn_problems", "read_partly", "signatories_of"]
+
+#: The fields a template is merged with: when one has an error, it is not merged.
+MERGED_FROM = ("letter.template", "letter.case", "letter.locale", "letter.variables")
+#: A date for a letter whose own could not be read: its template is still merged,
+#: and what the template makes of the date (LK113: a period that runs backwards…)
+#: is not reported.
+SOME_DATE = dt.date(2000, 1, 1)
 
 
 def signatories_of(letter: Letter) -> list[Signatory]:
@@ -110,3 +123,22 @@ def _unmerged(letter: Letter, spec: str) -> tuple[MergedText, list[str]]:
     except jinja2.TemplateSyntaxError:  # reported when it is merged
         words = []
     return MergedText("", texts.subject, texts.salutation, texts.closing, tpl.display), words
+
+
+def read_partly(path: Path, allow_outside: bool) -> tuple[Letter | None, bool]:
+    """The spec as far as it can be read (its problems are already reported):
+    unreadable values left out; and whether its template or case was unreadable.
+    None when the spec itself is no mapping."""
+    reporter = Reporter()
+    try:
+        with reported(path):
+            data = load_data_file(path, reporter, "letter spec")
+            if not isinstance(data, Located):
+                return None, False
+            reader = Reader(reporter, path.resolve().parent, allow_outside)
+            reader.inputs.append(path.resolve())
+            data.pos = (1, 1)
+            letter = read_spec(data, reader)
+    except (ValidationError, InternalError):
+        return None, False
+    return letter, any(f.startswith(MERGED_FROM) for f in reader.reported)

@@ -71,25 +71,33 @@ def place(problems: Sequence[Problem], row: CampaignRecipient, spec: Path | None
 
 
 def row_problems(
-    campaign: Campaign, row: CampaignRecipient, signatories: list[Signatory]
+    campaign: Campaign,
+    row: CampaignRecipient,
+    signatories: list[Signatory],
+    *,
+    base_ok: bool = True,
 ) -> list[Problem]:
     """The problems of *row*'s letter that need no layout: the letter's rules (the
     row's gender, office, greeting, its locale's texts), its template merged with
     the row, and every character it draws; placed by :func:`place`.
-    *signatories* are the letter's, in the order of the row's language."""
+    *signatories* are the letter's, in the order of the row's language. When the
+    base letter has errors (not *base_ok*), only the rules about the row's own
+    fields, and the characters of the letter's texts (its template unmerged)."""
     letter = replace(campaign.letter, recipients=(row.recipient,), locale=row.locale)
     spec = letter.inputs[0] if letter.inputs else None
     found = [f.problem for f in findings(letter)]
     errors = [p for p in found if p.severity == "error"]
-    # the base letter's own warnings were reported when it was read
-    problems = errors + [p for p in found if _FIELD.match(p.path)]
-    if not errors:
+    # the base letter's own warnings and errors were reported when it was read
+    problems = [p for p in found if _FIELD.match(p.path)]
+    if base_ok:
+        problems = errors + [p for p in problems if p.severity != "error"]
+    if not errors or not base_ok:
         try:
             with reported(letter):
                 shown = display_path(spec) if spec else "<letter>"
-                problems += drawn_problems(letter, signatories, shown)
+                problems += drawn_problems(letter, signatories, shown, merged_ok=base_ok)
         except ValidationError as exc:
             problems += exc.problems
         except InternalError as exc:
-            problems.append(exc.problem)
-    return place(problems, row, spec)
+            problems += [exc.problem] if base_ok else []
+    return place(list(dict.fromkeys(problems)), row, spec)

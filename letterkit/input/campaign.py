@@ -4,16 +4,15 @@ A campaign names a base letter spec (which must not set recipients), a
 recipients table (CSV, XLSX, YAML or JSON: ``id``, ``honorific``, ``name``,
 ``title``, ``organization``, ``address`` (lines split on newlines or " | "),
 ``email``, ``salutation`` and ``closing`` (a lone ``-``: none), ``locale``) and
-how output files are named. Every problem is reported at once, with the row
-it comes from. The file names
-themselves are rendered later, from the ``output.filename`` template
-(:mod:`letterkit.text.filenames`).
+how output files are named. Every problem is reported at once, at the cell it
+comes from. The file names are rendered later (:mod:`letterkit.text.filenames`).
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,9 +109,8 @@ def is_campaign(path: str | Path) -> bool:
 _RESERVED = re.compile(
     r"(CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3])", re.I
 )
-#: Characters no file name may hold on one system or another: controls, line and
-#: paragraph separators, the marks that reorder text (they disguise an extension),
-#: and what Windows forbids.
+#: Characters no file name may hold on one system or another: controls, line and paragraph
+#: separators, the marks that reorder text (they disguise an extension), what Windows forbids.
 _UNSAFE = re.compile(
     r'[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff<>:"|?*]'
 )
@@ -173,10 +171,11 @@ def read_campaign(
     *,
     allow_outside: bool = False,
     problems: list[Problem] | None = None,
+    load: Callable[..., Letter] = load_letter,
 ) -> Campaign | None:
-    """Read a campaign file, its base letter and its recipients, reporting every
-    problem to *reporter* (the base letter's warnings go to *problems*); ``None``
-    when there is no usable base letter. The file names are not rendered here."""
+    """Read a campaign file, its base letter (with *load*) and its recipients,
+    reporting every problem to *reporter* (the base letter's warnings go to
+    *problems*); ``None`` when there is no usable base letter."""
     spec_path = Path(path)
     data = load_data_file(spec_path, reporter, "campaign file")
     if reporter.failed:
@@ -187,7 +186,7 @@ def read_campaign(
     src = data.src
     base = spec_path.resolve().parent
     check_keys(data, CAMPAIGN_KEYS, "campaign", reporter)
-    letter = _base_letter(data, base, reporter, allow_outside, problems)
+    letter = _base_letter(data, base, reporter, (allow_outside, problems), load)
     rows: list[CampaignRecipient] = []
     inputs = [spec_path]
     value = data.get("recipients")
@@ -235,10 +234,11 @@ def _base_letter(
     data: Located,
     base: Path,
     reporter: Reporter,
-    allow_outside: bool,
-    problems: list[Problem] | None,
+    how: tuple[bool, list[Problem] | None],
+    load: Callable[..., Letter],
 ) -> Letter | None:
     src = data.src
+    allow_outside, problems = how
     if "letter" not in data:
         reporter.error((src, (1, 1)), "LK104", "'letter' is required: the base letter spec")
         return None
@@ -246,7 +246,7 @@ def _base_letter(
     if letter_path is None:
         return None
     try:
-        letter = load_letter(letter_path, allow_outside=allow_outside, problems=problems)
+        letter = load(letter_path, allow_outside=allow_outside, problems=problems)
     except ValidationError as exc:
         reporter.problems.extend(exc.problems)
         return None
