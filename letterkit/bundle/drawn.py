@@ -12,6 +12,7 @@ outside ``{{ }}`` and ``{% %}``) are still checked for characters no font has.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ from ..typeset.styles import styles_for
 
 __all__ = ["MERGED_FROM", "SOME_DATE", "drawn_problems", "read_partly", "signatories_of"]
 
+#: Where a Markdown link or image points: not drawn, so not checked for glyphs.
+_LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")
 #: The fields a template is merged with: when one has an error, it is not merged.
 MERGED_FROM = ("letter.template", "letter.case", "letter.locale", "letter.variables")
 #: A date for a letter whose own could not be read: its template is still merged,
@@ -82,7 +85,7 @@ def drawn_problems(
         except ValidationError as exc:
             problems += exc.problems
     if merged is not None:
-        body = merged.markdown.splitlines()
+        body = [_LINK_TARGET.sub("]", line) for line in merged.markdown.splitlines()]
         overlong = bounds.check_long_words(letter, merged, signatories, spec, key_position)
         if overlong is not None:
             problems.append(overlong)
