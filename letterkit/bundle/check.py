@@ -94,19 +94,29 @@ def _built(letter: Letter, failed: bool, unread: bool) -> list[Problem]:
             if any(p.code == "LK140" for p in exc.problems):
                 return exc.problems  # every stage before the layout ran
             merged = not any(p.code in _TEMPLATE for p in exc.problems)  # else not twice
-            return exc.problems + _drawn(letter, merge=merged and not unread)
+            return exc.problems + _drawn(letter, merge=merged and not unread, whole=True)
         except InternalError as exc:
             return [exc.problem]
-    return _drawn(letter, merge=not unread)
+    return _drawn(letter, merge=not unread, whole=False)
 
 
-def _drawn(letter: Letter, *, merge: bool) -> list[Problem]:
-    """:func:`~letterkit.bundle.drawn.drawn_problems` of a letter that has errors:
-    run for each language it is written in, on what could be read. A check that
-    fails on what is missing has nothing to say."""
+def _kept(problem: Problem) -> bool:
+    """Whether a problem of merging a letter that has errors of its own says
+    something true of the template whatever the data: it cannot be found, has a
+    syntax error, or requires a case field the case lacks. Anything else (a
+    value missing, a date that makes no sense) may come from what was not read."""
+    if problem.code == "LK112":
+        return problem.message.startswith("the template requires case field")
+    return problem.code not in _TEMPLATE or problem.code in ("LK110", "LK111")
+
+
+def _drawn(letter: Letter, *, merge: bool, whole: bool) -> list[Problem]:
+    """:func:`~letterkit.bundle.drawn.drawn_problems` of a letter that has errors
+    (*whole* when it was read without any, and its build stopped at one): run for
+    each language it is written in, on what could be read. A check that fails on
+    what is missing has nothing to say."""
     bad = {f.field for f in findings(letter) if f.problem.severity == "error"}
-    dated = isinstance(letter.date, dt.date)
-    if not dated:
+    if not isinstance(letter.date, dt.date):
         letter = replace(letter, date=SOME_DATE)
     if any(f == "letter" or f.startswith(("letter.signatories", "letter.parts")) for f in bad):
         return []  # the lists the checks walk are not lists
@@ -120,4 +130,4 @@ def _drawn(letter: Letter, *, merge: bool) -> list[Problem]:
                 found += drawn_problems(version, signatories_of(version), spec, merged_ok=merged_ok)
         except (ValidationError, InternalError):
             continue
-    return found if dated else [p for p in found if p.code != "LK113"]
+    return found if whole else [p for p in found if _kept(p)]

@@ -39,9 +39,8 @@ __all__ = ["MERGED_FROM", "SOME_DATE", "drawn_problems", "read_partly", "signato
 _LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")
 #: The fields a template is merged with: when one has an error, it is not merged.
 MERGED_FROM = ("letter.template", "letter.case", "letter.locale", "letter.variables")
-#: A date for a letter whose own could not be read: its template is still merged,
-#: and what the template makes of the date (LK113: a period that runs backwards…)
-#: is not reported.
+#: A date for a letter whose own could not be read: its template is still merged
+#: (what the template makes of this date is not reported).
 SOME_DATE = dt.date(2000, 1, 1)
 
 
