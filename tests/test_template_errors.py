@@ -102,6 +102,8 @@ def test_command_line_prints_one_line(tmp_path: Path, body: str, code: str) -> N
         assert status == 1, (out, err)
         assert "Traceback" not in err + out
         lines = (out + err).strip().splitlines()  # check: stdout; render: stderr
+        if command == "check":  # after the problems, what was read
+            assert lines.pop() == "1 letter, 45 signatories (1 withheld), 1 annex"
         assert len(lines) == 1, (out, err)
         assert f"[{code}]" in lines[0]
         assert lines[0].split(":")[0].endswith("evil.md")

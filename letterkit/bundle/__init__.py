@@ -1,7 +1,9 @@
 """Stage 6, a campaign → one PDF per recipient, resumable, with a manifest.
 
 - :mod:`.campaign` loads a campaign's letters with their file names and checks it whole;
-- :mod:`.check` is the front door of ``letterkit check``;
+- :mod:`.check` is the front door of ``letterkit check``, and :mod:`.counts` its summary line;
+- :mod:`.rows` checks each recipient row's letter and prints its problems at the row's cells;
+- :mod:`.drawn` checks what a letter draws (its template merged, its characters) without layout;
 - :mod:`.state` remembers each letter's input hash between runs;
 - :mod:`.workers` builds letters in this process or in worker processes;
 - :mod:`.build` runs a bundle: what to build, in parallel, written atomically;

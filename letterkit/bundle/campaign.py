@@ -1,5 +1,5 @@
 """A campaign → its letters: loaded with their file names, one letter per recipient,
-and checked as a whole.
+and checked as a whole, every row's letter included.
 
 Reading the file is :mod:`letterkit.input.campaign`, rendering the file names
 :mod:`letterkit.text.filenames`; this module puts the two together and says
@@ -9,23 +9,29 @@ CAMPAIGN --recipient ID`` and the bundle make the same letter.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from .. import limits as limits_
-from ..errors import Problem, ValidationError
-from ..input.campaign import Campaign, read_campaign
+from ..errors import InternalError, Problem, ValidationError
+from ..input.campaign import Campaign, CampaignRecipient, read_campaign
+from ..input.letter_spec import load_letter
 from ..input.sources import Reporter, placed_in_spec, where_of
 from ..limits import Limits
-from ..model import Letter
+from ..model import Letter, Signatory
 from ..pipeline import BuildResult, build, reported
 from ..text.filenames import output_names
 from ..validate import hygiene
 from ..validate.hygiene import silenced
+from .counts import CheckResult, counted
+from .drawn import SOME_DATE, read_partly, signatories_of
 from .manifest import MANIFEST
+from .rows import place, row_problems
 from .state import STATE
 
-__all__ = ["build_row", "check_campaign", "letter_for", "load_campaign"]
+__all__ = ["build_row", "check_campaign", "checked_campaign", "letter_for", "load_campaign"]
 
 #: File names a bundle keeps for its own records.
 RESERVED = {MANIFEST, STATE}
@@ -92,38 +98,136 @@ def letter_for(campaign: Campaign, rid: str) -> Letter:
 def check_campaign(
     path: str | Path, *, allow_outside: bool = False, limits: Limits | None = None
 ) -> list[Problem]:
-    """Every problem of a campaign: its file, its recipients, the file names, and one
-    built letter per language (to catch template and translation problems)."""
+    """Every problem of a campaign: its file, its recipients and every letter they
+    get (see :func:`checked_campaign`)."""
+    return checked_campaign(path, allow_outside=allow_outside, limits=limits).problems
+
+
+def checked_campaign(
+    path: str | Path, *, allow_outside: bool = False, limits: Limits | None = None
+) -> CheckResult:
+    """Every problem of a campaign, with the counts of what was read: its file, its
+    recipients and their file names; every row's letter checked without layout
+    (its rules, its template merged with the row, every character it draws:
+    :func:`~letterkit.bundle.rows.row_problems`); and one letter per language
+    built whole, for what only a layout finds. A problem of a row is printed at
+    its cell; one that the row's letter shares with others, once, naming the
+    first recipient that has it."""
     problems: list[Problem] = []
+    reporter = Reporter()
+    campaign: Campaign | None = None
+    base: list[Problem] = []  # the base letter's errors: its rows are checked all the same
     try:
-        campaign = load_campaign(
-            path, allow_outside=allow_outside, problems=problems, limits=limits
-        )
+        with limits_.applied(limits), reported(Path(path)):
+            campaign = read_campaign(
+                path, reporter, allow_outside=allow_outside, problems=problems,
+                load=_leniently(base),
+            )  # fmt: skip
+            if campaign is not None:
+                campaign = replace(campaign, filenames=output_names(campaign, reporter))
+                _reserved_names(campaign, reporter)
+                _hygiene(campaign, reporter)
     except ValidationError as exc:
-        return problems + exc.problems
+        reporter.problems += exc.problems
+    except InternalError as exc:
+        reporter.problems.append(exc.problem)
+    problems += base + reporter.problems
+    if campaign is None:
+        return counted(list(dict.fromkeys(problems)), 0, None)
+    found = _Found(problems)
+    with limits_.applied(limits):
+        _check_rows(campaign, found, not base)
+        if not base:
+            _build_languages(campaign, found, limits)
+    found_ = silenced(found.problems, campaign.letter.ignore_warnings)
+    return counted(found_, len(campaign.recipients), campaign.letter)
+
+
+def _leniently(failed: list[Problem]) -> Callable[..., Letter]:
+    """A loader of a campaign's base letter that, when the letter has errors,
+    adds them to *failed* and returns the letter as far as it could be read, so
+    that the rows are checked against it."""
+
+    def load(path: Path, *, allow_outside: bool, problems: list[Problem] | None) -> Letter:
+        try:
+            return load_letter(path, allow_outside=allow_outside, problems=problems)
+        except ValidationError as exc:
+            letter, _ = read_partly(Path(path), allow_outside)
+            if letter is None:
+                raise
+            failed.extend(exc.problems)
+            dated = isinstance(letter.date, dt.date)
+            return letter if dated else replace(letter, date=SOME_DATE)
+
+    return load
+
+
+class _Found:
+    """The problems of a campaign, each once: a row's own at its cells, the others
+    (shared by the letters of a language, say) prefixed with the first row."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(dict.fromkeys(problems))
+        self.seen = set(self.problems)
+        self.failed: set[str] = set()
+
+    def add(self, problem: Problem, row: CampaignRecipient) -> None:
+        if problem.severity == "error":
+            self.failed.add(row.id)
+        at_row = (problem.path, problem.line, problem.col) in {row.origin, *row.cells.values()}
+        if problem in self.seen:
+            return
+        self.seen.add(problem)
+        if not at_row and problem.severity == "error":
+            message = f"recipient '{row.id}' ({row.locale}): {problem.message}"
+            problem = Problem(problem.path, problem.line, problem.col, problem.severity,
+                              problem.code, message)  # fmt: skip
+        self.problems.append(problem)
+
+
+def _check_rows(campaign: Campaign, found: _Found, base_ok: bool) -> None:
+    """Every row's letter, checked without layout (when the base letter has
+    errors, *base_ok* is false: only what the row itself brings)."""
+    orders: dict[str, list[Signatory]] = {}
+    for row in campaign.recipients:
+        if row.locale not in orders:
+            try:
+                with reported(campaign.path):
+                    orders[row.locale] = signatories_of(letter_for(campaign, row.id))
+            except ValidationError as exc:
+                for problem in exc.problems:
+                    found.add(problem, row)
+            except InternalError as exc:
+                found.add(exc.problem, row)
+            orders.setdefault(row.locale, [])
+        for problem in row_problems(campaign, row, orders[row.locale], base_ok=base_ok):
+            found.add(problem, row)
+
+
+def _build_languages(campaign: Campaign, found: _Found, limits: Limits | None) -> None:
+    """One whole letter per language, built (a row whose letter has errors of its
+    own is passed over): what only a layout and the annexes find."""
     tried: set[str] = set()
     for row in campaign.recipients:
-        if row.locale in tried:
+        if row.locale in tried or row.id in found.failed:
             continue
         tried.add(row.locale)
         try:
-            problems += build_row(campaign, row.id, limits).warnings
+            for problem in build_row(campaign, row.id, limits).warnings:
+                found.add(problem, row)
         except ValidationError as exc:
-            problems += [
-                Problem(p.path, p.line, p.col, p.severity, p.code,
-                        f"recipient '{row.id}' ({row.locale}): {p.message}")
-                for p in exc.problems
-            ]  # fmt: skip
-    return problems
+            for problem in exc.problems:
+                found.add(problem, row)
 
 
 def build_row(campaign: Campaign, rid: str, limits: Limits | None = None) -> BuildResult:
-    """The letter of recipient *rid*, built; its problems about the base letter's
-    fields print at their line in the base spec (the letter was made from the
-    spec and a row, so no reader placed them)."""
+    """The letter of recipient *rid*, built; its problems about the recipient's
+    fields print at their cells, those about the base letter's fields at their
+    line in the base spec (the letter was made from the spec and a row, so no
+    reader placed them: :func:`~letterkit.bundle.rows.place`)."""
     letter = letter_for(campaign, rid)
     try:
         return build(letter, limits=limits)
     except ValidationError as exc:
         spec = letter.inputs[0] if letter.inputs else None
-        raise ValidationError([placed_in_spec(p, spec) for p in exc.problems]) from None
+        raise ValidationError(place(exc.problems, campaign.get(rid), spec)) from None

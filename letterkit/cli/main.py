@@ -355,13 +355,15 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    from ..bundle.check import check
+    from ..bundle.check import checked
 
-    problems = check(
+    result = checked(
         args.spec, allow_outside=args.allow_outside, limits=args.limits, no_warn=args.no_warn
     )
+    problems = result.problems
     if args.format == "json":
-        json.dump({"problems": [p.as_dict() for p in problems]}, out, ensure_ascii=False, indent=2)
+        found = {"problems": [p.as_dict() for p in problems], "summary": result.as_dict()}
+        json.dump(found, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         if args.format == "github":
@@ -372,6 +374,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         _print_problems(problems, out)
         if not problems:
             print(f"{args.spec}: no problems", file=out)
+        print(result.summary, file=out)
     return 1 if any(p.severity == "error" for p in problems) else 0
 
 

@@ -4,15 +4,15 @@ A campaign names a base letter spec (which must not set recipients), a
 recipients table (CSV, XLSX, YAML or JSON: ``id``, ``honorific``, ``name``,
 ``title``, ``organization``, ``address`` (lines split on newlines or " | "),
 ``email``, ``salutation`` and ``closing`` (a lone ``-``: none), ``locale``) and
-how output files are named. Every problem is reported at once, with the row
-it comes from. The file names
-themselves are rendered later, from the ``output.filename`` template
-(:mod:`letterkit.text.filenames`).
+how output files are named. Every problem is reported at once, at the cell it
+comes from. The file names are rendered later (:mod:`letterkit.text.filenames`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,12 +28,14 @@ from .letter_spec import load_letter
 from .sources import (
     Located,
     Origin,
+    Pos,
     Reporter,
     Source,
     check_keys,
     display_path,
     location,
     problem_path,
+    where_of,
 )
 from .sources import Where as At
 from .tables import Table, clean, read_rows
@@ -62,6 +64,13 @@ class CampaignRecipient:
     locale: str
     #: Where the row was read, as problems cite it: (path, line, column).
     origin: Origin
+    #: Where each cell was read (column → origin): a CSV cell's line and column,
+    #: a spreadsheet's cell, a YAML or JSON key's line.
+    cells: dict[str, Origin] = field(default_factory=dict)
+
+    def at(self, column: str) -> Origin:
+        """Where the cell of *column* was read (the row's start when unknown)."""
+        return self.cells.get(column, self.origin)
 
 
 @dataclass(frozen=True)
@@ -101,9 +110,8 @@ def is_campaign(path: str | Path) -> bool:
 _RESERVED = re.compile(
     r"(CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3])", re.I
 )
-#: Characters no file name may hold on one system or another: controls, line and
-#: paragraph separators, the marks that reorder text (they disguise an extension),
-#: and what Windows forbids.
+#: Characters no file name may hold on one system or another: controls, line and paragraph
+#: separators, the marks that reorder text (they disguise an extension), what Windows forbids.
 _UNSAFE = re.compile(
     r'[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff<>:"|?*]'
 )
@@ -164,10 +172,11 @@ def read_campaign(
     *,
     allow_outside: bool = False,
     problems: list[Problem] | None = None,
+    load: Callable[..., Letter] = load_letter,
 ) -> Campaign | None:
-    """Read a campaign file, its base letter and its recipients, reporting every
-    problem to *reporter* (the base letter's warnings go to *problems*); ``None``
-    when there is no usable base letter. The file names are not rendered here."""
+    """Read a campaign file, its base letter (with *load*) and its recipients,
+    reporting every problem to *reporter* (the base letter's warnings go to
+    *problems*); ``None`` when there is no usable base letter."""
     spec_path = Path(path)
     data = load_data_file(spec_path, reporter, "campaign file")
     if reporter.failed:
@@ -180,7 +189,7 @@ def read_campaign(
     src = data.src
     base = spec_path.resolve().parent
     check_keys(data, CAMPAIGN_KEYS, "campaign", reporter)
-    letter = _base_letter(data, base, reporter, allow_outside, problems)
+    letter = _base_letter(data, base, reporter, (allow_outside, problems), load)
     rows: list[CampaignRecipient] = []
     inputs = [spec_path]
     value = data.get("recipients")
@@ -228,10 +237,11 @@ def _base_letter(
     data: Located,
     base: Path,
     reporter: Reporter,
-    allow_outside: bool,
-    problems: list[Problem] | None,
+    how: tuple[bool, list[Problem] | None],
+    load: Callable[..., Letter],
 ) -> Letter | None:
     src = data.src
+    allow_outside, problems = how
     if "letter" not in data:
         reporter.error((src, (1, 1)), "LK104", "'letter' is required: the base letter spec")
         return None
@@ -239,7 +249,7 @@ def _base_letter(
     if letter_path is None:
         return None
     try:
-        letter = load_letter(letter_path, allow_outside=allow_outside, problems=problems)
+        letter = load(letter_path, allow_outside=allow_outside, problems=problems)
     except ValidationError as exc:
         reporter.problems.extend(exc.problems)
         return None
@@ -312,6 +322,29 @@ def _choice(
     return word
 
 
+def _cell_origins(cells: dict[str, str], src: Source | str, pos: Pos) -> dict[str, Origin]:
+    """Where each cell of a row stands: a CSV cell's column and physical line (a quoted
+    cell before it may span lines), a workbook's cell, a YAML or JSON key's line."""
+    line, _ = pos
+    if isinstance(cells, Located):
+        return {k: (problem_path(src, p), *p) for k, p in cells.key_pos.items() if p[0]}
+    if not isinstance(src, Source) or line is None:
+        return {}
+    if not src.sheet and src.path.suffix.lower() != ".csv":
+        return {}
+    out: dict[str, Origin] = {}
+    for col, (key, text) in enumerate(cells.items(), start=1):  # in the header's order
+        out[key] = (problem_path(src, (line, col)), line, col)
+        if not src.sheet:
+            line += text.count("\n")
+    return out
+
+
+def _cell_at(fields: dict[str, Origin], origin: Origin, column: str) -> At:
+    """Where a row's cell stands (the row's start when it is not known)."""
+    return where_of(fields.get(column, origin))
+
+
 def _recipients(
     value: Any, where: Where, reporter: Reporter, letter: Letter | None
 ) -> list[CampaignRecipient]:
@@ -320,22 +353,28 @@ def _recipients(
     seen: dict[str, str] = {}
     for cells, (src, pos) in rows:
         origin = (problem_path(src, pos), pos[0], pos[1])
-        at = (src, pos)
+        fields = _cell_origins(cells, src, pos)
+        at = functools.partial(_cell_at, fields, origin)
+
         rid = clean(cells.get("id", ""))
         if not rid:
-            reporter.error(at, "LK104", "recipient has no id; fill in the 'id' cell")
+            reporter.error(at("id"), "LK104", "recipient has no id; fill in the 'id' cell")
             continue
         if rid in seen:
-            reporter.error(at, "LK121", f"recipient id '{rid}' is used twice (also at {seen[rid]})")
+            reporter.error(
+                at("id"), "LK121", f"recipient id '{rid}' is used twice (also at {seen[rid]})"
+            )
             continue
         seen[rid] = location(src, pos)
         name = clean(cells.get("name", ""))
         if not name:
-            reporter.error(at, "LK104", f"recipient '{rid}' has no name; fill in the 'name' cell")
+            reporter.error(
+                at("name"), "LK104", f"recipient '{rid}' has no name; fill in the 'name' cell"
+            )
             continue
         if letter is not None and letter.parts and clean(cells.get("locale", "")):
             reporter.error(
-                at, "LK105",
+                at("locale"), "LK105",
                 f"recipient '{rid}': the letter is in several languages, each from 'parts'; "
                 "leave the 'locale' cell empty",
             )  # fmt: skip
@@ -344,7 +383,9 @@ def _recipients(
         try:
             l10n.parse_locale(locale)
         except (ValueError, l10n.LocalizationError) as exc:
-            reporter.error(at, "LK105", f"recipient '{rid}': locale '{locale}' is unknown ({exc})")
+            reporter.error(
+                at("locale"), "LK105", f"recipient '{rid}': locale '{locale}' is unknown ({exc})"
+            )
             continue
         recipient = Recipient(
             name=name,
@@ -355,8 +396,8 @@ def _recipients(
             email=clean(cells.get("email", "")),
             salutation=_greeting(cells, "salutation", src),
             closing=_greeting(cells, "closing", src),
-            gender=_choice(cells, "gender", GENDER_WORDS, rid, at, reporter),
-            office=_choice(cells, "office", OFFICE_WORDS, rid, at, reporter),
+            gender=_choice(cells, "gender", GENDER_WORDS, rid, at("gender"), reporter),
+            office=_choice(cells, "office", OFFICE_WORDS, rid, at("office"), reporter),
         )
-        out.append(CampaignRecipient(rid, recipient, locale, origin))
+        out.append(CampaignRecipient(rid, recipient, locale, origin, fields))
     return out

@@ -314,11 +314,11 @@ def _rows_from_list(
                 f"a {table.noun} must be a {table.required} or a mapping with '{table.required}'",
             )
             continue
-        cells: dict[str, str] = {}
+        cells: dict[str, str] = Located(item.src, item.pos) if isinstance(item, Located) else {}
         bad = False
-        for key, cell in item.items():
-            key_where = item.where(key) if isinstance(item, Located) else where
-            key = table.canonical(str(key).lower())
+        for raw, cell in item.items():
+            key_where = item.where(raw) if isinstance(item, Located) else where
+            key = table.canonical(str(raw).lower())
             if key not in table.columns:
                 reporter.error(key_where, "LK103", _unknown(str(key), "key", table))
                 bad = True
@@ -331,7 +331,9 @@ def _rows_from_list(
                 )
                 bad = True
                 continue
-            cells[str(key).lower()] = "" if cell is None else str(cell)
+            cells[key] = "" if cell is None else str(cell)
+            if isinstance(cells, Located) and isinstance(item, Located):  # where the key stands
+                cells.key_pos[key] = item.at(str(raw))
         if not bad:
             yield cells, where
 

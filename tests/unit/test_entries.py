@@ -31,6 +31,12 @@ def _spec(tmp_path: Path, text: str) -> Path:
     return path
 
 
+def _checked(spec: Path) -> list[letterkit.Problem]:
+    """The problems ``check`` finds in the spec itself (it also reports the case
+    fields the built-in template requires, which ``MINIMAL`` leaves out)."""
+    return [p for p in letterkit.check(spec) if p.path.endswith(spec.name)]
+
+
 def test_absent_block_is_none_and_a_given_one_is_read(tmp_path: Path) -> None:
     assert load_letter(_spec(tmp_path, "")).signatory_block is None
     letter = load_letter(
@@ -56,7 +62,7 @@ def test_every_problem_of_the_block_at_once_with_its_line(tmp_path: Path) -> Non
         "  note: [a, b]\n"  # 9: not text
         "  entry: '{{ name }}, {{ city }}'\n",  # 10: unknown field
     )
-    problems = letterkit.check(spec)
+    problems = _checked(spec)
     found = sorted((p.line, p.code) for p in problems)
     assert found == [(7, "LK103"), (8, "LK105"), (9, "LK105"), (10, "LK112")]
     by_line = {p.line: p.message for p in problems}
@@ -68,13 +74,13 @@ def test_every_problem_of_the_block_at_once_with_its_line(tmp_path: Path) -> Non
 
 def test_an_entry_syntax_error_names_the_line(tmp_path: Path) -> None:
     spec = _spec(tmp_path, "signatory_block:\n  entry: '{{ name }'\n")
-    [problem] = letterkit.check(spec)
+    [problem] = _checked(spec)
     assert (problem.line, problem.code) == (7, "LK111")
     assert "syntax error" in problem.message
 
 
 def test_block_must_be_a_mapping(tmp_path: Path) -> None:
-    [problem] = letterkit.check(_spec(tmp_path, "signatory_block: small\n"))
+    [problem] = _checked(_spec(tmp_path, "signatory_block: small\n"))
     assert (problem.line, problem.code) == (6, "LK105")
     assert "'signatory_block' must be a mapping" in problem.message
 
