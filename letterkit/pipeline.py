@@ -387,19 +387,3 @@ def output_path(letter: Letter, output: PathLike) -> Path:
         raise UsageError(f"the output {output} is a folder; give a file name ending in .pdf")
     return target
 
-
-def check_letter(
-    letter: Letter | PathLike, *, allow_outside: bool = False, limits: Limits | None = None
-) -> list[Problem]:
-    """Every problem with one letter (errors and warnings), writing nothing."""
-    found: list[Problem] = []
-    if isinstance(letter, Letter):  # a spec's warnings come from load_letter
-        found += [p for p in validate(letter) if p.severity == "warning"]
-    try:
-        with limits_.applied(limits), reported(letter):
-            if not isinstance(letter, Letter):
-                letter = load_letter(letter, allow_outside=allow_outside, problems=found)
-            found += build(letter).warnings
-    except ValidationError as exc:
-        return found + exc.problems
-    return found

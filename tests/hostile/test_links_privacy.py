@@ -23,7 +23,6 @@ import letterkit
 from letterkit import limits
 from letterkit.input.letter_spec import load_letter
 from letterkit.model import Signatory
-from letterkit.pipeline import check_letter
 from letterkit.typeset.compose import link_target
 
 from ..conftest import EXAMPLE
@@ -258,7 +257,7 @@ def test_signatory_text_limit(tmp_path: Path) -> None:
     folder = tmp_path / "letter"
     shutil.copytree(EXAMPLE, folder)
     tight = letterkit.Limits(signatory_text=500)
-    problems = check_letter(folder / "letter.yaml", limits=tight)
+    problems = letterkit.check(folder / "letter.yaml", limits=tight)
     (problem,) = [p for p in problems if p.code == "LK105"]
     assert Path(problem.path).name == "signatories.csv"
     assert problem.line is not None
