@@ -386,4 +386,3 @@ def output_path(letter: Letter, output: PathLike) -> Path:
     if target.is_dir():
         raise UsageError(f"the output {output} is a folder; give a file name ending in .pdf")
     return target
-

@@ -61,13 +61,15 @@ def load_campaign(
     return campaign
 
 
-def _hygiene(campaign: Campaign, reporter: Reporter) -> None:
-    """The rows' damaged or quoted text, and the base spec's plain texts that
-    print in a row's other language (at their line in the base spec)."""
+def _hygiene(campaign: Campaign, reporter: Reporter, *, cells: bool = True) -> None:
+    """The rows' damaged or quoted text (unless *cells* is false), and the base
+    spec's plain texts that print in a row's other language (at their line in
+    the base spec)."""
     letter = campaign.letter
     rows = [(r.id, r.locale, r.origin, r.recipient) for r in campaign.recipients]
     spec = letter.inputs[0] if letter.inputs else None
-    reporter.problems += [placed_in_spec(p, spec) for p in hygiene.campaign(letter, rows)]
+    found = hygiene.campaign(letter, rows, cells=cells)
+    reporter.problems += [placed_in_spec(p, spec) for p in found]
 
 
 def _reserved_names(campaign: Campaign, reporter: Reporter) -> None:
@@ -126,7 +128,7 @@ def checked_campaign(
             if campaign is not None:
                 campaign = replace(campaign, filenames=output_names(campaign, reporter))
                 _reserved_names(campaign, reporter)
-                _hygiene(campaign, reporter)
+                _hygiene(campaign, reporter, cells=False)  # each row's check names its cells
     except ValidationError as exc:
         reporter.problems += exc.problems
     except InternalError as exc:

@@ -303,6 +303,7 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             progress=progress,
             limits=args.limits,
             report=lambda line: print(f"letterkit: {printable(line)}", file=err, flush=True),
+            no_warn=args.no_warn,
         )
     except KeyboardInterrupt:
         if not written[1]:

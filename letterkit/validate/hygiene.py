@@ -80,12 +80,13 @@ def hygiene(letter: Letter, check: Check) -> None:
     plain_texts(letter, check)
 
 
-def campaign(letter: Letter, rows: Sequence[Row]) -> list[Problem]:
+def campaign(letter: Letter, rows: Sequence[Row], *, cells: bool = True) -> list[Problem]:
     """What a campaign's rows add: damaged or quoted text in the recipients
-    table, and the base letter's plain texts printed in a row's language.
-    Problems about the base letter's fields name the field (``letter.subject``)."""
+    table (unless *cells* is false: each row's own check names the cell), and
+    the base letter's plain texts printed in a row's language. Problems about
+    the base letter's fields name the field (``letter.subject``)."""
     check = Check()
-    for _, _, origin, recipient in rows:
+    for _, _, origin, recipient in rows if cells else ():
         for path, value, named in _recipient_texts("recipient", recipient):
             _text(path, value, named, origin, check)
     campaign_texts(letter, rows, check)
