@@ -437,6 +437,11 @@ def test_a_bundle_letter_with_kept_attachments_equals_the_single_render(tmp_path
         pdf = rendered_alone(campaign, entry, tmp_path)
         assert _files(pdf) == ({"evidence.csv": EVIDENCE}, [NOTE])
         assert _active_parts(pdf) == []
+    # The command says what went from the annexes once, not once per letter.
+    status, _, err = run("bundle", str(campaign), "-o", str(tmp_path / "again"), "--jobs", "2")
+    assert status == 0, err
+    assert len(_lines(err.splitlines(), "LK132")) == 1, err
+    assert len(_lines(err.splitlines(), "LK134")) == 0, err  # that annex keeps its files
 
 
 XFA_FILE = CORPUS / "pdfjs-bug1815476-xfa-encrypted.pdf"

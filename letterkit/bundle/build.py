@@ -63,7 +63,8 @@ class BundleResult:
     removed: list[str] = field(default_factory=list)
     #: What the run set aside and why (a state file it could not use…).
     notes: list[str] = field(default_factory=list)
-    #: The campaign's warnings (its data, its rows), found when it was loaded.
+    #: The warnings of the campaign (its data, its rows) and of the letters built
+    #: (an annex repaired or cleaned of scripts…), each once.
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -119,6 +120,8 @@ class _Run:
                      for p in problems]
                 )  # fmt: skip
             return
+        for warned in entry.pop("warnings", ()):
+            self.result.warnings.append(Problem(**warned))
         entry["input"] = self.hashes[rid]
         self.state[rid] = entry
         self.save()
@@ -171,7 +174,8 @@ def build_bundle(
         _clear_temporary(out)
         result = _build(loaded, path, out, jobs, shard, keep_going, allow_outside, progress,
                         limits, report)  # fmt: skip
-    result.warnings = silenced(warned, off)
+    # The campaign's warnings, then the letters' (each once: an annex's is every letter's).
+    result.warnings = silenced(dict.fromkeys(warned + result.warnings), off)
     return result
 
 

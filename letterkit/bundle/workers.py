@@ -49,6 +49,9 @@ def render_one(campaign: Campaign, rid: str, target: Path, limits: Limits | None
         "letter_pages": built.letter_pages,
         "bytes": len(built.pdf),
         "sha256": hashlib.sha256(built.pdf).hexdigest(),
+        # What the letter's build warned of (an annex repaired or cleaned…):
+        # said once per run, never kept in the state.
+        "warnings": [p.as_dict() for p in built.warnings],
     }
 
 
