@@ -63,6 +63,11 @@ def test_a_name_no_font_draws_in_row_17_fails_check_at_its_cell_and_the_bundle_a
     built = json.loads((tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8"))
     assert rid not in [letter["id"] for letter in built["letters"]]
     assert len(built["letters"]) == 16
+    # The one letter rendered alone is refused at the same cell.
+    status, _, err = run("render", "campaign.yaml", "--recipient", rid, "-o", "one.pdf")
+    assert status == 1
+    assert line in err.splitlines()
+    assert not (tmp_path / "one.pdf").exists()
 
 
 def test_every_row_is_checked_not_only_the_first_of_its_language(

@@ -215,12 +215,14 @@ def _command(
 
 
 def _letter(args: argparse.Namespace, err: TextIO) -> Any:
-    """The letter named on the command line: a spec, or a campaign's recipient."""
-    from ..bundle.campaign import letter_for, load_campaign
+    """The letter named on the command line (a spec, or a campaign's recipient),
+    its default file name, and how to build it (a recipient's letter as the
+    bundle builds it: its problems at the row's cells)."""
+    from ..bundle.campaign import build_row, letter_for, load_campaign
     from ..input.campaign import is_campaign
     from ..input.letter_spec import load_letter
     from ..limits import applied
-    from ..pipeline import reported
+    from ..pipeline import build, reported
 
     warnings: list[Problem] = []
     recipient = getattr(args, "recipient", None)
@@ -232,27 +234,28 @@ def _letter(args: argparse.Namespace, err: TextIO) -> Any:
         if not recipient:
             raise UsageError("this is a campaign: name the letter with --recipient ID")
         try:
-            return letter_for(campaign, recipient), campaign.filenames[recipient]
+            letter, name = letter_for(campaign, recipient), campaign.filenames[recipient]
         except KeyError:
             raise UsageError(f"the campaign has no recipient '{recipient}'") from None
+        return letter, name, lambda: build_row(campaign, recipient, args.limits)
     if recipient:
         raise UsageError("--recipient applies to a campaign, and this is a single letter")
     with applied(args.limits), reported(Path(args.spec)):
         letter = load_letter(args.spec, allow_outside=args.allow_outside, problems=warnings)
     _print_problems(silenced(warnings, args.no_warn), err)
-    return letter, Path(args.spec).stem + ".pdf"
+    return letter, Path(args.spec).stem + ".pdf", lambda: build(letter, limits=args.limits)
 
 
 def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..pipeline import build, output_path, write_atomically
+    from ..pipeline import output_path, write_atomically
 
-    letter, default_name = _letter(args, err)
+    letter, default_name, build = _letter(args, err)
     output = Path(args.output) if args.output else Path(default_name)
     inputs = {p.resolve() for p in letter.inputs}
     if output.suffix.lower() != ".pdf" and Path(os.path.realpath(output)) not in inputs:
         raise UsageError(f"the output {output} should end in .pdf")
     target = output_path(letter, output)
-    built = build(letter, limits=args.limits)
+    built = build()
     write_atomically(target, built.pdf)
     _print_problems(silenced(built.warnings, args.no_warn), err)
     print(f"wrote {output}", file=out)
@@ -335,13 +338,12 @@ def _merge(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _preview(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..pipeline import build
     from .preview import write_contact_sheet
 
     if Path(args.output).suffix.lower() != ".png":
         raise UsageError(f"the contact sheet {args.output} is a PNG image: end its name in .png")
-    letter, _ = _letter(args, err)
-    write_contact_sheet(build(letter, limits=args.limits).pdf, Path(args.output))
+    _, _, build = _letter(args, err)
+    write_contact_sheet(build().pdf, Path(args.output))
     print(f"wrote {args.output}", file=out)
     return 0
 
