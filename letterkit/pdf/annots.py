@@ -6,6 +6,11 @@ share one array of 100 annotations would cost 500,000 copies. Here each
 distinct annotation array (the same annotations in the same order) is
 copied with the first page that has it; the other pages get the copy of
 that array, as one shared object, as they had it in the source.
+
+Before that, :func:`clean` drops what a page's ``/Annots`` holds that is no
+annotation (``null``, numbers, names, references to nothing), and the
+``/Annots`` entry itself when it is no array: viewers skip those, so the
+page is carried as they show it.
 """
 
 from __future__ import annotations
@@ -14,11 +19,45 @@ from collections.abc import Sequence
 from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, IndirectObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from ._pypdf import add_object
 
 _ANNOTS = NameObject("/Annots")
+
+
+def clean(page: PageObject, seen: set[int] | None = None) -> int:
+    """Drop from *page*'s ``/Annots`` every entry that is not an annotation
+    dictionary, and ``/Annots`` itself when it is not an array; how many
+    entries were dropped. The array is changed where it is (an array that
+    pages share is cleaned once for all: *seen* holds the ids of the arrays
+    looked at already)."""
+    if _ANNOTS not in page:
+        return 0
+    array = page.raw_get(_ANNOTS)
+    if isinstance(array, IndirectObject):
+        array = array.get_object()
+    if not isinstance(array, ArrayObject):
+        del page[_ANNOTS]
+        return 1
+    if seen is not None:
+        if id(array) in seen:
+            return 0
+        seen.add(id(array))
+    kept = [item for item in array if _is_annotation(item)]
+    dropped = len(array) - len(kept)
+    if dropped:
+        array[:] = kept
+    return dropped
+
+
+def _is_annotation(item: object) -> bool:
+    """Whether *item* is (or refers to) a dictionary, as an annotation is."""
+    try:
+        target = item.get_object() if isinstance(item, IndirectObject) else item
+    except Exception:  # a reference pypdf cannot resolve: as good as null
+        return False
+    return isinstance(target, DictionaryObject)
 
 
 def annotation_key(page: PageObject) -> tuple[tuple[int, int], ...] | None:
@@ -44,9 +83,11 @@ def append(writer: PdfWriter, reader: PdfReader, pages: Sequence[int], **options
     followers: list[tuple[int, int]] = []  # (position, position of its leader)
     taken: list[tuple[PageObject, Any]] = []  # source pages whose /Annots is held back
     leader_pages: set[int] = set()
+    cleaned: set[int] = set()
     try:
         for position, index in enumerate(pages):
             page = reader.pages[index]
+            clean(page, cleaned)
             key = annotation_key(page)
             if key is None:
                 continue

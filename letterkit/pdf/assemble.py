@@ -36,6 +36,7 @@ from ._pypdf import write_classic, zlib_limit
 from .annexes import OpenAnnex, pypdf_messages
 from .annots import annotation_key
 from .annots import append as append_annexed
+from .annots import clean as clean_annotations
 from .stamp import Stamp, StampCost
 from .stamp import apply as apply_stamps
 
@@ -91,9 +92,11 @@ def _joined(words: list[str]) -> str:
 
 
 def _detach_widgets(page: PageObject, seen: set[tuple[tuple[int, int], ...]]) -> None:
-    """Drop an annotation's /Parent that points at a page or the page tree (some
+    """Drop what the page's /Annots holds that is no annotation, and an
+    annotation's /Parent that points at a page or the page tree (some
     producers write it; copying such a page would corrupt the new page tree).
     An annotation array shared by many pages is looked at once (*seen*)."""
+    clean_annotations(page)  # what is no annotation is dropped first
     key = annotation_key(page)
     if key is not None:
         if key in seen:
@@ -102,7 +105,8 @@ def _detach_widgets(page: PageObject, seen: set[tuple[tuple[int, int], ...]]) ->
     for ref in page.get("/Annots") or []:
         annot = ref.get_object()
         parent = annot.get("/Parent")
-        if parent is not None and parent.get_object().get("/Type") in ("/Pages", "/Page"):
+        parent = parent.get_object() if parent is not None else None
+        if isinstance(parent, DictionaryObject) and parent.get("/Type") in ("/Pages", "/Page"):
             del annot[NameObject("/Parent")]
 
 
@@ -138,18 +142,14 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     append_annexed(copy, item.reader, item.pages, import_outline=True)
     if item.annex.stamp:
         count = len(copy.pages)
+        full = _("Annex {number} – page {page} of {pages}")
+        # For a page too narrow for the words: the page label's form, and the count.
+        short = _("A{number}-{page}/{pages}")
         stamps = [
             Stamp(
                 page,
-                styles.numeral(
-                    l10n.word(
-                        loc,
-                        _("Annex {number} – page {page} of {pages}"),
-                        number=item.number,
-                        page=n,
-                        pages=count,
-                    )
-                ),
+                styles.numeral(l10n.word(loc, full, number=item.number, page=n, pages=count)),
+                styles.numeral(l10n.word(loc, short, number=item.number, page=n, pages=count)),
             )
             for n, page in enumerate(copy.pages, start=1)
         ]
