@@ -280,3 +280,35 @@ def test_a_transform_that_overflows_counts_as_marks_everywhere() -> None:
     marks = page_marks(page)
     assert marks is not None
     assert any(m[0] <= 0 and m[2] >= 200 and m[1] <= 0 and m[3] >= 300 for m in marks)
+
+
+@pytest.mark.parametrize(
+    ("fields", "renamed"),
+    [(b"/potato", []), (b"[6 0 R (x) 42 null 99 0 R]", ["annex1", "annex1.Name"]), (b"7", [])],
+    ids=["a-name", "some-no-fields", "a-number"],
+)
+def test_form_fields_that_are_none_are_dropped(
+    tmp_path: Path, fields: bytes, renamed: list[str]
+) -> None:
+    """This test ensures that a form whose /Fields is no array, or holds what
+    is no field, is carried with its real fields renamed for the annex."""
+    widget = (
+        b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (Name) /Rect [72 600 272 620] /P 3 0 R >>"
+    )
+    pdf = make_pdf(
+        {
+            1: b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields %s >> >>" % fields,
+            2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> /Annots [6 0 R] >>",
+            4: b"<< /Length 36 >>\nstream\nBT /F1 12 Tf 72 720 Td (Form) Tj ET\nendstream",
+            5: HELVETICA,
+            6: widget,
+            7: b"42",
+        }
+    )
+    result, _ = _letter(tmp_path, pdf)
+    out = PdfReader(io.BytesIO(result.pdf))
+    assert len(out.pages) == _letter_pages() + 1
+    assert "Form" in out.pages[-1].extract_text()
+    assert [f for f in (out.get_fields() or {}) if f.startswith("annex")] == renamed

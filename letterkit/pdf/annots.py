@@ -10,7 +10,8 @@ that array, as one shared object, as they had it in the source.
 Before that, :func:`clean` drops what a page's ``/Annots`` holds that is no
 annotation (``null``, numbers, names, references to nothing), and the
 ``/Annots`` entry itself when it is no array: viewers skip those, so the
-page is carried as they show it.
+page is carried as they show it. :func:`clean_fields` does the same for
+the form's ``/Fields``, before its fields are renamed per annex.
 """
 
 from __future__ import annotations
@@ -51,13 +52,41 @@ def clean(page: PageObject, seen: set[int] | None = None) -> int:
     return dropped
 
 
+def clean_fields(reader: PdfReader) -> int:
+    """Drop from the document's form (``/AcroForm``) every field that is not
+    a dictionary, its ``/Fields`` when that is not an array, and the form
+    when it is not a dictionary; how many entries were dropped."""
+    root = reader.root_object
+    if "/AcroForm" not in root:
+        return 0
+    form = _resolved(root.raw_get("/AcroForm"))
+    if not isinstance(form, DictionaryObject):
+        del root[NameObject("/AcroForm")]
+        return 1
+    if "/Fields" not in form:
+        return 0
+    fields = _resolved(form.raw_get("/Fields"))
+    if not isinstance(fields, ArrayObject):
+        del form[NameObject("/Fields")]
+        return 1
+    kept = [item for item in fields if _is_annotation(item)]
+    dropped = len(fields) - len(kept)
+    if dropped:
+        fields[:] = kept
+    return dropped
+
+
+def _resolved(value: object) -> object:
+    """*value*, followed if it is a reference (None when it leads nowhere)."""
+    try:
+        return value.get_object() if isinstance(value, IndirectObject) else value
+    except Exception:  # a reference pypdf cannot resolve
+        return None
+
+
 def _is_annotation(item: object) -> bool:
     """Whether *item* is (or refers to) a dictionary, as an annotation is."""
-    try:
-        target = item.get_object() if isinstance(item, IndirectObject) else item
-    except Exception:  # a reference pypdf cannot resolve: as good as null
-        return False
-    return isinstance(target, DictionaryObject)
+    return isinstance(_resolved(item), DictionaryObject)
 
 
 def annotation_key(page: PageObject) -> tuple[tuple[int, int], ...] | None:

@@ -34,7 +34,7 @@ from ..typeset.styles import Styles, styles_key
 from . import splice
 from ._pypdf import write_classic, zlib_limit
 from .annexes import OpenAnnex, pypdf_messages
-from .annots import annotation_key
+from .annots import annotation_key, clean_fields
 from .annots import append as append_annexed
 from .annots import clean as clean_annotations
 from .stamp import Stamp, StampCost
@@ -134,6 +134,7 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     for index in item.pages:
         _detach_widgets(item.reader.pages[index], seen)
     topname = f"annex{item.number}"
+    clean_fields(item.reader)  # fields that are no dictionaries cannot be renamed
     if "/AcroForm" in item.reader.root_object and _TOPNAMES.get(item.reader) != topname:
         # Field names of different annexes must not clash: annex2.name, …
         item.reader.add_form_topname(topname)
