@@ -312,3 +312,26 @@ def test_form_fields_that_are_none_are_dropped(
     assert len(out.pages) == _letter_pages() + 1
     assert "Form" in out.pages[-1].extract_text()
     assert [f for f in (out.get_fields() or {}) if f.startswith("annex")] == renamed
+
+
+@pytest.mark.parametrize("crop", [b"[0 0 0 0]", b"[600 842 900 1000]"], ids=["empty", "outside"])
+def test_a_crop_box_that_shows_nothing_is_replaced_by_the_media_box(
+    tmp_path: Path, crop: bytes
+) -> None:
+    """This test ensures that a page whose crop box shows nothing of its media
+    box (viewers disagree on what to show) is shown whole, stamped inside it."""
+    content = b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"
+    result, _ = _letter(tmp_path, _page(content, media=b"[0 0 595 842] /CropBox " + crop))
+    page = PdfReader(io.BytesIO(result.pdf)).pages[-1]
+    assert [float(v) for v in page.cropbox] == [0, 0, 595, 842]
+    assert not [p for p in result.warnings if p.code == "LK133"]
+    ((_text, x, y),) = [t for t in _text_points(page) if "Annex" in t[0]]
+    assert 8 * MM - 1 <= y <= 60
+    assert 8 * MM <= x < 595 / 2
+    doc = pdfium.PdfDocument(result.pdf)
+    try:
+        last = doc[len(doc) - 1]
+        assert last.get_size() == (595, 842)
+        assert "Annex 1\u00a0– page 1 of 1" in last.get_textpage().get_text_range()
+    finally:
+        doc.close()

@@ -82,6 +82,20 @@ def visible(page: PageObject) -> tuple[Rect, bool]:
     return shown, True
 
 
+def crop_ignored(page: PageObject) -> bool:
+    """Whether *page*'s crop box shows nothing of its media box, so that
+    :func:`visible` ignores it (viewers disagree: some show the media box,
+    some an empty page)."""
+    try:
+        media, crop = box_of(page.mediabox), box_of(page.cropbox)
+    except Exception:  # a box pypdf cannot read at all
+        return False
+    if media is None:
+        return False
+    shown = intersect(media, crop) if crop is not None else None
+    return shown is None or shown[2] <= shown[0] or shown[3] <= shown[1]
+
+
 def _to_shown(rect: Rect, box: Rect, rotation: int) -> Rect:
     """*rect* (user space) in the coordinates of the page as shown, with the
     shown bottom-left corner of *box* at the origin."""

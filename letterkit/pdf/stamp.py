@@ -42,7 +42,7 @@ from ..typeset.styles import Styles
 from ._pypdf import add_object
 from .annexes import OpenAnnex
 from .marks import Rect, page_marks
-from .placing import Placed, Stamp, box_of, place
+from .placing import Placed, Stamp, box_of, crop_ignored, place
 
 __all__ = [
     "COPY_MAX",
@@ -96,6 +96,8 @@ def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> list[in
     ):
         if where.strip:
             _grow(stamp.page, where.shown)
+        elif crop_ignored(stamp.page):  # shown as every viewer will show it
+            stamp.page.cropbox = RectangleObject(where.visible)
         form = add_object(writer, _form(page, writer, where.shown))
         _give_form(stamp.page, name, form)
         head = b"q\n"
