@@ -335,3 +335,34 @@ def test_a_crop_box_that_shows_nothing_is_replaced_by_the_media_box(
         assert "Annex 1\u00a0– page 1 of 1" in last.get_textpage().get_text_range()
     finally:
         doc.close()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"q 0.5 0 0 0.5 0 0 cm q 0 g 100 1200 200 200 re f",
+        b"Q Q 2 0 0 2 0 0 cm 0 g 50 300 100 100 re f",
+    ],
+    ids=["left-open", "stray-Q"],
+)
+def test_a_page_with_unbalanced_q_and_Q_keeps_its_stamp_in_place(content: bytes) -> None:
+    """This test ensures that a page that leaves a ``q`` open with a transform,
+    or has a ``Q`` that restores nothing, neither moves nor scales its stamp,
+    and is drawn as before."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    stream = DecodedStreamObject()
+    stream.set_data(content)
+    page[NameObject("/Contents")] = add_object(writer, stream)
+    source = io.BytesIO()
+    writer.write(source)
+    pdf, strips = _stamped(PdfReader(source))
+    assert strips == []
+    (before,), (after,) = _render(source.getvalue()), _render(pdf)
+    _check_page(before, after, False, "unbalanced")
+    box = ImageChops.difference(before, after).getbbox()
+    assert box is not None
+    w, h = after.size
+    assert box[3] > h - 20 * MM
+    assert abs((box[0] + box[2]) / 2 - w / 2) < 3
+    assert box[2] - box[0] < 120, "the label has its own size"

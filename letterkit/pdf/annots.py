@@ -11,7 +11,9 @@ Before that, :func:`clean` drops what a page's ``/Annots`` holds that is no
 annotation (``null``, numbers, names, references to nothing), and the
 ``/Annots`` entry itself when it is no array: viewers skip those, so the
 page is carried as they show it. :func:`clean_fields` does the same for
-the form's ``/Fields``, before its fields are renamed per annex.
+the form's ``/Fields``, before its fields are renamed per annex, and
+:func:`shown_rects` gives the stamping stage the boxes of the annotations a
+viewer shows.
 """
 
 from __future__ import annotations
@@ -150,3 +152,22 @@ def _share(writer: PdfWriter, start: int, followers: list[tuple[int, int]]) -> N
         ref = shared[lead]
         if ref is not None:
             writer.pages[start + position][_ANNOTS] = ref
+
+
+def shown_rects(page: PageObject) -> list[tuple[float, float, float, float]]:
+    """The rectangles of the annotations a viewer shows on the page."""
+    out: list[tuple[float, float, float, float]] = []
+    annots = page.get("/Annots")
+    annots = annots.get_object() if isinstance(annots, IndirectObject) else annots
+    for ref in annots if isinstance(annots, list) else []:
+        annot = _resolved(ref)
+        if not isinstance(annot, DictionaryObject):
+            continue
+        flags = int(annot.get("/F", 0) or 0)
+        if annot.get("/Subtype") in ("/Link", "/Popup") or flags & (2 | 32):
+            continue
+        rect = annot.get("/Rect")
+        if rect is not None and len(rect) == 4:
+            x0, y0, x1, y1 = (float(v) for v in rect)
+            out.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+    return out

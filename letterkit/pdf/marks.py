@@ -33,6 +33,7 @@ from pypdf import PageObject, apply_configuration
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, StreamObject
 
 from ..errors import LetterkitError
+from .annots import shown_rects
 from .contentsize import inflates_beyond, stored
 
 Rect = tuple[float, float, float, float]  # left, bottom, right, top
@@ -115,6 +116,10 @@ class _Reader:
     marks: list[Rect] = field(default_factory=list)
     read: int = 0
     ops: int = 0
+    #: The page's own ``Q`` that restore nothing (viewers skip them), and the
+    #: ``q`` it leaves open at its end: its stamp's brackets balance them.
+    stray: int = 0
+    left_open: int = 0
 
     def add(self, rect: Rect, state: _State) -> None:
         if any(math.isnan(v) for v in rect):
@@ -157,6 +162,8 @@ class _Reader:
             elif op == b"Q":
                 if stack:
                     state = stack.pop()
+                elif depth == 0:
+                    self.stray += 1
             elif op == b"cm" and len(nums) == 6:
                 state.ctm = multiply(tuple(nums), state.ctm)  # type: ignore[arg-type]
             elif op == b"w" and nums:
@@ -208,6 +215,8 @@ class _Reader:
                 self.add(bound(((0, 0), (1, 1), (0, 1), (1, 0)), state.ctm), state)
             elif op == b"sh":
                 self.add(_EVERYWHERE, state)
+        if depth == 0:
+            self.left_open = len(stack)
 
     def _paint(self, op: bytes, path: list[list[tuple[float, float]]], state: _State) -> None:
         """One rectangle per subpath: what a fill covers lies inside the hull of
@@ -343,10 +352,27 @@ def _dict(value: object) -> DictionaryObject:
     return value if isinstance(value, DictionaryObject) else DictionaryObject()
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What a page's content says: the rectangles of its marks, how many of
+    its ``Q`` restore nothing, and how many ``q`` it leaves open at its end."""
+
+    marks: list[Rect]
+    stray: int = 0
+    left_open: int = 0
+
+
 def page_marks(page: PageObject) -> list[Rect] | None:
     """Rectangles (user space) covering every mark *page* draws, or None
     when they cannot be found within the limits (a stream pypdf cannot
     inflate reads as its raw bytes: their unknown operators say so)."""
+    reading = read_page(page)
+    return reading.marks if reading is not None else None
+
+
+def read_page(page: PageObject) -> Reading | None:
+    """The page's :class:`Reading`, or None when its content cannot be read
+    within the limits (see :func:`page_marks`)."""
     reader = _Reader()
     try:
         if stored(page) > CONTENT_MAX or inflates_beyond(page, CONTENT_MAX):
@@ -361,24 +387,7 @@ def page_marks(page: PageObject) -> list[Rect] | None:
             if contents is not None:
                 resources = _dict(page.get("/Resources"))
                 reader.run(contents, resources, _State(), 0)
-        reader.marks += _annotations(page)
+        reader.marks += shown_rects(page)
     except Exception:  # a page that cannot be read counts as all marks
         return None
-    return reader.marks
-
-
-def _annotations(page: PageObject) -> list[Rect]:
-    """The rectangles of the annotations a viewer shows on the page."""
-    out: list[Rect] = []
-    annots = page.get("/Annots")
-    annots = annots.get_object() if isinstance(annots, IndirectObject) else annots
-    for ref in annots if isinstance(annots, list) else []:
-        annot = _dict(ref)
-        flags = int(annot.get("/F", 0) or 0)
-        if annot.get("/Subtype") in ("/Link", "/Popup") or flags & (2 | 32):
-            continue
-        rect = annot.get("/Rect")
-        if rect is not None and len(rect) == 4:
-            x0, y0, x1, y1 = (float(v) for v in rect)
-            out.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
-    return out
+    return Reading(reader.marks, reader.stray, reader.left_open)

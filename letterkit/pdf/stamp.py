@@ -5,16 +5,19 @@ label goes where the page, as shown, is blank (:mod:`letterkit.pdf.placing`).
 A page with no such room (a full-page scan, a receipt filled to its edges, a
 page too large or too damaged to read, a page of no size) grows a strip at
 its shown foot, and the stamp goes in the strip; the caller reports those
-pages. The page's content streams are never decoded for this: a page whose
-content cannot be read counts as marked all over. The label is drawn by the typeset
-stage (:mod:`letterkit.typeset.stamps`, one overlay page per stamp) and put
-on its page as a form XObject, drawn after the page's own content.
+pages. Stamping never needs a page's content decoded: a page whose content
+cannot be decoded or read counts as marked all over. The label is drawn by
+the typeset stage (:mod:`letterkit.typeset.stamps`, one overlay page per
+stamp) and put on its page as a form XObject, drawn after the page's own
+content.
 
 The page's own content streams are read, never changed or copied: its
 ``/Contents`` becomes an array that brackets them with two small streams,
 ``q`` before (with a clip to the box it showed, when it got a strip) and
-``Q /LKStamp Do`` after, and its resources gain the form under a name they
-do not use yet. A stream that many pages share stays one stream.
+``Q /LKStamp Do`` after (one ``q`` more for each ``Q`` of the page that
+restores nothing, one ``Q`` more for each ``q`` it leaves open), and its
+resources gain the form under a name they do not use yet. A stream that
+many pages share stays one stream.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from ..typeset.stamps import Spot, overlay
 from ..typeset.styles import Styles
 from ._pypdf import add_object
 from .annexes import OpenAnnex
-from .marks import Rect, page_marks
+from .marks import Reading, Rect, read_page
 from .placing import Placed, Stamp, box_of, crop_ignored, place
 
 __all__ = [
@@ -87,12 +90,15 @@ def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> list[in
     pages = [s.page for s in stamps]
     _check_cost(pages)
     name = _free_name(pages)
-    placed = [place(s, styles, marks) for s, marks in zip(stamps, _marks(pages), strict=True)]
-    openings: dict[bytes, IndirectObject] = {}
-    closing = add_object(writer, _stream(b"\nQ %s Do\n" % name.encode()))
+    readings = _readings(pages)
+    placed = [
+        place(s, styles, r.marks if r is not None else None)
+        for s, r in zip(stamps, readings, strict=True)
+    ]
+    brackets: dict[bytes, IndirectObject] = {}
     arrays: dict[tuple[int, ...], IndirectObject] = {}
-    for stamp, where, page in zip(
-        stamps, placed, overlays([p.spot for p in placed], styles), strict=True
+    for stamp, where, page, reading in zip(
+        stamps, placed, overlays([p.spot for p in placed], styles), readings, strict=True
     ):
         if where.strip:
             _grow(stamp.page, where.shown)
@@ -100,16 +106,20 @@ def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> list[in
             stamp.page.cropbox = RectangleObject(where.visible)
         form = add_object(writer, _form(page, writer, where.shown))
         _give_form(stamp.page, name, form)
-        head = b"q\n"
+        # One q more than the page's own Q that restore nothing take, and as
+        # many Q after it as it leaves open, so that the stamp is drawn in the
+        # page's first state.
+        stray, left_open = (reading.stray, reading.left_open) if reading else (0, 0)
+        head = b"q\n" * (1 + stray)
         if where.strip:
             x0, y0, x1, y1 = where.visible
             head += b"%.4f %.4f %.4f %.4f re W n\n" % (x0, y0, x1 - x0, y1 - y0)
-        if head not in openings:
-            openings[head] = add_object(writer, _stream(head))
-        opening = openings[head]
+        tail = b"\n" + b"Q " * (1 + left_open) + b"%s Do\n" % name.encode()
+        opening, closing = (_bracket(writer, brackets, part) for part in (head, tail))
         streams = _streams(stamp.page)
         key = (
             opening.idnum,
+            closing.idnum,
             *(s.idnum if isinstance(s, IndirectObject) else -id(s) for s in streams),
         )
         if key not in arrays:
@@ -118,10 +128,17 @@ def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> list[in
     return [n for n, where in enumerate(placed, start=1) if where.strip]
 
 
-def _marks(pages: Sequence[PageObject]) -> list[list[Rect] | None]:
-    """Each page's marks, read once for pages that draw the same content
+def _bracket(writer: PdfWriter, made: dict[bytes, IndirectObject], data: bytes) -> IndirectObject:
+    """The stream of *data* in *writer*, made once (*made*) for all pages."""
+    if data not in made:
+        made[data] = add_object(writer, _stream(data))
+    return made[data]
+
+
+def _readings(pages: Sequence[PageObject]) -> list[Reading | None]:
+    """Each page's reading, made once for pages that draw the same content
     streams with the same resources and annotations (a producer's shortcut)."""
-    known: dict[tuple[int, ...], list[Rect] | None] = {}
+    known: dict[tuple[int, ...], Reading | None] = {}
     out = []
     for page in pages:
         shared = [page.raw_get(k) if k in page else None for k in ("/Resources", "/Annots")]
@@ -129,10 +146,10 @@ def _marks(pages: Sequence[PageObject]) -> list[list[Rect] | None]:
         if all(isinstance(p, IndirectObject) for p in parts):
             key = tuple(p.idnum for p in parts if isinstance(p, IndirectObject))
             if key not in known:
-                known[key] = page_marks(page)
+                known[key] = read_page(page)
             out.append(known[key])
         else:
-            out.append(page_marks(page))
+            out.append(read_page(page))
     return out
 
 
