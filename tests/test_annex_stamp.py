@@ -270,14 +270,14 @@ def test_a_small_stream_that_inflates_beyond_the_limit_is_not_inflated() -> None
     marks all over without being inflated whole (memory stays bounded)."""
     from unittest import mock
 
-    from letterkit.pdf import marks
+    from letterkit.pdf import contentsize, marks
 
     writer = PdfWriter()
     page = writer.add_blank_page(200, 300)
     stream = DecodedStreamObject()
     stream.set_data(b"0 0 m 1 1 l S\n" * (marks.CONTENT_MAX // 14 + 10))
     page[NameObject("/Contents")] = add_object(writer, stream.flate_encode())
-    assert marks._stored(page) < marks.CONTENT_MAX // 100
+    assert contentsize.stored(page) < marks.CONTENT_MAX // 100
     reader = PdfReader(io.BytesIO(_written(writer)))
     with mock.patch.object(PageObject, "get_contents") as inflate:
         assert page_marks(reader.pages[0]) is None

@@ -34,8 +34,9 @@ from ..typeset.styles import Styles, styles_key
 from . import active, splice
 from ._pypdf import write_classic, zlib_limit
 from .annexes import OpenAnnex, pypdf_messages
-from .annots import annotation_key
+from .annots import annotation_key, clean_fields
 from .annots import append as append_annexed
+from .annots import clean as clean_annotations
 from .stamp import Stamp, StampCost
 from .stamp import apply as apply_stamps
 
@@ -91,9 +92,11 @@ def _joined(words: list[str]) -> str:
 
 
 def _detach_widgets(page: PageObject, seen: set[tuple[tuple[int, int], ...]]) -> None:
-    """Drop an annotation's /Parent that points at a page or the page tree (some
+    """Drop what the page's /Annots holds that is no annotation, and an
+    annotation's /Parent that points at a page or the page tree (some
     producers write it; copying such a page would corrupt the new page tree).
     An annotation array shared by many pages is looked at once (*seen*)."""
+    clean_annotations(page)  # what is no annotation is dropped first
     key = annotation_key(page)
     if key is not None:
         if key in seen:
@@ -102,7 +105,8 @@ def _detach_widgets(page: PageObject, seen: set[tuple[tuple[int, int], ...]]) ->
     for ref in page.get("/Annots") or []:
         annot = ref.get_object()
         parent = annot.get("/Parent")
-        if parent is not None and parent.get_object().get("/Type") in ("/Pages", "/Page"):
+        parent = parent.get_object() if parent is not None else None
+        if isinstance(parent, DictionaryObject) and parent.get("/Type") in ("/Pages", "/Page"):
             del annot[NameObject("/Parent")]
 
 
@@ -132,6 +136,7 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     for index in item.pages:
         _detach_widgets(item.reader.pages[index], seen)
     topname = f"annex{item.number}"
+    clean_fields(item.reader)  # fields that are no dictionaries cannot be renamed
     if "/AcroForm" in item.reader.root_object and _TOPNAMES.get(item.reader) != topname:
         # Field names of different annexes must not clash: annex2.name, …
         item.reader.add_form_topname(topname)
@@ -141,18 +146,14 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     active.strip(copy, item.reader, item.pages, annex.attachments == "keep")
     if item.annex.stamp:
         count = len(copy.pages)
+        full = _("Annex {number} – page {page} of {pages}")
+        # For a page too narrow for the words: the page label's form, and the count.
+        short = _("A{number}-{page}/{pages}")
         stamps = [
             Stamp(
                 page,
-                styles.numeral(
-                    l10n.word(
-                        loc,
-                        _("Annex {number} – page {page} of {pages}"),
-                        number=item.number,
-                        page=n,
-                        pages=count,
-                    )
-                ),
+                styles.numeral(l10n.word(loc, full, number=item.number, page=n, pages=count)),
+                styles.numeral(l10n.word(loc, short, number=item.number, page=n, pages=count)),
             )
             for n, page in enumerate(copy.pages, start=1)
         ]

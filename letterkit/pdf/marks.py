@@ -9,25 +9,32 @@ runs (advance from the font's widths, or a generous em where it has none;
 invisible text such as a scan's OCR layer is no mark), images (inline or
 XObject), form XObjects (followed, within their box), shadings, and the
 page's visible annotations. Paint in white is not a mark: it hides nothing a
-stamp would hide.
+stamp would hide. White is known only in the device colour spaces (``1 g``,
+``1 1 1 rg``, ``0 0 0 0 k``; a value beyond the range counts as its end of
+the range, as viewers draw it); a colour in any other space (a tint, an ICC
+profile, a pattern) counts as ink.
 
 Every bound is generous (a curve's control points, a line's width, a
 glyph's full em), never short. A page whose content is too large to read
-within :data:`CONTENT_MAX` bytes, or that cannot be parsed, is reported as
-unknown (``None``): the stamping stage then treats all of it as marked.
+within :data:`CONTENT_MAX` bytes, or that cannot be decoded (an LZW stream
+with bad codes, a filter pypdf lacks) or parsed, is reported as unknown
+(``None``): the stamping stage then treats all of it as marked. pypdf's
+decoders are held to :data:`CONTENT_MAX` bytes of output here, whatever the
+filter.
 """
 
 from __future__ import annotations
 
-import zlib
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from pypdf import PageObject
+from pypdf import PageObject, apply_configuration
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, StreamObject
 
 from ..errors import LetterkitError
-from ._pypdf import raw_data
+from .annots import shown_rects
+from .contentsize import inflates_beyond, stored
 
 Rect = tuple[float, float, float, float]  # left, bottom, right, top
 Matrix = tuple[float, float, float, float, float, float]
@@ -90,6 +97,8 @@ class _State:
     line_width: float = 1.0
     fill_white: bool = False
     stroke_white: bool = False
+    fill_space: str = "/DeviceGray"
+    stroke_space: str = "/DeviceGray"
     font: DictionaryObject | None = None
     size: float = 0.0
     char_space: float = 0.0
@@ -107,8 +116,14 @@ class _Reader:
     marks: list[Rect] = field(default_factory=list)
     read: int = 0
     ops: int = 0
+    #: The page's own ``Q`` that restore nothing (viewers skip them), and the
+    #: ``q`` it leaves open at its end: its stamp's brackets balance them.
+    stray: int = 0
+    left_open: int = 0
 
     def add(self, rect: Rect, state: _State) -> None:
+        if any(math.isnan(v) for v in rect):
+            rect = _EVERYWHERE  # a transform that overflowed: it may be anywhere
         clipped = intersect(rect, state.clip)
         if clipped is not None:
             self.marks.append(clipped)
@@ -147,6 +162,8 @@ class _Reader:
             elif op == b"Q":
                 if stack:
                     state = stack.pop()
+                elif depth == 0:
+                    self.stray += 1
             elif op == b"cm" and len(nums) == 6:
                 state.ctm = multiply(tuple(nums), state.ctm)  # type: ignore[arg-type]
             elif op == b"w" and nums:
@@ -167,16 +184,21 @@ class _Reader:
                     state.clip = intersect(state.clip, whole) or (0, 0, 0, 0)
                 path, clipping = [], False
             elif op in (b"g", b"rg", b"k", b"sc", b"scn", b"G", b"RG", b"K", b"SC", b"SCN"):
-                white = _is_white(op, operands, nums)
-                if op.islower() or op in (b"k",):
-                    state.fill_white = white
+                fill = op.islower()
+                space = _DEVICE.get(op.lower())
+                if space is None:  # sc, scn: in the space cs chose
+                    space = state.fill_space if fill else state.stroke_space
+                white = _is_white(space, operands, nums)
+                if fill:
+                    state.fill_space, state.fill_white = space, white
                 else:
-                    state.stroke_white = white
+                    state.stroke_space, state.stroke_white = space, white
             elif op in (b"cs", b"CS"):
-                if op == b"cs":
-                    state.fill_white = False
+                space = str(operands[0]) if operands else ""
+                if op == b"cs":  # a space's first colour is black (or no ink)
+                    state.fill_space, state.fill_white = space, False
                 else:
-                    state.stroke_white = False
+                    state.stroke_space, state.stroke_white = space, False
             elif op == b"BT":
                 tm = lm = _IDENTITY
             elif op in _TEXT_STATE:
@@ -193,6 +215,8 @@ class _Reader:
                 self.add(bound(((0, 0), (1, 1), (0, 1), (1, 0)), state.ctm), state)
             elif op == b"sh":
                 self.add(_EVERYWHERE, state)
+        if depth == 0:
+            self.left_open = len(stack)
 
     def _paint(self, op: bytes, path: list[list[tuple[float, float]]], state: _State) -> None:
         """One rectangle per subpath: what a fill covers lies inside the hull of
@@ -305,12 +329,21 @@ def _advance(data: bytes, state: _State) -> float:
     return total * state.scale
 
 
-def _is_white(op: bytes, operands: list[object], nums: list[float]) -> bool:
-    if any(not isinstance(o, int | float) for o in operands):
+#: The colour space each device colour operator sets.
+_DEVICE = {b"g": "/DeviceGray", b"rg": "/DeviceRGB", b"k": "/DeviceCMYK"}
+
+
+def _is_white(space: str, operands: list[object], nums: list[float]) -> bool:
+    """Whether the colour *operands* in *space* paint white (values beyond
+    the range taken at its end, as viewers clamp them)."""
+    if any(not isinstance(o, int | float) for o in operands) or not nums:
         return False  # a pattern
-    if op in (b"k", b"K") or len(nums) == 4:
-        return all(n == 0 for n in nums)
-    return bool(nums) and len(nums) in (1, 3) and all(n >= 1 for n in nums)
+    if not all(math.isfinite(n) for n in nums):
+        return False
+    if space == "/DeviceCMYK":
+        return len(nums) == 4 and all(n <= 0 for n in nums)
+    wanted = {"/DeviceGray": 1, "/DeviceRGB": 3}.get(space)
+    return len(nums) == wanted and all(n >= 1 for n in nums)
 
 
 def _dict(value: object) -> DictionaryObject:
@@ -319,78 +352,42 @@ def _dict(value: object) -> DictionaryObject:
     return value if isinstance(value, DictionaryObject) else DictionaryObject()
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What a page's content says: the rectangles of its marks, how many of
+    its ``Q`` restore nothing, and how many ``q`` it leaves open at its end."""
+
+    marks: list[Rect]
+    stray: int = 0
+    left_open: int = 0
+
+
 def page_marks(page: PageObject) -> list[Rect] | None:
     """Rectangles (user space) covering every mark *page* draws, or None
     when they cannot be found within the limits (a stream pypdf cannot
     inflate reads as its raw bytes: their unknown operators say so)."""
+    reading = read_page(page)
+    return reading.marks if reading is not None else None
+
+
+def read_page(page: PageObject) -> Reading | None:
+    """The page's :class:`Reading`, or None when its content cannot be read
+    within the limits (see :func:`page_marks`)."""
     reader = _Reader()
     try:
-        if _stored(page) > CONTENT_MAX or _inflates_beyond(page, CONTENT_MAX):
+        if stored(page) > CONTENT_MAX or inflates_beyond(page, CONTENT_MAX):
             return None  # not inflated at all: too large to read for a stamp
-        contents = page.get_contents()
-        if contents is not None:
-            resources = _dict(page.get("/Resources"))
-            reader.run(contents, resources, _State(), 0)
-        reader.marks += _annotations(page)
+        with apply_configuration(
+            zlib_maximum_output_length=CONTENT_MAX,
+            lzw_maximum_output_length=CONTENT_MAX,
+            run_length_maximum_output_length=CONTENT_MAX,
+            array_based_stream_maximum_output_length=CONTENT_MAX,
+        ):
+            contents = page.get_contents()
+            if contents is not None:
+                resources = _dict(page.get("/Resources"))
+                reader.run(contents, resources, _State(), 0)
+        reader.marks += shown_rects(page)
     except Exception:  # a page that cannot be read counts as all marks
         return None
-    return reader.marks
-
-
-def _stored(page: PageObject) -> int:
-    """The bytes the page's content streams take in the file (their /Length)."""
-    own = page.get("/Contents")
-    own = own.get_object() if isinstance(own, IndirectObject) else own
-    streams = own if isinstance(own, list) else [own]
-    total = 0
-    for stream in streams:
-        stream = stream.get_object() if isinstance(stream, IndirectObject) else stream
-        if isinstance(stream, StreamObject):
-            length = stream.get("/Length", 0)
-            length = length.get_object() if isinstance(length, IndirectObject) else length
-            total += int(length) if isinstance(length, int) else 0
-    return total
-
-
-def _inflates_beyond(page: PageObject, limit: int) -> bool:
-    """Whether the page's Flate-compressed content inflates to more than *limit*
-    bytes, found by inflating at most that much (a small stream of repeated
-    operators can stand for tens of megabytes)."""
-    own = page.get("/Contents")
-    own = own.get_object() if isinstance(own, IndirectObject) else own
-    total = 0
-    for stream in own if isinstance(own, list) else [own]:
-        stream = stream.get_object() if isinstance(stream, IndirectObject) else stream
-        if not isinstance(stream, StreamObject):
-            continue
-        filters = stream.get("/Filter")
-        filters = filters.get_object() if isinstance(filters, IndirectObject) else filters
-        names = list(filters) if isinstance(filters, list) else [filters]
-        raw = raw_data(stream)  # the stored bytes, not inflated
-        if names == ["/FlateDecode"]:
-            try:
-                total += len(zlib.decompressobj().decompress(raw, limit + 1 - total))
-            except zlib.error:
-                continue  # left to pypdf, which reports it
-        else:
-            total += len(raw)
-        if total > limit:
-            return True
-    return False
-
-
-def _annotations(page: PageObject) -> list[Rect]:
-    """The rectangles of the annotations a viewer shows on the page."""
-    out: list[Rect] = []
-    annots = page.get("/Annots")
-    annots = annots.get_object() if isinstance(annots, IndirectObject) else annots
-    for ref in annots if isinstance(annots, list) else []:
-        annot = _dict(ref)
-        flags = int(annot.get("/F", 0) or 0)
-        if annot.get("/Subtype") in ("/Link", "/Popup") or flags & (2 | 32):
-            continue
-        rect = annot.get("/Rect")
-        if rect is not None and len(rect) == 4:
-            x0, y0, x1, y1 = (float(v) for v in rect)
-            out.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
-    return out
+    return Reading(reader.marks, reader.stray, reader.left_open)

@@ -1,27 +1,29 @@
 """Annex pages → the same pages with "Annex 1 – page 2 of 12" where they have room.
 
 Each page's marks are found (:mod:`letterkit.pdf.marks`) and the stamp's
-label goes where the page, as shown, is blank: at least 8 mm from every
-edge, at the foot as near the middle as it can, else at the head. A page
-with no such room (a full-page scan, a receipt filled to its edges, a page
-too large to read) grows a strip at its shown foot, and the stamp goes in
-the strip; the caller reports those pages. The label is drawn by the typeset
-stage (:mod:`letterkit.typeset.stamps`, one overlay page per stamp) and put
-on its page as a form XObject, drawn after the page's own content.
+label goes where the page, as shown, is blank (:mod:`letterkit.pdf.placing`).
+A page with no such room (a full-page scan, a receipt filled to its edges, a
+page too large or too damaged to read, a page of no size) grows a strip at
+its shown foot, and the stamp goes in the strip; the caller reports those
+pages. Stamping never needs a page's content decoded: a page whose content
+cannot be decoded or read counts as marked all over. The label is drawn by
+the typeset stage (:mod:`letterkit.typeset.stamps`, one overlay page per
+stamp) and put on its page as a form XObject, drawn after the page's own
+content.
 
 The page's own content streams are read, never changed or copied: its
 ``/Contents`` becomes an array that brackets them with two small streams,
 ``q`` before (with a clip to the box it showed, when it got a strip) and
-``Q /LKStamp Do`` after, and its resources gain the form under a name they
-do not use yet. A stream that many pages share stays one stream.
+``Q /LKStamp Do`` after (one ``q`` more for each ``Q`` of the page that
+restores nothing, one ``Q`` more for each ``q`` it leaves open), and its
+resources gain the form under a name they do not use yet. A stream that
+many pages share stays one stream.
 """
 
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -38,136 +40,27 @@ from pypdf.generic import (
 
 from ..input.sources import Reporter, display_path
 from ..typeset.generated import AnnexError
-from ..typeset.stamps import CLEARANCE, MARGIN, Spot, label, overlay
+from ..typeset.stamps import Spot, overlay
 from ..typeset.styles import Styles
 from ._pypdf import add_object
 from .annexes import OpenAnnex
-from .marks import Rect, intersect, page_marks
+from .marks import Reading, Rect, read_page
+from .placing import Placed, Stamp, box_of, crop_ignored, place
+
+__all__ = [
+    "COPY_MAX",
+    "FORM_NAME",
+    "Placed",
+    "Stamp",
+    "StampCost",
+    "apply",
+    "place",
+    "report_strips",
+]
 
 #: The name the pages' resources give their stamps' forms (a number is added
 #: when a page uses the name already).
 FORM_NAME = "/LKStamp"
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """One annex page to stamp and the text to put on it."""
-
-    page: PageObject
-    text: str
-
-
-@dataclass(frozen=True)
-class Placed:
-    """Where a stamp goes on its page: the spot for the overlay, the page's
-    visible box (left, bottom, right, top) as the source shows it, and that
-    box with the strip added at the shown foot (the same box when the page
-    had room)."""
-
-    spot: Spot
-    visible: Rect
-    shown: Rect
-
-    @property
-    def strip(self) -> bool:
-        return self.shown != self.visible
-
-
-def _visible(page: PageObject) -> Rect:
-    media, crop = page.mediabox, page.cropbox
-    box = intersect(
-        (float(media.left), float(media.bottom), float(media.right), float(media.top)),
-        (float(crop.left), float(crop.bottom), float(crop.right), float(crop.top)),
-    )
-    return box or (float(media.left), float(media.bottom), float(media.right), float(media.top))
-
-
-def _to_shown(rect: Rect, box: Rect, rotation: int) -> Rect:
-    """*rect* (user space) in the coordinates of the page as shown, with the
-    shown bottom-left corner of *box* at the origin."""
-    x0, y0, x1, y1 = box
-    a, b, c, d = rect
-    if rotation == 90:  # shown (u, v) = (y - y0, x1 - x)
-        return (b - y0, x1 - c, d - y0, x1 - a)
-    if rotation == 180:
-        return (x1 - c, y1 - d, x1 - a, y1 - b)
-    if rotation == 270:  # shown (u, v) = (y1 - y, x - x0)
-        return (y1 - d, a - x0, y1 - b, c - x0)
-    return (a - x0, b - y0, c - x0, d - y0)
-
-
-def _to_user(u: float, v: float, box: Rect, rotation: int) -> tuple[float, float]:
-    x0, y0, x1, y1 = box
-    if rotation == 90:
-        return x1 - v, y0 + u
-    if rotation == 180:
-        return x1 - u, y1 - v
-    if rotation == 270:
-        return x0 + v, y1 - u
-    return x0 + u, y0 + v
-
-
-def _with_strip(box: Rect, rotation: int, height: float) -> Rect:
-    """*box* grown by *height* on the side that is shown at the bottom."""
-    x0, y0, x1, y1 = box
-    if rotation == 90:
-        return (x0, y0, x1 + height, y1)
-    if rotation == 180:
-        return (x0, y0, x1, y1 + height)
-    if rotation == 270:
-        return (x0 - height, y0, x1, y1)
-    return (x0, y0 - height, x1, y1)
-
-
-def _room(
-    marks: Sequence[Rect], size: tuple[float, float], label: tuple[float, float]
-) -> tuple[float, float] | None:
-    """The centre (shown coordinates) of a label of size *label* that keeps
-    :data:`MARGIN` from the edges and :data:`CLEARANCE` from every mark: at
-    the foot, as near the middle as there is room, else at the head; None
-    when neither band has room."""
-    width, height = size
-    bw, bh = label
-    for v0 in (MARGIN, height - MARGIN - bh):
-        if v0 < MARGIN or v0 + bh > height - MARGIN + 0.01:
-            continue
-        taken = sorted(
-            (m[0] - CLEARANCE, m[2] + CLEARANCE)
-            for m in marks
-            if m[1] - CLEARANCE < v0 + bh and m[3] + CLEARANCE > v0
-        )
-        best: float | None = None
-        start = MARGIN
-        for lo, hi in [*taken, (width - MARGIN, width - MARGIN)]:
-            end = min(lo, width - MARGIN)
-            if end - start >= bw:
-                c = min(max(width / 2, start + bw / 2), end - bw / 2)
-                if best is None or abs(c - width / 2) < abs(best - width / 2):
-                    best = c
-            start = max(start, hi)
-        if best is not None:
-            return best, v0 + bh / 2
-    return None
-
-
-def place(stamp: Stamp, styles: Styles, marks: Sequence[Rect] | None) -> Placed:
-    """Where *stamp* goes on its page, given the page's *marks* (None: the
-    whole page counts as marked): in free room at the shown foot or head,
-    else in a strip added at the shown foot."""
-    rotation = (stamp.page.rotation or 0) % 360
-    box = _visible(stamp.page)
-    shown = _to_shown(box, box, rotation)
-    width, height = shown[2] - shown[0], shown[3] - shown[1]
-    text_w, bw, bh = label(stamp.text, styles, max(width - 2 * MARGIN, 40.0))
-    if marks is not None:
-        seen = [_to_shown(m, box, rotation) for m in marks]
-        centre = _room(seen, (width, height), (bw, bh))
-        if centre is not None:
-            at = _to_user(*centre, box, rotation)
-            return Placed(Spot(stamp.text, at, rotation, text_w), box, box)
-    grown = _with_strip(box, rotation, math.ceil(MARGIN + bh + CLEARANCE))
-    at = _to_user(width / 2, MARGIN + bh / 2, grown, rotation)
-    return Placed(Spot(stamp.text, at, rotation, text_w), box, grown)
 
 
 def overlays(spots: Sequence[Spot], styles: Styles) -> list[PageObject]:
@@ -197,27 +90,36 @@ def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> list[in
     pages = [s.page for s in stamps]
     _check_cost(pages)
     name = _free_name(pages)
-    placed = [place(s, styles, marks) for s, marks in zip(stamps, _marks(pages), strict=True)]
-    openings: dict[bytes, IndirectObject] = {}
-    closing = add_object(writer, _stream(b"\nQ %s Do\n" % name.encode()))
+    readings = _readings(pages)
+    placed = [
+        place(s, styles, r.marks if r is not None else None)
+        for s, r in zip(stamps, readings, strict=True)
+    ]
+    brackets: dict[bytes, IndirectObject] = {}
     arrays: dict[tuple[int, ...], IndirectObject] = {}
-    for stamp, where, page in zip(
-        stamps, placed, overlays([p.spot for p in placed], styles), strict=True
+    for stamp, where, page, reading in zip(
+        stamps, placed, overlays([p.spot for p in placed], styles), readings, strict=True
     ):
         if where.strip:
             _grow(stamp.page, where.shown)
+        elif crop_ignored(stamp.page):  # shown as every viewer will show it
+            stamp.page.cropbox = RectangleObject(where.visible)
         form = add_object(writer, _form(page, writer, where.shown))
         _give_form(stamp.page, name, form)
-        head = b"q\n"
+        # One q more than the page's own Q that restore nothing take, and as
+        # many Q after it as it leaves open, so that the stamp is drawn in the
+        # page's first state.
+        stray, left_open = (reading.stray, reading.left_open) if reading else (0, 0)
+        head = b"q\n" * (1 + stray)
         if where.strip:
             x0, y0, x1, y1 = where.visible
             head += b"%.4f %.4f %.4f %.4f re W n\n" % (x0, y0, x1 - x0, y1 - y0)
-        if head not in openings:
-            openings[head] = add_object(writer, _stream(head))
-        opening = openings[head]
+        tail = b"\n" + b"Q " * (1 + left_open) + b"%s Do\n" % name.encode()
+        opening, closing = (_bracket(writer, brackets, part) for part in (head, tail))
         streams = _streams(stamp.page)
         key = (
             opening.idnum,
+            closing.idnum,
             *(s.idnum if isinstance(s, IndirectObject) else -id(s) for s in streams),
         )
         if key not in arrays:
@@ -226,10 +128,17 @@ def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> list[in
     return [n for n, where in enumerate(placed, start=1) if where.strip]
 
 
-def _marks(pages: Sequence[PageObject]) -> list[list[Rect] | None]:
-    """Each page's marks, read once for pages that draw the same content
+def _bracket(writer: PdfWriter, made: dict[bytes, IndirectObject], data: bytes) -> IndirectObject:
+    """The stream of *data* in *writer*, made once (*made*) for all pages."""
+    if data not in made:
+        made[data] = add_object(writer, _stream(data))
+    return made[data]
+
+
+def _readings(pages: Sequence[PageObject]) -> list[Reading | None]:
+    """Each page's reading, made once for pages that draw the same content
     streams with the same resources and annotations (a producer's shortcut)."""
-    known: dict[tuple[int, ...], list[Rect] | None] = {}
+    known: dict[tuple[int, ...], Reading | None] = {}
     out = []
     for page in pages:
         shared = [page.raw_get(k) if k in page else None for k in ("/Resources", "/Annots")]
@@ -237,21 +146,24 @@ def _marks(pages: Sequence[PageObject]) -> list[list[Rect] | None]:
         if all(isinstance(p, IndirectObject) for p in parts):
             key = tuple(p.idnum for p in parts if isinstance(p, IndirectObject))
             if key not in known:
-                known[key] = page_marks(page)
+                known[key] = read_page(page)
             out.append(known[key])
         else:
-            out.append(page_marks(page))
+            out.append(read_page(page))
     return out
 
 
 def _grow(page: PageObject, box: Rect) -> None:
     """Give *page* the visible *box*: its crop box, and a media box that holds it."""
-    media = page.mediabox
+    try:
+        media = box_of(page.mediabox)
+    except Exception:  # a box pypdf cannot read: the strip's box replaces it
+        media = None
     x0, y0, x1, y1 = box
-    page.mediabox = RectangleObject(
-        (min(x0, float(media.left)), min(y0, float(media.bottom)),
-         max(x1, float(media.right)), max(y1, float(media.top)))
-    )  # fmt: skip
+    if media is not None:
+        x0, y0 = min(x0, media[0]), min(y0, media[1])
+        x1, y1 = max(x1, media[2]), max(y1, media[3])
+    page.mediabox = RectangleObject((x0, y0, x1, y1))
     page.cropbox = RectangleObject(box)
 
 

@@ -147,8 +147,11 @@ _TOKEN = re.compile(
     rb"|(?:true|false|null|R)" + _END
     + rb"))"
 )  # fmt: skip
+#: An array of numbers only. Every quantifier is possessive and each number
+#: has one way to match, so an array that turns out to hold something else
+#: (``[0 0 506 10 0 R]``) fails at once instead of trying every split of its digits.
 _NUMBERS = re.compile(
-    rb"\[(?:" + _W + rb"*[+-]?(?:\d+\.?\d*|\.\d+)(?=[\x00\t\n\x0c\r \]]))*" + _W + rb"*\]"
+    rb"\[(?:" + _W + rb"*+[+-]?(?:\d++(?:\.\d*+)?|\.\d++)(?=[\x00\t\n\x0c\r \]]))*+" + _W + rb"*+\]"
 )
 _PLAIN = re.compile(rb"[^()\\]*")
 _NUMBER_START = frozenset(b"+-.0123456789")

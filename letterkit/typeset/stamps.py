@@ -6,7 +6,8 @@ letter's language on a small white label (legible on scans). The pdf stage
 finds room for it on the page as the page is *shown* (at least
 :data:`MARGIN` from every edge, clear of the page's marks) and gives its
 centre and angle here: a page with ``/Rotate`` 90 gets its stamp turned so
-it still reads upright. All stamps of a letter are drawn in one ReportLab
+it still reads upright. A narrow page gets smaller text (:data:`SIZES`) or
+the pdf stage's shorter wording, so the label stays one line. All stamps of a letter are drawn in one ReportLab
 document, so their font is embedded once; the pdf stage puts each overlay
 page onto its annex page as a form.
 """
@@ -33,32 +34,43 @@ MARGIN = 8 * mm
 PADDING = 1.2 * mm
 #: The least gap between the label and a mark of the page.
 CLEARANCE = 1.5 * mm
+#: The stamp's font sizes, the usual one first, the smaller ones for narrow pages.
+SIZES = (7.5, 6.5, 5.5)
 
 
 @dataclass(frozen=True)
 class Spot:
     """Where one stamp goes: its text, the centre of its label in the target
-    page's user space, the angle it is turned by (the page's rotation), and
-    the width its text may take."""
+    page's user space, the angle it is turned by (the page's rotation), the
+    width its text may take, and its font size (one of :data:`SIZES`)."""
 
     text: str
     centre: tuple[float, float]
     angle: int
     width: float
+    size: float = SIZES[0]
 
 
-def _style(styles: Styles) -> ParagraphStyle:
-    return styles.footer.clone("stamp", fontSize=7.5, leading=9, textColor=colors.black)
+def _style(styles: Styles, size: float = SIZES[0]) -> ParagraphStyle:
+    return styles.footer.clone("stamp", fontSize=size, leading=size * 1.2, textColor=colors.black)
 
 
-def label(text: str, styles: Styles, room: float) -> tuple[float, float, float]:
-    """(text width, label width, label height) of *text*'s label when the
-    label may be at most *room* wide (longer text wraps)."""
+def line_width(text: str, styles: Styles, size: float = SIZES[0]) -> float:
+    """The width of *text*'s label on one line at *size*, padding included
+    (generous: the glyphs may come from a fallback font)."""
     fonts.register()
-    style = _style(styles)
-    text_w = max(
-        min(stringWidth(text, style.fontName, style.fontSize) * 1.15 + 2, room - 2 * PADDING), 20.0
-    )
+    drawn = float(stringWidth(text, _style(styles, size).fontName, size))
+    return float(drawn * 1.15 + 2 + 2 * PADDING)
+
+
+def label(
+    text: str, styles: Styles, room: float, size: float = SIZES[0]
+) -> tuple[float, float, float]:
+    """(text width, label width, label height) of *text*'s label at *size*
+    when the label may be at most *room* wide (longer text wraps)."""
+    fonts.register()
+    style = _style(styles, size)
+    text_w = max(min(line_width(text, styles, size) - 2 * PADDING, room - 2 * PADDING), 20.0)
     paragraph = styles.para(xml(text), style, auto=True)
     _w, height = paragraph.wrap(text_w, 1000)
     return text_w, text_w + 2 * PADDING, max(height, style.leading) + 2 * PADDING
@@ -68,10 +80,10 @@ def overlay(spots: Sequence[Spot], styles: Styles) -> bytes:
     """The overlay document: one page per spot, its label drawn in the
     coordinates of its target page."""
     fonts.register()
-    style = _style(styles)
     buffer = io.BytesIO()
     canvas = FastCanvas(buffer, invariant=1, initialFontName=fonts.SANS, initialFontSize=7.5)
     for spot in spots:
+        style = _style(styles, spot.size)
         paragraph = styles.para(xml(spot.text), style, auto=True)
         _w, height = paragraph.wrap(spot.width, 1000)
         height = max(height, style.leading)

@@ -74,6 +74,24 @@ def test_an_array_of_numbers_is_one_value_kept_as_written() -> None:
     assert list(refs(mixed)) == [2]
 
 
+def test_widths_with_a_reference_late_in_them_are_read_at_once() -> None:
+    """This test ensures that an array of many numbers with a reference near
+    its end (a producer's widths: ``... 525 10 0 R 0 454 ...``, as pdf.js's
+    issue7855.pdf has) is read in well under a second, not by trying every
+    split of its digits."""
+    import time
+
+    widths = b"[ " + b"506 " * 200 + b"10 0 R 0 454 ]"
+    start = time.perf_counter()
+    value, _ = parse(b"<< /Widths " + widths + b" >>")
+    assert time.perf_counter() - start < 0.5
+    assert isinstance(value, Dict)
+    array = value.get(b"/Widths")
+    assert isinstance(array, Array)
+    assert list(refs(array)) == [10]
+    assert write(value) == b"<< /Widths " + widths + b" >>"
+
+
 def test_references_are_renumbered_and_strings_are_not() -> None:
     """This test ensures that only real references are renumbered: text in a
     literal or hex string that looks like a reference keeps its numbers."""
