@@ -8,9 +8,11 @@ spec; :func:`silenced`).
 - LK123: two signatories whose names are the same once case, apostrophes,
   quote marks, punctuation, spaces, a leading "The" and a bracketed acronym
   are set aside ("The Lantern Fund" / "Lantern Fund"), or a name that is
-  another row's acronym ("HRW" / "Human Rights Watch (HRW)"). Names that are
-  equal but for case are LK121 errors, not this. Rows are put in buckets by
-  their folded name, so 10,000 signatories take one pass.
+  another row's acronym ("HRW" / "Human Rights Watch (HRW)"), or rows of one
+  name (but for case) that differ in an identifying field, who may be two
+  people (:mod:`.same`); equal names with nothing to tell them apart are the
+  LK121 error, not this. Rows are put in buckets by their folded name, so
+  10,000 signatories take one pass.
 - LK124: text that was damaged on the way: only question marks, the
   replacement character ``�``, or UTF-8 read as Windows-1252 (``Ã©``), with
   the repaired text when it can be repaired (:mod:`.damage`).
@@ -37,6 +39,7 @@ from ..model import Letter, LocalText, Recipient, Signatory
 from ._check import Check, Finding
 from .damage import lost, mojibake, wrapped
 from .plain_texts import Row, campaign_texts, plain_texts
+from .same import differing, fields
 
 #: Signatory fields a quote mark should not wrap (a note may be a quotation).
 _NAMED = ("name", "acronym", "country", "affiliation", "title", "signed_by")
@@ -168,8 +171,10 @@ def _signatories(entries: tuple[Signatory, ...]) -> tuple[Finding, ...]:
         first = names.setdefault(key, index)
         if first != index:
             other = entries[first]
-            if s.name.casefold() != other.name.casefold():  # else LK121 says it
+            if s.name.casefold() != other.name.casefold():
                 _pair(index, s, first, other, "name", check)
+            elif differing(fields(s), fields(other)):  # else the LK121 error says it
+                _pair(index, s, first, other, "same", check)
     for index, s in rows:
         other_index = acronyms.get(keys[index])
         if other_index is None or keys.get(other_index) == keys[index]:
@@ -186,12 +191,17 @@ def _pair(index: int, s: Signatory, first: int, other: Signatory, how: str, chec
     hidden = s.withhold or other.withhold
     if hidden:
         what = f"a withheld signatory and the one at {also} have"
-        what += " names alike" if how == "name" else " a name and an acronym alike"
+        what += " a name and an acronym alike" if how == "acronym" else " names alike"
     elif how == "acronym":
         what = f"'{s.name}' is the acronym of '{other.name}' at {also}"
+    elif how == "same":
+        told = " and ".join(differing(fields(s), fields(other)))
+        what = f"'{s.name}' at {also} has the same name with a different {told}"
     else:
         what = f"'{s.name}' and '{other.name}' at {also} differ only in case, punctuation, a leading 'The' or an acronym"
-    if "individual" in (s.type, other.type) and how == "name":
+    if how == "same":
+        fix = "if they are two people, keep both; if one, delete a row"
+    elif "individual" in (s.type, other.type) and how == "name":
         apart = (s.affiliation, s.country) != (other.affiliation, other.country)
         kind = "people" if apart else "people of one name"
         fix = f"if they are two {kind}, keep both; if one, delete a row"

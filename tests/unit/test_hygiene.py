@@ -103,6 +103,48 @@ def test_exact_duplicates_stay_an_error_only() -> None:
     assert [p.code for p in validate(letter) if p.code in {"LK121", "LK123"}] == ["LK121"]
 
 
+def test_two_people_of_one_name_are_a_warning() -> None:
+    """This test ensures that rows of one name that differ in an identifying
+    field (affiliation, title, country, type, acronym) give the LK123 warning,
+    naming the fields, and not the LK121 error."""
+    a = Signatory(
+        "Ahmed Hassan", type="individual", affiliation="Cairo University", title="Professor",
+        country="EG", origin=("s.csv", 2, 1),
+    )  # fmt: skip
+    b = Signatory(
+        "Ahmed Hassan", type="individual", affiliation="Lawyers Union", title="Lawyer",
+        country="SD", origin=("s.csv", 3, 1),
+    )  # fmt: skip
+    problems = [p for p in validate(_letter(a, b)) if p.code in {"LK121", "LK123"}]
+    assert [(p.code, p.severity, p.line) for p in problems] == [("LK123", "warning", 3)]
+    message = problems[0].message
+    assert "'Ahmed Hassan' at s.csv:2 has the same name" in message
+    assert "affiliation and title and country" in message
+    assert "if they are two people, keep both" in message
+    quiet = dataclasses.replace(_letter(a, b), ignore_warnings=("LK123",))
+    assert [p.code for p in validate(quiet)] == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({}, {}),
+        ({"affiliation": "Cairo University"}, {}),  # one row leaves it blank
+        ({"affiliation": "Cairo University"}, {"affiliation": " cairo university "}),
+        ({"country": "EG", "title": "Professor"}, {"country": "eg"}),
+    ],
+)
+def test_rows_with_nothing_to_tell_apart_are_one_signatory(
+    first: dict[str, str], second: dict[str, str]
+) -> None:
+    """This test ensures that one name whose identifying fields agree wherever
+    both rows fill them in stays the LK121 error."""
+    a = Signatory("Ahmed Hassan", origin=("s.csv", 2, 1), **first)  # type: ignore[arg-type]
+    b = Signatory("ahmed hassan", origin=("s.csv", 3, 1), **second)  # type: ignore[arg-type]
+    codes = [p.code for p in validate(_letter(a, b)) if p.code in {"LK121", "LK123"}]
+    assert codes == ["LK121"]
+
+
 def test_a_withheld_name_is_never_shown() -> None:
     """This test ensures that LK123 and LK124 cite a withheld row, never its name."""
     hidden = Signatory("Lantern Fund", withhold=True, origin=("s.csv", 3, 1))
