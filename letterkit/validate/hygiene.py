@@ -14,8 +14,10 @@ spec; :func:`silenced`).
   LK121 error, not this. Rows are put in buckets by their folded name, so
   10,000 signatories take one pass.
 - LK124: text that was damaged on the way: only question marks, the
-  replacement character ``�``, or UTF-8 read as Windows-1252 (``Ã©``), with
-  the repaired text when it can be repaired (:mod:`.damage`).
+  replacement character ``�``, UTF-8 read as Windows-1252 (``Ã©``), or
+  Cyrillic and Arabic opened in the wrong encoding (``РџСЂ``, ``Ïðà``,
+  ``ظ…``), with the repaired text when it can be repaired (:mod:`.damage`);
+  Excel's way to save UTF-8 is named only for a CSV or XLSX file.
 - LK125: a name wrapped in quote marks (``"Amnesty International"``).
 - LK116: a plain (not per-language) text of the letter's own words
   (``subject``, ``place``, ``salutation``, ``closing``) that prints in a
@@ -37,7 +39,7 @@ from .. import memo
 from ..errors import CODES, Problem, UsageError
 from ..model import Letter, LocalText, Recipient, Signatory
 from ._check import Check, Finding
-from .damage import lost, mojibake, wrapped
+from .damage import lost, misread, mojibake, wrapped
 from .plain_texts import Row, campaign_texts, plain_texts
 from .same import differing, fields
 
@@ -47,6 +49,7 @@ _SIGNATORY_TEXT = (*_NAMED, "group", "sort_as", "note")
 _ACRONYM = re.compile(r"\s*[(\[]\s*([^\s()\[\]]{2,15})\s*[)\]]\s*$")
 _THE = re.compile(r"^the\s+")
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+_SHEET = re.compile(r"\.(csv|tsv|txt|xlsx)(\[[^\]]*\]!.*)?$", re.IGNORECASE)
 _LOCALE_ENTRY = re.compile(r"\[([^\]\d][^\]]*)\]$")
 _SILENCE = "(silence with --no-warn {code} or 'warnings: {{ignore: [{code}]}}' in the spec)"
 _FOUND: dict[int, tuple[tuple[Signatory, ...], tuple[Finding, ...]]] = memo.table({})
@@ -278,7 +281,13 @@ def _text(
     shown = "(withheld, not shown)" if withheld else f"'{value}'"
     why = lost(value)
     bad, repaired = mojibake(value) if why is None else (False, None)
-    fix = "save the file as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)')"
+    how = "UTF-8 text opened as Windows-1252 or Latin-1 ('Ã©' for 'é')"
+    other = misread(value) if why is None and not bad else None
+    if other is not None:
+        bad, (how, repaired) = True, other
+    fix = "save the file as UTF-8"
+    if at is not None and _SHEET.search(at[0]):  # Excel's advice for Excel's files only
+        fix += " (in Excel: 'CSV UTF-8 (Comma delimited)')"
     if why == "question":
         message = (
             f"{label} {shown} has question marks where its letters were: they were lost when "
@@ -294,10 +303,7 @@ def _text(
             guess = f"it probably reads '{repaired}'; correct it and "
         else:
             guess = "correct it and "
-        message = (
-            f"{label} {shown} looks like UTF-8 text opened as Windows-1252 or Latin-1 "
-            f"('Ã©' for 'é'): {guess}{fix}"
-        )
+        message = f"{label} {shown} looks like {how}: {guess}{fix}"
     else:
         message = ""
     if message:

@@ -13,7 +13,7 @@ import pytest
 from letterkit.errors import Problem, UsageError
 from letterkit.model import Case, Event, Letter, LetterPart, Person, Recipient, Signatory
 from letterkit.validate import validate
-from letterkit.validate.damage import lost, mojibake, wrapped
+from letterkit.validate.damage import lost, misread, mojibake, wrapped
 from letterkit.validate.hygiene import campaign, codes, fold, silenced
 
 HYGIENE = {"LK116", "LK123", "LK124", "LK125"}
@@ -31,6 +31,12 @@ REAL_NAMES = [
     "Gesellschaft für bedrohte Völker", "Asociación Pro Derechos Humanos de España",
     "São Paulo", "JOÃO CONCEIÇÃO", "ØSTERGAARD", "Łódź", "Šťastný", "Ó Súilleabháin", "ÄRZTE",
     "CAFÉ–BAR", "Âge d’or", "Oʻzbekiston", "Human Rights Watch", "Amnesty International",
+    "Ирина Щербакова", "Ассоциация «Голос»", "Хьюман Райтс Вотч", "Ёж и Ёлка", "Игорь Каляпин",
+    "Жогорку Кеңеш", "Бактыгүл Өмүрбекова", "Толекан Исмаилова", "Кыргыз Республикасы",
+    "Әділет", "Қайрат Жұмабаев", "Евгений Жовтис", "Қазақстан Республикасы",
+    "مركز البحرين لحقوق الإنسان", "الشبكة العربية لمعلومات حقوق الإنسان", "رزان زيتونة",
+    "Françoise Dorléac", "Hélène Ségara", "Éléonore Aïcha Bouzid", "Noël Cœur", "Où êtes-vous ?",
+    "Emeğin Sesi", "Ümit Öğüt", "Gülşen Çiçek", "Ağrı Dağı", "İstanbul Barosu", "Åsa Östlund",
 ]  # fmt: skip
 
 
@@ -190,6 +196,42 @@ def test_mojibake_is_named_with_its_repair(text: str, repaired: str) -> None:
     assert problem.line == 3
     assert f"it probably reads '{repaired}'" in problem.message
     assert "CSV UTF-8" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "how", "repaired"),
+    [
+        ("РџСЂР°РІРѕР·Р°С‰РёС‚РЅС‹Р№ С†РµРЅС‚СЂ РњРµРјРѕСЂРёР°Р»", "UTF-8 text opened as Windows-1251",
+         "Правозащитный центр Мемориал"),
+        ("Ïðàâîçàùèòíûé öåíòð Ìåìîðèàë", "Windows-1251 text opened as Windows-1252",
+         "Правозащитный центр Мемориал"),
+        ("Àçèìæàí Àñêàðîâ", "Windows-1251 text opened as Windows-1252", "Азимжан Аскаров"),
+        ("ظ…ظ†ط¸ظ…ط© ط§ظ„ط¹ظپظˆ ط§ظ„ط¯ظˆظ„ظٹط©", "UTF-8 text opened as Windows-1256",
+         "منظمة العفو الدولية"),
+    ],
+)  # fmt: skip
+def test_cyrillic_and_arabic_in_the_wrong_encoding_are_named(
+    text: str, how: str, repaired: str
+) -> None:
+    """This test ensures that Cyrillic or Arabic opened in the wrong encoding
+    gives LK124 naming the two encodings, with the repaired text."""
+    assert misread(text) == (how, repaired)
+    (problem,) = _found(_letter("Amnesty International", text), "LK124")
+    assert problem.line == 3
+    assert f"looks like {how}: it probably reads '{repaired}'" in problem.message
+
+
+def test_excel_is_named_only_for_a_spreadsheet() -> None:
+    """This test ensures that LK124's advice names Excel's 'CSV UTF-8' for a
+    CSV or XLSX row, and not for a text of the spec or the case."""
+    letter = _letter(
+        Signatory("Ã‰cole", origin=("s.xlsx[Signers]!A2", 2, 1)),
+        subject="Ã‰cole", case=Case(person=Person(name="Azimjon Askarov"), sentence="Ã‰cole"),
+    )  # fmt: skip
+    found = {p.path: p.message for p in _found(letter, "LK124")}
+    assert "CSV UTF-8" in found["s.xlsx[Signers]!A2"]
+    assert "CSV UTF-8" not in found["letter.subject"]
+    assert found["letter.case.sentence"].endswith("correct it and save the file as UTF-8")
 
 
 @pytest.mark.parametrize(
