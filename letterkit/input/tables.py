@@ -21,9 +21,9 @@ from .. import files, limits
 from ..errors import LetterkitError
 from . import xlsx
 from .budget import CONTAINER, MAX_NODES, Budget
-from .csvtable import read_csv
+from .csvtable import headless, read_csv
 from .data import load_data_file
-from .sources import Located, LocatedList, Pos, Reporter, Source, Where, display_path
+from .sources import Located, LocatedList, Pos, Reporter, Source, Where, cell_name, display_path
 
 
 def clean(text: str) -> str:
@@ -169,6 +169,8 @@ def _header(
     ok = True
     seen: set[str] = set()
     for col, name in enumerate(names, start=1):
+        if not name:  # a column with no heading is ignored when it has no values
+            continue
         if name in seen:
             ok = False
             reporter.error(
@@ -247,6 +249,13 @@ def _sheet_rows(
     wanted = {v for _, cells in kept for v in cells.values() if isinstance(v, int)}
     strings = book.strings(wanted | {v for _, v in outside.values() if isinstance(v, int)})
     out: list[Row] = []
+    blank = [col for col, name in enumerate(names, start=1) if not name]
+    for col in blank:
+        filled = next((n for n, c in kept if _text(strings, c.get(col, "")).strip()), None)
+        if filled is not None:
+            reporter.error(
+                (src, (1, col)), "LK103", headless(cell_name(1, col)[:-1], cell_name(filled, col))
+            )
     for number, cells in kept:
         if number in outside:
             col, v = outside[number]
@@ -258,9 +267,13 @@ def _sheet_rows(
                 continue
         text = {col: strings[v] if isinstance(v, int) else v for col, v in cells.items()}
         if any(t.strip() for t in text.values()):
-            row = {name: text.get(col, "") for col, name in enumerate(names, start=1)}
+            row = {name: text.get(col, "") for col, name in enumerate(names, start=1) if name}
             out.append((row, (src, (number, 1))))
     return out
+
+
+def _text(strings: dict[int, str], value: xlsx.Value) -> str:
+    return strings[value] if isinstance(value, int) else value
 
 
 def _sheet_header(
