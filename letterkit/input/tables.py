@@ -148,8 +148,9 @@ def _read_any(
     if isinstance(value, list):
         return list(_rows_from_list(value, reporter, table, count))
     reporter.error(
-        where, "LK105", f"{table.plural} must be a file path or a list of {table.plural}"
-    )
+        where, "LK105",
+        f"{table.plural} must be a file path, {{path: ..., sheet: ...}} or a list of {table.plural}",
+    )  # fmt: skip
     return []
 
 

@@ -51,6 +51,7 @@ _THE = re.compile(r"^the\s+")
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
 _SHEET = re.compile(r"\.(csv|tsv|txt|xlsx)(\[[^\]]*\]!.*)?$", re.IGNORECASE)
 _LOCALE_ENTRY = re.compile(r"\[([^\]\d][^\]]*)\]$")
+_INVISIBLE = frozenset(("Cf", "Cc", "Zs", "Zl", "Zp"))
 _SILENCE = "(silence with --no-warn {code} or 'warnings: {{ignore: [{code}]}}' in the spec)"
 _FOUND: dict[int, tuple[tuple[Signatory, ...], tuple[Finding, ...]]] = memo.table({})
 
@@ -196,12 +197,15 @@ def _pair(index: int, s: Signatory, first: int, other: Signatory, how: str, chec
         what = f"a withheld signatory and the one at {also} have"
         what += " a name and an acronym alike" if how == "acronym" else " names alike"
     elif how == "acronym":
-        what = f"'{s.name}' is the acronym of '{other.name}' at {also}"
+        what = f"'{_visible(s.name)}' is the acronym of '{_visible(other.name)}' at {also}"
     elif how == "same":
         told = " and ".join(differing(fields(s), fields(other)))
-        what = f"'{s.name}' at {also} has the same name with a different {told}"
+        what = f"'{_visible(s.name)}' at {also} has the same name with a different {told}"
     else:
-        what = f"'{s.name}' and '{other.name}' at {also} differ only in case, punctuation, a leading 'The' or an acronym"
+        what = (
+            f"'{_visible(s.name)}' and '{_visible(other.name)}' at {also} differ only in case, "
+            "punctuation, a leading 'The' or an acronym"
+        )
     if how == "same":
         fix = "if they are two people, keep both; if one, delete a row"
     elif "individual" in (s.type, other.type) and how == "name":
@@ -212,6 +216,20 @@ def _pair(index: int, s: Signatory, first: int, other: Signatory, how: str, chec
         fix = "if they are one signatory, delete a row; if two, keep both"
     message = f"{what}: {fix} {_SILENCE.format(code='LK123')}"
     check.add(f"letter.signatories[{index}]", "LK123", message, "warning", s.origin)
+
+
+def _visible(name: str) -> str:
+    r"""*name* with its invisible characters (zero-width spaces and joiners,
+    controls, spaces other than U+0020) written as escapes, so that two names
+    that print alike can be told apart.
+
+    >>> _visible("Amnesty\u200bInternational")
+    'Amnesty\\u200bInternational'
+    """
+    return "".join(
+        f"\\u{ord(c):04x}" if c != " " and unicodedata.category(c) in _INVISIBLE else c
+        for c in name
+    )
 
 
 # -- LK124, LK125 --------------------------------------------------------------

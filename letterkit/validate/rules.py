@@ -207,10 +207,12 @@ def case(letter: Letter, check: Check) -> None:
         try:
             countries.country_name(str(case.country), "en")
         except (ValueError, LookupError):
+            code = countries.code_for(str(case.country))
+            hint = f"write its code, {code}" if code else "e.g. KG"
             check.error(
                 "letter.case.country",
                 "LK105",
-                f"'{case.country}' is not an ISO 3166 country code (e.g. KG)",
+                f"'{case.country}' is not an ISO 3166 country code ({hint})",
             )
     given = case.country_name
     if not isinstance(given, str) and not l10n.is_localizable_mapping(given):
