@@ -238,34 +238,26 @@ def _sheet_rows(
             return []
         width = len(names)
         kept: list[tuple[int, dict[int, xlsx.Value]]] = []
-        outside: dict[int, tuple[int, xlsx.Value]] = {}  # row → its first cell right of the table
+        outside: list[tuple[int, int, xlsx.Value]] = []  # cells right of the header: row, col
         for number, cells in rows:
             if not any(not isinstance(v, str) or v.strip() for v in cells.values()):
                 continue
             count.row((src, (number, 1)))
-            beyond = [(col, v) for col, v in cells.items() if col > width]
-            if beyond:
-                outside[number] = beyond[0]
+            outside += [(number, col, v) for col, v in cells.items() if col > width]
             kept.append((number, {col: v for col, v in cells.items() if col <= width}))
     wanted = {v for _, cells in kept for v in cells.values() if isinstance(v, int)}
-    strings = book.strings(wanted | {v for _, v in outside.values() if isinstance(v, int)})
+    strings = book.strings(wanted | {v for _, _, v in outside if isinstance(v, int)})
+    blank = {col for col, name in enumerate(names, start=1) if not name}
+    cells_under = [(n, col, v) for n, c in kept for col, v in c.items() if col in blank]
+    filled: dict[int, int] = {}  # a column with no heading → the first row with a value in it
+    for number, col, value in sorted(cells_under + outside, key=lambda cell: cell[:2]):
+        if _text(strings, value).strip():
+            filled.setdefault(col, number)
+    for col, number in sorted(filled.items()):
+        letter = cell_name(1, col)[:-1]
+        reporter.error((src, (1, col)), "LK103", headless(letter, cell_name(number, col)))
     out: list[Row] = []
-    blank = [col for col, name in enumerate(names, start=1) if not name]
-    for col in blank:
-        filled = next((n for n, c in kept if _text(strings, c.get(col, "")).strip()), None)
-        if filled is not None:
-            reporter.error(
-                (src, (1, col)), "LK103", headless(cell_name(1, col)[:-1], cell_name(filled, col))
-            )
     for number, cells in kept:
-        if number in outside:
-            col, v = outside[number]
-            if (strings[v] if isinstance(v, int) else v).strip():
-                reporter.error(
-                    (src, (number, col)), "LK105",
-                    "cell outside the table (no header above it); add a header or clear it",
-                )  # fmt: skip
-                continue
         text = {col: strings[v] if isinstance(v, int) else v for col, v in cells.items()}
         if any(t.strip() for t in text.values()):
             row = {name: text.get(col, "") for col, name in enumerate(names, start=1) if name}

@@ -417,6 +417,22 @@ def test_a_column_with_values_but_no_heading_is_named_once(tmp_path: Path) -> No
     ]  # fmt: skip
 
 
+def test_values_right_of_a_sheets_header_are_one_line_per_column(tmp_path: Path) -> None:
+    """This test ensures that cells right of the last heading give one LK103 per
+    column (not one per row), naming the column and its first value."""
+    _book(
+        tmp_path / "s.xlsx",
+        ["name", "type"], ["A", "organization", None, "x"], ["B", "organization", "", "y"],
+        ["C", "organization", "z"],
+    )  # fmt: skip
+    rows, problems = _table(tmp_path / "s.xlsx")
+    assert [(code, path, message) for code, path, _, _, message in problems] == [
+        ("LK103", "s.xlsx[S]!C1", "column C has values but no heading (first at C4): name it or delete it"),
+        ("LK103", "s.xlsx[S]!D1", "column D has values but no heading (first at D2): name it or delete it"),
+    ]  # fmt: skip
+    assert [cells["name"] for cells, _ in rows] == ["A", "B", "C"]
+
+
 def test_a_recipients_table_ignores_empty_columns_too(tmp_path: Path) -> None:
     """This test ensures that a campaign's recipients table reads past Excel's empty columns."""
     from letterkit.input.campaign import RECIPIENT_TABLE
