@@ -59,3 +59,19 @@ def country_name(code: str, tag: str, given: object = "", article: bool = False)
 
 
 __all__ = ["THE_IN_ENGLISH", "UN_COUNTRY_NAMES", "country_name"]
+
+
+def code_for(name: str) -> str | None:
+    """A country's name in English → its ISO 3166 code, or None (``Kyrgyzstan``
+    → ``KG``; the UN's English names too).
+
+    >>> code_for("Kyrgyzstan"), code_for("the philippines"), code_for("Atlantis")
+    ('KG', 'PH', None)
+    """
+    wanted = name.strip().casefold().removeprefix("the ")
+    names = {str(n).casefold(): code for code, n in parse_locale("en").territories.items()}
+    names.update(
+        {n.casefold(): code for (lang, code), n in UN_COUNTRY_NAMES.items() if lang == "en"}
+    )
+    code = names.get(wanted)
+    return code if code is not None and code.isalpha() else None

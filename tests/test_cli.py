@@ -164,7 +164,14 @@ def _xlsx_unknown_column(folder: Path) -> None:
 
 
 def _xlsx_duplicate(folder: Path) -> None:
-    _xlsx(folder, lambda sheet: sheet.cell(row=9, column=1, value=sheet["A8"].value))
+    """Row 9 repeats row 8, every cell (a row of one name but another country
+    may be another signer: a warning, not this error)."""
+
+    def copy(sheet: Any) -> None:
+        for column in range(1, sheet.max_column + 1):
+            sheet.cell(row=9, column=column, value=sheet.cell(row=8, column=column).value)
+
+    _xlsx(folder, copy)
 
 
 def _xlsx_missing_sheet(folder: Path) -> None:

@@ -320,3 +320,29 @@ def test_recipient_sheet_accepts_british_organisation(tmp_path: Path) -> None:
     rows = read_rows(sheet, (Source(sheet, "r.csv"), (1, 1)), reporter, RECIPIENT_TABLE)
     assert reporter.problems == []
     assert rows[0][0]["organization"] == "Ministry of Examples"
+
+
+def test_two_people_of_one_name_both_sign(tmp_path: Path) -> None:
+    """This test ensures that a list with two people of one name (differing
+    affiliations) keeps both rows, and that a row repeating one of them with
+    blank cells is still the LK121 error at its line."""
+    (tmp_path / "s.csv").write_text(
+        "name,type,affiliation,title,country\n"
+        "Ahmed Hassan,individual,Cairo University,Professor,EG\n"
+        "Ahmed Hassan,individual,Lawyers Union,Lawyer,SD\n"
+        "ahmed hassan,,,Lawyer,\n",
+        encoding="utf-8",
+    )
+    from letterkit.input.sources import Reporter, Source
+
+    reporter = Reporter()
+    found = signatories.load_signatories(
+        tmp_path / "s.csv", (Source(tmp_path / "l.yaml", "l.yaml"), (1, 1)), reporter
+    )
+    assert [(s.name, s.affiliation) for s in found] == [
+        ("Ahmed Hassan", "Cairo University"),
+        ("Ahmed Hassan", "Lawyers Union"),
+    ]
+    [problem] = reporter.problems
+    assert (problem.code, problem.line) == ("LK121", 4)
+    assert "also at s.csv:3" in problem.message

@@ -138,7 +138,7 @@ def _with_fonts(folder: Path) -> Path:
 def test_an_empty_fonts_folder_is_a_problem(example_copy: Path) -> None:
     [problem] = letterkit.check(_with_fonts(example_copy))
     assert (problem.code, problem.line) == ("LK101", 9)
-    assert "holds no .ttf fonts" in problem.message
+    assert "holds no fonts (.ttf, .otf, .ttc or .otc files)" in problem.message
 
 
 def test_a_cff_font_named_ttf_is_refused_by_name(example_copy: Path) -> None:

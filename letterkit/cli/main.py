@@ -1,7 +1,8 @@
 """The ``letterkit`` command: a thin shell over the Python API.
 
 Exit status: 0 success (warnings allowed), 1 bad input or an internal error
-(LK900), 2 bad usage, 130 interrupted (Ctrl-C). Problems print one per line
+(LK900), 2 bad usage, 130 interrupted (Ctrl-C), 141 (quietly) when the reader
+of its output stops reading (``letterkit check ... | head``). Problems print one per line
 as ``path:line:col: error: [CODE] message``; no traceback unless ``--debug``.
 """
 
@@ -29,6 +30,7 @@ from ..errors import (
     printable,
 )
 from ..validate.hygiene import codes, silenced
+from .pipes import closed_pipe
 
 #: What an interrupted bundle says to do.
 _AGAIN = "run the same command again to finish"
@@ -82,13 +84,9 @@ def _parser() -> argparse.ArgumentParser:
         "--keep-going", action="store_true", help="build the others when a recipient fails"
     )
     bundle.add_argument("--quiet", action="store_true", help="print nothing but problems")
-    manifest = sub.add_parser(
-        "manifest", parents=[common], help="work with bundle manifests (merge shards)"
-    )
+    manifest = sub.add_parser("manifest", parents=[common], help="work with bundle manifests (merge shards)")  # fmt: skip
     manifest_sub = manifest.add_subparsers(dest="manifest_command", required=True)
-    merge = manifest_sub.add_parser(
-        "merge", parents=[common], help="join the manifests of all shards of a bundle"
-    )
+    merge = manifest_sub.add_parser("merge", parents=[common], help="join the manifests of all shards of a bundle")  # fmt: skip
     merge.add_argument("dirs", nargs="+", metavar="DIR")
     merge.add_argument("-o", "--output", metavar="DIR", required=True)
     preview = sub.add_parser(
@@ -103,9 +101,7 @@ def _parser() -> argparse.ArgumentParser:
             "--no-warn", action="append", default=[], metavar="CODE",
             help="do not report warnings with this code (repeatable), e.g. --no-warn LK123",
         )  # fmt: skip
-    init = sub.add_parser(
-        "init", parents=[common], help="create a starter letter folder that renders as is"
-    )
+    init = sub.add_parser("init", parents=[common], help="create a starter letter folder that renders as is")  # fmt: skip
     init.add_argument("folder", metavar="DIR")
     sub.add_parser(
         "templates", parents=[common], help="list the built-in templates and their locales",
@@ -158,7 +154,9 @@ def _run(
     """One command, with bad input, bad usage and faults turned into one-line
     messages and exit codes (the traceback too with ``--debug``)."""
     try:
-        return _command(parser, args, out, err)
+        status = _command(parser, args, out, err)
+        out.flush()  # a closed pipe is found here, not in Python's flush at exit
+        return status
     except ValidationError as exc:
         _debug(args, err)
         _print_problems(exc.problems, err)
@@ -175,6 +173,8 @@ def _run(
         _debug(args, err)
         print(f"letterkit: error: {printable(str(exc), MAX_SHOWN)}", file=err)
         return 1
+    except BrokenPipeError:  # the reader stopped reading (`| head`): quiet, as Unix tools are
+        return closed_pipe(out)
     except OSError as exc:
         _debug(args, err)
         where = f" {exc.filename}" if exc.filename else ""

@@ -138,13 +138,22 @@ def read_campaign(
     if value is None:
         reporter.error((src, (1, 1)), "LK104", "'recipients' is required: a table of recipients")
     else:
+        holder, key, sheet = data, "recipients", ""
+        if isinstance(value, Located) and "path" in value:  # {path: r.xlsx, sheet: Ministries}
+            check_keys(value, ("path", "sheet"), "recipients", reporter)
+            holder, key, sheet = value, "path", str(value.get("sheet") or "")
         found: Any = (
-            _resolve("recipients", data, base, reporter, allow_outside)
-            if isinstance(value, str)
+            _resolve(key, holder, base, reporter, allow_outside, "recipients")
+            if isinstance(holder.get(key), str)
             else value
         )
+        if sheet and isinstance(found, Path) and found.suffix.lower() != ".xlsx":
+            reporter.error(
+                (src, holder.at(key)), "LK105", "'sheet' applies only to an .xlsx file; remove it"
+            )
+            found = None
         if found is not None:
-            rows = _recipients(found, (src, data.at("recipients")), reporter, letter)
+            rows = _recipients(found, (src, holder.at(key)), reporter, letter, sheet)
             if isinstance(found, Path):
                 inputs.append(found)
     template, combined = _output(data, letter, reporter)
@@ -156,21 +165,23 @@ def read_campaign(
 
 
 def _resolve(
-    key: str, holder: Located, base: Path, reporter: Reporter, allow_outside: bool
+    key: str, holder: Located, base: Path, reporter: Reporter, allow_outside: bool, name: str = ""
 ) -> Path | None:
-    """The file *key* names, inside the campaign's folder (by the one path
-    policy, :meth:`~letterkit.input.fields.Reader.resolve`); None (reported) if not."""
+    """The file *key* names (the *name* file: ``recipients``' ``path``), inside
+    the campaign's folder (by the one path policy,
+    :meth:`~letterkit.input.fields.Reader.resolve`); None (reported) if not."""
     src = holder.src
     value = holder.get(key)
+    name = name or key
     if not isinstance(value, str) or not value:
         reporter.error((src, holder.at(key)), "LK104", f"'{key}' must name a file")
         return None
-    kind: Kind = "table" if key == "recipients" else "spec"
-    found = Reader(reporter, base, allow_outside).resolve(value, (src, holder.at(key)), key, kind)
+    kind: Kind = "table" if name == "recipients" else "spec"
+    found = Reader(reporter, base, allow_outside).resolve(value, (src, holder.at(key)), name, kind)
     if found is None:
         return None
     if not found.is_file():
-        reporter.error((src, holder.at(key)), "LK101", f"{key} file '{value}' not found")
+        reporter.error((src, holder.at(key)), "LK101", f"{name} file '{value}' not found")
         return None
     return found
 
@@ -288,9 +299,9 @@ def _cell_at(fields: dict[str, Origin], origin: Origin, column: str) -> At:
 
 
 def _recipients(
-    value: Any, where: Where, reporter: Reporter, letter: Letter | None
+    value: Any, where: Where, reporter: Reporter, letter: Letter | None, sheet: str = ""
 ) -> list[CampaignRecipient]:
-    rows = read_rows(value, where, reporter, RECIPIENT_TABLE)
+    rows = read_rows(value, where, reporter, RECIPIENT_TABLE, sheet)
     out: list[CampaignRecipient] = []
     seen: dict[str, str] = {}
     for cells, (src, pos) in rows:

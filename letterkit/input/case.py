@@ -64,7 +64,7 @@ def read_case(value: Any, where: Where, reader: Reader) -> Case | None:
         facts = {}
     return Case(
         person=_person(case, reader),
-        country=reader.plain(case, "country", f"{FIELD}.country").upper(),
+        country=_code(reader.plain(case, "country", f"{FIELD}.country")),
         country_name=reader.text(case, "country_name", f"{FIELD}.country_name"),
         detained_on=detained,
         sentence=reader.text(case, "sentence", f"{FIELD}.sentence"),
@@ -141,3 +141,10 @@ def _events(case: Located, reader: Reader) -> tuple[Event, ...]:
         if when is not None:
             events.append(Event(date=when, text=text))
     return tuple(events)
+
+
+def _code(value: str) -> str:
+    """A country code upper-cased (``kg`` → ``KG``); anything else kept as written,
+    so that a problem with it quotes what the case says."""
+    text = value.strip()
+    return text.upper() if len(text) == 2 and text.isascii() and text.isalpha() else text

@@ -7,7 +7,8 @@ instead of a cell quietly cut short or run on to the end of the file:
 character) whose header reads as a single column, and a list of names whose
 header is one column while every row holds semicolons. A file saved as
 UTF-16 or Windows-1252 is refused by :func:`~letterkit.input.sources.read_text`
-with the way to save it as UTF-8.
+with the way to save it as UTF-8. A column with an empty heading is left
+out of the rows; values in it are reported once per column (:func:`headless`).
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ def read_csv(
     if not header_ok(names, lambda col: (src, (1, col))):
         return []
     rows: list[Row] = []
+    blank = [col for col, name in enumerate(names) if not name]  # 0-based
+    valued: dict[int, int] = {}  # a blank column → the first line with a value
     lines.skip = True
     while True:
         lines.first = 0
@@ -114,10 +117,19 @@ def read_csv(
                 f"quote cells that contain '{delimiter}'",
             )
             continue
-        cells = dict(zip(names, (c for c in record), strict=False))
-        rows.append((cells, (src, (line, 1))))
+        for col in (c for c in blank if c < len(record) and record[c].strip()):
+            valued.setdefault(col, line)
+        rows.append(({n: c for n, c in zip(names, record, strict=False) if n}, (src, (line, 1))))
+    for col, line in sorted(valued.items()):
+        reporter.error((src, (1, col + 1)), "LK103", headless(str(col + 1), f"line {line}"))
     one_column(rows, names, reporter)
     return rows
+
+
+def headless(column: str, first: str) -> str:
+    """The message for a column with values under an empty heading (Excel's
+    empty columns with no values are ignored)."""
+    return f"column {column} has values but no heading (first at {first}): name it or delete it"
 
 
 def delimiter_of(text: str) -> str:

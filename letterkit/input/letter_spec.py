@@ -315,11 +315,10 @@ def _validated(letter: Letter, reader: Reader, problems: list[Problem] | None) -
     reporter = reader.reporter
     found = [f for f in findings(letter) if not _covered(f.field, reader.reported)]
     unread = reporter.failed
-    failed = unread or any(f.problem.severity == "error" for f in found)
     for finding in found:
         problem = finding.problem
-        if (unread and problem.code == "LK122") or (failed and problem.severity == "warning"):
-            continue  # counts and hints say little about a letter that has errors
+        if unread and problem.code == "LK122":
+            continue  # a count says little of a list that could not all be read
         if problem.path != finding.field:  # placed by the value itself (a signatory's row)
             reporter.problems.append(problem)
             continue

@@ -16,6 +16,7 @@ from typing import Any
 from .. import limits, memo
 from ..model import Signatory, SignatoryOrder
 from ..validate import TEXT_FIELDS, text_too_long
+from ..validate.same import IDENTIFYING, differing
 from .script_order import script_rank, split_types
 from .sources import Reporter, Where, location, problem_path
 from .tables import Row, Table, clean, read_rows
@@ -85,7 +86,7 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
     the row, since a CI log may be public. Rows stop being read once the list
     holds more text than :attr:`~letterkit.Limits.signatory_text`."""
     out: list[Signatory] = []
-    seen: dict[str, tuple[Where, bool]] = {}
+    seen: dict[str, list[tuple[Where, bool, dict[str, str]]]] = {}
     most = limits.current().signatory_text
     total = 0
     for cells, where in rows:
@@ -108,9 +109,11 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
             )
             kind = "organization"
         withhold = _flag(cells.get("withhold", ""), "withhold", where, reporter)
-        key = name.casefold()
-        if key in seen:
-            first, first_withheld = seen[key]
+        given = {k: clean(cells.get(k, "")) for k in IDENTIFYING}
+        given["type"] = kind if given["type"] else ""  # a blank type tells no one apart
+        twin = next((t for t in seen.get(name.casefold(), ()) if not differing(given, t[2])), None)
+        if twin is not None:
+            first, first_withheld, _ = twin
             who = "a withheld signatory" if withhold or first_withheld else f"'{name}'"
             reporter.error(
                 where,
@@ -118,7 +121,7 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
                 f"{who} is listed twice (also at {location(*first)}); delete one row",
             )
             continue
-        seen[key] = (where, withhold)
+        seen.setdefault(name.casefold(), []).append((where, withhold, given))
         out.append(
             Signatory(
                 name=name,

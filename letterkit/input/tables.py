@@ -21,9 +21,9 @@ from .. import files, limits
 from ..errors import LetterkitError
 from . import xlsx
 from .budget import CONTAINER, MAX_NODES, Budget
-from .csvtable import read_csv
+from .csvtable import headless, read_csv
 from .data import load_data_file
-from .sources import Located, LocatedList, Pos, Reporter, Source, Where, display_path
+from .sources import Located, LocatedList, Pos, Reporter, Source, Where, cell_name, display_path
 
 
 def clean(text: str) -> str:
@@ -148,8 +148,9 @@ def _read_any(
     if isinstance(value, list):
         return list(_rows_from_list(value, reporter, table, count))
     reporter.error(
-        where, "LK105", f"{table.plural} must be a file path or a list of {table.plural}"
-    )
+        where, "LK105",
+        f"{table.plural} must be a file path, {{path: ..., sheet: ...}} or a list of {table.plural}",
+    )  # fmt: skip
     return []
 
 
@@ -169,6 +170,8 @@ def _header(
     ok = True
     seen: set[str] = set()
     for col, name in enumerate(names, start=1):
+        if not name:  # a column with no heading is ignored when it has no values
+            continue
         if name in seen:
             ok = False
             reporter.error(
@@ -235,32 +238,35 @@ def _sheet_rows(
             return []
         width = len(names)
         kept: list[tuple[int, dict[int, xlsx.Value]]] = []
-        outside: dict[int, tuple[int, xlsx.Value]] = {}  # row → its first cell right of the table
+        outside: list[tuple[int, int, xlsx.Value]] = []  # cells right of the header: row, col
         for number, cells in rows:
             if not any(not isinstance(v, str) or v.strip() for v in cells.values()):
                 continue
             count.row((src, (number, 1)))
-            beyond = [(col, v) for col, v in cells.items() if col > width]
-            if beyond:
-                outside[number] = beyond[0]
+            outside += [(number, col, v) for col, v in cells.items() if col > width]
             kept.append((number, {col: v for col, v in cells.items() if col <= width}))
     wanted = {v for _, cells in kept for v in cells.values() if isinstance(v, int)}
-    strings = book.strings(wanted | {v for _, v in outside.values() if isinstance(v, int)})
+    strings = book.strings(wanted | {v for _, _, v in outside if isinstance(v, int)})
+    blank = {col for col, name in enumerate(names, start=1) if not name}
+    cells_under = [(n, col, v) for n, c in kept for col, v in c.items() if col in blank]
+    filled: dict[int, int] = {}  # a column with no heading → the first row with a value in it
+    for number, col, value in sorted(cells_under + outside, key=lambda cell: cell[:2]):
+        if _text(strings, value).strip():
+            filled.setdefault(col, number)
+    for col, number in sorted(filled.items()):
+        letter = cell_name(1, col)[:-1]
+        reporter.error((src, (1, col)), "LK103", headless(letter, cell_name(number, col)))
     out: list[Row] = []
     for number, cells in kept:
-        if number in outside:
-            col, v = outside[number]
-            if (strings[v] if isinstance(v, int) else v).strip():
-                reporter.error(
-                    (src, (number, col)), "LK105",
-                    "cell outside the table (no header above it); add a header or clear it",
-                )  # fmt: skip
-                continue
         text = {col: strings[v] if isinstance(v, int) else v for col, v in cells.items()}
         if any(t.strip() for t in text.values()):
-            row = {name: text.get(col, "") for col, name in enumerate(names, start=1)}
+            row = {name: text.get(col, "") for col, name in enumerate(names, start=1) if name}
             out.append((row, (src, (number, 1))))
     return out
+
+
+def _text(strings: dict[int, str], value: xlsx.Value) -> str:
+    return strings[value] if isinstance(value, int) else value
 
 
 def _sheet_header(

@@ -5,6 +5,9 @@ Detectors for :mod:`.hygiene`, kept free of the letter model:
 - :func:`mojibake`: UTF-8 text that was read as Windows-1252 or Latin-1
   (``Ã©`` for ``é``, ``â€™`` for ``’``, ``Ð¡`` for ``С``, ``Ø§`` for ``ا``),
   with the text it repairs to when the bytes are all still there;
+- :func:`misread`: Cyrillic or Arabic opened in the wrong encoding (UTF-8
+  read as Windows-1251 or Windows-1256, Windows-1251 read as Windows-1252),
+  with the repaired text;
 - :func:`lost`: characters that are gone (only question marks, or the
   replacement character ``�``);
 - :func:`wrapped`: a whole value inside one pair of quote marks.
@@ -128,6 +131,70 @@ def mojibake(text: str) -> tuple[bool, str | None]:
     return (True, "".join(out)) if found else (False, None)
 
 
+#: Encodings a text is misread in, with the script its words are written in:
+#: UTF-8 read as Windows-1251 (``РџСЂР°`` for ``Пра``) or as Windows-1256
+#: (``ظ…ظ†`` for ``من``).
+_MISREAD = (("cp1251", "CYRILLIC", "Windows-1251"), ("cp1256", "ARABIC", "Windows-1256"))
+#: A word of three or more letters from À to ÿ: Windows-1251 Cyrillic read as
+#: Windows-1252 (``Ïðàâî`` for ``Право``), when at least half the letters of
+#: the text are such: no French or Turkish word is made only of accented letters.
+_LATIN1_WORD = re.compile(r"(?<![^\W\d_])[À-ÖØ-öø-ÿ]{3,}(?![^\W\d_])")
+
+
+def _encoded(text: str, codec: str) -> bytes | None:
+    """*text* as the bytes *codec* decoded it from (a C1 control the codec
+    leaves undefined stands for its own byte); None when it cannot be."""
+    out = bytearray()
+    for char in text:
+        try:
+            out += char.encode(codec)
+        except UnicodeEncodeError:
+            if not 0x80 <= ord(char) <= 0x9F:
+                return None
+            out.append(ord(char))
+    return bytes(out)
+
+
+def _script_letters(text: str, script: str) -> int:
+    return sum(1 for c in text if c.isalpha() and unicodedata.name(c, "").startswith(script))
+
+
+def misread(text: str) -> tuple[str, str] | None:
+    """How *text* was misread, when it is Cyrillic or Arabic saved in one
+    encoding and opened in another, and the text it repairs to; None when it
+    is not (:func:`mojibake` covers UTF-8 read as Windows-1252).
+
+    >>> misread("РџСЂР°РІРѕР·Р°С‰РёС‚РЅС‹Р№ С†РµРЅС‚СЂ")
+    ('UTF-8 text opened as Windows-1251', 'Правозащитный центр')
+    >>> misread("Ïðàâîçàùèòíûé öåíòð Ìåìîðèàë")
+    ('Windows-1251 text opened as Windows-1252', 'Правозащитный центр Мемориал')
+    >>> misread("ظ…ظ†ط¸ظ…ط©")
+    ('UTF-8 text opened as Windows-1256', 'منظمة')
+    >>> misread("Правозащитный центр «Мемориал»"), misread("Ève à Noël")
+    (None, None)
+    """
+    if text.isascii():
+        return None
+    for codec, script, name in _MISREAD:
+        raw = _encoded(text, codec)
+        try:
+            repaired = raw.decode("utf-8") if raw is not None else ""
+        except UnicodeDecodeError:
+            continue
+        if repaired != text and _script_letters(repaired, script) >= 2:
+            return f"UTF-8 text opened as {name}", repaired
+    letters = [c for c in text if c.isalpha()]
+    high = sum(1 for c in letters if "À" <= c <= "ÿ")
+    if _LATIN1_WORD.search(text) and 2 * high >= len(letters) and max(map(ord, letters)) < 0x100:
+        repaired = "".join(
+            bytes([ord(c)]).decode("cp1251") if "À" <= c <= "ÿ" and c not in "×÷" else c
+            for c in text
+        )
+        if _script_letters(repaired, "CYRILLIC") >= 3:
+            return "Windows-1251 text opened as Windows-1252", repaired
+    return None
+
+
 def lost(text: str) -> str | None:
     """How characters of *text* were lost, or None: ``"question"`` for a value of
     question marks (or a run of three), ``"replacement"`` for ``�``.
@@ -160,4 +227,4 @@ def wrapped(text: str) -> str | None:
     return inner.strip() or None
 
 
-__all__ = ["lost", "mojibake", "wrapped"]
+__all__ = ["lost", "misread", "mojibake", "wrapped"]

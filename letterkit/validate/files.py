@@ -130,7 +130,8 @@ def fonts(letter: Letter, check: Check) -> None:
         check.error(
             "letter.fonts",
             "LK101",
-            f"fonts folder {shown} holds no .ttf fonts; add TrueType fonts or remove 'fonts'",
+            f"fonts folder {shown} holds no fonts (.ttf, .otf, .ttc or .otc files); add fonts "
+            "or remove 'fonts'",
         )
     for path in found:
         try:

@@ -8,12 +8,16 @@ spec; :func:`silenced`).
 - LK123: two signatories whose names are the same once case, apostrophes,
   quote marks, punctuation, spaces, a leading "The" and a bracketed acronym
   are set aside ("The Lantern Fund" / "Lantern Fund"), or a name that is
-  another row's acronym ("HRW" / "Human Rights Watch (HRW)"). Names that are
-  equal but for case are LK121 errors, not this. Rows are put in buckets by
-  their folded name, so 10,000 signatories take one pass.
+  another row's acronym ("HRW" / "Human Rights Watch (HRW)"), or rows of one
+  name (but for case) that differ in an identifying field, who may be two
+  people (:mod:`.same`); equal names with nothing to tell them apart are the
+  LK121 error, not this. Rows are put in buckets by their folded name, so
+  10,000 signatories take one pass.
 - LK124: text that was damaged on the way: only question marks, the
-  replacement character ``�``, or UTF-8 read as Windows-1252 (``Ã©``), with
-  the repaired text when it can be repaired (:mod:`.damage`).
+  replacement character ``�``, UTF-8 read as Windows-1252 (``Ã©``), or
+  Cyrillic and Arabic opened in the wrong encoding (``РџСЂ``, ``Ïðà``,
+  ``ظ…``), with the repaired text when it can be repaired (:mod:`.damage`);
+  Excel's way to save UTF-8 is named only for a CSV or XLSX file.
 - LK125: a name wrapped in quote marks (``"Amnesty International"``).
 - LK116: a plain (not per-language) text of the letter's own words
   (``subject``, ``place``, ``salutation``, ``closing``) that prints in a
@@ -35,8 +39,9 @@ from .. import memo
 from ..errors import CODES, Problem, UsageError
 from ..model import Letter, LocalText, Recipient, Signatory
 from ._check import Check, Finding
-from .damage import lost, mojibake, wrapped
+from .damage import lost, misread, mojibake, wrapped
 from .plain_texts import Row, campaign_texts, plain_texts
+from .same import differing, fields
 
 #: Signatory fields a quote mark should not wrap (a note may be a quotation).
 _NAMED = ("name", "acronym", "country", "affiliation", "title", "signed_by")
@@ -44,7 +49,9 @@ _SIGNATORY_TEXT = (*_NAMED, "group", "sort_as", "note")
 _ACRONYM = re.compile(r"\s*[(\[]\s*([^\s()\[\]]{2,15})\s*[)\]]\s*$")
 _THE = re.compile(r"^the\s+")
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+_SHEET = re.compile(r"\.(csv|tsv|txt|xlsx)(\[[^\]]*\]!.*)?$", re.IGNORECASE)
 _LOCALE_ENTRY = re.compile(r"\[([^\]\d][^\]]*)\]$")
+_INVISIBLE = frozenset(("Cf", "Cc", "Zs", "Zl", "Zp"))
 _SILENCE = "(silence with --no-warn {code} or 'warnings: {{ignore: [{code}]}}' in the spec)"
 _FOUND: dict[int, tuple[tuple[Signatory, ...], tuple[Finding, ...]]] = memo.table({})
 
@@ -168,8 +175,10 @@ def _signatories(entries: tuple[Signatory, ...]) -> tuple[Finding, ...]:
         first = names.setdefault(key, index)
         if first != index:
             other = entries[first]
-            if s.name.casefold() != other.name.casefold():  # else LK121 says it
+            if s.name.casefold() != other.name.casefold():
                 _pair(index, s, first, other, "name", check)
+            elif differing(fields(s), fields(other)):  # else the LK121 error says it
+                _pair(index, s, first, other, "same", check)
     for index, s in rows:
         other_index = acronyms.get(keys[index])
         if other_index is None or keys.get(other_index) == keys[index]:
@@ -186,12 +195,20 @@ def _pair(index: int, s: Signatory, first: int, other: Signatory, how: str, chec
     hidden = s.withhold or other.withhold
     if hidden:
         what = f"a withheld signatory and the one at {also} have"
-        what += " names alike" if how == "name" else " a name and an acronym alike"
+        what += " a name and an acronym alike" if how == "acronym" else " names alike"
     elif how == "acronym":
-        what = f"'{s.name}' is the acronym of '{other.name}' at {also}"
+        what = f"'{_visible(s.name)}' is the acronym of '{_visible(other.name)}' at {also}"
+    elif how == "same":
+        told = " and ".join(differing(fields(s), fields(other)))
+        what = f"'{_visible(s.name)}' at {also} has the same name with a different {told}"
     else:
-        what = f"'{s.name}' and '{other.name}' at {also} differ only in case, punctuation, a leading 'The' or an acronym"
-    if "individual" in (s.type, other.type) and how == "name":
+        what = (
+            f"'{_visible(s.name)}' and '{_visible(other.name)}' at {also} differ only in case, "
+            "punctuation, a leading 'The' or an acronym"
+        )
+    if how == "same":
+        fix = "if they are two people, keep both; if one, delete a row"
+    elif "individual" in (s.type, other.type) and how == "name":
         apart = (s.affiliation, s.country) != (other.affiliation, other.country)
         kind = "people" if apart else "people of one name"
         fix = f"if they are two {kind}, keep both; if one, delete a row"
@@ -199,6 +216,20 @@ def _pair(index: int, s: Signatory, first: int, other: Signatory, how: str, chec
         fix = "if they are one signatory, delete a row; if two, keep both"
     message = f"{what}: {fix} {_SILENCE.format(code='LK123')}"
     check.add(f"letter.signatories[{index}]", "LK123", message, "warning", s.origin)
+
+
+def _visible(name: str) -> str:
+    r"""*name* with its invisible characters (zero-width spaces and joiners,
+    controls, spaces other than U+0020) written as escapes, so that two names
+    that print alike can be told apart.
+
+    >>> _visible("Amnesty\u200bInternational")
+    'Amnesty\\u200bInternational'
+    """
+    return "".join(
+        f"\\u{ord(c):04x}" if c != " " and unicodedata.category(c) in _INVISIBLE else c
+        for c in name
+    )
 
 
 # -- LK124, LK125 --------------------------------------------------------------
@@ -268,7 +299,13 @@ def _text(
     shown = "(withheld, not shown)" if withheld else f"'{value}'"
     why = lost(value)
     bad, repaired = mojibake(value) if why is None else (False, None)
-    fix = "save the file as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)')"
+    how = "UTF-8 text opened as Windows-1252 or Latin-1 ('Ã©' for 'é')"
+    other = misread(value) if why is None and not bad else None
+    if other is not None:
+        bad, (how, repaired) = True, other
+    fix = "save the file as UTF-8"
+    if at is not None and _SHEET.search(at[0]):  # Excel's advice for Excel's files only
+        fix += " (in Excel: 'CSV UTF-8 (Comma delimited)')"
     if why == "question":
         message = (
             f"{label} {shown} has question marks where its letters were: they were lost when "
@@ -284,10 +321,7 @@ def _text(
             guess = f"it probably reads '{repaired}'; correct it and "
         else:
             guess = "correct it and "
-        message = (
-            f"{label} {shown} looks like UTF-8 text opened as Windows-1252 or Latin-1 "
-            f"('Ã©' for 'é'): {guess}{fix}"
-        )
+        message = f"{label} {shown} looks like {how}: {guess}{fix}"
     else:
         message = ""
     if message:

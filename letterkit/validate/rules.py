@@ -30,7 +30,7 @@ from ..model import (
     SignatoryStyle,
     SignatoryType,
 )
-from . import letterhead
+from . import letterhead, same
 from ._check import Check, Finding, literal
 from .files import logo
 
@@ -207,10 +207,12 @@ def case(letter: Letter, check: Check) -> None:
         try:
             countries.country_name(str(case.country), "en")
         except (ValueError, LookupError):
+            code = countries.code_for(str(case.country))
+            hint = f"write its code, {code}" if code else "e.g. KG"
             check.error(
                 "letter.case.country",
                 "LK105",
-                f"'{case.country}' is not an ISO 3166 country code (e.g. KG)",
+                f"'{case.country}' is not an ISO 3166 country code ({hint})",
             )
     given = case.country_name
     if not isinstance(given, str) and not l10n.is_localizable_mapping(given):
@@ -301,7 +303,7 @@ def _text(entries: Sequence[object], check: Check) -> None:
 def _list(entries: Sequence[object]) -> tuple[Finding, ...]:
     """Each signatory's own problems, and names listed twice."""
     check = Check()
-    seen: dict[str, Signatory] = {}
+    seen: dict[str, list[Signatory]] = {}
     allowed = literal(SignatoryType)
     for index, s in enumerate(entries):
         path = f"letter.signatories[{index}]"
@@ -326,15 +328,22 @@ def _list(entries: Sequence[object]) -> tuple[Finding, ...]:
                 f"{path}.type", "LK105",
                 f"type must be 'organization' or 'individual', not '{s.type}'", at=at,
             )  # fmt: skip
-        key = s.name.casefold()
-        if key in seen:
-            first = seen[key].origin
+        # Rows of one name that differ in an identifying field may be two
+        # people: the hygiene check warns of them (LK123).
+        twin = next((t for t in seen.get(s.name.casefold(), ()) if not _apart(s, t)), None)
+        if twin is not None:
+            first = twin.origin
             also = f"{first[0]}:{first[1]}" if first and first[1] else "earlier in the list"
             # A withheld name is never printed: CI logs may be public.
-            who = "a withheld signatory" if s.withhold or seen[key].withhold else f"'{s.name}'"
+            who = "a withheld signatory" if s.withhold or twin.withhold else f"'{s.name}'"
             check.add(path, "LK121", f"{who} is listed twice (also at {also}); delete one", at=at)
-        seen.setdefault(key, s)
+        else:
+            seen.setdefault(s.name.casefold(), []).append(s)
     return tuple(check.found)
+
+
+def _apart(a: Signatory, b: Signatory) -> bool:
+    return bool(same.differing(same.fields(a), same.fields(b)))
 
 
 def _count(letter: Letter, check: Check) -> None:

@@ -13,7 +13,7 @@ import pytest
 from letterkit.errors import Problem, UsageError
 from letterkit.model import Case, Event, Letter, LetterPart, Person, Recipient, Signatory
 from letterkit.validate import validate
-from letterkit.validate.damage import lost, mojibake, wrapped
+from letterkit.validate.damage import lost, misread, mojibake, wrapped
 from letterkit.validate.hygiene import campaign, codes, fold, silenced
 
 HYGIENE = {"LK116", "LK123", "LK124", "LK125"}
@@ -31,6 +31,12 @@ REAL_NAMES = [
     "Gesellschaft für bedrohte Völker", "Asociación Pro Derechos Humanos de España",
     "São Paulo", "JOÃO CONCEIÇÃO", "ØSTERGAARD", "Łódź", "Šťastný", "Ó Súilleabháin", "ÄRZTE",
     "CAFÉ–BAR", "Âge d’or", "Oʻzbekiston", "Human Rights Watch", "Amnesty International",
+    "Ирина Щербакова", "Ассоциация «Голос»", "Хьюман Райтс Вотч", "Ёж и Ёлка", "Игорь Каляпин",
+    "Жогорку Кеңеш", "Бактыгүл Өмүрбекова", "Толекан Исмаилова", "Кыргыз Республикасы",
+    "Әділет", "Қайрат Жұмабаев", "Евгений Жовтис", "Қазақстан Республикасы",
+    "مركز البحرين لحقوق الإنسان", "الشبكة العربية لمعلومات حقوق الإنسان", "رزان زيتونة",
+    "Françoise Dorléac", "Hélène Ségara", "Éléonore Aïcha Bouzid", "Noël Cœur", "Où êtes-vous ?",
+    "Emeğin Sesi", "Ümit Öğüt", "Gülşen Çiçek", "Ağrı Dağı", "İstanbul Barosu", "Åsa Östlund",
 ]  # fmt: skip
 
 
@@ -103,6 +109,48 @@ def test_exact_duplicates_stay_an_error_only() -> None:
     assert [p.code for p in validate(letter) if p.code in {"LK121", "LK123"}] == ["LK121"]
 
 
+def test_two_people_of_one_name_are_a_warning() -> None:
+    """This test ensures that rows of one name that differ in an identifying
+    field (affiliation, title, country, type, acronym) give the LK123 warning,
+    naming the fields, and not the LK121 error."""
+    a = Signatory(
+        "Ahmed Hassan", type="individual", affiliation="Cairo University", title="Professor",
+        country="EG", origin=("s.csv", 2, 1),
+    )  # fmt: skip
+    b = Signatory(
+        "Ahmed Hassan", type="individual", affiliation="Lawyers Union", title="Lawyer",
+        country="SD", origin=("s.csv", 3, 1),
+    )  # fmt: skip
+    problems = [p for p in validate(_letter(a, b)) if p.code in {"LK121", "LK123"}]
+    assert [(p.code, p.severity, p.line) for p in problems] == [("LK123", "warning", 3)]
+    message = problems[0].message
+    assert "'Ahmed Hassan' at s.csv:2 has the same name" in message
+    assert "affiliation and title and country" in message
+    assert "if they are two people, keep both" in message
+    quiet = dataclasses.replace(_letter(a, b), ignore_warnings=("LK123",))
+    assert [p.code for p in validate(quiet)] == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({}, {}),
+        ({"affiliation": "Cairo University"}, {}),  # one row leaves it blank
+        ({"affiliation": "Cairo University"}, {"affiliation": " cairo university "}),
+        ({"country": "EG", "title": "Professor"}, {"country": "eg"}),
+    ],
+)
+def test_rows_with_nothing_to_tell_apart_are_one_signatory(
+    first: dict[str, str], second: dict[str, str]
+) -> None:
+    """This test ensures that one name whose identifying fields agree wherever
+    both rows fill them in stays the LK121 error."""
+    a = Signatory("Ahmed Hassan", origin=("s.csv", 2, 1), **first)  # type: ignore[arg-type]
+    b = Signatory("ahmed hassan", origin=("s.csv", 3, 1), **second)  # type: ignore[arg-type]
+    codes = [p.code for p in validate(_letter(a, b)) if p.code in {"LK121", "LK123"}]
+    assert codes == ["LK121"]
+
+
 def test_a_withheld_name_is_never_shown() -> None:
     """This test ensures that LK123 and LK124 cite a withheld row, never its name."""
     hidden = Signatory("Lantern Fund", withhold=True, origin=("s.csv", 3, 1))
@@ -148,6 +196,42 @@ def test_mojibake_is_named_with_its_repair(text: str, repaired: str) -> None:
     assert problem.line == 3
     assert f"it probably reads '{repaired}'" in problem.message
     assert "CSV UTF-8" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "how", "repaired"),
+    [
+        ("РџСЂР°РІРѕР·Р°С‰РёС‚РЅС‹Р№ С†РµРЅС‚СЂ РњРµРјРѕСЂРёР°Р»", "UTF-8 text opened as Windows-1251",
+         "Правозащитный центр Мемориал"),
+        ("Ïðàâîçàùèòíûé öåíòð Ìåìîðèàë", "Windows-1251 text opened as Windows-1252",
+         "Правозащитный центр Мемориал"),
+        ("Àçèìæàí Àñêàðîâ", "Windows-1251 text opened as Windows-1252", "Азимжан Аскаров"),
+        ("ظ…ظ†ط¸ظ…ط© ط§ظ„ط¹ظپظˆ ط§ظ„ط¯ظˆظ„ظٹط©", "UTF-8 text opened as Windows-1256",
+         "منظمة العفو الدولية"),
+    ],
+)  # fmt: skip
+def test_cyrillic_and_arabic_in_the_wrong_encoding_are_named(
+    text: str, how: str, repaired: str
+) -> None:
+    """This test ensures that Cyrillic or Arabic opened in the wrong encoding
+    gives LK124 naming the two encodings, with the repaired text."""
+    assert misread(text) == (how, repaired)
+    (problem,) = _found(_letter("Amnesty International", text), "LK124")
+    assert problem.line == 3
+    assert f"looks like {how}: it probably reads '{repaired}'" in problem.message
+
+
+def test_excel_is_named_only_for_a_spreadsheet() -> None:
+    """This test ensures that LK124's advice names Excel's 'CSV UTF-8' for a
+    CSV or XLSX row, and not for a text of the spec or the case."""
+    letter = _letter(
+        Signatory("Ã‰cole", origin=("s.xlsx[Signers]!A2", 2, 1)),
+        subject="Ã‰cole", case=Case(person=Person(name="Azimjon Askarov"), sentence="Ã‰cole"),
+    )  # fmt: skip
+    found = {p.path: p.message for p in _found(letter, "LK124")}
+    assert "CSV UTF-8" in found["s.xlsx[Signers]!A2"]
+    assert "CSV UTF-8" not in found["letter.subject"]
+    assert found["letter.case.sentence"].endswith("correct it and save the file as UTF-8")
 
 
 @pytest.mark.parametrize(

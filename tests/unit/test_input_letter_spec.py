@@ -40,7 +40,8 @@ def test_missing_keys_are_reported_at_the_top(tmp_path: Path) -> None:
         load_letter(tmp_path / "letter.yaml")
     found = {(p.line, p.code, p.message.split(" ")[0]) for p in info.value.problems}
     # A letter without a case is a thematic letter: only its template may need one.
-    assert found == {(1, "LK104", "'date'"), (1, "LK104", "'template'")}
+    # Its warnings come with its errors: it has no signatories either.
+    assert found == {(1, "LK104", "'date'"), (1, "LK104", "'template'"), (1, "LK122", "the")}
 
 
 def test_a_value_that_cannot_be_read_is_reported_once(tmp_path: Path) -> None:
@@ -84,5 +85,6 @@ def test_letter_from_data_problems_name_fields(tmp_path: Path) -> None:
         letter_from_data({"template": "appeal-release", "dateline": {"align": "centre"}}, tmp_path)
     assert [str(p) for p in info.value.problems] == [
         "letter.date: error: [LK104] 'date' is required (the letter's date, YYYY-MM-DD)",
+        "letter.signatories: warning: [LK122] the letter has no signatories; add them in 'signatories'",
         "letter.dateline.align: error: [LK105] 'align' must be one of right, left, not 'centre'",
     ]

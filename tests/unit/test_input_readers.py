@@ -360,3 +360,84 @@ def test_csv_rows_of_nothing_are_skipped_but_counted(tmp_path: Path) -> None:
     rows, problems = _rows(path)
     assert problems == []
     assert [(r[0]["name"], r[1][1][0]) for r in rows] == [("A", 6), ("B\n\n,\nC", 7), ("D", 10_011)]
+
+
+# --- columns with no heading -------------------------------------------------------
+
+
+def _table(path: Path, table: Any = SIGNATORY_TABLE) -> tuple[list[Any], list[tuple[str, str, int | None, int | None, str]]]:  # fmt: skip
+    reporter = Reporter()
+    rows = read_rows(path, (Source(path.parent / "l.yaml", "l.yaml"), (1, 1)), reporter, table)
+    problems = [(p.code, p.path, p.line, p.col, p.message) for p in reporter.problems]
+    return rows, problems
+
+
+def _book(path: Path, *rows: list[Any]) -> Path:
+    book = openpyxl.Workbook()
+    book.active.title = "S"
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_excel_empty_columns_are_ignored(tmp_path: Path) -> None:
+    """This test ensures that Excel's empty columns (no heading, no values) are
+    ignored in a CSV header and in a sheet, between and after the named ones."""
+    (tmp_path / "s.csv").write_text(
+        "Name,Type,Affiliation,Title,,,\nAmnesty,organization,,,,,\nAhmed,individual,Uni,Prof,,,\n",
+        encoding="utf-8",
+    )
+    rows, problems = _table(tmp_path / "s.csv")
+    assert problems == []
+    assert [cells for cells, _ in rows][1] == {
+        "name": "Ahmed", "type": "individual", "affiliation": "Uni", "title": "Prof",
+    }  # fmt: skip
+    _book(tmp_path / "s.xlsx", ["name", None, "type"], ["Amnesty", None, "organization"])
+    rows, problems = _table(tmp_path / "s.xlsx")
+    assert problems == []
+    assert [cells for cells, _ in rows] == [{"name": "Amnesty", "type": "organization"}]
+
+
+def test_a_column_with_values_but_no_heading_is_named_once(tmp_path: Path) -> None:
+    """This test ensures that values under an empty heading give one LK103 per
+    column, at its heading, naming the column and its first value's place."""
+    (tmp_path / "s.csv").write_text(
+        "name,type,,title,,\nA,organization,x,,,y\nB,organization,z,,,\n", encoding="utf-8"
+    )
+    _, problems = _table(tmp_path / "s.csv")
+    assert problems == [
+        ("LK103", "s.csv", 1, 3, "column 3 has values but no heading (first at line 2): name it or delete it"),
+        ("LK103", "s.csv", 1, 6, "column 6 has values but no heading (first at line 2): name it or delete it"),
+    ]  # fmt: skip
+    _book(tmp_path / "s.xlsx", ["name", None, "type"], ["A", None, "organization"], ["B", "x"])
+    _, problems = _table(tmp_path / "s.xlsx")
+    assert problems == [
+        ("LK103", "s.xlsx[S]!B1", 1, 2, "column B has values but no heading (first at B3): name it or delete it"),
+    ]  # fmt: skip
+
+
+def test_values_right_of_a_sheets_header_are_one_line_per_column(tmp_path: Path) -> None:
+    """This test ensures that cells right of the last heading give one LK103 per
+    column (not one per row), naming the column and its first value."""
+    _book(
+        tmp_path / "s.xlsx",
+        ["name", "type"], ["A", "organization", None, "x"], ["B", "organization", "", "y"],
+        ["C", "organization", "z"],
+    )  # fmt: skip
+    rows, problems = _table(tmp_path / "s.xlsx")
+    assert [(code, path, message) for code, path, _, _, message in problems] == [
+        ("LK103", "s.xlsx[S]!C1", "column C has values but no heading (first at C4): name it or delete it"),
+        ("LK103", "s.xlsx[S]!D1", "column D has values but no heading (first at D2): name it or delete it"),
+    ]  # fmt: skip
+    assert [cells["name"] for cells, _ in rows] == ["A", "B", "C"]
+
+
+def test_a_recipients_table_ignores_empty_columns_too(tmp_path: Path) -> None:
+    """This test ensures that a campaign's recipients table reads past Excel's empty columns."""
+    from letterkit.input.campaign import RECIPIENT_TABLE
+
+    (tmp_path / "r.csv").write_text("id,name,,\nDE,Ministry,,\n", encoding="utf-8")
+    rows, problems = _table(tmp_path / "r.csv", RECIPIENT_TABLE)
+    assert problems == []
+    assert [cells for cells, _ in rows] == [{"id": "DE", "name": "Ministry"}]
