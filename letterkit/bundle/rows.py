@@ -18,9 +18,10 @@ from pathlib import Path
 
 from ..errors import InternalError, Problem, ValidationError
 from ..input.campaign import Campaign, CampaignRecipient
-from ..input.sources import display_path, placed_in_spec
-from ..model import Signatory
+from ..input.sources import Reporter, display_path, placed_in_spec
+from ..model import Letter, Signatory
 from ..pipeline import reported
+from ..text.templates import locate_template
 from ..validate import findings
 from .drawn import drawn_problems
 
@@ -33,6 +34,10 @@ _DRAWN = re.compile(r"recipient (honorific|name|title|organization|address|email
 #: The row's own greetings, when the row gives them.
 _GREETING = re.compile(r"(salutation|closing): ")
 _CHAR = re.compile(r"\(U\+([0-9A-F]{4,6})\)")
+#: How a build says a text of the spec lacks the letter's locale, naming none.
+_UNNAMED = "a text of the spec "
+#: How many of the texts lacking a row's locale its one problem names.
+_NAMED = 6
 
 
 def _at(problem: Problem, row: CampaignRecipient, column: str) -> Problem:
@@ -44,14 +49,56 @@ def _chars(problem: Problem) -> set[str]:
     return set(_CHAR.findall(problem.message))
 
 
+def _of_locale(problem: Problem, locale: str) -> bool:
+    """Whether *problem* says the base letter has nothing in the row's *locale*:
+    its template has no version of it (LK110), or a text of the base letter no
+    entry for it (LK108, not a field of the row)."""
+    if problem.code == "LK110":
+        return f"'{locale}'" in problem.message
+    named = f"locale '{locale}'" in problem.message or f"locale {locale!r}" in problem.message
+    return problem.code == "LK108" and named and not _FIELD.match(problem.path)
+
+
+def _by_locale(problems: Sequence[Problem], row: CampaignRecipient) -> list[Problem]:
+    """*problems* with those caused by the row's locale at its locale cell, once:
+    the template having no version of it says it all; otherwise the texts of the
+    base letter lacking an entry for it, in one problem naming them all."""
+    caused = [p for p in problems if _of_locale(p, row.locale)]
+    rest = [p for p in problems if p not in caused]
+    versions = [p for p in caused if p.code == "LK110"]
+    texts = [p for p in caused if p.code == "LK108"]
+    if versions:
+        return [_at(versions[0], row, "locale"), *rest]
+    if len(texts) < 2:
+        return list(problems)
+    named = [
+        p.path.removeprefix("letter.")
+        for p in texts
+        if p.path.startswith("letter.") and not p.message.startswith(_UNNAMED)
+    ]
+    fields = ", ".join(named[:_NAMED])
+    if len(named) > _NAMED:
+        fields += f" and {len(named) - _NAMED} more"
+    message = (
+        f"the base letter's texts have no '{row.locale}' entry: {fields}; add a "
+        f"'{row.locale}' or 'default' entry to each, or give the row another locale"
+    )
+    return [_at(replace(texts[0], message=message), row, "locale"), *rest]
+
+
 def place(problems: Sequence[Problem], row: CampaignRecipient, spec: Path | None) -> list[Problem]:
     """*problems* of the letter of *row* at the places they come from: the
     recipient's fields at their cells, the base letter's fields at their line in
-    *spec*. A character the row's name lacks is reported at the name only, not
-    again for the greeting or the text that print the name."""
+    *spec*, what the row's locale lacks at its locale cell (:func:`_by_locale`).
+    A character the row's name lacks is reported at the name only, not again for
+    the greeting or the text that print the name."""
     out: list[tuple[Problem, bool]] = []  # each problem, and whether it is at the row's cells
     own: set[str] = set()  # the characters reported there
-    for p in problems:
+    locale_cell = row.at("locale")
+    for p in _by_locale(problems, row):
+        if (p.path, p.line, p.col) == locale_cell and _of_locale(p, row.locale):
+            out.append((p, True))
+            continue
         field = _FIELD.match(p.path) if p.line is None else None
         drawn = _DRAWN.match(p.message) if p.code == "LK140" else None
         greeting = _GREETING.match(p.message) if p.code == "LK140" else None
@@ -70,6 +117,18 @@ def place(problems: Sequence[Problem], row: CampaignRecipient, spec: Path | None
     ]
 
 
+def _version(letter: Letter, spec: Path | None) -> list[Problem]:
+    """The template's lack of a version in *letter*'s locale (LK110), found
+    whatever else is wrong with the letter."""
+    reporter = Reporter()
+    shown = display_path(spec) if spec else "<letter>"
+    try:
+        locate_template(letter, reporter, shown)
+    except (ValidationError, InternalError):
+        return []
+    return [p for p in reporter.problems if _of_locale(p, letter.locale)]
+
+
 def row_problems(
     campaign: Campaign,
     row: CampaignRecipient,
@@ -82,22 +141,41 @@ def row_problems(
     the row, and every character it draws; placed by :func:`place`.
     *signatories* are the letter's, in the order of the row's language. When the
     base letter has errors (not *base_ok*), only the rules about the row's own
-    fields, and the characters of the letter's texts (its template unmerged)."""
+    fields, and the characters of the letter's texts (its template unmerged).
+    When the row's letter has errors, its template is not merged either, but
+    its characters are still checked; a template with no version in the row's
+    locale is reported in any case."""
     letter = replace(campaign.letter, recipients=(row.recipient,), locale=row.locale)
     spec = letter.inputs[0] if letter.inputs else None
     found = [f.problem for f in findings(letter)]
     errors = [p for p in found if p.severity == "error"]
     # the base letter's own warnings and errors were reported when it was read
+    version = _version(letter, spec)
     problems = [p for p in found if _FIELD.match(p.path)]
     if base_ok:
         problems = errors + [p for p in problems if p.severity != "error"]
-    if not errors or not base_ok:
-        try:
-            with reported(letter):
-                shown = display_path(spec) if spec else "<letter>"
-                problems += drawn_problems(letter, signatories, shown, merged_ok=base_ok)
-        except ValidationError as exc:
+    problems = version + problems
+    merged_ok = base_ok and not errors and not version
+    shown = display_path(spec) if spec else "<letter>"
+    try:
+        with reported(letter):
+            problems += drawn_problems(letter, signatories, shown, merged_ok=merged_ok)
+    except (ValidationError, InternalError) as exc:
+        if isinstance(exc, ValidationError):
             problems += exc.problems
-        except InternalError as exc:
-            problems += [exc.problem] if base_ok else []
+        elif merged_ok:
+            problems.append(exc.problem)
+        if not merged_ok:  # a text of the base letter may lack the row's locale
+            problems += _recipient_drawn(replace(letter, locale=campaign.letter.locale), shown)
     return place(list(dict.fromkeys(problems)), row, spec)
+
+
+def _recipient_drawn(letter: Letter, shown: str) -> list[Problem]:
+    """The characters of the recipient's fields no font has, checked in the base
+    letter's locale when the row's own leaves the letter's texts unprintable."""
+    try:
+        with reported(letter):
+            found = drawn_problems(letter, [], shown, merged_ok=False)
+    except (ValidationError, InternalError):
+        return []
+    return [p for p in found if p.code == "LK140" and _DRAWN.match(p.message)]
