@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 from letterkit.bundle.campaign import check_campaign
-from letterkit.errors import Problem
+from letterkit.errors import Problem, in_order
 
 from .conftest import ROOT
+from .test_cli import run
 
 EXAMPLE = ROOT / "examples" / "askarov-eu-2018"
 HEADER = "id,honorific,name,organization,address,locale\n"
@@ -72,3 +74,44 @@ def test_texts_lacking_the_row_locale_are_one_problem_at_the_locale_cell(tmp_pat
     assert "'kk'" in lacking[1].message
     assert not [p for p in problems if p.code == "LK110"]
     assert _at(problems, "LK140") == ["recipients.csv:5:3"]
+
+
+YAML_ROWS = """\
+- id: CN
+  name: 王毅
+  organization: Ministry of China
+  locale: en-GB
+- id: GE
+  name: ილია
+  organization: "“Ministry of Georgia”"
+  locale: en-GB
+"""
+
+
+def test_problems_of_a_file_print_by_line_and_column(tmp_path: Path) -> None:
+    campaign = _campaign(tmp_path, "")
+    (campaign.parent / "rows.yaml").write_text(YAML_ROWS, encoding="utf-8")
+    text = campaign.read_text(encoding="utf-8")
+    campaign.write_text(text.replace("recipients.csv", "rows.yaml"), encoding="utf-8")
+    status, out, _ = run("check", str(campaign))
+    assert status == 1
+    places = [line.split(": ")[0] for line in out.splitlines() if "rows.yaml" in line]
+    # the GE name (line 6) is found after the GE organization's quote marks (line 7)
+    assert places == ["rows.yaml:2:3", "rows.yaml:6:3", "rows.yaml:7:3"], out
+    _, out, _ = run("check", "--format", "json", str(campaign))
+    found = [(p["line"], p["col"]) for p in json.loads(out)["problems"] if p["path"] == "rows.yaml"]
+    assert found == [(2, 3), (6, 3), (7, 3)]
+
+
+def test_in_order_keeps_files_apart_and_ties_as_found() -> None:
+    def problem(path: str, line: int | None, message: str) -> Problem:
+        return Problem(path, line, 1 if line else None, "error", "LK105", message)
+
+    found = [
+        problem("b.csv", 9, "b9"), problem("a.yaml", 8, "a8"), problem("b.csv", 2, "b2"),
+        problem("a.yaml", 6, "a6"), problem("a.yaml", None, "a"), problem("a.yaml", 6, "a6 again"),
+        problem("s.xlsx[S]!A9", 9, "s9"), problem("s.xlsx[S]!B2", 2, "s2"),
+    ]  # fmt: skip
+    assert [p.message for p in in_order(found)] == [
+        "b2", "b9", "a", "a6", "a6 again", "a8", "s2", "s9",
+    ]  # fmt: skip
