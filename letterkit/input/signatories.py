@@ -17,8 +17,8 @@ from .. import limits, memo
 from ..model import Signatory, SignatoryOrder
 from ..validate import TEXT_FIELDS, text_too_long
 from .script_order import script_rank, split_types
-from .sources import Reporter, Where, location, problem_path
-from .tables import Row, Table, clean, read_rows
+from .sources import Origin, Reporter, Where, location, problem_path, where_of
+from .tables import Row, Table, cell_origins, clean, read_rows
 
 SIGNATORY_COLUMNS = (
     "name",
@@ -89,6 +89,8 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
     most = limits.current().signatory_text
     total = 0
     for cells, where in rows:
+        fields = cell_origins(cells, *where)
+        at = functools.partial(_cell, fields, where)
         total += sum(len(cells.get(k, "")) for k in TEXT_FIELDS)
         if total > most:
             reporter.error(where, "LK105", text_too_long(most))
@@ -96,18 +98,20 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
         name = clean(cells.get("name", ""))
         if not name:
             reporter.error(
-                where, "LK120", "signatory has no name; fill in the 'name' cell or delete the row"
+                at("name"),
+                "LK120",
+                "signatory has no name; fill in the 'name' cell or delete the row",
             )
             continue
         kind = _TYPES.get(clean(cells.get("type", "")).lower() or "organization")
         if kind is None:
             reporter.error(
-                where,
+                at("type"),
                 "LK105",
                 f"type must be 'organization' or 'individual', not '{cells['type']}'",
             )
             kind = "organization"
-        withhold = _flag(cells.get("withhold", ""), "withhold", where, reporter)
+        withhold = _flag(cells.get("withhold", ""), "withhold", at("withhold"), reporter)
         key = name.casefold()
         if key in seen:
             first, first_withheld = seen[key]
@@ -129,10 +133,10 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
                 title=clean(cells.get("title", "")),
                 group=clean(cells.get("group", "")),
                 sort_as=clean(cells.get("sort_as", "")),
-                lead=_flag(cells.get("lead", ""), "lead", where, reporter),
+                lead=_flag(cells.get("lead", ""), "lead", at("lead"), reporter),
                 withhold=withhold,
                 signature=_signature(
-                    cells.get("signature", ""), withhold, where, reporter, resolve
+                    cells.get("signature", ""), withhold, at("signature"), reporter, resolve
                 ),
                 note=clean(cells.get("note", "")),
                 signed_by=clean(cells.get("signed_by", "")),
@@ -140,6 +144,12 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
             )
         )
     return out
+
+
+def _cell(fields: dict[str, Origin], row: Where, column: str) -> Where:
+    """Where the cell of *column* stands in a row read at *row* (the row's start
+    when it is not known: an inline list)."""
+    return where_of(fields[column]) if column in fields else row
 
 
 def _signature(
