@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from letterkit.bundle.campaign import check_campaign
+from letterkit.bundle.campaign import check_campaign, load_campaign
 from letterkit.errors import Problem, in_order
 
 from .conftest import ROOT
@@ -115,3 +115,13 @@ def test_in_order_keeps_files_apart_and_ties_as_found() -> None:
     assert [p.message for p in in_order(found)] == [
         "b2", "b9", "a", "a6", "a6 again", "a8", "s2", "s9",
     ]  # fmt: skip
+
+
+def test_bundle_names_the_cell_of_a_quoted_name_as_check_does(tmp_path: Path) -> None:
+    rows = 'AT,H.E.,Minister,"""Ministère""",Vienna,en-GB\nFR,M.,"""Ministre""",Quai,Paris,fr\n'
+    campaign = _campaign(tmp_path, rows)
+    warnings: list[Problem] = []
+    load_campaign(campaign, problems=warnings)  # what bundle reads before it builds
+    bundled = sorted(f"{p.path}:{p.line}:{p.col}" for p in warnings if p.code == "LK125")
+    checked = sorted(_at(check_campaign(campaign), "LK125"))
+    assert bundled == checked == ["recipients.csv:2:4", "recipients.csv:3:3"]
