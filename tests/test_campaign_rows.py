@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
 
-from letterkit.bundle.campaign import check_campaign, load_campaign
-from letterkit.errors import Problem, in_order
+import pytest
+from pypdf import PdfReader
+
+from letterkit.bundle.campaign import build_row, check_campaign, load_campaign
+from letterkit.errors import Problem, ValidationError, in_order
 
 from .conftest import ROOT
 from .test_cli import run
@@ -125,3 +129,48 @@ def test_bundle_names_the_cell_of_a_quoted_name_as_check_does(tmp_path: Path) ->
     bundled = sorted(f"{p.path}:{p.line}:{p.col}" for p in warnings if p.code == "LK125")
     checked = sorted(_at(check_campaign(campaign), "LK125"))
     assert bundled == checked == ["recipients.csv:2:4", "recipients.csv:3:3"]
+
+
+def test_a_recipient_text_too_long_to_lay_out_is_found_by_check_at_its_cell(
+    tmp_path: Path,
+) -> None:
+    long = "Ministry " + "x" * 300
+    campaign = _campaign(
+        tmp_path, f"AT,H.E.,Minister,Ministry,Vienna,en-GB\nLONG,H.E.,M,{long},X,fr\n"
+    )
+    problems = check_campaign(campaign)
+    assert _at(problems, "LK150") == ["recipients.csv:3:4"]
+    message = next(p.message for p in problems if p.code == "LK150")
+    assert message.startswith("the text of 'organization' is too large to lay out: 300 characters")
+    # the bundle stops at the same text, and says so at the same cell
+    with pytest.raises(ValidationError) as caught:
+        build_row(load_campaign(campaign), "LONG")
+    assert [str(p) for p in caught.value.problems] == [
+        str(p) for p in problems if p.code == "LK150"
+    ]
+
+
+def _address(lines: int) -> str:
+    """A row whose address block (name, organization, address) has *lines* lines."""
+    return (
+        "AT,H.E.,Minister,Ministry,"
+        + " | ".join(f"Line {n}" for n in range(lines - 2))
+        + ",en-GB\n"
+    )
+
+
+def test_an_address_block_taller_than_page_one_is_an_error_at_its_cell(tmp_path: Path) -> None:
+    campaign = _campaign(tmp_path / "tall", _address(48))
+    problems = [p for p in check_campaign(campaign) if p.code == "LK150"]
+    assert [f"{p.path}:{p.line}:{p.col}" for p in problems] == ["recipients.csv:2:5"]
+    assert "has 48 lines, more than page 1 holds below the letterhead (at most 47)" in str(
+        problems[0]
+    )
+    with pytest.raises(ValidationError) as caught:
+        build_row(load_campaign(campaign), "AT")  # bundle and render refuse it too
+    assert caught.value.problems == problems
+    # one line fewer fits: page 1 holds the address block
+    campaign = _campaign(tmp_path / "fits", _address(47))
+    assert not [p for p in check_campaign(campaign) if p.code == "LK150"]
+    pdf = PdfReader(io.BytesIO(build_row(load_campaign(campaign), "AT").pdf))
+    assert "Line 44" in pdf.pages[0].extract_text()

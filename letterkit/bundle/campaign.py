@@ -29,7 +29,7 @@ from ..validate.hygiene import silenced
 from .counts import CheckResult, counted
 from .drawn import SOME_DATE, read_partly, signatories_of
 from .manifest import MANIFEST
-from .rows import place, row_problems
+from .rows import place, row_problems, too_tall
 from .state import STATE
 
 __all__ = ["build_row", "check_campaign", "checked_campaign", "letter_for", "load_campaign"]
@@ -241,6 +241,9 @@ def build_row(campaign: Campaign, rid: str, limits: Limits | None = None) -> Bui
     line in the base spec (the letter was made from the spec and a row, so no
     reader placed them: :func:`~letterkit.bundle.rows.place`)."""
     letter = letter_for(campaign, rid)
+    tall = too_tall(campaign.letter, campaign.get(rid))
+    if tall:  # it would build, with a blank page 1
+        raise ValidationError(tall)
     try:
         return build(letter, limits=limits)
     except ValidationError as exc:

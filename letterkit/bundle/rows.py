@@ -11,21 +11,28 @@ letter's rules, its template merged with the row, and its characters.
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from .. import l10n, memo
 from ..errors import InternalError, Problem, ValidationError
 from ..input.campaign import Campaign, CampaignRecipient
 from ..input.sources import Reporter, display_path, placed_in_spec
 from ..model import Letter, Signatory
 from ..pipeline import reported
 from ..text.templates import locate_template
+from ..typeset import bounds
+from ..typeset.columns import TooLarge
+from ..typeset.pages import PageFurniture
+from ..typeset.paper import page_for
+from ..typeset.styles import styles_for
 from ..validate import findings
 from .drawn import drawn_problems
 
-__all__ = ["place", "row_problems"]
+__all__ = ["overlong", "place", "row_problems", "too_tall"]
 
 #: A field of the row's recipient, as the letter's rules name it.
 _FIELD = re.compile(r"letter\.recipients\[0\]\.(\w+)")
@@ -34,6 +41,8 @@ _DRAWN = re.compile(r"recipient (honorific|name|title|organization|address|email
 #: The row's own greetings, when the row gives them.
 _GREETING = re.compile(r"(salutation|closing): ")
 _CHAR = re.compile(r"\(U\+([0-9A-F]{4,6})\)")
+#: How a build names a recipient's text too long to lay out (not saying which).
+_RECIPIENTS = "the text of 'recipients' "
 #: How a build says a text of the spec lacks the letter's locale, naming none.
 _UNNAMED = "a text of the spec "
 #: How many of the texts lacking a row's locale its one problem names.
@@ -96,6 +105,9 @@ def place(problems: Sequence[Problem], row: CampaignRecipient, spec: Path | None
     own: set[str] = set()  # the characters reported there
     locale_cell = row.at("locale")
     for p in _by_locale(problems, row):
+        if p.code == "LK150" and p.message.startswith(_RECIPIENTS):
+            out += [(at_cell, True) for at_cell in overlong(row)[:1]] or [(p, False)]
+            continue
         if (p.path, p.line, p.col) == locale_cell and _of_locale(p, row.locale):
             out.append((p, True))
             continue
@@ -115,6 +127,72 @@ def place(problems: Sequence[Problem], row: CampaignRecipient, spec: Path | None
         for p, at_row in out
         if at_row or p.code != "LK140" or not (_chars(p) and _chars(p) <= own)
     ]
+
+
+def _texts(row: CampaignRecipient) -> Iterator[tuple[str, str]]:
+    """The recipient's texts the letter prints, each with its column."""
+    r = row.recipient
+    for column, value in (
+        ("honorific", r.honorific), ("name", r.name), ("title", r.title),
+        ("organization", r.organization), *(("address", line) for line in r.address),
+        ("email", r.email),
+    ):  # fmt: skip
+        try:
+            yield column, l10n.localize(value, row.locale)
+        except l10n.LocalizationError:  # reported by the letter's rules
+            continue
+
+
+def overlong(row: CampaignRecipient) -> list[Problem]:
+    """LK150 at each cell of *row* whose text is too long to lay out (a run of
+    letters no line can break): what the bundle would stop at, found without it."""
+    out: list[Problem] = []
+    for column, text in _texts(row):
+        try:
+            bounds.check(html.escape(text, quote=False))
+        except bounds.Overlong as exc:
+            path, line, col = row.at(column)
+            message = f"the text of '{column}' {exc.reason}; shorten it"
+            out.append(Problem(path, line, col, "error", "LK150", message))
+    return out
+
+
+#: Page 1's room for the text below the letterhead, and the address lines' leading,
+#: by base letter (kept, so that a letter freed is not taken for another) and language.
+_ROOM: dict[tuple[int, str], tuple[Letter, float, float]] = memo.table({})
+
+
+def _room(base: Letter, locale: str) -> tuple[float, float]:
+    found = _ROOM.get((id(base), locale))
+    if found is None or found[0] is not base:
+        letter = replace(base, locale=locale)
+        styles = styles_for(letter)
+        room = PageFurniture(letter, styles, page_for(letter.paper)).first_frame().height
+        found = memo.keep(_ROOM, (id(base), locale), (base, room, styles.address.leading), 16)
+    return found[1], found[2]
+
+
+def too_tall(base: Letter, row: CampaignRecipient) -> list[Problem]:
+    """LK150 at the address cell of *row* when its address block, one line a
+    field (a long line wraps, so it is taller still), is taller than page 1 of
+    its letter (from the campaign's *base* letter) holds below the letterhead:
+    the block is never split, so it would start on page 2, leaving page 1 blank."""
+    if base.addressees.layout == "lines":
+        return []  # one line, no address
+    r = row.recipient
+    lines = 1 + sum(1 for v in (r.title, r.organization, r.email) if v) + len(r.address)
+    try:
+        room, leading = _room(base, row.locale)
+    except (TooLarge, ValidationError, InternalError, l10n.LocalizationError):
+        return []  # the letterhead's own problem, reported when the letter is built
+    if lines * leading <= room:
+        return []
+    path, line, col = row.at("address" if r.address else "name")
+    return [Problem(path, line, col, "error", "LK150", (
+        f"the address block has {lines} lines, more than page 1 holds below the letterhead "
+        f"(at most {int(room // leading)}); it would start on page 2 and leave page 1 blank: "
+        "shorten the address"
+    ))]  # fmt: skip
 
 
 def _version(letter: Letter, spec: Path | None) -> list[Problem]:
@@ -154,7 +232,7 @@ def row_problems(
     problems = [p for p in found if _FIELD.match(p.path)]
     if base_ok:
         problems = errors + [p for p in problems if p.severity != "error"]
-    problems = version + problems
+    problems = version + overlong(row) + too_tall(campaign.letter, row) + problems
     merged_ok = base_ok and not errors and not version
     shown = display_path(spec) if spec else "<letter>"
     try:
