@@ -174,3 +174,26 @@ def test_an_address_block_taller_than_page_one_is_an_error_at_its_cell(tmp_path:
     assert not [p for p in check_campaign(campaign) if p.code == "LK150"]
     pdf = PdfReader(io.BytesIO(build_row(load_campaign(campaign), "AT").pdf))
     assert "Line 44" in pdf.pages[0].extract_text()
+
+
+def test_a_character_no_font_has_prints_at_its_spec_key_or_template_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shapes = ROOT / "examples" / "shapes"
+    for name in ("case.yaml", "signatories-9.csv"):
+        shutil.copy(shapes / name, tmp_path / name)
+    (tmp_path / "body.md").write_text("Dear friends,\n\nWe write from 北京.\n", encoding="utf-8")
+    (tmp_path / "letter.yaml").write_text(
+        "template: body.md\nlocale: en-GB\ndate: 2018-12-06\nsubject: Release\n"
+        "case: case.yaml\nsignatories: signatories-9.csv\n"
+        "recipients:\n  - {honorific: H.E., name: 王毅}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run("check", "letter.yaml")
+    assert status == 1
+    lines = [line.split(" characters")[0] for line in out.splitlines() if "[LK140]" in line]
+    assert lines == [
+        "letter.yaml:7:1: error: [LK140] recipient name:",
+        "body.md:3: error: [LK140] text from body.md:",
+    ]

@@ -84,9 +84,10 @@ def check_glyphs(
     sources = list(_texts(letter, merged, signatories)) + [
         (f"text from {merged.template}", t) for t in body_text
     ]
-    spec_keys = {
+    spec_keys = {label: key for key, label, _ in spec_texts(letter)} | {
         "dateline": "place", "cc": "cc", "subject": "subject", "signatory_block": "signatory_block"
     }  # fmt: skip
+    body_lines = merged.source.splitlines()
     reported: set[tuple[str, str]] = set()
     for where, text in sources:
         missing = [c for c in fonts.uncovered([text], extra) if (where, c) not in reported]
@@ -98,6 +99,9 @@ def check_glyphs(
             at = (spec, *key_position(letter.inputs[0], spec_keys[where]))
         if where.startswith("signatory '"):
             at = origins.get(where[len("signatory '") : where.rindex("'")], at)
+        if where.startswith("text from "):  # at its line when the template holds it
+            line = next((n for n, t in enumerate(body_lines, 1) if missing[0] in t), None)
+            at = (merged.template, line, None) if line else at
         reporter.error(where_of(at), "LK140", f"{where}: {missing_message(missing, letter, extra)}")
 
 
