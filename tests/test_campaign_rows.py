@@ -197,3 +197,24 @@ def test_a_character_no_font_has_prints_at_its_spec_key_or_template_line(
         "letter.yaml:7:1: error: [LK140] recipient name:",
         "body.md:3: error: [LK140] text from body.md:",
     ]
+
+
+def test_a_signatory_field_no_font_draws_prints_at_its_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(ROOT / "examples" / "shapes" / "case.yaml", tmp_path / "case.yaml")
+    (tmp_path / "body.md").write_text("Dear friends,\n\nWe write.\n", encoding="utf-8")
+    (tmp_path / "signatories.csv").write_text(
+        "name,type,affiliation\nAnn Lee,individual,Uni\nWang Li,individual,北京大学\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "letter.yaml").write_text(
+        "template: body.md\nlocale: en-GB\ndate: 2018-12-06\nsubject: Release\n"
+        "case: case.yaml\nsignatories: signatories.csv\nrecipients: [{name: Jo}]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run("check", "letter.yaml")
+    assert status == 1
+    lines = [line.split(" characters")[0] for line in out.splitlines() if "[LK140]" in line]
+    assert lines == ["signatories.csv:3:3: error: [LK140] signatory 'Wang Li' affiliation:"]

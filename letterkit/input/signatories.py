@@ -141,6 +141,7 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
                 note=clean(cells.get("note", "")),
                 signed_by=clean(cells.get("signed_by", "")),
                 origin=(problem_path(*where), where[1][0], where[1][1]),
+                cells=tuple(fields.items()),
             )
         )
     return out
