@@ -117,7 +117,7 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
             first, first_withheld = seen[key]
             who = "a withheld signatory" if withhold or first_withheld else f"'{name}'"
             reporter.error(
-                where,
+                at("name"),
                 "LK121",
                 f"{who} is listed twice (also at {location(*first)}); delete one row",
             )

@@ -66,3 +66,14 @@ def test_a_yaml_entry_is_named_by_its_key_line(tmp_path: Path) -> None:
         "signatories.yaml:3:3: error: [LK105] type",
         "signatories.yaml:4:3: error: [LK105] lead",
     ]
+
+
+def test_a_name_listed_twice_is_reported_at_its_name_cell(tmp_path: Path) -> None:
+    path = tmp_path / "signatories.csv"
+    path.write_text("type,name\nindividual,Ann Lee\nindividual,ann lee\n", encoding="utf-8")
+    reporter = Reporter()
+    load_signatories(path, ("letter.yaml", (5, 1)), reporter)
+    assert [str(p) for p in reporter.problems] == [
+        "signatories.csv:3:2: error: [LK121] 'ann lee' is listed twice "
+        "(also at signatories.csv:2); delete one row"
+    ]
