@@ -216,7 +216,9 @@ def row_problems(
 ) -> list[Problem]:
     """The problems of *row*'s letter that need no layout: the letter's rules (the
     row's gender, office, greeting, its locale's texts), its template merged with
-    the row, and every character it draws; placed by :func:`place`.
+    the row, every character it draws, the recipient's texts too long to lay
+    out (:func:`overlong`) and an address block taller than page 1
+    (:func:`too_tall`); placed by :func:`place`.
     *signatories* are the letter's, in the order of the row's language. When the
     base letter has errors (not *base_ok*), only the rules about the row's own
     fields, and the characters of the letter's texts (its template unmerged).
@@ -232,7 +234,8 @@ def row_problems(
     problems = [p for p in found if _FIELD.match(p.path)]
     if base_ok:
         problems = errors + [p for p in problems if p.severity != "error"]
-    problems = version + overlong(row) + too_tall(campaign.letter, row) + problems
+    tall = too_tall(campaign.letter, row) if base_ok else []  # its letterhead read whole
+    problems = version + overlong(row) + tall + problems
     merged_ok = base_ok and not errors and not version
     shown = display_path(spec) if spec else "<letter>"
     try:
