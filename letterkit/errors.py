@@ -159,6 +159,21 @@ class UsageError(LetterkitError, ValueError):
     """The call itself cannot work (exit status 2 on the command line)."""
 
 
+def in_order(problems: Iterable[Problem]) -> list[Problem]:
+    """*problems* with those of each file by line and column (a file's problems
+    without a line first), the files in the order they first appear; stable, so
+    problems at one place keep the order they were found in. A workbook's cells
+    (``book.xlsx[Sheet]!C7``) are of one file, in the order of their rows."""
+    files: dict[str, list[Problem]] = {}
+    for problem in problems:
+        files.setdefault(problem.path.split("]!")[0], []).append(problem)
+    return [
+        problem
+        for found in files.values()
+        for problem in sorted(found, key=lambda p: (p.line or 0, p.col or 0))
+    ]
+
+
 def path_argument(value: object, what: str) -> None:
     """Raise :class:`UsageError` unless *value* is a path (``str`` or ``os.PathLike``)."""
     import os

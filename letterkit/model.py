@@ -185,6 +185,10 @@ class Signatory:
     origin: tuple[str, int | None, int | None] | None = field(
         default=None, compare=False, repr=False
     )
+    #: Where each of its fields was read, when known: (field, (path, line, column)).
+    cells: tuple[tuple[str, tuple[str, int | None, int | None]], ...] = field(
+        default=(), compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)

@@ -196,12 +196,12 @@ def test_a_letter_with_five_problems_prints_all_five_in_one_run(
     assert status == 1
     errors = _errors(out)
     assert len(errors) == 5, out
-    expected = [
-        "letter.yaml:8:1: error: [LK103] unknown letter spec key 'colour'",
+    expected = [  # each file's by line
         "letter.yaml:3:1: error: [LK106] 'date' is '2024-13-45'",
+        "letter.yaml:8:1: error: [LK103] unknown letter spec key 'colour'",
         "signatories.csv:1:5: error: [LK103] unknown signatory column 'colour'",
         "body.md:2: error: [LK112] the template requires case field 'person.hometown'",
-        "letter.yaml: error: [LK140] text from body.md: characters '外' (U+5916)",
+        "body.md:4: error: [LK140] text from body.md: characters '外' (U+5916)",
     ]
     for line, start in zip(errors, expected, strict=True):
         assert line.startswith(start), line

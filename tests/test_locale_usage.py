@@ -82,7 +82,9 @@ def test_the_count_style_prints_no_identification_note(tmp_path: Path) -> None:
     assert "identification purposes" not in words
 
 
-def test_a_campaign_letters_missing_language_prints_at_the_spec_line(tmp_path: Path) -> None:
+def test_a_campaign_row_whose_language_the_letter_lacks_is_one_problem_at_its_cell(
+    tmp_path: Path,
+) -> None:
     folder = tmp_path / "campaign"
     shutil.copytree(EXAMPLE, folder)
     base = folder / "campaign-letter.yaml"
@@ -94,12 +96,17 @@ def test_a_campaign_letters_missing_language_prints_at_the_spec_line(tmp_path: P
         encoding="utf-8",
     )
     rows = (folder / "recipients.csv").read_text(encoding="utf-8").splitlines()
-    rows.append("XS,Sr.,Ministro,Ministerio,Madrid,es")
+    rows += ["XS,Sr.,Ministro,Ministerio,Madrid,es", "XR,-,Министр,МИД,Москва,ru"]
     (folder / "recipients.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    annex_line = 1 + base.read_text(encoding="utf-8").splitlines().index("annexes:")
-    found = [str(p) for p in letterkit.check(folder / "campaign.yaml") if p.code == "LK108"]
-    path = [p for p in found if "annexes[0].path" in p]
-    assert len(path) == 1, found
-    assert f"campaign-letter.yaml:{annex_line}:" in path[0]
-    assert "recipient 'XS' (es)" in path[0]
-    assert "add a 'es' or 'default' entry" in path[0]
+    es, ru = len(rows) - 1, len(rows)
+    found = {str(p) for p in letterkit.check(folder / "campaign.yaml") if p.severity == "error"}
+    # the template has no Spanish version: that alone is said, at the locale cell
+    assert [p for p in found if "recipient 'XS'" in p or f"csv:{es}:" in p] == [
+        f"recipients.csv:{es}:6: error: [LK110] template 'eu-partners' has no 'es' version "
+        "(has: en-GB, fr, ru); choose one of those locales or write your own template"
+    ]
+    # it has a Russian one, but texts of the base letter lack Russian: one line names them
+    (russian,) = [p for p in found if "recipient 'XR'" in p or f"csv:{ru}:" in p]
+    assert russian.startswith(f"recipients.csv:{ru}:6: error: [LK108] the base letter's texts")
+    assert "annexes[0].path" in russian
+    assert "add a 'ru' or 'default' entry to each" in russian

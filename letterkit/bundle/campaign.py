@@ -10,6 +10,7 @@ CAMPAIGN --recipient ID`` and the bundle make the same letter.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from .. import limits as limits_
 from ..errors import InternalError, Problem, ValidationError
 from ..input.campaign import Campaign, CampaignRecipient, read_campaign
 from ..input.letter_spec import load_letter
-from ..input.sources import Reporter, placed_in_spec, where_of
+from ..input.sources import Origin, Reporter, placed_in_spec, where_of
 from ..limits import Limits
 from ..model import Letter, Signatory
 from ..pipeline import BuildResult, build, reported
@@ -28,7 +29,7 @@ from ..validate.hygiene import silenced
 from .counts import CheckResult, counted
 from .drawn import SOME_DATE, read_partly, signatories_of
 from .manifest import MANIFEST
-from .rows import place, row_problems
+from .rows import place, row_problems, too_tall
 from .state import STATE
 
 __all__ = ["build_row", "check_campaign", "checked_campaign", "letter_for", "load_campaign"]
@@ -69,7 +70,19 @@ def _hygiene(campaign: Campaign, reporter: Reporter, *, cells: bool = True) -> N
     rows = [(r.id, r.locale, r.origin, r.recipient) for r in campaign.recipients]
     spec = letter.inputs[0] if letter.inputs else None
     found = hygiene.campaign(letter, rows, cells=cells)
-    reporter.problems += [placed_in_spec(p, spec) for p in found]
+    by_origin = {r.origin: r for r in campaign.recipients}
+    reporter.problems += [placed_in_spec(_in_cell(p, by_origin), spec) for p in found]
+
+
+def _in_cell(problem: Problem, rows: dict[Origin, CampaignRecipient]) -> Problem:
+    """A problem of a row's text, which names the row, at the cell it names
+    (``organization '"Ministère"' is wrapped…`` at the organization cell)."""
+    row = rows.get((problem.path, problem.line, problem.col))
+    named = re.match(r"\w+", problem.message)
+    if row is None or named is None or named.group() not in row.cells:
+        return problem
+    path, line, col = row.at(named.group())
+    return replace(problem, path=path, line=line, col=col)
 
 
 def _reserved_names(campaign: Campaign, reporter: Reporter) -> None:
@@ -228,6 +241,9 @@ def build_row(campaign: Campaign, rid: str, limits: Limits | None = None) -> Bui
     line in the base spec (the letter was made from the spec and a row, so no
     reader placed them: :func:`~letterkit.bundle.rows.place`)."""
     letter = letter_for(campaign, rid)
+    tall = too_tall(campaign.letter, campaign.get(rid))
+    if tall:  # it would build, with a blank page 1
+        raise ValidationError(tall)
     try:
         return build(letter, limits=limits)
     except ValidationError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import Problem
+from ..errors import Problem, in_order
 from ..model import Letter
 
 __all__ = ["CheckResult", "counted"]
@@ -45,7 +45,10 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def counted(problems: list[Problem], letters: int, letter: Letter | None) -> CheckResult:
-    """A :class:`CheckResult` of *problems*, counting *letter*'s signatories and annexes."""
+    """A :class:`CheckResult` of *problems* (those of each file by line and
+    column: :func:`~letterkit.errors.in_order`), counting *letter*'s signatories
+    and annexes."""
+    problems = in_order(problems)
     if letter is None:
         return CheckResult(problems, letters)
     listed = letter.signatories if isinstance(letter.signatories, tuple | list) else ()

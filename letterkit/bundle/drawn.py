@@ -124,7 +124,8 @@ def _unmerged(letter: Letter, spec: str) -> tuple[MergedText, list[str]]:
         words = [value for _, kind, value in jinja2.Environment().lex(tpl.body) if kind == "data"]
     except jinja2.TemplateSyntaxError:  # reported when it is merged
         words = []
-    return MergedText("", texts.subject, texts.salutation, texts.closing, tpl.display), words
+    merged = MergedText("", texts.subject, texts.salutation, texts.closing, tpl.display, tpl.text)
+    return merged, words
 
 
 def read_partly(path: Path, allow_outside: bool) -> tuple[Letter | None, bool]:

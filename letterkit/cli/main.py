@@ -27,6 +27,7 @@ from ..errors import (
     Problem,
     UsageError,
     ValidationError,
+    in_order,
     printable,
 )
 from ..validate.hygiene import codes, silenced
@@ -111,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
-    for problem in problems:
+    for problem in in_order(problems):
         print(problem, file=stream)
 
 
@@ -317,7 +318,7 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ) from None
     _print_problems(result.warnings, err)
     for rid, problems in result.failed.items():
-        for p in problems:
+        for p in in_order(problems):
             print(f"{p} (recipient {printable(rid, 200)})", file=err)
     if not args.quiet:
         removed = f", {len(result.removed)} removed" if result.removed else ""
@@ -366,8 +367,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     problems = result.problems
     if args.format == "json":
         found = {"problems": [p.as_dict() for p in problems], "summary": result.as_dict()}
-        json.dump(found, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        print(json.dumps(found, ensure_ascii=False, indent=2), file=out)
     else:
         if args.format == "github":
             from .formats import github_commands

@@ -30,7 +30,6 @@ from .letter_spec import load_letter
 from .sources import (
     Located,
     Origin,
-    Pos,
     Reporter,
     Source,
     check_keys,
@@ -40,7 +39,7 @@ from .sources import (
     where_of,
 )
 from .sources import Where as At
-from .tables import Table, clean, read_rows
+from .tables import Table, cell_origins, clean, read_rows
 
 CAMPAIGN_KEYS = ("letter", "recipients", "output")
 OUTPUT_KEYS = ("filename", "combined")
@@ -275,24 +274,6 @@ def _choice(
     return word
 
 
-def _cell_origins(cells: dict[str, str], src: Source | str, pos: Pos) -> dict[str, Origin]:
-    """Where each cell of a row stands: a CSV cell's column and physical line (a quoted
-    cell before it may span lines), a workbook's cell, a YAML or JSON key's line."""
-    line, _ = pos
-    if isinstance(cells, Located):
-        return {k: (problem_path(src, p), *p) for k, p in cells.key_pos.items() if p[0]}
-    if not isinstance(src, Source) or line is None:
-        return {}
-    if not src.sheet and src.path.suffix.lower() != ".csv":
-        return {}
-    out: dict[str, Origin] = {}
-    for col, (key, text) in enumerate(cells.items(), start=1):  # in the header's order
-        out[key] = (problem_path(src, (line, col)), line, col)
-        if not src.sheet:
-            line += text.count("\n")
-    return out
-
-
 def _cell_at(fields: dict[str, Origin], origin: Origin, column: str) -> At:
     """Where a row's cell stands (the row's start when it is not known)."""
     return where_of(fields.get(column, origin))
@@ -306,7 +287,7 @@ def _recipients(
     seen: dict[str, str] = {}
     for cells, (src, pos) in rows:
         origin = (problem_path(src, pos), pos[0], pos[1])
-        fields = _cell_origins(cells, src, pos)
+        fields = cell_origins(cells, src, pos)
         at = functools.partial(_cell_at, fields, origin)
 
         rid = clean(cells.get("id", ""))

@@ -18,8 +18,8 @@ from ..model import Signatory, SignatoryOrder
 from ..validate import TEXT_FIELDS, text_too_long
 from ..validate.same import IDENTIFYING, differing
 from .script_order import script_rank, split_types
-from .sources import Reporter, Where, location, problem_path
-from .tables import Row, Table, clean, read_rows
+from .sources import Origin, Reporter, Where, location, problem_path, where_of
+from .tables import Row, Table, cell_origins, clean, read_rows
 
 SIGNATORY_COLUMNS = (
     "name",
@@ -90,6 +90,8 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
     most = limits.current().signatory_text
     total = 0
     for cells, where in rows:
+        fields = cell_origins(cells, *where)
+        at = functools.partial(_cell, fields, where)
         total += sum(len(cells.get(k, "")) for k in TEXT_FIELDS)
         if total > most:
             reporter.error(where, "LK105", text_too_long(most))
@@ -97,18 +99,20 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
         name = clean(cells.get("name", ""))
         if not name:
             reporter.error(
-                where, "LK120", "signatory has no name; fill in the 'name' cell or delete the row"
+                at("name"),
+                "LK120",
+                "signatory has no name; fill in the 'name' cell or delete the row",
             )
             continue
         kind = _TYPES.get(clean(cells.get("type", "")).lower() or "organization")
         if kind is None:
             reporter.error(
-                where,
+                at("type"),
                 "LK105",
                 f"type must be 'organization' or 'individual', not '{cells['type']}'",
             )
             kind = "organization"
-        withhold = _flag(cells.get("withhold", ""), "withhold", where, reporter)
+        withhold = _flag(cells.get("withhold", ""), "withhold", at("withhold"), reporter)
         given = {k: clean(cells.get(k, "")) for k in IDENTIFYING}
         given["type"] = kind if given["type"] else ""  # a blank type tells no one apart
         twin = next((t for t in seen.get(name.casefold(), ()) if not differing(given, t[2])), None)
@@ -116,7 +120,7 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
             first, first_withheld, _ = twin
             who = "a withheld signatory" if withhold or first_withheld else f"'{name}'"
             reporter.error(
-                where,
+                at("name"),
                 "LK121",
                 f"{who} is listed twice (also at {location(*first)}); delete one row",
             )
@@ -132,17 +136,24 @@ def _build(rows: Sequence[Row], reporter: Reporter, resolve: Resolver) -> list[S
                 title=clean(cells.get("title", "")),
                 group=clean(cells.get("group", "")),
                 sort_as=clean(cells.get("sort_as", "")),
-                lead=_flag(cells.get("lead", ""), "lead", where, reporter),
+                lead=_flag(cells.get("lead", ""), "lead", at("lead"), reporter),
                 withhold=withhold,
                 signature=_signature(
-                    cells.get("signature", ""), withhold, where, reporter, resolve
+                    cells.get("signature", ""), withhold, at("signature"), reporter, resolve
                 ),
                 note=clean(cells.get("note", "")),
                 signed_by=clean(cells.get("signed_by", "")),
                 origin=(problem_path(*where), where[1][0], where[1][1]),
+                cells=tuple(fields.items()),
             )
         )
     return out
+
+
+def _cell(fields: dict[str, Origin], row: Where, column: str) -> Where:
+    """Where the cell of *column* stands in a row read at *row* (the row's start
+    when it is not known: an inline list)."""
+    return where_of(fields[column]) if column in fields else row
 
 
 def _signature(

@@ -23,7 +23,18 @@ from . import xlsx
 from .budget import CONTAINER, MAX_NODES, Budget
 from .csvtable import headless, read_csv
 from .data import load_data_file
-from .sources import Located, LocatedList, Pos, Reporter, Source, Where, cell_name, display_path
+from .sources import (
+    Located,
+    LocatedList,
+    Origin,
+    Pos,
+    Reporter,
+    Source,
+    Where,
+    cell_name,
+    display_path,
+    problem_path,
+)
 
 
 def clean(text: str) -> str:
@@ -349,3 +360,21 @@ def _unknown(name: str, what: str, table: Table) -> str:
     hint = f"did you mean '{close[0]}'? " if close else ""
     known = ", ".join(table.columns)
     return f"unknown {table.noun} {what} '{name}'; {hint}known {what}s: {known}"
+
+
+def cell_origins(cells: dict[str, str], src: Source | str, pos: Pos) -> dict[str, Origin]:
+    """Where each cell of a row stands: a CSV cell's column and physical line (a quoted
+    cell before it may span lines), a workbook's cell, a YAML or JSON key's line."""
+    line, _ = pos
+    if isinstance(cells, Located):
+        return {k: (problem_path(src, p), *p) for k, p in cells.key_pos.items() if p[0]}
+    if not isinstance(src, Source) or line is None:
+        return {}
+    if not src.sheet and src.path.suffix.lower() != ".csv":
+        return {}
+    out: dict[str, Origin] = {}
+    for col, (key, text) in enumerate(cells.items(), start=1):  # in the header's order
+        out[key] = (problem_path(src, (line, col)), line, col)
+        if not src.sheet:
+            line += text.count("\n")
+    return out

@@ -80,13 +80,14 @@ def check_glyphs(
     """Report (LK140) every character of the letter that no font can draw: the
     spec's fields, the recipients, the signatories and the composed body text."""
     spec = display_path(letter.inputs[0]) if letter.inputs else "<letter>"
-    origins = {s.name: s.origin for s in signatories if s.origin is not None and not s.withhold}
+    origins = {s.name: s for s in signatories if s.origin is not None and not s.withhold}
     sources = list(_texts(letter, merged, signatories)) + [
         (f"text from {merged.template}", t) for t in body_text
     ]
-    spec_keys = {
+    spec_keys = {label: key for key, label, _ in spec_texts(letter)} | {
         "dateline": "place", "cc": "cc", "subject": "subject", "signatory_block": "signatory_block"
     }  # fmt: skip
+    body_lines = merged.source.splitlines()
     reported: set[tuple[str, str]] = set()
     for where, text in sources:
         missing = [c for c in fonts.uncovered([text], extra) if (where, c) not in reported]
@@ -96,8 +97,14 @@ def check_glyphs(
         at: Origin = (spec, None, None)
         if where in spec_keys and letter.inputs:
             at = (spec, *key_position(letter.inputs[0], spec_keys[where]))
-        if where.startswith("signatory '"):
-            at = origins.get(where[len("signatory '") : where.rindex("'")], at)
+        if where.startswith("signatory '"):  # at the field's cell when it is known
+            name, _, column = where[len("signatory '") :].rpartition("' ")
+            signatory = origins.get(name)
+            if signatory is not None:
+                at = dict(signatory.cells).get(column, signatory.origin) or at
+        if where.startswith("text from "):  # at its line when the template holds it
+            line = next((n for n, t in enumerate(body_lines, 1) if missing[0] in t), None)
+            at = (merged.template, line, None) if line else at
         reporter.error(where_of(at), "LK140", f"{where}: {missing_message(missing, letter, extra)}")
 
 
