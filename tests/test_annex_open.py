@@ -168,7 +168,7 @@ def _docx() -> bytes:
     [
         (_docx(), "is a Word (.docx) document, although its name ends in .pdf; save it as PDF"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "is an old Word (.doc)"),
-        (b"<!DOCTYPE html><html><body>Login</body></html>", "is a web page (HTML)"),
+        (b"<!DOCTYPE html><html><body>Login</body></html>", "is an HTML page, although"),
         (b"{\\rtf1\\ansi Hello}", "is an RTF document"),
         (b"\x89PNG\r\n\x1a\n" + bytes(40), "is a PNG image"),
         (b"\x1b[2J\x07\x00\x01\x02 evil", "(it starts with binary data, not text)"),
@@ -194,3 +194,13 @@ def test_check_says_the_same_line(tmp_path: Path) -> None:
     problems = letterkit.check(replace(letter, annexes=(Annex(path=path, title="Annex"),)))
     assert [p.code for p in problems if p.severity == "error"] == ["LK130"]
     assert [p.message for p in problems if p.code == "LK130"] == [_refusal(path)]
+
+
+def test_what_qpdf_says_is_pasted_without_paths_or_control_bytes(tmp_path: Path) -> None:
+    """This test ensures that a repair failure names no absolute path and holds no control byte."""
+    from letterkit.pdf.repair import _without_paths
+
+    source = tmp_path / "annex.pdf"
+    said = f"damaged {source} (offset 3): see /tmp/letterkit-repair-x/rebuilt.pdf \x1b[2Jok"
+    line = _without_paths(said, source)
+    assert line == "damaged the file (offset 3): see the file [2Jok"

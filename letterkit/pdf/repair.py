@@ -13,6 +13,7 @@ The password travels on the child's standard input, never on its command line.
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -55,10 +56,23 @@ def rebuild(path: Path, password: str) -> bytes:
             ) from exc
         except OSError as exc:
             raise AnnexError(f"is damaged, and qpdf could not be started ({exc})") from exc
-        line = done.stdout.decode("utf-8", "replace").strip()
+        line = _without_paths(done.stdout.decode("utf-8", "replace").strip(), path)
         if done.returncode == 0 and line == "ok":
             return target.read_bytes()
         raise AnnexError(_why(done.returncode, line, cap))
+
+
+#: An absolute path in what qpdf said (a problem names files relative to the spec).
+_ABSOLUTE = re.compile(r"(?<![\w.])/(?:[^\s/:()]+/)+[^\s/:()]*")
+
+
+def _without_paths(line: str, path: Path) -> str:
+    """*line* with the annex's path and any other absolute
+    path said as "the file", and control characters dropped: safe to paste."""
+    for known in (str(path), str(path.resolve())):
+        line = line.replace(known, "the file")
+    line = _ABSOLUTE.sub("the file", line)
+    return "".join(ch for ch in line if ch.isprintable())
 
 
 def _why(status: int, line: str, cap: int) -> str:

@@ -64,7 +64,7 @@ def what_it_is(head: bytes) -> tuple[str, str] | None:
         return "a ZIP archive", "unpack it and name the PDF inside it in the spec"
     low = lead[:256].lower()
     if low.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in low:
-        return "a web page (HTML)", "download the PDF itself, not the page that links to it"
+        return "an HTML page", "download the PDF itself, not the web page that links to it"
     return None
 
 
