@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -80,12 +81,33 @@ def test_a_comment_before_stream_keeps_the_image(tmp_path: Path) -> None:
         assert image.read_bytes() == b"\xff\x00\x00" * 4
 
 
-def test_a_gbk_font_name_keeps_its_bytes(tmp_path: Path) -> None:
-    """This test ensures that a font name written in GBK (黑体) reaches the output byte for byte."""
+def _gbk_plain() -> bytes:
     objects = _text(b"BT /F1 24 Tf 72 720 Td (Hei) Tj ET")
     objects[5] = b"<< /Type /Font /Subtype /TrueType /BaseFont /#BA#DA#CC#E5,Bold >>"
+    return make_pdf(objects)
+
+
+def _gbk_in_object_stream() -> bytes:
+    with pikepdf.new() as pdf:
+        page = pdf.add_blank_page(page_size=(595, 842))
+        font = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.TrueType,
+            BaseFont=pikepdf.Object.parse(b"/#BA#DA#CC#E5,Bold"),
+        )
+        page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pdf.make_indirect(font)))
+        page.Contents = pdf.make_stream(b"BT /F1 24 Tf 72 720 Td (Hei) Tj ET")
+        buffer = io.BytesIO()
+        pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    assert b"/ObjStm" in buffer.getvalue()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("make", [_gbk_plain, _gbk_in_object_stream])
+def test_a_gbk_font_name_keeps_its_bytes(make: Callable[[], bytes], tmp_path: Path) -> None:
+    """This test ensures that a font name written in GBK (黑体) reaches the output byte for byte."""
     path = tmp_path / "gbk.pdf"
-    path.write_bytes(make_pdf(objects))
+    path.write_bytes(make())
     built = _build(path)
     [page] = _annex_pages(built.pdf)
     with pikepdf.open(path) as source, pikepdf.open(io.BytesIO(built.pdf)) as out:

@@ -5,7 +5,7 @@ A PDF name is bytes. Chinese producers write font names in GBK
 picks one by that name. pypdf decodes a name that is not UTF-8 as GBK or
 Latin-1 and writes it back as UTF-8: other bytes, a font the viewer cannot
 find, garbled text. So the names of an annex that are not UTF-8 are found in
-its raw bytes, and each object of the reader that holds one gets a name that
+its raw bytes and its object streams, and each object of the reader that holds one gets a name that
 writes the bytes it was read from.
 """
 
@@ -15,7 +15,16 @@ import re
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+    StreamObject,
+)
+
+from ._pypdf import object_stream_numbers
 
 #: A name with at least one ``#xx`` escape of a byte above 0x7F.
 _ESCAPED = re.compile(rb"/[!-~]*?#[89A-Fa-f][0-9A-Fa-f][^\x00\t\n\x0c\r ()<>\[\]{}/%]*")
@@ -76,6 +85,20 @@ def legacy_names(data: bytes) -> dict[str, bytes]:
         text = _as_pypdf_reads(_unescape(token))
         if text is not None:
             found.setdefault(text, token)
+    return found
+
+
+def of_reader(reader: PdfReader, data: bytes) -> dict[str, bytes]:
+    """The names of the file *data* that *reader* reads, in its object streams
+    too, that are not UTF-8 (see :func:`legacy_names`)."""
+    found = legacy_names(data)
+    for number in object_stream_numbers(reader):
+        try:
+            stream = reader.get_object(number)
+            inflated = stream.get_data() if isinstance(stream, StreamObject) else b""
+        except Exception:  # a broken object stream: pypdf reports it when it reads from it
+            continue
+        found.update(legacy_names(inflated))
     return found
 
 

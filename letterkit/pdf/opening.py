@@ -158,7 +158,7 @@ def rebuild(path: Path, annex: Annex, budget: inflation.Cost) -> tuple[PdfReader
         if refusal is exc:
             raise
         raise refusal or _beyond_repair(exc) from exc
-    names.keep(reader, names.legacy_names(data))
+    names.keep(reader, names.of_reader(reader, data))
     return reader, cost
 
 
@@ -203,7 +203,7 @@ def open_file(
             if not isinstance(exc, _Locked):
                 note = f"it is damaged ({suspect.reason(exc)}) and was rebuilt with qpdf"
         else:
-            names.keep(reader, names.legacy_names(data))
+            names.keep(reader, names.of_reader(reader, data))
     damaged = [m for m in seen.messages if _is_damage(m)]
     if damaged and not note:
         note = f"it is damaged ({damaged[0][:100]}) and was read in repair mode"
