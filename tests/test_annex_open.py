@@ -12,9 +12,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError, PdfReadError
 
 import letterkit
 from letterkit.model import Annex
+from letterkit.pdf import suspect
 
 from .conftest import EXAMPLE
 from .hostile.pdfs import make_pdf, page_tree
@@ -226,3 +228,28 @@ def test_what_qpdf_says_is_pasted_without_paths_or_control_bytes(tmp_path: Path)
     said = f"damaged {source} (offset 3): see /tmp/letterkit-repair-x/rebuilt.pdf \x1b[2Jok"
     line = _without_paths(said, source)
     assert line == "damaged the file (offset 3): see the file [2Jok"
+
+
+@pytest.mark.parametrize(
+    ("failure", "bomb", "said"),
+    [
+        (LimitReachedError("Limit reached while decompressing: 80000001 > 75000000"), True,
+         "decompression bomb"),
+        (LimitReachedError("Maximum page tree depth reached: 101 > 100."), False, "nest deeper"),
+        (LimitReachedError("Color value 40 exceeds limit of 16. "), False, "larger values"),
+        (LimitReachedError("Detected cycle in /Pages hierarchy when retrieving page."), False,
+         "in a loop"),
+        (AssertionError(), False, "structure is broken"),
+        (TypeError("'>=' not supported between instances of 'TextStringObject' and 'int'"), False,
+         "structure is broken"),
+        (PdfReadError("Unable to find 'endstream' marker for obj starting at 341."), False,
+         "unable to find 'endstream' marker for obj starting at 341"),
+    ],
+)  # fmt: skip
+def test_a_parser_failure_is_told_in_words(failure: Exception, bomb: bool, said: str) -> None:
+    """This test ensures that only an inflation limit is called a bomb, and no Python text shows."""
+    assert suspect.is_bomb(failure) is bomb
+    words = suspect.reason(failure)
+    assert said in words
+    assert "Error" not in words
+    assert "TextStringObject" not in words

@@ -66,6 +66,10 @@ def rebuild(path: Path, password: str) -> bytes:
 _ABSOLUTE = re.compile(r"(?<![\w.])/(?:[^\s/:()]+/)+[^\s/:()]*")
 
 
+#: Where qpdf says a problem is, before what it is.
+_WHERE = re.compile(r"^the file(?: \([^)]*\))?: ")
+
+
 def _without_paths(line: str, path: Path) -> str:
     """*line* with the annex's path and any other absolute
     path said as "the file", and control characters dropped: safe to paste."""
@@ -96,5 +100,6 @@ def _why(status: int, line: str, cap: int) -> str:
             f"({detail}; a decompression bomb?); {new_copy}"
         )
     if kind == "damaged" and reason:
+        reason = _WHERE.sub("", reason)  # "the file (object 3 0): ..." → "..."
         return f"is damaged beyond repair ({reason}); {new_copy}"
     return f"is damaged beyond repair (qpdf ended with status {status}); {new_copy}"
