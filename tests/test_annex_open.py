@@ -3,6 +3,7 @@ cannot be carried is refused in one line that says what it is and why."""
 
 from __future__ import annotations
 
+import doctest
 import io
 import zipfile
 from collections.abc import Callable
@@ -253,3 +254,10 @@ def test_a_parser_failure_is_told_in_words(failure: Exception, bomb: bool, said:
     assert said in words
     assert "Error" not in words
     assert "TextStringObject" not in words
+
+
+def test_the_examples_in_the_sniffing_docstrings_hold() -> None:
+    """This test ensures that the doctests of letterkit.pdf.suspect pass."""
+    result = doctest.testmod(suspect)
+    assert result.attempted >= 3
+    assert result.failed == 0
