@@ -116,7 +116,10 @@ def keep(reader: PdfReader, names: dict[str, bytes]) -> None:
             if obj.idnum in seen:
                 continue
             seen.add(obj.idnum)
-            resolved = obj.get_object()
+            try:
+                resolved = obj.get_object()
+            except Exception:  # a broken object: pypdf reports it if the copy needs it
+                continue
             if resolved is None:
                 continue
             obj = resolved
