@@ -261,3 +261,14 @@ def test_the_examples_in_the_sniffing_docstrings_hold() -> None:
     result = doctest.testmod(suspect)
     assert result.attempted >= 3
     assert result.failed == 0
+
+
+def test_a_file_without_pages_says_so(tmp_path: Path) -> None:
+    """This test ensures that an empty page tree is refused as such, in one line."""
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(
+        make_pdf(
+            {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [] /Count 0 >>"}
+        )
+    )
+    assert "has no pages (its list of pages is empty" in _refusal(path)

@@ -151,7 +151,10 @@ def rebuild(path: Path, annex: Annex, budget: inflation.Cost) -> tuple[PdfReader
         reader, cost = _read(data, None, budget)
     except PdfReadError as exc:
         if str(exc) == "no pages":
-            raise AnnexError("has no pages that can be recovered; ask for a new copy") from exc
+            raise AnnexError(
+                "has no pages (its list of pages is empty, also as qpdf reads it); "
+                "export the document again as PDF, or ask for a new copy"
+            ) from exc
         raise _beyond_repair(exc) from exc
     except Exception as exc:  # whatever pypdf raises on a hostile file
         refusal = _refusal(exc)

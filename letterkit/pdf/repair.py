@@ -66,6 +66,8 @@ def rebuild(path: Path, password: str) -> bytes:
 _ABSOLUTE = re.compile(r"(?<![\w.])/(?:[^\s/:()]+/)+[^\s/:()]*")
 
 
+#: The name of the qpdf function that gave up, after what it says: "(getAllPages)".
+_INTERNAL = re.compile(r" \([a-z]+[A-Z][A-Za-z]*\)$")
 #: Where qpdf says a problem is, before what it is.
 _WHERE = re.compile(r"^the file(?: \([^)]*\))?: ")
 
@@ -100,6 +102,6 @@ def _why(status: int, line: str, cap: int) -> str:
             f"({detail}; a decompression bomb?); {new_copy}"
         )
     if kind == "damaged" and reason:
-        reason = _WHERE.sub("", reason)  # "the file (object 3 0): ..." → "..."
+        reason = _INTERNAL.sub("", _WHERE.sub("", reason))  # "the file (object 3 0): ..." → "..."
         return f"is damaged beyond repair ({reason}); {new_copy}"
     return f"is damaged beyond repair (qpdf ended with status {status}); {new_copy}"
