@@ -180,18 +180,35 @@ def test_an_exception_left_after_repair_is_one_plain_line(tmp_path: Path) -> Non
     assert "object has no attribute" not in message
 
 
-def _docx() -> bytes:
+def _zipped(*members: tuple[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        for name, text in members:
+            archive.writestr(name, text)
     return buffer.getvalue()
+
+
+def _docx() -> bytes:
+    """A Word document whose first 2 KB name no file under word/ (as Word writes them)."""
+    types = "<Types>" + "<Default Extension='xml' ContentType='application/xml'/>" * 40 + "</Types>"
+    made = _zipped(("[Content_Types].xml", types), ("word/document.xml", "<w:document/>"))
+    assert b"word/" not in made[:2048]
+    return made
+
+
+def _odt() -> bytes:
+    return _zipped(("mimetype", "application/vnd.oasis.opendocument.text"), ("content.xml", "<x/>"))
 
 
 @pytest.mark.parametrize(
     ("content", "said"),
     [
         (_docx(), "is a Word (.docx) document, although its name ends in .pdf; save it as PDF"),
+        (
+            _odt(),
+            "is a LibreOffice (.odt) document, although its name ends in .pdf; save it as PDF",
+        ),
+        (_zipped(("photo.jpg", "x")), "is a ZIP archive"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "is an old Word (.doc)"),
         (b"<!DOCTYPE html><html><body>Login</body></html>", "is an HTML page, although"),
         (b"{\\rtf1\\ansi Hello}", "is an RTF document"),

@@ -183,7 +183,7 @@ def open_file(
     if not data:
         raise AnnexError("is empty (0 bytes); export the document again as PDF")
     if b"%PDF-" not in head:
-        return _headless(path, annex, budget, head)
+        return _headless(path, annex, budget, data)
     inflation.refuse_dense(data)
     misread = suspect.misread_by_pypdf(data)
     if misread:
@@ -227,11 +227,11 @@ def _rebuild_locked(
 
 
 def _headless(
-    path: Path, annex: Annex, budget: inflation.Cost, head: bytes
+    path: Path, annex: Annex, budget: inflation.Cost, data: bytes
 ) -> tuple[PdfReader, str, inflation.Cost]:
     """A file without a ``%PDF-`` header: what it is when that is plain, else
     what qpdf can recover of it."""
-    kind = suspect.what_it_is(head)
+    kind = suspect.what_it_is(data)
     if kind is not None:
         raise AnnexError(f"is {kind[0]}, although its name ends in .pdf; {kind[1]}")
     try:
@@ -240,7 +240,7 @@ def _headless(
         if isinstance(exc, inflation.OverBudget) or "bomb" in str(exc):
             raise
         raise AnnexError(
-            f"is not a PDF, although its name ends in .pdf ({suspect.shown(head)}), "
+            f"is not a PDF, although its name ends in .pdf ({suspect.shown(data[:1024])}), "
             "and no PDF could be recovered from it; download or export the actual PDF"
         ) from exc
     return reader, "it has no PDF header and was rebuilt with qpdf", cost

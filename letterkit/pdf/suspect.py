@@ -46,20 +46,21 @@ _ZIPPED = (
 )
 
 
-def what_it_is(head: bytes) -> tuple[str, str] | None:
-    """What a file that starts with *head* is, when it is plainly not a PDF:
-    (what, how to fix); None when it may be a damaged PDF.
+def what_it_is(data: bytes) -> tuple[str, str] | None:
+    """What the file *data* is, when it is plainly not a PDF: (what, how to
+    fix); None when it may be a damaged PDF. A ZIP archive is told by the names
+    of the files in it (an office document lists them at its end).
 
     >>> what_it_is(b"PK\\x03\\x04....word/document.xml")[0]
     'a Word (.docx) document'
     """
-    lead = head.lstrip(b" \t\r\n\x00\xef\xbb\xbf")
+    lead = data[:1024].lstrip(b" \t\r\n\x00\xef\xbb\xbf")
     for magic, kind, fix in _KINDS:
         if lead.startswith(magic):
             return kind, fix
     if lead.startswith(b"PK\x03\x04"):
         for marker, kind in _ZIPPED:
-            if marker in head:
+            if marker in data:
                 return kind, _OFFICE
         return "a ZIP archive", "unpack it and name the PDF inside it in the spec"
     low = lead[:256].lower()
