@@ -147,6 +147,7 @@ def rebuild(path: Path, annex: Annex, budget: inflation.Cost) -> tuple[PdfReader
     and read that; raise AnnexError if it can't. Also what reading it costs
     (within *budget*)."""
     data = repair.rebuild(path, password(annex))
+    inflation.refuse_dense(data)
     try:
         reader, cost = _read(data, None, budget)
     except PdfReadError as exc:
