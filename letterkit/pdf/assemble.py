@@ -331,9 +331,11 @@ def _stamped_or_rebuilt(item: OpenAnnex, loc: str, styles: Styles, display: str)
     the copy of the file as qpdf rebuilds it (and *item* takes that reader)."""
     try:
         return _stamped(item, loc, styles)
-    except (LetterkitError, LimitReachedError, MemoryError, RecursionError):
+    except (LetterkitError, MemoryError, RecursionError):
         raise
     except Exception as exc:  # pypdf trips over a damaged file: qpdf may mend it
+        if is_bomb(exc):
+            raise
         try:
             item.reader = rebuilt(item, exc).reader
         except AnnexError as failed:
