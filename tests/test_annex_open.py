@@ -289,3 +289,21 @@ def test_a_file_without_pages_says_so(tmp_path: Path) -> None:
         )
     )
     assert "has no pages (its list of pages is empty" in _refusal(path)
+
+
+def test_a_rebuilt_file_with_damaged_xmp_metadata_is_carried(tmp_path: Path) -> None:
+    """This test ensures that qpdf's rebuild leaves damaged XMP metadata as it is instead of failing."""
+    xmp = b"not deflated at all"  # /FlateDecode data that cannot be inflated
+    objects = _text(b"BT /F1 24 Tf 72 720 Td (Kept) Tj ET")
+    objects[1] = b"<< /Type /Catalog /Pages 2 0 R /Metadata 6 0 R >>"
+    objects[6] = (
+        b"<< /Type /Metadata /Subtype /XML /Filter /FlateDecode /Length %d >>\nstream\n" % len(xmp)
+        + xmp
+        + b"\nendstream"
+    )
+    pdf = make_pdf(objects)
+    path = tmp_path / "xmp.pdf"
+    path.write_bytes(b"garbage\n" + pdf[len(b"%PDF-1.7") :])
+    built = _build(path)
+    [page] = _annex_pages(built.pdf)
+    assert "Kept" in PdfReader(io.BytesIO(built.pdf)).pages[page].extract_text()
