@@ -142,13 +142,13 @@ _W = rb"[\x00\t\n\x0c\r ]"
 _TOKEN = re.compile(
     rb"(" + _W + rb"*(?:%[^\r\n]*" + _W + rb"*)*)(?:"
     rb"(\d+)(" + _W + rb"+)(\d+)(" + _W + rb"+)R" + _END
-    + rb"|([+-]?(?:\d+\.?\d*|\.\d+)" + _END
+    + rb"|([+-]?(?:\d+(?:\.\d*)?|\.\d+)" + _END
     + rb"|/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*|<<|>>|\[|\]|<[0-9A-Fa-f\x00\t\n\x0c\r ]*>|\("
     rb"|(?:true|false|null|R)" + _END
     + rb"))"
 )  # fmt: skip
 _NUMBERS = re.compile(
-    rb"\[(?:" + _W + rb"*[+-]?(?:\d+\.?\d*|\.\d+)(?=[\x00\t\n\x0c\r \]]))*" + _W + rb"*\]"
+    rb"\[(?:" + _W + rb"*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?=[\x00\t\n\x0c\r \]]))*" + _W + rb"*\]"
 )
 _PLAIN = re.compile(rb"[^()\\]*")
 _NUMBER_START = frozenset(b"+-.0123456789")
