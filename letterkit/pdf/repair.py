@@ -94,7 +94,10 @@ def _why(status: int, line: str, cap: int) -> str:
     if status in (-signal.SIGXCPU, -signal.SIGKILL):
         return f"is damaged, and repairing it takes longer than {SECONDS} s; {new_copy}"
     if kind == "password":
-        return "is encrypted and the password is missing or wrong"
+        return (
+            "is encrypted and needs a password, or the one given is wrong; "
+            "give the right one with 'password' or 'password_env' in the spec"
+        )
     if kind == "limit" or status < 0:
         detail = reason if kind == "limit" and reason != "memory" else "out of memory"
         return (

@@ -161,7 +161,9 @@ def test_repair_passes_the_password_on_stdin(tmp_path: Path) -> None:
     path = tmp_path / "cut.pdf"
     path.write_bytes(annex_pdfs.truncated(locked))
     assert len(PdfReader(io.BytesIO(repair.rebuild(path, "s3cret"))).pages) == 2
-    with pytest.raises(AnnexError, match="password is missing or wrong"):
+    with pytest.raises(
+        AnnexError, match="needs a password, or the one given is wrong; give the right one"
+    ):
         repair.rebuild(path, "wrong")
 
 
