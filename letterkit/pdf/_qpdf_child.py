@@ -79,7 +79,8 @@ def main(argv: list[str]) -> str:
         return f"damaged qpdf is not available here ({exc})"
     try:
         with pikepdf.open(source, password=password) as pdf:
-            pdf.save(target, deterministic_id=True)
+            # fix_metadata_version would rewrite the XMP metadata, and fails on damaged XMP
+            pdf.save(target, deterministic_id=True, fix_metadata_version=False)
     except MemoryError:
         return "limit memory"
     except pikepdf.PasswordError:

@@ -6,32 +6,29 @@ letter's paper), or a generated document (``chronology``: the case events;
 laid out or written, so a broken or locked one stops the render with a clear
 error and no output.
 
-PDF files are read with pypdf in its forgiving mode; a file pypdf had to
-repair, or that only qpdf (through pikepdf) can repair, is carried with a
-warning naming it; a file nobody can read is an error naming it and why.
+PDF files are opened by :mod:`letterkit.pdf.opening` (pypdf, and qpdf where
+pypdf's view is suspect or fails); a file that had to be repaired is carried
+with a warning naming it; a file nobody can read is an error naming it and why.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import logging
-import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, LimitReachedError, PdfReadError
 
 from .. import files, l10n, limits, memo
 from ..input.sources import Reporter, display_path
 from ..l10n import _
 from ..model import Annex, Letter
 from ..typeset.generated import AnnexError, Maker
-from . import inflation, repair
-from ._pypdf import is_xref_entries_limit
+from . import inflation
+from .opening import open_file, password, pypdf_messages, rebuild
+from .suspect import reason
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
@@ -74,146 +71,10 @@ def parse_ranges(spec: str, count: int) -> list[int]:
     return out
 
 
-class _Warnings(logging.Handler):
-    """Collects what pypdf reports while it reads a damaged file."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def pypdf_messages() -> Iterator[_Warnings]:
-    """Collect what pypdf logs in the block instead of letting it reach the
-    application's log: letterkit reports it as a problem of its own."""
-    logger = logging.getLogger("pypdf")
-    handler = _Warnings()
-    logger.addHandler(handler)
-    propagate, logger.propagate = logger.propagate, False
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
-
-
-def _password(annex: Annex) -> str:
-    if annex.password:
-        return annex.password
-    return os.environ.get(annex.password_env, "") if annex.password_env else ""
-
-
-def _sniff(head: bytes) -> None:
-    """Refuse what is plainly not a PDF (given its first bytes) before any parser sees it."""
-    if not head:
-        raise AnnexError("is empty (0 bytes); export the document again as PDF")
-    if b"%PDF-" not in head:
-        lead = head.lstrip()[:15].lower()
-        kind = "an HTML page" if lead.startswith((b"<!doctype", b"<html")) else "not a PDF"
-        shown = head[:24].decode("utf-8", "replace").split("\n")[0].strip()
-        raise AnnexError(
-            f"is {kind}, although its name ends in .pdf (it starts with “{shown}”); "
-            "download or export the actual PDF"
-        )
-
-
-def _decrypt(reader: PdfReader, annex: Annex) -> None:
-    if not reader.is_encrypted:
-        return
-    password = _password(annex)
-    try:
-        ok = reader.decrypt(password)
-    except DependencyError as exc:
-        raise AnnexError(
-            f"is encrypted with AES, which needs the 'cryptography' package ({exc}); "
-            "pip install 'pypdf[crypto]'"
-        ) from exc
-    if not ok:
-        if password:
-            raise AnnexError("is encrypted and the password given is wrong; check it")
-        raise AnnexError(
-            "is encrypted and needs a password; give 'password' or 'password_env' in the spec"
-        )
-
-
-def _repair(path: Path, annex: Annex, budget: inflation.Cost) -> tuple[PdfReader, inflation.Cost]:
-    """Let qpdf rebuild a file pypdf cannot read (in a bounded child process:
-    :mod:`letterkit.pdf.repair`); raise AnnexError if it can't. Also what
-    reading it costs (within *budget*)."""
-    data = repair.rebuild(path, _password(annex))
-    try:
-        reader = _reader(data, budget)
-        cost = inflation.measure(reader, budget)
-        if len(reader.pages) == 0:
-            raise AnnexError("has no pages that can be recovered; ask for a new copy")
-        _read_pages(reader)
-    except Exception as exc:  # whatever pypdf raises on a hostile file
-        refusal = _refusal(exc)
-        if refusal is exc:
-            raise
-        raise refusal or AnnexError(
-            f"is damaged beyond repair ({_reason(exc)}); ask for a new copy of the document"
-        ) from exc
-    return reader, cost
-
-
-def _reader(data: bytes, budget: inflation.Cost) -> PdfReader:
-    """A forgiving reader of *data* that stops at the cross-reference entries
-    left in *budget* (LimitReachedError, see :func:`_refusal`)."""
-    return PdfReader(
-        io.BytesIO(data), strict=False, xref_stream_maximum_entries=max(budget.entries, 0)
-    )
-
-
-def _refusal(exc: Exception) -> AnnexError | None:
-    """Why a file that failed to read is refused whatever repair could do
-    (a limit passed); None when the failure is damage that qpdf may mend."""
-    if isinstance(exc, AnnexError):
-        return exc
-    if is_xref_entries_limit(exc):  # pypdf may raise it inside a PdfReadError
-        return inflation.too_many_entries()
-    if isinstance(exc, LimitReachedError):
-        return AnnexError(_BOMB)
-    if isinstance(exc, RecursionError):
-        return AnnexError("nests its objects too deeply to be read safely")
-    if isinstance(exc, MemoryError):
-        return AnnexError("needs more memory to read than there is")
-    return None
-
-
-def _read_pages(reader: PdfReader) -> None:
-    """Count the pages against the limit and read every page object now, not
-    while writing; raise PdfReadError if there are none."""
-    count = len(reader.pages)
-    if count > limits.current().annex_pages:
-        raise AnnexError(
-            f"has {count:,} pages; the limit is {limits.current().annex_pages:,} "
-            "(take a selection with 'pages')"
-        )
-    for page in reader.pages:
-        page.mediabox  # noqa: B018
-    if count == 0:
-        raise PdfReadError("no pages")
-
-
-def _reason(exc: BaseException) -> str:
-    """The first line of what a parser said, short; its class name if it said nothing."""
-    text = str(exc).splitlines()[0][:100] if str(exc).strip() else ""
-    return text or exc.__class__.__name__
-
-
-#: Why a file with a decompression bomb is refused.
-_BOMB = inflation.BOMB
-
-
 #: Annexes already opened in this process, by file identity and password: a
 #: bundle parses each annex once per worker, not once per letter.
-_OPENED: dict[tuple[str, int, int, str, int], tuple[PdfReader, str, inflation.Cost]] = memo.table(
-    {}
-)
+_Key = tuple[str, int, int, str, int]
+_OPENED: dict[_Key, tuple[PdfReader, str, inflation.Cost]] = memo.table({})
 _OPENED_MAX = 32
 
 
@@ -234,7 +95,7 @@ def open_pdf(
         stat = files.regular_file(path, "annex")
     except files.Refused as exc:
         raise AnnexError(exc.reason) from exc
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, _password(annex), number)
+    key = _key(path, annex, number, stat.st_size, stat.st_mtime_ns)
     if key not in _OPENED:
         opened = _open_pdf(path, annex, budget)
         _make_room(opened[2])
@@ -245,6 +106,32 @@ def open_pdf(
     if opened[2].inflated > budget.inflated:
         raise inflation.over_budget()
     return opened
+
+
+def _key(path: Path, annex: Annex, number: int, size: int, mtime: int) -> _Key:
+    return (str(path.resolve()), size, mtime, password(annex), number)
+
+
+def _open_pdf(
+    path: Path, annex: Annex, budget: inflation.Cost | None = None
+) -> tuple[PdfReader, str, inflation.Cost]:
+    return open_file(path, annex, inflation.letter_budget() if budget is None else budget)
+
+
+def rebuilt(item: OpenAnnex, failure: BaseException) -> OpenAnnex:
+    """*item* read again from the file as qpdf rebuilds it, after pypdf failed
+    with *failure* while copying it (the next letter takes the rebuilt reader
+    too); raises AnnexError when qpdf cannot mend it."""
+    path = item.annex.path
+    if not isinstance(path, Path):
+        raise AnnexError(f"cannot be copied ({reason(failure)})")
+    stat = path.stat()
+    reader, cost = rebuild(path, item.annex, inflation.letter_budget())
+    key = _key(path, item.annex, item.number, stat.st_size, stat.st_mtime_ns)
+    note = f"it is damaged ({reason(failure)}) and was rebuilt with qpdf"
+    _OPENED.pop(key, None)
+    memo.keep(_OPENED, key, (reader, note, cost), _OPENED_MAX)
+    return replace(item, reader=reader)
 
 
 def _make_room(cost: inflation.Cost) -> None:
@@ -264,38 +151,6 @@ def _make_room(cost: inflation.Cost) -> None:
         del _OPENED[next(iter(_OPENED))]
 
 
-def _open_pdf(
-    path: Path, annex: Annex, budget: inflation.Cost | None = None
-) -> tuple[PdfReader, str, inflation.Cost]:
-    try:  # the bytes pypdf would read, but not past the size cap for annexes
-        data = files.read_bounded(path, "annex")
-    except files.Refused as exc:
-        raise AnnexError(exc.reason) from exc
-    _sniff(data[:1024])
-    inflation.refuse_dense(data)
-    if budget is None:
-        budget = inflation.letter_budget()
-    note = ""
-    with pypdf_messages() as seen:
-        try:
-            reader = _reader(data, budget)
-            _decrypt(reader, annex)
-            cost = inflation.measure(reader, budget)
-            _read_pages(reader)
-        except Exception as exc:  # whatever pypdf raises on a hostile file
-            refusal = _refusal(exc)
-            if refusal is exc:
-                raise
-            if refusal is not None:
-                raise refusal from exc
-            reader, cost = _repair(path, annex, budget)
-            note = f"it is damaged ({_reason(exc)}) and was rebuilt with qpdf"
-    damaged = [m for m in seen.messages if _is_damage(m)]
-    if damaged and not note:
-        note = f"it is damaged ({damaged[0][:100]}) and was read in repair mode"
-    return reader, note, cost
-
-
 #: Annexes letterkit made (a chronology, a signatory list, an image's page), by
 #: content and annex number: letters that make the same share one reader.
 _MADE: dict[tuple[bytes, int], PdfReader] = memo.table({})
@@ -308,14 +163,6 @@ def _made(pdf: bytes, number: int) -> PdfReader:
     if reader is None:
         reader = memo.keep(_MADE, key, PdfReader(io.BytesIO(pdf)), _OPENED_MAX)
     return reader
-
-
-def _is_damage(message: str) -> bool:
-    text = message.lower()
-    return any(
-        word in text
-        for word in ("xref", "startxref", "invalid", "damaged", "eof", "corrupt", "could not")
-    )
 
 
 def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) -> list[OpenAnnex]:
@@ -396,4 +243,13 @@ def _generated_title(kind: str, loc: str) -> str:
     return l10n.word(loc, _("Signatories"))
 
 
-__all__ = ["AnnexError", "Maker", "OpenAnnex", "open_annexes", "open_pdf", "parse_ranges"]
+__all__ = [
+    "AnnexError",
+    "Maker",
+    "OpenAnnex",
+    "open_annexes",
+    "open_pdf",
+    "parse_ranges",
+    "pypdf_messages",
+    "rebuilt",
+]

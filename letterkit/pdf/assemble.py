@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import traceback
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,14 +32,16 @@ from ..text.context import person_name
 from ..typeset.document import LaidOut
 from ..typeset.reuse import Shared
 from ..typeset.styles import Styles, styles_key
-from . import active, splice
-from ._pypdf import write_classic, zlib_limit
-from .annexes import OpenAnnex, pypdf_messages
+from . import active, names, splice
+from ._pypdf import write_classic
+from .annexes import AnnexError, OpenAnnex, pypdf_messages, rebuilt
 from .annots import annotation_key, clean_fields
 from .annots import append as append_annexed
 from .annots import clean as clean_annotations
+from .inflation import BOMB
 from .stamp import Stamp, StampCost
 from .stamp import apply as apply_stamps
+from .suspect import is_bomb, limit_reason, reason
 
 
 def pdf_date(letter: Letter) -> str:
@@ -161,6 +164,9 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
     buffer = io.BytesIO()
     copy.write(buffer)
     stamped = PdfReader(buffer)
+    names.keep(
+        stamped, names.legacy_names(buffer.getvalue())
+    )  # read again: pypdf would recode them
     memo.keep(_STAMPED, key, (item.reader, stamped, item.strips), 16)
     return stamped
 
@@ -296,34 +302,62 @@ def append_annex(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, style
         else f"annex {item.number}"
     )
     try:
-        stamped = _stamped(item, loc, styles)
+        stamped = _stamped_or_rebuilt(item, loc, styles, display)
         pages = range(len(stamped.pages))
         append_annexed(writer, stamped, pages, outline_item=title, import_outline=True)
         active.carry_files(writer, item)
-    except LimitReachedError as exc:
-        problem = Problem(
-            display, None, None, "error", "LK130",
-            f"annex {item.number} has a stream that inflates beyond "
-            f"{zlib_limit() // 1_000_000} MB (a decompression bomb?); "
-            "export the document again as PDF",
-        )  # fmt: skip
-        raise ValidationError([problem]) from exc
     except StampCost as exc:
         problem = Problem(display, None, None, "error", "LK130", f"annex {item.number} {exc}")
         raise ValidationError([problem]) from exc
     except LetterkitError:
         raise
     except Exception as exc:  # whatever pypdf raises on a hostile file
+        if is_bomb(exc):
+            problem = Problem(display, None, None, "error", "LK130", f"annex {item.number} {BOMB}")
+            raise ValidationError([problem]) from exc
         if _nested(exc):
             why = "nests its objects too deeply to be read safely"
-        elif isinstance(exc, MemoryError):
-            why = "needs more memory to copy than there is"
+        elif isinstance(exc, LimitReachedError):
+            why = f"cannot be appended: {limit_reason(exc)}"
         else:
-            why = f"cannot be appended ({str(exc)[:100] or exc.__class__.__name__})"
+            why = f"cannot be appended: {reason(exc)}"
         problem = Problem(
             display, None, None, "error", "LK130", f"annex {item.number} {why}; export it again as PDF"
         )  # fmt: skip
         raise ValidationError([problem]) from exc
+
+
+def _stamped_or_rebuilt(item: OpenAnnex, loc: str, styles: Styles, display: str) -> PdfReader:
+    """The stamped copy of *item*; when pypdf fails on the annex while making it,
+    the copy of the file as qpdf rebuilds it (and *item* takes that reader)."""
+    try:
+        return _stamped(item, loc, styles)
+    except (LetterkitError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # pypdf trips over a damaged file: qpdf may mend it
+        if is_bomb(exc):
+            raise
+        try:
+            item.reader = rebuilt(item, exc).reader
+        except AnnexError as failed:
+            problem = Problem(
+                display, None, None, "error", "LK130", f"annex {item.number} {failed}"
+            )
+            raise ValidationError([problem]) from exc
+        try:
+            return _stamped(item, loc, styles)
+        except (LetterkitError, LimitReachedError, MemoryError, RecursionError):
+            raise
+        except Exception as again:  # qpdf's copy trips pypdf up too
+            part = "its form fields" if "form" in _frames(again) else "its structure"
+            why = f"is damaged beyond repair ({part} cannot be read); ask for a new copy"
+            problem = Problem(display, None, None, "error", "LK130", f"annex {item.number} {why}")
+            raise ValidationError([problem]) from again
+
+
+def _frames(exc: BaseException) -> str:
+    """The names of the functions *exc* passed through, joined (to tell where it failed)."""
+    return " ".join(frame.name for frame in traceback.extract_tb(exc.__traceback__))
 
 
 def _nested(exc: BaseException) -> bool:

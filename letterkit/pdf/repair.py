@@ -13,6 +13,7 @@ The password travels on the child's standard input, never on its command line.
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -55,10 +56,29 @@ def rebuild(path: Path, password: str) -> bytes:
             ) from exc
         except OSError as exc:
             raise AnnexError(f"is damaged, and qpdf could not be started ({exc})") from exc
-        line = done.stdout.decode("utf-8", "replace").strip()
+        line = _without_paths(done.stdout.decode("utf-8", "replace").strip(), path)
         if done.returncode == 0 and line == "ok":
             return target.read_bytes()
         raise AnnexError(_why(done.returncode, line, cap))
+
+
+#: An absolute path in what qpdf said (a problem names files relative to the spec).
+_ABSOLUTE = re.compile(r"(?<![\w.])/(?:[^\s/:()]+/)+[^\s/:()]*")
+
+
+#: The name of the qpdf function that gave up, after what it says: "(getAllPages)".
+_INTERNAL = re.compile(r" \([a-z]+[A-Z][A-Za-z]*\)$")
+#: Where qpdf says a problem is, before what it is.
+_WHERE = re.compile(r"^the file(?: \([^)]*\))?: ")
+
+
+def _without_paths(line: str, path: Path) -> str:
+    """*line* with the annex's path and any other absolute
+    path said as "the file", and control characters dropped: safe to paste."""
+    for known in (str(path), str(path.resolve())):
+        line = line.replace(known, "the file")
+    line = _ABSOLUTE.sub("the file", line)
+    return "".join(ch for ch in line if ch.isprintable())
 
 
 def _why(status: int, line: str, cap: int) -> str:
@@ -74,7 +94,10 @@ def _why(status: int, line: str, cap: int) -> str:
     if status in (-signal.SIGXCPU, -signal.SIGKILL):
         return f"is damaged, and repairing it takes longer than {SECONDS} s; {new_copy}"
     if kind == "password":
-        return "is encrypted and the password is missing or wrong"
+        return (
+            "is encrypted and needs a password, or the one given is wrong; "
+            "give the right one with 'password' or 'password_env' in the spec"
+        )
     if kind == "limit" or status < 0:
         detail = reason if kind == "limit" and reason != "memory" else "out of memory"
         return (
@@ -82,5 +105,6 @@ def _why(status: int, line: str, cap: int) -> str:
             f"({detail}; a decompression bomb?); {new_copy}"
         )
     if kind == "damaged" and reason:
+        reason = _INTERNAL.sub("", _WHERE.sub("", reason))  # "the file (object 3 0): ..." → "..."
         return f"is damaged beyond repair ({reason}); {new_copy}"
     return f"is damaged beyond repair (qpdf ended with status {status}); {new_copy}"

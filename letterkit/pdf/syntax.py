@@ -142,7 +142,7 @@ _W = rb"[\x00\t\n\x0c\r ]"
 _TOKEN = re.compile(
     rb"(" + _W + rb"*(?:%[^\r\n]*" + _W + rb"*)*)(?:"
     rb"(\d+)(" + _W + rb"+)(\d+)(" + _W + rb"+)R" + _END
-    + rb"|([+-]?(?:\d+\.?\d*|\.\d+)" + _END
+    + rb"|([+-]?(?:\d+(?:\.\d*)?|\.\d+)" + _END
     + rb"|/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*|<<|>>|\[|\]|<[0-9A-Fa-f\x00\t\n\x0c\r ]*>|\("
     rb"|(?:true|false|null|R)" + _END
     + rb"))"

@@ -171,3 +171,19 @@ def test_what_cannot_be_read_is_refused_saying_what(text: bytes, says: str | Non
         parse(text)
     assert isinstance(caught.value, LetterkitError)
     assert isinstance(caught.value, ValueError)
+
+
+def test_widths_with_a_reference_among_them_read_at_once() -> None:
+    """This test ensures that an array of many numbers with a reference among them
+    (a font's /Widths as some producers write it) is read in linear time, not by
+    trying every way to split each number into digits (which never ends)."""
+    import subprocess
+    import sys
+
+    script = (
+        "from letterkit.pdf.syntax import parse, write\n"
+        "text = b'[' + b' 525' * 60 + b' 10 0 R' + b' 506' * 200 + b' ]'\n"
+        "assert write(parse(text)[0]) == text\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], timeout=30, check=False)
+    assert done.returncode == 0
