@@ -93,6 +93,9 @@ class _Run:
     result: BundleResult
     done: int = 0
     saved: float = field(default_factory=time.monotonic)
+    #: The recipients whose result is taken in, and whether the run stops.
+    seen: set[str] = field(default_factory=set)
+    stop: bool = False
 
     def tell(self, event: str, rid: str) -> None:
         self.done += 1
@@ -106,20 +109,18 @@ class _Run:
             write_state(self.out, self.state, self.campaign)
             self.saved = time.monotonic()
 
-    def record(self, entry: Entry) -> None:
-        """Take in one letter's result: record it, or report its problems."""
+    def record(self, entry: Entry) -> bool:
+        """Take in one letter's result: record it, or keep its problems; False
+        when the run stops there (a failure, without ``keep_going``)."""
         rid = entry["id"]
+        if rid in self.seen:  # given again after an interruption
+            return not self.stop
+        self.seen.add(rid)
         if "problems" in entry:
-            problems = [Problem(**p) for p in entry["problems"]]
-            self.result.failed[rid] = problems
+            self.result.failed[rid] = [Problem(**p) for p in entry["problems"]]
             self.tell("failed", rid)
-            if not self.keep_going:
-                self.save(force=True)
-                raise ValidationError(
-                    [Problem(p.path, p.line, p.col, p.severity, p.code, f"recipient '{rid}': {p.message}")
-                     for p in problems]
-                )  # fmt: skip
-            return
+            self.stop = self.stop or not self.keep_going
+            return not self.stop
         for warned in entry.pop("warnings", ()):
             self.result.warnings.append(Problem(**warned))
         entry["input"] = self.hashes[rid]
@@ -127,6 +128,15 @@ class _Run:
         self.save()
         self.result.built.append(rid)
         self.tell("built", rid)
+        return not self.stop
+
+    def failure(self) -> ValidationError:
+        """The first failure of a run stopped by it, each problem naming the recipient."""
+        rid, problems = next(iter(self.result.failed.items()))
+        return ValidationError(
+            [Problem(p.path, p.line, p.col, p.severity, p.code, f"recipient '{rid}': {p.message}")
+             for p in problems]
+        )  # fmt: skip
 
 
 def build_bundle(
@@ -215,12 +225,15 @@ def _build(
     try:
         if workers == 1 or len(todo) <= 1:
             for rid in todo:
-                run.record(render_one(loaded, rid, Path(targets[rid]), limits))
+                if not run.record(render_one(loaded, rid, Path(targets[rid]), limits)):
+                    break
         else:
             use_here(loaded, str(path), allow_outside)
             run_parallel(str(path), allow_outside, limits, todo, targets, workers, run.record)
     finally:
         run.save(force=True)
+    if run.stop:
+        raise run.failure()
     result.letters = [
         LetterResult.from_entry(state[rid])
         for rid in ids

@@ -29,6 +29,7 @@ from ..errors import (
     printable,
 )
 from ..validate.hygiene import codes, silenced
+from .stops import again, how, stops_as_interrupts
 
 #: What an interrupted bundle says to do.
 _AGAIN = "run the same command again to finish"
@@ -143,13 +144,13 @@ def main(
     except KeyboardInterrupt as exc:
         if args.debug:
             traceback.print_exc(file=err)
-        said = "interrupted"
+        said, status = how(exc)
         if args.command == "bundle":  # _bundle says how many letters it wrote, if any
             said = str(exc.args[0]) if exc.args else f"{said}; {_AGAIN}"
         if err.isatty():
             print(file=err)  # off the progress bar's line
         print(f"letterkit: {said}", file=err)
-        return 130
+        return status
 
 
 def _run(
@@ -296,25 +297,24 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{word} {rid} ({done}/{total})", file=out, flush=True)
 
     try:
-        result = build_bundle(
-            args.campaign,
-            args.output,
-            jobs=args.jobs,
-            shard=shard,
-            keep_going=args.keep_going,
-            allow_outside=args.allow_outside,
-            progress=progress,
-            limits=args.limits,
-            report=lambda line: print(f"letterkit: {printable(line)}", file=err, flush=True),
-            no_warn=args.no_warn,
-        )
-    except KeyboardInterrupt:
-        if not written[1]:
+        with stops_as_interrupts():  # SIGTERM, SIGHUP: record what is written, as Ctrl-C does
+            result = build_bundle(
+                args.campaign,
+                args.output,
+                jobs=args.jobs,
+                shard=shard,
+                keep_going=args.keep_going,
+                allow_outside=args.allow_outside,
+                progress=progress,
+                limits=args.limits,
+                report=lambda line: print(f"letterkit: {printable(line)}", file=err, flush=True),
+                no_warn=args.no_warn,
+            )
+    except KeyboardInterrupt as exc:
+        if not written[1]:  # else every letter told to progress is in the state file by now
             raise
-        # Every letter told to progress is recorded in the state file by now.
-        raise KeyboardInterrupt(
-            f"interrupted: {written[0]} of {written[1]} letters written; {_AGAIN}"
-        ) from None
+        said = f"{how(exc)[0]}: {written[0]} of {written[1]} letters written; {_AGAIN}"
+        raise again(exc, said) from None
     _print_problems(result.warnings, err)
     for rid, problems in result.failed.items():
         for p in problems:

@@ -1,0 +1,107 @@
+"""A bundle folder never holds a letter its state file does not record: however
+the run ends (a failure, SIGTERM, SIGHUP), every letter written is recorded, so
+that a later run can delete it when its recipient leaves the campaign."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .test_bundle import _campaign, _rename, _wait_for_lock
+from .test_cli import run
+
+STATE = ".letterkit-state.json"
+
+
+def _recorded(out: Path) -> dict[str, str]:
+    """Recipient id → file name, as the state file of *out* records them."""
+    letters = json.loads((out / STATE).read_text(encoding="utf-8"))["letters"]
+    return {rid: entry["file"] for rid, entry in letters.items()}
+
+
+def _on_disk(out: Path) -> set[str]:
+    return {p.name for p in out.glob("*.pdf")}
+
+
+def _drop(campaign: Path, rid: str) -> None:
+    recipients = campaign.parent / "recipients.csv"
+    rows = recipients.read_text(encoding="utf-8").splitlines()
+    recipients.write_text(
+        "\n".join(r for r in rows if not r.startswith(rid + ",")) + "\n", encoding="utf-8"
+    )
+
+
+@pytest.mark.slow
+def test_a_failure_in_two_jobs_records_every_letter_the_workers_wrote(tmp_path: Path) -> None:
+    """This test ensures that when a letter fails in a two-process run (without
+    --keep-going), the letters the workers finished after it are recorded too,
+    and that a recipient removed afterwards has its letter deleted, with a line."""
+    campaign = _campaign(tmp_path / "c", 24)
+    _rename(campaign, "Member 1 Example", "Member 王")
+    out = tmp_path / "dist"
+    status, _, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "2", "--quiet")
+    assert status == 1
+    assert "recipient 'R0001'" in err
+    recorded = _recorded(out)
+    assert len(recorded) >= 2, "the run stopped before any other letter was written"
+    assert set(recorded.values()) == _on_disk(out)
+    gone = max(recorded)  # the last letter written: by a worker after the failure
+    _rename(campaign, "Member 王", "Member 1 Example")
+    _drop(campaign, gone)
+    status, _, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "2", "--quiet")
+    assert status == 0, err
+    [line] = [line for line in err.splitlines() if line.startswith("letterkit: removed ")]
+    assert f"{recorded[gone]}: its recipient is no longer in the campaign" in line
+    assert recorded[gone] not in _on_disk(out)
+    assert len(_on_disk(out)) == 23
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("signum", "words", "group"),
+    [
+        (signal.SIGTERM, "terminated (SIGTERM)", False),
+        (signal.SIGHUP, "hung up (SIGHUP)", False),
+        (signal.SIGHUP, "hung up (SIGHUP)", True),  # a terminal closed: every process gets it
+    ],
+)
+def test_sigterm_and_sighup_record_what_was_written_as_ctrl_c_does(
+    tmp_path: Path, signum: int, words: str, group: bool
+) -> None:
+    """This test ensures that SIGTERM and SIGHUP stop a two-process bundle the
+    way Ctrl-C does: every letter on disk recorded, one line counting them,
+    exit status 128 + the signal; and the rerun finishes the job."""
+    campaign = _campaign(tmp_path / "c", 40)
+    out = tmp_path / "dist"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "letterkit", "bundle", str(campaign), "-o", str(out),
+         "--jobs", "2", "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(_on_disk(out)) < 4:
+        time.sleep(0.02)
+    if group:
+        os.killpg(process.pid, signum)
+    else:
+        process.send_signal(signum)
+    stdout, err = process.communicate(timeout=120)
+    _wait_for_lock(out)
+    assert process.returncode == 128 + signum, err
+    recorded = _recorded(out)
+    assert 4 <= len(recorded) < 40, "the run was not stopped midway"
+    assert set(recorded.values()) == _on_disk(out)
+    assert err.splitlines() == [
+        f"letterkit: {words}: {len(recorded)} of 40 letters written; "
+        "run the same command again to finish"
+    ]
+    status, stdout, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "2")
+    assert status == 0, err
+    assert stdout.splitlines()[-1].startswith(f"{40 - len(recorded)} built, {len(recorded)} unchanged")
