@@ -18,6 +18,7 @@ from .test_bundle import _campaign, _rename, _wait_for_lock
 from .test_cli import run
 
 STATE = ".letterkit-state.json"
+_TITLES = [f"R000{n} – Member {n} Example" for n in range(3)]
 
 
 def _recorded(out: Path) -> dict[str, str]:
@@ -104,4 +105,48 @@ def test_sigterm_and_sighup_record_what_was_written_as_ctrl_c_does(
     ]
     status, stdout, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "2")
     assert status == 0, err
-    assert stdout.splitlines()[-1].startswith(f"{40 - len(recorded)} built, {len(recorded)} unchanged")
+    assert stdout.splitlines()[-1].startswith(
+        f"{40 - len(recorded)} built, {len(recorded)} unchanged"
+    )
+
+
+def test_an_old_combined_pdf_is_removed_when_a_letter_fails_and_rebuilt_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a --keep-going run with a failure deletes the
+    combined PDF of the earlier run (its own, with one line) rather than leave
+    one that no longer matches the manifest, that a combined PDF edited since is
+    left with a line, and that the next whole run builds it again."""
+    from pypdf import PdfReader
+
+    monkeypatch.chdir(tmp_path)
+    campaign = _campaign(tmp_path / "c", 3, combined="all-letters.pdf")
+    status, _, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1", "--quiet")
+    assert status == 0, err
+    combined = tmp_path / "dist" / "all-letters.pdf"
+    assert [o.title for o in PdfReader(combined).outline if isinstance(o, dict)] == _TITLES
+    _rename(campaign, "Member 1 Example", "Member 王")
+    status, _, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1", "--quiet",
+                         "--keep-going")  # fmt: skip
+    assert status == 1
+    assert (
+        "letterkit: removed dist/all-letters.pdf: the combined PDF of an earlier run; "
+        "it is built again when every letter is"
+    ) in err.splitlines()
+    assert not combined.exists()
+    manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest.get("combined") is None
+    _rename(campaign, "Member 王", "Member 1 Example")
+    status, _, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1", "--quiet")
+    assert status == 0, err
+    assert [o.title for o in PdfReader(combined).outline if isinstance(o, dict)] == _TITLES
+    combined.write_bytes(combined.read_bytes() + b"\n% edited\n")
+    _rename(campaign, "Member 1 Example", "Member 王")
+    status, _, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1", "--quiet",
+                         "--keep-going")  # fmt: skip
+    assert status == 1
+    assert (
+        "letterkit: dist/all-letters.pdf was the combined PDF of an earlier run, but it has "
+        "changed since; it is left as it is"
+    ) in err.splitlines()
+    assert combined.exists()

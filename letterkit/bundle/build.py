@@ -33,6 +33,7 @@ from .state import (
     STATE,
     State,
     campaign_hash,
+    forget_combined,
     forget_stale,
     input_hashes,
     read_state,
@@ -240,6 +241,7 @@ def _build(
         if rid in state and rid not in result.failed
     ]
     combined = loaded.combined if shard is not None or not result.failed else ""
+    _forget_combined(loaded, out, "" if shard is not None else combined, result, report)
     result.manifest = write_manifest(
         out, result.letters, shard=shard, combined=combined,
         inputs=campaign_hash(loaded, hashes), recipients=len(every),
@@ -268,6 +270,29 @@ def _recorded(
         for line in result.notes:
             report(line)
     return state
+
+
+def _forget_combined(
+    campaign: Campaign, out: Path, writes: str, result: BundleResult, report: Report | None
+) -> None:
+    """Delete an earlier run's combined PDF that this run does not write (one
+    line): left in place, it would hold letters the manifest no longer lists."""
+    notes: list[str] = []
+    gone = forget_combined(out, writes, set(campaign.filenames.values()), notes)
+    if gone:
+        if gone == campaign.combined and result.failed:
+            why = "it is built again when every letter is"
+        elif gone == campaign.combined:
+            why = "a shard does not build it: 'manifest merge' does"
+        else:
+            why = "the campaign's output.combined names another file now"
+        notes.append(
+            f"removed {display_path(out / gone)}: the combined PDF of an earlier run; {why}"
+        )
+    result.notes += notes
+    for line in notes:
+        if report is not None:
+            report(line)
 
 
 def _is_shard(shard: object) -> bool:
