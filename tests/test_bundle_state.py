@@ -150,3 +150,62 @@ def test_an_old_combined_pdf_is_removed_when_a_letter_fails_and_rebuilt_after(
         "changed since; it is left as it is"
     ) in err.splitlines()
     assert combined.exists()
+
+
+def _with_filename(campaign: Path, template: str) -> None:
+    spec = campaign.read_text(encoding="utf-8") + f"output:\n  filename: '{template}'\n"
+    campaign.write_text(spec, encoding="utf-8")
+
+
+def test_a_file_name_template_in_curly_quotes_warns_and_a_name_not_a_pdf_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a filename template pasted with its curly quotes
+    is an LK125 warning at the campaign's output, and that the names it renders
+    (not ending in .pdf) are refused once, at the same place, not once a row."""
+    monkeypatch.chdir(tmp_path)
+    campaign = _campaign(tmp_path / "c", 4)
+    _with_filename(campaign, "“{{ recipient.id }}.pdf”")
+    status, err, _ = run("check", "c/campaign.yaml")
+    assert status == 1
+    lines = [line for line in err.splitlines() if "[LK125]" in line or "[LK160]" in line]
+    assert lines == [
+        "c/campaign.yaml:3:1: warning: [LK125] output.filename '“{{ recipient.id }}.pdf”' is "
+        "wrapped in quote marks, which would be part of every file name; write it as "
+        "'{{ recipient.id }}.pdf'",
+        "c/campaign.yaml:3:1: error: [LK160] output.filename renders '“R0000.pdf”', which "
+        "does not end in .pdf; end output.filename in .pdf (recipient 'R0000'; the same for "
+        "all 4 recipients)",
+    ]
+    _campaign(tmp_path / "c", 4)
+    _with_filename(campaign, "{{ recipient.id }}.yaml")
+    status, err, _ = run("check", "c/campaign.yaml")
+    assert status == 1
+    assert "[LK160] output.filename renders 'R0000.yaml', which does not end in .pdf" in err
+    assert not list(tmp_path.glob("**/*.yaml.pdf"))
+
+
+def test_a_file_name_problem_of_every_row_is_one_line_and_of_one_row_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a filename template wrong for every recipient is
+    one LK160 line at the campaign's output, and one wrong for a single
+    recipient is one line at that recipient's row."""
+    monkeypatch.chdir(tmp_path)
+    campaign = _campaign(tmp_path / "c", 5)
+    _with_filename(campaign, "../{{ recipient.id }}.pdf")
+    status, err, _ = run("check", "c/campaign.yaml")
+    assert status == 1
+    [line] = [line for line in err.splitlines() if "[LK160]" in line]
+    assert line.startswith(
+        "c/campaign.yaml:3:1: error: [LK160] output.filename renders '../R0000.pdf'"
+    )
+    assert line.endswith("(recipient 'R0000'; the same for all 5 recipients)")
+    _campaign(tmp_path / "c", 5)
+    _with_filename(campaign, "{{ recipient.name }}.pdf")
+    _rename(campaign, "Member 3 Example", "Member 3/Example")
+    status, err, _ = run("check", "c/campaign.yaml")
+    assert status == 1
+    [line] = [line for line in err.splitlines() if "[LK160]" in line]
+    assert line.startswith("c/recipients.csv:5:")
+    assert "recipient 'R0003': output.filename renders 'Member 3/Example.pdf'" in line
