@@ -209,3 +209,40 @@ def test_a_file_name_problem_of_every_row_is_one_line_and_of_one_row_names_it(
     [line] = [line for line in err.splitlines() if "[LK160]" in line]
     assert line.startswith("c/recipients.csv:5:")
     assert "recipient 'R0003': output.filename renders 'Member 3/Example.pdf'" in line
+
+
+def test_a_locale_in_capitals_is_read_as_its_usual_spelling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that locale tags ignore case, as BCP 47 says: 'FR' in a
+    recipient's cell and 'EN_gb' in the spec are read as fr and en-GB, the
+    letters are built in those languages, and check finds nothing to say."""
+    from pypdf import PdfReader
+
+    from letterkit.l10n import normal_tag
+
+    assert [normal_tag(t) for t in ("FR", "en-gb", "EN_gb", "uz-LATN-uz", "es-419", "x y")] == [
+        "fr", "en-GB", "en-GB", "uz-Latn-UZ", "es-419", "x y"
+    ]  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    campaign = _campaign(tmp_path / "c", 4)
+    recipients = campaign.parent / "recipients.csv"
+    recipients.write_text(
+        recipients.read_text(encoding="utf-8").replace(",fr\n", ",FR\n"), encoding="utf-8"
+    )
+    letter = campaign.parent / "letter.yaml"
+    letter.write_text(
+        letter.read_text(encoding="utf-8").replace("locale: en-GB", "locale: EN_gb"),
+        encoding="utf-8",
+    )
+    assert ",FR" in recipients.read_text(encoding="utf-8")
+    status, out, err = run("check", "c/campaign.yaml")
+    assert status == 0, out + err
+    assert "LK108" not in out + err
+    assert "LK105" not in out + err
+    status, _, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1", "--quiet")
+    assert status == 0, err
+    manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    assert [e["locale"] for e in manifest["letters"]] == ["en-GB", "en-GB", "en-GB", "fr"]
+    french = tmp_path / "dist" / manifest["letters"][3]["file"]
+    assert "Page 1 sur" in PdfReader(french).pages[0].extract_text()

@@ -321,7 +321,9 @@ def _recipients(
                 "leave the 'locale' cell empty",
             )  # fmt: skip
             continue
-        locale = clean(cells.get("locale", "")) or (letter.locale if letter else "en-GB")
+        locale = l10n.normal_tag(clean(cells.get("locale", ""))) or (
+            letter.locale if letter else "en-GB"
+        )
         try:
             l10n.parse_locale(locale)
         except (ValueError, l10n.LocalizationError) as exc:
