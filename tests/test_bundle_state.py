@@ -246,3 +246,26 @@ def test_a_locale_in_capitals_is_read_as_its_usual_spelling(
     assert [e["locale"] for e in manifest["letters"]] == ["en-GB", "en-GB", "en-GB", "fr"]
     french = tmp_path / "dist" / manifest["letters"][3]["file"]
     assert "Page 1 sur" in PdfReader(french).pages[0].extract_text()
+
+
+def test_a_campaign_with_a_typo_for_recipients_says_did_you_mean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a campaign file with 'recipient:' for 'recipients:'
+    is read as a campaign, so that check, bundle and render name the typo
+    (did you mean 'recipients'?) instead of reading it as a letter spec."""
+    monkeypatch.chdir(tmp_path)
+    campaign = _campaign(tmp_path / "c", 2)
+    campaign.write_text(
+        campaign.read_text(encoding="utf-8").replace("recipients:", "recipient:"), encoding="utf-8"
+    )
+    for argv in (["check", "c/campaign.yaml"], ["bundle", "c/campaign.yaml", "-o", "dist"]):
+        status, out, err = run(*argv)
+        assert status == 1
+        problems = [line for line in (out + err).splitlines() if ": error: " in line]
+        assert problems == [
+            "c/campaign.yaml:2:1: error: [LK103] unknown campaign key 'recipient'; did you mean "
+            "'recipients'? known keys: letter, recipients, output",
+            "c/campaign.yaml:1:1: error: [LK104] 'recipients' is required: a table of recipients",
+        ]
+    assert not (tmp_path / "dist").exists()
