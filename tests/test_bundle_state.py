@@ -269,3 +269,53 @@ def test_a_campaign_with_a_typo_for_recipients_says_did_you_mean(
             "c/campaign.yaml:1:1: error: [LK104] 'recipients' is required: a table of recipients",
         ]
     assert not (tmp_path / "dist").exists()
+
+
+def test_small_command_line_lines_say_how_to_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """This test ensures that: manifest merge offers only the options that do
+    something for it; --recipient in the wrong case names the id meant; check of
+    a missing file prints no count; a bundle stopped by a failure says what it
+    wrote and that --keep-going builds the others; and the removed lines name
+    the folder as the summary does, from ~ in the home folder."""
+    assert run("manifest", "merge", "--help")[0] == 0
+    helped = capsys.readouterr().out
+    assert "--debug" in helped
+    assert "--allow-outside" not in helped
+    assert "--template-seconds" not in helped
+    monkeypatch.chdir(tmp_path)
+    campaign = _campaign(tmp_path / "c", 3)
+    status, _, err = run("render", "c/campaign.yaml", "--recipient", "r0001", "-o", "x.pdf")
+    assert status == 2
+    assert err.strip() == (
+        "letterkit: error: the campaign has no recipient 'r0001'; did you mean 'R0001'?"
+    )
+    status, out, _ = run("check", "nonexist.yaml")
+    assert status == 1
+    assert "LK101" in out
+    assert "letter" not in out.splitlines()[-1].split(":")[0]
+    assert not any(line.endswith("annexes") for line in out.splitlines())
+    _rename(campaign, "Member 1 Example", "Member 王")
+    status, _, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1", "--quiet")
+    assert status == 1
+    assert err.splitlines()[-1] == (
+        "letterkit: stopped at the first letter that failed: 1 of 3 letters written; fix it "
+        "and run the same command again, or add --keep-going to build the others"
+    )
+    _rename(campaign, "Member 王", "Member 1 Example")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    status, out, err = run(
+        "bundle", "../c/campaign.yaml", "-o", str(tmp_path / "dist"), "--jobs", "1"
+    )
+    assert status == 0, err
+    assert out.splitlines()[-1].endswith("; manifest ~/dist/manifest.json")
+    _drop(campaign, "R0002")
+    status, out, err = run(
+        "bundle", "../c/campaign.yaml", "-o", str(tmp_path / "dist"), "--jobs", "1"
+    )
+    assert status == 0, err
+    assert err.splitlines()[0].startswith("letterkit: removed ~/dist/R0002-member-2-example.pdf: ")
+    assert out.splitlines()[-1].endswith("1 removed; manifest ~/dist/manifest.json")

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from ..errors import Problem, UsageError, ValidationError, path_argument
 from ..input.campaign import Campaign
-from ..input.sources import display_path
 from ..limits import Limits
 from ..pipeline import TEMP_PREFIX, TEMP_SUFFIX
 from ..typeset import fonts
@@ -29,6 +28,7 @@ from ..validate.hygiene import codes, silenced
 from .campaign import load_campaign
 from .lock import folder_locked
 from .manifest import MANIFEST, LetterResult, shard_slice, write_manifest
+from .shards import shown
 from .state import (
     STATE,
     State,
@@ -262,7 +262,7 @@ def _recorded(
     state = read_state(out, campaign.path, result.notes)
     result.removed = forget_stale(state, campaign, shard_ids, out, result.notes)
     result.notes += [
-        f"removed {display_path(out / name)}: its recipient is no longer in the campaign, "
+        f"removed {shown(out / name)}: its recipient is no longer in the campaign, "
         "or its file name changed"
         for name in result.removed
     ]
@@ -286,9 +286,7 @@ def _forget_combined(
             why = "a shard does not build it: 'manifest merge' does"
         else:
             why = "the campaign's output.combined names another file now"
-        notes.append(
-            f"removed {display_path(out / gone)}: the combined PDF of an earlier run; {why}"
-        )
+        notes.append(f"removed {shown(out / gone)}: the combined PDF of an earlier run; {why}")
     result.notes += notes
     for line in notes:
         if report is not None:
