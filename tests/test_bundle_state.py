@@ -319,3 +319,33 @@ def test_small_command_line_lines_say_how_to_go_on(
     assert status == 0, err
     assert err.splitlines()[0].startswith("letterkit: removed ~/dist/R0002-member-2-example.pdf: ")
     assert out.splitlines()[-1].endswith("1 removed; manifest ~/dist/manifest.json")
+
+
+@pytest.mark.slow
+def test_sigterm_to_the_whole_group_leaves_no_letter_unrecorded(tmp_path: Path) -> None:
+    """This test ensures that when SIGTERM reaches the workers too (a container
+    or job stopped), the letters they wrote before dying are recorded all the
+    same (to be built again), so that the folder holds none the state does not
+    know; and the rerun finishes the set."""
+    campaign = _campaign(tmp_path / "c", 40)
+    out = tmp_path / "dist"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "letterkit", "bundle", str(campaign), "-o", str(out),
+         "--jobs", "2", "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(_on_disk(out)) < 4:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    _wait_for_lock(out)
+    assert process.returncode == 143, err
+    # (Python 3.11's pool may also print a traceback of its own thread here.)
+    assert err.splitlines()[-1].startswith("letterkit: terminated (SIGTERM)"), err
+    recorded = _recorded(out)
+    assert 4 <= len(recorded) < 40, "the run was not stopped midway"
+    assert set(recorded.values()) == _on_disk(out)
+    status, _, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "2", "--quiet")
+    assert status == 0, err
+    assert len(_on_disk(out)) == 40

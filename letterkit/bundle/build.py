@@ -11,6 +11,7 @@ run finishes the job. The manifest and shards are
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -223,6 +224,7 @@ def _build(
     # Never more processes than letters: each one is a full interpreter.
     workers = max(1, min(jobs if jobs else (os.cpu_count() or 1), len(todo)))
     fonts.register()
+    started = int(time.time())  # whole seconds: a file system may keep no finer times
     try:
         if workers == 1 or len(todo) <= 1:
             for rid in todo:
@@ -231,6 +233,9 @@ def _build(
         else:
             use_here(loaded, str(path), allow_outside)
             run_parallel(str(path), allow_outside, limits, todo, targets, workers, run.record)
+    except BaseException:
+        _adopt_written(run, loaded, todo, started)
+        raise
     finally:
         run.save(force=True)
     if run.stop:
@@ -270,6 +275,30 @@ def _recorded(
         for line in result.notes:
             report(line)
     return state
+
+
+def _adopt_written(run: _Run, campaign: Campaign, todo: list[str], started: int) -> None:
+    """After a run that ended abruptly (a worker killed with the rest of its
+    process group): record the letters this run wrote but never heard of, so
+    that a later run can delete them with their recipient. Their input hash is
+    left empty: the next run builds them again, and the manifest lists them
+    only then."""
+    for rid in todo:
+        name = campaign.filenames[rid]
+        if rid in run.state or rid in run.result.failed:
+            continue
+        try:
+            info = os.lstat(run.out / name)
+            if not stat.S_ISREG(info.st_mode) or info.st_mtime < started:
+                continue  # not written by this run
+            data = (run.out / name).read_bytes()
+        except OSError:
+            continue
+        run.state[rid] = {
+            "id": rid, "file": name, "recipient": "", "locale": campaign.get(rid).locale,
+            "pages": 0, "letter_pages": 0, "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(), "input": "",
+        }  # fmt: skip
 
 
 def _forget_combined(

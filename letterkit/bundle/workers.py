@@ -66,10 +66,12 @@ def use_here(campaign: Campaign, path: str, allow_outside: bool) -> None:
 def _init_worker(path: str, allow_outside: bool, limits: Limits | None) -> None:
     """Set up a worker process: Ctrl-C and SIGHUP (sent to the whole terminal
     group) are for the parent; fonts and the campaign are loaded once (a forked
-    worker has both from the parent already). SIGTERM keeps its default: the
-    pool ends a broken worker with it."""
+    worker has both from the parent already). SIGTERM has its default, whatever
+    the parent handles: the pool ends a broken worker with it, and a worker
+    killed so leaves its letters to the parent to record."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, if forked
     fonts.register()
     _WORKER["limits"] = limits
     if _WORKER.get("path") != (path, allow_outside):
