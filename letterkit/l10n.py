@@ -47,6 +47,32 @@ class FormatError(LetterkitError, ValueError):
     period runs backwards, a country code is unknown."""
 
 
+_TAG = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def normal_tag(tag: str) -> str:
+    """A locale tag as typed → its usual spelling: BCP 47 tags ignore case, so
+    ``FR`` is ``fr``, ``en-gb`` and ``EN_gb`` are ``en-GB``, ``UZ-latn`` is
+    ``uz-Latn``. Anything that is not shaped like a tag is returned as it is.
+
+    >>> [normal_tag(t) for t in ("FR", "en-gb", "EN_gb", "uz-LATN-uz", "es-419")]
+    ['fr', 'en-GB', 'en-GB', 'uz-Latn-UZ', 'es-419']
+    """
+    text = tag.strip()
+    if not _TAG.fullmatch(text):
+        return tag
+    first, *rest = re.split(r"[-_]", text)
+    subtags = [first.lower()]
+    for sub in rest:
+        if len(sub) == 4 and sub.isalpha():
+            subtags.append(sub.title())  # a script
+        elif (len(sub) == 2 and sub.isalpha()) or (len(sub) == 3 and sub.isdigit()):
+            subtags.append(sub.upper())  # a region
+        else:
+            subtags.append(sub.lower())
+    return "-".join(subtags)
+
+
 @functools.lru_cache(maxsize=64)
 def parse_locale(tag: str) -> Locale:
     """A BCP 47 tag (``en-GB``, ``ru``, ``uz-Latn``) → Babel :class:`Locale`.

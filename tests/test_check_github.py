@@ -84,15 +84,17 @@ def test_each_problem_is_one_command(repo: Path) -> None:
         _problem(str(repo.parent / "elsewhere.yaml"), 4, 2, "outside"),
         _problem("letters/" + "n" * 300 + ".csv", 1, 1, "a name too long for the system"),
     ]
+    # Errors first (GitHub shows only 10 of them), the most specific first: the
+    # cells and rows of tables, then lines of a spec, then no line; warnings last.
     assert github_commands(problems, "letters/letter.yaml") == [
-        "::error file=letters/letter.yaml,line=5,col=1,title=LK105::100%25 wrong: 'a\\x0ab'",
-        "::warning file=letters/letter.yaml,line=9,title=LK115::raw HTML",
         "::error file=letters/book.xlsx,title=LK105::[Signers]!B7: listed twice",
         "::error file=letters/a%2Cb%3Ac.csv,line=2,col=3,title=LK105::m",
-        "::error title=LK105::<letter>: no file",
-        f"::error title=LK105::{repo.parent / 'elsewhere.yaml'}:4:2: outside",
         f"::error file=letters/{'n' * 300}.csv,line=1,col=1,title=LK105::a name too long"
         " for the system",
+        "::error file=letters/letter.yaml,line=5,col=1,title=LK105::100%25 wrong: 'a\\x0ab'",
+        f"::error title=LK105::{repo.parent / 'elsewhere.yaml'}:4:2: outside",
+        "::error title=LK105::<letter>: no file",
+        "::warning file=letters/letter.yaml,line=9,title=LK115::raw HTML",
     ]
 
 

@@ -11,6 +11,7 @@ run finishes the job. The manifest and shards are
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -21,7 +22,6 @@ from pathlib import Path
 
 from ..errors import Problem, UsageError, ValidationError, path_argument
 from ..input.campaign import Campaign
-from ..input.sources import display_path
 from ..limits import Limits
 from ..pipeline import TEMP_PREFIX, TEMP_SUFFIX
 from ..typeset import fonts
@@ -29,10 +29,12 @@ from ..validate.hygiene import codes, silenced
 from .campaign import load_campaign
 from .lock import folder_locked
 from .manifest import MANIFEST, LetterResult, shard_slice, write_manifest
+from .shards import shown
 from .state import (
     STATE,
     State,
     campaign_hash,
+    forget_combined,
     forget_stale,
     input_hashes,
     read_state,
@@ -93,6 +95,9 @@ class _Run:
     result: BundleResult
     done: int = 0
     saved: float = field(default_factory=time.monotonic)
+    #: The recipients whose result is taken in, and whether the run stops.
+    seen: set[str] = field(default_factory=set)
+    stop: bool = False
 
     def tell(self, event: str, rid: str) -> None:
         self.done += 1
@@ -106,20 +111,18 @@ class _Run:
             write_state(self.out, self.state, self.campaign)
             self.saved = time.monotonic()
 
-    def record(self, entry: Entry) -> None:
-        """Take in one letter's result: record it, or report its problems."""
+    def record(self, entry: Entry) -> bool:
+        """Take in one letter's result: record it, or keep its problems; False
+        when the run stops there (a failure, without ``keep_going``)."""
         rid = entry["id"]
+        if rid in self.seen:  # given again after an interruption
+            return not self.stop
+        self.seen.add(rid)
         if "problems" in entry:
-            problems = [Problem(**p) for p in entry["problems"]]
-            self.result.failed[rid] = problems
+            self.result.failed[rid] = [Problem(**p) for p in entry["problems"]]
             self.tell("failed", rid)
-            if not self.keep_going:
-                self.save(force=True)
-                raise ValidationError(
-                    [Problem(p.path, p.line, p.col, p.severity, p.code, f"recipient '{rid}': {p.message}")
-                     for p in problems]
-                )  # fmt: skip
-            return
+            self.stop = self.stop or not self.keep_going
+            return not self.stop
         for warned in entry.pop("warnings", ()):
             self.result.warnings.append(Problem(**warned))
         entry["input"] = self.hashes[rid]
@@ -127,6 +130,15 @@ class _Run:
         self.save()
         self.result.built.append(rid)
         self.tell("built", rid)
+        return not self.stop
+
+    def failure(self) -> ValidationError:
+        """The first failure of a run stopped by it, each problem naming the recipient."""
+        rid, problems = next(iter(self.result.failed.items()))
+        return ValidationError(
+            [Problem(p.path, p.line, p.col, p.severity, p.code, f"recipient '{rid}': {p.message}")
+             for p in problems]
+        )  # fmt: skip
 
 
 def build_bundle(
@@ -212,21 +224,29 @@ def _build(
     # Never more processes than letters: each one is a full interpreter.
     workers = max(1, min(jobs if jobs else (os.cpu_count() or 1), len(todo)))
     fonts.register()
+    started = int(time.time())  # whole seconds: a file system may keep no finer times
     try:
         if workers == 1 or len(todo) <= 1:
             for rid in todo:
-                run.record(render_one(loaded, rid, Path(targets[rid]), limits))
+                if not run.record(render_one(loaded, rid, Path(targets[rid]), limits)):
+                    break
         else:
             use_here(loaded, str(path), allow_outside)
             run_parallel(str(path), allow_outside, limits, todo, targets, workers, run.record)
+    except BaseException:
+        _adopt_written(run, loaded, todo, started)
+        raise
     finally:
         run.save(force=True)
+    if run.stop:
+        raise run.failure()
     result.letters = [
         LetterResult.from_entry(state[rid])
         for rid in ids
         if rid in state and rid not in result.failed
     ]
     combined = loaded.combined if shard is not None or not result.failed else ""
+    _forget_combined(loaded, out, "" if shard is not None else combined, result, report)
     result.manifest = write_manifest(
         out, result.letters, shard=shard, combined=combined,
         inputs=campaign_hash(loaded, hashes), recipients=len(every),
@@ -247,7 +267,7 @@ def _recorded(
     state = read_state(out, campaign.path, result.notes)
     result.removed = forget_stale(state, campaign, shard_ids, out, result.notes)
     result.notes += [
-        f"removed {display_path(out / name)}: its recipient is no longer in the campaign, "
+        f"removed {shown(out / name)}: its recipient is no longer in the campaign, "
         "or its file name changed"
         for name in result.removed
     ]
@@ -255,6 +275,51 @@ def _recorded(
         for line in result.notes:
             report(line)
     return state
+
+
+def _adopt_written(run: _Run, campaign: Campaign, todo: list[str], started: int) -> None:
+    """After a run that ended abruptly (a worker killed with the rest of its
+    process group): record the letters this run wrote but never heard of, so
+    that a later run can delete them with their recipient. Their input hash is
+    left empty: the next run builds them again, and the manifest lists them
+    only then."""
+    for rid in todo:
+        name = campaign.filenames[rid]
+        if rid in run.state or rid in run.result.failed:
+            continue
+        try:
+            info = os.lstat(run.out / name)
+            if not stat.S_ISREG(info.st_mode) or info.st_mtime < started:
+                continue  # not written by this run
+            data = (run.out / name).read_bytes()
+        except OSError:
+            continue
+        run.state[rid] = {
+            "id": rid, "file": name, "recipient": "", "locale": campaign.get(rid).locale,
+            "pages": 0, "letter_pages": 0, "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(), "input": "",
+        }  # fmt: skip
+
+
+def _forget_combined(
+    campaign: Campaign, out: Path, writes: str, result: BundleResult, report: Report | None
+) -> None:
+    """Delete an earlier run's combined PDF that this run does not write (one
+    line): left in place, it would hold letters the manifest no longer lists."""
+    notes: list[str] = []
+    gone = forget_combined(out, writes, set(campaign.filenames.values()), notes)
+    if gone:
+        if gone == campaign.combined and result.failed:
+            why = "it is built again when every letter is"
+        elif gone == campaign.combined:
+            why = "a shard does not build it: 'manifest merge' does"
+        else:
+            why = "the campaign's output.combined names another file now"
+        notes.append(f"removed {shown(out / gone)}: the combined PDF of an earlier run; {why}")
+    result.notes += notes
+    for line in notes:
+        if report is not None:
+            report(line)
 
 
 def _is_shard(shard: object) -> bool:

@@ -24,9 +24,8 @@ from typing import Any
 
 from .. import __version__
 from ..errors import Problem, ValidationError, path_argument
-from ..input.sources import display_path
 from .manifest import MANIFEST, LetterResult, combine_letters
-from .shards import Shard, problem, read_shards, short
+from .shards import Shard, problem, read_shards, short, shown
 from .staging import foreign_files, put_in_place, staged
 from .state import STATE, write_json
 
@@ -110,7 +109,7 @@ def _plan(shards: list[Shard], out: Path, real: Path) -> list[tuple[LetterResult
 def _output_problems(shards: list[Shard], out: Path, real: Path) -> list[Problem]:
     """Why the merge may not put its folder at *out* (seen through links as
     *real*): it is a file, a shard's folder, or holds files no merge wrote."""
-    where = display_path(out)
+    where = shown(out)
     for shard in shards:
         if Path(os.path.realpath(shard.folder)) == real:
             return [problem(where, "LK160", f"is the folder of {shard.name}, which the merge "
@@ -129,21 +128,11 @@ def _output_problems(shards: list[Shard], out: Path, real: Path) -> list[Problem
     # Name first the files the merge would write: they are the ones to look at.
     ours = {letter.file for s in shards for letter in s.letters} | {shards[0].combined, MANIFEST}
     foreign.sort(key=lambda name: name not in ours)
-    shown = ", ".join(short(name) for name in foreign[:4])
+    listed = ", ".join(short(name) for name in foreign[:4])
     more = f" and {len(foreign) - 4} more" if len(foreign) > 4 else ""
     return [problem(where, "LK160",
-                    f"holds files no merge wrote there ({shown}{more}), and a merge replaces "
+                    f"holds files no merge wrote there ({listed}{more}), and a merge replaces "
                     "the whole folder; merge into a new or empty folder")]  # fmt: skip
-
-
-def _shown(path: Path) -> str:
-    """*path* as a problem names it, relative to the working folder when inside
-    it, a link at its end named, not followed."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return str(absolute.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _copy_checked(source: Path, target: Path, letter: LetterResult) -> Problem | None:
@@ -153,7 +142,7 @@ def _copy_checked(source: Path, target: Path, letter: LetterResult) -> Problem |
     if why is None:
         return None
     code = "LK102" if why.startswith("cannot be read") else "LK162"
-    return problem(_shown(source), code, f"letter of recipient '{short(letter.id)}' {why}")
+    return problem(shown(source), code, f"letter of recipient '{short(letter.id)}' {why}")
 
 
 def _copy(source: Path, target: Path, letter: LetterResult) -> str | None:

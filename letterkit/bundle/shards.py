@@ -10,6 +10,7 @@ at once, one line per reason, before anything is written.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,11 +18,10 @@ from typing import Any
 
 from .. import __version__
 from ..errors import Problem, UsageError, ValidationError
-from ..input.sources import display_path
 from .manifest import MANIFEST, LetterResult, parse_shard, shard_slice
 from .shape import LETTER_FIELDS, RecordError, letter_problem, name_problem, read_json
 
-__all__ = ["Shard", "read_shards"]
+__all__ = ["Shard", "read_shards", "shown"]
 
 _TOP_KEYS = ("letterkit", "inputs", "letters", "failed", "shard", "recipients", "combined_file")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -37,11 +37,25 @@ class Shard:
         self.inputs: str | None = data.get("inputs")
         self.recipients: int | None = data.get("recipients")
         self.failed: list[str] = data.get("failed") or []
-        self.manifest = display_path(folder / MANIFEST)
+        self.manifest = shown(folder / MANIFEST)
 
     @property
     def name(self) -> str:
         return f"shard {self.number}/{self.total}"
+
+
+def shown(path: Path) -> str:
+    """*path* as a merge's problems name it: as given on the command line, but
+    relative to the working folder when inside it, and from ``~`` when in the
+    home folder (a line safe to paste, whatever the shell expanded)."""
+    absolute = Path(os.path.abspath(path))
+    for base in (Path(os.path.abspath(".")), Path.cwd().resolve()):
+        if absolute.is_relative_to(base):
+            return absolute.relative_to(base).as_posix() or "."
+    home = Path(os.path.abspath(os.path.expanduser("~")))
+    if home != Path("/") and absolute.is_relative_to(home):
+        return "~/" + absolute.relative_to(home).as_posix()
+    return str(path)
 
 
 def problem(where: str, code: str, message: str) -> Problem:
@@ -107,7 +121,7 @@ def _incomplete(shards: list[Shard]) -> list[Problem]:
     if problems:
         return problems
     have = {s.number for s in shards}
-    given = ", ".join(f"{s.number}/{s.total} in {display_path(s.folder)}" for s in shards)
+    given = ", ".join(f"{s.number}/{s.total} in {shown(s.folder)}" for s in shards)
     problems = [
         problem(first.manifest, "LK163",
                 f"shard {k}/{first.total} is missing from the merge (given: {given}); "
@@ -133,7 +147,7 @@ def _incomplete(shards: list[Shard]) -> list[Problem]:
 
 def _read_shard(folder: Path) -> Shard:
     """The manifest of one shard folder, every field checked (:class:`ValidationError`)."""
-    where = display_path(folder / MANIFEST)
+    where = shown(folder / MANIFEST)
     try:
         data = read_json(folder / MANIFEST)
     except FileNotFoundError:
@@ -148,6 +162,12 @@ def _read_shard(folder: Path) -> Shard:
         raise UsageError(
             f"{folder}: built by letterkit {str(data.get('letterkit'))[:40]}, not {__version__}"
         )
+    if "shard" not in data and isinstance(data.get("letters"), list):
+        raise ValidationError([problem(
+            where, "LK105",
+            "is the manifest of a whole bundle (built without --shard), which needs no merge; "
+            "merge the folders of a bundle built with --shard K/N",
+        )])  # fmt: skip
     problems = [
         problem(where, "LK103", f"unknown key '{short(str(key))}'; a shard's manifest has "
                 "only " + ", ".join(f"'{k}'" for k in _TOP_KEYS))

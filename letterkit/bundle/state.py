@@ -26,7 +26,7 @@ from ..model import Letter, part_letter
 from ..pipeline import write_atomically
 from ..text.templates import locate_template
 from ..validate import FONT_SUFFIXES
-from .shape import RecordError, letter_problem, read_json, sha256_matches
+from .shape import RecordError, letter_problem, name_problem, read_json, sha256_matches
 
 STATE = ".letterkit-state.json"
 
@@ -193,6 +193,37 @@ def forget_stale(
                 "longer in the campaign, but it has changed since; it is left as it is"
             )
     return removed
+
+
+def forget_combined(out: Path, keep: str, wanted: set[str], notes: list[str]) -> str | None:
+    """Delete the combined PDF an earlier run's ``manifest.json`` in *out* names,
+    when this run does not write it again (*keep* is the name it writes, ""
+    for none: a letter failed, or a shard); return its name, or None.
+
+    As with letters, it is deleted only while it holds the bytes the manifest
+    recorded, and never when it is now one of the *wanted* letters' names."""
+    try:
+        data = read_json(out / "manifest.json")
+    except (FileNotFoundError, RecordError):
+        return None
+    entry = data.get("combined") if isinstance(data, dict) else None
+    if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+        return None
+    name = entry.get("file")
+    if name_problem(name) is not None or name == keep or name in wanted:
+        return None
+    assert isinstance(name, str)
+    old = out / name
+    if not os.path.lexists(old):
+        return None
+    if not sha256_matches(old, entry["sha256"]):
+        notes.append(
+            f"{display_path(old)} was the combined PDF of an earlier run, but it has changed "
+            "since; it is left as it is"
+        )
+        return None
+    old.unlink()
+    return name
 
 
 def _short(text: str) -> str:

@@ -3,8 +3,9 @@
 Each letter is built exactly as ``letterkit render CAMPAIGN --recipient ID``
 would build it and written atomically; what is reported back is its line of
 the state file (or its problems). Worker processes load the campaign and
-register the fonts once, build with the caller's limits, and ignore Ctrl-C:
-the process that started them decides what an interrupted run keeps.
+register the fonts once, build with the caller's limits, and ignore Ctrl-C
+and SIGHUP: the process that started them decides what an interrupted run
+keeps, and records every letter they finish.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import signal
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -62,9 +64,14 @@ def use_here(campaign: Campaign, path: str, allow_outside: bool) -> None:
 
 
 def _init_worker(path: str, allow_outside: bool, limits: Limits | None) -> None:
-    """Set up a worker process: Ctrl-C is for the parent; fonts and the campaign
-    are loaded once (a forked worker has both from the parent already)."""
+    """Set up a worker process: Ctrl-C and SIGHUP (sent to the whole terminal
+    group) are for the parent; fonts and the campaign are loaded once (a forked
+    worker has both from the parent already). SIGTERM has its default, whatever
+    the parent handles: the pool ends a broken worker with it, and a worker
+    killed so leaves its letters to the parent to record."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, if forked
     fonts.register()
     _WORKER["limits"] = limits
     if _WORKER.get("path") != (path, allow_outside):
@@ -86,42 +93,57 @@ def run_parallel(
     todo: Sequence[str],
     targets: dict[str, str],
     workers: int,
-    record: Callable[[Entry], None],
+    record: Callable[[Entry], bool],
 ) -> None:
     """Build *todo* over *workers* processes, calling *record* on each result as
-    it comes in.
+    it comes in; *record* returns False to stop the run.
 
     Letters go to the workers a few at a time: one at a time, passing them to
     and fro would cost a good part of building them. Batches shrink as the
-    queue does, so that the workers finish together. On Ctrl-C, the batches
-    not started are dropped and those under way are finished and recorded, so
-    that the next run need not build them again.
+    queue does, so that the workers finish together. When the run stops (a
+    letter failed, Ctrl-C or another signal turned into ``KeyboardInterrupt``),
+    the batches not started are dropped and those under way are finished and
+    recorded: every letter a worker wrote is in the state file, so that the
+    next run neither builds it again nor loses track of it.
     """
     queue = list(todo)
     pending: set[Future[list[Entry]]] = set()
+    unrecorded: deque[Entry] = deque()
     pool = ProcessPoolExecutor(
         max_workers=workers, initializer=_init_worker, initargs=(path, allow_outside, limits)
     )
     try:
-        while queue or pending:
+        while queue or pending or unrecorded:
             while queue and len(pending) < workers * 2:
                 size = max(1, min(16, len(queue) // (workers * 4)))
                 batch, queue = queue[:size], queue[size:]
                 pending.add(pool.submit(_render_batch, [(rid, targets[rid]) for rid in batch]))
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                for entry in future.result():
-                    record(entry)
+            if pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    unrecorded.extend(future.result())
+            while unrecorded:
+                go_on = record(unrecorded[0])
+                unrecorded.popleft()
+                if not go_on:
+                    queue = []
+                    pending = {f for f in pending if not f.cancel()}
     except KeyboardInterrupt:
-        _finish_started(pending, record)
+        _finish_started(pending, unrecorded, record)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _finish_started(pending: set[Future[list[Entry]]], record: Callable[[Entry], None]) -> None:
-    """After Ctrl-C: cancel the batches not started, record those under way."""
+def _finish_started(
+    pending: set[Future[list[Entry]]], unrecorded: deque[Entry], record: Callable[[Entry], bool]
+) -> None:
+    """After Ctrl-C: cancel the batches not started, record those under way and
+    the letters already back but not yet recorded."""
     started = [f for f in pending if not f.cancel()]
+    with contextlib.suppress(Exception):
+        for entry in unrecorded:
+            record(entry)
     for future in wait(started).done:
         with contextlib.suppress(Exception):
             for entry in future.result():

@@ -15,6 +15,11 @@ problem whose file is outside the repository, or that names no file, gets no
 (``book.xlsx[Signers]!B7``) annotates the workbook, and its sheet and cell lead
 the message, as a line number means nothing in a workbook.
 
+GitHub shows at most 10 error and 10 warning annotations per step (the
+rest are in the log only), so the commands come errors first and, among
+them, the most specific first: a table's cell or row, then a line of a spec or
+template, then a problem with no line; otherwise in the order found.
+
 Values are escaped as GitHub reads them: ``%``, CR and LF in the message, and
 ``:`` and ``,`` too in the properties. Control characters and bidi marks of the
 input are first shown as escapes (:func:`~letterkit.errors.printable`), as in
@@ -59,12 +64,27 @@ def repository_root(start: Path) -> Path | None:
     return None
 
 
+#: The files whose problems name a cell or a row of a table.
+_TABLES = (".csv", ".tsv", ".xlsx", ".xls", ".ods")
+
+
 def github_commands(problems: Iterable[Problem], spec: str | Path) -> list[str]:
-    """One workflow command per problem of checking *spec*, in order."""
+    """One workflow command per problem of checking *spec*: errors first, the
+    most specific first (:func:`_rank`), else in order."""
     spec_path = Path(spec)
     spec_folder = (spec_path if spec_path.is_dir() else spec_path.parent).resolve()
     base = repository_root(spec_folder) or Path.cwd().resolve()
-    return [_command(p, spec_folder, base) for p in problems]
+    return [_command(p, spec_folder, base) for p in sorted(problems, key=_rank)]
+
+
+def _rank(problem: Problem) -> tuple[int, int]:
+    """Errors before warnings; a table's cell or row, then a line, then the rest."""
+    path = _split_cell(problem.path)[0]
+    if "]!" in problem.path or path.lower().endswith(_TABLES):
+        where = 0
+    else:
+        where = 1 if problem.line is not None else 2
+    return (0 if problem.severity == "error" else 1, where)
 
 
 def _command(problem: Problem, spec_folder: Path, base: Path) -> str:

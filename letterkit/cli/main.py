@@ -31,18 +31,21 @@ from ..errors import (
     printable,
 )
 from ..validate.hygiene import codes, silenced
+from .hints import no_recipient, stopped_by_failure
 from .pipes import closed_pipe
+from .stops import again, how, stops_as_interrupts
 
 #: What an interrupted bundle says to do.
 _AGAIN = "run the same command again to finish"
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", help="show tracebacks")
+    common = argparse.ArgumentParser(add_help=False, parents=[debug])
     common.add_argument(
         "--allow-outside", action="store_true", help="allow paths outside the spec's folder"
     )
-    common.add_argument("--debug", action="store_true", help="show tracebacks")
     common.add_argument(
         "--template-seconds", type=float, metavar="S",
         help="time a template may take to render (default 10; for templates you trust)",
@@ -85,9 +88,13 @@ def _parser() -> argparse.ArgumentParser:
         "--keep-going", action="store_true", help="build the others when a recipient fails"
     )
     bundle.add_argument("--quiet", action="store_true", help="print nothing but problems")
-    manifest = sub.add_parser("manifest", parents=[common], help="work with bundle manifests (merge shards)")  # fmt: skip
+    manifest = sub.add_parser(
+        "manifest", parents=[debug], help="work with bundle manifests (merge shards)"
+    )
     manifest_sub = manifest.add_subparsers(dest="manifest_command", required=True)
-    merge = manifest_sub.add_parser("merge", parents=[common], help="join the manifests of all shards of a bundle")  # fmt: skip
+    merge = manifest_sub.add_parser(
+        "merge", parents=[debug], help="join the manifests of all shards of a bundle"
+    )
     merge.add_argument("dirs", nargs="+", metavar="DIR")
     merge.add_argument("-o", "--output", metavar="DIR", required=True)
     preview = sub.add_parser(
@@ -140,13 +147,13 @@ def main(
     except KeyboardInterrupt as exc:
         if args.debug:
             traceback.print_exc(file=err)
-        said = "interrupted"
+        said, status = how(exc)
         if args.command == "bundle":  # _bundle says how many letters it wrote, if any
             said = str(exc.args[0]) if exc.args else f"{said}; {_AGAIN}"
         if err.isatty():
             print(file=err)  # off the progress bar's line
         print(f"letterkit: {said}", file=err)
-        return 130
+        return status
 
 
 def _run(
@@ -202,7 +209,9 @@ def _command(
     if args.command == "check":
         return _check(args, out)
     if args.command == "templates":
-        return _templates(out)
+        from .listing import list_templates
+
+        return list_templates(out)
     if args.command == "bundle":
         return _bundle(args, out, err)
     if args.command == "manifest":
@@ -237,7 +246,7 @@ def _letter(args: argparse.Namespace, err: TextIO) -> Any:
         try:
             letter, name = letter_for(campaign, recipient), campaign.filenames[recipient]
         except KeyError:
-            raise UsageError(f"the campaign has no recipient '{recipient}'") from None
+            raise no_recipient([r.id for r in campaign.recipients], recipient) from None
         return letter, name, lambda: build_row(campaign, recipient, args.limits)
     if recipient:
         raise UsageError("--recipient applies to a campaign, and this is a single letter")
@@ -266,6 +275,7 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..bundle.build import build_bundle
     from ..bundle.manifest import parse_shard
+    from ..bundle.shards import shown
     from ..input.campaign import is_campaign
 
     if Path(args.campaign).is_file() and not is_campaign(args.campaign):
@@ -297,34 +307,40 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{word} {rid} ({done}/{total})", file=out, flush=True)
 
     try:
-        result = build_bundle(
-            args.campaign,
-            args.output,
-            jobs=args.jobs,
-            shard=shard,
-            keep_going=args.keep_going,
-            allow_outside=args.allow_outside,
-            progress=progress,
-            limits=args.limits,
-            report=lambda line: print(f"letterkit: {printable(line)}", file=err, flush=True),
-            no_warn=args.no_warn,
-        )
-    except KeyboardInterrupt:
-        if not written[1]:
+        with stops_as_interrupts():  # SIGTERM, SIGHUP: record what is written, as Ctrl-C does
+            result = build_bundle(
+                args.campaign,
+                args.output,
+                jobs=args.jobs,
+                shard=shard,
+                keep_going=args.keep_going,
+                allow_outside=args.allow_outside,
+                progress=progress,
+                limits=args.limits,
+                report=lambda line: print(f"letterkit: {printable(line)}", file=err, flush=True),
+                no_warn=args.no_warn,
+            )
+    except KeyboardInterrupt as exc:
+        if not written[1]:  # else every letter told to progress is in the state file by now
             raise
-        # Every letter told to progress is recorded in the state file by now.
-        raise KeyboardInterrupt(
-            f"interrupted: {written[0]} of {written[1]} letters written; {_AGAIN}"
-        ) from None
+        said = f"{how(exc)[0]}: {written[0]} of {written[1]} letters written; {_AGAIN}"
+        raise again(exc, said) from None
+    except ValidationError as exc:
+        if not written[1]:  # the campaign itself
+            raise
+        _print_problems(exc.problems, err)
+        print(stopped_by_failure(written[0], written[1]), file=err)
+        return 1
     _print_problems(result.warnings, err)
     for rid, problems in result.failed.items():
         for p in in_order(problems):
             print(f"{p} (recipient {printable(rid, 200)})", file=err)
     if not args.quiet:
         removed = f", {len(result.removed)} removed" if result.removed else ""
+        where = shown(result.manifest) if result.manifest else "none"
         print(
             f"{len(result.built)} built, {len(result.skipped)} unchanged, "
-            f"{len(result.failed)} failed{removed}; manifest {result.manifest}",
+            f"{len(result.failed)} failed{removed}; manifest {where}",
             file=out,
         )
     return 1 if result.failed else 0
@@ -377,24 +393,6 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         _print_problems(problems, out)
         if not problems:
             print(f"{args.spec}: no problems", file=out)
-        print(result.summary, file=out)
+        if Path(args.spec).is_file():  # else nothing was read, and there is nothing to count
+            print(result.summary, file=out)
     return 1 if any(p.severity == "error" for p in problems) else 0
-
-
-def _templates(out: TextIO) -> int:
-    from .._resources import builtin_templates, templates_dir
-    from ..input.sources import Reporter
-    from ..text.templates import read_template
-
-    for name, locales in builtin_templates().items():
-        reporter = Reporter()
-        tpl = (
-            read_template(templates_dir() / name / f"{locales[0]}.md", reporter)
-            if locales
-            else None
-        )
-        requires = tpl.front.get("requires", []) if tpl else []
-        print(f"{name}", file=out)
-        print(f"  locales: {', '.join(locales)}", file=out)
-        print(f"  requires: {', '.join(str(r) for r in requires) or '-'}", file=out)
-    return 0

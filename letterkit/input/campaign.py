@@ -10,6 +10,7 @@ comes from. The file names are rendered later (:mod:`letterkit.text.filenames`).
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Callable
@@ -101,10 +102,15 @@ class Campaign:
 
 
 def is_campaign(path: str | Path) -> bool:
-    """Whether a spec file is a campaign (it names a base ``letter`` and ``recipients``)."""
+    """Whether a spec file is a campaign: it names a base ``letter`` and
+    ``recipients``, or a key so close to it (``recipient:``) that it is read as
+    a campaign, so that the typo is said with a "did you mean"."""
     reporter = Reporter()
     data = load_data_file(Path(path), reporter, "spec")
-    return isinstance(data, dict) and "letter" in data and "recipients" in data
+    if not isinstance(data, dict) or "letter" not in data:
+        return False
+    keys = [k for k in data if isinstance(k, str)]
+    return "recipients" in data or bool(difflib.get_close_matches("recipients", keys, 1, 0.8))
 
 
 def read_campaign(
@@ -313,7 +319,9 @@ def _recipients(
                 "leave the 'locale' cell empty",
             )  # fmt: skip
             continue
-        locale = clean(cells.get("locale", "")) or (letter.locale if letter else "en-GB")
+        locale = l10n.normal_tag(clean(cells.get("locale", ""))) or (
+            letter.locale if letter else "en-GB"
+        )
         try:
             l10n.parse_locale(locale)
         except (ValueError, l10n.LocalizationError) as exc:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import Problem, ValidationError, path_argument
+from ..l10n import normal_tag
 from ..model import Letter
 from ..validate import COLUMNS, EXPECTED, findings
 from ..validate.hygiene import silenced
@@ -189,7 +190,7 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
     parts = read_parts(spec, reader, SPEC_KEYS)  # before the inputs: a part's template is one
     return Letter(
         template=read_template(spec, reader),
-        locale=reader.plain(spec, "locale", "letter.locale", "en-GB"),
+        locale=normal_tag(reader.plain(spec, "locale", "letter.locale", "en-GB")),
         date=cast(Any, date),
         case=cast(Any, case),
         signatories=_signatories(spec, reader),
