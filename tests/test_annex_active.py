@@ -484,3 +484,46 @@ def test_a_letter_in_two_languages_strips_and_keeps_as_one(tmp_path: Path) -> No
     assert _active_parts(pdf) == []
     assert [line.split(":")[0] for line in _lines(warnings, "LK132")] == ["scripted.pdf"]
     assert "annex 3: removed JavaScript (10 actions)" in _lines(warnings, "LK132")[0]
+
+
+def test_links_to_local_files_shares_and_data_are_removed(tmp_path: Path) -> None:
+    """This test ensures that an annex keeps only web and mail links, as the
+    letter's own text does: links to a local file, a network share (which can
+    hand a Windows login to whoever runs it), a relative file or data are
+    removed, counted in one warning, with one JavaScript link in the singular."""
+    targets = [
+        b"file:///etc/passwd", b"smb://evil.example/share", b"\\\\\\\\evil.example\\\\share\\\\x.pdf",
+        b"data:text/html,<b>x</b>", b"report.pdf", b"mailto:a@example.org?attach=/etc/passwd",
+        b" javascript:app.alert(1)", b"https://ok.example/", b"mailto:office@example.org",
+    ]  # fmt: skip
+    links = {
+        f"o{10 + i}": _link(b"<< /S /URI /URI (%s) >>" % t, 10 + 40 * i)
+        for i, t in enumerate(targets)
+    }
+    refs = b" ".join(b"%d 0 R" % (10 + i) for i in range(len(targets)))
+    annex = _annex(page=b"/Annots [" + refs + b"]", **links)
+    pdf, warnings = _build(_spec(tmp_path, {"links.pdf": annex}))
+    assert _uris(pdf) == {"https://ok.example/", "mailto:office@example.org"}
+    [line] = _lines(warnings, "LK132")
+    assert "removed JavaScript (1 action), 6 links to a local file, a network share or data" in line
+    assert qpdf_problems(pdf) == []
+
+
+def test_one_embedded_file_is_named_in_the_singular(tmp_path: Path) -> None:
+    """This test ensures that the warning for one file left out reads as English."""
+    _, warnings = _build(_spec(tmp_path, {"record.pdf": _attaching()}))
+    assert all(" a embedded" not in w for w in _lines(warnings, "LK134"))
+
+
+def test_a_dynamic_xfa_form_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    """This test ensures that a form whose pages only stand in for its XFA (the
+    "Please wait…" page of a dynamic form) is refused, not carried as that page."""
+    annex = _annex(catalog=b"/NeedsRendering true /AcroForm << /Fields [] /XFA 10 0 R >>",
+                   o10=_stream(b"<xdp:xdp/>"))  # fmt: skip
+    spec = _spec(tmp_path, {"form.pdf": annex})
+    with pytest.raises(letterkit.ValidationError) as caught:
+        _build(spec)
+    [problem] = caught.value.problems
+    assert problem.code == "LK130"
+    assert "is a dynamic XFA form" in problem.message
+    assert "print it to PDF" in problem.message

@@ -7,7 +7,8 @@ object of the copy pypdf makes of an annex's selected pages (a
 their annotations and fields, the annex's outline and form) and removes:
 
 * actions that run a script or reach outside the document: JavaScript
-  (and a ``javascript:`` URI), Launch, SubmitForm, ImportData, GoToR, GoToE,
+  (and a ``javascript:`` URI), a URI to anything but a web page or a mail
+  address (a local file, a network share, ``data:``), Launch, SubmitForm, ImportData, GoToR, GoToE,
   and the multimedia actions (Rendition, Movie, Sound, GoTo3DView,
   RichMediaExecute), wherever they stand (an annotation's or outline item's
   ``/A``, the ``/AA`` of a page, field or annotation, a ``/Next`` chain: a
@@ -18,7 +19,7 @@ their annotations and fields, the annex's outline and form) and removes:
 * unless the annex says ``attachments: keep``, FileAttachment annotations
   and any other embedded file (``/EF``).
 
-Links (URI, GoTo), named actions (next page, print…), ResetForm, Hide,
+Web and mail links, GoTo, named actions (next page, print…), ResetForm, Hide,
 SetOCGState and form fields with their appearances stay. What the annex's
 catalogue holds and pypdf does not copy (``/OpenAction``, ``/AA``, document
 JavaScript, the ``/EmbeddedFiles`` name tree) is counted as removed too: it
@@ -38,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
+from urllib.parse import unquote
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -62,6 +64,12 @@ _ACTIONS = {f"/{kind}" for kind in ACTIONS}
 MEDIA = ("RichMedia", "Screen", "Movie", "Sound", "3D")
 _MEDIA = {f"/{kind}" for kind in MEDIA}
 _SCRIPT_URI = re.compile(r"[\x00-\x20]*(javascript|vbscript)\s*:", re.IGNORECASE)
+#: A link an annex may keep: a web page or a mail address, as for the letter's own
+#: links (a ``mailto:`` that asks to attach a file is not one).
+_WEB_URI = re.compile(r"(?i)(https?://[^/?#\s\\]|mailto:[^\s])")
+_ATTACH_URI = re.compile(r"(?i)^mailto:[^?]*\?(?:.*[&;])?\s*attach")
+#: The count of URI links to anything else (a local file, a network share, data).
+OTHER_LINK = "other link"
 
 
 @dataclass
@@ -78,7 +86,13 @@ class Removed:
         """What was removed, in words: ``["JavaScript (3 actions)", "a Launch action"]``."""
         out = []
         if self.actions["JavaScript"]:
-            out.append(f"JavaScript ({_count(self.actions['JavaScript'], 'action')})")
+            out.append(f"JavaScript ({_counted(self.actions['JavaScript'], 'action')})")
+        if self.actions[OTHER_LINK]:
+            number = self.actions[OTHER_LINK]
+            out.append(
+                f"{_counted(number, 'link')} to a local file, a network share or data "
+                "(only web and mail links stay)"
+            )
         out += [_count(self.actions[k], f"{k} action") for k in ACTIONS[1:] if self.actions[k]]
         out += [
             _count(self.annotations[k], f"{k} annotation") for k in MEDIA if self.annotations[k]
@@ -89,10 +103,16 @@ class Removed:
 
 
 def _count(number: int, what: str) -> str:
-    """``1, "Launch action"`` → "a Launch action"; ``2`` → "2 Launch actions"."""
+    """``1, "Launch action"`` → "a Launch action"; ``1, "embedded file"`` → "an
+    embedded file"; ``2`` → "2 Launch actions"."""
     if number == 1:
-        return f"{'an' if what[0] in 'AEIOUX' else 'a'} {what}"
+        return f"{'an' if what[0].lower() in 'aeiou' or what.startswith('X') else 'a'} {what}"
     return f"{number} {what}s"
+
+
+def _counted(number: int, what: str) -> str:
+    """``1, "action"`` → "1 action"; ``3`` → "3 actions"."""
+    return f"{number:,} {what}" + ("" if number == 1 else "s")
 
 
 #: What :func:`strip` removed, by annex reader, then by (pages, keep): kept as
@@ -273,6 +293,9 @@ class _Walker:
         self.counted.add(id(action))
         kind = name_at(action, "/S")
         is_named = kind in _ACTIONS and kind != "/JavaScript"
+        if kind == "/URI" and "/JS" not in action and not _is_script_uri(action):
+            self.removed.actions[OTHER_LINK] += 1
+            return
         self.removed.actions[kind[1:] if is_named else "JavaScript"] += 1
 
     def _is_removed_annotation(self, value: PdfObject) -> bool:
@@ -315,7 +338,17 @@ def _is_removed_action(value: PdfObject) -> bool:
     kind = name_at(value, "/S")
     if kind in _ACTIONS or "/JS" in value:
         return True
-    uri = get(value, "/URI") if kind == "/URI" else None
+    if kind != "/URI":
+        return False
+    uri = get(value, "/URI")
+    if not isinstance(uri, str | bytes):
+        return False
+    target = text(uri).lstrip("\x00\t\n\x0c\r ")
+    return _WEB_URI.match(target) is None or _ATTACH_URI.match(unquote(target)) is not None
+
+
+def _is_script_uri(action: DictionaryObject) -> bool:
+    uri = get(action, "/URI")
     return isinstance(uri, str | bytes) and _SCRIPT_URI.match(text(uri)) is not None
 
 

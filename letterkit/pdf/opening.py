@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pypdf import PdfReader, apply_configuration
 from pypdf.errors import DependencyError, PdfReadError
+from pypdf.generic import BooleanObject
 
 from .. import files, limits
 from ..model import Annex
@@ -121,12 +122,29 @@ def _read_pages(reader: PdfReader) -> None:
             f"has {count:,} pages; the limit is {limits.current().annex_pages:,} "
             "(take a selection with 'pages')"
         )
+    if _needs_rendering(reader):
+        raise AnnexError(
+            "is a dynamic XFA form: its pages only ask to wait while a viewer that runs "
+            "XFA draws the form, and an annex carries pages, not programs; open it in "
+            "Adobe Acrobat Reader, print it to PDF, and use that file"
+        )
     for page in reader.pages:
         page.mediabox  # noqa: B018
         if page.indirect_reference is None:
             raise PdfReadError("its pages are written inside the page tree")
     if count == 0:
         raise PdfReadError("no pages")
+
+
+def _needs_rendering(reader: PdfReader) -> bool:
+    """Whether the document says its pages are a stand-in for its XFA form
+    (``/NeedsRendering true``), as Adobe's dynamic forms do."""
+    root = reader.trailer.get("/Root")
+    root = root.get_object() if root is not None else None
+    if not isinstance(root, dict):
+        return False
+    value = root.get("/NeedsRendering")
+    return isinstance(value, BooleanObject) and bool(value)
 
 
 def _read(
