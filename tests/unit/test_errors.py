@@ -15,7 +15,12 @@ PACKAGE = Path(letterkit.__file__).resolve().parent
 #: Signals that never leave letterkit: the time limit's interrupt is a
 #: BaseException so that no ``except Exception`` on the way can swallow it, and
 #: it always becomes a TimeLimit (a LetterkitError) before the call returns.
-NEVER_RAISED = {"letterkit.limits._Expired"}
+NEVER_RAISED = {
+    "letterkit.limits._Expired",
+    # SIGTERM or SIGHUP ending a `bundle` command as Ctrl-C does: an interrupt the
+    # command line raises and catches itself, never an error of the library's.
+    "letterkit.cli.stops.Stopped",
+}
 
 
 def _module_names() -> list[str]:
