@@ -31,6 +31,22 @@ def _on_disk(out: Path) -> set[str]:
     return {p.name for p in out.glob("*.pdf")}
 
 
+def _bundling(tmp_path: Path) -> tuple[Path, Path, subprocess.Popen[str]]:
+    """A two-process bundle of 40 letters started in a session of its own, once
+    it has written its first four letters: (campaign, output folder, process)."""
+    campaign = _campaign(tmp_path / "c", 40)
+    out = tmp_path / "dist"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "letterkit", "bundle", str(campaign), "-o", str(out),
+         "--jobs", "2", "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(_on_disk(out)) < 4:
+        time.sleep(0.02)
+    return campaign, out, process
+
+
 def _drop(campaign: Path, rid: str) -> None:
     recipients = campaign.parent / "recipients.csv"
     rows = recipients.read_text(encoding="utf-8").splitlines()
@@ -79,16 +95,7 @@ def test_sigterm_and_sighup_record_what_was_written_as_ctrl_c_does(
     """This test ensures that SIGTERM and SIGHUP stop a two-process bundle the
     way Ctrl-C does: every letter on disk recorded, one line counting them,
     exit status 128 + the signal; and the rerun finishes the job."""
-    campaign = _campaign(tmp_path / "c", 40)
-    out = tmp_path / "dist"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "letterkit", "bundle", str(campaign), "-o", str(out),
-         "--jobs", "2", "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(_on_disk(out)) < 4:
-        time.sleep(0.02)
+    campaign, out, process = _bundling(tmp_path)
     if group:
         os.killpg(process.pid, signum)
     else:
@@ -327,16 +334,7 @@ def test_sigterm_to_the_whole_group_leaves_no_letter_unrecorded(tmp_path: Path) 
     or job stopped), the letters they wrote before dying are recorded all the
     same (to be built again), so that the folder holds none the state does not
     know; and the rerun finishes the set."""
-    campaign = _campaign(tmp_path / "c", 40)
-    out = tmp_path / "dist"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "letterkit", "bundle", str(campaign), "-o", str(out),
-         "--jobs", "2", "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(_on_disk(out)) < 4:
-        time.sleep(0.02)
+    campaign, out, process = _bundling(tmp_path)
     os.killpg(process.pid, signal.SIGTERM)
     _, err = process.communicate(timeout=120)
     _wait_for_lock(out)

@@ -47,11 +47,7 @@ def clean(page: PageObject, seen: set[int] | None = None) -> int:
         if id(array) in seen:
             return 0
         seen.add(id(array))
-    kept = [item for item in array if _is_annotation(item)]
-    dropped = len(array) - len(kept)
-    if dropped:
-        array[:] = kept
-    return dropped
+    return _keep_dictionaries(array)
 
 
 def clean_fields(reader: PdfReader) -> int:
@@ -71,10 +67,16 @@ def clean_fields(reader: PdfReader) -> int:
     if not isinstance(fields, ArrayObject):
         del form[NameObject("/Fields")]
         return 1
-    kept = [item for item in fields if _is_annotation(item)]
-    dropped = len(fields) - len(kept)
+    return _keep_dictionaries(fields)
+
+
+def _keep_dictionaries(array: ArrayObject) -> int:
+    """Drop from *array*, in place, every entry that is not an annotation or
+    field dictionary; how many were dropped."""
+    kept = [item for item in array if _is_annotation(item)]
+    dropped = len(array) - len(kept)
     if dropped:
-        fields[:] = kept
+        array[:] = kept
     return dropped
 
 
