@@ -308,3 +308,17 @@ def test_a_rebuilt_file_with_damaged_xmp_metadata_is_carried(tmp_path: Path) -> 
     built = _build(path)
     [page] = _annex_pages(built.pdf)
     assert "Kept" in PdfReader(io.BytesIO(built.pdf)).pages[page].extract_text()
+
+
+def test_a_number_of_a_hundred_thousand_digits_is_rounded_in_the_copy(tmp_path: Path) -> None:
+    """This test ensures that a file with a real number longer than any reader
+    takes (``/Pi`` to 100,000 digits in the page's resources, as in a real test
+    file of pdf.js) is carried through qpdf's copy, with its text, not refused."""
+    objects = _text(b"BT /F1 24 Tf 72 720 Td (Long number) Tj ET")
+    objects[3] = objects[3].replace(b"/Resources <<", b"/Resources << /Pi 3." + b"1" * 100_000)
+    path = tmp_path / "pi.pdf"
+    path.write_bytes(make_pdf(objects))
+    built = _build(path)
+    [page] = _annex_pages(built.pdf)
+    assert "Long number" in PdfReader(io.BytesIO(built.pdf)).pages[page].extract_text()
+    assert any("LK131" in str(w) and "rebuilt with qpdf" in str(w) for w in built.warnings)

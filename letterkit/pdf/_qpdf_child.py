@@ -11,8 +11,11 @@ nothing from letterkit. Its one line of output says how it ended:
 
 from __future__ import annotations
 
+import decimal
 import logging
+import re
 import sys
+from typing import Any
 
 try:
     import resource
@@ -63,6 +66,49 @@ def _peak_near(memory: int) -> bool:
     return False
 
 
+#: Digits in a row past which a number is longer than PDF readers take
+#: (pypdf stops at 64 characters); such a run in the file starts the walk below.
+_LONG_NUMBER = re.compile(rb"[0-9]{48}")
+#: How deep the walk goes into objects written inside others.
+_DEPTH = 64
+
+
+def _shorten_numbers(pdf: Any, source: str) -> None:
+    """Round to 6 decimal places every real number of *pdf*'s objects written
+    with more digits than a reader takes (``/Pi 3.14159…`` to 100,000 digits),
+    so the copy can be read; content streams are left as they are."""
+    with open(source, "rb") as handle:
+        if _LONG_NUMBER.search(handle.read()) is None:
+            return
+    import pikepdf
+
+    def walk(obj: Any, depth: int) -> None:
+        if depth > _DEPTH:
+            return
+        if isinstance(obj, pikepdf.Stream):
+            obj = obj.stream_dict
+        if isinstance(obj, pikepdf.Dictionary):
+            for key in list(obj.keys()):
+                value = obj.get(key)
+                if isinstance(value, decimal.Decimal) and len(str(value)) > 48:
+                    obj[key] = round(value, 6)
+                elif (
+                    isinstance(value, pikepdf.Dictionary | pikepdf.Array) and not value.is_indirect
+                ):
+                    walk(value, depth + 1)
+        elif isinstance(obj, pikepdf.Array):
+            for i, value in enumerate(list(obj)):
+                if isinstance(value, decimal.Decimal) and len(str(value)) > 48:
+                    obj[i] = round(value, 6)
+                elif (
+                    isinstance(value, pikepdf.Dictionary | pikepdf.Array) and not value.is_indirect
+                ):
+                    walk(value, depth + 1)
+
+    for obj in pdf.objects:
+        walk(obj, 0)
+
+
 def main(argv: list[str]) -> str:
     """Rebuild ``argv[0]`` into ``argv[1]``; the line that says how it went."""
     source, target, memory, seconds, size = argv
@@ -79,6 +125,7 @@ def main(argv: list[str]) -> str:
         return f"damaged qpdf is not available here ({exc})"
     try:
         with pikepdf.open(source, password=password) as pdf:
+            _shorten_numbers(pdf, source)
             # fix_metadata_version would rewrite the XMP metadata, and fails on damaged XMP
             pdf.save(target, deterministic_id=True, fix_metadata_version=False)
     except MemoryError:
