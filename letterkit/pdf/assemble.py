@@ -335,7 +335,7 @@ def _stamped_or_rebuilt(item: OpenAnnex, loc: str, styles: Styles, display: str)
     except (LetterkitError, MemoryError, RecursionError):
         raise
     except Exception as exc:  # pypdf trips over a damaged file: qpdf may mend it
-        if is_bomb(exc):
+        if is_bomb(exc) or _nested(exc):  # a limit, not damage: said as such
             raise
         try:
             item.reader = rebuilt(item, exc).reader
@@ -349,6 +349,8 @@ def _stamped_or_rebuilt(item: OpenAnnex, loc: str, styles: Styles, display: str)
         except (LetterkitError, LimitReachedError, MemoryError, RecursionError):
             raise
         except Exception as again:  # qpdf's copy trips pypdf up too
+            if _nested(again):
+                raise
             part = "its form fields" if "form" in _frames(again) else "its structure"
             why = f"is damaged beyond repair ({part} cannot be read); ask for a new copy"
             problem = Problem(display, None, None, "error", "LK130", f"annex {item.number} {why}")
