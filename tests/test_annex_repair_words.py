@@ -96,3 +96,58 @@ def test_pypdf_messages_about_damage_are_told_in_words(message: str, said: str) 
     assert said in words
     assert not PYTHON.search(words)
     assert words.count("(") == words.count(")")
+
+
+#: Run-length data with no end marker that decodes to a string left open.
+BAD_RUNS = b"\x09q 0 g (abc"
+
+
+def _headless(contents: list[bytes]) -> bytes:
+    """A PDF without its header (qpdf rebuilds it), one page per stream of
+    *contents*, each run-length encoded."""
+    kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(len(contents)))
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(contents)),
+    }
+    for i, content in enumerate(contents):
+        objects[3 + 2 * i] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>"
+            % (4 + 2 * i)
+        )
+        objects[4 + 2 * i] = (
+            b"<< /Length %d /Filter /RunLengthDecode >>\nstream\n" % len(content)
+            + content
+            + b"\nendstream"
+        )
+    pdf = make_pdf(objects)
+    return pdf[pdf.index(b"\n") + 1 :]
+
+
+def test_a_rebuilt_page_whose_content_cannot_be_read_is_named(tmp_path: Path) -> None:
+    """This test ensures that when a file qpdf rebuilt keeps a page whose
+    content cannot be read, the LK131 warning names it and says it may show
+    blank."""
+    lines = _lk131(tmp_path, _headless([BAD_RUNS]))
+    assert lines == [
+        "annex 1: it has no PDF header and was rebuilt with qpdf; page 1's content "
+        "cannot be read: it may show blank; check its pages in the output"
+    ]
+
+
+def test_rebuilt_pages_whose_content_cannot_be_read_are_named_as_ranges(tmp_path: Path) -> None:
+    """This test ensures that several such pages are named as ranges, and
+    pages that read well are not named."""
+    good = b"\x0d0 0 10 10 re f\x80"
+    lines = _lk131(tmp_path, _headless([BAD_RUNS, BAD_RUNS, good, BAD_RUNS]))
+    assert len(lines) == 1
+    assert "; the content of pages 1-2, 4 cannot be read: they may show blank;" in lines[0]
+
+
+def test_a_rebuilt_file_whose_pages_read_well_says_nothing_of_blank_pages(tmp_path: Path) -> None:
+    """This test ensures that the note about blank pages is given only when a
+    page's content cannot be read."""
+    lines = _lk131(tmp_path, _headless([b"\x0d0 0 10 10 re f\x80"]))
+    assert lines == [
+        "annex 1: it has no PDF header and was rebuilt with qpdf; check its pages in the output"
+    ]

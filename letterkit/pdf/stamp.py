@@ -46,7 +46,7 @@ from ..typeset.generated import AnnexError
 from ..typeset.stamps import Spot, overlay
 from ..typeset.styles import Styles
 from ._pypdf import add_object
-from .annexes import OpenAnnex
+from .annexes import OpenAnnex, page_ranges
 from .marks import Reading, Rect, read_page
 from .placing import Placed, Stamp, box_of, crop_ignored, place
 
@@ -276,7 +276,7 @@ def report_strips(annexes: Sequence[OpenAnnex], reporter: Reporter) -> None:
             if isinstance(item.annex.path, Path)
             else f"annex {item.number}"
         )
-        pages = _ranges(item.strips)
+        pages = page_ranges(item.strips)
         reporter.warning(
             (display, (None, None)),
             "LK133",
@@ -284,19 +284,3 @@ def report_strips(annexes: Sequence[OpenAnnex], reporter: Reporter) -> None:
             "blank room for the stamp 8 mm from the edges, so a strip was added at the foot "
             "to hold it; check those pages, or set 'stamp: false' for the annex",
         )
-
-
-def _ranges(numbers: Sequence[int]) -> str:
-    """Page numbers as ranges, the way ``pages:`` takes them: "1-3, 7, 9-5000"."""
-    out: list[str] = []
-    run: list[int] = []
-    for n in sorted(numbers):
-        if run and n == run[-1] + 1:
-            run.append(n)
-            continue
-        if run:
-            out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
-        run = [n]
-    if run:
-        out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
-    return ", ".join(out)
