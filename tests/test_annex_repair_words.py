@@ -76,6 +76,7 @@ def test_a_wrong_startxref_is_told_in_words(tmp_path: Path) -> None:
             ODD_VALUE,
         ),
         ("incorrect startxref pointer(3)", "is not where the file says"),
+        ("invalid pdf header: b'# A P'", "something stands before its PDF header"),
         ("entry 2 in Xref table invalid but object found", "points to wrong places"),
         ("Invalid Root object in trailer", "does not lead to the document's catalog"),
         ("invalid offset 0 in object stream 1", "an object stream says"),
@@ -86,6 +87,8 @@ def test_a_wrong_startxref_is_told_in_words(tmp_path: Path) -> None:
             "unable to find 'endstream'",
         ),
         ("x" * 101, suspect.BROKEN),
+        ("NumberObject(b'1.2.3') invalid; use 0 instead", suspect.BROKEN),
+        ("EOF marker not found", "EOF marker not found"),
     ],
 )
 def test_pypdf_messages_about_damage_are_told_in_words(message: str, said: str) -> None:

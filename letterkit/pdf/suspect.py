@@ -138,6 +138,7 @@ BROKEN = "its structure is broken in a way the PDF reader cannot follow"
 _DAMAGE: tuple[tuple[str, str], ...] = (
     ("elementary object", "an object holds something that is not a PDF value"),
     ("hexadecimal", "a hex string holds characters that are not hex digits"),
+    ("pdf header", "something stands before its PDF header"),
     (
         "startxref",
         "its index of objects, the cross-reference table, is not where the file says",
@@ -149,9 +150,9 @@ _DAMAGE: tuple[tuple[str, str], ...] = (
     ("filter name", "a stream names its compression in a short form PDF readers no longer take"),
     ("trailer", "its trailer cannot be read"),
 )
-#: What shows a message is Python's, not a user's: an exception written out,
+#: What shows a message is Python's, not a user's: an object written out,
 #: bytes written as Python writes them, an offset, an escape.
-_PYTHON = re.compile(r"\b[A-Z]\w*(?:Error|Exception|Warning)\(|\bb['\"]|@\d|\\[nrtx]")
+_PYTHON = re.compile(r"\b[A-Z][a-z]+[A-Z]\w*\(|\bb['\"]|@\d|\\[nrtx]")
 
 
 def damage(message: str) -> str:
@@ -172,7 +173,7 @@ def damage(message: str) -> str:
     if not text or _PYTHON.search(text) or len(text) > 100:
         return BROKEN
     text = text.rstrip(".")
-    return text[0].lower() + text[1:]
+    return text[0].lower() + text[1:] if text[1:2].islower() else text  # "EOF" stays
 
 
 def limit_reason(exc: LimitReachedError) -> str:
