@@ -15,7 +15,7 @@ from pypdf.generic import DecodedStreamObject, NameObject, RectangleObject
 
 import letterkit
 from letterkit.model import Annex
-from letterkit.pdf import annots, stamp
+from letterkit.pdf import annexes, annots, stamp
 from letterkit.pdf._pypdf import add_object
 from letterkit.pdf.assemble import _detach_widgets
 from letterkit.pdf.marks import page_marks
@@ -285,5 +285,5 @@ def test_a_small_stream_that_inflates_beyond_the_limit_is_not_inflated() -> None
 
 
 def test_strip_warnings_name_pages_as_ranges() -> None:
-    assert stamp._ranges([1, 2, 3, 7, 9, 10, 11]) == "1-3, 7, 9-11"
-    assert stamp._ranges(list(range(1, 5001))) == "1-5000"
+    assert annexes.page_ranges([1, 2, 3, 7, 9, 10, 11]) == "1-3, 7, 9-11"
+    assert annexes.page_ranges(list(range(1, 5001))) == "1-5000"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,6 +27,8 @@ from ..l10n import _
 from ..model import Annex, Letter
 from ..typeset.generated import AnnexError, Maker
 from . import inflation
+from .contentsize import inflates_beyond, stored
+from .marks import CONTENT_MAX, read_page
 from .opening import open_file, password, pypdf_messages, rebuild
 from .suspect import reason
 
@@ -192,6 +194,15 @@ def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) 
                 break  # the annexes after it cannot be afforded either
             continue
         if note:
+            blank = _unreadable(reader, annex.pages)
+            if blank:
+                one = len(blank) == 1
+                note += (
+                    f"; page {blank[0]}'s content cannot be read: it may show blank"
+                    if one
+                    else f"; the content of pages {page_ranges(blank)} cannot be read: "
+                    "they may show blank"
+                )
             reporter.warning(
                 where, "LK131", f"annex {number}: {note}; check its pages in the output"
             )
@@ -212,6 +223,42 @@ def open_annexes(letter: Letter, reporter: Reporter, make: Maker | None = None) 
             break
         out.append(OpenAnnex(annex, number, title or display, reader, pages))
     return out
+
+
+def _unreadable(reader: PdfReader, spec: str) -> list[int]:
+    """The pages of *reader* taken by *spec* (1-based, as stamped) whose
+    content is within the size limits but cannot be decoded or read: a
+    viewer may show them blank; none when *spec* is wrong (reported later)."""
+    try:
+        taken = parse_ranges(spec, len(reader.pages))
+    except ValueError:
+        return []
+    out = []
+    for n, index in enumerate(taken, start=1):
+        page = reader.pages[index]
+        try:
+            large = stored(page) > CONTENT_MAX or inflates_beyond(page, CONTENT_MAX)
+        except Exception:  # a stream whose size cannot be found is read below
+            large = False
+        if not large and read_page(page) is None:
+            out.append(n)
+    return out
+
+
+def page_ranges(numbers: Sequence[int]) -> str:
+    """Page numbers as ranges, the way ``pages:`` takes them: "1-3, 7, 9-5000"."""
+    out: list[str] = []
+    run: list[int] = []
+    for n in sorted(numbers):
+        if run and n == run[-1] + 1:
+            run.append(n)
+            continue
+        if run:
+            out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+        run = [n]
+    if run:
+        out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ", ".join(out)
 
 
 def _open_one(
@@ -249,6 +296,7 @@ __all__ = [
     "OpenAnnex",
     "open_annexes",
     "open_pdf",
+    "page_ranges",
     "parse_ranges",
     "pypdf_messages",
     "rebuilt",

@@ -228,7 +228,7 @@ def open_file(
             names.keep(reader, names.of_reader(reader, data))
     damaged = [m for m in seen.messages if _is_damage(m)]
     if damaged and not note:
-        note = f"it is damaged ({damaged[0][:100]}) and was read in repair mode"
+        note = f"it is damaged ({suspect.damage(damaged[0])}) and was read in repair mode"
     return reader, note, cost
 
 

@@ -9,13 +9,16 @@ pages. Stamping never needs a page's content decoded: a page whose content
 cannot be decoded or read counts as marked all over. The label is drawn by
 the typeset stage (:mod:`letterkit.typeset.stamps`, one overlay page per
 stamp) and put on its page as a form XObject, drawn after the page's own
-content.
+content, or before it when that content could not be read (a viewer may stop
+at a stream it cannot decode; the stamp's strip is outside the content's clip).
 
 The page's own content streams are read, never changed or copied: its
 ``/Contents`` becomes an array that brackets them with two small streams,
 ``q`` before (with a clip to the box it showed, when it got a strip) and
 ``Q /LKStamp Do`` after (one ``q`` more for each ``Q`` of the page that
-restores nothing, one ``Q`` more for each ``q`` it leaves open), and its
+restores nothing, one ``Q`` more for each ``q`` it leaves open; for content
+that could not be read, ``q /LKStamp Do Q q`` and the clip before, ``Q``
+after), and its
 resources gain the form under a name they do not use yet. A stream that
 many pages share stays one stream.
 """
@@ -43,7 +46,7 @@ from ..typeset.generated import AnnexError
 from ..typeset.stamps import Spot, overlay
 from ..typeset.styles import Styles
 from ._pypdf import add_object
-from .annexes import OpenAnnex
+from .annexes import OpenAnnex, page_ranges
 from .marks import Reading, Rect, read_page
 from .placing import Placed, Stamp, box_of, crop_ignored, place
 
@@ -70,7 +73,8 @@ def overlays(spots: Sequence[Spot], styles: Styles) -> list[PageObject]:
 
 
 def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> list[int]:
-    """Put each stamp on its page, after the page's own content; the
+    """Put each stamp on its page, after the page's own content (before it
+    when that content could not be read); the
     1-based positions (in *stamps*) of the pages that got a strip.
 
     Each page's marks are found first (:mod:`letterkit.pdf.marks`) so the
@@ -114,7 +118,14 @@ def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> list[in
         if where.strip:
             x0, y0, x1, y1 = where.visible
             head += b"%.4f %.4f %.4f %.4f re W n\n" % (x0, y0, x1 - x0, y1 - y0)
-        tail = b"\n" + b"Q " * (1 + left_open) + b"%s Do\n" % name.encode()
+        tail = b"\n" + b"Q " * (1 + left_open)
+        if reading is None:
+            # Content that could not be read may stop a viewer part way: the
+            # stamp, in its strip outside the clip, is drawn before it.
+            head = b"q %s Do Q\n" % name.encode() + head
+            tail += b"\n"
+        else:
+            tail += b"%s Do\n" % name.encode()
         opening, closing = (_bracket(writer, brackets, part) for part in (head, tail))
         streams = _streams(stamp.page)
         key = (
@@ -265,7 +276,7 @@ def report_strips(annexes: Sequence[OpenAnnex], reporter: Reporter) -> None:
             if isinstance(item.annex.path, Path)
             else f"annex {item.number}"
         )
-        pages = _ranges(item.strips)
+        pages = page_ranges(item.strips)
         reporter.warning(
             (display, (None, None)),
             "LK133",
@@ -273,19 +284,3 @@ def report_strips(annexes: Sequence[OpenAnnex], reporter: Reporter) -> None:
             "blank room for the stamp 8 mm from the edges, so a strip was added at the foot "
             "to hold it; check those pages, or set 'stamp: false' for the annex",
         )
-
-
-def _ranges(numbers: Sequence[int]) -> str:
-    """Page numbers as ranges, the way ``pages:`` takes them: "1-3, 7, 9-5000"."""
-    out: list[str] = []
-    run: list[int] = []
-    for n in sorted(numbers):
-        if run and n == run[-1] + 1:
-            run.append(n)
-            continue
-        if run:
-            out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
-        run = [n]
-    if run:
-        out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
-    return ", ".join(out)

@@ -128,9 +128,52 @@ def reason(exc: BaseException) -> str:
     if isinstance(exc, LimitReachedError):
         return limit_reason(exc)
     if isinstance(exc, PdfReadError) and str(exc).strip():
-        text = " ".join(str(exc).split())[:100].rstrip(".")
-        return text[0].lower() + text[1:]
-    return "its structure is broken in a way the PDF reader cannot follow"
+        return damage(str(exc))
+    return BROKEN
+
+
+#: What a failure that says nothing a user can act on means.
+BROKEN = "its structure is broken in a way the PDF reader cannot follow"
+#: A phrase in pypdf's message about damage (lower case) → what it means.
+_DAMAGE: tuple[tuple[str, str], ...] = (
+    ("elementary object", "an object holds something that is not a PDF value"),
+    ("hexadecimal", "a hex string holds characters that are not hex digits"),
+    ("pdf header", "something stands before its PDF header"),
+    (
+        "startxref",
+        "its index of objects, the cross-reference table, is not where the file says",
+    ),
+    ("xref", "its index of objects, the cross-reference table, points to wrong places"),
+    ("object stream", "an object stream says its objects are where they are not"),
+    ("root object", "its trailer does not lead to the document's catalog"),
+    ("null object", "an object it refers to cannot be read"),
+    ("filter name", "a stream names its compression in a short form PDF readers no longer take"),
+    ("trailer", "its trailer cannot be read"),
+)
+#: What shows a message is Python's, not a user's: an object written out,
+#: bytes written as Python writes them, an offset, an escape.
+_PYTHON = re.compile(r"\b[A-Z][a-z]+[A-Z]\w*\(|\bb['\"]|@\d|\\[nrtx]")
+
+
+def damage(message: str) -> str:
+    """What pypdf's *message* about a damaged file means, in a user's words:
+    the meaning of a message it is known to give, else the message itself
+    when it reads as words (at most 100 characters), else :data:`BROKEN`.
+
+    >>> damage("Invalid Elementary Object starting with b'{' @753: b' 1 0 R'")
+    'an object holds something that is not a PDF value'
+    >>> damage("Unable to find 'endstream' marker for obj starting at 341.")
+    "unable to find 'endstream' marker for obj starting at 341"
+    """
+    text = " ".join(message.split())
+    low = text.lower()
+    for phrase, words in _DAMAGE:
+        if phrase in low:
+            return words
+    if not text or _PYTHON.search(text) or len(text) > 100:
+        return BROKEN
+    text = text.rstrip(".")
+    return text[0].lower() + text[1:] if text[1:2].islower() else text  # "EOF" stays
 
 
 def limit_reason(exc: LimitReachedError) -> str:
