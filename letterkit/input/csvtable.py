@@ -101,8 +101,10 @@ def read_csv(
                 return []
             reporter.error(
                 (src, (lines.first, 1)), "LK105",
-                f"a cell is too long or badly quoted ({exc}); a cell holds at most "
-                f"{limits.current().cell:,} characters",
+                f"a cell that starts on this line is longer than a cell may be "
+                f"({limits.current().cell:,} characters), or a quote that opens it is never "
+                "closed; shorten it, or close the quote (a quote inside a quoted cell is "
+                "written twice)",
             )  # fmt: skip
             return []
         line = lines.first
@@ -185,7 +187,7 @@ def quote_problem(exc: csv.Error, head: str, delimiter: str) -> tuple[int, str] 
             "with a quote, so a quote inside it closes it); inside a quoted cell write "
             'each quote twice: "Centre ""Memorial"" Kyiv"'
         )
-    if "unexpected end of data" in said or "field larger than field limit" in said:
+    if "unexpected end of data" in said:  # (a cell past the size limit may close later)
         opened = _scan(head, delimiter)[1]
         if opened is not None:
             return opened + 1, (

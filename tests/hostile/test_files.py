@@ -84,7 +84,7 @@ CASES: list[tuple[str, Callable[[Path], None], str, str]] = [
     ("folder as the case", lambda f: _folder_instead(f / "case.yaml"), "LK102", "'case.yaml' is a folder"),
     ("font linked to /dev/zero", lambda f: _fonts(f, lambda d: (d / "Zero.ttf").symlink_to("/dev/zero")), "LK102", "Zero.ttf: leads outside"),
     ("font linked out of the folder", lambda f: _fonts(f, lambda d: _outside(d, "Out.ttf")), "LK102", "Out.ttf: leads outside"),
-    ("truncated font", lambda f: _fonts(f, lambda d: (d / "Cut.ttf").write_bytes(GEORGIA.read_bytes()[:1000]), GEORGIAN), "LK102", "Cut.ttf: not a usable TrueType font"),
+    ("truncated font", lambda f: _fonts(f, lambda d: (d / "Cut.ttf").write_bytes(GEORGIA.read_bytes()[:1000]), GEORGIAN), "LK141", "Cut.ttf: not a usable TrueType font"),
 ]  # fmt: skip
 
 

@@ -16,7 +16,7 @@ GEORGIA = ROOT / "tests" / "fonts" / "NotoSerifGeorgian-subset.ttf"
 
 
 @pytest.mark.slow
-def test_a_font_with_a_damaged_glyph_index_is_lk102_naming_it(folder: Path) -> None:
+def test_a_font_with_a_damaged_glyph_index_is_lk141_naming_it(folder: Path) -> None:
     (folder / "f").mkdir()
     (folder / "f" / "Bad.ttf").write_bytes(damaged_glyph_index(GEORGIA.read_bytes()))
     edit(folder, "paper: A4", "paper: A4\nfonts: f")
@@ -24,8 +24,8 @@ def test_a_font_with_a_damaged_glyph_index_is_lk102_naming_it(folder: Path) -> N
     edit(folder, "template: eu-partners.en.md", "template: t.md")
     before = tree_digest(folder.parent, skip=("letter/out.pdf",))
     result = letterkit(["render", "letter.yaml", "-o", "out.pdf"], folder)
-    assert_clean_end(result, "LK102", "letter.yaml", output=folder / "out.pdf")
-    assert "font Bad.ttf: not a usable TrueType font" in result.problem_lines("LK102")[0]
+    assert_clean_end(result, "LK141", "letter.yaml", output=folder / "out.pdf")
+    assert "font Bad.ttf: not a usable TrueType font" in result.problem_lines("LK141")[0]
     assert tree_digest(folder.parent, skip=("letter/out.pdf",)) == before
 
 
