@@ -99,13 +99,7 @@ def read_csv(
             if quotes is not None:
                 reporter.error((src, (lines.first, quotes[0])), "LK102", quotes[1])
                 return []
-            reporter.error(
-                (src, (lines.first, 1)), "LK105",
-                f"a cell that starts on this line is longer than a cell may be "
-                f"({limits.current().cell:,} characters), or a quote that opens it is never "
-                "closed; shorten it, or close the quote (a quote inside a quoted cell is "
-                "written twice)",
-            )  # fmt: skip
+            reporter.error((src, (lines.first, 1)), "LK105", _too_long(exc))
             return []
         line = lines.first
         if not any(cell.strip() for cell in record):
@@ -196,6 +190,21 @@ def quote_problem(exc: csv.Error, head: str, delimiter: str) -> tuple[int, str] 
                 'inside a quoted cell twice ("")'
             )
     return None
+
+
+def _too_long(exc: csv.Error) -> str:
+    """What a cell past the size limit, or a line past its own, is told."""
+    if "field larger than field limit" in str(exc):  # its quote may close later
+        return (
+            f"a cell that starts on this line is longer than a cell may be "
+            f"({limits.current().cell:,} characters), or a quote that opens it is never "
+            "closed; shorten it, or close the quote (a quote inside a quoted cell is "
+            "written twice)"
+        )
+    return (
+        f"a cell is too long or badly quoted ({exc}); a cell holds at most "
+        f"{limits.current().cell:,} characters"
+    )
 
 
 def _scan(line: str, delimiter: str) -> tuple[int | None, int | None]:
