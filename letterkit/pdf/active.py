@@ -39,7 +39,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
-from urllib.parse import unquote
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -51,6 +50,7 @@ from pypdf.generic import (
 
 from .. import memo
 from ..input.sources import Reporter, display_path
+from ..typeset.markup import link_target
 from .annexes import OpenAnnex
 from .attached import MOST, copy_files, embedded, file_name, get, leaves, name_at, resolve, text
 
@@ -64,10 +64,6 @@ _ACTIONS = {f"/{kind}" for kind in ACTIONS}
 MEDIA = ("RichMedia", "Screen", "Movie", "Sound", "3D")
 _MEDIA = {f"/{kind}" for kind in MEDIA}
 _SCRIPT_URI = re.compile(r"[\x00-\x20]*(javascript|vbscript)\s*:", re.IGNORECASE)
-#: A link an annex may keep: a web page or a mail address, as for the letter's own
-#: links (a ``mailto:`` that asks to attach a file is not one).
-_WEB_URI = re.compile(r"(?i)(https?://[^/?#\s\\]|mailto:[^\s])")
-_ATTACH_URI = re.compile(r"(?i)^mailto:[^?]*\?(?:.*[&;])?\s*attach")
 #: The count of URI links to anything else (a local file, a network share, data).
 OTHER_LINK = "other link"
 
@@ -344,7 +340,9 @@ def _is_removed_action(value: PdfObject) -> bool:
     if not isinstance(uri, str | bytes):
         return False
     target = text(uri).lstrip("\x00\t\n\x0c\r ")
-    return _WEB_URI.match(target) is None or _ATTACH_URI.match(unquote(target)) is not None
+    # What an annex may keep is what the letter's own text may link to: a web
+    # page or a mail address (not a mailto: that attaches a file).
+    return link_target(target, frozenset()) is not None
 
 
 def _is_script_uri(action: DictionaryObject) -> bool:
