@@ -1,7 +1,8 @@
 """The ``letterkit`` command: a thin shell over the Python API.
 
 Exit status: 0 success (warnings allowed), 1 bad input or an internal error
-(LK900), 2 bad usage, 130 interrupted (Ctrl-C), 141 (quietly) when the reader
+(LK900), 2 bad usage, 130 interrupted (Ctrl-C; 0 for ``render --watch``,
+which Ctrl-C ends), 141 (quietly) when the reader
 of its output stops reading (``letterkit check ... | head``). Problems print one per line
 as ``path:line:col: error: [CODE] message``; no traceback unless ``--debug``.
 """

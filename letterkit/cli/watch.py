@@ -13,10 +13,11 @@ time, size and inode: a ``stat`` of a handful of files is a few microseconds,
 and polling needs no dependency and behaves the same on every system and on
 network or container mounts, where change notifications (watchdog, inotify)
 are missed or differ. Polling by path also follows editors that save by
-writing a new file and renaming it over the old one. A change is acted on
-once the file is stable: unchanged for :data:`SETTLE` seconds, or last
-modified at least that long ago; a file that is missing (deleted to be
-written again) is waited for up to :data:`MISSING` seconds.
+writing a new file and renaming it over the old one; such a save is complete
+when it is seen, and is acted on at once. A file changed in place is acted
+on once it is stable: unchanged for :data:`SETTLE` seconds, or last modified
+at least that long ago; a file that is missing (deleted to be written again)
+is waited for up to :data:`MISSING` seconds.
 
 Each render loads the spec again (a few milliseconds) and builds the letter
 with the pipeline's memo tables warm, so what did not change (annex readers,
@@ -142,9 +143,11 @@ def _next_change(state: _State) -> list[Path]:
     changed files (their new state recorded)."""
     seen = dict(state.watched)
     since = time.monotonic()
+    gone: set[Path] = set()  # seen missing since the last render
     while True:
         time.sleep(POLL)
         now = {path: signature(path) for path in state.watched}
+        gone.update(p for p, s in now.items() if s is None)
         if now != seen:
             seen, since = now, time.monotonic()
         changed = [p for p, s in now.items() if s != state.watched[p]]
@@ -154,9 +157,19 @@ def _next_change(state: _State) -> list[Path]:
         missing = any(now[p] is None for p in changed)
         if missing and waited < MISSING:
             continue
-        if waited >= SETTLE or (not missing and _written_ago(now, changed) >= SETTLE):
+        if (
+            waited >= SETTLE
+            or (not missing and _written_ago(now, changed) >= SETTLE)
+            or all(_renamed_over(state.watched[p], now[p]) and p not in gone for p in changed)
+        ):
             state.watched.update(now)
             return changed
+
+
+def _renamed_over(before: Signature, after: Signature) -> bool:
+    """Whether another file took the place of the one there was (an editor's
+    atomic save, complete when it is seen): another inode."""
+    return before is not None and after is not None and before[2] != after[2]
 
 
 def _written_ago(now: dict[Path, Signature], changed: Iterable[Path]) -> float:
