@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,10 +18,11 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+import letterkit
 from letterkit.cli import watch
 from letterkit.files import TEMP_PREFIX
 
-from .conftest import pdf_text
+from .conftest import EXAMPLES, pdf_text
 
 #: The signatory whose name each edit changes (the count stays as the spec expects).
 _ROW = "Nordic Forum for Fair Trials"
@@ -230,3 +232,25 @@ def test_latency_is_from_the_source_to_the_pdf(tmp_path: Path) -> None:
     os.utime(source, ns=(1_000_000_000, 1_000_000_000))
     os.utime(output, ns=(1_045_000_000, 1_045_000_000))
     assert watch.latency_ms(source, output) == 45.0
+
+
+def test_a_changed_image_is_drawn_anew(tmp_path: Path) -> None:
+    """This test ensures that an image the body draws is watched, and that the
+    PDF after it changes is the one a fresh process makes (nothing kept from
+    the image before)."""
+    folder = tmp_path / "shapes"
+    shutil.copytree(EXAMPLES / "shapes", folder)
+    output = folder / "l19.pdf"
+    with _watching(folder, "L19-table-image.yaml", "l19.pdf") as running:
+        running.expect("wrote l19.pdf")
+        running.expect("watching")
+        before = output.read_bytes()
+        chart = folder / "chart.png"
+        saving = folder / "saving.png"
+        shutil.copy(folder / "logo.png", saving)
+        os.replace(saving, chart)
+        running.expect("chart.png changed: wrote l19.pdf")
+        status, err = running.stop()
+    assert status == 0, err
+    assert output.read_bytes() != before
+    assert output.read_bytes() == letterkit.render(folder / "L19-table-image.yaml")

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import unquote
 
 from ..errors import Problem, UsageError, in_order
 from ..model import Letter
@@ -112,13 +114,37 @@ def load_target(args: argparse.Namespace, err: TextIO) -> Target:
 
 
 def _letter_inputs(letter: Letter) -> set[Path]:
-    """The files a letter was read from, with its fonts folder and the fonts in it."""
+    """The files a letter was read from, with its fonts folder and the fonts in
+    it, and the images its Markdown templates draw."""
     paths = set(letter.inputs)
     if letter.fonts is not None:
         paths.add(letter.fonts)
         if letter.fonts.is_dir():
             paths.update(p for p in letter.fonts.iterdir() if p.is_file())
+    for template in [p for p in paths if p.suffix.lower() == ".md"]:
+        paths.update(_body_images(template, letter.base_dir))
     return {p.resolve() for p in paths}
+
+
+#: An image in Markdown, ``![text](chart.png)``: its link target.
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
+
+
+def _body_images(template: Path, base: Path) -> list[Path]:
+    """The image files a Markdown template names as written (a target made by
+    the template's code is not known before it runs), found as the body
+    finds them: from the spec's folder. Not the letter's inputs, but what it
+    draws; a URL is never a file."""
+    try:
+        text = template.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    targets = [t for t in _IMAGE.findall(text) if ":" not in t and "{" not in t]
+    return [base / unquote(t) for t in targets[:_MAX_IMAGES]]
+
+
+#: Images watched per template, at most.
+_MAX_IMAGES = 64
 
 
 def output_argument(args: argparse.Namespace) -> Path | None:

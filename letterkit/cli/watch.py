@@ -2,10 +2,10 @@
 written again each time one of them is saved, by one process that stays warm.
 
 What is watched is what the letter was read from (:attr:`Target.inputs`: the
-spec, case file, signatories, template, logo and signatures, annexes, the
-fonts folder and its fonts; with a campaign, its file and recipients table
-too), worked out again after each render, so a file the new spec names is
-watched from then on. A letter that cannot be loaded also has the files its
+spec, case file, signatories, template and the images its Markdown names,
+logo and signatures, annexes, the fonts folder and its fonts; with a
+campaign, its file and recipients table too), worked out again after each
+render, so a file the new spec names is watched from then on. A letter that cannot be loaded also has the files its
 problems name watched, and the spec's folder (an annex not there yet).
 
 Files are polled by path, every :data:`POLL` seconds, for their modification
@@ -22,10 +22,12 @@ is waited for up to :data:`MISSING` seconds.
 Each render loads the spec again (a few milliseconds) and builds the letter
 with the pipeline's memo tables warm, so what did not change (annex readers,
 composed body, shared pages, fonts) is reused; a letter takes tens of
-milliseconds. ReportLab registers fonts process-wide by name, so a changed
-user font is read by starting the command again (the one change not served
-warm). A PDF is only ever replaced whole (a temporary file renamed over it);
-a render that fails prints its problems and leaves the last good PDF.
+milliseconds. A changed image empties the memo tables first (some keep what
+they drew by the image's path), so that one render starts from nothing.
+ReportLab registers fonts process-wide by name, so a changed user font is
+read by starting the command again (the one change not served warm). A PDF
+is only ever replaced whole (a temporary file renamed over it); a render
+that fails prints its problems and leaves the last good PDF.
 
 Ctrl-C ends the watch normally: exit status 0, temporary files removed.
 SIGTERM and SIGHUP end it as they end any command (128 + the signal).
@@ -43,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from .. import memo
 from ..errors import (
     MAX_SHOWN,
     InternalError,
@@ -62,6 +65,10 @@ POLL = 0.01
 SETTLE = 0.02
 #: Seconds to wait for a watched file that went missing to come back.
 MISSING = 0.5
+
+#: Files some memo tables keep by path, not by content (a signature's cell, a
+#: body drawn with its images): when one changes, every table is emptied.
+_KEPT_BY_PATH = frozenset({".png", ".jpg", ".jpeg"})
 
 #: A file's state: (modification time in ns, size, inode), None when missing.
 Signature = tuple[int, int, int] | None
@@ -130,6 +137,8 @@ def watch(
                 if state.fonts is not None and any(_in(p, state.fonts) for p in changed):
                     print(f"{_clock()} fonts changed: starting again", file=out, flush=True)
                     (restart or _restart)()
+                if any(p.suffix.lower() in _KEPT_BY_PATH for p in changed):
+                    memo.forget()
                 _render(args, output, state, out, err, _names(changed))
     except Stopped:
         raise
