@@ -254,3 +254,44 @@ def test_a_changed_image_is_drawn_anew(tmp_path: Path) -> None:
     assert status == 0, err
     assert output.read_bytes() != before
     assert output.read_bytes() == letterkit.render(folder / "L19-table-image.yaml")
+
+
+def test_a_changed_font_starts_the_command_again(example_copy: Path) -> None:
+    """This test ensures that a change in the letter's fonts folder restarts the
+    command (fonts are registered once per process), after one line saying so."""
+    from letterkit.cli.main import _parser
+
+    fonts = example_copy / "my-fonts"
+    fonts.mkdir()
+    shutil.copy(Path(__file__).parent / "fonts" / "NotoSerifGeorgian-subset.ttf", fonts)
+    spec = example_copy / "letter.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "fonts: my-fonts\n", encoding="utf-8")
+    output = example_copy / "out.pdf"
+    args = _parser().parse_args(["render", str(spec), str(output), "--watch"])
+    args.limits, args.no_warn = None, ()
+    restarts: list[int] = []
+
+    def restart() -> None:
+        restarts.append(1)
+        raise KeyboardInterrupt  # ends the watch here, as the new process would take over
+
+    def touch_font() -> None:
+        deadline = time.monotonic() + 60
+        while not output.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.1)
+        (fonts / "NotoSerifGeorgian-subset.ttf").write_bytes(
+            (fonts / "NotoSerifGeorgian-subset.ttf").read_bytes()
+        )
+
+    toucher = threading.Thread(target=touch_font)
+    toucher.start()
+    out, err = io.StringIO(), io.StringIO()
+    status = watch.watch(args, output, out, err, restart=restart)
+    toucher.join()
+    assert status == 0, err.getvalue()
+    assert restarts == [1]
+    lines = out.getvalue().splitlines()
+    assert f"rendered: wrote {output} in " in lines[0]
+    assert lines[-2].endswith(" fonts changed: starting again")
+    assert lines[-1] == "stopped watching"
