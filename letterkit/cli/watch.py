@@ -273,7 +273,9 @@ def _in(path: Path, folder: Path) -> bool:
 
 def _names(changed: list[Path]) -> str:
     """The changed files in a few words: ``signatories.csv changed``."""
-    shown = [_shown(p) for p in sorted(changed)]
+    # a folder is named only when none of its files is (its files changed)
+    files = [p for p in sorted(changed) if not any(q.parent == p for q in changed)]
+    shown = [f"a file in {_shown(p)}/" if p.is_dir() else _shown(p) for p in files]
     more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
     return f"{', '.join(shown[:3])}{more} changed"
 
