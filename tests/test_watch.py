@@ -295,3 +295,13 @@ def test_a_changed_font_starts_the_command_again(example_copy: Path) -> None:
     assert f"rendered: wrote {output} in " in lines[0]
     assert lines[-2].endswith(" fonts changed: starting again")
     assert lines[-1] == "stopped watching"
+
+
+def test_the_change_line_names_files_not_their_folder(tmp_path: Path) -> None:
+    """This test ensures that a folder watched with its files is named only
+    when none of its files is, and that long lists are cut short."""
+    (tmp_path / "a.csv").write_text("x")
+    paths = [tmp_path / n for n in ("a.csv", "b.md", "c.pdf", "d.png")]
+    assert watch._names([tmp_path, paths[0]]) == "a.csv changed"
+    assert watch._names([tmp_path]) == f"a file in {tmp_path.name}/ changed"
+    assert watch._names(paths) == "a.csv, b.md, c.pdf and 1 more changed"
