@@ -227,28 +227,30 @@ def _render(
         _debug(args, err)
         print(InternalError.from_exception(str(args.spec), exc).problem, file=err)
         failed = 1
-    _watch(state, target, named)
-    if failed:
-        kept = f"{state.written} is the last good PDF" if state.written else "no PDF written"
-        said = f"{failed} problem" + ("s" if failed > 1 else "")
-        print(f"{_clock()} {what}: not written ({said}); {kept}", file=out, flush=True)
-        err.flush()
-        return
-    ms = (time.perf_counter() - started) * 1000
-    print_problems(silenced(built.warnings, args.no_warn), err)
-    print(f"{_clock()} {what}: wrote {shown} in {ms:.0f} ms", file=out, flush=True)
-    state.written = shown
-    if args.open and not state.opened:
-        from .viewer import open_pdf
+    else:
+        ms = (time.perf_counter() - started) * 1000
+        _watch(state, target, named)
+        print_problems(silenced(built.warnings, args.no_warn), err)
+        print(f"{_clock()} {what}: wrote {shown} in {ms:.0f} ms", file=out, flush=True)
+        state.written = shown
+        if args.open and not state.opened:
+            from .viewer import open_pdf
 
-        state.opened = True
-        open_pdf(shown, err)
+            state.opened = True
+            open_pdf(shown, err)
+        return
+    _watch(state, target, named)
+    kept = f"{state.written} is the last good PDF" if state.written else "no PDF written"
+    said = f"{failed} problem" + ("s" if failed > 1 else "")
+    print(f"{_clock()} {what}: not written ({said}); {kept}", file=out, flush=True)
+    err.flush()
 
 
 def _watch(state: _State, target: Target | None, named: set[Path]) -> None:
-    """Watch the letter's inputs (when it loaded) or add *named* to those watched."""
+    """Watch the letter's inputs (when it loaded; else those watched before and
+    the spec's folder) and the files *named* by its problems."""
     if target is not None:
-        paths = {state.spec, *target.inputs}
+        paths = {state.spec, *target.inputs, *named}
         state.fonts = target.letter.fonts.resolve() if target.letter.fonts else None
     else:  # the spec's folder too: a file it names may be created there
         paths = {state.spec, state.spec.parent, *state.watched, *named}
