@@ -305,3 +305,15 @@ def test_the_change_line_names_files_not_their_folder(tmp_path: Path) -> None:
     assert watch._names([tmp_path, paths[0]]) == "a.csv changed"
     assert watch._names([tmp_path]) == f"a file in {tmp_path.name}/ changed"
     assert watch._names(paths) == "a.csv, b.md, c.pdf and 1 more changed"
+
+
+def test_a_folder_changes_with_its_names_not_its_temporary_files(tmp_path: Path) -> None:
+    """This test ensures that a watched folder (the spec's, while a file it names
+    is missing) changes when a file appears, not when a hidden one comes and goes."""
+    before = watch.signature(tmp_path)
+    (tmp_path / f"{TEMP_PREFIX}abc.tmp").write_bytes(b"%PDF-")
+    (tmp_path / ".letter.yaml.swp").write_bytes(b"x")
+    assert watch.signature(tmp_path) == before
+    (tmp_path / "more.pdf").write_bytes(b"%PDF-")
+    assert watch.signature(tmp_path) != before
+    assert watch.signature(tmp_path / "gone") is None

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import time
 import traceback
@@ -75,12 +76,17 @@ Signature = tuple[int, int, int] | None
 
 
 def signature(path: Path) -> Signature:
-    """The state of the file at *path* now (None when there is none)."""
+    """The state of the file at *path* now (None when there is none). A folder's
+    is the names in it, not its time: what a file was saved as in passing
+    (hidden temporary files, letterkit's own among them) changes nothing."""
     try:
         info = os.stat(path)
+        if not stat.S_ISDIR(info.st_mode):
+            return (info.st_mtime_ns, info.st_size, info.st_ino)
+        names = tuple(sorted(n for n in os.listdir(path) if not n.startswith(".")))
     except (OSError, ValueError):
         return None
-    return (info.st_mtime_ns, info.st_size, info.st_ino)
+    return (0, hash(names), info.st_ino)  # time 0: a listing is never half made
 
 
 def latency_ms(source: Path, output: Path) -> float:
