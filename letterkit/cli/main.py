@@ -1,7 +1,8 @@
 """The ``letterkit`` command: a thin shell over the Python API.
 
 Exit status: 0 success (warnings allowed), 1 bad input or an internal error
-(LK900), 2 bad usage, 130 interrupted (Ctrl-C), 141 (quietly) when the reader
+(LK900), 2 bad usage, 130 interrupted (Ctrl-C; 0 for ``render --watch``,
+which Ctrl-C ends), 141 (quietly) when the reader
 of its output stops reading (``letterkit check ... | head``). Problems print one per line
 as ``path:line:col: error: [CODE] message``; no traceback unless ``--debug``.
 """
@@ -11,28 +12,27 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from .. import __version__
 from ..errors import (
     MAX_SHOWN,
     InternalError,
     LetterkitError,
-    Problem,
     UsageError,
     ValidationError,
     in_order,
     printable,
 )
 from ..validate.hygiene import codes, silenced
-from .hints import no_recipient, stopped_by_failure
+from .hints import stopped_by_failure
 from .pipes import closed_pipe
+from .render import add_render_parser, print_problems
 from .stops import again, how, stops_as_interrupts
 
 #: What an interrupted bundle says to do.
@@ -41,7 +41,9 @@ _AGAIN = "run the same command again to finish"
 
 def _parser() -> argparse.ArgumentParser:
     debug = argparse.ArgumentParser(add_help=False)
-    debug.add_argument("--debug", action="store_true", help="show tracebacks")
+    # SUPPRESS: a subcommand's --debug sets the flag, and its absence leaves the
+    # one given before the subcommand (letterkit --debug render ...).
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")  # fmt: skip
     common = argparse.ArgumentParser(add_help=False, parents=[debug])
     common.add_argument(
         "--allow-outside", action="store_true", help="allow paths outside the spec's folder"
@@ -55,18 +57,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Joint appeal letters from data: template, typeset PDF, annexes.",
     )
     parser.add_argument("--version", action="version", version=f"letterkit {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks (also after the command)")  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    render = sub.add_parser(
-        "render", parents=[common], help="render one letter to PDF, annexes included",
-        description="Render a letter spec to PDF. Without -o, writes SPEC-NAME.pdf in the current folder.",
-    )  # fmt: skip
-    render.add_argument(
-        "spec", metavar="SPEC", help="letter spec or campaign (.yaml, .toml, .json)"
-    )
-    render.add_argument("-o", "--output", metavar="OUT.pdf", help="where to write the PDF")
-    render.add_argument(
-        "--recipient", metavar="ID", help="with a campaign: the recipient whose letter to render"
-    )
+    render = add_render_parser(sub, common)
     check = sub.add_parser(
         "check", parents=[common], help="report every problem with a letter; writes nothing",
         description="Check a letter spec and everything it names; print every problem.",
@@ -118,11 +111,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
-    for problem in in_order(problems):
-        print(problem, file=stream)
-
-
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -167,7 +155,7 @@ def _run(
         return status
     except ValidationError as exc:
         _debug(args, err)
-        _print_problems(exc.problems, err)
+        print_problems(exc.problems, err)
         return 1
     except InternalError as exc:
         _debug(args, err)
@@ -224,51 +212,23 @@ def _command(
     return 2
 
 
-def _letter(args: argparse.Namespace, err: TextIO) -> Any:
-    """The letter named on the command line (a spec, or a campaign's recipient),
-    its default file name, and how to build it (a recipient's letter as the
-    bundle builds it: its problems at the row's cells)."""
-    from ..bundle.campaign import build_row, letter_for, load_campaign
-    from ..input.campaign import is_campaign
-    from ..input.letter_spec import load_letter
-    from ..limits import applied
-    from ..pipeline import build, reported
-
-    warnings: list[Problem] = []
-    recipient = getattr(args, "recipient", None)
-    if is_campaign(args.spec):
-        campaign = load_campaign(
-            args.spec, allow_outside=args.allow_outside, problems=warnings, limits=args.limits
-        )
-        _print_problems(silenced(warnings, args.no_warn), err)
-        if not recipient:
-            raise UsageError("this is a campaign: name the letter with --recipient ID")
-        try:
-            letter, name = letter_for(campaign, recipient), campaign.filenames[recipient]
-        except KeyError:
-            raise no_recipient([r.id for r in campaign.recipients], recipient) from None
-        return letter, name, lambda: build_row(campaign, recipient, args.limits)
-    if recipient:
-        raise UsageError("--recipient applies to a campaign, and this is a single letter")
-    with applied(args.limits), reported(Path(args.spec)):
-        letter = load_letter(args.spec, allow_outside=args.allow_outside, problems=warnings)
-    _print_problems(silenced(warnings, args.no_warn), err)
-    return letter, Path(args.spec).stem + ".pdf", lambda: build(letter, limits=args.limits)
-
-
 def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..pipeline import output_path, write_atomically
+    """One letter, written once, or again on each change of its inputs with
+    ``--watch``; ``--open`` shows it in the system viewer."""
+    from .render import load_target, output_argument, write_target
 
-    letter, default_name, build = _letter(args, err)
-    output = Path(args.output) if args.output else Path(default_name)
-    inputs = {p.resolve() for p in letter.inputs}
-    if output.suffix.lower() != ".pdf" and Path(os.path.realpath(output)) not in inputs:
-        raise UsageError(f"the output {output} should end in .pdf")
-    target = output_path(letter, output)
-    built = build()
-    write_atomically(target, built.pdf)
-    _print_problems(silenced(built.warnings, args.no_warn), err)
-    print(f"wrote {output}", file=out)
+    output = output_argument(args)
+    if args.watch:
+        from .watch import watch
+
+        return watch(args, output, out, err)
+    shown, built = write_target(load_target(args, err), output)
+    print_problems(silenced(built.warnings, args.no_warn), err)
+    print(f"wrote {shown}", file=out)
+    if args.open:
+        from .viewer import open_pdf
+
+        open_pdf(shown, err)
     return 0
 
 
@@ -328,10 +288,10 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ValidationError as exc:
         if not written[1]:  # the campaign itself
             raise
-        _print_problems(exc.problems, err)
+        print_problems(exc.problems, err)
         print(stopped_by_failure(written[0], written[1]), file=err)
         return 1
-    _print_problems(result.warnings, err)
+    print_problems(result.warnings, err)
     for rid, problems in result.failed.items():
         for p in in_order(problems):
             print(f"{p} (recipient {printable(rid, 200)})", file=err)
@@ -359,8 +319,9 @@ def _preview(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if Path(args.output).suffix.lower() != ".png":
         raise UsageError(f"the contact sheet {args.output} is a PNG image: end its name in .png")
-    _, _, build = _letter(args, err)
-    write_contact_sheet(build().pdf, Path(args.output))
+    from .render import load_target
+
+    write_contact_sheet(load_target(args, err).build().pdf, Path(args.output))
     print(f"wrote {args.output}", file=out)
     return 0
 
@@ -390,7 +351,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
             for command in github_commands(problems, args.spec):
                 print(command, file=out)
-        _print_problems(problems, out)
+        print_problems(problems, out)
         if not problems:
             print(f"{args.spec}: no problems", file=out)
         if Path(args.spec).is_file():  # else nothing was read, and there is nothing to count
