@@ -30,7 +30,7 @@ from ..l10n import _
 from ..model import Letter
 from ..text.context import person_name
 from ..typeset.document import LaidOut
-from ..typeset.reuse import Shared
+from ..typeset.reuse import Shared, serving
 from ..typeset.styles import Styles, styles_key
 from . import active, names, splice
 from ._pypdf import write_classic
@@ -190,7 +190,8 @@ def assemble(
         tmpl = _template(letter, laid, annexes, styles)
     own = splice.read(laid.pdf)
     splice.name_subsets(own)
-    return splice.join(tmpl, own, information(letter, subject))
+    serve = serving(laid.fonts, laid.shared.fonts) if laid.shared is not None else None
+    return splice.join(tmpl, own, information(letter, subject), serve)
 
 
 def information(letter: Letter, subject: str) -> bytes:

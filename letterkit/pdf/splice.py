@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .once import Key, Slot, embedded, placed_subsets, repeated, same_streams
 from .parts import Page, Parsed, page_of, read
 from .subsets import name_subsets
 from .syntax import (
@@ -67,6 +68,8 @@ class Template:
     call: int | None
     size: int
     digest: bytes
+    #: The shared part's font subsets, written by each letter (see :func:`join`).
+    slots: dict[Key, Slot] = field(default_factory=dict)
 
 
 def _header(header: bytes) -> bytes:
@@ -78,18 +81,26 @@ def _header(header: bytes) -> bytes:
     return header
 
 
-def _carry_over(part: Parsed, pages: list[int], start: int) -> tuple[set[int], dict[int, int], int]:
+def _carry_over(
+    part: Parsed,
+    pages: list[int],
+    start: int,
+    placed: dict[int, int] | None = None,
+    left: set[int] | None = None,
+) -> tuple[set[int], dict[int, int], int]:
     """How *part*'s objects enter the joined file: the ones left behind (its
-    catalogue, page tree, information, outline root), the new number of each
-    other one (its pages become *pages*, the rest count up from *start*), and
+    catalogue, page tree, information, outline root, the objects *left*),
+    the new number of each other one (its pages become *pages*, the objects
+    of *placed* their numbers there, the rest count up from *start*), and
     the next free number."""
-    dropped = {part.root, part.pages_root}
+    dropped = {part.root, part.pages_root, *(left or ())}
     if part.info is not None:
         dropped.add(part.info)
     outlines = part.dict(part.root, "the catalogue").ref(b"/Outlines")
     if outlines is not None:
         dropped.add(outlines)
     mapping = dict(zip(part.pages, pages, strict=True))
+    mapping.update(placed or {})
     for num in sorted(part.objects):
         if num not in dropped and num not in mapping:
             mapping[num] = start
@@ -117,7 +128,8 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
     if doc.info is None:
         raise SpliceError("the template has no /Info")
     renamed = name_subsets(doc)
-    skip = {*placeholders, doc.info}
+    again, rewritten = same_streams(doc)
+    skip = {*placeholders, doc.info, *again}
     out = bytearray(_header(doc.header))
     size = max(doc.raw) + 1
     offsets: list[int | None] = [None] * size
@@ -125,12 +137,19 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
         if num in skip:
             continue
         offsets[num] = len(out)
-        out += _obj(num, doc.objects[num].text()) if num in renamed else doc.raw[num]
+        if num in rewritten:
+            out += _obj(num, rewritten[num])
+        else:
+            out += _obj(num, doc.objects[num].text()) if num in renamed else doc.raw[num]
     forms: list[int | None] = [None] * letter_pages
     annots: list[list[int]] = [[] for _ in range(letter_pages)]
     call: int | None = None
+    slots: dict[Key, Slot] = {}
     if shared is not None:
-        new, size = _forms(shared, placeholders, size, forms, annots)
+        new, size, mapping = _forms(shared, placeholders, size, forms, annots)
+        for key, subset in embedded(shared).items():
+            a, b, c, d = (mapping[num] for num in subset.objects)
+            slots[key] = Slot((a, b, c, d), (new.pop(a), new.pop(b), new.pop(c), new.pop(d)))
         call = size
         size += 1
         new[call] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_CALL), _CALL)
@@ -151,6 +170,7 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
         call=call,
         size=size,
         digest=hashlib.md5(blob, usedforsecurity=False).digest(),
+        slots=slots,
     )
 
 
@@ -160,10 +180,10 @@ def _forms(
     size: int,
     forms: list[int | None],
     annots: list[list[int]],
-) -> tuple[dict[int, bytes], int]:
+) -> tuple[dict[int, bytes], int, dict[int, int]]:
     """The shared part's objects as text, numbered from *size* on, each page's
     content stream made a form XObject (its number put in *forms*, its links
-    in *annots*); and the next free number."""
+    in *annots*); the next free number and the new number of each object."""
     if len(shared.pages) != len(placeholders):
         raise SpliceError("the shared part and the letter disagree on pages")
     dropped, mapping, size = _carry_over(shared, placeholders, size)
@@ -195,18 +215,37 @@ def _forms(
             ]
         )
         new[mapping[num]] = write(form, mapping) + obj.tail
-    return new, size
+    return new, size, mapping
 
 
-def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
+def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | None = None) -> bytes:
     """One letter: *tmpl*'s bytes, then the own part's objects (renumbered), the
-    letter's page objects and its information dictionary *info*."""
+    letter's page objects and its information dictionary *info*.
+
+    *serve* says, for each font (by PostScript name) that both parts embed
+    with the same codes for the same characters, whose subsets draw what
+    both parts draw: the own part's (True: they grew the shared part's) or
+    the shared part's (False). That subset is written once, under the
+    numbers the template kept for it, and both parts' pages use it.
+    """
     if len(own.pages) != len(tmpl.letter_pages):
         raise SpliceError("the letter's own part and its template disagree on pages")
     out = bytearray(tmpl.blob)
     offsets = list(tmpl.offsets)
-    dropped, mapping, size = _carry_over(own, tmpl.letter_pages, tmpl.size)
+    placed, skipped, filled = placed_subsets(tmpl.slots, own, serve or {})
+    again = repeated(own)
+    left = skipped | set(again)
+    dropped, mapping, size = _carry_over(own, tmpl.letter_pages, tmpl.size, placed, left)
+    for num, first in again.items():
+        mapping[num] = mapping[first]
     offsets += [None] * (size - len(offsets))
+    for key in sorted(tmpl.slots):
+        if key in filled:
+            continue
+        slot = tmpl.slots[key]
+        for num, text in zip(slot.numbers, slot.texts, strict=True):
+            offsets[num] = len(out)
+            out += _obj(num, text)
     for num in sorted(own.objects):
         if num in dropped or num in own.pages:
             continue

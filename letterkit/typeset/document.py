@@ -36,13 +36,15 @@ from .styles import Styles, page_for
 @dataclass
 class LaidOut:
     """The letter's own pages as PDF bytes, with the page (0-based) of named
-    places, the page size and the shared pages drawn over them (if any)."""
+    places, the page size, the shared pages drawn over them (if any) and the
+    codes the own pages gave each font's characters."""
 
     pdf: bytes
     pages: int
     marks: dict[str, int] = field(default_factory=dict)
     size: tuple[float, float] = (595.2756, 841.8898)
     shared: Shared | None = None
+    fonts: _rl.FontStates = field(default_factory=dict)
 
 
 #: What a footnote is when it still runs on after the four pages kept for it.
@@ -216,15 +218,34 @@ class LetterLayout:
         doc = self.document(buffer, told.notes)
         doc.lk_resume = resume
         doc.addPageTemplates(self.furniture.shared_templates())
-        doc.build(rest, canvasmaker=self.furniture.shared_canvas())
+        maker = _rl.StatesCanvas(self.furniture.shared_canvas())
+        doc.build(rest, canvasmaker=maker)
         if told.notes.finish():
             raise TooLarge(_RUNAWAY_NOTE)
-        return Shared(key, doc.page, dict(told.marks), buffer.getvalue())
+        return Shared(key, doc.page, dict(told.marks), buffer.getvalue(), maker.states)
 
     def lay_out(self, reuse: bool = True) -> LaidOut:
         """The own document as PDF bytes and, with *reuse* and unless the body
         cannot start on page 1, the :class:`Shared` part drawn over it. Without
-        *reuse*, the whole letter is one document. The annexes come later."""
+        *reuse*, the whole letter is one document. The annexes come later.
+
+        The own document writes each character the shared part draws with the
+        shared part's code, and a character of its own with a code after
+        those: its font subsets are then the shared part's or grow them, and
+        the joined letter embeds one of the two
+        (:func:`letterkit.pdf.splice.join`). The shared part is known only
+        once page 1 reaches it, so the own document is laid out again, from
+        the shared part's codes, when it gave a character another code; the
+        result depends on the own text and the shared part alone.
+        """
+        laid = self._own(reuse, None)
+        shared = laid.shared
+        if shared is not None and shared.fonts and not _rl.agree(laid.fonts, shared.fonts):
+            laid = self._own(reuse, shared.fonts)
+        return laid
+
+    def _own(self, reuse: bool, seed: _rl.FontStates | None) -> LaidOut:
+        """The own document, its fonts' codes starting from *seed*."""
         told = self.story()
         splitter = None
         if reuse:
@@ -242,8 +263,9 @@ class LetterLayout:
         buffer = io.BytesIO()
         doc = self.document(buffer, told.notes, splitter)
         doc.addPageTemplates(self.furniture.own_templates(shared))
+        maker = _rl.StatesCanvas(self.furniture.own_canvas(shared), seed)
         with slash_breaks():
-            doc.build(told.flowables, canvasmaker=self.furniture.own_canvas(shared))
+            doc.build(told.flowables, canvasmaker=maker)
         result = splitter.result if splitter is not None else None
         if result is None and told.notes.finish():
             raise TooLarge(_RUNAWAY_NOTE)
@@ -251,5 +273,5 @@ class LetterLayout:
         if result is not None:
             for name, value in result.marks.items():
                 marks.setdefault(name, value)
-        page = self.page
-        return LaidOut(buffer.getvalue(), doc.page, marks, (page.width, page.height), result)
+        size = (self.page.width, self.page.height)
+        return LaidOut(buffer.getvalue(), doc.page, marks, size, result, maker.states)

@@ -12,7 +12,7 @@ A shared part is found again by its :class:`SharedKey`: the
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.platypus import BaseDocTemplate, Flowable, PageBreak
@@ -94,12 +94,33 @@ class SharedKey:
 class Shared:
     """What of the letter pages does not depend on the recipient, laid out once
     for every letter whose page 1 leaves it the same room (see :class:`Splitter`):
-    its pages as ReportLab wrote them, and the page (0-based) of named places."""
+    its pages as ReportLab wrote them, the page (0-based) of named places,
+    and the codes it gave each font's characters (the letter's own part
+    writes the same characters with the same codes: see
+    :meth:`~letterkit.typeset.document.LetterLayout.lay_out`)."""
 
     key: SharedKey
     pages: int
     marks: dict[str, int]
     pdf: bytes
+    fonts: _rl.FontStates = field(default_factory=dict)
+
+
+def serving(own: _rl.FontStates, shared: _rl.FontStates) -> dict[bytes, bool]:
+    """For each font both parts embed, by PostScript name, whose subsets draw
+    what both draw: the own part's (True) when they grew the shared part's,
+    the shared part's (False) when they hold all the own part draws. A font
+    the parts gave different codes is in neither (each part keeps its own)."""
+    found: dict[bytes, bool] = {}
+    for name, state in own.items():
+        theirs = shared.get(name)
+        if theirs is None:
+            continue
+        if _rl.within(state, theirs):
+            found[state.face] = False
+        elif _rl.within(theirs, state):
+            found[state.face] = True
+    return found
 
 
 #: Lays out a shared part: (its key, the flowables, the frame state to start from).
