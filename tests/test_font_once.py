@@ -62,10 +62,29 @@ def _programs(fonts: list[Any]) -> dict[str, set[tuple[int, int]]]:
 
 
 def _letter_programs(pdf: bytes, pages: int) -> dict[str, set[tuple[int, int]]]:
-    """The font programs the first *pages* pages draw with (their own and their forms')."""
+    """The font programs letterkit draws with: those of the first *pages*
+    pages (their own and their forms') and of the annex pages' stamps (the
+    ``/LKStamp`` forms; an annex file's own fonts are its own)."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         fonts = [f for page in doc.pages[:pages] for f in _fonts(page.obj.get("/Resources"))]
+        for page in doc.pages[pages:]:
+            forms = page.obj.get("/Resources", {}).get("/XObject") or {}
+            for name, form in forms.items():
+                if name.startswith("/LKStamp"):
+                    fonts += _fonts(form.get("/Resources"))
         return {name: set(ids) for name, ids in _programs(fonts).items()}
+
+
+def _stamp_fonts(pdf: bytes, pages: int) -> set[str]:
+    """The fonts the annex pages' stamps draw with."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return {
+            str(font.BaseFont).split("+", 1)[-1]
+            for page in doc.pages[pages:]
+            for name, form in (page.obj.get("/Resources", {}).get("/XObject") or {}).items()
+            if name.startswith("/LKStamp")
+            for font in _fonts(form.get("/Resources"))
+        }
 
 
 def _repeated_streams(pdf: bytes) -> list[tuple[int, int]]:
@@ -92,11 +111,14 @@ def _letter_pages(pdf: bytes) -> int:
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_each_font_of_the_letter_pages_is_stored_once(example_pdfs: ExamplePdfs, name: str) -> None:
     """This test ensures that the letter pages of each example (own part and
-    shared forms) draw every font from one font program, and that no stream
-    is written twice."""
+    shared forms) and the stamps of its annex draw every font from one font
+    program, and that no stream is written twice."""
     pdf = example_pdfs[name]
-    programs = _letter_programs(pdf, _letter_pages(pdf))
+    pages = _letter_pages(pdf)
+    programs = _letter_programs(pdf, pages)
     assert programs, name
+    if "letter" in name:  # the examples with an annex: its stamps share the footer's font
+        assert _stamp_fonts(pdf, pages) == {"NotoSans-Regular"}, name
     assert {font: len(ids) for font, ids in programs.items() if len(ids) > 1} == {}, name
     assert _repeated_streams(pdf) == [], name
 
@@ -116,6 +138,7 @@ def test_the_benchmark_letter_stores_each_font_once(tmp_path: Path) -> None:
     assert pages >= 5
     programs = _letter_programs(pdf, pages)
     assert {"NotoSerif-Regular", "NotoSans-Regular"} <= set(programs)
+    assert _stamp_fonts(pdf, pages) == {"NotoSans-Regular"}
     assert {font: len(ids) for font, ids in programs.items() if len(ids) > 1} == {}
     assert _repeated_streams(pdf) == []
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from .parts import Parsed
-from .syntax import Dict, Name, SpliceError, refs
+from .syntax import Dict, Name, Ref, SpliceError, Value, refs
 
 #: A subset as both parts know it: the font's PostScript name and the subset's number.
 Key = tuple[bytes, int]
@@ -52,6 +52,14 @@ def embedded(part: Parsed) -> dict[Key, Subset]:
     ``/BaseFont`` after its tag names the font). Anything shaped otherwise is
     left out: it is written as it is."""
     found: dict[Key, Subset] = {}
+    for key, subset in _subsets(part).values():
+        found.setdefault(key, subset)
+    return found
+
+
+def _subsets(part: Parsed) -> dict[int, tuple[Key, Subset]]:
+    """Each TrueType subset as :func:`embedded` finds them, by its font dictionary."""
+    found: dict[int, tuple[Key, Subset]] = {}
     for number, obj in part.objects.items():
         if b"/TrueType" not in obj.body or b"/ToUnicode" not in obj.body:
             continue
@@ -61,15 +69,49 @@ def embedded(part: Parsed) -> dict[Key, Subset]:
         key = _key(font)
         descriptor = _ref(font, b"/FontDescriptor")
         to_unicode = _ref(font, b"/ToUnicode")
-        if key is None or descriptor is None or to_unicode is None or key in found:
+        if key is None or descriptor is None or to_unicode is None:
             continue
         described = part.objects.get(descriptor)
         value = described.value if described is not None else None
         program = _ref(value, b"/FontFile2") if isinstance(value, Dict) else None
         if program is None or program not in part.objects or to_unicode not in part.objects:
             continue
-        found[key] = Subset((number, descriptor, program, to_unicode))
+        found[number] = (key, Subset((number, descriptor, program, to_unicode)))
     return found
+
+
+def stamp_subsets(part: Parsed, pages: list[int]) -> dict[Key, dict[int, Subset]]:
+    """The subsets the stamps of *pages* draw with (the forms their resources
+    name ``/LKStamp``…, see :mod:`letterkit.pdf.stamp`), by key and font
+    dictionary. Nothing if a page or a form cannot be read."""
+    subsets = _subsets(part)
+    found: dict[Key, dict[int, Subset]] = {}
+    try:
+        for page in pages:
+            resources = _direct(part, part.dict(page, "a page").get(b"/Resources"))
+            forms = _direct(part, resources.get(b"/XObject")) if resources is not None else None
+            for name, value in zip(forms.keys, forms.values, strict=True) if forms else ():
+                if not name.startswith(b"/LKStamp") or not isinstance(value, Ref):
+                    continue
+                form = part.objects.get(value.num)
+                head = form.value if form is not None else None
+                used = _direct(part, head.get(b"/Resources")) if isinstance(head, Dict) else None
+                fonts = _direct(part, used.get(b"/Font")) if used is not None else None
+                for ref in fonts.values if fonts is not None else ():
+                    if isinstance(ref, Ref) and ref.num in subsets:
+                        key, subset = subsets[ref.num]
+                        found.setdefault(key, {})[ref.num] = subset
+    except SpliceError:
+        return {}
+    return found
+
+
+def _direct(part: Parsed, value: Value | None) -> Dict | None:
+    """*value*, or what it refers to, if a dictionary."""
+    if isinstance(value, Ref):
+        target = part.objects.get(value.num)
+        value = target.value if target is not None else None
+    return value if isinstance(value, Dict) else None
 
 
 def _key(font: Dict) -> Key | None:

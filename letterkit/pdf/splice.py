@@ -26,7 +26,15 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from .once import Key, Slot, embedded, placed_subsets, repeated, same_streams
+from .once import (
+    Key,
+    Slot,
+    embedded,
+    placed_subsets,
+    repeated,
+    same_streams,
+    stamp_subsets,
+)
 from .parts import Page, Parsed, page_of, read
 from .subsets import name_subsets
 from .syntax import (
@@ -70,6 +78,8 @@ class Template:
     digest: bytes
     #: The shared part's font subsets, written by each letter (see :func:`join`).
     slots: dict[Key, Slot] = field(default_factory=dict)
+    #: The fonts whose slots are the annexes' stamps' subsets (see :func:`template`).
+    extended: set[bytes] = field(default_factory=set)
 
 
 def _header(header: bytes) -> bytes:
@@ -112,7 +122,9 @@ def _obj(number: int, text: bytes) -> bytes:
     return b"%d 0 obj\n" % number + text + b"\nendobj\n"
 
 
-def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
+def template(
+    base: bytes, letter_pages: int, shared: Parsed | None, extend: dict[bytes, int] | None = None
+) -> Template:
     """The bytes every letter of a layout shares.
 
     *base* is a pypdf document whose first *letter_pages* pages are blank
@@ -122,6 +134,13 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
     page for page, if anything, its subsets named already. Its pages become
     form XObjects, numbered after *base*, drawn after the own part's
     content; its links point at the letter's pages.
+
+    The shared part's font subsets are kept out of the bytes, as slots each
+    letter fills (:func:`join`). *extend* names the fonts (PostScript name:
+    number of subsets) whose subsets in the annexes' stamps hold all that
+    the shared part draws with them: where the stamps of *base* draw each
+    such subset from one font object, that object is the slot, drawn by
+    the shared pages too (:attr:`Template.extended` lists those fonts).
     """
     doc = read(base, whole=True)
     placeholders = doc.pages[:letter_pages]
@@ -129,7 +148,10 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
         raise SpliceError("the template has no /Info")
     renamed = name_subsets(doc)
     again, rewritten = same_streams(doc)
+    slots, extended = _stamp_slots(doc, doc.pages[letter_pages:], extend or {})
     skip = {*placeholders, doc.info, *again}
+    for slot in slots.values():
+        skip.update(slot.numbers)
     out = bytearray(_header(doc.header))
     size = max(doc.raw) + 1
     offsets: list[int | None] = [None] * size
@@ -144,12 +166,8 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
     forms: list[int | None] = [None] * letter_pages
     annots: list[list[int]] = [[] for _ in range(letter_pages)]
     call: int | None = None
-    slots: dict[Key, Slot] = {}
     if shared is not None:
-        new, size, mapping = _forms(shared, placeholders, size, forms, annots)
-        for key, subset in embedded(shared).items():
-            a, b, c, d = (mapping[num] for num in subset.objects)
-            slots[key] = Slot((a, b, c, d), (new.pop(a), new.pop(b), new.pop(c), new.pop(d)))
+        new, size = _forms(shared, placeholders, size, forms, annots, slots)
         call = size
         size += 1
         new[call] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_CALL), _CALL)
@@ -171,6 +189,7 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
         size=size,
         digest=hashlib.md5(blob, usedforsecurity=False).digest(),
         slots=slots,
+        extended=extended,
     )
 
 
@@ -180,13 +199,23 @@ def _forms(
     size: int,
     forms: list[int | None],
     annots: list[list[int]],
-) -> tuple[dict[int, bytes], int, dict[int, int]]:
+    slots: dict[Key, Slot],
+) -> tuple[dict[int, bytes], int]:
     """The shared part's objects as text, numbered from *size* on, each page's
     content stream made a form XObject (its number put in *forms*, its links
-    in *annots*); the next free number and the new number of each object."""
+    in *annots*), its font subsets kept out as *slots* (a subset that has a
+    slot already, the stamps' that holds it, takes its place); and the next
+    free number."""
     if len(shared.pages) != len(placeholders):
         raise SpliceError("the shared part and the letter disagree on pages")
-    dropped, mapping, size = _carry_over(shared, placeholders, size)
+    subsets = embedded(shared)
+    placed = {
+        num: at
+        for key, subset in subsets.items()
+        if key in slots
+        for num, at in zip(subset.objects, slots[key].numbers, strict=True)
+    }
+    dropped, mapping, size = _carry_over(shared, placeholders, size, placed)
     page_by_stream: dict[int, Page] = {}
     for index, number in enumerate(shared.pages):
         page = page_of(shared, number)
@@ -215,7 +244,35 @@ def _forms(
             ]
         )
         new[mapping[num]] = write(form, mapping) + obj.tail
-    return new, size, mapping
+    for key, subset in subsets.items():
+        a, b, c, d = (mapping[num] for num in subset.objects)
+        texts = (new.pop(a), new.pop(b), new.pop(c), new.pop(d))
+        if key not in slots:
+            slots[key] = Slot((a, b, c, d), texts)
+    return new, size
+
+
+def _stamp_slots(
+    doc: Parsed, pages: list[int], extend: dict[bytes, int]
+) -> tuple[dict[Key, Slot], set[bytes]]:
+    """The slots of the fonts of *extend* that the stamps of *pages* draw
+    each subset of from one font object (see :func:`template`), and those fonts."""
+    if not extend:
+        return {}, set()
+    found = stamp_subsets(doc, pages)
+    slots: dict[Key, Slot] = {}
+    extended: set[bytes] = set()
+    for face, count in sorted(extend.items()):
+        keys = [(face, index) for index in range(count)]
+        if any(len(found.get(key, ())) != 1 for key in keys) or (face, count) in found:
+            continue
+        for key in keys:
+            [subset] = found[key].values()
+            a, b, c, d = subset.objects
+            texts = tuple(doc.objects[num].text() for num in subset.objects)
+            slots[key] = Slot((a, b, c, d), (texts[0], texts[1], texts[2], texts[3]))
+        extended.add(face)
+    return slots, extended
 
 
 def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | None = None) -> bytes:

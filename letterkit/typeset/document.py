@@ -12,13 +12,14 @@ invariant mode).
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.platypus import BaseDocTemplate, Flowable
 from reportlab.platypus.doctemplate import LayoutError
 
+from .. import memo
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
 from . import _rl, bounds, fonts
@@ -28,7 +29,7 @@ from .compose import Composed
 from .labels import label_width, labelled
 from .notes import NoteArea
 from .pages import PageFurniture
-from .reuse import Fingerprint, Shared, SharedKey, Splitter
+from .reuse import Fingerprint, Shared, SharedKey, Splitter, serving
 from .story import AnnexInfo, story
 from .styles import Styles, page_for
 
@@ -45,7 +46,28 @@ class LaidOut:
     size: tuple[float, float] = (595.2756, 841.8898)
     shared: Shared | None = None
     fonts: _rl.FontStates = field(default_factory=dict)
+    #: Lays the own pages out again, each character with the code the given
+    #: states give it (the template's: see :func:`letterkit.pdf.assemble.assemble`).
+    again: Callable[[_rl.FontStates], LaidOut] | None = field(
+        default=None, compare=False, repr=False
+    )
 
+
+def sharing(laid: LaidOut, fonts: _rl.FontStates) -> tuple[LaidOut, dict[bytes, bool] | None]:
+    """*laid*, laid out again if it gave a character another code than the
+    template's subsets (*fonts*) give it, and for each font whose subsets
+    serve both (see :func:`letterkit.pdf.splice.join`); None without a
+    shared part."""
+    if laid.shared is None:
+        return laid, None
+    if laid.again is not None and not _rl.agree(laid.fonts, fonts):
+        laid = laid.again(fonts)
+    return laid, serving(laid.fonts, fonts)
+
+
+#: The codes the letters of each fingerprint's template give their fonts'
+#: characters, as last used: the next letter's own part starts from them.
+_SEEDS: dict[Fingerprint, _rl.FontStates] = memo.table({})
 
 #: What a footnote is when it still runs on after the four pages kept for it.
 _RUNAWAY_NOTE = "the last footnote (it runs on for more than four pages)"
@@ -229,19 +251,25 @@ class LetterLayout:
         cannot start on page 1, the :class:`Shared` part drawn over it. Without
         *reuse*, the whole letter is one document. The annexes come later.
 
-        The own document writes each character the shared part draws with the
-        shared part's code, and a character of its own with a code after
-        those: its font subsets are then the shared part's or grow them, and
-        the joined letter embeds one of the two
-        (:func:`letterkit.pdf.splice.join`). The shared part is known only
-        once page 1 reaches it, so the own document is laid out again, from
-        the shared part's codes, when it gave a character another code; the
-        result depends on the own text and the shared part alone.
+        The joined letter stores one subset of each font for its own pages,
+        its shared pages and its annexes' stamps
+        (:func:`letterkit.pdf.splice.join`): the own document must write each
+        character they draw with their code, and a character of its own with
+        a code after those. They are known only once the template is made,
+        so the own document starts from the codes the last letter with this
+        fingerprint ended with, and :attr:`LaidOut.again` lays it out again
+        from the template's codes when it gave a character another code: the
+        letter depends on its own text and the template alone.
         """
-        laid = self._own(reuse, None)
-        shared = laid.shared
-        if shared is not None and shared.fonts and not _rl.agree(laid.fonts, shared.fonts):
-            laid = self._own(reuse, shared.fonts)
+        key = self.fingerprint() if reuse else None
+        laid = self._own(reuse, _SEEDS.get(key) if key is not None else None)
+        if key is not None:
+
+            def again(fonts: _rl.FontStates) -> LaidOut:
+                memo.keep(_SEEDS, key, fonts, 8)
+                return self._own(reuse, fonts)
+
+            laid.again = again
         return laid
 
     def _own(self, reuse: bool, seed: _rl.FontStates | None) -> LaidOut:

@@ -106,6 +106,11 @@ class Shared:
     fonts: _rl.FontStates = field(default_factory=dict)
 
 
+#: The codes a document gave each font's characters (see :mod:`letterkit.typeset._rl.fonts`).
+FontStates = _rl.FontStates
+agree = _rl.agree
+
+
 def serving(own: _rl.FontStates, shared: _rl.FontStates) -> dict[bytes, bool]:
     """For each font both parts embed, by PostScript name, whose subsets draw
     what both draw: the own part's (True) when they grew the shared part's,
@@ -121,6 +126,39 @@ def serving(own: _rl.FontStates, shared: _rl.FontStates) -> dict[bytes, bool]:
         elif _rl.within(theirs, state):
             found[state.face] = True
     return found
+
+
+def grown_by_stamps(shared: FontStates, stamped: list[FontStates]) -> FontStates:
+    """The fonts whose subsets in the stamps of one annex alone hold all the
+    shared pages draw with them (by construction: the stamps start from the
+    shared pages' codes), with the codes there."""
+    drawn: dict[str, list[FontStates]] = {}
+    for states in stamped:
+        for name in states:
+            drawn.setdefault(name, []).append(states)
+    grown: FontStates = {}
+    for name, where in drawn.items():
+        state = where[0][name]
+        if len(where) == 1 and (name not in shared or _rl.within(shared[name], state)):
+            grown[name] = state
+    return grown
+
+
+def extension(grown: _rl.FontStates) -> dict[bytes, int]:
+    """The fonts of :func:`grown_by_stamps`, by PostScript name, with their
+    number of subsets (what :func:`letterkit.pdf.splice.template` takes)."""
+    return {state.face: len(state.subsets) for state in grown.values()}
+
+
+def template_fonts(
+    shared: _rl.FontStates, grown: _rl.FontStates, extended: set[bytes]
+) -> _rl.FontStates:
+    """The codes of the template's subsets: the shared part's, or those the
+    stamps grew them to for the fonts *extended* (whose stamps' subsets the
+    template keeps for both)."""
+    fonts = dict(shared)
+    fonts.update({name: s for name, s in grown.items() if s.face in extended})
+    return fonts
 
 
 #: Lays out a shared part: (its key, the flowables, the frame state to start from).
