@@ -51,16 +51,18 @@ class LaidOut:
     again: Callable[[_rl.FontStates], LaidOut] | None = field(
         default=None, compare=False, repr=False
     )
+    #: The codes the own pages started from, if not ReportLab's own.
+    seeded: _rl.FontStates | None = field(default=None, compare=False, repr=False)
 
 
 def sharing(laid: LaidOut, fonts: _rl.FontStates) -> tuple[LaidOut, dict[bytes, bool] | None]:
-    """*laid*, laid out again if it gave a character another code than the
-    template's subsets (*fonts*) give it, and for each font whose subsets
-    serve both (see :func:`letterkit.pdf.splice.join`); None without a
-    shared part."""
+    """*laid*, laid out again from *fonts* (the codes of the template's
+    subsets) unless it started from them or gave each character their code;
+    and for each font whose subsets serve both parts (see
+    :func:`letterkit.pdf.splice.join`), None without a shared part."""
     if laid.shared is None:
         return laid, None
-    if laid.again is not None and not _rl.agree(laid.fonts, fonts):
+    if laid.again is not None and laid.seeded != fonts and not _rl.agree(laid.fonts, fonts):
         laid = laid.again(fonts)
     return laid, serving(laid.fonts, fonts)
 
@@ -302,4 +304,6 @@ class LetterLayout:
             for name, value in result.marks.items():
                 marks.setdefault(name, value)
         size = (self.page.width, self.page.height)
-        return LaidOut(buffer.getvalue(), doc.page, marks, size, result, maker.states)
+        laid = LaidOut(buffer.getvalue(), doc.page, marks, size, result, maker.states)
+        laid.seeded = seed
+        return laid
