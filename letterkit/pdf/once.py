@@ -1,6 +1,7 @@
 """The parts of a letter → the objects its file writes once (for
-:mod:`letterkit.pdf.splice`): each font subset that serves both the own
-and the shared part, and each stream that repeats another's bytes.
+:mod:`letterkit.pdf.splice`): each font subset that serves the own part,
+the shared part and the annex stamps, and each stream that repeats
+another's bytes.
 
 The own part writes each character the shared part draws with the shared
 part's code (:meth:`letterkit.typeset.document.LetterLayout.lay_out`), so

@@ -17,7 +17,9 @@ and the rest once, page for page (the *shared* part). This module joins them:
 * :func:`join` writes one letter: the template bytes, the own part's objects
   renumbered after them, the letter's page objects (own content plus the
   shared page's form), its information dictionary and the cross-reference
-  table. The same inputs give the same bytes, in a bundle or alone.
+  table. Each font subset the parts share is written once, in the slot the
+  template keeps for it (:mod:`letterkit.pdf.once`). The same inputs give
+  the same bytes, in a bundle or alone.
 """
 
 from __future__ import annotations
