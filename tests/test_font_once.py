@@ -208,3 +208,25 @@ def test_an_addressee_with_letters_of_its_own_gives_the_same_bytes_alone(tmp_pat
     )  # fmt: skip
     assert out.read_bytes() == in_process[1]
     assert "Seán Ó Súilleabháin" in page_texts(in_process[1])[0]
+
+
+def test_the_stamps_of_several_annexes_share_one_font_program() -> None:
+    """This test ensures that the stamps of three annexes (two files and a
+    generated chronology) and the letter pages draw the stamps' font from
+    one font program, and that the pages show the pixels of the letter laid
+    out whole (where nothing is shared)."""
+    letter = letterkit.load_letter(EXAMPLE / "letter.yaml")
+    annex = letter.annexes[0]
+    again = dataclasses.replace(annex, title="Хронология", path=EXAMPLE / "chronology.ru.pdf")
+    made = dataclasses.replace(annex, title="Events", path=None, generate="chronology")
+    letter = dataclasses.replace(letter, annexes=(annex, again, made))
+    pdf = letterkit.render(letter)
+    pages = _letter_pages(pdf)
+    programs = _letter_programs(pdf, pages)
+    assert len(programs["NotoSans-Regular"]) == 1
+    assert _stamp_fonts(pdf, pages) == {"NotoSans-Regular"}
+    assert _repeated_streams(pdf) == []
+    whole = build(letter, reuse=False).pdf
+    total = len(page_texts(pdf))
+    assert total == pages + 3
+    assert _pixels(pdf, total) == _pixels(whole, total)

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from .parts import Parsed
-from .syntax import Dict, Name, Ref, SpliceError, Value, refs
+from .syntax import Dict, Name, Ref, SpliceError, Value, refs, write
 
 #: A subset as both parts know it: the font's PostScript name and the subset's number.
 Key = tuple[bytes, int]
@@ -179,6 +179,29 @@ def placed_subsets(
     return placed, skipped, filled
 
 
+def _same_subsets(part: Parsed) -> dict[int, int]:
+    """The objects of each subset of *part* that repeats an earlier one (the
+    same program, map, descriptor and font dictionary but for the numbers),
+    each with the number of the earlier one's object."""
+    seen: dict[tuple[bytes, ...], Subset] = {}
+    again: dict[int, int] = {}
+    for _number, (_key, subset) in sorted(_subsets(part).items()):
+        font, descriptor, program, to_unicode = (part.objects[n] for n in subset.objects)
+        try:
+            sign = (
+                write(font.value, {subset.objects[1]: 0, subset.objects[3]: 0}),
+                write(descriptor.value, {subset.objects[2]: 0}),
+                program.body,
+                to_unicode.body,
+            )
+        except SpliceError:  # a font refers to more: left as it is
+            continue
+        earlier = seen.setdefault(sign, subset)
+        if earlier is not subset:
+            again.update(zip(subset.objects, earlier.objects, strict=True))
+    return again
+
+
 #: Streams this short are looked for twice in a template (pypdf writes the
 #: small streams that bracket each stamped annex page once per page).
 _SMALL = 256
@@ -186,10 +209,12 @@ _SMALL = 256
 
 def same_streams(part: Parsed) -> tuple[dict[int, int], dict[int, bytes]]:
     """For a template: the short streams of *part* that repeat an earlier one
-    and refer to nothing, each with the number of the one written for both,
-    and the text of each object that refers to one, its references moved to
-    that one. Nothing when an object that may refer to one cannot be read
-    (an annex's producer's syntax): then every object is written as it is."""
+    and refer to nothing, and the objects of each font subset that repeats
+    an earlier one (the same stamps on the pages of two annexes), each with
+    the number of the one written for both; and the text of each object
+    that refers to one, its references moved to that one. Nothing when an
+    object that may refer to one cannot be read (an annex's producer's
+    syntax): then every object is written as it is."""
     first: dict[bytes, int] = {}
     again: dict[int, int] = {}
     for num in sorted(part.objects):
@@ -200,6 +225,7 @@ def same_streams(part: Parsed) -> tuple[dict[int, int], dict[int, bytes]]:
         known = first.setdefault(body, num)
         if known != num:
             again[num] = known
+    again.update(_same_subsets(part))
     if not again:
         return {}, {}
     listed = b"|".join(b"%d" % n for n in sorted(again))

@@ -150,7 +150,7 @@ def template(
         raise SpliceError("the template has no /Info")
     renamed = name_subsets(doc)
     again, rewritten = same_streams(doc)
-    slots, extended = _stamp_slots(doc, doc.pages[letter_pages:], extend or {})
+    slots, extended = _stamp_slots(doc, doc.pages[letter_pages:], extend or {}, again)
     skip = {*placeholders, doc.info, *again}
     for slot in slots.values():
         skip.update(slot.numbers)
@@ -255,13 +255,17 @@ def _forms(
 
 
 def _stamp_slots(
-    doc: Parsed, pages: list[int], extend: dict[bytes, int]
+    doc: Parsed, pages: list[int], extend: dict[bytes, int], again: dict[int, int]
 ) -> tuple[dict[Key, Slot], set[bytes]]:
     """The slots of the fonts of *extend* that the stamps of *pages* draw
-    each subset of from one font object (see :func:`template`), and those fonts."""
+    each subset of from one font object, once the objects *again* are
+    written as the ones they repeat (see :func:`template`); and those fonts."""
     if not extend:
         return {}, set()
-    found = stamp_subsets(doc, pages)
+    found = {
+        key: {num: subset for num, subset in subsets.items() if num not in again}
+        for key, subsets in stamp_subsets(doc, pages).items()
+    }
     slots: dict[Key, Slot] = {}
     extended: set[bytes] = set()
     for face, count in sorted(extend.items()):

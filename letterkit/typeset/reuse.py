@@ -129,9 +129,10 @@ def serving(own: _rl.FontStates, shared: _rl.FontStates) -> dict[bytes, bool]:
 
 
 def grown_by_stamps(shared: FontStates, stamped: list[FontStates]) -> FontStates:
-    """The fonts whose subsets in the stamps of one annex alone hold all the
-    shared pages draw with them (by construction: the stamps start from the
-    shared pages' codes), with the codes there."""
+    """The fonts whose subsets in the annexes' stamps hold all the shared
+    pages draw with them (by construction: the stamps start from the shared
+    pages' codes), with the codes there: the stamps of one annex, or of
+    several that gave the font the same codes (the same subset, stored once)."""
     drawn: dict[str, list[FontStates]] = {}
     for states in stamped:
         for name in states:
@@ -139,7 +140,8 @@ def grown_by_stamps(shared: FontStates, stamped: list[FontStates]) -> FontStates
     grown: FontStates = {}
     for name, where in drawn.items():
         state = where[0][name]
-        if len(where) == 1 and (name not in shared or _rl.within(shared[name], state)):
+        alike = all(states[name] == state for states in where)
+        if alike and (name not in shared or _rl.within(shared[name], state)):
             grown[name] = state
     return grown
 
