@@ -57,12 +57,15 @@ class LaidOut:
 
 def sharing(laid: LaidOut, fonts: _rl.FontStates) -> tuple[LaidOut, dict[bytes, bool] | None]:
     """*laid*, laid out again from *fonts* (the codes of the template's
-    subsets) unless it started from them or gave each character their code;
+    subsets) unless it started from them, or from ReportLab's codes and gave
+    each character the code *fonts* give it (then it is what starting from
+    them gives: the letter never depends on where the own part started);
     and for each font whose subsets serve both parts (see
     :func:`letterkit.pdf.splice.join`), None without a shared part."""
     if laid.shared is None:
         return laid, None
-    if laid.again is not None and laid.seeded != fonts and not _rl.agree(laid.fonts, fonts):
+    started = laid.seeded == fonts or (laid.seeded is None and _rl.agree(laid.fonts, fonts))
+    if laid.again is not None and not started:
         laid = laid.again(fonts)
     return laid, serving(laid.fonts, fonts)
 
