@@ -202,6 +202,10 @@ def _same_subsets(part: Parsed) -> dict[int, int]:
     return again
 
 
+#: A reference as pypdf writes it (a mention in a stream's data is looked at,
+#: then found to be none when the object's value is read).
+_MENTION = re.compile(rb"(?<![0-9])([0-9]{1,10})\s+0\s+R")
+
 #: Streams this short are looked for twice in a template (pypdf writes the
 #: small streams that bracket each stamped annex page once per page).
 _SMALL = 256
@@ -228,13 +232,11 @@ def same_streams(part: Parsed) -> tuple[dict[int, int], dict[int, bytes]]:
     again.update(_same_subsets(part))
     if not again:
         return {}, {}
-    listed = b"|".join(b"%d" % n for n in sorted(again))
-    mention = re.compile(rb"(?<![0-9])(?:" + listed + rb")\s+0\s+R")
     renumber = {n: again.get(n, n) for n in part.objects}
     texts: dict[int, bytes] = {}
     try:
         for num, obj in part.objects.items():
-            if num in again or mention.search(obj.body) is None:
+            if num in again or not any(int(n) in again for n in _MENTION.findall(obj.body)):
                 continue
             if any(r in again for r in refs(obj.value)):
                 texts[num] = obj.text(renumber)
