@@ -29,8 +29,8 @@ from ..input.sources import display_path
 from ..l10n import _
 from ..model import Letter
 from ..text.context import person_name
-from ..typeset.document import LaidOut
-from ..typeset.reuse import Shared
+from ..typeset.document import LaidOut, sharing
+from ..typeset.reuse import FontStates, Shared, extension, grown_by_stamps, template_fonts
 from ..typeset.styles import Styles, styles_key
 from . import active, names, splice
 from ._pypdf import write_classic
@@ -114,10 +114,11 @@ def _detach_widgets(page: PageObject, seen: set[tuple[tuple[int, int], ...]]) ->
 
 
 #: Stamped annexes made in this process: every letter of a bundle that appends
-#: the same annex as the same number, in the same language, reuses the copy.
+#: the same annex as the same number, in the same language, after the same
+#: shared pages (whose codes the stamps' fonts start from), reuses the copy.
 _STAMPED: dict[
-    tuple[int, tuple[int, ...], int, str, bool, str],
-    tuple[PdfReader, PdfReader, tuple[int, ...]],
+    tuple[int, tuple[int, ...], int, str, bool, str, int],
+    tuple[PdfReader, PdfReader, tuple[int, ...], FontStates | None, FontStates],
 ] = memo.table({})
 
 
@@ -125,15 +126,20 @@ _STAMPED: dict[
 _TOPNAMES: weakref.WeakKeyDictionary[PdfReader, str] = weakref.WeakKeyDictionary()
 
 
-def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
+def _stamped(
+    item: OpenAnnex, loc: str, styles: Styles, seed: FontStates | None, states: FontStates
+) -> PdfReader:
     """The annex's selected pages, form fields renamed, each page stamped
-    ("Annex 1 – page 2 of 12"), as a reader to append."""
+    ("Annex 1 – page 2 of 12"), as a reader to append; the stamps' fonts
+    start from the codes of *seed* and end with those put in *states*."""
     lang = f"{loc}/{styles.digits}"  # the stamp's words and its digits
     annex = item.annex
-    key = (id(item.reader), tuple(item.pages), item.number, lang, annex.stamp, annex.attachments)
+    key = (id(item.reader), tuple(item.pages), item.number, lang, annex.stamp, annex.attachments,
+           id(seed))  # fmt: skip
     cached = _STAMPED.get(key)
-    if cached is not None and cached[0] is item.reader:
+    if cached is not None and cached[0] is item.reader and cached[3] is seed:
         item.strips = cached[2]
+        states.update(cached[4])
         return cached[1]
     seen: set[tuple[tuple[int, int], ...]] = set()
     for index in item.pages:
@@ -160,14 +166,14 @@ def _stamped(item: OpenAnnex, loc: str, styles: Styles) -> PdfReader:
             )
             for n, page in enumerate(copy.pages, start=1)
         ]
-        item.strips = tuple(apply_stamps(stamps, styles, copy))
+        item.strips = tuple(apply_stamps(stamps, styles, copy, seed, states))
     buffer = io.BytesIO()
     copy.write(buffer)
     stamped = PdfReader(buffer)
     names.keep(
         stamped, names.legacy_names(buffer.getvalue())
     )  # read again: pypdf would recode them
-    memo.keep(_STAMPED, key, (item.reader, stamped, item.strips), 16)
+    memo.keep(_STAMPED, key, (item.reader, stamped, item.strips, seed, dict(states)), 16)
     return stamped
 
 
@@ -187,10 +193,11 @@ def assemble(
     layout (:func:`_template`) and copied as bytes (:mod:`letterkit.pdf.splice`).
     """
     with pypdf_messages():  # damaged annexes were reported when opened
-        tmpl = _template(letter, laid, annexes, styles)
+        tmpl, fonts = _template(letter, laid, annexes, styles)
+    laid, serve = sharing(laid, fonts)
     own = splice.read(laid.pdf)
     splice.name_subsets(own)
-    return splice.join(tmpl, own, information(letter, subject))
+    return splice.join(tmpl, own, information(letter, subject), serve)
 
 
 def information(letter: Letter, subject: str) -> bytes:
@@ -225,16 +232,18 @@ def _parsed(shared: Shared) -> splice.Parsed:
 
 
 #: Templates made in this process, by everything they are made from (at most
-#: 8, and 64 MB together: they hold the annexes).
-_TEMPLATES: dict[tuple[Any, ...], tuple[tuple[Any, ...], splice.Template]] = memo.table({})
+#: 8, and 64 MB together: they hold the annexes), with their fonts' codes.
+_Made = tuple[tuple[Any, ...], splice.Template, FontStates]
+_TEMPLATES: dict[tuple[Any, ...], _Made] = memo.table({})
 _TEMPLATE_BYTES = 64 * 1024 * 1024
 
 
 def _template(
     letter: Letter, laid: LaidOut, annexes: Sequence[OpenAnnex], styles: Styles
-) -> splice.Template:
+) -> tuple[splice.Template, FontStates]:
     """What every letter with this layout and these annexes shares: the annexes,
-    the outline, the page labels, the catalogue and the shared letter pages."""
+    the outline, the page labels, the catalogue and the shared letter pages;
+    and the codes of its subsets that the own part may share."""
     loc = letter.locale
     key = (
         id(laid.shared),  # its own key is long to hash; the entry keeps it alive
@@ -250,7 +259,9 @@ def _template(
     made_from = (laid.shared, *(a.reader for a in annexes))
     cached = _TEMPLATES.get(key)
     if cached is not None and all(a is b for a, b in zip(cached[0], made_from, strict=True)):
-        return cached[1]
+        return cached[1], cached[2]
+    seed = laid.shared.fonts if laid.shared is not None else None
+    stamped: list[FontStates] = []
     writer = PdfWriter()
     for _page in range(laid.pages):
         writer.add_blank_page(*laid.size)
@@ -262,7 +273,9 @@ def _template(
     writer.set_page_label(0, laid.pages - 1, style=PageLabelStyle.DECIMAL, start=1)
     for item in annexes:
         start = len(writer.pages)
-        append_annex(writer, item, annex_entry(item, loc, styles), loc, styles)
+        stamped.append(
+            append_annex(writer, item, annex_entry(item, loc, styles), loc, styles, seed)
+        )
         writer.set_page_label(
             start,
             len(writer.pages) - 1,
@@ -273,14 +286,16 @@ def _template(
     writer.root_object[NameObject("/Lang")] = TextStringObject(loc)
     writer.page_mode = "/UseOutlines"
     shared = _parsed(laid.shared) if laid.shared is not None else None
-    tmpl = splice.template(write_classic(writer), laid.pages, shared)
+    grown = grown_by_stamps(seed or {}, stamped)
+    tmpl = splice.template(write_classic(writer), laid.pages, shared, extension(grown))
+    fonts = template_fonts(seed or {}, grown, tmpl.extended)
     while _TEMPLATES and (
         len(_TEMPLATES) >= 8
-        or sum(len(t.blob) for _, t in _TEMPLATES.values()) + len(tmpl.blob) > _TEMPLATE_BYTES
+        or sum(len(t[1].blob) for t in _TEMPLATES.values()) + len(tmpl.blob) > _TEMPLATE_BYTES
     ):
         _TEMPLATES.pop(next(iter(_TEMPLATES)))
-    _TEMPLATES[key] = (made_from, tmpl)
-    return tmpl
+    _TEMPLATES[key] = (made_from, tmpl, fonts)
+    return tmpl, fonts
 
 
 def _settings(item: OpenAnnex) -> tuple[object, ...]:
@@ -294,18 +309,24 @@ def annex_entry(item: OpenAnnex, loc: str, styles: Styles) -> str:
     return l10n.word(loc, entry, number=styles.numeral(item.number), title=item.title)
 
 
-def append_annex(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: Styles) -> None:
-    """Append one stamped annex under an outline entry *title*; LK130 if it cannot be."""
+def append_annex(
+    writer: PdfWriter, item: OpenAnnex, title: str, loc: str, styles: Styles,
+    seed: FontStates | None = None,
+) -> FontStates:  # fmt: skip
+    """Append one stamped annex under an outline entry *title*; LK130 if it
+    cannot be. The codes of its stamps' fonts, from those of *seed*."""
+    states: FontStates = {}
     display = (
         display_path(item.annex.path)
         if isinstance(item.annex.path, Path)
         else f"annex {item.number}"
     )
     try:
-        stamped = _stamped_or_rebuilt(item, loc, styles, display)
+        stamped = _stamped_or_rebuilt(item, loc, styles, display, seed, states)
         pages = range(len(stamped.pages))
         append_annexed(writer, stamped, pages, outline_item=title, import_outline=True)
         active.carry_files(writer, item)
+        return states
     except StampCost as exc:
         problem = Problem(display, None, None, "error", "LK130", f"annex {item.number} {exc}")
         raise ValidationError([problem]) from exc
@@ -327,11 +348,14 @@ def append_annex(writer: PdfWriter, item: OpenAnnex, title: str, loc: str, style
         raise ValidationError([problem]) from exc
 
 
-def _stamped_or_rebuilt(item: OpenAnnex, loc: str, styles: Styles, display: str) -> PdfReader:
+def _stamped_or_rebuilt(
+    item: OpenAnnex, loc: str, styles: Styles, display: str, seed: FontStates | None,
+    states: FontStates,
+) -> PdfReader:  # fmt: skip
     """The stamped copy of *item*; when pypdf fails on the annex while making it,
     the copy of the file as qpdf rebuilds it (and *item* takes that reader)."""
     try:
-        return _stamped(item, loc, styles)
+        return _stamped(item, loc, styles, seed, states)
     except (LetterkitError, MemoryError, RecursionError):
         raise
     except Exception as exc:  # pypdf trips over a damaged file: qpdf may mend it
@@ -345,7 +369,7 @@ def _stamped_or_rebuilt(item: OpenAnnex, loc: str, styles: Styles, display: str)
             )
             raise ValidationError([problem]) from exc
         try:
-            return _stamped(item, loc, styles)
+            return _stamped(item, loc, styles, seed, states)
         except (LetterkitError, LimitReachedError, MemoryError, RecursionError):
             raise
         except Exception as again:  # qpdf's copy trips pypdf up too

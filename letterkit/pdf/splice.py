@@ -17,15 +17,26 @@ and the rest once, page for page (the *shared* part). This module joins them:
 * :func:`join` writes one letter: the template bytes, the own part's objects
   renumbered after them, the letter's page objects (own content plus the
   shared page's form), its information dictionary and the cross-reference
-  table. The same inputs give the same bytes, in a bundle or alone.
+  table. Each font subset the parts share is written once, in the slot the
+  template keeps for it (:mod:`letterkit.pdf.once`). The same inputs give
+  the same bytes, in a bundle or alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .once import (
+    Key,
+    Slot,
+    embedded,
+    placed_subsets,
+    repeated,
+    same_streams,
+    stamp_subsets,
+)
 from .parts import Page, Parsed, page_of, read
 from .subsets import name_subsets
 from .syntax import (
@@ -67,6 +78,10 @@ class Template:
     call: int | None
     size: int
     digest: bytes
+    #: The shared part's font subsets, written by each letter (see :func:`join`).
+    slots: dict[Key, Slot] = field(default_factory=dict)
+    #: The fonts whose slots are the annexes' stamps' subsets (see :func:`template`).
+    extended: set[bytes] = field(default_factory=set)
 
 
 def _header(header: bytes) -> bytes:
@@ -78,18 +93,26 @@ def _header(header: bytes) -> bytes:
     return header
 
 
-def _carry_over(part: Parsed, pages: list[int], start: int) -> tuple[set[int], dict[int, int], int]:
+def _carry_over(
+    part: Parsed,
+    pages: list[int],
+    start: int,
+    placed: dict[int, int] | None = None,
+    left: set[int] | None = None,
+) -> tuple[set[int], dict[int, int], int]:
     """How *part*'s objects enter the joined file: the ones left behind (its
-    catalogue, page tree, information, outline root), the new number of each
-    other one (its pages become *pages*, the rest count up from *start*), and
+    catalogue, page tree, information, outline root, the objects *left*),
+    the new number of each other one (its pages become *pages*, the objects
+    of *placed* their numbers there, the rest count up from *start*), and
     the next free number."""
-    dropped = {part.root, part.pages_root}
+    dropped = {part.root, part.pages_root, *(left or ())}
     if part.info is not None:
         dropped.add(part.info)
     outlines = part.dict(part.root, "the catalogue").ref(b"/Outlines")
     if outlines is not None:
         dropped.add(outlines)
     mapping = dict(zip(part.pages, pages, strict=True))
+    mapping.update(placed or {})
     for num in sorted(part.objects):
         if num not in dropped and num not in mapping:
             mapping[num] = start
@@ -101,7 +124,9 @@ def _obj(number: int, text: bytes) -> bytes:
     return b"%d 0 obj\n" % number + text + b"\nendobj\n"
 
 
-def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
+def template(
+    base: bytes, letter_pages: int, shared: Parsed | None, extend: dict[bytes, int] | None = None
+) -> Template:
     """The bytes every letter of a layout shares.
 
     *base* is a pypdf document whose first *letter_pages* pages are blank
@@ -111,13 +136,24 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
     page for page, if anything, its subsets named already. Its pages become
     form XObjects, numbered after *base*, drawn after the own part's
     content; its links point at the letter's pages.
+
+    The shared part's font subsets are kept out of the bytes, as slots each
+    letter fills (:func:`join`). *extend* names the fonts (PostScript name:
+    number of subsets) whose subsets in the annexes' stamps hold all that
+    the shared part draws with them: where the stamps of *base* draw each
+    such subset from one font object, that object is the slot, drawn by
+    the shared pages too (:attr:`Template.extended` lists those fonts).
     """
     doc = read(base, whole=True)
     placeholders = doc.pages[:letter_pages]
     if doc.info is None:
         raise SpliceError("the template has no /Info")
     renamed = name_subsets(doc)
-    skip = {*placeholders, doc.info}
+    again, rewritten = same_streams(doc)
+    slots, extended = _stamp_slots(doc, doc.pages[letter_pages:], extend or {}, again)
+    skip = {*placeholders, doc.info, *again}
+    for slot in slots.values():
+        skip.update(slot.numbers)
     out = bytearray(_header(doc.header))
     size = max(doc.raw) + 1
     offsets: list[int | None] = [None] * size
@@ -125,12 +161,15 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
         if num in skip:
             continue
         offsets[num] = len(out)
-        out += _obj(num, doc.objects[num].text()) if num in renamed else doc.raw[num]
+        if num in rewritten:
+            out += _obj(num, rewritten[num])
+        else:
+            out += _obj(num, doc.objects[num].text()) if num in renamed else doc.raw[num]
     forms: list[int | None] = [None] * letter_pages
     annots: list[list[int]] = [[] for _ in range(letter_pages)]
     call: int | None = None
     if shared is not None:
-        new, size = _forms(shared, placeholders, size, forms, annots)
+        new, size = _forms(shared, placeholders, size, forms, annots, slots)
         call = size
         size += 1
         new[call] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_CALL), _CALL)
@@ -151,6 +190,8 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
         call=call,
         size=size,
         digest=hashlib.md5(blob, usedforsecurity=False).digest(),
+        slots=slots,
+        extended=extended,
     )
 
 
@@ -160,13 +201,23 @@ def _forms(
     size: int,
     forms: list[int | None],
     annots: list[list[int]],
+    slots: dict[Key, Slot],
 ) -> tuple[dict[int, bytes], int]:
     """The shared part's objects as text, numbered from *size* on, each page's
     content stream made a form XObject (its number put in *forms*, its links
-    in *annots*); and the next free number."""
+    in *annots*), its font subsets kept out as *slots* (a subset that has a
+    slot already, the stamps' that holds it, takes its place); and the next
+    free number."""
     if len(shared.pages) != len(placeholders):
         raise SpliceError("the shared part and the letter disagree on pages")
-    dropped, mapping, size = _carry_over(shared, placeholders, size)
+    subsets = embedded(shared)
+    placed = {
+        num: at
+        for key, subset in subsets.items()
+        if key in slots
+        for num, at in zip(subset.objects, slots[key].numbers, strict=True)
+    }
+    dropped, mapping, size = _carry_over(shared, placeholders, size, placed)
     page_by_stream: dict[int, Page] = {}
     for index, number in enumerate(shared.pages):
         page = page_of(shared, number)
@@ -195,18 +246,69 @@ def _forms(
             ]
         )
         new[mapping[num]] = write(form, mapping) + obj.tail
+    for key, subset in subsets.items():
+        a, b, c, d = (mapping[num] for num in subset.objects)
+        texts = (new.pop(a), new.pop(b), new.pop(c), new.pop(d))
+        if key not in slots:
+            slots[key] = Slot((a, b, c, d), texts)
     return new, size
 
 
-def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
+def _stamp_slots(
+    doc: Parsed, pages: list[int], extend: dict[bytes, int], again: dict[int, int]
+) -> tuple[dict[Key, Slot], set[bytes]]:
+    """The slots of the fonts of *extend* that the stamps of *pages* draw
+    each subset of from one font object, once the objects *again* are
+    written as the ones they repeat (see :func:`template`); and those fonts."""
+    if not extend:
+        return {}, set()
+    found = {
+        key: {num: subset for num, subset in subsets.items() if num not in again}
+        for key, subsets in stamp_subsets(doc, pages).items()
+    }
+    slots: dict[Key, Slot] = {}
+    extended: set[bytes] = set()
+    for face, count in sorted(extend.items()):
+        keys = [(face, index) for index in range(count)]
+        if any(len(found.get(key, ())) != 1 for key in keys) or (face, count) in found:
+            continue
+        for key in keys:
+            [subset] = found[key].values()
+            a, b, c, d = subset.objects
+            texts = tuple(doc.objects[num].text() for num in subset.objects)
+            slots[key] = Slot((a, b, c, d), (texts[0], texts[1], texts[2], texts[3]))
+        extended.add(face)
+    return slots, extended
+
+
+def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | None = None) -> bytes:
     """One letter: *tmpl*'s bytes, then the own part's objects (renumbered), the
-    letter's page objects and its information dictionary *info*."""
+    letter's page objects and its information dictionary *info*.
+
+    *serve* says, for each font (by PostScript name) that both parts embed
+    with the same codes for the same characters, whose subsets draw what
+    both parts draw: the own part's (True: they grew the shared part's) or
+    the shared part's (False). That subset is written once, under the
+    numbers the template kept for it, and both parts' pages use it.
+    """
     if len(own.pages) != len(tmpl.letter_pages):
         raise SpliceError("the letter's own part and its template disagree on pages")
     out = bytearray(tmpl.blob)
     offsets = list(tmpl.offsets)
-    dropped, mapping, size = _carry_over(own, tmpl.letter_pages, tmpl.size)
+    placed, skipped, filled = placed_subsets(tmpl.slots, own, serve or {})
+    again = repeated(own)
+    left = skipped | set(again)
+    dropped, mapping, size = _carry_over(own, tmpl.letter_pages, tmpl.size, placed, left)
+    for num, first in again.items():
+        mapping[num] = mapping[first]
     offsets += [None] * (size - len(offsets))
+    for key in sorted(tmpl.slots):
+        if key in filled:
+            continue
+        slot = tmpl.slots[key]
+        for num, text in zip(slot.numbers, slot.texts, strict=True):
+            offsets[num] = len(out)
+            out += _obj(num, text)
     for num in sorted(own.objects):
         if num in dropped or num in own.pages:
             continue

@@ -43,6 +43,7 @@ from pypdf.generic import (
 
 from ..input.sources import Reporter, display_path
 from ..typeset.generated import AnnexError
+from ..typeset.reuse import FontStates
 from ..typeset.stamps import Spot, overlay
 from ..typeset.styles import Styles
 from ._pypdf import add_object
@@ -66,16 +67,31 @@ __all__ = [
 FORM_NAME = "/LKStamp"
 
 
-def overlays(spots: Sequence[Spot], styles: Styles) -> list[PageObject]:
-    """One overlay page per spot, in the coordinates of its target page."""
-    drawn = overlay(spots, styles)
+def overlays(
+    spots: Sequence[Spot],
+    styles: Styles,
+    seed: FontStates | None = None,
+    states: FontStates | None = None,
+) -> list[PageObject]:
+    """One overlay page per spot, in the coordinates of its target page (its
+    fonts' codes starting from *seed*, ending in *states*: see
+    :func:`letterkit.typeset.stamps.overlay`)."""
+    drawn = overlay(spots, styles, seed, states)
     return list(PdfReader(io.BytesIO(drawn)).pages)
 
 
-def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> list[int]:
+def apply(
+    stamps: Sequence[Stamp],
+    styles: Styles,
+    writer: PdfWriter,
+    seed: FontStates | None = None,
+    states: FontStates | None = None,
+) -> list[int]:
     """Put each stamp on its page, after the page's own content (before it
     when that content could not be read); the
-    1-based positions (in *stamps*) of the pages that got a strip.
+    1-based positions (in *stamps*) of the pages that got a strip. The
+    stamps' fonts give the characters of *seed* their codes there; the codes
+    they end with are put in *states*.
 
     Each page's marks are found first (:mod:`letterkit.pdf.marks`) so the
     stamp goes where the page is blank; a page with no room gets a strip
@@ -102,7 +118,11 @@ def apply(stamps: Sequence[Stamp], styles: Styles, writer: PdfWriter) -> list[in
     brackets: dict[bytes, IndirectObject] = {}
     arrays: dict[tuple[int, ...], IndirectObject] = {}
     for stamp, where, page, reading in zip(
-        stamps, placed, overlays([p.spot for p in placed], styles), readings, strict=True
+        stamps,
+        placed,
+        overlays([p.spot for p in placed], styles, seed, states),
+        readings,
+        strict=True,
     ):
         if where.strip:
             _grow(stamp.page, where.shown)

@@ -12,13 +12,14 @@ invariant mode).
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.platypus import BaseDocTemplate, Flowable
 from reportlab.platypus.doctemplate import LayoutError
 
+from .. import memo
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
 from . import _rl, bounds, fonts
@@ -28,7 +29,7 @@ from .compose import Composed
 from .labels import label_width, labelled
 from .notes import NoteArea
 from .pages import PageFurniture
-from .reuse import Fingerprint, Shared, SharedKey, Splitter
+from .reuse import Fingerprint, Shared, SharedKey, Splitter, serving
 from .story import AnnexInfo, story
 from .styles import Styles, page_for
 
@@ -36,14 +37,42 @@ from .styles import Styles, page_for
 @dataclass
 class LaidOut:
     """The letter's own pages as PDF bytes, with the page (0-based) of named
-    places, the page size and the shared pages drawn over them (if any)."""
+    places, the page size, the shared pages drawn over them (if any) and the
+    codes the own pages gave each font's characters."""
 
     pdf: bytes
     pages: int
     marks: dict[str, int] = field(default_factory=dict)
     size: tuple[float, float] = (595.2756, 841.8898)
     shared: Shared | None = None
+    fonts: _rl.FontStates = field(default_factory=dict)
+    #: Lays the own pages out again, each character with the code the given
+    #: states give it (the template's: see :func:`letterkit.pdf.assemble.assemble`).
+    again: Callable[[_rl.FontStates], LaidOut] | None = field(
+        default=None, compare=False, repr=False
+    )
+    #: The codes the own pages started from, if not ReportLab's own.
+    seeded: _rl.FontStates | None = field(default=None, compare=False, repr=False)
 
+
+def sharing(laid: LaidOut, fonts: _rl.FontStates) -> tuple[LaidOut, dict[bytes, bool] | None]:
+    """*laid*, laid out again from *fonts* (the codes of the template's
+    subsets) unless it started from them, or from ReportLab's codes and gave
+    each character the code *fonts* give it (then it is what starting from
+    them gives: the letter never depends on where the own part started);
+    and for each font whose subsets serve both parts (see
+    :func:`letterkit.pdf.splice.join`), None without a shared part."""
+    if laid.shared is None:
+        return laid, None
+    started = laid.seeded == fonts or (laid.seeded is None and _rl.agree(laid.fonts, fonts))
+    if laid.again is not None and not started:
+        laid = laid.again(fonts)
+    return laid, serving(laid.fonts, fonts)
+
+
+#: The codes the letters of each fingerprint's template give their fonts'
+#: characters, as last used: the next letter's own part starts from them.
+_SEEDS: dict[Fingerprint, _rl.FontStates] = memo.table({})
 
 #: What a footnote is when it still runs on after the four pages kept for it.
 _RUNAWAY_NOTE = "the last footnote (it runs on for more than four pages)"
@@ -216,15 +245,40 @@ class LetterLayout:
         doc = self.document(buffer, told.notes)
         doc.lk_resume = resume
         doc.addPageTemplates(self.furniture.shared_templates())
-        doc.build(rest, canvasmaker=self.furniture.shared_canvas())
+        maker = _rl.StatesCanvas(self.furniture.shared_canvas())
+        doc.build(rest, canvasmaker=maker)
         if told.notes.finish():
             raise TooLarge(_RUNAWAY_NOTE)
-        return Shared(key, doc.page, dict(told.marks), buffer.getvalue())
+        return Shared(key, doc.page, dict(told.marks), buffer.getvalue(), maker.states)
 
     def lay_out(self, reuse: bool = True) -> LaidOut:
         """The own document as PDF bytes and, with *reuse* and unless the body
         cannot start on page 1, the :class:`Shared` part drawn over it. Without
-        *reuse*, the whole letter is one document. The annexes come later."""
+        *reuse*, the whole letter is one document. The annexes come later.
+
+        The joined letter stores one subset of each font for its own pages,
+        its shared pages and its annexes' stamps
+        (:func:`letterkit.pdf.splice.join`): the own document must write each
+        character they draw with their code, and a character of its own with
+        a code after those. They are known only once the template is made,
+        so the own document starts from the codes the last letter with this
+        fingerprint ended with, and :attr:`LaidOut.again` lays it out again
+        from the template's codes when it gave a character another code: the
+        letter depends on its own text and the template alone.
+        """
+        key = self.fingerprint() if reuse else None
+        laid = self._own(reuse, _SEEDS.get(key) if key is not None else None)
+        if key is not None:
+
+            def again(fonts: _rl.FontStates) -> LaidOut:
+                memo.keep(_SEEDS, key, fonts, 8)
+                return self._own(reuse, fonts)
+
+            laid.again = again
+        return laid
+
+    def _own(self, reuse: bool, seed: _rl.FontStates | None) -> LaidOut:
+        """The own document, its fonts' codes starting from *seed*."""
         told = self.story()
         splitter = None
         if reuse:
@@ -242,8 +296,9 @@ class LetterLayout:
         buffer = io.BytesIO()
         doc = self.document(buffer, told.notes, splitter)
         doc.addPageTemplates(self.furniture.own_templates(shared))
+        maker = _rl.StatesCanvas(self.furniture.own_canvas(shared), seed)
         with slash_breaks():
-            doc.build(told.flowables, canvasmaker=self.furniture.own_canvas(shared))
+            doc.build(told.flowables, canvasmaker=maker)
         result = splitter.result if splitter is not None else None
         if result is None and told.notes.finish():
             raise TooLarge(_RUNAWAY_NOTE)
@@ -251,5 +306,7 @@ class LetterLayout:
         if result is not None:
             for name, value in result.marks.items():
                 marks.setdefault(name, value)
-        page = self.page
-        return LaidOut(buffer.getvalue(), doc.page, marks, (page.width, page.height), result)
+        size = (self.page.width, self.page.height)
+        laid = LaidOut(buffer.getvalue(), doc.page, marks, size, result, maker.states)
+        laid.seeded = seed
+        return laid

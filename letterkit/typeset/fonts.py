@@ -79,6 +79,8 @@ def _own(font: Any) -> Any:
         return registered
     registered = _rl.keep_no_break_spaces(_rl.remember_subsets(registered))
     registered = _rl.map_forms_to_letters(registered, textlayer.base_form)
+    # Outermost: the codes are recorded as drawn, before the others change them.
+    registered = _rl.record_states(registered)
     setattr(registered, _PREPARED, True)
     return registered
 

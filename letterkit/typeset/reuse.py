@@ -12,7 +12,7 @@ A shared part is found again by its :class:`SharedKey`: the
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.platypus import BaseDocTemplate, Flowable, PageBreak
@@ -94,12 +94,73 @@ class SharedKey:
 class Shared:
     """What of the letter pages does not depend on the recipient, laid out once
     for every letter whose page 1 leaves it the same room (see :class:`Splitter`):
-    its pages as ReportLab wrote them, and the page (0-based) of named places."""
+    its pages as ReportLab wrote them, the page (0-based) of named places,
+    and the codes it gave each font's characters (the letter's own part
+    writes the same characters with the same codes: see
+    :meth:`~letterkit.typeset.document.LetterLayout.lay_out`)."""
 
     key: SharedKey
     pages: int
     marks: dict[str, int]
     pdf: bytes
+    fonts: _rl.FontStates = field(default_factory=dict)
+
+
+#: The codes a document gave each font's characters (see :mod:`letterkit.typeset._rl.fonts`).
+FontStates = _rl.FontStates
+agree = _rl.agree
+
+
+def serving(own: _rl.FontStates, shared: _rl.FontStates) -> dict[bytes, bool]:
+    """For each font both parts embed, by PostScript name, whose subsets draw
+    what both draw: the own part's (True) when they grew the shared part's,
+    the shared part's (False) when they hold all the own part draws. A font
+    the parts gave different codes is in neither (each part keeps its own)."""
+    found: dict[bytes, bool] = {}
+    for name, state in own.items():
+        theirs = shared.get(name)
+        if theirs is None:
+            continue
+        if _rl.within(state, theirs):
+            found[state.face] = False
+        elif _rl.within(theirs, state):
+            found[state.face] = True
+    return found
+
+
+def grown_by_stamps(shared: FontStates, stamped: list[FontStates]) -> FontStates:
+    """The fonts whose subsets in the annexes' stamps hold all the shared
+    pages draw with them (by construction: the stamps start from the shared
+    pages' codes), with the codes there: the stamps of one annex, or of
+    several that gave the font the same codes (the same subset, stored once)."""
+    drawn: dict[str, list[FontStates]] = {}
+    for states in stamped:
+        for name in states:
+            drawn.setdefault(name, []).append(states)
+    grown: FontStates = {}
+    for name, where in drawn.items():
+        state = where[0][name]
+        alike = all(states[name] == state for states in where)
+        if alike and (name not in shared or _rl.within(shared[name], state)):
+            grown[name] = state
+    return grown
+
+
+def extension(grown: _rl.FontStates) -> dict[bytes, int]:
+    """The fonts of :func:`grown_by_stamps`, by PostScript name, with their
+    number of subsets (what :func:`letterkit.pdf.splice.template` takes)."""
+    return {state.face: len(state.subsets) for state in grown.values()}
+
+
+def template_fonts(
+    shared: _rl.FontStates, grown: _rl.FontStates, extended: set[bytes]
+) -> _rl.FontStates:
+    """The codes of the template's subsets: the shared part's, or those the
+    stamps grew them to for the fonts *extended* (whose stamps' subsets the
+    template keeps for both)."""
+    fonts = dict(shared)
+    fonts.update({name: s for name, s in grown.items() if s.face in extended})
+    return fonts
 
 
 #: Lays out a shared part: (its key, the flowables, the frame state to start from).

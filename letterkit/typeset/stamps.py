@@ -24,7 +24,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from . import fonts
-from ._rl import FastCanvas
+from ._rl import FastCanvas, FontStates, StatesCanvas
 from .compose import xml
 from .styles import Styles
 
@@ -76,12 +76,20 @@ def label(
     return text_w, text_w + 2 * PADDING, max(height, style.leading) + 2 * PADDING
 
 
-def overlay(spots: Sequence[Spot], styles: Styles) -> bytes:
+def overlay(
+    spots: Sequence[Spot],
+    styles: Styles,
+    seed: FontStates | None = None,
+    states: FontStates | None = None,
+) -> bytes:
     """The overlay document: one page per spot, its label drawn in the
-    coordinates of its target page."""
+    coordinates of its target page. Its fonts give the characters of *seed*
+    (the letter's shared pages) their codes there, so one subset of a font
+    can serve both; the codes it ends with are put in *states*."""
     fonts.register()
     buffer = io.BytesIO()
-    canvas = FastCanvas(buffer, invariant=1, initialFontName=fonts.SANS, initialFontSize=7.5)
+    maker = StatesCanvas(FastCanvas, seed)
+    canvas = maker(buffer, invariant=1, initialFontName=fonts.SANS, initialFontSize=7.5)
     for spot in spots:
         style = _style(styles, spot.size)
         paragraph = styles.para(xml(spot.text), style, auto=True)
@@ -101,4 +109,6 @@ def overlay(spots: Sequence[Spot], styles: Styles) -> bytes:
         canvas.restoreState()
         canvas.showPage()
     canvas.save()
+    if states is not None:
+        states.update(maker.states)
     return buffer.getvalue()

@@ -17,7 +17,7 @@ from typing import Any
 
 from pypdf import PdfReader
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfdoc, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
@@ -432,3 +432,39 @@ def test_justified_lines_set_word_space_around_their_text() -> None:
                "sets Tw, counting no-break spaces, before the line and 0 after")  # fmt: skip
     relied("Canvas.beginText", "x" in inspect.signature(Canvas.beginText).parameters,
            "takes x and y")  # fmt: skip
+
+
+def test_font_states_are_recorded_and_seeded_through_the_state_fields() -> None:
+    """A document started from another's recorded codes (``TTFont.State``'s
+    ``assignments``, ``subsets``, ``nextCode``, kept in ``font.state[doc]``
+    until ``addObjects``) writes the other's characters with their codes and
+    a new one with the next code, in a subset that grows the other's."""
+    path = str(ROOT / "fonts" / "NotoSans-Regular.ttf")
+    pdfmetrics.registerFont(ttfonts.TTFont("ContractStates", path))
+    # seed_states finds a font by its name: ReportLab gives a name registered
+    # for a face registered before (by letterkit's fonts) that face's font
+    font = pdfmetrics.getFont("ContractStates")
+    if not getattr(font, "lk_prepared", False):
+        font = _rl.record_states(font)
+    first = pdfdoc.PDFDocument(invariant=1)
+    states: _rl.FontStates = {}
+    first.lk_font_states = states  # what StatesCanvas sets on a canvas's document
+    [(subset, codes)] = font.splitString("aéb", first)
+    assert codes[1] != ord("é")  # a code of the subset, not the character's own
+    has(font.state[first], "assignments", "subsets", "nextCode")
+    font.getSubsetInternalName(subset, first)
+    font.addObjects(first)
+    relied("TTFont.addObjects", first not in font.state, "deletes the document's state")
+    [recorded] = states.values()
+    assert recorded.face == b"NotoSans-Regular"
+    assert recorded.assignments[ord("é")] == codes[1]
+    second = pdfdoc.PDFDocument(invariant=1)
+    _rl.seed_states(second, states)
+    [(_, again)] = font.splitString("ñé", second)
+    relied("TTFont.splitString", again[1] == codes[1], "takes the state it finds for a document")
+    grown = font.state[second]
+    assert again[0] == recorded.next_code
+    # every code the first document gave a character draws it in the grown subset
+    pairs = zip(recorded.subsets[0], grown.subsets[0], strict=False)
+    assert all(old in (0, new) for old, new in pairs)
+    assert _rl.within(recorded, _rl.FontState(recorded.face, dict(grown.assignments), (), 0))

@@ -18,7 +18,7 @@ or setting of ReportLab's modules is replaced, even for a moment. What
 letterkit does differently applies to its own objects only: its canvases and
 their documents (:class:`FastCanvas`, :class:`LKCanvas`), its fonts
 (:func:`remember_subsets`, :func:`map_forms_to_letters`,
-:func:`keep_no_break_spaces`), its paragraphs
+:func:`keep_no_break_spaces`, :func:`record_states`), its paragraphs
 (:func:`slash_break_lines`) and their text objects (:class:`ReadingOrderText`).
 """
 
@@ -27,7 +27,19 @@ from __future__ import annotations
 from reportlab import Version
 
 from .canvas import FastCanvas, HeldPagesCanvas, LKCanvas
-from .fonts import keep_no_break_spaces, keep_ties_in, on_subset_failure, remember_subsets
+from .fonts import (
+    FontState,
+    FontStates,
+    StatesCanvas,
+    agree,
+    keep_no_break_spaces,
+    keep_ties_in,
+    on_subset_failure,
+    record_states,
+    remember_subsets,
+    seed_states,
+    within,
+)
 from .layout import (
     _BREAK_CHAIN,
     _FRAME_BOX,
@@ -67,9 +79,13 @@ __all__ = [
     "_FRAME_BOX",
     "_FRAME_STATE",
     "FastCanvas",
+    "FontState",
+    "FontStates",
     "HeldPagesCanvas",
     "LKCanvas",
     "ReadingOrderText",
+    "StatesCanvas",
+    "agree",
     "at_top",
     "broken_lines",
     "edits_undone",
@@ -91,11 +107,14 @@ __all__ = [
     "on_subset_failure",
     "raise_frame_floor",
     "raised_link_targets",
+    "record_states",
     "remember_subsets",
     "reset_frame_floor",
     "resume_frame",
     "run_text",
     "run_with_text",
+    "seed_states",
     "slash_break_lines",
     "uri_split_pairs",
+    "within",
 ]

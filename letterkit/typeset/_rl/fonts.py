@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from ... import memo
 
@@ -121,3 +121,109 @@ def keep_no_break_spaces(font: Any) -> Any:
     font.splitString = split_string
     font.addObjects = add_objects
     return font
+
+
+class FontState(NamedTuple):
+    """The codes a document gave one font's characters, as the font's state
+    holds them before its objects are written."""
+
+    #: The font's PostScript name (its subsets' ``/BaseFont`` after the tag).
+    face: bytes
+    #: Each character's code.
+    assignments: dict[int, int]
+    #: The characters of each subset, by code.
+    subsets: tuple[tuple[int, ...], ...]
+    #: The code the next new character gets.
+    next_code: int
+
+
+#: The fonts' states of one document, by the name the font is registered under.
+FontStates = dict[str, FontState]
+
+#: The attribute of a PDFDocument where :func:`record_states` puts its fonts' states.
+_STATES = "lk_font_states"
+
+
+def record_states(font: Any) -> Any:
+    """*font* (a TTFont of letterkit's own), recording in each document that
+    asks for it (:class:`StatesCanvas`) the codes the document gave its
+    characters, as they are when the font's objects are written.
+
+    Relies on: ``TTFont.addObjects(doc)`` writes the font's subsets from
+    ``font.state[doc]``, a ``TTFont.State`` whose ``assignments`` map each
+    character to its code, whose ``subsets`` list the characters of each
+    subset by code and whose ``nextCode`` is the code the next new character
+    gets (``splitString`` grows them); ``addObjects`` deletes the state.
+    """
+    add = font.addObjects
+
+    def add_objects(doc: Any) -> None:
+        states = getattr(doc, _STATES, None)
+        state = font.state.get(doc)
+        if states is not None and state is not None:
+            face = font.face.name + font.face.subfontNameX
+            subsets = tuple(tuple(s) for s in state.subsets)
+            states[font.fontName] = FontState(
+                face, dict(state.assignments), subsets, state.nextCode
+            )
+        add(doc)
+
+    font.addObjects = add_objects
+    return font
+
+
+def seed_states(doc: Any, states: FontStates) -> None:
+    """Give each font of *states* in *doc* (a PDFDocument about to be drawn)
+    the codes another document gave its characters: the same character gets
+    the same code, a new one the next code after them.
+
+    Relies on: ``TTFont.state`` maps a document to its ``TTFont.State``
+    (made by ``TTFont.State(asciiReadable, font)``), which ``splitString``
+    takes as it finds it; its fields are as :func:`record_states` says.
+    """
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for name, known in sorted(states.items()):
+        font = pdfmetrics.getFont(name)
+        state = TTFont.State(font._asciiReadable, font)
+        state.assignments = dict(known.assignments)
+        state.subsets = [list(s) for s in known.subsets]
+        state.nextCode = known.next_code
+        font.state[doc] = state
+
+
+def within(part: FontState, whole: FontState) -> bool:
+    """Whether every character of *part* has the code *whole* gives it: then
+    each subset of *part* draws what *whole*'s subset of that number draws."""
+    theirs = whole.assignments
+    return part.face == whole.face and all(
+        theirs.get(char) == code for char, code in part.assignments.items()
+    )
+
+
+def agree(own: FontStates, shared: FontStates) -> bool:
+    """Whether *own*'s codes are all *shared*'s, in the fonts both use."""
+    return all(name not in shared or within(state, shared[name]) for name, state in own.items())
+
+
+class StatesCanvas:
+    """Makes canvases with *maker*, whose documents start from the codes
+    *seed* gives (:func:`seed_states`), and keeps the codes each document
+    ended with in :attr:`states` (:func:`record_states`).
+
+    Relies on: a canvas's PDFDocument is its ``_doc``, made by its ``__init__``.
+    """
+
+    def __init__(self, maker: Callable[..., Any], seed: FontStates | None = None) -> None:
+        self.maker = maker
+        self.seed = seed
+        self.states: FontStates = {}
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        canvas = self.maker(*args, **kwargs)
+        doc = canvas._doc
+        if self.seed:
+            seed_states(doc, self.seed)
+        setattr(doc, _STATES, self.states)
+        return canvas
