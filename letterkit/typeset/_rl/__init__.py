@@ -7,7 +7,7 @@ after any slash, reorder a paragraph's laid-out lines for right-to-left text
 and write their text in reading order. Each such reliance is in this
 package, with a comment saying what it relies on, in one of four modules:
 :mod:`.canvas` (the canvases that write the PDF), :mod:`.layout` (frames,
-documents and paragraphs), :mod:`.fonts` (subsets) and :mod:`.textlayer`
+documents and paragraphs), :mod:`.fonts` (parsed fonts, subsets) and :mod:`.textlayer`
 (text objects and ToUnicode maps). The rest of letterkit calls the small functions named here, and
 nothing outside this folder touches ReportLab's private parts.
 ``tests/unit/test_rl_contract.py`` checks every reliance against the
@@ -27,7 +27,13 @@ from __future__ import annotations
 from reportlab import Version
 
 from .canvas import FastCanvas, HeldPagesCanvas, LKCanvas
-from .fonts import keep_no_break_spaces, keep_ties_in, on_subset_failure, remember_subsets
+from .fonts import (
+    keep_no_break_spaces,
+    keep_ties_in,
+    load_font,
+    on_subset_failure,
+    remember_subsets,
+)
 from .layout import (
     _BREAK_CHAIN,
     _FRAME_BOX,
@@ -87,6 +93,7 @@ __all__ = [
     "line_with_runs",
     "lines_replaced",
     "lines_shifted",
+    "load_font",
     "map_forms_to_letters",
     "on_subset_failure",
     "raise_frame_floor",
