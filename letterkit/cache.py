@@ -30,7 +30,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -136,6 +135,8 @@ def write(path: Path, payload: bytes) -> bool:
     """Write the entry at *path*: into a temporary file of the same folder, then
     renamed over it (another process building it at once gives the same bytes).
     A folder that cannot be made or written is no error; says whether it was written."""
+    import tempfile
+
     blob = _MAGIC + hashlib.sha256(payload).digest() + payload
     temp = None
     try:

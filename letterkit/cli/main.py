@@ -228,7 +228,6 @@ def _letter(args: argparse.Namespace, err: TextIO) -> Any:
     """The letter named on the command line (a spec, or a campaign's recipient),
     its default file name, and how to build it (a recipient's letter as the
     bundle builds it: its problems at the row's cells)."""
-    from ..bundle.campaign import build_row, letter_for, load_campaign
     from ..input.campaign import is_campaign
     from ..input.letter_spec import load_letter
     from ..limits import applied
@@ -237,6 +236,8 @@ def _letter(args: argparse.Namespace, err: TextIO) -> Any:
     warnings: list[Problem] = []
     recipient = getattr(args, "recipient", None)
     if is_campaign(args.spec):
+        from ..bundle.campaign import build_row, letter_for, load_campaign
+
         campaign = load_campaign(
             args.spec, allow_outside=args.allow_outside, problems=warnings, limits=args.limits
         )
