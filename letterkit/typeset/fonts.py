@@ -103,8 +103,12 @@ def register() -> None:
 
 
 def _bundled(name: str, path: Path) -> Any:
-    """A bundled font file → its ReportLab font, as ``TTFont(name, str(path))`` makes it."""
-    return _rl.load_font(name, path.read_bytes(), str(path))
+    """A bundled font file → its ReportLab font, as ``TTFont(name, str(path))`` makes
+    it. A file of letterkit's own changes only with a new install, which changes its
+    size or modification time: those identify it in the cache, unhashed."""
+    data = path.read_bytes()
+    stat = path.stat()
+    return _rl.load_font(name, data, str(path), identity=(str(path), stat.st_mtime_ns))
 
 
 def _cmap(name: str) -> set[int]:

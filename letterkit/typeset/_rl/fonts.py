@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ... import cache, memo
@@ -20,11 +20,19 @@ _DATA, _SCALE = "_ttf_data", "_pdfScale"
 _FRESH = ("fontName", "face", "encoding", "state")
 
 
-def load_font(name: str, data: bytes, filename: str | None = None, index: int = 0) -> Any:
+def load_font(
+    name: str,
+    data: bytes,
+    filename: str | None = None,
+    index: int = 0,
+    identity: Sequence[object] = (),
+) -> Any:
     """A TrueType font file's bytes → a ReportLab ``TTFont`` named *name* (face
     *index* of a collection), as ``TTFont(name, file)`` makes it, its parsed
     tables taken from the cache when it holds them for these very bytes.
     *filename* is the path ReportLab records (None: read from memory).
+    *identity* stands for the bytes in the cache's key (the path, size and
+    modification time of a file letterkit installs); by default, their sha256.
 
     Relies on: a ``TTFontFace`` is its ``__dict__`` of plain data (tables,
     metrics, cmap), its name strings (``TTFNameBytes``: bytes with ``ustr``),
@@ -42,8 +50,8 @@ def load_font(name: str, data: bytes, filename: str | None = None, index: int = 
             source.name = filename
         return TTFont(name, source, subfontIndex=index)
 
-    digest = hashlib.sha256(data).hexdigest()
-    key = ["ttf", Version, digest, index, name, rl_config.ttfAsciiReadable]
+    ident = list(identity) or [hashlib.sha256(data).hexdigest()]
+    key = ["ttf", Version, *ident, len(data), index, name, rl_config.ttfAsciiReadable]
     return cache.cached("ttf", key, parse, _font_entry, lambda e: _font(e, name, data, filename))
 
 
