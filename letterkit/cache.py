@@ -51,9 +51,10 @@ def folder() -> Path | None:
     if os.environ.get(NO_CACHE_ENV, "").strip() not in ("", "0"):
         return None
     given = os.environ.get(CACHE_DIR_ENV, "")
-    if given:
-        return Path(given).expanduser()
-    return _platform_folder()
+    try:
+        return Path(given).expanduser() if given else _platform_folder()
+    except (RuntimeError, KeyError, OSError):  # no home folder to be found: no cache
+        return None
 
 
 def _platform_folder() -> Path:

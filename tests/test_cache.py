@@ -114,6 +114,20 @@ def test_the_folder_follows_the_environment(
     assert cache.folder() == tmp_path / "local" / "letterkit" / "Cache"
 
 
+def test_no_home_folder_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test ensures that a process with no home folder to be found (no HOME,
+    no user entry: some containers) works without a cache instead of failing."""
+
+    def nowhere() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("LETTERKIT_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(nowhere))
+    assert cache.folder() is None
+    assert cache.cached("test", [], lambda: [7], list, list) == [7]  # type: ignore[call-overload]
+
+
 def test_an_entry_is_built_once_then_loaded(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
