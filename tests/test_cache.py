@@ -8,6 +8,7 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ LETTERS = ("letter.yaml", "letter.ru.yaml", "appeal.ar.yaml")
 #: (pyuca's own trie when it was parsed, letterkit's FlatTable when loaded from the cache).
 SCRIPT = """
 import sys
+from collections.abc import Callable
 from pathlib import Path
 import letterkit
 from letterkit.input.collation import collator
@@ -173,6 +175,29 @@ def test_an_unwritable_folder_is_no_error(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert not cache.write(blocker / "cache" / "x", b"data")
 
 
+def test_a_full_disk_is_no_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """This test ensures that an entry that cannot be written out (the disk fills
+    up mid-write) is no error and leaves no temporary file behind."""
+
+    class Full:
+        def __init__(self, handle: int, mode: str) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            os.close(self.handle)
+
+        def write(self, data: bytes) -> int:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setenv("LETTERKIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(os, "fdopen", Full)
+    assert cache.cached("test", [], lambda: [5], list, list) == [5]  # type: ignore[call-overload]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_cached_collation_table_sorts_as_pyuca_does(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -256,12 +281,30 @@ def test_damaged_entries_are_rebuilt_silently(uncached: dict[str, str], tmp_path
     assert all(cache.read(p) is not None for p in folder.iterdir())
 
 
-def test_an_unwritable_cache_still_renders(uncached: dict[str, str], tmp_path: Path) -> None:
-    """This test ensures that a cache folder that cannot be created leaves the
-    letters as they are, with nothing on stderr."""
+def _read_only(tmp_path: Path) -> Path:
+    if not hasattr(os, "geteuid") or os.geteuid() == 0:
+        pytest.skip("permissions do not bind this user")
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    return folder
+
+
+def _blocked(tmp_path: Path) -> Path:
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache folder's parent should be")
-    process = _start(tmp_path / "out", blocker / "cache")
+    return blocker / "cache"
+
+
+@pytest.mark.parametrize("unwritable", [_blocked, _read_only], ids=["blocked", "read-only"])
+def test_an_unwritable_cache_still_renders(
+    uncached: dict[str, str], tmp_path: Path, unwritable: Callable[[Path], Path]
+) -> None:
+    """This test ensures that a cache folder that cannot be created (its parent
+    is a file) or written (read-only) leaves the letters as they are, with
+    nothing on stderr."""
+    folder = unwritable(tmp_path)
+    process = _start(tmp_path / "out", folder)
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 0
     assert stderr == ""
