@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import tempfile
 import threading
 import warnings
 from collections.abc import Callable
@@ -24,6 +25,16 @@ T = TypeVar("T")
 #: The real-world annex files; LETTERKIT_ANNEX_CORPUS points elsewhere (a checkout in a
 #: worktree, say). Its tests are skipped when neither place has it.
 CORPUS = Path(os.environ.get("LETTERKIT_ANNEX_CORPUS") or SHARED / "annex-corpus")
+
+
+#: The cache folder of this test session (letterkit.cache): never the user's own
+#: cache, and the subprocesses tests start inherit it. Set before any test runs.
+SESSION_CACHE = Path(tempfile.mkdtemp(prefix="letterkit-test-cache-"))
+os.environ["LETTERKIT_CACHE_DIR"] = str(SESSION_CACHE)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(SESSION_CACHE, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -174,6 +175,32 @@ def test_import_is_fast_and_loads_no_pdf_machinery() -> None:
         best = min(float(out[0]), best or 1.0)
     assert best is not None
     assert best < 0.15, f"import letterkit took {best:.3f} s"
+
+
+#: Modules a plain letter (CSV signatories, PDF annexes, nothing to repair) needs
+#: none of: the annex repair tool, the XLSX writer, the network modules, package
+#: metadata, a campaign's modules.
+_UNNEEDED = (
+    "pikepdf", "openpyxl", "urllib.request", "http.client", "email.parser", "ssl",
+    "importlib.metadata", "xml.sax.saxutils", "letterkit.bundle.campaign", "pypdfium2",
+)  # fmt: skip
+
+
+def test_a_plain_letter_loads_only_what_it_needs() -> None:
+    """This test ensures that rendering the example letter from the command line
+    leaves the modules only other letters (or other commands) need unloaded."""
+    script = (
+        "import sys; from letterkit.cli.main import main; "
+        f"main(['render', {str(EXAMPLE / 'letter.yaml')!r}, '-o', sys.argv[1]]); "
+        f"print(sorted(m for m in {_UNNEEDED!r} if m in sys.modules))"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(Path(folder) / "out.pdf")],
+            capture_output=True, text=True, timeout=120, check=True,
+        )  # fmt: skip
+        assert (Path(folder) / "out.pdf").read_bytes().startswith(b"%PDF-")
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout
 
 
 def test_render_writes_to_a_stream_and_returns_the_same_bytes() -> None:

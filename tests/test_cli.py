@@ -467,3 +467,37 @@ def test_output_names_must_match_what_is_written(tmp_path: Path) -> None:
     assert status == 2
     assert "end its name in .png" in err
     assert not list(tmp_path.iterdir())
+
+
+#: Runs letterkit.__main__.run with a stand-in main; reports the collector's settings.
+_RUN = """
+import atexit, gc, sys
+import letterkit.__main__ as entry
+atexit.register(lambda: print("frozen", gc.get_freeze_count() > 0))
+entry.main = lambda: (print("threshold", gc.get_threshold()), int(sys.argv[1]))[1]
+entry.run()
+"""
+
+
+def test_the_command_runs_as_a_process_of_its_own() -> None:
+    """This test ensures that the ``letterkit`` script is ``letterkit.__main__:run``,
+    which exits with main's status, with the collector set for a short process
+    (fewer sweeps, and the objects alive at the end frozen), and that
+    ``python -m letterkit`` takes the same way."""
+    import tomllib
+
+    from .conftest import ROOT
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["letterkit"] == "letterkit.__main__:run"
+    for status in (0, 3):
+        done = subprocess.run(
+            [sys.executable, "-c", _RUN, str(status)], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == status, done.stderr
+        assert done.stdout.split("\n")[:2] == ["threshold (50000, 10, 10)", "frozen True"]
+    done = subprocess.run(
+        [sys.executable, "-m", "letterkit", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("letterkit ")

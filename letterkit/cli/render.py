@@ -78,8 +78,6 @@ def load_target(args: argparse.Namespace, err: TextIO) -> Target:
     its default file name, and how to build it (a recipient's letter as the
     bundle builds it: its problems at the row's cells). Loading warnings are
     printed to *err*; bad input raises :class:`ValidationError`."""
-    from ..bundle.build import campaign_inputs
-    from ..bundle.campaign import build_row, letter_for, load_campaign
     from ..input.campaign import is_campaign
     from ..input.letter_spec import load_letter
     from ..limits import applied
@@ -88,6 +86,9 @@ def load_target(args: argparse.Namespace, err: TextIO) -> Target:
     warnings: list[Problem] = []
     recipient = getattr(args, "recipient", None)
     if is_campaign(args.spec):
+        from ..bundle.build import campaign_inputs
+        from ..bundle.campaign import build_row, letter_for, load_campaign
+
         campaign = load_campaign(
             args.spec, allow_outside=args.allow_outside, problems=warnings, limits=args.limits
         )

@@ -17,6 +17,7 @@ from .. import limits, memo
 from ..model import Signatory, SignatoryOrder
 from ..validate import TEXT_FIELDS, text_too_long
 from ..validate.same import IDENTIFYING, differing
+from .collation import collator
 from .script_order import script_rank, split_types
 from .sources import Origin, Reporter, Where, location, problem_path, where_of
 from .tables import Row, Table, cell_origins, clean, read_rows
@@ -172,13 +173,6 @@ def _signature(
 
 
 @functools.cache
-def _collator() -> Any:
-    import pyuca
-
-    return pyuca.Collator()
-
-
-@functools.cache
 def _icu_collator(tag: str) -> Any:
     import icu
 
@@ -193,7 +187,7 @@ def sort_key(signatory: Signatory) -> tuple[int, ...]:
 @memo.table
 @functools.lru_cache(maxsize=65536)
 def _uca_key(text: str) -> tuple[int, ...]:
-    key: tuple[int, ...] = _collator().sort_key(text)
+    key: tuple[int, ...] = collator().sort_key(text)
     return key
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Mapping
-from importlib.metadata import version
 from typing import Any
 
 import jinja2
@@ -166,6 +165,8 @@ class BoundedFormatter(jinja2.sandbox.SandboxedFormatter):
 
 def jinja_version() -> str:
     """The installed Jinja's version, for messages about a changed contract."""
+    from importlib.metadata import version
+
     return version("jinja2")
 
 

@@ -91,19 +91,26 @@ _PREPARED = "lk_prepared"
 
 @functools.cache
 def register() -> None:
-    """Register the serif and sans families (four faces each) and the fallbacks."""
-    from reportlab.pdfbase.ttfonts import TTFont
-
+    """Register the serif and sans families (four faces each) and the fallbacks
+    (each parsed once per machine: :func:`~._rl.load_font`)."""
     folder = fonts_dir()
     for family, stem in _FAMILIES.items():
         for suffix, face in _FACES.items():
-            path = folder / f"{stem}-{face}.ttf"
-            _own(TTFont(family + suffix, str(path)))
+            _own(_bundled(family + suffix, folder / f"{stem}-{face}.ttf"))
         _map_family(family, family, family + "-Bold", family + "-Italic", family + "-BoldItalic")
     for family, stem in _FALLBACKS.items():
         for name, face in ((family, "Regular"), (family + "-Bold", "Bold")):
-            _own(TTFont(name, str(folder / f"{stem}-{face}.ttf")))
+            _own(_bundled(name, folder / f"{stem}-{face}.ttf"))
         _map_family(family, family, family + "-Bold", family, family + "-Bold")
+
+
+def _bundled(name: str, path: Path) -> Any:
+    """A bundled font file → its ReportLab font, as ``TTFont(name, str(path))`` makes
+    it. A file of letterkit's own changes only with a new install, which changes its
+    size or modification time: those identify it in the cache, unhashed."""
+    data = path.read_bytes()
+    stat = path.stat()
+    return _rl.load_font(name, data, str(path), identity=(str(path), stat.st_mtime_ns))
 
 
 def _cmap(name: str) -> set[int]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from urllib.parse import unquote
-from xml.sax.saxutils import escape, quoteattr
 
 from markdown_it.token import Token
 
@@ -44,8 +43,28 @@ def link_target(href: str, anchors: frozenset[str]) -> str | None:
 
 
 def xml(text: str) -> str:
-    """Escape text for ReportLab paragraph markup."""
-    return escape(text)
+    """Escape text for ReportLab paragraph markup (``&``, ``<``, ``>``).
+
+    >>> xml("R&D <b>")
+    'R&amp;D &lt;b&gt;'
+    """
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def quoteattr(text: str) -> str:
+    """*text* escaped and quoted as a markup attribute's value, as the standard
+    library's ``xml.sax.saxutils.quoteattr`` quotes it (which would load its
+    ``urllib.request``, and so the network modules, for two replacements).
+
+    >>> print(quoteattr('a"b'), quoteattr("it's"), quoteattr("x\\ty"))
+    'a"b' "it's" "x&#9;y"
+    """
+    data = xml(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in data:
+        return f'"{data}"'
+    if "'" not in data:
+        return f"'{data}'"
+    return '"{}"'.format(data.replace('"', "&quot;"))
 
 
 #: What a token of emphasis or a line break becomes in ReportLab's markup.

@@ -6,7 +6,6 @@ import functools
 import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -153,7 +152,7 @@ class Styles:
             spaceBefore=0,
             spaceAfter=0,
         )
-        return self.para(xml_escape(bullet), bullet_style)
+        return self.para(_escaped(bullet), bullet_style)
 
 
 def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
@@ -380,3 +379,8 @@ def _styles(
         justify=justify, rtl=rtl, extra_fonts=extra, locale=locale, smart_quotes=smart
     )
     return replace(made, digits=digits)
+
+
+def _escaped(text: str) -> str:
+    """*text* escaped for paragraph markup (``&``, ``<``, ``>``), as :func:`.markup.xml` does."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")

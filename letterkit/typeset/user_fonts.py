@@ -13,7 +13,6 @@ file and what to use instead.
 from __future__ import annotations
 
 import functools
-import io
 import itertools
 import struct
 from pathlib import Path
@@ -106,11 +105,9 @@ def _parse(family: str, path: Path, data: bytes, index: int = 0) -> Any:
     """A font file's bytes → a ReportLab TTFont (face *index* of a collection);
     :class:`FontError` naming the file when they are not a TrueType font
     ReportLab can embed (truncated, damaged)."""
-    from reportlab.pdfbase.ttfonts import TTFont
-
     offset = collection_faces(data)[index] if data[:4] == b"ttcf" else 0
     try:
-        font = TTFont(family, io.BytesIO(data), subfontIndex=index)
+        font = _rl.load_font(family, data, index=index)
         damage = glyph_index_problem(data, offset)
     except Exception as exc:  # a damaged font fails in many ways (TTFError, struct.error…)
         raise _unusable(path, exc) from exc

@@ -29,6 +29,7 @@ LEAVES = {
     "periods",
     "countries",
     "_resources",
+    "cache",
     "files",
 }
 #: Longest module, in lines, unless its docstring says why it is longer.

@@ -468,3 +468,62 @@ def test_font_states_are_recorded_and_seeded_through_the_state_fields() -> None:
     pairs = zip(recorded.subsets[0], grown.subsets[0], strict=False)
     assert all(old in (0, new) for old, new in pairs)
     assert _rl.within(recorded, _rl.FontState(recorded.face, dict(grown.assignments), (), 0))
+
+
+# -- Fonts parsed once -------------------------------------------------------------
+
+
+def _with_units_per_em(data: bytes, units: int) -> bytes:
+    """A font file's bytes with its ``head`` table's unitsPerEm changed (checksums
+    are not checked by ReportLab unless asked)."""
+    count = int.from_bytes(data[4:6], "big")
+    for n in range(count):
+        record = data[12 + 16 * n : 28 + 16 * n]
+        if record[:4] == b"head":
+            at = int.from_bytes(record[8:12], "big") + 18
+            return data[:at] + units.to_bytes(2, "big") + data[at + 2 :]
+    raise AssertionError("no head table")
+
+
+def test_a_font_from_the_cache_is_the_font_reportlab_parses(
+    monkeypatch: Any, tmp_path: Path
+) -> None:
+    """This test ensures that a TTFont that load_font rebuilds from its cache entry
+    has every attribute ReportLab's own parse gives it (name strings with their
+    text, the scale function at 1000 and 2048 units per em), and makes the same
+    subset bytes."""
+    from letterkit._resources import fonts_dir
+
+    monkeypatch.setenv("LETTERKIT_CACHE_DIR", str(tmp_path))
+    path = fonts_dir() / "NotoSerif-Regular.ttf"
+    for units in (1000, 2048):
+        data = _with_units_per_em(path.read_bytes(), units)
+        parsed = ttfonts.TTFont(f"Contract{units}", io.BytesIO(data))
+        first = _rl.load_font(f"Contract{units}", data)  # parsed, and kept
+        loaded = _rl.load_font(f"Contract{units}", data)  # rebuilt from the entry
+        assert type(first.face) is type(loaded.face) is ttfonts.TTFontFace
+        relied(
+            "TTFont.__dict__", vars(loaded).keys() == vars(parsed).keys(), "is what load_font sets"
+        )
+        ours, theirs = vars(loaded.face), vars(parsed.face)
+        relied("TTFontFace.__dict__", ours.keys() == theirs.keys(), "is what load_font sets")
+        for attr, value in theirs.items():
+            if callable(value):
+                relied(f"TTFontFace.{attr}", ours[attr](1234) == value(1234), "scales the same")
+                continue
+            relied(
+                f"TTFontFace.{attr}",
+                ours[attr] == value and type(ours[attr]) is type(value),
+                "round-trips",
+            )
+            if hasattr(value, "ustr"):
+                relied(f"TTFontFace.{attr}.ustr", ours[attr].ustr == value.ustr, "round-trips")
+        relied("TTFont._shapable", loaded.shapable == parsed.shapable, "round-trips")
+        subset = [0, *range(32, 127), 0x416]
+        relied(
+            "TTFontFace.makeSubset",
+            loaded.face.makeSubset(subset) == parsed.face.makeSubset(subset),
+            "makes the same bytes",
+        )
+        assert loaded.stringWidth("Ж width", 10) == parsed.stringWidth("Ж width", 10)
+    assert len(list(tmp_path.glob("ttf-*"))) == 2

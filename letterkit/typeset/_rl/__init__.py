@@ -7,7 +7,7 @@ after any slash, reorder a paragraph's laid-out lines for right-to-left text
 and write their text in reading order. Each such reliance is in this
 package, with a comment saying what it relies on, in one of four modules:
 :mod:`.canvas` (the canvases that write the PDF), :mod:`.layout` (frames,
-documents and paragraphs), :mod:`.fonts` (subsets) and :mod:`.textlayer`
+documents and paragraphs), :mod:`.fonts` (parsed fonts, subsets) and :mod:`.textlayer`
 (text objects and ToUnicode maps). The rest of letterkit calls the small functions named here, and
 nothing outside this folder touches ReportLab's private parts.
 ``tests/unit/test_rl_contract.py`` checks every reliance against the
@@ -34,6 +34,7 @@ from .fonts import (
     agree,
     keep_no_break_spaces,
     keep_ties_in,
+    load_font,
     on_subset_failure,
     record_states,
     remember_subsets,
@@ -103,6 +104,7 @@ __all__ = [
     "line_with_runs",
     "lines_replaced",
     "lines_shifted",
+    "load_font",
     "map_forms_to_letters",
     "on_subset_failure",
     "raise_frame_floor",

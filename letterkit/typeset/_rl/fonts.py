@@ -1,14 +1,120 @@
-"""ReportLab's TrueType subsetting → subsets made once per font program and
-failures that name their font. Every reliance on ReportLab's private parts
-says what it relies on."""
+"""ReportLab's TrueType fonts → fonts parsed once per font program (their
+tables kept in the cache), subsets made once per font program and failures
+that name their font. Every reliance on ReportLab's private parts says what
+it relies on."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from ... import memo
+from ... import cache, memo
+
+#: A face's attributes that are not plain data: the font file's bytes (read
+#: again), its name strings (bytes that carry their text) and its scale function.
+_DATA, _SCALE = "_ttf_data", "_pdfScale"
+#: A TTFont's attributes made afresh for each font object.
+_FRESH = ("fontName", "face", "encoding", "state")
+
+
+def load_font(
+    name: str,
+    data: bytes,
+    filename: str | None = None,
+    index: int = 0,
+    identity: Sequence[object] = (),
+) -> Any:
+    """A TrueType font file's bytes → a ReportLab ``TTFont`` named *name* (face
+    *index* of a collection), as ``TTFont(name, file)`` makes it, its parsed
+    tables taken from the cache when it holds them for these very bytes.
+    *filename* is the path ReportLab records (None: read from memory).
+    *identity* stands for the bytes in the cache's key (the path, size and
+    modification time of a file letterkit installs); by default, their sha256.
+
+    Relies on: a ``TTFontFace`` is its ``__dict__`` of plain data (tables,
+    metrics, cmap), its name strings (``TTFNameBytes``: bytes with ``ustr``),
+    the file's bytes in ``_ttf_data`` and a scale function ``_pdfScale`` that
+    multiplies by ``1000 / unitsPerEm`` (the identity at 1000); a ``TTFont`` is
+    ``fontName``, ``face``, a ``TTEncoding``, a ``WeakKeyDictionary`` ``state``
+    and settings of plain data (``_asciiReadable``, ``_shapable``).
+    """
+    from reportlab import Version, rl_config
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    def parse() -> Any:
+        source = io.BytesIO(data)
+        if filename is not None:
+            source.name = filename
+        return TTFont(name, source, subfontIndex=index)
+
+    ident = list(identity) or [hashlib.sha256(data).hexdigest()]
+    key = ["ttf", Version, *ident, len(data), index, name, rl_config.ttfAsciiReadable]
+    return cache.cached("ttf", key, parse, _font_entry, lambda e: _font(e, name, data, filename))
+
+
+def _plain(value: object) -> bool:
+    """Whether *value* is marshal data of exactly the built-in types (no subclass
+    that marshal would turn into its base silently)."""
+    kind = type(value)
+    if kind in (int, float, str, bytes, bool, type(None)):
+        return True
+    if kind in (list, tuple):
+        return all(_plain(v) for v in value)  # type: ignore[attr-defined]
+    if kind is dict:
+        return all(_plain(k) and _plain(v) for k, v in value.items())  # type: ignore[attr-defined]
+    return False
+
+
+def _font_entry(font: Any) -> object:
+    """A freshly parsed TTFont → its cache entry (raises when it holds anything
+    but plain data, names and the known attributes: it is then not kept)."""
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    face: dict[str, object] = {}
+    names: dict[str, str] = {}
+    for attr, value in vars(font.face).items():
+        if attr in (_DATA, _SCALE, "filename"):
+            continue
+        if type(value) is TTFNameBytes:
+            face[attr], names[attr] = bytes(value), value.ustr
+        elif _plain(value):
+            face[attr] = value
+        else:
+            raise TypeError(f"a font face's {attr} is not plain data")
+    settings = {k: v for k, v in vars(font).items() if k not in _FRESH}
+    if not _plain(settings) or not isinstance(face.get("unitsPerEm"), int):
+        raise TypeError("a font's settings are not plain data")
+    return {"face": face, "names": names, "font": settings}
+
+
+def _font(entry: object, name: str, data: bytes, filename: str | None) -> Any:
+    """A cache entry of :func:`_font_entry` → the TTFont it was made from."""
+    from weakref import WeakKeyDictionary
+
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
+
+    if not isinstance(entry, dict):
+        raise TypeError("not a font entry")
+    state = dict(entry["face"])
+    for attr, text in entry["names"].items():
+        named = bytes.__new__(TTFNameBytes, state[attr])
+        named.ustr = text
+        state[attr] = named
+    units = state["unitsPerEm"]
+    scale = 1000 / units
+    state[_SCALE] = (lambda x: x) if units == 1000 else (lambda x: x * scale)
+    state[_DATA] = data
+    state["filename"] = filename if filename is not None else "(ttf)"
+    face = TTFontFace.__new__(TTFontFace)
+    face.__dict__.update(state)
+    font = TTFont.__new__(TTFont)
+    font.__dict__.update(entry["font"])
+    font.fontName, font.face = name, face
+    font.encoding, font.state = TTEncoding(), WeakKeyDictionary()
+    return font
 
 
 def on_subset_failure(font: Any, error: Callable[[Exception], Exception]) -> None:
