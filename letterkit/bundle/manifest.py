@@ -7,7 +7,6 @@ joins their manifests in recipient order and builds the combined PDF once.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,7 +15,6 @@ from typing import Any
 from .. import __version__
 from ..errors import UsageError
 from ..pdf.combine import combine
-from ..pipeline import write_atomically
 from .state import write_json
 
 MANIFEST = "manifest.json"
@@ -58,19 +56,16 @@ def shard_slice(count: int, k: int, n: int) -> range:
 
 
 def combine_letters(
-    letters: Sequence[LetterResult], name: str, files: Sequence[Path]
-) -> tuple[bytes, dict[str, Any]]:
-    """Join the letters (read from *files*, one per letter) into the combined PDF
-    called *name*; return its bytes and its manifest entry."""
-    data = combine(
-        [(f, r.id, f"{r.id} – {r.recipient}") for r, f in zip(letters, files, strict=True)]
+    letters: Sequence[LetterResult], target: Path, files: Sequence[Path]
+) -> dict[str, Any]:
+    """Join the letters (read from *files*, one per letter, in order) into the
+    combined PDF *target*, written as it goes and put in place whole; return
+    its manifest entry."""
+    made = combine(
+        [(f, r.id, f"{r.id} – {r.recipient}") for r, f in zip(letters, files, strict=True)],
+        target,
     )
-    return data, {
-        "file": name,
-        "pages": sum(r.pages for r in letters),
-        "bytes": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-    }
+    return {"file": target.name, "pages": made.pages, "bytes": made.bytes, "sha256": made.sha256}
 
 
 def write_manifest(
@@ -103,9 +98,8 @@ def write_manifest(
         if combined:
             manifest["combined_file"] = combined
     elif combined:
-        data, manifest["combined"] = combine_letters(
-            letters, combined, [out / r.file for r in letters]
+        manifest["combined"] = combine_letters(
+            letters, out / combined, [out / r.file for r in letters]
         )
-        write_atomically(out / combined, data)
     write_json(out / MANIFEST, manifest)
     return out / MANIFEST
