@@ -159,7 +159,7 @@ class Combined:
         if isinstance(outline, Dict) and isinstance(catalog.get(b"/Outlines"), Ref):
             fixed[catalog.ref(b"/Outlines") or 0] = entry
             roots += [n for n in refs(outline) if n not in fixed]
-        mapping = self._store.place(doc, len(data), roots, fixed, values)
+        mapping = self._store.place(doc, len(data), roots, fixed, set(pages), values)
         kids = b" ".join(b"%d 0 R" % mapping[p] for p in pages)
         self._emit(
             node,
@@ -298,8 +298,8 @@ def _information(doc: Parsed) -> bytes:
 
 
 def _page_tree(doc: Parsed) -> tuple[list[int], list[int], dict[int, Value]]:
-    """The letter's pages in order, its page tree nodes, and each page's value
-    with what it inherits from the nodes above it."""
+    """The letter's pages in order, its page tree nodes, and the value of each
+    page that inherits from the nodes above it, with what it inherits."""
     pages: list[int] = []
     nodes: list[int] = []
     values: dict[int, Value] = {}
@@ -326,8 +326,8 @@ def _page_tree(doc: Parsed) -> tuple[list[int], list[int], dict[int, Value]]:
             value = copy(value)  # type: ignore[assignment]
             for key in missing:
                 value.set(key, inherited[key])
+            values[num] = value
         pages.append(num)
-        values[num] = value
 
     visit(doc.pages_root, {}, 0)
     return pages, nodes, values

@@ -27,8 +27,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .. import memo
 from .parts import Parsed
-from .syntax import SpliceError, Value, refs, write
+from .syntax import Array, Ref, SpliceError, Value
 
 __all__ = ["Store"]
 
@@ -38,6 +39,78 @@ LAYOUTS = 8
 DIGESTS = 65_536
 #: A layout fits a letter when it holds this share of the letter's bytes.
 _FITS = 0.5
+
+
+#: An object's text cut around its references: the text before each, after
+#: the last, and the number each refers to (``[a, b], [5]`` is ``a 5 b``).
+Pieces = tuple[tuple[bytes, ...], tuple[int, ...]]
+
+#: The pieces of objects read in this process, by their bytes (letters repeat
+#: most of their objects); bounded like :mod:`letterkit.pdf.parts`' values.
+_PIECES: dict[bytes, Pieces] = memo.table({})
+_PIECES_MAX = 4096
+_PIECE_BODY_MAX = 8192
+
+
+def pieces(value: Value) -> Pieces:
+    """*value* as text cut around its references (written as
+    :func:`~letterkit.pdf.syntax.write` writes it)."""
+    texts: list[bytes] = []
+    numbers: list[int] = []
+    current: list[bytes] = []
+
+    def walk(item: Value) -> None:
+        if isinstance(item, bytes):
+            current.append(item)
+        elif isinstance(item, Ref):
+            texts.append(b"".join(current))
+            current.clear()
+            numbers.append(item.num)
+            current.append(b"%s%d%sR" % (item.gaps[0], item.gen, item.gaps[1]))
+        elif isinstance(item, Array):
+            current.append(b"[")
+            for gap, inner in zip(item.gaps, item.items, strict=False):
+                current.append(gap)
+                walk(inner)
+            current.extend((item.gaps[-1], b"]"))
+        else:
+            current.append(b"<<")
+            gaps = iter(item.gaps)
+            for key, inner in zip(item.keys, item.values, strict=True):
+                current.extend((next(gaps), key, next(gaps)))
+                walk(inner)
+            current.extend((next(gaps), b">>"))
+
+    walk(value)
+    texts.append(b"".join(current))
+    return tuple(texts), tuple(numbers)
+
+
+def renumbered(cut: Pieces, mapping: dict[int, int]) -> bytes:
+    """The text of *cut* with each reference renumbered by *mapping*."""
+    texts, numbers = cut
+    out = [texts[0]]
+    for number, text in zip(numbers, texts[1:], strict=True):
+        new = mapping.get(number)
+        if new is None:
+            raise SpliceError(f"a reference to object {number}, which is not carried over")
+        out += (b"%d" % new, text)
+    return b"".join(out)
+
+
+def _cut(doc: Parsed, num: int, values: dict[int, Value]) -> Pieces:
+    """The pieces of object *num* of *doc* (or of its value in *values*)."""
+    if num in values:
+        return pieces(values[num])
+    obj = doc.objects.get(num)
+    if obj is None:
+        raise SpliceError(f"a reference to object {num}, which the letter does not have")
+    found = _PIECES.get(obj.body)
+    if found is None:
+        found = pieces(obj.value)
+        if len(obj.body) <= _PIECE_BODY_MAX:
+            memo.keep(_PIECES, obj.body, found, _PIECES_MAX)
+    return found
 
 
 @dataclass(frozen=True)
@@ -88,6 +161,7 @@ class Store:
         size: int,
         roots: list[int],
         fixed: dict[int, int],
+        pages: set[int],
         values: dict[int, Value],
     ) -> dict[int, int]:
         """Write what *roots* lead to in *doc* (a letter of *size* bytes); return
@@ -95,9 +169,9 @@ class Store:
 
         *fixed* are objects not written but numbered already (the letter's
         page tree nodes, its outline root): what refers to them belongs to
-        the letter. *values* replace the values of some objects (pages with
-        what they inherit)."""
-        skip = set(fixed) | set(values)
+        the letter, as *pages* do. *values* replace the values of some pages
+        (with what they inherit)."""
+        skip = set(fixed) | pages
         layout, known = self._layout(doc, size, skip)
         mapping = dict(fixed)
         mapping.update(known)
@@ -105,11 +179,12 @@ class Store:
         own_set: set[int] = set()
         for group in _components(doc, roots, mapping, values):
             num = group[0]
-            if len(group) == 1 and num not in values:
-                value = doc.objects[num].value
-                targets = list(refs(value))
+            if len(group) == 1 and num not in pages:
+                cut = _cut(doc, num, values)
+                targets = cut[1]
                 if not any(t in fixed or t in own_set or t == num for t in targets):
-                    mapping[num] = self._shared(doc, num, value, mapping)
+                    text = renumbered(cut, mapping) + doc.objects[num].tail
+                    mapping[num] = self._shared(text)
                     pairs = tuple((t, mapping[t]) for t in targets)
                     layout.objects[num] = _Kept(doc.objects[num].body, mapping[num], pairs)
                     continue
@@ -118,8 +193,8 @@ class Store:
                 own.append(member)
                 own_set.add(member)
         for num in own:
-            value = values[num] if num in values else doc.objects[num].value
-            self._emit(mapping[num], write(value, mapping) + doc.objects[num].tail)
+            text = renumbered(_cut(doc, num, values), mapping) + doc.objects[num].tail
+            self._emit(mapping[num], text)
         return mapping
 
     def _layout(self, doc: Parsed, size: int, skip: set[int]) -> tuple[_Layout, dict[int, int]]:
@@ -143,10 +218,9 @@ class Store:
         self._layouts.insert(0, layout)
         return layout, found
 
-    def _shared(self, doc: Parsed, num: int, value: Value, mapping: dict[int, int]) -> int:
-        """The number of an object that may be shared: the one of an identical
-        object written before, or a new one, written now."""
-        text = write(value, mapping) + doc.objects[num].tail
+    def _shared(self, text: bytes) -> int:
+        """The number of an object that may be shared, with *text*: the one of
+        an identical object written before, or a new one, written now."""
         digest = hashlib.blake2b(text, digest_size=20).digest()
         found = self._digests.get(digest)
         if found is not None:
@@ -172,12 +246,7 @@ def _components(
     out: list[list[int]] = []
 
     def targets(num: int) -> list[int]:
-        obj = doc.objects.get(num)
-        if obj is None:
-            raise SpliceError(f"a reference to object {num}, which the letter does not have")
-        if num in values:
-            return [t for t in refs(values[num]) if t not in known]
-        return [t for t in refs(obj.value) if t not in known]
+        return [t for t in _cut(doc, num, values)[1] if t not in known]
 
     for root in roots:
         if root in index or root in known:
