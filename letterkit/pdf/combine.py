@@ -32,10 +32,25 @@ from typing import BinaryIO
 
 from pypdf.generic import TextStringObject, read_object
 
+from .. import memo
 from ..files import TEMP_PREFIX, TEMP_SUFFIX
 from .parts import Parsed, read
 from .reuse import Store
-from .syntax import Array, Dict, Hex, Name, Num, Ref, SpliceError, Str, Value, copy, refs, write
+from .syntax import (
+    Array,
+    Dict,
+    Hex,
+    Name,
+    Num,
+    Ref,
+    SpliceError,
+    Str,
+    Value,
+    copy,
+    dict_of,
+    refs,
+    write,
+)  # fmt: skip
 
 __all__ = ["Combined", "CombinedFile", "combine"]
 
@@ -145,7 +160,7 @@ class Combined:
             self._version = max(self._version, (int(m.group(1)), int(m.group(2))))
         if self._info is None:
             self._info = _information(doc)
-        catalog = doc.dict(doc.root, "the catalogue")
+        catalog = dict_of(_value(doc, doc.root), "the catalogue")
         pages, nodes, values = _page_tree(doc)
         if not pages:
             raise SpliceError("the letter has no pages")
@@ -276,12 +291,30 @@ def _umask() -> int:
     return mask
 
 
+#: Values of page tree nodes, pages, catalogues and outline roots read in this
+#: process, by their bytes: the letters of a layout repeat them. Shared, so
+#: never changed.
+_VALUES: dict[bytes, Value] = memo.table({})
+_VALUES_MAX = 1024
+_VALUE_BODY_MAX = 4096
+
+
+def _value(doc: Parsed, num: int) -> Value | None:
+    """The value of object *num* of *doc* (None if it has none)."""
+    obj = doc.objects.get(num)
+    if obj is None:
+        return None
+    found = _VALUES.get(obj.body)
+    if found is None:
+        found = obj.value
+        if len(obj.body) <= _VALUE_BODY_MAX:
+            memo.keep(_VALUES, obj.body, found, _VALUES_MAX)
+    return found
+
+
 def _deref(doc: Parsed, value: Value | None) -> Value | None:
     """*value*, or what it refers to."""
-    if isinstance(value, Ref):
-        obj = doc.objects.get(value.num)
-        return obj.value if obj is not None else None
-    return value
+    return _value(doc, value.num) if isinstance(value, Ref) else value
 
 
 def _information(doc: Parsed) -> bytes:
@@ -309,7 +342,7 @@ def _page_tree(doc: Parsed) -> tuple[list[int], list[int], dict[int, Value]]:
         if num in seen or depth > 32:
             raise SpliceError(f"the page tree loops or is too deep at object {num}")
         seen.add(num)
-        value = doc.dict(num, "a page tree node")
+        value = dict_of(_value(doc, num), f"page tree node {num}")
         kids = value.get(b"/Kids")
         if value.get(b"/Type") == b"/Pages" or (kids is not None and value.get(b"/Type") is None):
             nodes.append(num)
