@@ -45,9 +45,10 @@ _FITS = 0.5
 #: the last, and the number each refers to (``[a, b], [5]`` is ``a 5 b``).
 Pieces = tuple[tuple[bytes, ...], tuple[int, ...]]
 
-#: The pieces of objects read in this process, by their bytes (letters repeat
-#: most of their objects); bounded like :mod:`letterkit.pdf.parts`' values.
-_PIECES: dict[bytes, Pieces] = memo.table({})
+#: The pieces of objects read in this process, with the stream that follows
+#: (if any), by their bytes (letters repeat most of their objects); bounded
+#: like :mod:`letterkit.pdf.parts`' values.
+_PIECES: dict[bytes, tuple[Pieces, bytes]] = memo.table({})
 _PIECES_MAX = 4096
 _PIECE_BODY_MAX = 8192
 
@@ -98,16 +99,17 @@ def renumbered(cut: Pieces, mapping: dict[int, int]) -> bytes:
     return b"".join(out)
 
 
-def _cut(doc: Parsed, num: int, values: dict[int, Value]) -> Pieces:
-    """The pieces of object *num* of *doc* (or of its value in *values*)."""
-    if num in values:
-        return pieces(values[num])
+def _cut(doc: Parsed, num: int, values: dict[int, Value]) -> tuple[Pieces, bytes]:
+    """The pieces of object *num* of *doc* (or of its value in *values*), and
+    the stream after its value."""
     obj = doc.objects.get(num)
     if obj is None:
         raise SpliceError(f"a reference to object {num}, which the letter does not have")
+    if num in values:
+        return pieces(values[num]), obj.tail
     found = _PIECES.get(obj.body)
     if found is None:
-        found = pieces(obj.value)
+        found = pieces(obj.value), obj.tail
         if len(obj.body) <= _PIECE_BODY_MAX:
             memo.keep(_PIECES, obj.body, found, _PIECES_MAX)
     return found
@@ -180,10 +182,10 @@ class Store:
         for group in _components(doc, roots, mapping, values):
             num = group[0]
             if len(group) == 1 and num not in pages:
-                cut = _cut(doc, num, values)
+                cut, tail = _cut(doc, num, values)
                 targets = cut[1]
                 if not any(t in fixed or t in own_set or t == num for t in targets):
-                    text = renumbered(cut, mapping) + doc.objects[num].tail
+                    text = renumbered(cut, mapping) + tail
                     mapping[num] = self._shared(text)
                     pairs = tuple((t, mapping[t]) for t in targets)
                     layout.objects[num] = _Kept(doc.objects[num].body, mapping[num], pairs)
@@ -193,8 +195,8 @@ class Store:
                 own.append(member)
                 own_set.add(member)
         for num in own:
-            text = renumbered(_cut(doc, num, values), mapping) + doc.objects[num].tail
-            self._emit(mapping[num], text)
+            cut, tail = _cut(doc, num, values)
+            self._emit(mapping[num], renumbered(cut, mapping) + tail)
         return mapping
 
     def _layout(self, doc: Parsed, size: int, skip: set[int]) -> tuple[_Layout, dict[int, int]]:
@@ -246,7 +248,7 @@ def _components(
     out: list[list[int]] = []
 
     def targets(num: int) -> list[int]:
-        return [t for t in _cut(doc, num, values)[1] if t not in known]
+        return [t for t in _cut(doc, num, values)[0][1] if t not in known]
 
     for root in roots:
         if root in index or root in known:
