@@ -5,8 +5,10 @@ half-written file after a failure, and memory that does not grow per letter."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -247,3 +249,30 @@ def test_memory_does_not_grow_per_letter(bundles: tuple[Path, Path], tmp_path: P
     assert grown < 30, said
     with pikepdf.open(tmp_path / "all.pdf") as pdf, pdf.open_outline() as outline:
         assert len(outline.root) == 320
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_bundle_leaves_no_combined_pdf(tmp_path: Path) -> None:
+    """This test ensures that Ctrl-C in the middle of a two-process bundle, with
+    the combined PDF half written, leaves neither the combined PDF nor its
+    temporary file, and that the next run writes it whole."""
+    campaign = _campaign(tmp_path / "c", 40, combined="all.pdf")
+    out = tmp_path / "dist"
+    command = [sys.executable, "-m", "letterkit", "bundle", str(campaign), "-o", str(out),
+               "--jobs", "2", "--quiet"]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("R*.pdf"))) < 6:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert 6 <= len(list(out.glob("R*.pdf"))) < 40, "the run was not stopped midway"
+    assert not (out / "all.pdf").exists()
+    assert not _temporary(out)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    with pikepdf.open(out / "all.pdf") as pdf, pdf.open_outline() as outline:
+        assert len(outline.root) == 40
