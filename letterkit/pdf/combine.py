@@ -169,10 +169,11 @@ class Combined:
         node, entry = self._allocate(), self._allocate()
         fixed = dict.fromkeys(nodes, node)
         fixed[doc.root] = _CATALOG
-        outline = _deref(doc, catalog.get(b"/Outlines"))
         roots = list(pages)
-        if isinstance(outline, Dict) and isinstance(catalog.get(b"/Outlines"), Ref):
-            fixed[catalog.ref(b"/Outlines") or 0] = entry
+        held = catalog.get(b"/Outlines")  # an outline root (a direct one holds no items)
+        outline = _deref(doc, held) if isinstance(held, Ref) else None
+        if isinstance(held, Ref) and isinstance(outline, Dict):
+            fixed[held.num] = entry
             roots += [n for n in refs(outline) if n not in fixed]
         mapping = self._store.place(doc, len(data), roots, fixed, set(pages), values)
         kids = b" ".join(b"%d 0 R" % mapping[p] for p in pages)
