@@ -104,7 +104,7 @@ class Combined:
         self.target = target
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
         self._tmp = Path(tmp)
-        self._file: BinaryIO = os.fdopen(fd, "wb", buffering=1 << 20)
+        self._file: BinaryIO = os.fdopen(fd, "wb", buffering=1 << 18)
         self._hash = hashlib.sha256()
         self._size = 0
         self._offsets = array("q", [-1] * (_INFO + 1))

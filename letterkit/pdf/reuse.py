@@ -36,7 +36,7 @@ __all__ = ["Store"]
 #: Most layouts remembered (each is about one letter's objects).
 LAYOUTS = 8
 #: Most digests of written objects remembered.
-DIGESTS = 65_536
+DIGESTS = 16_384
 #: A layout fits a letter when it holds this share of the letter's bytes.
 _FITS = 0.5
 
@@ -49,8 +49,8 @@ Pieces = tuple[tuple[bytes, ...], tuple[int, ...]]
 #: (if any), by their bytes (letters repeat most of their objects); bounded
 #: like :mod:`letterkit.pdf.parts`' values.
 _PIECES: dict[bytes, tuple[Pieces, bytes]] = memo.table({})
-_PIECES_MAX = 4096
-_PIECE_BODY_MAX = 8192
+_PIECES_MAX = 1024
+_PIECE_BODY_MAX = 4096
 
 
 def pieces(value: Value) -> Pieces:
