@@ -112,7 +112,7 @@ class Combined:
         self._version = (1, 4)
         self._pages = 0
         self._info: bytes | None = None
-        self._labels: list[bytes] = []
+        self._labels = bytearray()  # the page label ranges, as PDF text
         self._first = self._last = 0  # the first and last recipients' outline entries
         self._pending = b""  # the last entry's text, until the next one is known
         self._open = 0  # outline entries shown, the recipients' included
@@ -183,7 +183,7 @@ class Combined:
             % (self._group_node, kids, len(pages)),
         )
         self._outline_entry(entry, title, mapping[pages[0]], outline, mapping)
-        self._labels += _labels(doc, catalog, rid, self._pages, len(pages))
+        self._labels += b" ".join(_labels(doc, catalog, rid, self._pages, len(pages))) + b" "
         self._pages += len(pages)
         self._group_kids.append(node)
         self._group_pages += len(pages)
@@ -248,7 +248,7 @@ class Combined:
             )
             catalog += b" /Outlines %d 0 R" % _OUTLINES
         if self._labels:
-            catalog += b" /PageLabels << /Nums [ %s ] >>" % b" ".join(self._labels)
+            catalog += b" /PageLabels << /Nums [ %s] >>" % self._labels
         catalog += b" /PageMode /UseOutlines"
         if self._version > (1, 4):
             catalog += b" /Version /%d.%d" % self._version

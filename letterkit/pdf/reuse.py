@@ -36,7 +36,7 @@ __all__ = ["Store"]
 #: Most layouts remembered (each is about one letter's objects).
 LAYOUTS = 8
 #: Most digests of written objects remembered.
-DIGESTS = 16_384
+DIGESTS = 4_096
 #: A layout fits a letter when it holds this share of the letter's bytes.
 _FITS = 0.5
 
