@@ -7,7 +7,8 @@
 - :mod:`.state` remembers each letter's input hash between runs;
 - :mod:`.workers` builds letters in this process or in worker processes;
 - :mod:`.build` runs a bundle: what to build, in parallel, written atomically;
-- :mod:`.manifest` writes ``manifest.json`` and the combined PDF;
+- :mod:`.combining` appends each letter to the combined PDF as the run makes it;
+- :mod:`.manifest` writes ``manifest.json`` (and the combined PDF of finished letters);
 - :mod:`.shards` reads and checks shard manifests, one by one and as a set;
 - :mod:`.merge` joins shards into one folder, built whole in :mod:`.staging`.
 """

@@ -27,6 +27,7 @@ from ..pipeline import TEMP_PREFIX, TEMP_SUFFIX
 from ..typeset import fonts
 from ..validate.hygiene import codes, silenced
 from .campaign import load_campaign
+from .combining import Feed
 from .lock import folder_locked
 from .manifest import MANIFEST, LetterResult, shard_slice, write_manifest
 from .shards import shown
@@ -43,12 +44,7 @@ from .state import (
 )
 from .workers import Entry, render_one, run_parallel, use_here
 
-__all__ = [
-    "BundleResult",
-    "LetterResult",
-    "Progress",
-    "build_bundle",
-]
+__all__ = ["BundleResult", "LetterResult", "Progress", "build_bundle"]
 
 
 @dataclass
@@ -93,6 +89,7 @@ class _Run:
     keep_going: bool
     progress: Progress | None
     result: BundleResult
+    feed: Feed  # the combined PDF, appended to as letters are recorded
     done: int = 0
     saved: float = field(default_factory=time.monotonic)
     #: The recipients whose result is taken in, and whether the run stops.
@@ -120,6 +117,7 @@ class _Run:
         self.seen.add(rid)
         if "problems" in entry:
             self.result.failed[rid] = [Problem(**p) for p in entry["problems"]]
+            self.feed.abort()  # no combined PDF: a letter is missing
             self.tell("failed", rid)
             self.stop = self.stop or not self.keep_going
             return not self.stop
@@ -129,6 +127,7 @@ class _Run:
         self.state[rid] = entry
         self.save()
         self.result.built.append(rid)
+        self.feed.done(rid)
         self.tell("built", rid)
         return not self.stop
 
@@ -210,15 +209,15 @@ def _build(
     state = _recorded(loaded, out, ids if shard is not None else None, result, report)
     # Every recipient's hash, even in a shard: the campaign's hash covers them all.
     hashes = input_hashes(loaded, every)
-    run = _Run(out, path, ids, hashes, state, keep_going, progress, result)
     todo = [
-        rid
-        for rid in ids
-        if not unchanged(state.get(rid), run.hashes[rid], out, loaded.filenames[rid])
+        rid for rid in ids if not unchanged(state.get(rid), hashes[rid], out, loaded.filenames[rid])
     ]
+    feed = Feed(out, loaded.combined if shard is None else "", ids, state)
+    run = _Run(out, path, ids, hashes, state, keep_going, progress, result, feed)
     for rid in ids:
         if rid not in todo:
             run.result.skipped.append(rid)
+            feed.done(rid)
             run.tell("skipped", rid)
     targets = {rid: str(out / loaded.filenames[rid]) for rid in todo}
     # Never more processes than letters: each one is a full interpreter.
@@ -234,11 +233,13 @@ def _build(
             use_here(loaded, str(path), allow_outside)
             run_parallel(str(path), allow_outside, limits, todo, targets, workers, run.record)
     except BaseException:
+        feed.abort()
         _adopt_written(run, loaded, todo, started)
         raise
     finally:
         run.save(force=True)
     if run.stop:
+        feed.abort()
         raise run.failure()
     result.letters = [
         LetterResult.from_entry(state[rid])
@@ -247,10 +248,11 @@ def _build(
     ]
     combined = loaded.combined if shard is not None or not result.failed else ""
     _forget_combined(loaded, out, "" if shard is not None else combined, result, report)
+    made = feed.finish() if combined and shard is None else None  # else aborted, or none
     result.manifest = write_manifest(
         out, result.letters, shard=shard, combined=combined,
         inputs=campaign_hash(loaded, hashes), recipients=len(every),
-        failed=[rid for rid in ids if rid in result.failed],
+        failed=[rid for rid in ids if rid in result.failed], made=made,
     )  # fmt: skip
     return result
 

@@ -7,7 +7,6 @@ joins their manifests in recipient order and builds the combined PDF once.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -15,8 +14,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import UsageError
-from ..pdf.combine import combine
-from ..pipeline import write_atomically
+from ..pdf.combine import CombinedFile, combine
 from .state import write_json
 
 MANIFEST = "manifest.json"
@@ -57,20 +55,24 @@ def shard_slice(count: int, k: int, n: int) -> range:
     return range(count * (k - 1) // n, count * k // n)
 
 
+def outline_title(letter: LetterResult) -> str:
+    """A letter's entry in the combined PDF's outline: ``R07 – Name``."""
+    return f"{letter.id} – {letter.recipient}"
+
+
+def combined_entry(made: CombinedFile) -> dict[str, Any]:
+    """The manifest's entry for the combined PDF *made*."""
+    return {"file": made.path.name, "pages": made.pages, "bytes": made.bytes, "sha256": made.sha256}
+
+
 def combine_letters(
-    letters: Sequence[LetterResult], name: str, files: Sequence[Path]
-) -> tuple[bytes, dict[str, Any]]:
-    """Join the letters (read from *files*, one per letter) into the combined PDF
-    called *name*; return its bytes and its manifest entry."""
-    data = combine(
-        [(f, r.id, f"{r.id} – {r.recipient}") for r, f in zip(letters, files, strict=True)]
-    )
-    return data, {
-        "file": name,
-        "pages": sum(r.pages for r in letters),
-        "bytes": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-    }
+    letters: Sequence[LetterResult], target: Path, files: Sequence[Path]
+) -> dict[str, Any]:
+    """Join the letters (read from *files*, one per letter, in order) into the
+    combined PDF *target*, written as it goes and put in place whole; return
+    its manifest entry."""
+    pairs = zip(letters, files, strict=True)
+    return combined_entry(combine([(f, r.id, outline_title(r)) for r, f in pairs], target))
 
 
 def write_manifest(
@@ -82,6 +84,7 @@ def write_manifest(
     inputs: str = "",
     recipients: int = 0,
     failed: Sequence[str] = (),
+    made: dict[str, Any] | None = None,
 ) -> Path:
     """Write ``manifest.json`` for *letters* in *out*; a shard's names the combined
     file for the merge, an unsharded one builds it.
@@ -89,7 +92,8 @@ def write_manifest(
     *inputs* is the campaign's input hash (the same in every shard of one
     campaign), *failed* the recipients whose letters could not be built; a
     shard also records how many *recipients* the whole campaign has, so that a
-    merge can tell a letter missing from it."""
+    merge can tell a letter missing from it. *made* is the entry of the
+    combined PDF written already (as the letters were built)."""
     manifest: dict[str, Any] = {"letterkit": __version__}
     if inputs:
         manifest["inputs"] = inputs
@@ -102,10 +106,11 @@ def write_manifest(
             manifest["recipients"] = recipients
         if combined:
             manifest["combined_file"] = combined
+    elif made is not None:
+        manifest["combined"] = made
     elif combined:
-        data, manifest["combined"] = combine_letters(
-            letters, combined, [out / r.file for r in letters]
+        manifest["combined"] = combine_letters(
+            letters, out / combined, [out / r.file for r in letters]
         )
-        write_atomically(out / combined, data)
     write_json(out / MANIFEST, manifest)
     return out / MANIFEST

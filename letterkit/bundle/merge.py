@@ -65,9 +65,7 @@ def merge_manifests(dirs: Sequence[str | Path], out_dir: str | Path) -> Path:
         manifest["letters"] = [asdict(r) for r in letters]
         combined = shards[0].combined
         if combined:
-            data, manifest["combined"] = combine_letters(letters, combined, files)
-            with open(folder / combined, "xb") as handle:
-                handle.write(data)
+            manifest["combined"] = combine_letters(letters, folder / combined, files)
         write_json(folder / MANIFEST, manifest)
         late = _output_problems(shards, out, real)  # a file put there meanwhile
         if late:

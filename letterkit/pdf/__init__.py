@@ -9,7 +9,8 @@
   metadata, then joins the letter's parts with :mod:`.splice`, which reads them
   with :mod:`.parts` and :mod:`.syntax` and names their font subsets with
   :mod:`.subsets`;
-- :mod:`.combine` joins a bundle's letters into one PDF.
+- :mod:`.combine` joins a bundle's letters into one PDF, one letter after the
+  other, each object they share written once (:mod:`.reuse`).
 
 :mod:`._pypdf` holds every use of pypdf beyond its documented API.
 """
