@@ -19,7 +19,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from .. import cache
+from .. import cache, memo
 
 #: A table entry: the code points of a key → its collation elements.
 Table = dict[tuple[int, ...], tuple[tuple[int, ...], ...]]
@@ -167,6 +167,7 @@ def collator() -> Any:
 SortKey = tuple[int, ...]
 
 
+@memo.table
 @functools.lru_cache(maxsize=16)
 def sort_keys(texts: tuple[str, ...]) -> tuple[SortKey, ...]:
     """The sort keys of *texts* (distinct, in order), one per text, as pyuca's
