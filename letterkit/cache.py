@@ -1,6 +1,7 @@
 """Derived data kept between processes: a costly result (pyuca's collation
-table parsed from its text file, a font's parsed tables) turned into a file of
-the user cache folder once, and loaded back fast by every later process.
+table parsed from its text file, a font's parsed tables, the sort keys of a
+signatory list) turned into a file of the user cache folder once, and loaded
+back fast by every later process.
 
 Where: ``LETTERKIT_CACHE_DIR`` when set, else the platform's user cache folder
 (``$XDG_CACHE_HOME/letterkit`` or ``~/.cache/letterkit`` on Linux,

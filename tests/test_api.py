@@ -183,6 +183,8 @@ def test_import_is_fast_and_loads_no_pdf_machinery() -> None:
 _UNNEEDED = (
     "pikepdf", "openpyxl", "urllib.request", "http.client", "email.parser", "ssl",
     "importlib.metadata", "xml.sax.saxutils", "letterkit.bundle.campaign", "pypdfium2",
+    "tomllib", "letterkit.input.xlsx", "letterkit.input.jsondata", "letterkit.input.yaml_hints",
+    "letterkit.pdf.repair",
 )  # fmt: skip
 
 

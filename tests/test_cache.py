@@ -226,6 +226,47 @@ def test_the_cached_collation_table_sorts_as_pyuca_does(
     assert sorted(names, key=loaded.sort_key) == sorted(names, key=first.sort_key)
 
 
+def test_the_sort_keys_of_a_list_seen_before_are_read_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """This test ensures that the sort keys of a signatory list are pyuca's, that
+    a later process reads them back from the cache without loading the collation
+    table, that another list gets an entry of its own, and that an entry of
+    another shape is built again."""
+    import marshal
+
+    import pyuca
+
+    monkeypatch.setenv("LETTERKIT_CACHE_DIR", str(tmp_path))
+    names = ("Азимжан Аскаров", "Ärger", "Zoë", "ﬁ", "日本語", "", "Organisation 7")
+
+    def fresh() -> tuple[tuple[int, ...], ...]:
+        collation.sort_keys.cache_clear()  # as in a new process
+        return collation.sort_keys(names)
+
+    expected = tuple(pyuca.Collator().sort_key(n) for n in names)
+    collation.collator.cache_clear()
+    try:
+        assert fresh() == expected
+        (entry,) = tmp_path.glob("ucakeys-*")
+
+        def no_table() -> None:
+            raise AssertionError("the collation table was loaded")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(collation, "collator", no_table)
+            assert fresh() == expected
+        collation.sort_keys.cache_clear()
+        assert collation.sort_keys(names[:3]) == expected[:3]
+        assert len(list(tmp_path.glob("ucakeys-*"))) == 2
+        cache.write(entry, marshal.dumps([[1, 2]] * len(names)))  # sound, but lists
+        assert fresh() == expected
+        assert marshal.loads(cache.read(entry) or b"") == list(expected)  # written again
+    finally:
+        collation.sort_keys.cache_clear()
+        collation.collator.cache_clear()
+
+
 def test_letters_are_identical_without_cold_and_warm_cache(
     uncached: dict[str, str], tmp_path: Path
 ) -> None:
@@ -257,7 +298,8 @@ def test_two_processes_filling_one_cache_at_once(uncached: dict[str, str], tmp_p
         assert process.returncode == 0, stderr
     assert _digests(tmp_path / "out0") == _digests(tmp_path / "out1") == uncached
     entries = sorted(folder.iterdir())
-    assert len(entries) == 13
+    assert sum(p.name.startswith(("uca-", "ttf-")) for p in entries) == 13
+    assert sum(p.name.startswith("ucakeys-") for p in entries) >= 1  # a signatory list's keys
     assert all(cache.read(p) is not None for p in entries)
 
 

@@ -11,13 +11,15 @@ pyuca's trie does, so every sort key is the one pyuca computes.
 from __future__ import annotations
 
 import functools
+import hashlib
 import sys
 from array import array
 from bisect import bisect_left
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from .. import cache
+from .. import cache, memo
 
 #: A table entry: the code points of a key → its collation elements.
 Table = dict[tuple[int, ...], tuple[tuple[int, ...], ...]]
@@ -134,19 +136,65 @@ def table_file() -> Path:
     return Path(pyuca.collator.__file__).parent / f"allkeys-{version}.txt"
 
 
+def _table_key() -> list[object] | None:
+    """What pyuca's table file is, for the cache's keys (None when pyuca finds
+    its file some other way). The file of an installed package changes only with
+    a new install, which changes its size or modification time; the arrays are
+    in this machine's layout."""
+    import pyuca
+
+    try:
+        path = table_file()
+        stat = path.stat()
+    except OSError:
+        return None
+    layout = (sys.byteorder, array("I").itemsize, array("H").itemsize)
+    return ["pyuca", pyuca.Collator.UCA_VERSION, str(path), stat.st_size, stat.st_mtime_ns, layout]
+
+
 @functools.cache
 def collator() -> Any:
     """pyuca's default collator (DUCET), its table loaded from the cache when it
     holds one for this very table file."""
     import pyuca
 
-    try:
-        path = table_file()
-        stat = path.stat()
-    except OSError:  # pyuca finds its file some other way: let it
+    key = _table_key()
+    if key is None:  # pyuca finds its file some other way: let it
         return pyuca.Collator()
-    # The file of an installed package changes only with a new install, which
-    # changes its size or modification time; the arrays are in this machine's layout.
-    layout = (sys.byteorder, array("I").itemsize, array("H").itemsize)
-    key = ["pyuca", pyuca.Collator.UCA_VERSION, str(path), stat.st_size, stat.st_mtime_ns, layout]
     return cache.cached("uca", key, pyuca.Collator, _encode, _decode)
+
+
+SortKey = tuple[int, ...]
+
+
+@memo.table
+@functools.lru_cache(maxsize=16)
+def sort_keys(texts: tuple[str, ...]) -> tuple[SortKey, ...]:
+    """The sort keys of *texts* (distinct, in order), one per text, as pyuca's
+    default collator gives them; those of a list sorted before, in this process
+    or an earlier one, read back from the cache (a signatory list is the same
+    from one render of a letter to the next)."""
+
+    def build() -> tuple[SortKey, ...]:
+        table = collator()
+        return tuple(table.sort_key(text) for text in texts)
+
+    table = _table_key()
+    if table is None:
+        return build()
+    names = hashlib.sha256()
+    for text in texts:
+        data = text.encode("utf-8", "surrogatepass")
+        names.update(len(data).to_bytes(8, "big") + data)
+    key = [*table, len(texts), names.hexdigest()]
+    return cache.cached("ucakeys", key, build, list, lambda data: _keys(data, len(texts)))
+
+
+def _keys(data: object, count: int) -> tuple[SortKey, ...]:
+    """A cache entry of :func:`sort_keys` → the keys, checked to be *count* tuples of ints."""
+    if not isinstance(data, list) or len(data) != count:
+        raise ValueError("not the sort keys of these texts")
+    keys = tuple(data)
+    if not {type(k) for k in keys} <= {tuple} or not set(map(type, chain(*keys))) <= {int}:
+        raise ValueError("sort keys of another shape")
+    return keys

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Protocol
 
 from .. import limits
-from . import xlsx
 from .csvlines import Lines
 from .sources import Pos, Reporter, Source, Where, read_text
+from .xlsxcells import MAX_COLUMNS
 
 #: A row's cells by column name, and where the row stands.
 Row = tuple[dict[str, str], Where]
@@ -73,9 +73,9 @@ def read_csv(
             f"{table.plural} file is empty; add a header row with a '{table.required}' column",
         )
         return []
-    if len(header) > xlsx.MAX_COLUMNS:
-        reporter.error((src, (1, xlsx.MAX_COLUMNS + 1)), "LK105", f"the header has {len(header):,}"
-                       f" columns, past {xlsx.MAX_COLUMNS}, the most a table may have")  # fmt: skip
+    if len(header) > MAX_COLUMNS:
+        reporter.error((src, (1, MAX_COLUMNS + 1)), "LK105", f"the header has {len(header):,}"
+                       f" columns, past {MAX_COLUMNS}, the most a table may have")  # fmt: skip
         return []
     wrong = separator_problem(header, delimiter, table.columns)
     if wrong:

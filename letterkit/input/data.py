@@ -20,7 +20,6 @@ Anything past a budget is one LK102 problem at the place it was reached.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +27,7 @@ import yaml
 
 from ..files import Kind
 from .budget import CONTAINER, MAX_DEPTH, MAX_DIGITS, Budget, DataError
-from .jsondata import parse_json
 from .sources import Located, LocatedList, Pos, Reporter, Source, read_text
-from .yaml_hints import explain, unreadable
 
 
 def load_data_file(
@@ -47,6 +44,8 @@ def load_data_file(
         if suffix == ".toml":
             return _toml(src, budget)
         if suffix == ".json":
+            from .jsondata import parse_json  # loaded for a JSON file only
+
             return parse_json(src, budget)
     except DataError as exc:
         syntax = "JSON" if suffix == ".json" else "TOML"
@@ -62,9 +61,13 @@ def parse_yaml(src: Source, reporter: Reporter, budget: Budget | None = None) ->
     except DataError as exc:
         reporter.error((src, exc.pos), "LK102", f"not valid YAML: {exc.message}")
     except yaml.MarkedYAMLError as exc:
+        from .yaml_hints import explain  # the hints are read only for a broken file
+
         pos, message = explain(src.text, exc)
         reporter.error((src, pos), "LK102", message)
     except yaml.reader.ReaderError as exc:
+        from .yaml_hints import unreadable
+
         pos, message = unreadable(src.text, exc)
         reporter.error((src, pos), "LK102", message)
     except yaml.YAMLError as exc:
@@ -210,6 +213,8 @@ _KEY = re.compile(r'(?:^|[\s{,])(?:"([^"\n]*)"|([^\s"{},:=\[\]]+))\s*[:=]')
 
 
 def _toml(src: Source, budget: Budget) -> Any:
+    import tomllib  # only a TOML file needs the parser
+
     long = _LONG_NUMBER.search(src.text)
     if long:  # refused before the parser converts it, whatever the interpreter's limit
         line = src.text.count("\n", 0, long.start()) + 1

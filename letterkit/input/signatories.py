@@ -17,7 +17,7 @@ from .. import limits, memo
 from ..model import Signatory, SignatoryOrder
 from ..validate import TEXT_FIELDS, text_too_long
 from ..validate.same import IDENTIFYING, differing
-from .collation import collator
+from .collation import collator, sort_keys
 from .script_order import script_rank, split_types
 from .sources import Origin, Reporter, Where, location, problem_path, where_of
 from .tables import Row, Table, cell_origins, clean, read_rows
@@ -200,6 +200,14 @@ def collation_key(collation: str, tag: str) -> Callable[[Signatory], Any]:
     return lambda s: collator.getSortKey(s.sort_as or s.name)
 
 
+def _uca(signatories: Sequence[Signatory]) -> Callable[[Signatory], Any]:
+    """:func:`sort_key` for these signatories, every key made at once (those of a
+    list sorted before read back from the cache: :func:`.collation.sort_keys`)."""
+    texts = tuple(dict.fromkeys(s.sort_as or s.name for s in signatories))
+    keys = dict(zip(texts, sort_keys(texts), strict=True))
+    return lambda s: keys[s.sort_as or s.name]
+
+
 def ordered(
     signatories: Sequence[Signatory],
     order: SignatoryOrder,
@@ -216,7 +224,8 @@ def ordered(
     for s in signatories:
         groups.setdefault(s.group, []).append(s)
     if order == "alphabetical":
-        collate, rank = collation_key(collation, locale), script_rank(locale)
+        rank = script_rank(locale)
+        collate = collation_key(collation, locale) if collation == "icu" else _uca(signatories)
     out: list[Signatory] = []
     for members in groups.values():
         lead = [s for s in members if s.lead and not s.withhold]

@@ -15,11 +15,10 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import files, limits
 from ..errors import LetterkitError
-from . import xlsx
 from .budget import CONTAINER, MAX_NODES, Budget
 from .csvtable import headless, read_csv
 from .data import load_data_file
@@ -35,6 +34,10 @@ from .sources import (
     display_path,
     problem_path,
 )
+from .xlsxcells import MAX_COLUMNS
+
+if TYPE_CHECKING:  # read only for a workbook: zipfile and the reader load then
+    from . import xlsx
 
 
 def clean(text: str) -> str:
@@ -202,6 +205,8 @@ def _read_xlsx(
     path: Path, sheet: str, where: Where, reporter: Reporter, table: Table, count: _Count
 ) -> list[Row]:
     """The rows of one worksheet (the first unless *sheet* names one), with cell positions."""
+    from . import xlsx
+
     display = display_path(path)
     try:
         stream = files.open_bounded(path, "table")
@@ -296,10 +301,10 @@ def _sheet_header(
         )  # fmt: skip
         return None
     width = max(texts)
-    if width > xlsx.MAX_COLUMNS:
+    if width > MAX_COLUMNS:
         reporter.error(
             (src, (1, width)), "LK105",
-            f"the header goes on past column {xlsx.MAX_COLUMNS}, the most a table may have",
+            f"the header goes on past column {MAX_COLUMNS}, the most a table may have",
         )  # fmt: skip
         return None
     names = [table.canonical(clean(texts.get(col, "")).lower()) for col in range(1, width + 1)]

@@ -26,7 +26,7 @@ from pypdf.generic import BooleanObject
 from .. import files, limits
 from ..model import Annex
 from ..typeset.generated import AnnexError
-from . import inflation, names, repair, suspect
+from . import inflation, names, suspect
 from ._pypdf import is_xref_entries_limit
 
 #: How deep a page tree may nest (pypdf stops at 100; qpdf's own tests nest 100
@@ -164,6 +164,8 @@ def rebuild(path: Path, annex: Annex, budget: inflation.Cost) -> tuple[PdfReader
     """Let qpdf rebuild *path* (in a bounded child process: :mod:`letterkit.pdf.repair`)
     and read that; raise AnnexError if it can't. Also what reading it costs
     (within *budget*)."""
+    from . import repair  # only a damaged annex needs qpdf
+
     data = repair.rebuild(path, password(annex))
     inflation.refuse_dense(data)
     try:

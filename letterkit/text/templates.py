@@ -18,7 +18,6 @@ import yaml
 from .. import files, l10n
 from .._resources import builtin_templates, names_a_file, templates_dir
 from ..input.sources import Reporter, display_path
-from ..input.yaml_hints import explain
 from ..model import Letter
 
 FRONT_MATTER_KEYS = ("subject", "salutation", "closing", "requires")
@@ -106,6 +105,8 @@ def read_template(path: Path, reporter: Reporter) -> TemplateSource | None:
             reporter.error((display, (1, None)), "LK111", "front matter is nested too deeply")
             return None
         except yaml.MarkedYAMLError as exc:
+            from ..input.yaml_hints import explain  # read only for broken front matter
+
             (line, col), message = explain(match.group(1), exc)
             pos = (line + 1 if line is not None else 1, col)
             reporter.error((display, pos), "LK111", f"front matter is {message}")
