@@ -90,9 +90,14 @@ def cached(
     build: Callable[[], T],
     encode: Callable[[T], Any],
     decode: Callable[[object], T],
+    keep: int | None = None,
 ) -> T:
     """The value of *kind* for *key*: decoded from its entry when the cache has a
     sound one, else built (and its entry written, when it can be).
+
+    *keep* bounds the entries of a kind whose keys come from the user's data
+    (a signatory list, a font of theirs): writing a new one removes the oldest
+    beyond that many, so the folder does not grow with every list ever seen.
 
     *encode* turns the value into marshal data (a value it cannot encode
     raises, and is then not kept); *decode* turns that data back, raising on
@@ -113,8 +118,23 @@ def cached(
         payload = marshal.dumps(encode(value))
     except Exception:  # a value that is not plain data this time: keep it in memory only
         return value
-    write(path, payload)
+    if write(path, payload) and keep is not None:
+        prune(where, kind, keep)
     return value
+
+
+def prune(where: Path, kind: str, keep: int) -> None:
+    """Remove the oldest entries of *kind* in *where* beyond the newest *keep*
+    (entries another process removes meanwhile are no error)."""
+    entries = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(where):
+            if entry.name.startswith(f"{kind}-"):
+                with contextlib.suppress(OSError):
+                    entries.append((entry.stat().st_mtime_ns, entry.name))
+    for _mtime, name in sorted(entries, reverse=True)[keep:]:
+        with contextlib.suppress(OSError):
+            os.unlink(where / name)
 
 
 def read(path: Path) -> bytes | None:

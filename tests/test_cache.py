@@ -165,6 +165,23 @@ def test_an_entry_is_built_once_then_loaded(
     assert not list(tmp_path.glob("odd-*"))
 
 
+def test_entries_from_the_users_data_are_bounded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """This test ensures that a kind kept with a bound holds only its newest
+    entries, and leaves the entries of other kinds alone."""
+    monkeypatch.setenv("LETTERKIT_CACHE_DIR", str(tmp_path))
+    cache.cached("other", ["x"], lambda: 0, int, int)
+    for n in range(7):
+        assert cache.cached("lists", [n], lambda n=n: n, int, int, keep=3) == n  # type: ignore[misc]
+        entry = tmp_path / cache.entry_name("lists", [n])
+        os.utime(entry, ns=(n * 10**9, n * 10**9))  # written in this order, whatever the clock
+    kept = sorted(p.name for p in tmp_path.glob("lists-*"))
+    assert kept == sorted(cache.entry_name("lists", [n]) for n in (4, 5, 6))
+    assert (tmp_path / cache.entry_name("other", ["x"])).exists()
+    assert collation._LISTS_KEPT >= 16
+
+
 def test_an_unwritable_folder_is_no_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """This test ensures that a cache folder that cannot be made (its parent is a
     file) leaves every value computed in memory, with no error."""

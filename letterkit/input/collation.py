@@ -136,6 +136,10 @@ def table_file() -> Path:
     return Path(pyuca.collator.__file__).parent / f"allkeys-{version}.txt"
 
 
+#: How many signatory lists' sort keys the user cache keeps (the newest).
+_LISTS_KEPT = 64
+
+
 def _table_key() -> list[object] | None:
     """What pyuca's table file is, for the cache's keys (None when pyuca finds
     its file some other way). The file of an installed package changes only with
@@ -187,7 +191,9 @@ def sort_keys(texts: tuple[str, ...]) -> tuple[SortKey, ...]:
         data = text.encode("utf-8", "surrogatepass")
         names.update(len(data).to_bytes(8, "big") + data)
     key = [*table, len(texts), names.hexdigest()]
-    return cache.cached("ucakeys", key, build, list, lambda data: _keys(data, len(texts)))
+    return cache.cached(
+        "ucakeys", key, build, list, lambda data: _keys(data, len(texts)), keep=_LISTS_KEPT
+    )
 
 
 def _keys(data: object, count: int) -> tuple[SortKey, ...]:

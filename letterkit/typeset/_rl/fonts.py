@@ -52,7 +52,9 @@ def load_font(
 
     ident = list(identity) or [hashlib.sha256(data).hexdigest()]
     key = ["ttf", Version, *ident, len(data), index, name, rl_config.ttfAsciiReadable]
-    return cache.cached("ttf", key, parse, _font_entry, lambda e: _font(e, name, data, filename))
+    return cache.cached(
+        "ttf", key, parse, _font_entry, lambda e: _font(e, name, data, filename), keep=256
+    )
 
 
 def _plain(value: object) -> bool:
