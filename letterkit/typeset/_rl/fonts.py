@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import memo
+from .. import sfnt
 
 
 def on_subset_failure(font: Any, error: Callable[[Exception], Exception]) -> None:
@@ -34,7 +35,8 @@ def on_subset_failure(font: Any, error: Callable[[Exception], Exception]) -> Non
 
 
 def remember_subsets(font: Any) -> Any:
-    """*font* (a TTFont of letterkit's own), making each distinct subset once:
+    """*font* (a TTFont of letterkit's own), making each distinct subset once
+    and without what a viewer does not use (:func:`letterkit.typeset.sfnt.slim`):
     the letters of a bundle embed the same few subsets again and again (the
     bytes depend on the glyphs only).
 
@@ -53,7 +55,9 @@ def remember_subsets(font: Any) -> Any:
         key = tuple(subset)
         with lock:
             data = made.get(key)
-            return data if data is not None else memo.keep(made, key, make(subset), 32)
+            if data is None:
+                data = memo.keep(made, key, sfnt.slim(make(subset)), 32)
+            return data
 
     face.makeSubset = make_subset
     return font
