@@ -26,7 +26,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .parts import Page, Parsed, page_of, read
+from .objstreams import MAX_PER_STREAM, Xref, obj_stream
+from .parts import Obj, Page, Parsed, page_of, read
 from .subsets import name_subsets
 from .syntax import (
     Array,
@@ -54,10 +55,13 @@ _CALL = b"q " + _FORM + b" Do Q"
 
 @dataclass
 class Template:
-    """What every letter of one layout writes first, ready to copy."""
+    """What every letter of one layout writes first, ready to copy: the bytes,
+    the compressed cross-reference rows of its objects, and the numbers a
+    letter fills in (its pages and information dictionary, packed into the
+    letter's own object stream, number *letter_stream*, at fixed places)."""
 
     blob: bytes
-    offsets: list[int | None]
+    xref: Xref
     root: int
     info: int
     pages_root: int
@@ -65,17 +69,31 @@ class Template:
     forms: list[int | None]
     shared_annots: list[list[int]]
     call: int | None
+    letter_stream: int
     size: int
     digest: bytes
 
 
 def _header(header: bytes) -> bytes:
-    """The file header: the template's version, at least 1.4 (the letter's parts
-    use 1.4 features: /Lang, transparency in images)."""
+    """The file header: the template's version, at least 1.5 (object and
+    cross-reference streams; the letter's parts use 1.4 features too: /Lang,
+    transparency in images)."""
     m = re.match(rb"%PDF-(\d+)\.(\d+)", header)
-    if m is None or (int(m.group(1)), int(m.group(2))) < (1, 4):
-        return b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    if m is None or (int(m.group(1)), int(m.group(2))) < (1, 5):
+        return b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
     return header
+
+
+def _is_stream(text: bytes) -> bool:
+    """Whether an object's text (after ``N 0 obj``) is a stream's, which an
+    object stream cannot hold; text that does not read is written as it is,
+    on its own, too."""
+    if b"stream" not in text:
+        return False
+    try:
+        return bool(Obj(text).tail)
+    except SpliceError:
+        return True
 
 
 def _carry_over(part: Parsed, pages: list[int], start: int) -> tuple[set[int], dict[int, int], int]:
@@ -120,12 +138,18 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
     skip = {*placeholders, doc.info}
     out = bytearray(_header(doc.header))
     size = max(doc.raw) + 1
-    offsets: list[int | None] = [None] * size
+    rows: dict[int, tuple[int, int, int]] = {}
+    packable: list[tuple[int, bytes]] = []
     for num in sorted(doc.raw):
         if num in skip:
             continue
-        offsets[num] = len(out)
-        out += _obj(num, doc.objects[num].text()) if num in renamed else doc.raw[num]
+        obj = doc.objects[num]
+        text = obj.text() if num in renamed else obj.body.strip()
+        if _is_stream(text):
+            rows[num] = (1, len(out), 0)
+            out += _obj(num, text) if num in renamed else doc.raw[num]
+        else:
+            packable.append((num, text))
     forms: list[int | None] = [None] * letter_pages
     annots: list[list[int]] = [[] for _ in range(letter_pages)]
     call: int | None = None
@@ -134,14 +158,27 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
         call = size
         size += 1
         new[call] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_CALL), _CALL)
-        offsets += [None] * (size - len(offsets))
         for num in sorted(new):
-            offsets[num] = len(out)
-            out += _obj(num, new[num])
+            if _is_stream(new[num]):
+                rows[num] = (1, len(out), 0)
+                out += _obj(num, new[num])
+            else:
+                packable.append((num, new[num]))
+    for first in range(0, len(packable), MAX_PER_STREAM):
+        chunk = packable[first : first + MAX_PER_STREAM]
+        rows[size] = (1, len(out), 0)
+        out += _obj(size, obj_stream(chunk, 9))
+        rows.update((num, (2, size, index)) for index, (num, _) in enumerate(chunk))
+        size += 1
+    letter_stream = size  # the letter's own object stream: its pages, then its /Info
+    for index, num in enumerate([*placeholders, doc.info]):
+        rows[num] = (2, letter_stream, index)
+    xref = Xref()
+    xref.add([rows.get(num, (0, 0, 65535)) for num in range(letter_stream)])
     blob = bytes(out)
     return Template(
         blob=blob,
-        offsets=offsets,
+        xref=xref,
         root=doc.root,
         info=doc.info,
         pages_root=doc.pages_root,
@@ -149,7 +186,8 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
         forms=forms,
         shared_annots=annots,
         call=call,
-        size=size,
+        letter_stream=letter_stream,
+        size=letter_stream + 1,
         digest=hashlib.md5(blob, usedforsecurity=False).digest(),
     )
 
@@ -199,38 +237,43 @@ def _forms(
 
 
 def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
-    """One letter: *tmpl*'s bytes, then the own part's objects (renumbered), the
-    letter's page objects and its information dictionary *info*."""
+    """One letter: *tmpl*'s bytes, then the own part's streams (renumbered),
+    one object stream with the letter's page objects, its information
+    dictionary *info* and the own part's other objects, and the
+    cross-reference stream."""
     if len(own.pages) != len(tmpl.letter_pages):
         raise SpliceError("the letter's own part and its template disagree on pages")
     out = bytearray(tmpl.blob)
-    offsets = list(tmpl.offsets)
     dropped, mapping, size = _carry_over(own, tmpl.letter_pages, tmpl.size)
-    offsets += [None] * (size - len(offsets))
+    packed = [
+        (tmpl.letter_pages[index], _page(tmpl, index, page_of(own, number), mapping))
+        for index, number in enumerate(own.pages)
+    ]
+    packed.append((tmpl.info, info))
+    rows: dict[int, tuple[int, int, int]] = {}
     for num in sorted(own.objects):
         if num in dropped or num in own.pages:
             continue
-        offsets[mapping[num]] = len(out)
-        out += _obj(mapping[num], own.objects[num].text(mapping))
-    for index, number in enumerate(own.pages):
-        offsets[tmpl.letter_pages[index]] = len(out)
-        out += _obj(tmpl.letter_pages[index], _page(tmpl, index, page_of(own, number), mapping))
-    offsets[tmpl.info] = len(out)
-    out += _obj(tmpl.info, info)
-    xref = len(out)
+        text = own.objects[num].text(mapping)
+        if _is_stream(text):
+            rows[mapping[num]] = (1, len(out), 0)
+            out += _obj(mapping[num], text)
+        else:
+            rows[mapping[num]] = (2, tmpl.letter_stream, len(packed))
+            packed.append((mapping[num], text))
+    if len(packed) > 0xFFFF:
+        raise SpliceError("a letter with more objects than one object stream holds")
+    rows[tmpl.letter_stream] = (1, len(out), 0)
+    out += _obj(tmpl.letter_stream, obj_stream(packed))
     digest = hashlib.md5(tmpl.digest, usedforsecurity=False)
     digest.update(memoryview(out)[len(tmpl.blob) :])
     ident = digest.hexdigest().encode()
-    rows = [b"xref\n0 %d\n0000000000 65535 f \n" % len(offsets)]
-    rows += [
-        b"%010d 00000 n \n" % off if off is not None else b"0000000000 65535 f \n"
-        for off in offsets[1:]
-    ]
-    out += b"".join(rows)
-    out += (
-        b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [ <%s> <%s> ] >>\n"
-        b"startxref\n%d\n%%%%EOF\n" % (len(offsets), tmpl.root, tmpl.info, ident, ident, xref)
-    )
+    rows[size] = (1, len(out), 0)  # the cross-reference stream's own row
+    entries = [rows.get(num, (0, 0, 65535)) for num in range(tmpl.letter_stream, size + 1)]
+    trailer = b"/Root %d 0 R /Info %d 0 R /ID [ <%s> <%s> ]" % (tmpl.root, tmpl.info, ident, ident)
+    xref = len(out)
+    out += tmpl.xref.finish(size, entries, trailer)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
 
 
