@@ -20,6 +20,7 @@ from __future__ import annotations
 import struct
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from .syntax import Array, Dict, Name, Num, Numbers, SpliceError, Value, dict_of, parse
 
@@ -64,7 +65,8 @@ class Xref:
     rows: int = 0
     _packed: bytes = b""
     _last: bytes = field(default=b"\0" * _ROW.size)
-    _packer: zlib._Compress = field(default_factory=lambda: zlib.compressobj(9))
+    #: zlib's compressor (its type is private to zlib): fed the shared rows, copied per letter.
+    _packer: Any = field(default_factory=lambda: zlib.compressobj(9))
 
     def add(self, entries: list[tuple[int, int, int]]) -> None:
         """Append rows (type, field 2, field 3) to the shared part."""
