@@ -40,6 +40,7 @@ from .syntax import (
     copy,
     dict_of,
     parse,
+    refs,
     write,
 )
 
@@ -245,6 +246,7 @@ def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
         raise SpliceError("the letter's own part and its template disagree on pages")
     out = bytearray(tmpl.blob)
     dropped, mapping, size = _carry_over(own, tmpl.letter_pages, tmpl.size)
+    texts = _streams_once(own, dropped, mapping)
     packed = [
         (tmpl.letter_pages[index], _page(tmpl, index, page_of(own, number), mapping))
         for index, number in enumerate(own.pages)
@@ -252,9 +254,9 @@ def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
     packed.append((tmpl.info, info))
     rows: dict[int, tuple[int, int, int]] = {}
     for num in sorted(own.objects):
-        if num in dropped or num in own.pages:
+        if num in dropped or num in own.pages or texts.get(num) == b"":
             continue
-        text = own.objects[num].text(mapping)
+        text = texts.get(num) or own.objects[num].text(mapping)
         if _is_stream(text):
             rows[mapping[num]] = (1, len(out), 0)
             out += _obj(mapping[num], text)
@@ -275,6 +277,25 @@ def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
     out += tmpl.xref.finish(size, entries, trailer)
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
+
+
+def _streams_once(own: Parsed, dropped: set[int], mapping: dict[int, int]) -> dict[int, bytes]:
+    """The text of each of *own*'s streams that refers to no other object (a
+    page's content, a font program), each distinct one written once: a
+    stream equal to an earlier one (the running header of pages 2, 3…) is
+    given the earlier one's number in *mapping* and empty text here."""
+    texts: dict[int, bytes] = {}
+    first: dict[bytes, int] = {}
+    for num in sorted(own.objects):
+        obj = own.objects[num]
+        if num in dropped or num in own.pages or not obj.tail or next(refs(obj.value), None):
+            continue
+        text = obj.text(mapping)
+        same = first.setdefault(text, num)
+        texts[num] = text if same == num else b""
+        if same != num:
+            mapping[num] = mapping[same]
+    return texts
 
 
 def concatenate(docs: list[Parsed]) -> bytes:
