@@ -13,11 +13,16 @@ and the rest once, page for page (the *shared* part). This module joins them:
 * :func:`template` renders the parts every letter of a layout shares, once:
   the template document made by pypdf (annexes, outline, page labels,
   catalogue) with the shared pages as form XObjects, numbered after it, as
-  ready-to-write bytes.
+  ready-to-write bytes and cross-reference rows.
 * :func:`join` writes one letter: the template bytes, the own part's objects
   renumbered after them, the letter's page objects (own content plus the
   shared page's form), its information dictionary and the cross-reference
-  table. The same inputs give the same bytes, in a bundle or alone.
+  stream. The same inputs give the same bytes, in a bundle or alone.
+
+Letters are PDF 1.5 files: the objects that are not streams sit in
+Flate-compressed object streams, indexed by a compressed cross-reference
+stream (:mod:`letterkit.pdf.objstreams`); the template's are packed and
+indexed once per layout, a letter adds one object stream of its own.
 """
 
 from __future__ import annotations
