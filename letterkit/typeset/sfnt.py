@@ -36,12 +36,6 @@ _MORE_COMPONENTS = 0x0020
 _HAVE_XY_SCALE = 0x0040
 _HAVE_2X2 = 0x0080
 _HAVE_INSTRUCTIONS = 0x0100
-#: Simple glyph point flags.
-_X_SHORT = 0x02
-_Y_SHORT = 0x04
-_REPEAT = 0x08
-_X_SAME = 0x10
-_Y_SAME = 0x20
 
 
 class _Malformed(ValueError):
@@ -146,30 +140,27 @@ def _checksum(data: bytes | bytearray) -> int:
 
 
 def _without_instructions(record: bytes) -> bytes:
-    """One glyph record without its instructions, trailing padding dropped."""
+    """One glyph record without its instructions (a simple glyph keeps what
+    follows them, its points and any padding, as they are)."""
     (contours,) = struct.unpack_from(">h", record, 0)
     if contours >= 0:
         at = 10 + 2 * contours
         (length,) = struct.unpack_from(">H", record, at)
-        points = struct.unpack_from(">H", record, at - 2)[0] + 1 if contours else 0
-        rest = at + 2 + length
-        end = _points_end(record, rest, points)
-        return record[:at] + b"\0\0" + record[rest:end]
+        if at + 2 + length > len(record):
+            raise _Malformed("a glyph's instructions run past its record")
+        return record[:at] + b"\0\0" + record[at + 2 + length :]
     at = 10
     flags = _MORE_COMPONENTS
     while flags & _MORE_COMPONENTS:
         flags_at = at
         (flags,) = struct.unpack_from(">H", record, at)
         at += 4 + (4 if flags & _ARGS_ARE_WORDS else 2)
-        at += (
-            2
-            if flags & _HAVE_SCALE
-            else 4
-            if flags & _HAVE_XY_SCALE
-            else 8
-            if flags & _HAVE_2X2
-            else 0
-        )
+        if flags & _HAVE_SCALE:
+            at += 2
+        elif flags & _HAVE_XY_SCALE:
+            at += 4
+        elif flags & _HAVE_2X2:
+            at += 8
     if at > len(record):
         raise _Malformed("a composite glyph runs past its record")
     if not flags & _HAVE_INSTRUCTIONS:
@@ -177,23 +168,3 @@ def _without_instructions(record: bytes) -> bytes:
     out = bytearray(record[:at])
     struct.pack_into(">H", out, flags_at, flags & ~_HAVE_INSTRUCTIONS)
     return bytes(out)
-
-
-def _points_end(record: bytes, at: int, points: int) -> int:
-    """Where a simple glyph's flags and coordinates, starting at *at*, end."""
-    x_size = y_size = 0
-    seen = 0
-    while seen < points:
-        flag = record[at]
-        at += 1
-        repeat = 1
-        if flag & _REPEAT:
-            repeat += record[at]
-            at += 1
-        x_size += repeat * (1 if flag & _X_SHORT else 0 if flag & _X_SAME else 2)
-        y_size += repeat * (1 if flag & _Y_SHORT else 0 if flag & _Y_SAME else 2)
-        seen += repeat
-    end = at + x_size + y_size
-    if seen != points or end > len(record):
-        raise _Malformed("a glyph's points run past its record")
-    return end
