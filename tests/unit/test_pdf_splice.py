@@ -157,10 +157,16 @@ def test_a_letter_is_written_with_object_streams() -> None:
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         kinds = {str(o.get("/Type")) for o in doc.objects if isinstance(o, pikepdf.Stream)}
         assert {"/ObjStm", "/XRef"} <= kinds
-    parsed = splice.read(pdf)
+    parsed = splice.read(pdf, whole=True)
     assert len(parsed.pages) == 2
     assert parsed.info is not None
     assert parsed.dict(parsed.info, "the information").get(b"/Title") == b"(Joined)"
+    assert parsed.raw[parsed.info] == b"%d 0 obj\n<< /Title (Joined) >>\nendobj\n" % parsed.info
+    kinds = {
+        parsed.objects[n].value.get(b"/Type") for n in parsed.objects if parsed.objects[n].tail
+    }
+    assert b"/ObjStm" not in kinds  # the containers are not objects of the document
+    assert b"/XRef" not in kinds
     assert _texts(pdf) == ["Dear Anna Body one", "To Anna Body two"]
 
 
