@@ -17,20 +17,53 @@ cross-reference stream uses Flate with or without the PNG predictors).
 
 from __future__ import annotations
 
+import hashlib
 import struct
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .syntax import Array, Dict, Name, Num, Numbers, SpliceError, Value, dict_of, parse
+from .syntax import Array, Dict, Name, Num, Numbers, SpliceError, Value, dict_of, parse, refs
 
-__all__ = ["Xref", "obj_stream", "read_xref_stream", "unpack"]
+__all__ = ["Xref", "is_stream", "obj_stream", "read_xref_stream", "self_contained", "unpack"]
 
 #: Field widths of a cross-reference row: type, offset (or object stream), generation (or index).
 _W = (1, 4, 2)
 _ROW = struct.Struct(">BIH")
 #: Objects in one object stream at most (indexes must fit the row's last field).
 MAX_PER_STREAM = 1000
+
+
+def _read_stream(text: bytes) -> Value | None:
+    """The dictionary of a stream object's text (after ``N 0 obj``); None if it
+    is not a stream's."""
+    value, end = parse(text)
+    return value if text[end:].lstrip().startswith(b"stream") else None
+
+
+def is_stream(text: bytes) -> bool:
+    """Whether an object's text is a stream's, which an object stream cannot
+    hold; text that does not read is taken for one too (written as it is)."""
+    if b"stream" not in text:
+        return False
+    try:
+        return _read_stream(text) is not None
+    except SpliceError:
+        return True
+
+
+def self_contained(text: bytes) -> bytes | None:
+    """A key (a hash of *text*) for a stream that refers to no other object,
+    so that any file can use one copy of it; None for anything else."""
+    if b"stream" not in text:
+        return None
+    try:
+        head = _read_stream(text)
+    except SpliceError:
+        return None
+    if head is None or next(refs(head), None) is not None:
+        return None
+    return hashlib.sha256(text).digest()
 
 
 def obj_stream(objects: list[tuple[int, bytes]], level: int = 6) -> bytes:

@@ -31,8 +31,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .objstreams import MAX_PER_STREAM, Xref, obj_stream
-from .parts import Obj, Page, Parsed, page_of, read
+from .objstreams import MAX_PER_STREAM, Xref, is_stream, obj_stream, self_contained
+from .parts import Page, Parsed, page_of, read
 from .subsets import name_subsets
 from .syntax import (
     Array,
@@ -78,6 +78,10 @@ class Template:
     letter_stream: int
     size: int
     digest: bytes
+    #: Its streams that refer to no other object, by a hash of their text: a
+    #: letter's own stream with the same text (a logo in the letterhead and
+    #: the body, a font subset both parts embed) is written as this one.
+    streams: dict[bytes, int]
 
 
 def _header(header: bytes) -> bytes:
@@ -88,18 +92,6 @@ def _header(header: bytes) -> bytes:
     if m is None or (int(m.group(1)), int(m.group(2))) < (1, 5):
         return b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
     return header
-
-
-def _is_stream(text: bytes) -> bool:
-    """Whether an object's text (after ``N 0 obj``) is a stream's, which an
-    object stream cannot hold; text that does not read is written as it is,
-    on its own, too."""
-    if b"stream" not in text:
-        return False
-    try:
-        return bool(Obj(text).tail)
-    except SpliceError:
-        return True
 
 
 def _carry_over(part: Parsed, pages: list[int], start: int) -> tuple[set[int], dict[int, int], int]:
@@ -146,14 +138,16 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
     size = max(doc.raw) + 1
     rows: dict[int, tuple[int, int, int]] = {}
     packable: list[tuple[int, bytes]] = []
+    streams: dict[bytes, int] = {}
     for num in sorted(doc.raw):
         if num in skip:
             continue
         obj = doc.objects[num]
         text = obj.text() if num in renamed else obj.body.strip()
-        if _is_stream(text):
+        if is_stream(text):
             rows[num] = (1, len(out), 0)
             out += _obj(num, text) if num in renamed else doc.raw[num]
+            _remember(streams, text, num)
         else:
             packable.append((num, text))
     forms: list[int | None] = [None] * letter_pages
@@ -165,9 +159,10 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
         size += 1
         new[call] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_CALL), _CALL)
         for num in sorted(new):
-            if _is_stream(new[num]):
+            if is_stream(new[num]):
                 rows[num] = (1, len(out), 0)
                 out += _obj(num, new[num])
+                _remember(streams, new[num], num)
             else:
                 packable.append((num, new[num]))
     for first in range(0, len(packable), MAX_PER_STREAM):
@@ -195,7 +190,14 @@ def template(base: bytes, letter_pages: int, shared: Parsed | None) -> Template:
         letter_stream=letter_stream,
         size=letter_stream + 1,
         digest=hashlib.md5(blob, usedforsecurity=False).digest(),
+        streams=streams,
     )
+
+
+def _remember(streams: dict[bytes, int], text: bytes, num: int) -> None:
+    key = self_contained(text)
+    if key is not None:
+        streams.setdefault(key, num)
 
 
 def _forms(
@@ -251,7 +253,7 @@ def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
         raise SpliceError("the letter's own part and its template disagree on pages")
     out = bytearray(tmpl.blob)
     dropped, mapping, size = _carry_over(own, tmpl.letter_pages, tmpl.size)
-    texts = _streams_once(own, dropped, mapping)
+    texts = _streams_once(tmpl, own, dropped, mapping)
     packed = [
         (tmpl.letter_pages[index], _page(tmpl, index, page_of(own, number), mapping))
         for index, number in enumerate(own.pages)
@@ -262,7 +264,7 @@ def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
         if num in dropped or num in own.pages or texts.get(num) == b"":
             continue
         text = texts.get(num) or own.objects[num].text(mapping)
-        if _is_stream(text):
+        if own.objects[num].tail:
             rows[mapping[num]] = (1, len(out), 0)
             out += _obj(mapping[num], text)
         else:
@@ -284,11 +286,14 @@ def join(tmpl: Template, own: Parsed, info: bytes) -> bytes:
     return bytes(out)
 
 
-def _streams_once(own: Parsed, dropped: set[int], mapping: dict[int, int]) -> dict[int, bytes]:
+def _streams_once(
+    tmpl: Template, own: Parsed, dropped: set[int], mapping: dict[int, int]
+) -> dict[int, bytes]:
     """The text of each of *own*'s streams that refers to no other object (a
-    page's content, a font program), each distinct one written once: a
-    stream equal to an earlier one (the running header of pages 2, 3…) is
-    given the earlier one's number in *mapping* and empty text here."""
+    page's content, an image, a font program), each distinct one written
+    once: a stream equal to one of *tmpl*'s or to an earlier one of its own
+    (the running header of pages 2, 3…) is given that one's number in
+    *mapping*, and empty text here."""
     texts: dict[int, bytes] = {}
     first: dict[bytes, int] = {}
     for num in sorted(own.objects):
@@ -296,10 +301,14 @@ def _streams_once(own: Parsed, dropped: set[int], mapping: dict[int, int]) -> di
         if num in dropped or num in own.pages or not obj.tail or next(refs(obj.value), None):
             continue
         text = obj.text(mapping)
-        same = first.setdefault(text, num)
-        texts[num] = text if same == num else b""
-        if same != num:
-            mapping[num] = mapping[same]
+        key = hashlib.sha256(text).digest()
+        same = tmpl.streams.get(key)
+        if same is None:
+            earlier = first.setdefault(key, num)
+            same = mapping[earlier] if earlier != num else None
+        texts[num] = text if same is None else b""
+        if same is not None:
+            mapping[num] = same
     return texts
 
 
