@@ -298,7 +298,9 @@ def _streams_once(
     first: dict[bytes, int] = {}
     for num in sorted(own.objects):
         obj = own.objects[num]
-        if num in dropped or num in own.pages or not obj.tail or next(refs(obj.value), None):
+        if num in dropped or num in own.pages or not obj.tail:
+            continue
+        if next(refs(obj.value), None) is not None:
             continue
         text = obj.text(mapping)
         key = hashlib.sha256(text).digest()
