@@ -22,6 +22,8 @@ from __future__ import annotations
 import itertools
 import struct
 
+from ..errors import LetterkitError
+
 __all__ = ["DROPPED", "slim", "tables"]
 
 #: Tables a PDF viewer does not use: names, hinting programs and the device
@@ -38,8 +40,9 @@ _HAVE_2X2 = 0x0080
 _HAVE_INSTRUCTIONS = 0x0100
 
 
-class _Malformed(ValueError):
-    """A font program this module does not rewrite."""
+class _Malformed(LetterkitError, ValueError):
+    """A font program this module does not rewrite (caught here: never raised
+    to a caller)."""
 
 
 def tables(program: bytes) -> dict[bytes, bytes]:
