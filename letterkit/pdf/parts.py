@@ -1,7 +1,8 @@
 """A PDF written by ReportLab or pypdf → its numbered objects, each read when asked for.
 
 :func:`read` cuts a file with a classic cross-reference table (both write
-one) into :class:`Obj` s: an object's value is read with
+one), or with a cross-reference stream and object streams (letterkit's
+letters, :mod:`letterkit.pdf.objstreams`), into :class:`Obj` s: an object's value is read with
 :mod:`letterkit.pdf.syntax` the first time it is needed, and a stream's
 data is kept as written. :func:`page_of` reads what a page object holds.
 Anything shaped otherwise raises :class:`~letterkit.pdf.syntax.SpliceError`.
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .. import memo
+from .objstreams import read_xref_stream, unpack
 from .syntax import Array, Dict, Numbers, Ref, SpliceError, Value, copy, dict_of, parse, refs, write
 
 __all__ = ["Obj", "Page", "Parsed", "page_of", "read"]
@@ -111,7 +113,8 @@ class Parsed:
 
 
 def read(pdf: bytes, *, whole: bool = False) -> Parsed:
-    """Cut a PDF with a classic cross-reference table into its objects (with
+    """Cut a PDF with a classic cross-reference table, or with one
+    cross-reference stream and object streams, into its objects (with
     *whole*, also keep each object's bytes as written, for
     :func:`~letterkit.pdf.splice.template`). Raises :class:`SpliceError` for
     anything else."""
@@ -147,7 +150,14 @@ def _read(pdf: bytes, whole: bool) -> Parsed:
     if at < 0:
         raise SpliceError("no startxref")
     xref = int(pdf[at + 9 :].split()[0])
-    offsets, trailer_text = _offsets(pdf, xref)
+    packed: dict[int, tuple[int, int]] = {}
+    if pdf.startswith(b"xref", xref):
+        offsets, trailer_text = _offsets(pdf, xref)
+        trailer = dict_of(parse(trailer_text)[0], "the trailer")
+    else:  # a cross-reference stream (PDF 1.5), as letterkit writes letters
+        table = read_xref_stream(pdf, xref)
+        offsets = {n: off for n, off in table.offsets.items() if off != xref}
+        packed, trailer = table.packed, table.trailer
     order = sorted(offsets.items(), key=lambda item: item[1])
     ends = [off for _, off in order[1:]] + [xref]
     objects: dict[int, Obj] = {}
@@ -160,7 +170,16 @@ def _read(pdf: bytes, whole: bool) -> Parsed:
         objects[num] = Obj(chunk[m.end() : chunk.rindex(b"endobj")])
         if whole:
             raw[num] = chunk.rstrip() + b"\n"
-    trailer = dict_of(parse(trailer_text)[0], "the trailer")
+    for container in sorted({stream for stream, _ in packed.values()}):
+        holder = objects.pop(container, None)
+        raw.pop(container, None)
+        if holder is None:
+            raise SpliceError(f"object stream {container} is missing")
+        for num, body in unpack(holder.body, container).items():
+            if packed.get(num, (None, 0))[0] == container:
+                objects[num] = Obj(body)
+                if whole:
+                    raw[num] = b"%d 0 obj\n%s\nendobj\n" % (num, body)
     root = trailer.ref(b"/Root")
     if root is None:
         raise SpliceError("no /Root")
