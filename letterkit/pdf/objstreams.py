@@ -23,6 +23,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import memo
 from .syntax import Array, Dict, Name, Num, Numbers, SpliceError, Value, dict_of, parse, refs
 
 __all__ = [
@@ -38,6 +39,9 @@ __all__ = [
 #: Field widths of a cross-reference row: type, offset (or object stream), generation (or index).
 _W = (1, 4, 2)
 _ROW = struct.Struct(">BIH")
+#: The last cross-reference data each row width undid the predictors of, and
+#: what it undid to.
+_UNDONE: dict[int, tuple[bytes, bytes]] = memo.table({})
 #: Objects in one object stream at most (indexes must fit the row's last field).
 MAX_PER_STREAM = 1000
 
@@ -213,9 +217,13 @@ def _unpredict(data: bytes, parms: Value | None, columns_default: int) -> bytes:
         raise SpliceError("a cross-reference stream with a TIFF predictor")
     columns = parms.get(b"/Columns")
     width = _int(columns, "/Columns") if columns is not None else columns_default
-    out = bytearray()
-    previous = bytearray(width)
-    for at in range(0, len(data) - width, width + 1):
+    # The rows the data shares with the last data undone (the template's, in
+    # the letters of one bundle) are undone the same: they are taken as they are.
+    seen, undone = _UNDONE.get(width, (b"", b""))
+    rows = _common(seen, data) // (width + 1)
+    out = bytearray(undone[: rows * width])
+    previous = bytearray(out[-width:] if rows else width)
+    for at in range(rows * (width + 1), len(data) - width, width + 1):
         kind, row = data[at], bytearray(data[at + 1 : at + 1 + width])
         if kind == 1:
             for i in range(1, width):
@@ -227,7 +235,20 @@ def _unpredict(data: bytes, parms: Value | None, columns_default: int) -> bytes:
             raise SpliceError(f"a cross-reference stream with PNG filter {kind}")
         out += row
         previous = row
-    return bytes(out)
+    _UNDONE[width] = (data, bytes(out))
+    return _UNDONE[width][1]
+
+
+def _common(a: bytes, b: bytes) -> int:
+    """The length of the longest prefix *a* and *b* share."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def read_xref_stream(pdf: bytes, at: int) -> XrefTable:
@@ -241,31 +262,43 @@ def read_xref_stream(pdf: bytes, at: int) -> XrefTable:
     if xref.get(b"/Prev") is not None:
         raise SpliceError("an updated file (a /Prev cross-reference section)")
     widths = _numbers(xref.get(b"/W"), "/W")
-    if len(widths) != 3 or any(w < 0 or w > 8 for w in widths):
+    if len(widths) != 3 or any(w < 0 or w > 8 for w in widths) or not any(widths):
         raise SpliceError("a cross-reference stream with unusual /W")
     size = _int(xref.get(b"/Size"), "/Size")
     found = xref.get(b"/Index")
     index = _numbers(found, "/Index") if found is not None else [0, size]
     data = _unpredict(data, xref.get(b"/DecodeParms"), sum(widths))
     table = XrefTable({}, {}, xref)
-    pos = 0
     width = sum(widths)
-    for first, count in zip(index[::2], index[1::2], strict=True):
-        for number in range(first, first + count):
-            row = data[pos : pos + width]
-            if len(row) < width:
-                raise SpliceError("a cross-reference stream shorter than its /Index")
-            pos += width
-            values, at_ = [], 0
-            for w in widths:
-                values.append(int.from_bytes(row[at_ : at_ + w], "big"))
-                at_ += w
-            kind = values[0] if widths[0] else 1
-            if kind == 1:
-                table.offsets[number] = values[1]
-            elif kind == 2:
-                table.packed[number] = (values[1], values[2])
+    numbers = [n for first, count in zip(index[::2], index[1::2], strict=True)
+               for n in range(first, first + count)]  # fmt: skip
+    if len(data) < len(numbers) * width:
+        raise SpliceError("a cross-reference stream shorter than its /Index")
+    data = data[: len(numbers) * width]
+    for number, (kind, second, third) in zip(numbers, _rows(data, widths), strict=True):
+        if kind == 1 or not widths[0]:
+            table.offsets[number] = second
+        elif kind == 2:
+            table.packed[number] = (second, third)
     return table
+
+
+def _rows(data: bytes, widths: list[int]) -> list[tuple[int, int, int]]:
+    """Cross-reference rows of fields *widths* wide → their three numbers."""
+    if tuple(widths) == _W:  # as letterkit writes them
+        return list(_ROW.iter_unpack(data))
+    out: list[tuple[int, int, int]] = []
+    first, second = widths[0], widths[0] + widths[1]
+    for at in range(0, len(data), sum(widths)):
+        row = data[at : at + sum(widths)]
+        out.append(
+            (
+                int.from_bytes(row[:first]),
+                int.from_bytes(row[first:second]),
+                int.from_bytes(row[second:]),
+            )
+        )
+    return out
 
 
 def unpack(text: bytes, number: int) -> dict[int, bytes]:

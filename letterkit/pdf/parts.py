@@ -61,16 +61,16 @@ class Obj:
         # The key is the text up to the first "stream" (or all of it). A
         # dictionary that ends inside the key was read from the key's bytes
         # alone (its last token, >>, looks no further), so the same key gives
-        # the same value; anything else is read but not kept.
+        # the same value; so does an object without a stream (its key is all
+        # its text, as an object stream holds it, nothing after the value);
+        # anything else is read but not kept.
         at = self.body.find(b"stream")
         key = self.body if at < 0 else self.body[: at + 6]
         found = _VALUES.get(key)
         if found is None:
             found = parse(self.body)
-            if (
-                len(key) <= _VALUE_TEXT_MAX
-                and found[1] < len(key)
-                and (at < 0 or isinstance(found[0], Dict))
+            if len(key) <= _VALUE_TEXT_MAX and (
+                at < 0 or (found[1] < len(key) and isinstance(found[0], Dict))
             ):
                 memo.keep(_VALUES, key, found, _VALUES_MAX)
         return found
