@@ -28,6 +28,10 @@ _STREAM = re.compile(rb"[\x00\t\n\x0c\r ]*stream\r?\n")
 #: so they are never changed: :meth:`Obj.edit` changes a copy.
 _VALUES: dict[bytes, tuple[Value, int]] = memo.table({})
 _VALUES_MAX = 1024
+#: Object streams read in this process, by their text: the letters of a bundle
+#: share their template's; the last one of a file (a letter's own) is not kept.
+_PACKED: dict[tuple[bytes, int], dict[int, bytes]] = memo.table({})
+_PACKED_MAX = 32
 _VALUE_TEXT_MAX = 2048
 
 
@@ -170,12 +174,14 @@ def _read(pdf: bytes, whole: bool) -> Parsed:
         objects[num] = Obj(chunk[m.end() : chunk.rindex(b"endobj")])
         if whole:
             raw[num] = chunk.rstrip() + b"\n"
-    for container in sorted({stream for stream, _ in packed.values()}):
+    containers = sorted({stream for stream, _ in packed.values()})
+    last = max(containers, key=lambda n: offsets.get(n, 0), default=None)
+    for container in containers:
         holder = objects.pop(container, None)
         raw.pop(container, None)
         if holder is None:
             raise SpliceError(f"object stream {container} is missing")
-        for num, body in unpack(holder.body, container).items():
+        for num, body in _unpacked(holder.body, container, container != last).items():
             if packed.get(num, (None, 0))[0] == container:
                 objects[num] = Obj(body)
                 if whole:
@@ -197,6 +203,17 @@ def _read(pdf: bytes, whole: bool) -> Parsed:
     first_object = pdf.find(b" 0 obj")
     doc.header = pdf[: pdf.rfind(b"\n", 0, first_object) + 1]
     return doc
+
+
+def _unpacked(body: bytes, number: int, keep: bool) -> dict[int, bytes]:
+    """The objects of object stream *number* (:func:`unpack`), from the table
+    when read before; kept there if *keep*."""
+    found = _PACKED.get((body, number))
+    if found is None:
+        found = unpack(body, number)
+        if keep:
+            memo.keep(_PACKED, (body, number), found, _PACKED_MAX)
+    return found
 
 
 @dataclass

@@ -101,3 +101,25 @@ def test_a_cross_reference_stream_of_other_widths_reads_the_same() -> None:
     assert set(parsed.objects) == numbers - holders - xrefs
     assert len(parsed.pages) == 1
     assert holders
+
+
+def test_the_template_object_stream_is_unpacked_once_per_process() -> None:
+    """This test ensures that the object streams letters share (their
+    template's) are unpacked once for all of them, and that a letter's own,
+    the last in its file, is not kept."""
+    from letterkit.pdf import parts
+
+    anna, boris = _letters(["Anna", "Boris"])
+    memo.forget()
+    first, second = splice.read(anna), splice.read(boris)
+    kept = {number for _, number in parts._PACKED}
+    table = objstreams.read_xref_stream(anna, _xref_at(anna))
+    containers = {stream for stream, _ in table.packed.values()}
+    own = max(containers, key=lambda n: table.offsets[n])
+    assert kept == containers - {own}
+    assert kept
+    shared = [n for n, (stream, _) in table.packed.items() if stream in kept]
+    assert all(first.objects[n].body == second.objects[n].body for n in shared)
+    own_objects = [n for n, (stream, _) in table.packed.items() if stream == own]
+    assert own_objects
+    assert anna != boris
