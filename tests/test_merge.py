@@ -94,7 +94,8 @@ def test_shards_of_one_campaign_merge_and_record_its_input_hash(here: Path) -> N
 def test_an_edited_letter_is_refused_naming_it(here: Path) -> None:
     name = _manifest(here / "shard-3")["letters"][1]["file"]
     letter = here / "shard-3" / name
-    letter.write_bytes(letter.read_bytes().replace(b"Temir", b"Timur"))
+    data = letter.read_bytes()  # its text is compressed: change a byte, keep the size
+    letter.write_bytes(data[:10] + b"edit" + data[14:])
     lines = _refused(*_merge("shard-1", "shard-2", "shard-3"), here)
     assert lines == [
         f"shard-3/{name}: error: [LK162] letter of recipient 'R0003' does not match the sha256 "

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from .parts import Parsed
-from .syntax import Dict, Name, Ref, SpliceError, Value, refs, write
+from .syntax import Dict, Name, Ref, SpliceError, Value, parse, refs, write
 
 #: A subset as both parts know it: the font's PostScript name and the subset's number.
 Key = tuple[bytes, int]
@@ -133,6 +133,63 @@ def _ref(value: Dict, key: bytes) -> int | None:
         return value.ref(key)
     except ValueError:  # not a reference: not a subset as ReportLab writes it
         return None
+
+
+def stamp_slots(
+    doc: Parsed, pages: list[int], extend: dict[bytes, int], again: dict[int, int]
+) -> tuple[dict[Key, Slot], set[bytes]]:
+    """The slots of the fonts of *extend* that the stamps of *pages* draw
+    each subset of from one font object, once the objects *again* are
+    written as the ones they repeat (see :func:`letterkit.pdf.splice.template`); and those fonts."""
+    if not extend:
+        return {}, set()
+    found = {
+        key: {num: subset for num, subset in subsets.items() if num not in again}
+        for key, subsets in stamp_subsets(doc, pages).items()
+    }
+    slots: dict[Key, Slot] = {}
+    extended: set[bytes] = set()
+    for face, count in sorted(extend.items()):
+        keys = [(face, index) for index in range(count)]
+        if any(len(found.get(key, ())) != 1 for key in keys) or (face, count) in found:
+            continue
+        for key in keys:
+            [subset] = found[key].values()
+            a, b, c, d = subset.objects
+            texts = tuple(doc.objects[num].text() for num in subset.objects)
+            slots[key] = Slot((a, b, c, d), (texts[0], texts[1], texts[2], texts[3]))
+        extended.add(face)
+    return slots, extended
+
+
+def moved_slots(slots: dict[Key, Slot], start: int) -> tuple[dict[Key, Slot], set[int]]:
+    """*slots* with their streams (each font program and ToUnicode map)
+    numbered from *start* on, in key order, their dictionaries' references
+    following; and the numbers the streams leave. A letter writes a slot's
+    streams after the template's objects, where their cross-reference rows
+    are its own, and its dictionaries in its object stream, at places the
+    template's rows fix (see :func:`letterkit.pdf.splice.template`)."""
+    moved: dict[int, int] = {}
+    for key in sorted(slots):
+        for num in slots[key].numbers[2:]:
+            if num not in moved:
+                moved[num] = start
+                start += 1
+    out: dict[Key, Slot] = {}
+    for key in sorted(slots):
+        slot = slots[key]
+        a, b, c, d = slot.numbers
+        font, descriptor = (_renumbered(text, moved) for text in slot.texts[:2])
+        out[key] = Slot(
+            (a, b, moved[c], moved[d]), (font, descriptor, slot.texts[2], slot.texts[3])
+        )
+    return out, set(moved)
+
+
+def _renumbered(text: bytes, moved: dict[int, int]) -> bytes:
+    """A dictionary's text with its references to the objects of *moved* moved."""
+    value, end = parse(text)
+    return write(value, {num: moved.get(num, num) for num in refs(value)}) + text[end:]
 
 
 def repeated(part: Parsed) -> dict[int, int]:

@@ -1,7 +1,8 @@
 """A PDF written by ReportLab or pypdf → its numbered objects, each read when asked for.
 
 :func:`read` cuts a file with a classic cross-reference table (both write
-one) into :class:`Obj` s: an object's value is read with
+one), or with a cross-reference stream and object streams (letterkit's
+letters, :mod:`letterkit.pdf.objstreams`), into :class:`Obj` s: an object's value is read with
 :mod:`letterkit.pdf.syntax` the first time it is needed, and a stream's
 data is kept as written. :func:`page_of` reads what a page object holds.
 Anything shaped otherwise raises :class:`~letterkit.pdf.syntax.SpliceError`.
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .. import memo
+from .objstreams import read_xref_stream, unpack
 from .syntax import Array, Dict, Numbers, Ref, SpliceError, Value, copy, dict_of, parse, refs, write
 
 __all__ = ["Obj", "Page", "Parsed", "page_of", "read"]
@@ -26,6 +28,10 @@ _STREAM = re.compile(rb"[\x00\t\n\x0c\r ]*stream\r?\n")
 #: so they are never changed: :meth:`Obj.edit` changes a copy.
 _VALUES: dict[bytes, tuple[Value, int]] = memo.table({})
 _VALUES_MAX = 1024
+#: Object streams read in this process, by their text: the letters of a bundle
+#: share their template's; the last one of a file (a letter's own) is not kept.
+_PACKED: dict[tuple[bytes, int], dict[int, bytes]] = memo.table({})
+_PACKED_MAX = 32
 _VALUE_TEXT_MAX = 2048
 
 
@@ -59,16 +65,16 @@ class Obj:
         # The key is the text up to the first "stream" (or all of it). A
         # dictionary that ends inside the key was read from the key's bytes
         # alone (its last token, >>, looks no further), so the same key gives
-        # the same value; anything else is read but not kept.
+        # the same value; so does an object without a stream (its key is all
+        # its text, as an object stream holds it, nothing after the value);
+        # anything else is read but not kept.
         at = self.body.find(b"stream")
         key = self.body if at < 0 else self.body[: at + 6]
         found = _VALUES.get(key)
         if found is None:
             found = parse(self.body)
-            if (
-                len(key) <= _VALUE_TEXT_MAX
-                and found[1] < len(key)
-                and (at < 0 or isinstance(found[0], Dict))
+            if len(key) <= _VALUE_TEXT_MAX and (
+                at < 0 or (found[1] < len(key) and isinstance(found[0], Dict))
             ):
                 memo.keep(_VALUES, key, found, _VALUES_MAX)
         return found
@@ -111,7 +117,8 @@ class Parsed:
 
 
 def read(pdf: bytes, *, whole: bool = False) -> Parsed:
-    """Cut a PDF with a classic cross-reference table into its objects (with
+    """Cut a PDF with a classic cross-reference table, or with one
+    cross-reference stream and object streams, into its objects (with
     *whole*, also keep each object's bytes as written, for
     :func:`~letterkit.pdf.splice.template`). Raises :class:`SpliceError` for
     anything else."""
@@ -147,7 +154,14 @@ def _read(pdf: bytes, whole: bool) -> Parsed:
     if at < 0:
         raise SpliceError("no startxref")
     xref = int(pdf[at + 9 :].split()[0])
-    offsets, trailer_text = _offsets(pdf, xref)
+    packed: dict[int, tuple[int, int]] = {}
+    if pdf.startswith(b"xref", xref):
+        offsets, trailer_text = _offsets(pdf, xref)
+        trailer = dict_of(parse(trailer_text)[0], "the trailer")
+    else:  # a cross-reference stream (PDF 1.5), as letterkit writes letters
+        table = read_xref_stream(pdf, xref)
+        offsets = {n: off for n, off in table.offsets.items() if off != xref}
+        packed, trailer = table.packed, table.trailer
     order = sorted(offsets.items(), key=lambda item: item[1])
     ends = [off for _, off in order[1:]] + [xref]
     objects: dict[int, Obj] = {}
@@ -160,7 +174,18 @@ def _read(pdf: bytes, whole: bool) -> Parsed:
         objects[num] = Obj(chunk[m.end() : chunk.rindex(b"endobj")])
         if whole:
             raw[num] = chunk.rstrip() + b"\n"
-    trailer = dict_of(parse(trailer_text)[0], "the trailer")
+    containers = sorted({stream for stream, _ in packed.values()})
+    last = max(containers, key=lambda n: offsets.get(n, 0), default=None)
+    for container in containers:
+        holder = objects.pop(container, None)
+        raw.pop(container, None)
+        if holder is None:
+            raise SpliceError(f"object stream {container} is missing")
+        for num, body in _unpacked(holder.body, container, container != last).items():
+            if packed.get(num, (None, 0))[0] == container:
+                objects[num] = Obj(body)
+                if whole:
+                    raw[num] = b"%d 0 obj\n%s\nendobj\n" % (num, body)
     root = trailer.ref(b"/Root")
     if root is None:
         raise SpliceError("no /Root")
@@ -178,6 +203,17 @@ def _read(pdf: bytes, whole: bool) -> Parsed:
     first_object = pdf.find(b" 0 obj")
     doc.header = pdf[: pdf.rfind(b"\n", 0, first_object) + 1]
     return doc
+
+
+def _unpacked(body: bytes, number: int, keep: bool) -> dict[int, bytes]:
+    """The objects of object stream *number* (:func:`unpack`), from the table
+    when read before; kept there if *keep*."""
+    found = _PACKED.get((body, number))
+    if found is None:
+        found = unpack(body, number)
+        if keep:
+            memo.keep(_PACKED, (body, number), found, _PACKED_MAX)
+    return found
 
 
 @dataclass

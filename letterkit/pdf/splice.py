@@ -17,9 +17,14 @@ and the rest once, page for page (the *shared* part). This module joins them:
 * :func:`join` writes one letter: the template bytes, the own part's objects
   renumbered after them, the letter's page objects (own content plus the
   shared page's form), its information dictionary and the cross-reference
-  table. Each font subset the parts share is written once, in the slot the
+  stream. Each font subset the parts share is written once, in the slot the
   template keeps for it (:mod:`letterkit.pdf.once`). The same inputs give
   the same bytes, in a bundle or alone.
+
+Letters are PDF 1.5 files: the objects that are not streams sit in
+Flate-compressed object streams, indexed by a compressed cross-reference
+stream (:mod:`letterkit.pdf.objstreams`); the template's are packed and
+indexed once per layout, a letter adds one object stream of its own.
 """
 
 from __future__ import annotations
@@ -28,14 +33,19 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from .numbering import carry_over as _carry_over
+from .numbering import concatenate
+from .numbering import obj as _obj
+from .objstreams import Xref, is_stream, obj_stream, pack, self_contained
 from .once import (
     Key,
     Slot,
     embedded,
+    moved_slots,
     placed_subsets,
     repeated,
     same_streams,
-    stamp_subsets,
+    stamp_slots,
 )
 from .parts import Page, Parsed, page_of, read
 from .subsets import name_subsets
@@ -50,6 +60,7 @@ from .syntax import (
     copy,
     dict_of,
     parse,
+    refs,
     write,
 )
 
@@ -65,10 +76,14 @@ _CALL = b"q " + _FORM + b" Do Q"
 
 @dataclass
 class Template:
-    """What every letter of one layout writes first, ready to copy."""
+    """What every letter of one layout writes first, ready to copy: the bytes,
+    the compressed cross-reference rows of its objects, and the numbers a
+    letter fills in (its pages, information dictionary and the slots'
+    dictionaries, packed into the letter's own object stream, number
+    *letter_stream*, at fixed places)."""
 
     blob: bytes
-    offsets: list[int | None]
+    xref: Xref
     root: int
     info: int
     pages_root: int
@@ -76,52 +91,30 @@ class Template:
     forms: list[int | None]
     shared_annots: list[list[int]]
     call: int | None
+    letter_stream: int
     size: int
     digest: bytes
-    #: The shared part's font subsets, written by each letter (see :func:`join`).
+    #: Its streams that refer to no other object, by a hash of their text: a
+    #: letter's own stream with the same text (a logo in the letterhead and
+    #: the body) is written as this one.
+    streams: dict[bytes, int] = field(default_factory=dict)
+    #: The shared part's font subsets, written by each letter (see :func:`join`):
+    #: their streams numbered after *letter_stream*, their dictionaries at
+    #: fixed places of the letter's object stream (*fixed*, in order).
     slots: dict[Key, Slot] = field(default_factory=dict)
+    fixed: list[int] = field(default_factory=list)
     #: The fonts whose slots are the annexes' stamps' subsets (see :func:`template`).
     extended: set[bytes] = field(default_factory=set)
 
 
 def _header(header: bytes) -> bytes:
-    """The file header: the template's version, at least 1.4 (the letter's parts
-    use 1.4 features: /Lang, transparency in images)."""
+    """The file header: the template's version, at least 1.5 (object and
+    cross-reference streams; the letter's parts use 1.4 features too: /Lang,
+    transparency in images)."""
     m = re.match(rb"%PDF-(\d+)\.(\d+)", header)
-    if m is None or (int(m.group(1)), int(m.group(2))) < (1, 4):
-        return b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    if m is None or (int(m.group(1)), int(m.group(2))) < (1, 5):
+        return b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
     return header
-
-
-def _carry_over(
-    part: Parsed,
-    pages: list[int],
-    start: int,
-    placed: dict[int, int] | None = None,
-    left: set[int] | None = None,
-) -> tuple[set[int], dict[int, int], int]:
-    """How *part*'s objects enter the joined file: the ones left behind (its
-    catalogue, page tree, information, outline root, the objects *left*),
-    the new number of each other one (its pages become *pages*, the objects
-    of *placed* their numbers there, the rest count up from *start*), and
-    the next free number."""
-    dropped = {part.root, part.pages_root, *(left or ())}
-    if part.info is not None:
-        dropped.add(part.info)
-    outlines = part.dict(part.root, "the catalogue").ref(b"/Outlines")
-    if outlines is not None:
-        dropped.add(outlines)
-    mapping = dict(zip(part.pages, pages, strict=True))
-    mapping.update(placed or {})
-    for num in sorted(part.objects):
-        if num not in dropped and num not in mapping:
-            mapping[num] = start
-            start += 1
-    return dropped, mapping, start
-
-
-def _obj(number: int, text: bytes) -> bytes:
-    return b"%d 0 obj\n" % number + text + b"\nendobj\n"
 
 
 def template(
@@ -150,21 +143,22 @@ def template(
         raise SpliceError("the template has no /Info")
     renamed = name_subsets(doc)
     again, rewritten = same_streams(doc)
-    slots, extended = _stamp_slots(doc, doc.pages[letter_pages:], extend or {}, again)
+    slots, extended = stamp_slots(doc, doc.pages[letter_pages:], extend or {}, again)
     skip = {*placeholders, doc.info, *again}
     for slot in slots.values():
         skip.update(slot.numbers)
     out = bytearray(_header(doc.header))
     size = max(doc.raw) + 1
-    offsets: list[int | None] = [None] * size
+    rows: dict[int, tuple[int, int, int]] = {}
+    packable: list[tuple[int, bytes]] = []
+    streams: dict[bytes, int] = {}
     for num in sorted(doc.raw):
         if num in skip:
             continue
-        offsets[num] = len(out)
-        if num in rewritten:
-            out += _obj(num, rewritten[num])
-        else:
-            out += _obj(num, doc.objects[num].text()) if num in renamed else doc.raw[num]
+        fresh = num in rewritten or num in renamed
+        text = rewritten.get(num) or (doc.objects[num].text() if fresh else b"")
+        text = text or doc.objects[num].body.strip()
+        _place(num, text, None if fresh else doc.raw[num], out, rows, packable, streams)
     forms: list[int | None] = [None] * letter_pages
     annots: list[list[int]] = [[] for _ in range(letter_pages)]
     call: int | None = None
@@ -173,14 +167,20 @@ def template(
         call = size
         size += 1
         new[call] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_CALL), _CALL)
-        offsets += [None] * (size - len(offsets))
         for num in sorted(new):
-            offsets[num] = len(out)
-            out += _obj(num, new[num])
+            _place(num, new[num], None, out, rows, packable, streams)
+    # the letter's own object stream: pages, /Info, slots' dictionaries
+    letter_stream = pack(packable, out, rows, size)
+    slots, _ = moved_slots(slots, letter_stream + 1)
+    fixed = [num for key in sorted(slots) for num in slots[key].numbers[:2]]
+    for index, num in enumerate([*placeholders, doc.info, *fixed]):
+        rows[num] = (2, letter_stream, index)
+    xref = Xref()
+    xref.add([rows.get(num, (0, 0, 65535)) for num in range(letter_stream)])
     blob = bytes(out)
     return Template(
         blob=blob,
-        offsets=offsets,
+        xref=xref,
         root=doc.root,
         info=doc.info,
         pages_root=doc.pages_root,
@@ -188,11 +188,36 @@ def template(
         forms=forms,
         shared_annots=annots,
         call=call,
-        size=size,
+        letter_stream=letter_stream,
+        size=letter_stream + 1 + 2 * len(slots),
         digest=hashlib.md5(blob, usedforsecurity=False).digest(),
+        streams=streams,
         slots=slots,
+        fixed=fixed,
         extended=extended,
     )
+
+
+def _place(
+    num: int,
+    text: bytes,
+    raw: bytes | None,
+    out: bytearray,
+    rows: dict[int, tuple[int, int, int]],
+    packable: list[tuple[int, bytes]],
+    streams: dict[bytes, int],
+) -> None:
+    """Object *num* of a template (*text*, or as written already, *raw*): a
+    stream → appended to *out*, its row in *rows*, known by its text in
+    *streams* if it refers to nothing; anything else → *packable*."""
+    if not is_stream(text):
+        packable.append((num, text))
+        return
+    rows[num] = (1, len(out), 0)
+    out += raw if raw is not None else _obj(num, text)
+    key = self_contained(text)
+    if key is not None:
+        streams.setdefault(key, num)
 
 
 def _forms(
@@ -254,36 +279,11 @@ def _forms(
     return new, size
 
 
-def _stamp_slots(
-    doc: Parsed, pages: list[int], extend: dict[bytes, int], again: dict[int, int]
-) -> tuple[dict[Key, Slot], set[bytes]]:
-    """The slots of the fonts of *extend* that the stamps of *pages* draw
-    each subset of from one font object, once the objects *again* are
-    written as the ones they repeat (see :func:`template`); and those fonts."""
-    if not extend:
-        return {}, set()
-    found = {
-        key: {num: subset for num, subset in subsets.items() if num not in again}
-        for key, subsets in stamp_subsets(doc, pages).items()
-    }
-    slots: dict[Key, Slot] = {}
-    extended: set[bytes] = set()
-    for face, count in sorted(extend.items()):
-        keys = [(face, index) for index in range(count)]
-        if any(len(found.get(key, ())) != 1 for key in keys) or (face, count) in found:
-            continue
-        for key in keys:
-            [subset] = found[key].values()
-            a, b, c, d = subset.objects
-            texts = tuple(doc.objects[num].text() for num in subset.objects)
-            slots[key] = Slot((a, b, c, d), (texts[0], texts[1], texts[2], texts[3]))
-        extended.add(face)
-    return slots, extended
-
-
 def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | None = None) -> bytes:
-    """One letter: *tmpl*'s bytes, then the own part's objects (renumbered), the
-    letter's page objects and its information dictionary *info*.
+    """One letter: *tmpl*'s bytes, then the streams of its slots and of the own
+    part (renumbered), one object stream with the letter's page objects, its
+    information dictionary *info*, the slots' dictionaries and the own
+    part's other objects, and the cross-reference stream.
 
     *serve* says, for each font (by PostScript name) that both parts embed
     with the same codes for the same characters, whose subsets draw what
@@ -294,80 +294,77 @@ def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | No
     if len(own.pages) != len(tmpl.letter_pages):
         raise SpliceError("the letter's own part and its template disagree on pages")
     out = bytearray(tmpl.blob)
-    offsets = list(tmpl.offsets)
     placed, skipped, filled = placed_subsets(tmpl.slots, own, serve or {})
     again = repeated(own)
-    left = skipped | set(again)
-    dropped, mapping, size = _carry_over(own, tmpl.letter_pages, tmpl.size, placed, left)
+    dropped, mapping, size = _carry_over(
+        own, tmpl.letter_pages, tmpl.size, placed, {*skipped, *again}
+    )
+    texts = _as_template(tmpl, own, dropped | set(placed), mapping)
     for num, first in again.items():
         mapping[num] = mapping[first]
-    offsets += [None] * (size - len(offsets))
-    for key in sorted(tmpl.slots):
-        if key in filled:
-            continue
+    rows: dict[int, tuple[int, int, int]] = {}
+    at: dict[int, bytes] = {}  # the slots' dictionaries, by number
+    for key in sorted(tmpl.slots.keys() - filled):
         slot = tmpl.slots[key]
-        for num, text in zip(slot.numbers, slot.texts, strict=True):
-            offsets[num] = len(out)
+        at[slot.numbers[0]], at[slot.numbers[1]] = slot.texts[0], slot.texts[1]
+        for num, text in zip(slot.numbers[2:], slot.texts[2:], strict=True):
+            rows[num] = (1, len(out), 0)
             out += _obj(num, text)
+    fixed = set(tmpl.fixed)
+    packed: list[tuple[int, bytes]] = []
     for num in sorted(own.objects):
-        if num in dropped or num in own.pages:
+        if num in dropped or num in own.pages or texts.get(num) == b"":
             continue
-        offsets[mapping[num]] = len(out)
-        out += _obj(mapping[num], own.objects[num].text(mapping))
-    for index, number in enumerate(own.pages):
-        offsets[tmpl.letter_pages[index]] = len(out)
-        out += _obj(tmpl.letter_pages[index], _page(tmpl, index, page_of(own, number), mapping))
-    offsets[tmpl.info] = len(out)
-    out += _obj(tmpl.info, info)
-    xref = len(out)
+        new, text = mapping[num], texts.get(num) or own.objects[num].text(mapping)
+        if new in fixed:
+            at[new] = text
+        elif own.objects[num].tail:
+            rows[new] = (1, len(out), 0)
+            out += _obj(new, text)
+        else:
+            packed.append((new, text))
+    if not fixed <= at.keys():
+        raise SpliceError("a font subset the template keeps a place for is missing")
+    pages = [_page(tmpl, i, page_of(own, number), mapping) for i, number in enumerate(own.pages)]
+    packed[:0] = [*zip(tmpl.letter_pages, pages, strict=True), (tmpl.info, info)]
+    packed[len(pages) + 1 : len(pages) + 1] = [(num, at[num]) for num in tmpl.fixed]
+    if len(packed) > 0xFFFF:
+        raise SpliceError("a letter with more objects than one object stream holds")
+    rows.update((num, (2, tmpl.letter_stream, index)) for index, (num, _) in enumerate(packed))
+    rows[tmpl.letter_stream] = (1, len(out), 0)
+    out += _obj(tmpl.letter_stream, obj_stream(packed))
     digest = hashlib.md5(tmpl.digest, usedforsecurity=False)
     digest.update(memoryview(out)[len(tmpl.blob) :])
     ident = digest.hexdigest().encode()
-    rows = [b"xref\n0 %d\n0000000000 65535 f \n" % len(offsets)]
-    rows += [
-        b"%010d 00000 n \n" % off if off is not None else b"0000000000 65535 f \n"
-        for off in offsets[1:]
-    ]
-    out += b"".join(rows)
-    out += (
-        b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [ <%s> <%s> ] >>\n"
-        b"startxref\n%d\n%%%%EOF\n" % (len(offsets), tmpl.root, tmpl.info, ident, ident, xref)
-    )
-    return bytes(out)
-
-
-def concatenate(docs: list[Parsed]) -> bytes:
-    """The pages of *docs*, in order, as one document with a classic
-    cross-reference table (a catalogue and a flat page tree; no outline and no
-    information), for :func:`read`: the parts of a letter in several languages."""
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets: list[int | None] = [None, None, None]  # 1: the catalogue, 2: the page tree
-    kids: list[int] = []
-    size = 3
-    for doc in docs:
-        pages = list(range(size, size + len(doc.pages)))
-        dropped, mapping, size = _carry_over(doc, pages, size + len(pages))
-        mapping[doc.pages_root] = 2  # each page's /Parent
-        offsets += [None] * (size - len(offsets))
-        for num in sorted(doc.objects):
-            if num not in dropped:
-                offsets[mapping[num]] = len(out)
-                out += _obj(mapping[num], doc.objects[num].text(mapping))
-        kids += pages
-    offsets[1] = len(out)
-    out += _obj(1, b"<< /Type /Catalog /Pages 2 0 R >>")
-    offsets[2] = len(out)
-    listed = b" ".join(b"%d 0 R" % k for k in kids)
-    out += _obj(2, b"<< /Type /Pages /Kids [ %s ] /Count %d >>" % (listed, len(kids)))
+    rows[size] = (1, len(out), 0)  # the cross-reference stream's own row
+    entries = [rows.get(num, (0, 0, 65535)) for num in range(tmpl.letter_stream, size + 1)]
+    trailer = b"/Root %d 0 R /Info %d 0 R /ID [ <%s> <%s> ]" % (tmpl.root, tmpl.info, ident, ident)
     xref = len(out)
-    rows = [b"xref\n0 %d\n0000000000 65535 f \n" % len(offsets)]
-    rows += [
-        b"%010d 00000 n \n" % off if off is not None else b"0000000000 65535 f \n"
-        for off in offsets[1:]
-    ]
-    out += b"".join(rows)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets), xref)
+    out += tmpl.xref.finish(size, entries, trailer)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
+
+
+def _as_template(
+    tmpl: Template, own: Parsed, kept: set[int], mapping: dict[int, int]
+) -> dict[int, bytes]:
+    """The text of each of *own*'s streams that refers to no other object (a
+    page's content, an image), but those of *kept*: a stream equal to one of
+    *tmpl*'s (a logo in the letterhead and the body) is given that one's
+    number in *mapping*, and empty text here."""
+    texts: dict[int, bytes] = {}
+    for num in sorted(own.objects) if tmpl.streams else ():
+        obj = own.objects[num]
+        if num in kept or num in own.pages or not obj.tail:
+            continue
+        if next(refs(obj.value), None) is not None:
+            continue
+        text = obj.text(mapping)
+        same = tmpl.streams.get(hashlib.sha256(text).digest())
+        texts[num] = text if same is None else b""
+        if same is not None:
+            mapping[num] = same
+    return texts
 
 
 def _page(tmpl: Template, index: int, page: Page, mapping: dict[int, int]) -> bytes:

@@ -183,7 +183,7 @@ def test_a_tampered_letter_is_rebuilt_on_resume(here: Path) -> None:
     entry = _manifest(dist)["letters"][1]
     letter = dist / entry["file"]
     data, info = letter.read_bytes(), letter.stat()
-    letter.write_bytes(data.replace(b"Temir", b"Timur"))
+    letter.write_bytes(data[:10] + b"edit" + data[14:])  # its text is compressed
     assert letter.read_bytes() != data
     assert letter.stat().st_size == info.st_size
     os.utime(letter, ns=(info.st_atime_ns, info.st_mtime_ns))
@@ -288,7 +288,7 @@ def test_merge_refuses_a_letter_that_does_not_match_its_checksum(here: Path) -> 
     nothing is written, not even the first shard's sound letters."""
     name = _manifest(here / "shard-2")["letters"][-1]["file"]
     data = (here / "shard-2" / name).read_bytes()
-    (here / "shard-2" / name).write_bytes(data.replace(b"Temir", b"Timur"))
+    (here / "shard-2" / name).write_bytes(data[:10] + b"edit" + data[14:])  # same size
     before = tree_digest(here, skip=("merged",))
     result = _merge(here)
     assert_clean_end(result, "LK162", f"shard-2/{name}")

@@ -113,15 +113,61 @@ def test_parts_that_disagree_on_pages_are_refused() -> None:
     assert isinstance(caught.value, LetterkitError)
 
 
-def test_a_pdf_without_a_classic_table_is_refused() -> None:
-    """This test ensures that the reader refuses a cross-reference stream
-    instead of misreading it."""
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
+def test_a_pdf_with_object_streams_is_read() -> None:
+    """This test ensures that the reader reads a file whose objects sit in
+    object streams behind a cross-reference stream, as qpdf writes it (PNG
+    predictor, its own field widths): the same pages and page objects as
+    the classic file it was made from."""
+    classic = _part(["one", "two"])
     buffer = io.BytesIO()
-    pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    with pytest.raises(splice.SpliceError, match="classic cross-reference"):
-        splice.read(buffer.getvalue())
+    with pikepdf.open(io.BytesIO(classic)) as doc:
+        doc.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    packed = buffer.getvalue()
+    assert b"/ObjStm" in packed
+    assert b"\nxref" not in packed
+    parsed = splice.read(packed)
+    assert len(parsed.pages) == 2
+    for number in parsed.pages:
+        assert parsed.dict(number, "a page").get(b"/Type") == b"/Page"
+    assert len(parsed.objects) == len(splice.read(classic).objects)
+
+
+def test_an_updated_pdf_is_refused() -> None:
+    """This test ensures that the reader refuses a cross-reference stream that
+    continues an earlier section (an updated file) instead of misreading it."""
+    buffer = io.BytesIO()
+    with pikepdf.open(io.BytesIO(_part(["one"]))) as doc:
+        doc.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    packed = buffer.getvalue().replace(b"/Type /XRef", b"/Prev 9 /Type /XRef", 1)
+    with pytest.raises(splice.SpliceError, match="updated file"):
+        splice.read(packed)
+
+
+def test_a_letter_is_written_with_object_streams() -> None:
+    """This test ensures that a joined letter keeps its small objects in
+    object streams behind a compressed cross-reference stream (PDF 1.5),
+    that qpdf and the reader of the parts read it back, and that the
+    reader finds the same letter pages and information."""
+    pdf = _join(["Dear Anna", "To Anna"], ["Body one", "Body two"])
+    assert pdf.startswith(b"%PDF-1.5")
+    assert b"/Type /ObjStm" in pdf
+    assert b"/Type /XRef" in pdf
+    assert b"\nxref\n" not in pdf
+    assert b"trailer" not in pdf
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        kinds = {str(o.get("/Type")) for o in doc.objects if isinstance(o, pikepdf.Stream)}
+        assert {"/ObjStm", "/XRef"} <= kinds
+    parsed = splice.read(pdf, whole=True)
+    assert len(parsed.pages) == 2
+    assert parsed.info is not None
+    assert parsed.dict(parsed.info, "the information").get(b"/Title") == b"(Joined)"
+    assert parsed.raw[parsed.info] == b"%d 0 obj\n<< /Title (Joined) >>\nendobj\n" % parsed.info
+    kinds = {
+        parsed.objects[n].value.get(b"/Type") for n in parsed.objects if parsed.objects[n].tail
+    }
+    assert b"/ObjStm" not in kinds  # the containers are not objects of the document
+    assert b"/XRef" not in kinds
+    assert _texts(pdf) == ["Dear Anna Body one", "To Anna Body two"]
 
 
 def _parsed(objects: dict[int, bytes]) -> splice.Parsed:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from ... import cache, memo
+from .. import sfnt
 
 #: A face's attributes that are not plain data: the font file's bytes (read
 #: again), its name strings (bytes that carry their text) and its scale function.
@@ -142,7 +143,8 @@ def on_subset_failure(font: Any, error: Callable[[Exception], Exception]) -> Non
 
 
 def remember_subsets(font: Any) -> Any:
-    """*font* (a TTFont of letterkit's own), making each distinct subset once:
+    """*font* (a TTFont of letterkit's own), making each distinct subset once
+    and without what a viewer does not use (:func:`letterkit.typeset.sfnt.slim`):
     the letters of a bundle embed the same few subsets again and again (the
     bytes depend on the glyphs only).
 
@@ -161,7 +163,9 @@ def remember_subsets(font: Any) -> Any:
         key = tuple(subset)
         with lock:
             data = made.get(key)
-            return data if data is not None else memo.keep(made, key, make(subset), 32)
+            if data is None:
+                data = memo.keep(made, key, sfnt.slim(make(subset)), 32)
+            return data
 
     face.makeSubset = make_subset
     return font
