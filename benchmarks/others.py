@@ -122,17 +122,18 @@ def _typst_inline(text: str) -> str:
     return re.sub(r"<(https?://[^>]+)>", r'#link("\1")', text)
 
 
-def typst_letter(folder: Path, recipient: str) -> str:
-    """The reference letter (and its annex) as Typst markup."""
+def typst_letter(folder: Path, recipient: str, annex: bool = True) -> str:
+    """The reference letter (and, when *annex*, its 12-page annex) as Typst markup."""
     paragraphs, notes, names = _workload(folder)
     body = []
     for text in paragraphs:
         text = _typst_inline(text)
         body.append(_REF.sub(lambda m: f"#footnote[{_typst_inline(notes[m.group(1)])}]", text))
     signatories = "\n\n".join(n.replace("#", "\\#") for n in names)
-    annex = "\n".join(
+    pages = range(1, 13) if annex else range(0)
+    annexes = "\n".join(
         f'#page(margin: 0pt, footer: none)[#image("annex.pdf", page: {n}, width: 100%)]'
-        for n in range(1, 13)
+        for n in pages
     )
     return f"""#set page(paper: "a4", margin: (x: 25mm, y: 20mm),
   footer: context align(center, text(size: 8pt)[Page #counter(page).display() of #counter(page).final().first()]))
@@ -155,7 +156,7 @@ Yours sincerely,
 #set par(justify: false, spacing: 2pt)
 {signatories}
 ]
-{annex}
+{annexes}
 """
 
 

@@ -1,6 +1,7 @@
 """The reference workload of letterkit, timed against a bare ReportLab baseline.
 
-    python benchmarks/run.py            # the full run (a few minutes)
+    python benchmarks/run.py            # the full run (about half an hour)
+    python benchmarks/run.py --no-big   # without the bundles of 500 to 5,000 letters
     python benchmarks/run.py --smoke    # a tiny workload, to check the script runs
 
 The workload (made deterministically in a temporary folder): a letter of 8
@@ -9,6 +10,11 @@ footnotes, 300 signatories (some Cyrillic) in 2 columns, "Page X of Y", a
 12-page annex; and a campaign of 720 recipients of it. The baseline draws the
 same text on a bare ReportLab canvas with simple line breaking, measured in
 the same run, so the ratios hold from machine to machine.
+
+Then whole processes as a user starts them, against Typst (``felt.py``),
+the ``render --watch`` latency (``watching.py``), bytes per letter, and
+bundles of 500 to 5,000 letters with and without a combined PDF (``big.py``);
+at the end one table of every measure with its goal (``goals.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import big
+import felt
+import goals
+import watching
 from others import typst_ms, weasyprint_ms
 
 WORDS = [
@@ -227,6 +237,27 @@ def main() -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--baseline", metavar="FOLDER", help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=15, help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, help="processes per whole-process median (default 7)")
+    parser.add_argument(
+        "--typst-python",
+        metavar="PYTHON",
+        help="an interpreter that can import typst (default: this one)",
+    )
+    parser.add_argument("--no-watch", action="store_true", help="skip the render --watch latency")
+    parser.add_argument("--no-big", action="store_true", help="skip the bundles of 500 to 5,000")
+    parser.add_argument(
+        "--big-counts",
+        default="500,2000,5000",
+        metavar="N,N,...",
+        help="campaign sizes of the big bundles (default 500,2000,5000)",
+    )
+    parser.add_argument(
+        "--rss-cap",
+        type=float,
+        default=2000,
+        metavar="MB",
+        help="stop a big bundle whose process tree passes this (default 2000)",
+    )
     args = parser.parse_args()
     if args.baseline:  # the baseline's own process
         print(timed(lambda: baseline(Path(args.baseline)), args.repeat))
@@ -316,6 +347,20 @@ def main() -> int:
             else:
                 results[f"{tool}_ms"] = ms
                 results[f"{tool}_ratio"] = ms / base_ms
+        runs = args.runs or (1 if smoke else 7)
+        typst_python = felt.typst_python(args.typst_python)
+        results.update(felt.cold_start(folder, runs, typst_python))
+        results.update(felt.sizes(folder, typst_python))
+        if not args.no_watch:
+            results.update(watching.measure(folder, 3 if smoke else 20))
+        if not args.no_big:
+            counts = [3, 6] if smoke else [int(n) for n in args.big_counts.split(",")]
+            signatories = 30 if smoke else 300
+
+            def make(where: Path, count: int) -> Path:
+                return make_workload(where, signatories=signatories, recipients=count)
+
+            results.update(big.measure(make, Path(tmp), counts, args.rss_cap))
     results["machine"] = (
         f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
@@ -323,8 +368,13 @@ def main() -> int:
     for key, value in results.items():
         shown = f"{value:.2f}" if isinstance(value, float) else value
         print(f"{key:<{width}}  {shown}")
+    table = goals.table(results)
+    print()
+    print(goals.markdown(table))
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+        data = {**results, "table": [dict(zip(("measure", "result", "goal", "met"), row, strict=True))
+                                     for row in table]}  # fmt: skip
+        Path(args.json).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return 0
 
 
