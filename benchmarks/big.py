@@ -140,6 +140,7 @@ def measure(make: MakeWorkload, base: Path, counts: list[int], cap_mb: float) ->
             if len(letters) != count:
                 results[f"big_{count}_{kind}"] = f"{len(letters)} letters made, not {count}"
                 continue
+            results[f"big_{count}_{kind}_letter_pages"] = float(sum(e["pages"] for e in letters))
             per_letter[count, kind] = wall * 1000 / count
             results[f"big_{count}_{kind}_ms_per_letter"] = per_letter[count, kind]
             if kind == "combined":
@@ -152,11 +153,35 @@ def measure(make: MakeWorkload, base: Path, counts: list[int], cap_mb: float) ->
             results[f"big_{count}_combined_ratio"] = ratio
         shutil.rmtree(folder, ignore_errors=True)
     results["big_peak_rss_mb"] = peak
-    ratios = [v for k, v in results.items() if k.endswith("_combined_ratio")]
-    if ratios and len(ratios) == len(counts):
-        results["big_combined_ratio_max"] = max(float(r) for r in ratios)
-    small, large = min(counts), max(counts)
-    for kind in ("plain", "combined"):
-        if (small, kind) in per_letter and (large, kind) in per_letter:
-            results[f"big_linearity_{kind}"] = per_letter[large, kind] / per_letter[small, kind]
+    results.update(shape(results, per_letter, counts))
     return results
+
+
+def shape(results: Results, per_letter: dict[tuple[int, str], float], counts: list[int]) -> Results:
+    """The combined / plain ratio at its worst, and how linear the time is.
+
+    ``big_linearity_KIND`` is the per-letter time at the largest count over
+    that at the smallest: the bundle's fixed start-up weighs on it.
+    ``big_marginal_KIND`` (three counts or more) is the time each letter adds
+    between the two largest counts over that between the two smallest: 1.0
+    when the time is a straight line, whatever the start-up.
+    """
+    found: Results = {}
+    missing = [f"{n:,} {kind}: {results[f'big_{n}_{kind}']}"
+               for n in counts for kind in ("plain", "combined") if (n, kind) not in per_letter]  # fmt: skip
+    why = f"not measured ({'; '.join(missing)})"
+    ratios = [per_letter[n, "combined"] / per_letter[n, "plain"] for n in counts
+              if (n, "combined") in per_letter and (n, "plain") in per_letter]  # fmt: skip
+    found["big_combined_ratio_max"] = max(ratios) if len(ratios) == len(counts) else why
+    counts = sorted(counts)
+    for kind in ("plain", "combined"):
+        if any((n, kind) not in per_letter for n in counts):
+            found[f"big_linearity_{kind}"] = why
+            continue
+        found[f"big_linearity_{kind}"] = per_letter[counts[-1], kind] / per_letter[counts[0], kind]
+        if len(counts) >= 3:
+            total = {n: per_letter[n, kind] * n for n in counts}
+            first = (total[counts[1]] - total[counts[0]]) / (counts[1] - counts[0])
+            last = (total[counts[-1]] - total[counts[-2]]) / (counts[-1] - counts[-2])
+            found[f"big_marginal_{kind}"] = last / first
+    return found

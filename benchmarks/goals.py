@@ -73,7 +73,9 @@ def _rows(results: Results) -> list[tuple[str, str, str, str, Check]]:
              lambda v: v == 0),
         # Bytes
         _row("benchmark letter, letter pages only, bytes", "bench_letter_bytes", "{:,.0f} B"),
+        _row("benchmark letter, letter pages", "bench_letter_pages", "{:.0f}"),
         _row("the same from Typst, bytes", "typst_letter_bytes", "{:,.0f} B"),
+        _row("the same from Typst, pages", "typst_letter_pages", "{:.0f}"),
         _row("benchmark letter / Typst, bytes", "bench_letter_vs_typst_bytes", X),
         _row("benchmark letter, font programs per base font", "bench_letter_font_programs", "{}"),
         _row("Typst letter, font programs per base font", "typst_letter_font_programs", "{}"),
@@ -107,6 +109,8 @@ def _rows(results: Results) -> list[tuple[str, str, str, str, Check]]:
              "0.8x to 1.2x", lambda v: 0.8 <= v <= 1.2),
         _row("per letter, largest / smallest bundle, combined", "big_linearity_combined", X,
              "0.8x to 1.2x", lambda v: 0.8 <= v <= 1.2),
+        _row("time a letter adds, largest counts / smallest, plain", "big_marginal_plain", X),
+        _row("time a letter adds, largest counts / smallest, combined", "big_marginal_combined", X),
     ]  # fmt: skip
     return rows
 
