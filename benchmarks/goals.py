@@ -128,7 +128,7 @@ def table(results: Results) -> list[tuple[str, str, str, str]]:
             met = "no" if goal != "–" else ""
         else:
             met = "" if check is None else ("yes" if check(value) else "no")
-        out.append((label, shown.format(value), goal, met))
+        out.append((label, value if isinstance(value, str) else shown.format(value), goal, met))
     return out
 
 

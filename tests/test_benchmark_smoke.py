@@ -163,7 +163,8 @@ def test_table_judges_each_goal(bench: dict[str, ModuleType]) -> None:
     is met, and that a part that could not run says why."""
     rows = bench["goals"].table(
         {"askarov_kb": 130.0, "askarov_wall_ms": 250.0, "import_ms": 40.0,
-         "watch": "not available", "big_linearity_combined": 1.25, "baseline_ms": 15.0}
+         "watch": "not available", "big_linearity_combined": 1.25, "baseline_ms": 15.0,
+         "big_combined_ratio_max": "not measured (5,000 combined: stopped above 2000 MB)"}
     )  # fmt: skip
     got = {row[0]: row[1:] for row in rows}
     assert got["Askarov example, size"] == ("130.0 KB", "< 120 KB", "no")
@@ -172,7 +173,12 @@ def test_table_judges_each_goal(bench: dict[str, ModuleType]) -> None:
     assert got["`render --watch`"] == ("not available", "each < 100 ms", "no")
     assert got["per letter, largest / smallest bundle, combined"][2] == "no"
     assert got["bare-canvas baseline, one letter"] == ("15.0 ms", "–", "")
-    assert len(rows) == 6  # rows not measured are left out
+    assert got["big bundles, combined / plain, worst"] == (
+        "not measured (5,000 combined: stopped above 2000 MB)",
+        "≤ 1.3x",
+        "no",
+    )
+    assert len(rows) == 7  # rows not measured are left out
     markdown = bench["goals"].markdown(rows)
     assert markdown.splitlines()[0] == "| measure | result | goal | met |"
     assert "| Askarov example, size | 130.0 KB | < 120 KB | no |" in markdown
