@@ -98,7 +98,9 @@ def bundle_tree(
     args = [sys.executable, "-m", "letterkit", "bundle", str(campaign), "-o", str(out),
             "--jobs", str(jobs), "--quiet"]  # fmt: skip
     start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(  # in the campaign's folder, like every process the script times
+        args, cwd=campaign.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     sampler = TreeSampler(proc, cap_mb)
     sampler.start()
     _, err = proc.communicate()

@@ -20,11 +20,13 @@ from pathlib import Path
 Results = dict[str, float | str]
 
 
-def watch_supported(python: str = sys.executable) -> bool:
-    """Whether this letterkit's ``render`` takes ``--watch``."""
+def watch_supported(cwd: Path, python: str = sys.executable) -> bool:
+    """Whether the letterkit that ``python -m letterkit`` finds in *cwd* takes
+    ``render --watch`` (the folder matters: ``-m`` looks there first)."""
     done = subprocess.run(
-        [python, "-m", "letterkit", "render", "--help"], capture_output=True, text=True, check=False
-    )
+        [python, "-m", "letterkit", "render", "--help"],
+        cwd=cwd, capture_output=True, text=True, check=False,
+    )  # fmt: skip
     return "--watch" in done.stdout
 
 
@@ -113,7 +115,7 @@ def watch_latency(
 
 def measure(folder: Path, edits: int) -> Results:
     """The watch latency on the benchmark letter of ``run.py``'s workload."""
-    if not watch_supported():
+    if not watch_supported(folder):
         return {"watch": "not available"}
     pdf = folder / "watched.pdf"
     command = [sys.executable, "-m", "letterkit", "render", "single.yaml", "-o", str(pdf),
