@@ -205,6 +205,24 @@ def test_a_plain_letter_loads_only_what_it_needs() -> None:
     assert done.stdout.splitlines()[-1] == "[]", done.stdout
 
 
+def test_help_loads_no_typesetter() -> None:
+    """This test ensures that ``letterkit --help`` and ``letterkit render --help``
+    answer without loading the pipeline, ReportLab or pypdf (they answer in a
+    few tens of milliseconds)."""
+    heavy = ("letterkit.pipeline", "reportlab.platypus", "pypdf", "jinja2", "babel.dates")
+    for args in (["--help"], ["render", "--help"]):
+        script = (
+            "import sys; from letterkit.cli.main import main\n"
+            f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+        )
+        assert "usage:" in done.stdout
+        assert done.stdout.splitlines()[-1] == "[]", (args, done.stdout[-300:])
+
+
 def test_render_writes_to_a_stream_and_returns_the_same_bytes() -> None:
     import io
 

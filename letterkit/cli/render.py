@@ -14,14 +14,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import unquote
 
 from ..errors import Problem, UsageError, in_order
-from ..model import Letter
-from ..pipeline import BuildResult
 from ..validate.hygiene import silenced
 from .hints import no_recipient
+
+if TYPE_CHECKING:  # the pipeline loads the whole typesetter: only a render needs it
+    from ..model import Letter
+    from ..pipeline import BuildResult
 
 #: File endings of the specs letterkit reads: a positional output with one of
 #: them is a second spec, not an output.
