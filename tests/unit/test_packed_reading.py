@@ -9,26 +9,12 @@ import io
 
 import pikepdf
 from pypdf import PdfWriter
-from reportlab.pdfgen.canvas import Canvas
 
 from letterkit import memo
 from letterkit.pdf import _pypdf, objstreams, splice
 from letterkit.pdf.subsets import name_subsets
-from letterkit.typeset import fonts
 
-SIZE = (300.0, 400.0)
-
-
-def _part(lines: list[str]) -> bytes:
-    fonts.register()
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=SIZE, invariant=1, initialFontName=fonts.SERIF)
-    for line in lines:
-        canvas.setFont(fonts.SERIF, 12)
-        canvas.drawString(20, 300, line)
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+from .test_pdf_splice import SIZE, _part
 
 
 def _letters(names: list[str]) -> list[bytes]:
