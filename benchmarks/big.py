@@ -123,7 +123,7 @@ def _combined_pages(pdf: Path) -> int:
 def measure(make: MakeWorkload, base: Path, counts: list[int], cap_mb: float) -> Results:
     """Bundles of each count in *counts*, 2 jobs, plain and combined (see the module docstring)."""
     results: Results = {}
-    peak, per_letter = 0.0, {}
+    peak, peak_pss, per_letter = 0.0, 0.0, {}
     for count in counts:
         folder = base / f"big-{count}"
         campaign = make(folder, count)
@@ -133,6 +133,7 @@ def measure(make: MakeWorkload, base: Path, counts: list[int], cap_mb: float) ->
             out = folder / f"dist-{kind}"
             wall, memory, failed = bundle_tree(spec, out, 2, cap_mb)
             peak = max(peak, memory.peak_mb)
+            peak_pss = max(peak_pss, memory.peak_pss_mb)
             results[f"big_{count}_{kind}_peak_rss_mb"] = memory.peak_mb
             results[f"big_{count}_{kind}_peak_pss_mb"] = memory.peak_pss_mb
             if failed:
@@ -155,6 +156,7 @@ def measure(make: MakeWorkload, base: Path, counts: list[int], cap_mb: float) ->
             results[f"big_{count}_combined_ratio"] = ratio
         shutil.rmtree(folder, ignore_errors=True)
     results["big_peak_rss_mb"] = peak
+    results["big_peak_pss_mb"] = peak_pss
     results.update(shape(results, per_letter, counts))
     return results
 

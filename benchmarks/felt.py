@@ -143,12 +143,11 @@ def cold_start(folder: Path, runs: int, python_for_typst: str | None) -> Results
     return results
 
 
-def font_programs(pdf_path: Path) -> dict[str, int]:
-    """How many embedded font programs each base font has in *pdf_path*
-    (a subset's ``ABCDEF+`` tag left out, so two subsets of one font count 2)."""
+def _program_data(pdf_path: Path) -> list[tuple[str, tuple[int, int], bytes]]:
+    """(base font, object id, decoded bytes) of each embedded font program."""
     import pikepdf
 
-    programs: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    found = []
     with pikepdf.open(pdf_path) as pdf:
         for obj in pdf.objects:
             if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/FontDescriptor":
@@ -156,7 +155,20 @@ def font_programs(pdf_path: Path) -> dict[str, int]:
             base = str(obj.get("/FontName", "/?"))[1:].split("+", 1)[-1]
             for key in ("/FontFile", "/FontFile2", "/FontFile3"):
                 if key in obj:
-                    programs[base].add(obj[key].objgen)
+                    found.append((base, obj[key].objgen, obj[key].read_bytes()))
+    return found
+
+
+def font_programs(pdf_path: Path, annexes: tuple[Path, ...] = ()) -> dict[str, int]:
+    """How many embedded font programs each base font has in *pdf_path*
+    (a subset's ``ABCDEF+`` tag left out, so two subsets of one font count 2),
+    leaving out the programs the annex files given carry themselves: those
+    come with an annex's pages, and letterkit does not rewrite an annex."""
+    theirs = {data for annex in annexes for _base, _id, data in _program_data(annex)}
+    programs: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for base, objgen, data in _program_data(pdf_path):
+        if data not in theirs:
+            programs[base].add(objgen)
     return {base: len(found) for base, found in sorted(programs.items())}
 
 
@@ -191,6 +203,10 @@ def sizes(folder: Path, python_for_typst: str | None) -> Results:
         counts = font_programs(path)
         results[f"{name}_font_programs"] = _programs_text(counts)
         results[f"{name}_max_programs_per_font"] = float(max(counts.values(), default=0))
+    chronology = ASKAROV.parent / "chronology.pdf"
+    own = font_programs(askarov, (chronology,))
+    results["askarov_own_font_programs"] = _programs_text(own)
+    results["askarov_own_max_programs_per_font"] = float(max(own.values(), default=0))
     if python_for_typst is None:
         return results
     typ = folder / "letter-only.typ"
