@@ -135,3 +135,19 @@ def test_a_campaign_row_is_greeted_by_the_whole_surname(tmp_path: Path) -> None:
     text = " ".join(pdf_text(build_row(loaded, "FR").pdf).split())
     assert "Madame," in text
     assert "Leyen," not in text
+
+
+def test_a_yaml_list_of_recipients_takes_a_surname_key(tmp_path: Path) -> None:
+    campaign = _campaign(tmp_path, "")
+    (campaign.parent / "recipients.csv").unlink()
+    (campaign.parent / "recipients.yaml").write_text(
+        "- {id: XI, honorific: Mr, name: Xi Jinping, surname: Xi, organization: State, address: Beijing}\n",
+        encoding="utf-8",
+    )
+    text = campaign.read_text(encoding="utf-8").replace("recipients.csv", "recipients.yaml")
+    campaign.write_text(text, encoding="utf-8")
+    loaded = load_campaign(campaign)
+    assert loaded.get("XI").recipient.surname == "Xi"
+    text = " ".join(pdf_text(build_row(loaded, "XI").pdf).split())
+    assert "Dear Mr Xi," in text
+    assert "Mr Jinping" not in text
