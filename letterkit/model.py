@@ -106,6 +106,9 @@ class Recipient:
     gender: str = ""
     #: The office the greeting follows (fr, ar); "" reads it from the title.
     office: str = ""
+    #: The surname the greeting uses; "" takes it from the name (its last word
+    #: and the particles before it: "von der Leyen").
+    surname: LocalText = ""
 
 
 @dataclass(frozen=True)

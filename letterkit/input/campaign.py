@@ -46,7 +46,7 @@ CAMPAIGN_KEYS = ("letter", "recipients", "output")
 OUTPUT_KEYS = ("filename", "combined")
 RECIPIENT_COLUMNS = (
     "id", "honorific", "name", "title", "organization", "address", "email", "salutation",
-    "closing", "locale", "gender", "office",
+    "closing", "locale", "gender", "office", "surname",
 )  # fmt: skip
 RECIPIENT_TABLE = Table(
     RECIPIENT_COLUMNS, "id", "recipient", "recipients", aliases=(("organisation", "organization"),)
@@ -340,6 +340,7 @@ def _recipients(
             closing=_greeting(cells, "closing", src),
             gender=_choice(cells, "gender", GENDER_WORDS, rid, at("gender"), reporter),
             office=_choice(cells, "office", OFFICE_WORDS, rid, at("office"), reporter),
+            surname=clean(cells.get("surname", "")),
         )
         out.append(CampaignRecipient(rid, recipient, locale, origin, fields))
     return out

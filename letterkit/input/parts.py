@@ -22,7 +22,7 @@ SENDER_KEYS = ("name", "address", "email", "logo", "logo_position", "logos")
 LOGO_POSITIONS = {"auto": "auto", "left": "left", "right": "right", "top": "top"}
 RECIPIENT_KEYS = (
     "honorific", "name", "title", "organization", "address", "email", "salutation", "closing",
-    "gender", "office",
+    "gender", "office", "surname",
 )  # fmt: skip
 ANNEX_KEYS = (
     "path", "title", "pages", "password", "password_env", "stamp", "generate", "attachments",
@@ -147,6 +147,7 @@ def _recipient(data: Located, reader: Reader, field: str) -> Recipient:
         closing=optional_text(data, "closing", f"{field}.closing", reader),
         gender=reader.word(data, "gender", f"{field}.gender", GENDER_WORDS, ""),
         office=reader.word(data, "office", f"{field}.office", OFFICE_WORDS, ""),
+        surname=reader.text(data, "surname", f"{field}.surname"),
     )
 
 

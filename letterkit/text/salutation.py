@@ -1,8 +1,9 @@
 """Letter → salutation: the greeting made from the addressees when no one gives one.
 
 Each addressee is read for gender, Excellency and office
-(:mod:`.address_forms`), and the greeting takes the form its language gives
-that addressee, from the layout words' catalogs (a context per gender):
+(:mod:`.address_forms`) and for the surname it is greeted by (its ``surname``,
+else the name's last word with its particles, :mod:`.surnames`: "Ms von der
+Leyen"), and the greeting takes the form its language gives that addressee, from the layout words' catalogs (a context per gender):
 
 - one addressee of known gender: "Dear Ms Mogherini," / "Уважаемая госпожа
   Могерини!" / "Sehr geehrter Herr Tusk," / "Құрметті Могерини ханым!" (the
@@ -36,6 +37,7 @@ from .address_forms import (
     is_excellency,
     office_of,
 )
+from .surnames import surname_of
 
 #: The catalog's words for one addressee, by gender (marked for ``pybabel extract``).
 _WORDS = (
@@ -71,7 +73,7 @@ class Addressee:
 
 
 def addressee(recipient: Recipient, loc: str) -> Addressee:
-    """A recipient → its name, gender, Excellency and office in the letter's language."""
+    """A recipient → its name, surname, gender, Excellency and office in the letter's language."""
     honorific = l10n.localize(recipient.honorific, loc)
     name = l10n.localize(recipient.name, loc)
     titles = (
@@ -81,7 +83,7 @@ def addressee(recipient: Recipient, loc: str) -> Addressee:
     )
     return Addressee(
         name=name,
-        surname=name.split()[-1] if name.split() else name,
+        surname=l10n.localize(recipient.surname, loc).strip() or surname_of(name),
         honorific=honorific,
         gender=gender_of(recipient, honorific),
         excellency=is_excellency(honorific),

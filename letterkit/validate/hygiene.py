@@ -247,8 +247,8 @@ def _local(path: str, value: LocalText | None) -> Iterator[tuple[str, str]]:
 def _recipient_texts(path: str, r: object) -> Iterator[tuple[str, str, bool]]:
     if not isinstance(r, Recipient):
         return
-    for field in ("name", "honorific", "title", "organization", "salutation", "closing"):
-        named = field in ("name", "title", "organization")
+    for field in ("name", "honorific", "title", "organization", "salutation", "closing", "surname"):
+        named = field in ("name", "title", "organization", "surname")
         for where, text in _local(f"{path}.{field}", getattr(r, field)):
             yield where, text, named
     if isinstance(r.address, tuple):

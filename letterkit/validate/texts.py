@@ -11,6 +11,17 @@ from .addressees import label_texts
 from .rules import locale_ok
 from .signatory_block import block_texts
 
+#: A recipient's texts: each must have the letter's language when it is localized.
+_RECIPIENT_TEXTS = (
+    "name",
+    "honorific",
+    "title",
+    "organization",
+    "salutation",
+    "closing",
+    "surname",
+)
+
 
 def texts(letter: Letter) -> Iterator[tuple[str, str, object]]:
     """Every localizable text of *letter*: (field, label, value)."""
@@ -28,7 +39,7 @@ def texts(letter: Letter) -> Iterator[tuple[str, str, object]]:
             yield f"letter.sender.address[{i}]", "address", line
     for n, r in enumerate(letter.recipients):
         if isinstance(r, Recipient):
-            for key in ("name", "honorific", "title", "organization", "salutation", "closing"):
+            for key in _RECIPIENT_TEXTS:
                 if getattr(r, key, None) is None and key in ("salutation", "closing"):
                     continue
                 label = "recipient name" if key == "name" else key
