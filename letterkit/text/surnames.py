@@ -5,10 +5,13 @@ that belong to it:
 
 - lowercase particles of the European languages, as written ("Charles de
   Gaulle" → "de Gaulle", "Ludwig van Beethoven" → "van Beethoven", "Урсула
-  фон дер Ляйен" → "фон дер Ляйен"); a capitalised one only directly before a
-  lowercase one ("Alexander Van der Bellen" → "Van der Bellen"), since a
-  capitalised "Van" or "Le" alone may be a middle name (Vietnamese "Nguyen Van
-  Nam"), and a ``surname`` given by the user settles those;
+  фон дер Ляйен" → "фон дер Ляйен"), and the Latin-script ones written with a
+  capital as Belgian, Dutch, French and Italian names have them ("Herman Van
+  Rompuy", "Jean-Yves Le Drian", "Luigi Di Maio", "Alexander Van der
+  Bellen"), but never as the first word, which is a given name ("Van
+  Morrison", "Della Reese"). A capitalised "Van" is a middle name in a
+  Vietnamese name ("Nguyen Van Nam" gives "Van Nam"): a ``surname`` given by
+  the user settles such names;
 - the Irish and Scottish Gaelic particles in any case ("Seán Ó Súilleabháin",
   "Máire Ní Bhraonáin", "Seán Mac Giolla Phádraig": "Giolla" after a particle
   is part of the surname).
@@ -49,9 +52,17 @@ def _lowercase(word: str) -> bool:
     return unicodedata.normalize("NFC", word) in _LOWERCASE
 
 
+#: Particles that European names also write with a capital ("Van Rompuy", "Le Drian").
+_CAPITALISED = frozenset(
+    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "des", "la", "le",
+     "ten", "ter"}
+)  # fmt: skip
+
+
 def _capitalised(word: str) -> bool:
-    """A lowercase particle written with a capital ("Van", "De")."""
-    return word[:1].isupper() and word[1:].islower() and _lowercase(word.lower())
+    """A particle written with a capital ("Van", "De", "Le")."""
+    word = unicodedata.normalize("NFC", word)
+    return word[:1].isupper() and word[1:].islower() and word.lower() in _CAPITALISED
 
 
 def surname_of(name: str) -> str:
@@ -70,7 +81,7 @@ def surname_of(name: str) -> str:
             and _gaelic(words[start - 2])
         ):
             start -= 2
-        elif _capitalised(before) and _lowercase(words[start]) and start < len(words) - 1:
+        elif _capitalised(before) and start > 1:  # not the first word: a given name
             start -= 1
         else:
             break

@@ -59,10 +59,11 @@ def test_a_name_without_particles_keeps_its_last_word(name: str, surname: str) -
 @pytest.mark.parametrize(
     ("name", "surname"),
     [
-        # a capitalised particle alone may be a middle name: the user's ``surname`` says
-        ("Herman Van Rompuy", "Rompuy"),
-        ("Nguyen Van Nam", "Nam"),
-        ("Marine Le Pen", "Pen"),
+        # a capitalised particle is a given name as the first word
+        ("Van Morrison", "Morrison"),
+        ("Della Reese", "Reese"),
+        # and a Vietnamese middle name reads as a particle: the user's ``surname`` says
+        ("Nguyen Van Nam", "Van Nam"),
         # no guessing beyond particles: double surnames and family-name-first orders
         ("Ana María García López", "López"),
         ("José Ortega y Gasset", "Gasset"),
@@ -72,6 +73,21 @@ def test_a_name_without_particles_keeps_its_last_word(name: str, surname: str) -
     ],
 )
 def test_nothing_beyond_the_particles_is_guessed(name: str, surname: str) -> None:
+    assert surname_of(name) == surname
+
+
+@pytest.mark.parametrize(
+    ("name", "surname"),
+    [
+        ("Herman Van Rompuy", "Van Rompuy"),
+        ("Marine Le Pen", "Le Pen"),
+        ("Jean-Yves Le Drian", "Le Drian"),
+        ("Luigi Di Maio", "Di Maio"),
+        ("Alexander De Croo", "De Croo"),
+        ("Maria Dos Santos", "Dos Santos"),
+    ],
+)
+def test_capitalised_particles_of_european_names_are_kept(name: str, surname: str) -> None:
     assert surname_of(name) == surname
 
 
