@@ -6,8 +6,9 @@ back fast by every later process.
 Where: ``LETTERKIT_CACHE_DIR`` when set, else the platform's user cache folder
 (``$XDG_CACHE_HOME/letterkit`` or ``~/.cache/letterkit`` on Linux,
 ``~/Library/Caches/letterkit`` on macOS, ``%LOCALAPPDATA%\\letterkit\\Cache``
-on Windows). ``LETTERKIT_NO_CACHE=1`` turns it off: everything is computed in
-memory, as without a cache.
+on Windows). ``LETTERKIT_NO_CACHE=1`` (any value but empty, ``0``, ``no``,
+``false`` or ``off``) turns it off: everything is computed in memory, as
+without a cache.
 
 An entry is named by a hash of everything it derives from (its *key*: the
 data file's or font's content hash, the dependency's version), plus
@@ -30,6 +31,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -42,6 +44,11 @@ CACHE_DIR_ENV = "LETTERKIT_CACHE_DIR"
 #: Environment variable: set to 1 (or anything but 0 and "") to use no cache.
 NO_CACHE_ENV = "LETTERKIT_NO_CACHE"
 
+#: Values of ``LETTERKIT_NO_CACHE`` that leave the cache on (any other turns it off).
+_NOT_SET = ("", "0", "no", "false", "off")
+#: An entry's file name after its kind: a hash (see :func:`entry_name`).
+_ENTRY = re.compile(r"-[0-9a-f]{40}")
+
 #: The first bytes of every entry; a new layout of the file gets a new tag.
 _MAGIC = b"LKC1"
 _DIGEST = 32  # sha256
@@ -49,7 +56,7 @@ _DIGEST = 32  # sha256
 
 def folder() -> Path | None:
     """The cache folder, or None when ``LETTERKIT_NO_CACHE`` turns the cache off."""
-    if os.environ.get(NO_CACHE_ENV, "").strip() not in ("", "0"):
+    if os.environ.get(NO_CACHE_ENV, "").strip().lower() not in _NOT_SET:
         return None
     given = os.environ.get(CACHE_DIR_ENV, "")
     try:
@@ -129,7 +136,8 @@ def prune(where: Path, kind: str, keep: int) -> None:
     entries = []
     with contextlib.suppress(OSError):
         for entry in os.scandir(where):
-            if entry.name.startswith(f"{kind}-"):
+            name = entry.name
+            if name.startswith(kind) and _ENTRY.fullmatch(name, len(kind)):  # ours alone
                 with contextlib.suppress(OSError):
                     entries.append((entry.stat().st_mtime_ns, entry.name))
     for _mtime, name in sorted(entries, reverse=True)[keep:]:

@@ -180,6 +180,24 @@ def test_entries_from_the_users_data_are_bounded(
     assert kept == sorted(cache.entry_name("lists", [n]) for n in (4, 5, 6))
     assert (tmp_path / cache.entry_name("other", ["x"])).exists()
     assert collation._LISTS_KEPT >= 16
+    # a file of the user's that only starts like an entry is not the cache's to remove
+    (tmp_path / "lists-mine").write_text("kept")
+    cache.prune(tmp_path, "lists", 0)
+    assert not list(tmp_path.glob("lists-?" + "?" * 39))
+    assert (tmp_path / "lists-mine").read_text() == "kept"
+
+
+@pytest.mark.parametrize(("value", "on"), [("1", False), ("yes", False), ("true", False),
+                                           ("", True), ("0", True), ("no", True), ("Off", True),
+                                           ("false", True)])  # fmt: skip
+def test_the_switch_reads_as_people_write_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str, on: bool
+) -> None:
+    """This test ensures that LETTERKIT_NO_CACHE turns the cache off for a yes and
+    leaves it on for a no, whatever way either is written."""
+    monkeypatch.setenv("LETTERKIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("LETTERKIT_NO_CACHE", value)
+    assert (cache.folder() is not None) is on
 
 
 def test_an_unwritable_folder_is_no_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
