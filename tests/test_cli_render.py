@@ -30,6 +30,31 @@ def test_the_output_may_follow_the_spec(tmp_path: Path) -> None:
     assert "6\u00a0December 2018" in pdf_text(output.read_bytes())
 
 
+@pytest.mark.parametrize("between", [["--debug"], ["--no-warn", "LK123"], ["--allow-outside"]])
+def test_the_output_may_follow_an_option(
+    tmp_path: Path, between: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """This test ensures that an option between the spec and OUT.pdf leaves
+    OUT.pdf the output, while an unknown option is still named as one."""
+    output = tmp_path / "after-option.pdf"
+    status, out, err = run("render", str(EXAMPLE / "letter.yaml"), *between, str(output))
+    assert status == 0, err
+    assert out == f"wrote {output}\n"
+    assert output.read_bytes().startswith(b"%PDF-")
+    capsys.readouterr()
+    status, _, _ = run("render", str(EXAMPLE / "letter.yaml"), "--bogus", str(output))
+    assert status == 2
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err  # argparse's own line
+
+
+def test_a_spec_after_the_output_says_the_spec_comes_first(tmp_path: Path) -> None:
+    """This test ensures that swapped arguments are told which goes first."""
+    status, _, err = run("render", str(tmp_path / "out.pdf"), str(EXAMPLE / "letter.yaml"))
+    assert status == 2
+    assert "the spec comes first" in err
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_campaign_letter_to_a_positional_output(tmp_path: Path) -> None:
     """This test ensures that a campaign's letter can be named positionally too."""
     output = tmp_path / "fr.pdf"

@@ -122,7 +122,14 @@ def main(
     logging.getLogger("pypdf").propagate = False
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        known = not any(arg.startswith("-") for arg in extra)
+        if extra and known and args.command == "render" and args.out is None:
+            # argparse takes positionals in one run: OUT.pdf after an option
+            # (``render SPEC --watch OUT.pdf``) comes back unrecognised
+            args.out, *extra = extra
+        if extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:
         return int(exc.code or 0)
     from ..limits import Limits

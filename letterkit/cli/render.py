@@ -163,9 +163,10 @@ def output_argument(args: argparse.Namespace) -> Path | None:
         return Path(args.output) if args.output else None
     named = Path(positional)
     if named.suffix.lower() in SPEC_SUFFIXES:
+        first = "" if Path(args.spec).suffix.lower() in SPEC_SUFFIXES else "; the spec comes first"
         raise UsageError(
             f"{positional} looks like a spec, and render takes one: "
-            "letterkit render SPEC [OUT.pdf] (a campaign's letters: letterkit bundle)"
+            f"letterkit render SPEC [OUT.pdf]{first} (a campaign's letters: letterkit bundle)"
         )
     if named.suffix.lower() != ".pdf":
         raise UsageError(f"the output {positional} should end in .pdf")
