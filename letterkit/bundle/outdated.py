@@ -49,12 +49,15 @@ def forget_untrue(campaign: Campaign, out: Path, state: State) -> list[str]:
     lines to report. A manifest still true of every letter it lists stays."""
     try:
         data = read_json(out / MANIFEST)
-    except (FileNotFoundError, RecordError):
+    except (OSError, RecordError):
         return []  # none, or not one a bundle wrote: left alone
     letters = data.get("letters") if isinstance(data, dict) else None
     if not isinstance(letters, list) or all(_still(line, state) for line in letters):
         return []
-    notes = forget_earlier_combined(campaign, out, "", True, _STOPPED)
+    try:  # said, never raised: the run is already ending with its own error
+        notes = forget_earlier_combined(campaign, out, "", True, _STOPPED)
+    except OSError as exc:
+        notes = [f"could not remove the combined PDF of an earlier run: {exc.strerror or exc}"]
     try:
         os.unlink(out / MANIFEST)
     except OSError as exc:
