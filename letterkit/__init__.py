@@ -61,6 +61,8 @@ __version__ = "0.1.0"
 
 from typing import TYPE_CHECKING, Any
 
+# First: in the command, Ctrl-C while the modules load is one line, not a traceback.
+from . import _start as _start
 from .errors import InternalError as InternalError
 from .errors import LetterkitError as LetterkitError
 from .errors import Problem as Problem

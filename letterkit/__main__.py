@@ -25,11 +25,17 @@ def run() -> None:
     were loaded without sweeps too); collections run after 50,000 new objects
     instead (cycles are still freed, so a bundle's workers, forked from here,
     stay bounded), and what is alive at the end is frozen, so the interpreter's
-    last sweep passes it by.
+    last sweep passes it by. Ctrl-C before the command handles it (while the
+    modules load: :mod:`letterkit._start`) says ``letterkit: interrupted`` and
+    exits 130, as it does later.
     """
     gc.freeze()
     gc.set_threshold(50_000, 10, 10)
-    status = main()
+    try:
+        status = main()
+    except KeyboardInterrupt:  # before the command's own handling: one line, as after
+        sys.stderr.write("letterkit: interrupted\n")
+        status = 130
     gc.freeze()
     sys.exit(status)
 

@@ -474,26 +474,35 @@ def test_a_period_that_runs_backwards_is_an_error() -> None:
         l10n.duration(dt.date(2024, 3, 1), dt.date(2018, 2, 28), "en-GB")
 
 
-def test_a_combined_pdf_named_like_the_recipients_file_cannot_replace_it(tmp_path: Path) -> None:
+def test_a_combined_pdf_named_like_an_annex_cannot_replace_it(tmp_path: Path) -> None:
     """This test ensures that a bundle written into the campaign's folder, whose
     letter lives in a folder of its own, is refused: its combined PDF
-    (``output.combined: recipients.csv``) would replace the recipients file."""
-    campaign = _campaign(tmp_path / "c", 2, combined="recipients.csv")
+    (``output.combined: annex.pdf``) would replace the annex; and that a name
+    that is not a PDF's (``recipients.csv``) is refused before that (LK160)."""
+    campaign = _campaign(tmp_path / "c", 2, annex_pages=1, combined="annex.pdf")
     letter_folder = campaign.parent / "letter"
     letter_folder.mkdir()
     for name in ("generic.md", "case.yaml", "signatories-9.csv", "letter.yaml"):
         (campaign.parent / name).rename(letter_folder / name)
+    letter = letter_folder / "letter.yaml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("path: annex.pdf",
+                      "path: ../annex.pdf"), encoding="utf-8")  # fmt: skip
     campaign.write_text(
         campaign.read_text(encoding="utf-8").replace(
             "letter: letter.yaml", "letter: letter/letter.yaml"
         ),
         encoding="utf-8",
     )
-    recipients = campaign.parent / "recipients.csv"
-    before = recipients.read_bytes()
+    annex = campaign.parent / "annex.pdf"
+    before = annex.read_bytes()
     with pytest.raises(letterkit.UsageError, match="holds the campaign's inputs"):
-        build_bundle(campaign, campaign.parent)
-    assert recipients.read_bytes() == before
+        build_bundle(campaign, campaign.parent, allow_outside=True)
+    assert annex.read_bytes() == before
+    campaign.write_text(campaign.read_text(encoding="utf-8").replace("annex.pdf", "recipients.csv"))
+    with pytest.raises(
+        letterkit.ValidationError, match=r"LK160.*'recipients.csv' does not end in .pdf"
+    ):
+        build_bundle(campaign, campaign.parent, allow_outside=True)
 
 
 @pytest.mark.parametrize(
@@ -559,3 +568,50 @@ def test_ctrl_c_in_a_one_process_bundle_counts_what_it_wrote(tmp_path: Path) -> 
     assert status == 0, err
     assert stdout.splitlines()[-1].startswith(f"{20 - len(state)} built, {len(state)} unchanged")
     assert {rid: (out / e["file"]).stat().st_ino for rid, e in state.items()} == kept
+
+
+@pytest.mark.parametrize(
+    ("combined", "said"),
+    [
+        (
+            "../outside.pdf",
+            "'../outside.pdf' is not a plain file name in the output folder: "
+            "give a name with no folder and no leading dot, such as all-letters.pdf",
+        ),
+        (
+            '"{{ recipient.id }}.pdf"',
+            "'{{ recipient.id }}.pdf' holds template syntax, but the "
+            "combined PDF is one file for all the letters, not a template: give a plain file "
+            "name, such as all-letters.pdf",
+        ),
+        (
+            "all-letters",
+            "'all-letters' does not end in .pdf; end it in .pdf, such as all-letters.pdf",
+        ),
+        (
+            "manifest.json",
+            "'manifest.json' does not end in .pdf; end it in .pdf, such as all-letters.pdf",
+        ),
+        ('"a:b.pdf"', "'a:b.pdf' which holds ':', not allowed in a file name"),
+        ("CON.pdf", "'CON.pdf' a name Windows keeps for a device"),
+    ],
+    ids=["outside", "template", "not a pdf", "reserved", "unsafe", "device"],
+)
+def test_a_bad_combined_name_is_one_lk160_at_its_key_saying_what_it_must_be(
+    tmp_path: Path, combined: str, said: str
+) -> None:
+    """This test ensures that output.combined names one plain PDF in the output
+    folder: a path, template syntax, a name without .pdf, a name the bundle
+    keeps or no file system takes is one LK160 error at the combined: line
+    (where the key is, not at output:), saying what it must be; and that the
+    bundle refuses it and writes nothing."""
+    campaign = _campaign(tmp_path / "c", 2, combined=combined)
+    status, out, _ = run("check", str(campaign))
+    assert status == 1
+    [line] = [line for line in out.splitlines() if "LK160" in line]
+    assert line.startswith("campaign.yaml:4:3: ")  # output: is line 3, combined: line 4
+    assert f"error: [LK160] output.combined {said}" in line
+    status, _, err = run("bundle", str(campaign), "-o", str(tmp_path / "dist"))
+    assert status == 1
+    assert said in err
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())

@@ -347,3 +347,83 @@ def test_sigterm_to_the_whole_group_leaves_no_letter_unrecorded(tmp_path: Path) 
     status, _, err = run("bundle", str(campaign), "-o", str(out), "--jobs", "2", "--quiet")
     assert status == 0, err
     assert len(_on_disk(out)) == 40
+
+
+def _dated(campaign: Path, day: str) -> None:
+    letter = campaign.parent / "letter.yaml"
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text.replace("date: 2018-12-06", f"date: {day}"), encoding="utf-8")
+
+
+_STOPPED = (
+    "the combined PDF of an earlier run; its letters changed and the run stopped before the "
+    "end; it is built again when every letter is"
+)
+_UNTRUE = (
+    "an earlier run's; it lists letters rebuilt or removed since; it is written again when a "
+    "run gets to the end"
+)
+
+
+def test_a_run_stopped_by_its_first_failure_removes_the_manifest_and_combined_pdf_it_outdates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that a run which rebuilds letters (a new date) and then
+    stops at its first failed letter deletes the earlier combined PDF and
+    manifest (which list the old letters' sha256s), one line each, and that the
+    next whole run writes both again."""
+    from pypdf import PdfReader
+
+    monkeypatch.chdir(tmp_path)
+    campaign = _campaign(tmp_path / "c", 3, combined="all-letters.pdf")
+    assert run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1", "--quiet")[0] == 0
+    dist = tmp_path / "dist"
+    _dated(campaign, "2019-01-15")
+    _rename(campaign, "Member 1 Example", "Member 王")
+    status, _, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1", "--quiet")
+    assert status == 1
+    lines = err.splitlines()
+    assert f"letterkit: removed dist/all-letters.pdf: {_STOPPED}" in lines
+    assert f"letterkit: removed dist/manifest.json: {_UNTRUE}" in lines
+    assert not (dist / "all-letters.pdf").exists()
+    assert not (dist / "manifest.json").exists()
+    assert "R0000" in _recorded(dist)  # rebuilt with the new date
+    _rename(campaign, "Member 王", "Member 1 Example")
+    status, _, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1", "--quiet")
+    assert status == 0, err
+    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["combined"]["file"] == "all-letters.pdf"
+    assert len(PdfReader(dist / "all-letters.pdf").outline) == 6  # 3 entries, each with children
+
+
+def test_an_interrupted_run_removes_the_manifest_and_combined_pdf_it_outdates(
+    tmp_path: Path,
+) -> None:
+    """This test ensures that Ctrl-C after a letter is rebuilt (a new date)
+    deletes the earlier combined PDF and manifest, reported line by line, while
+    Ctrl-C before any letter changes leaves both as they were (still true)."""
+    from letterkit.bundle.build import build_bundle
+
+    campaign = _campaign(tmp_path / "c", 3, combined="all-letters.pdf")
+    dist = tmp_path / "dist"
+    build_bundle(campaign, dist, jobs=1)
+    before = (dist / "manifest.json").read_bytes()
+
+    def interrupt(event: str, rid: str, done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    told: list[str] = []
+    with pytest.raises(KeyboardInterrupt):  # nothing changed: every letter is unchanged
+        build_bundle(campaign, dist, jobs=1, progress=interrupt, report=told.append)
+    assert told == []
+    assert (dist / "manifest.json").read_bytes() == before
+    assert (dist / "all-letters.pdf").exists()
+    _dated(campaign, "2019-01-15")
+    with pytest.raises(KeyboardInterrupt):
+        build_bundle(campaign, dist, jobs=1, progress=interrupt, report=told.append)
+    assert [line.split(": ", 1)[1] for line in told] == [_STOPPED, _UNTRUE]
+    assert told[0].split(":")[0] == f"removed {dist / 'all-letters.pdf'}"
+    assert told[1].split(":")[0] == f"removed {dist / 'manifest.json'}"
+    assert not (dist / "all-letters.pdf").exists()
+    assert not (dist / "manifest.json").exists()
+    assert _recorded(dist)["R0000"] == "R0000-member-0-example.pdf"

@@ -505,3 +505,49 @@ def test_the_command_runs_as_a_process_of_its_own() -> None:
     )
     assert done.returncode == 0
     assert done.stdout.startswith("letterkit ")
+
+
+#: Put first on the path of a letterkit process: Ctrl-C (KeyboardInterrupt) arrives
+#: as the module named in LETTERKIT_TEST_INTERRUPT starts to load.
+_SITE = """
+import os, sys
+
+class _Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == os.environ.get("LETTERKIT_TEST_INTERRUPT"):
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, _Interrupt())
+"""
+
+
+@pytest.mark.parametrize("module", ["letterkit.errors", "letterkit.model", "letterkit.cli.main"])
+@pytest.mark.parametrize("how", ["script", "-m"])
+def test_ctrl_c_while_the_command_starts_is_one_line_and_status_130(
+    tmp_path: Path, module: str, how: str
+) -> None:
+    """This test ensures that Ctrl-C while the command's modules load (the
+    package's own, or the command line's) prints ``letterkit: interrupted``
+    and exits 130, with no traceback, for the ``letterkit`` script and for
+    ``python -m letterkit`` alike, as an interrupt later in a command does."""
+    import os
+
+    from .conftest import ROOT
+
+    (tmp_path / "sitecustomize.py").write_text(_SITE, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}",
+           "LETTERKIT_TEST_INTERRUPT": module}  # fmt: skip
+    if how == "script":  # what the installed script does
+        script = tmp_path / "letterkit"
+        script.write_text(
+            "import sys\nfrom letterkit.__main__ import run\nsys.exit(run())\n", encoding="utf-8"
+        )
+        argv = [sys.executable, str(script), "templates"]
+    else:
+        argv = [sys.executable, "-m", "letterkit", "templates"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env)
+    assert (done.returncode, done.stderr, done.stdout) == (130, "letterkit: interrupted\n", "")
+    env.pop("LETTERKIT_TEST_INTERRUPT")
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr  # the stand-in interrupts nothing else

@@ -91,6 +91,19 @@ def test_structure_outline_labels_and_shared_objects(bundles: tuple[Path, Path])
     with pikepdf.open(combined) as pdf:
         assert pdf.check_pdf_syntax() == []
         assert len(pdf.pages) == sum(e["pages"] for e in letters)
+        # Every recipient's entry is closed (a negative count of what opening it
+        # shows): the root shows one line per recipient.
+        assert int(pdf.Root.Outlines.Count) == len(letters)
+        item, counts = pdf.Root.Outlines.First, []
+        while True:
+            counts.append(int(item.Count))
+            if "/Next" not in item:
+                break
+            item = item.Next
+        with pikepdf.open(out / letters[0]["file"]) as alone:
+            assert counts[0] == -int(alone.Root.Outlines.Count)
+        assert len(counts) == len(letters)
+        assert all(c < 0 for c in counts), counts
         with pdf.open_outline() as outline:
             entries = list(outline.root)
             assert [e.title for e in entries] == [f"{e['id']} – {e['recipient']}" for e in letters]
@@ -98,6 +111,7 @@ def test_structure_outline_labels_and_shared_objects(bundles: tuple[Path, Path])
             for entry, letter in zip(entries, letters, strict=True):
                 with pikepdf.open(out / letter["file"]) as alone, alone.open_outline() as own:
                     assert [c.title for c in entry.children] == [c.title for c in own.root]
+                assert entry.is_closed
                 assert pdf.pages.index(pikepdf.Page(entry.destination[0])) == first
                 first += letter["pages"]
         annex: dict[bytes, set[tuple[int, int]]] = {}

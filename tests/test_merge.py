@@ -300,3 +300,42 @@ def test_a_whole_bundle_given_as_a_shard_is_one_line(here: Path) -> None:
         "without --shard), which needs no merge; merge the folders of a bundle built with "
         "--shard K/N"
     ]
+
+
+def test_the_summary_lines_name_the_combined_pdf_with_its_pages_and_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test ensures that the bundle's summary line and the merge's line name
+    the combined PDF they wrote, with its page count and size as the manifest
+    records them, and that a bundle without one names none."""
+    from pypdf import PdfReader
+
+    from letterkit.files import size_text
+
+    from .test_bundle import _campaign
+    from .test_cli import run
+
+    monkeypatch.chdir(tmp_path)
+    _campaign(tmp_path / "c", 3, combined="all-letters.pdf")
+    status, out, err = run("bundle", "c/campaign.yaml", "-o", "dist", "--jobs", "1")
+    assert status == 0, err
+    combined = tmp_path / "dist" / "all-letters.pdf"
+    pages = len(PdfReader(combined).pages)
+    said = (
+        f"; combined dist/all-letters.pdf ({pages:,} pages, {size_text(combined.stat().st_size)})"
+    )
+    assert out.splitlines()[-1] == (
+        "3 built, 0 unchanged, 0 failed; manifest dist/manifest.json" + said
+    )
+    for k in (1, 2):
+        status, _, err = run("bundle", "c/campaign.yaml", "-o", f"s{k}", "--shard", f"{k}/2",
+                             "--jobs", "1", "--quiet")  # fmt: skip
+        assert status == 0, err
+    status, out, err = run("manifest", "merge", "s1", "s2", "-o", "merged")
+    assert status == 0, err
+    assert out == f"wrote merged/manifest.json{said.replace('dist/', 'merged/')}\n"
+    assert (tmp_path / "merged" / "all-letters.pdf").read_bytes() == combined.read_bytes()
+    _campaign(tmp_path / "plain", 2)
+    status, out, err = run("bundle", "plain/campaign.yaml", "-o", "d2", "--jobs", "1")
+    assert status == 0, err
+    assert out.splitlines()[-1] == "2 built, 0 unchanged, 0 failed; manifest d2/manifest.json"

@@ -30,12 +30,12 @@ from .campaign import load_campaign
 from .combining import Feed
 from .lock import folder_locked
 from .manifest import MANIFEST, LetterResult, shard_slice, write_manifest
+from .outdated import forget_earlier_combined, forget_untrue
 from .shards import shown
 from .state import (
     STATE,
     State,
     campaign_hash,
-    forget_combined,
     forget_stale,
     input_hashes,
     read_state,
@@ -214,17 +214,17 @@ def _build(
     ]
     feed = Feed(out, loaded.combined if shard is None else "", ids, state)
     run = _Run(out, path, ids, hashes, state, keep_going, progress, result, feed)
-    for rid in ids:
-        if rid not in todo:
-            run.result.skipped.append(rid)
-            feed.done(rid)
-            run.tell("skipped", rid)
     targets = {rid: str(out / loaded.filenames[rid]) for rid in todo}
     # Never more processes than letters: each one is a full interpreter.
     workers = max(1, min(jobs if jobs else (os.cpu_count() or 1), len(todo)))
-    fonts.register()
     started = int(time.time())  # whole seconds: a file system may keep no finer times
-    try:
+    try:  # from here on, however the run ends, the combined PDF's temporary file goes
+        for rid in ids:
+            if rid not in todo:
+                run.result.skipped.append(rid)
+                feed.done(rid)
+                run.tell("skipped", rid)
+        fonts.register()
         if workers == 1 or len(todo) <= 1:
             for rid in todo:
                 if not run.record(render_one(loaded, rid, Path(targets[rid]), limits)):
@@ -235,11 +235,13 @@ def _build(
     except BaseException:
         feed.abort()
         _adopt_written(run, loaded, todo, started)
+        _tell(result, report, forget_untrue(loaded, out, state))
         raise
     finally:
         run.save(force=True)
     if run.stop:
         feed.abort()
+        _tell(result, report, forget_untrue(loaded, out, state))
         raise run.failure()
     result.letters = [
         LetterResult.from_entry(state[rid])
@@ -247,7 +249,8 @@ def _build(
         if rid in state and rid not in result.failed
     ]
     combined = loaded.combined if shard is not None or not result.failed else ""
-    _forget_combined(loaded, out, "" if shard is not None else combined, result, report)
+    writes = "" if shard is not None else combined
+    _tell(result, report, forget_earlier_combined(loaded, out, writes, bool(result.failed)))
     made = feed.finish() if combined and shard is None else None  # else aborted, or none
     result.manifest = write_manifest(
         out, result.letters, shard=shard, combined=combined,
@@ -303,21 +306,8 @@ def _adopt_written(run: _Run, campaign: Campaign, todo: list[str], started: int)
         }  # fmt: skip
 
 
-def _forget_combined(
-    campaign: Campaign, out: Path, writes: str, result: BundleResult, report: Report | None
-) -> None:
-    """Delete an earlier run's combined PDF that this run does not write (one
-    line): left in place, it would hold letters the manifest no longer lists."""
-    notes: list[str] = []
-    gone = forget_combined(out, writes, set(campaign.filenames.values()), notes)
-    if gone:
-        if gone == campaign.combined and result.failed:
-            why = "it is built again when every letter is"
-        elif gone == campaign.combined:
-            why = "a shard does not build it: 'manifest merge' does"
-        else:
-            why = "the campaign's output.combined names another file now"
-        notes.append(f"removed {shown(out / gone)}: the combined PDF of an earlier run; {why}")
+def _tell(result: BundleResult, report: Report | None, notes: list[str]) -> None:
+    """Keep *notes* in the result, and report each."""
     result.notes += notes
     for line in notes:
         if report is not None:

@@ -97,11 +97,7 @@ def _reserved_names(campaign: Campaign, reporter: Reporter) -> None:
                 f"recipient '{rid}' gets the file name '{name}', which the bundle uses for "
                 f"{use}; change output.filename or output.combined",
             )  # fmt: skip
-    if combined in RESERVED:
-        reporter.error(
-            where_of(campaign.output_at), "LK160",
-            f"output.combined '{campaign.combined}' is a name the bundle uses for its records",
-        )  # fmt: skip
+    # output.combined cannot be one of RESERVED: it ends in .pdf (checked at its key).
 
 
 def letter_for(campaign: Campaign, rid: str) -> Letter:

@@ -307,17 +307,39 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         where = shown(result.manifest) if result.manifest else "none"
         print(
             f"{len(result.built)} built, {len(result.skipped)} unchanged, "
-            f"{len(result.failed)} failed{removed}; manifest {where}",
+            f"{len(result.failed)} failed{removed}; manifest {where}"
+            f"{_combined(result.manifest)}",
             file=out,
         )
     return 1 if result.failed else 0
 
 
+def _combined(manifest: Path | None) -> str:
+    """``; combined dist/all.pdf (1,200 pages, 1.5 MB)``: the combined PDF the
+    manifest records, for a summary line ("" when it records none)."""
+    from ..bundle.shards import shown
+    from ..files import size_text
+
+    try:
+        entry = json.loads(manifest.read_text(encoding="utf-8"))["combined"] if manifest else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+        return ""
+    assert manifest is not None
+    pages, size = entry.get("pages"), entry.get("bytes")
+    if not isinstance(pages, int) or not isinstance(size, int):
+        return f"; combined {shown(manifest.parent / entry['file'])}"
+    many = f"{pages:,} page{'s' if pages != 1 else ''}, {size_text(size)}"
+    return f"; combined {shown(manifest.parent / entry['file'])} ({many})"
+
+
 def _merge(args: argparse.Namespace, out: TextIO) -> int:
     from ..bundle.merge import merge_manifests
+    from ..bundle.shards import shown
 
     path = merge_manifests(args.dirs, args.output)
-    print(f"wrote {path}", file=out)
+    print(f"wrote {shown(path)}{_combined(path)}", file=out)
     return 0
 
 

@@ -26,6 +26,7 @@ from ..validate.address_forms import office_hint
 from .data import load_data_file
 from .fields import Reader
 from .file_names import NAME_BYTES as NAME_BYTES
+from .file_names import combined_problem
 from .file_names import filename_problem as filename_problem
 from .letter_spec import load_letter
 from .sources import (
@@ -234,11 +235,9 @@ def _output(data: Located, letter: Letter | None, reporter: Reporter) -> tuple[s
     check_keys(output, OUTPUT_KEYS, "output", reporter)
     template = str(output.get("filename") or template)
     combined = str(output.get("combined") or "")
-    if combined and filename_problem(combined):
-        reporter.error(
-            (src, output.at("combined")), "LK160",
-            f"output.combined {filename_problem(combined)}",
-        )  # fmt: skip
+    problem = combined_problem(combined) if combined else None
+    if problem:
+        reporter.error((src, output.at("combined")), "LK160", f"output.combined {problem}")
     return template, combined
 
 

@@ -63,3 +63,33 @@ def _shown(name: str) -> str:
     text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256
                    else f"\\u{ord(c):04x}" for c in name)  # fmt: skip
     return text if len(text) <= 80 else text[:79] + "…"
+
+
+#: Jinja's opening marks: a combined PDF's name is not a template.
+_TEMPLATE = re.compile(r"\{[{%#]")
+_EXAMPLE = "such as all-letters.pdf"
+
+
+def combined_problem(name: str) -> str | None:
+    """Why *name* cannot be ``output.combined``, the one PDF of every letter, or
+    None: a plain file name in the output folder (not a template), ending in
+    ``.pdf`` as a letter's name must, and one any file system takes."""
+    shown = _shown(name)
+    if _TEMPLATE.search(name):
+        return (
+            f"'{shown}' holds template syntax, but the combined PDF is one file for all "
+            f"the letters, not a template: give a plain file name, {_EXAMPLE}"
+        )
+    if "/" in name or "\\" in name or name.startswith("."):
+        return (
+            f"'{shown}' is not a plain file name in the output folder: give a name with no "
+            f"folder and no leading dot, {_EXAMPLE}"
+        )
+    if not name.lower().endswith(".pdf"):
+        return f"'{shown}' does not end in .pdf; end it in .pdf, {_EXAMPLE}"
+    problem = filename_problem(name)
+    if problem is None:
+        return None
+    # The rest are a name no file system takes: said as for letters, without their template advice.
+    reason = problem.split("; use |slug")[0].split("; add a word before it")[0]
+    return reason.replace(f"renders '{shown}', ", f"'{shown}' ", 1).replace("renders ", "is ", 1)

@@ -115,7 +115,7 @@ class Combined:
         self._labels = bytearray()  # the page label ranges, as PDF text
         self._first = self._last = 0  # the first and last recipients' outline entries
         self._pending = b""  # the last entry's text, until the next one is known
-        self._open = 0  # outline entries shown, the recipients' included
+        self._open = 0  # outline entries shown: the recipients', each closed
         self._groups: list[tuple[int, int]] = []  # (node, pages) under the root
         self._group_kids: list[int] = []
         self._group_pages = 0
@@ -208,11 +208,12 @@ class Combined:
             if isinstance(first, Ref) and isinstance(last, Ref):
                 count = outline.get(b"/Count")
                 shown = int(count) if isinstance(count, Num) and _INT.fullmatch(count) else 0
+                # Closed (a negative count: the entries shown once it is opened), so
+                # that a viewer lists one line per recipient.
                 text += b" /First %d 0 R /Last %d 0 R /Count %d" % (
-                    mapping[first.num], mapping[last.num], shown,
+                    mapping[first.num], mapping[last.num], -max(abs(shown), 1),
                 )  # fmt: skip
-                self._open += max(shown, 0)
-        self._open += 1
+        self._open += 1  # the root shows the recipients' entries only
         if self._last:
             self._emit(self._last, self._pending + b" /Next %d 0 R >>" % entry)
             text += b" /Prev %d 0 R" % self._last

@@ -81,7 +81,12 @@ def test_combined_named_like_the_recipients_file_in_the_campaign_folder(here: Pa
         campaign.read_text(encoding="utf-8").replace("all.pdf", "recipients.csv"), "utf-8"
     )
     before = tree_digest(here)
-    _refused(letterkit(["bundle", "campaign.yaml", "-o", "."], here / "c"), "campaign's inputs")
+    result = letterkit(["bundle", "campaign.yaml", "-o", "."], here / "c")
+    assert "Traceback" not in result.err, result.err[-3000:]
+    assert result.status == 1, result.err[
+        -3000:
+    ]  # not a PDF's name: refused as the campaign is read
+    assert "[LK160] output.combined 'recipients.csv' does not end in .pdf" in result.err
     assert tree_digest(here) == before
 
 
