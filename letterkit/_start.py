@@ -4,10 +4,10 @@ line and status 130, as later in the command.
 The command line says ``letterkit: interrupted`` and exits 130 once it runs
 (:func:`letterkit.cli.main.main`); before that, while the package and the
 command's modules are being imported, an interrupt would end in Python's
-traceback of whichever import was running. :func:`guard` runs as this
-module is imported, first thing in the package, only when the process is the command (the ``letterkit`` script,
-or ``python -m letterkit``): a library that imports letterkit keeps Python's
-own handling.
+traceback of whichever import was running. :func:`guard` runs as this module
+is imported, first thing in the package, and only when the process is the
+command (the ``letterkit`` script, or ``python -m letterkit``): a program
+that imports letterkit as a library keeps Python's own handling.
 """
 
 from __future__ import annotations
