@@ -205,6 +205,16 @@ def test_a_plain_letter_loads_only_what_it_needs() -> None:
     assert done.stdout.splitlines()[-1] == "[]", done.stdout
 
 
+def test_importing_the_library_leaves_the_programs_exception_hook() -> None:
+    """This test ensures that a program importing letterkit keeps its own (and
+    Python's) handling of exceptions: only the command installs its own."""
+    script = "import sys; import letterkit; print(sys.excepthook is sys.__excepthook__)"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "True"
+
+
 def test_help_loads_no_typesetter() -> None:
     """This test ensures that ``letterkit --help`` and ``letterkit render --help``
     answer without loading the pipeline, ReportLab or pypdf (they answer in a
