@@ -17,7 +17,7 @@ import letterkit
 from letterkit.cli import watch
 from letterkit.input import collation
 
-from .conftest import ROOT
+from .conftest import ROOT, pdf_text
 
 SHAPES = ROOT / "examples" / "shapes"
 ROWS = [
@@ -118,3 +118,23 @@ def test_a_file_written_in_place_is_acted_on_soon_and_a_late_rest_again(
     assert second == [path]
     assert state.watched[path] == watch.signature(path)
     assert path.read_text(encoding="utf-8") == "name\nB\nC\n"
+
+
+def test_a_letter_built_after_an_edit_is_the_one_built_from_nothing(tmp_path: Path) -> None:
+    """This test ensures that a letter built again in a warm process after a
+    signatory is renamed (its pages started from the codes of the letter
+    before) is byte for byte the letter built with every memo table empty."""
+    from letterkit import memo
+    from letterkit.input.letter_spec import load_letter
+    from letterkit.pipeline import build
+
+    spec = _letter(tmp_path)
+    build(load_letter(spec))
+    edited = [*ROWS]
+    edited[1] = "Front Line Defenders (Dublin), Ünal & Øster"
+    _save(tmp_path, edited)
+    warm = build(load_letter(spec)).pdf
+    memo.forget()
+    fresh = build(load_letter(spec)).pdf
+    assert warm == fresh
+    assert "Ünal & Øster" in pdf_text(warm)

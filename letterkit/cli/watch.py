@@ -66,7 +66,7 @@ from .render import Target, load_target, print_problems, write_target
 from .stops import Stopped, stops_as_interrupts
 
 #: Seconds between two looks at the watched files.
-POLL = 0.01
+POLL = 0.005
 #: Seconds a changed file must stay unchanged (or have been written ago) before
 #: it is read: an editor may write a file in several steps, each a system call
 #: microseconds apart. Should a slow writer pause longer mid-file, the render

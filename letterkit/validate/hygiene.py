@@ -141,6 +141,10 @@ def fold(name: str) -> tuple[str, str]:
     ), acronym
 
 
+#: :func:`fold` kept by the name: a list read again has its names folded already.
+_folded = memo.table(functools.lru_cache(maxsize=_TEXTS_KEPT)(fold))
+
+
 def _cite(origin: tuple[str, int | None, int | None] | None, index: int) -> str:
     if origin is None:
         return f"letter.signatories[{index}]"
@@ -163,11 +167,11 @@ def _signatories(entries: tuple[Signatory, ...]) -> tuple[Finding, ...]:
     rows = [(i, s) for i, s in rows if isinstance(s.name, str) and s.name.strip()]
     keys = {}
     for index, s in rows:
-        key, bracketed = fold(s.name)
+        key, bracketed = _folded(s.name)
         keys[index] = key
         acronym = s.acronym if isinstance(s.acronym, str) and s.acronym.strip() else bracketed
         if acronym:
-            acronyms.setdefault(fold(acronym)[0], index)
+            acronyms.setdefault(_folded(acronym)[0], index)
         for field in _SIGNATORY_TEXT:
             value = getattr(s, field)
             if isinstance(value, str) and value:
