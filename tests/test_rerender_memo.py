@@ -6,7 +6,10 @@ every problem is the one a fresh process reports."""
 from __future__ import annotations
 
 import csv
+import gc
+import os
 import shutil
+import signal
 import threading
 import time
 from pathlib import Path
@@ -138,3 +141,25 @@ def test_a_letter_built_after_an_edit_is_the_one_built_from_nothing(tmp_path: Pa
     fresh = build(load_letter(spec)).pdf
     assert warm == fresh
     assert "Ünal & Øster" in pdf_text(warm)
+
+
+class _Cycle:
+    """An object in a reference cycle whose finalizer sends this process SIGINT
+    (Ctrl-C pressed while the garbage collector runs)."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+def test_ctrl_c_during_the_collection_after_a_render_stops_the_watch() -> None:
+    """This test ensures that Ctrl-C pressed while the watch collects garbage
+    between two renders (in an object's finalizer, where Python would only
+    print it) still interrupts the watch."""
+    gc.collect()
+    _Cycle()
+    with pytest.raises(KeyboardInterrupt):
+        watch._collect()

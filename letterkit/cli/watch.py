@@ -42,8 +42,10 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import stat
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -177,7 +179,26 @@ def _collected_after() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+        _collect()
+
+
+def _collect() -> None:
+    """One full garbage collection, a stop signal meanwhile held and raised
+    after it: raised in an object's finalizer, it would be lost, and the
+    watch would not stop."""
+    if threading.current_thread() is not threading.main_thread():
         gc.collect()
+        return
+    held: list[int] = []
+    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # those stops.py handles too
+    before = {s: signal.signal(s, lambda signum, _: held.append(signum)) for s in stops}
+    try:
+        gc.collect()
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+    if held:
+        signal.raise_signal(held[0])
 
 
 def _next_change(state: _State) -> list[Path]:
