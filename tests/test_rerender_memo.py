@@ -96,8 +96,9 @@ def test_a_file_written_in_place_is_acted_on_soon_and_a_late_rest_again(
     tmp_path: Path,
 ) -> None:
     """This test ensures that a file written in place is read once it has been
-    still for the settling time (well under a poll and a half), and that a part
-    written after a longer pause is a change of its own, seen by the next wait."""
+    still for the settling time, before a writer that pauses far longer has
+    written the rest, and that the rest is a change of its own, seen by the
+    next wait."""
     path = tmp_path / "signatories.csv"
     path.write_text("name\nA\n", encoding="utf-8")
     time.sleep(0.02)
@@ -108,7 +109,7 @@ def test_a_file_written_in_place_is_acted_on_soon_and_a_late_rest_again(
         with path.open("w", encoding="utf-8") as handle:
             handle.write("name\nB\n")
             handle.flush()
-            time.sleep(0.2)  # a writer that stops far longer than the settling time
+            time.sleep(0.5)  # a writer that stops far longer than the settling time
             handle.write("C\n")
 
     saver = threading.Thread(target=save)
