@@ -15,15 +15,19 @@ network or container mounts, where change notifications (watchdog, inotify)
 are missed or differ. Polling by path also follows editors that save by
 writing a new file and renaming it over the old one; such a save is complete
 when it is seen, and is acted on at once. A file changed in place is acted
-on once it is stable: unchanged for :data:`SETTLE` seconds, or last modified
-at least that long ago; a file that is missing (deleted to be written again)
+on once it is stable: unchanged for :data:`SETTLE` seconds (looked at again
+that soon, not a poll later), or last modified at least that long ago; a file that is missing (deleted to be written again)
 is waited for up to :data:`MISSING` seconds.
 
 Each render loads the spec again (a few milliseconds) and builds the letter
 with the pipeline's memo tables warm, so what did not change (annex readers,
 composed body, shared pages, fonts) is reused; a letter takes tens of
-milliseconds. A changed image empties the memo tables first (some keep what
-they drew by the image's path), so that one render starts from nothing.
+milliseconds. The garbage collector waits while a render runs and makes
+one pass after it; what the first render set up (fonts, tables, the annex
+readers) is frozen out of its passes (a cycle among those objects, dropped
+later, is kept until the watch ends). A changed image empties the memo
+tables first (some keep what they drew by the image's path), so that one
+render starts from nothing.
 ReportLab registers fonts process-wide by name, so a changed user font is
 read by starting the command again (the one change not served warm). A PDF
 is only ever replaced whole (a temporary file renamed over it); a render
@@ -36,12 +40,16 @@ SIGTERM and SIGHUP end it as they end any command (128 + the signal).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
+import signal
 import stat
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -60,10 +68,13 @@ from .render import Target, load_target, print_problems, write_target
 from .stops import Stopped, stops_as_interrupts
 
 #: Seconds between two looks at the watched files.
-POLL = 0.01
+POLL = 0.005
 #: Seconds a changed file must stay unchanged (or have been written ago) before
-#: it is read: an editor may write a file in several steps.
-SETTLE = 0.02
+#: it is read: an editor may write a file in several steps, each a system call
+#: microseconds apart. Should a slow writer pause longer mid-file, the render
+#: of the part written says its problems (the last good PDF stays) or shows
+#: the part, and the rest, a change of its own, is rendered at the next poll.
+SETTLE = 0.005
 #: Seconds to wait for a watched file that went missing to come back.
 MISSING = 0.5
 
@@ -136,7 +147,9 @@ def watch(
     state = _State(Path(args.spec).resolve())
     try:
         with stops_as_interrupts():
-            _render(args, output, state, out, err, "rendered", first=True)
+            with _collected_after():
+                _render(args, output, state, out, err, "rendered", first=True)
+            gc.freeze()  # what the first render set up stays: later collections skip it
             print(f"watching {len(state.watched)} files; Ctrl-C to stop", file=out, flush=True)
             while True:
                 changed = _next_change(state)
@@ -145,12 +158,47 @@ def watch(
                     (restart or _restart)()
                 if any(p.suffix.lower() in _KEPT_BY_PATH for p in changed):
                     memo.forget()
-                _render(args, output, state, out, err, _names(changed))
+                with _collected_after():
+                    _render(args, output, state, out, err, _names(changed))
     except Stopped:
         raise
     except KeyboardInterrupt:
         print("stopped watching", file=out, flush=True)
         return 0
+
+
+@contextmanager
+def _collected_after() -> Iterator[None]:
+    """No garbage collection during a render (a pass over the warm process's
+    objects would delay the PDF), one full pass after it, while the files are
+    only polled."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+        _collect()
+
+
+def _collect() -> None:
+    """One full garbage collection, a stop signal meanwhile held and raised
+    after it: raised in an object's finalizer, it would be lost, and the
+    watch would not stop."""
+    if threading.current_thread() is not threading.main_thread():
+        gc.collect()
+        return
+    held: list[int] = []
+    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # those stops.py handles too
+    before = {s: signal.signal(s, lambda signum, _: held.append(signum)) for s in stops}
+    try:
+        gc.collect()
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+    if held:
+        signal.raise_signal(held[0])
 
 
 def _next_change(state: _State) -> list[Path]:
@@ -159,8 +207,10 @@ def _next_change(state: _State) -> list[Path]:
     seen = dict(state.watched)
     since = time.monotonic()
     gone: set[Path] = set()  # seen missing since the last render
+    pause = POLL
     while True:
-        time.sleep(POLL)
+        time.sleep(pause)
+        pause = POLL
         now = {path: signature(path) for path in state.watched}
         gone.update(p for p, s in now.items() if s is None)
         if now != seen:
@@ -179,6 +229,8 @@ def _next_change(state: _State) -> list[Path]:
         ):
             state.watched.update(now)
             return changed
+        if not missing:  # look again once it would have settled, not a whole poll later
+            pause = min(POLL, SETTLE - waited)
 
 
 def _renamed_over(before: Signature, after: Signature) -> bool:

@@ -138,6 +138,8 @@ def table_file() -> Path:
 
 #: How many signatory lists' sort keys the user cache keeps (the newest).
 _LISTS_KEPT = 64
+#: Single texts whose sort keys are kept in memory (a few large signatory lists).
+_TEXTS_KEPT = 20_000
 
 
 def _table_key() -> list[object] | None:
@@ -180,8 +182,7 @@ def sort_keys(texts: tuple[str, ...]) -> tuple[SortKey, ...]:
     from one render of a letter to the next)."""
 
     def build() -> tuple[SortKey, ...]:
-        table = collator()
-        return tuple(table.sort_key(text) for text in texts)
+        return tuple(_sort_key(text) for text in texts)
 
     table = _table_key()
     if table is None:
@@ -194,6 +195,14 @@ def sort_keys(texts: tuple[str, ...]) -> tuple[SortKey, ...]:
     return cache.cached(
         "ucakeys", key, build, list, lambda data: _keys(data, len(texts)), keep=_LISTS_KEPT
     )
+
+
+@memo.table
+@functools.lru_cache(maxsize=_TEXTS_KEPT)
+def _sort_key(text: str) -> SortKey:
+    """The sort key of one text, kept in this process: a list edited in one row
+    (a watched letter saved again) has its other keys made already."""
+    return tuple(collator().sort_key(text))
 
 
 def _keys(data: object, count: int) -> tuple[SortKey, ...]:

@@ -74,6 +74,16 @@ def sharing(laid: LaidOut, fonts: _rl.FontStates) -> tuple[LaidOut, dict[bytes, 
 #: characters, as last used: the next letter's own part starts from them.
 _SEEDS: dict[Fingerprint, _rl.FontStates] = memo.table({})
 
+
+def _seed(key: Fingerprint) -> _rl.FontStates | None:
+    """The codes to start a letter of fingerprint *key* from: its template's
+    last ones, else the newest of another template's (a letter saved again
+    with one signatory changed draws its template's characters as before).
+    Wrong codes only cost laying the own part out again: see :func:`sharing`."""
+    seed = _SEEDS.get(key)
+    return seed if seed is not None else next(reversed(_SEEDS.values()), None)
+
+
 #: What a footnote is when it still runs on after the four pages kept for it.
 _RUNAWAY_NOTE = "the last footnote (it runs on for more than four pages)"
 
@@ -262,12 +272,12 @@ class LetterLayout:
         character they draw with their code, and a character of its own with
         a code after those. They are known only once the template is made,
         so the own document starts from the codes the last letter with this
-        fingerprint ended with, and :attr:`LaidOut.again` lays it out again
+        fingerprint (or, new, the last one) ended with, and :attr:`LaidOut.again` lays it out again
         from the template's codes when it gave a character another code: the
         letter depends on its own text and the template alone.
         """
         key = self.fingerprint() if reuse else None
-        laid = self._own(reuse, _SEEDS.get(key) if key is not None else None)
+        laid = self._own(reuse, _seed(key) if key is not None else None)
         if key is not None:
 
             def again(fonts: _rl.FontStates) -> LaidOut:

@@ -31,6 +31,7 @@ A withheld signatory's name is never shown: its problems cite its row.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -53,6 +54,8 @@ _SHEET = re.compile(r"\.(csv|tsv|txt|xlsx)(\[[^\]]*\]!.*)?$", re.IGNORECASE)
 _LOCALE_ENTRY = re.compile(r"\[([^\]\d][^\]]*)\]$")
 _INVISIBLE = frozenset(("Cf", "Cc", "Zs", "Zl", "Zp"))
 _SILENCE = "(silence with --no-warn {code} or 'warnings: {{ignore: [{code}]}}' in the spec)"
+#: Texts whose damage (LK124) is kept in memory, a few large lists' worth.
+_TEXTS_KEPT = 50_000
 _FOUND: dict[int, tuple[tuple[Signatory, ...], tuple[Finding, ...]]] = memo.table({})
 
 
@@ -138,6 +141,10 @@ def fold(name: str) -> tuple[str, str]:
     ), acronym
 
 
+#: :func:`fold` kept by the name: a list read again has its names folded already.
+_folded = memo.table(functools.lru_cache(maxsize=_TEXTS_KEPT)(fold))
+
+
 def _cite(origin: tuple[str, int | None, int | None] | None, index: int) -> str:
     if origin is None:
         return f"letter.signatories[{index}]"
@@ -160,11 +167,11 @@ def _signatories(entries: tuple[Signatory, ...]) -> tuple[Finding, ...]:
     rows = [(i, s) for i, s in rows if isinstance(s.name, str) and s.name.strip()]
     keys = {}
     for index, s in rows:
-        key, bracketed = fold(s.name)
+        key, bracketed = _folded(s.name)
         keys[index] = key
         acronym = s.acronym if isinstance(s.acronym, str) and s.acronym.strip() else bracketed
         if acronym:
-            acronyms.setdefault(fold(acronym)[0], index)
+            acronyms.setdefault(_folded(acronym)[0], index)
         for field in _SIGNATORY_TEXT:
             value = getattr(s, field)
             if isinstance(value, str) and value:
@@ -286,6 +293,21 @@ def _letter_texts(letter: Letter) -> Iterator[tuple[str, str, bool]]:
                 yield where, text, False
 
 
+@memo.table
+@functools.lru_cache(maxsize=_TEXTS_KEPT)
+def _damage(value: str) -> tuple[str | None, bool, str, str | None]:
+    """How *value* was damaged: (what was lost, whether it was misread, how, its
+    repair). Kept by the text alone, so a list read again (a watched letter
+    saved with one row changed) has only its new texts looked at again."""
+    why = lost(value)
+    bad, repaired = mojibake(value) if why is None else (False, None)
+    how = "UTF-8 text opened as Windows-1252 or Latin-1 ('Ã©' for 'é')"
+    other = misread(value) if why is None and not bad else None
+    if other is not None:
+        bad, (how, repaired) = True, other
+    return why, bad, how, repaired
+
+
 def _text(
     path: str,
     value: str,
@@ -297,12 +319,7 @@ def _text(
     """LK124 for damaged text, LK125 for a quoted name, at *path* (or at *at*)."""
     label = _LOCALE_ENTRY.sub(r" (\1)", path.rsplit(".", 1)[-1])  # role[fr] → role (fr)
     shown = "(withheld, not shown)" if withheld else f"'{value}'"
-    why = lost(value)
-    bad, repaired = mojibake(value) if why is None else (False, None)
-    how = "UTF-8 text opened as Windows-1252 or Latin-1 ('Ã©' for 'é')"
-    other = misread(value) if why is None and not bad else None
-    if other is not None:
-        bad, (how, repaired) = True, other
+    why, bad, how, repaired = _damage(value)
     fix = "save the file as UTF-8"
     if at is not None and _SHEET.search(at[0]):  # Excel's advice for Excel's files only
         fix += " (in Excel: 'CSV UTF-8 (Comma delimited)')"
