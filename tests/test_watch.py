@@ -317,3 +317,26 @@ def test_a_folder_changes_with_its_names_not_its_temporary_files(tmp_path: Path)
     (tmp_path / "more.pdf").write_bytes(b"%PDF-")
     assert watch.signature(tmp_path) != before
     assert watch.signature(tmp_path / "gone") is None
+
+
+def test_a_font_that_stops_the_letter_is_watched_until_it_goes(example_copy: Path) -> None:
+    """This test ensures that a letter which cannot be built because of a file in
+    a folder of the spec's (a web font put in ``fonts/``) renders again when
+    that file is taken out: the spec's folders are watched while it fails."""
+    fonts = example_copy / "my-fonts"
+    fonts.mkdir()
+    shutil.copy(Path(__file__).parent / "fonts" / "NotoSerifGeorgian-subset.ttf", fonts)
+    spec = example_copy / "letter.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "fonts: my-fonts\n", encoding="utf-8")
+    web = fonts / "web.ttf"
+    web.write_bytes(b"wOFF" + bytes(200))  # there from the start: the first render fails
+    with _watching(example_copy, "letter.yaml", "out.pdf") as running:
+        assert "not written" in running.expect("rendered:")
+        web.unlink()
+        line = running.expect("changed:")
+        assert "wrote out.pdf" in line, running.out
+        status, err = running.stop()
+    assert status == 0
+    assert "LK141" in err
+    assert "Traceback" not in err
+    assert (example_copy / "out.pdf").read_bytes().startswith(b"%PDF-")

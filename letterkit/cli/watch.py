@@ -310,9 +310,24 @@ def _watch(state: _State, target: Target | None, named: set[Path]) -> None:
     if target is not None:
         paths = {state.spec, *target.inputs, *named}
         state.fonts = target.letter.fonts.resolve() if target.letter.fonts else None
-    else:  # the spec's folder too: a file it names may be created there
-        paths = {state.spec, state.spec.parent, *state.watched, *named}
+    else:  # the spec's folder and its folders too: a file it names may be created there
+        paths = {state.spec, *_folders(state.spec.parent), *state.watched, *named}
     state.watched = {p: state.watched.get(p, signature(p)) for p in paths}
+
+
+def _folders(folder: Path) -> list[Path]:
+    """*folder* and the folders in it (not hidden): while a letter cannot be
+    loaded, a change of names there (a font taken out of ``fonts/``, an annex
+    put in ``annexes/``) may be what mends it."""
+    found = [folder]
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+                    found.append(Path(entry.path))
+    except OSError:
+        pass
+    return found
 
 
 def _candidates(shown: str, spec: Path) -> list[Path]:

@@ -58,7 +58,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from letterkit.typeset import _rl, sfnt
 
-pdfmetrics.registerFont(_rl.remember_subsets(TTFont("ContractSerif", sys.argv[1])))
+# ReportLab's own font: remember_subsets slims the programs of letterkit's documents
+# (tests/test_small_files.py); the canvases are compared here on what they adjust.
+pdfmetrics.registerFont(TTFont("ContractSerif", sys.argv[1]))
 
 def draw(make):
     out = BytesIO()
@@ -174,6 +176,7 @@ def test_a_font_program_comes_from_the_faces_make_subset() -> None:
     font.face.makeSubset = counting
     _rl.remember_subsets(font)
     doc = pdfdoc.PDFDocument(invariant=1)
+    _rl.keep_ties_in(doc)  # a document of letterkit's canvases
     for name in ("AAAAAA+One", "AAAAAB+Two"):
         font.face.addSubsetObjects(doc, name, [65, 66, 67])
     relied("TTFontFace.addSubsetObjects", calls == [[65, 66, 67]],
@@ -181,6 +184,11 @@ def test_a_font_program_comes_from_the_faces_make_subset() -> None:
     program = doc.idToObject[f"fontFile:{font.face.filename}(AAAAAA+One)"]
     relied("TTFontFace.addSubsetObjects", program.content == sfnt.slim(make([65, 66, 67])),
            "embeds what makeSubset makes")  # fmt: skip
+    # A host's document drawing with the same font object gets ReportLab's program.
+    host = pdfdoc.PDFDocument(invariant=1)
+    font.face.addSubsetObjects(host, "AAAAAC+Three", [65, 66, 67])
+    program = host.idToObject[f"fontFile:{font.face.filename}(AAAAAC+Three)"]
+    assert program.content == make([65, 66, 67])
 
 
 # -- Frames and documents ---------------------------------------------------------

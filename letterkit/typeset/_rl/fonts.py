@@ -124,8 +124,10 @@ def on_subset_failure(font: Any, error: Callable[[Exception], Exception]) -> Non
     """Make a failure to embed a subset of *font* (a damaged glyph table that
     ReportLab reads only then) raise ``error(exc)``, an error that names the font.
 
-    Relies on: ``TTFontFace.addSubsetObjects`` makes a subset's program by
-    calling ``self.makeSubset(subset)`` on the font's ``face``.
+    Relies on: ``TTFontFace.addSubsetObjects(doc, name, subset)`` makes a
+    subset's program by calling ``self.makeSubset(subset)`` on the font's
+    ``face``, in the same thread; only documents of letterkit's canvases
+    (marked by :func:`keep_ties_in`) get the slimmed program.
     """
     face = font.face
     make = face.makeSubset
@@ -155,19 +157,32 @@ def remember_subsets(font: Any) -> Any:
     as ``makeSubset`` reads the font file through a position it keeps.
     """
     face = font.face
-    make = face.makeSubset
-    made: dict[tuple[int, ...], bytes] = memo.table({})
+    make, add = face.makeSubset, face.addSubsetObjects
+    made: dict[tuple[bool, tuple[int, ...]], bytes] = memo.table({})
     lock = threading.Lock()
+    # Whether the subset being made is for a document of letterkit's: a host's
+    # document drawing with this very font object gets ReportLab's own bytes.
+    ours = threading.local()
+
+    def add_subset_objects(doc: Any, fontname: str, subset: Any) -> Any:
+        ours.doc = bool(getattr(doc, _MARK, False))
+        try:
+            return add(doc, fontname, subset)
+        finally:
+            ours.doc = False
 
     def make_subset(subset: Any) -> bytes:
-        key = tuple(subset)
+        slim = getattr(ours, "doc", False)
+        key = (slim, tuple(subset))
         with lock:
             data = made.get(key)
             if data is None:
-                data = memo.keep(made, key, sfnt.slim(make(subset)), 32)
+                program = make(subset)
+                data = memo.keep(made, key, sfnt.slim(program) if slim else program, 32)
             return data
 
     face.makeSubset = make_subset
+    face.addSubsetObjects = add_subset_objects
     return font
 
 
