@@ -10,6 +10,7 @@ import gc
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import letterkit
-from letterkit.cli import watch
+from letterkit.cli import warm, watch
 from letterkit.input import collation
 
 from .conftest import ROOT, pdf_text
@@ -163,4 +164,32 @@ def test_ctrl_c_during_the_collection_after_a_render_stops_the_watch() -> None:
     gc.collect()
     _Cycle()
     with pytest.raises(KeyboardInterrupt):
-        watch._collect()
+        warm.collect()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+def test_an_interrupt_python_dropped_still_stops_the_polling(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """This test ensures that Ctrl-C raised where Python only prints and drops
+    it (a weak reference's callback, a finalizer: its handler has run) still
+    ends the polling, and is not shown as a traceback."""
+    import types
+
+    path = tmp_path / "signatories.csv"
+    path.write_text("name\nA\n", encoding="utf-8")
+    state = watch._State(tmp_path / "letter.yaml", {path: watch.signature(path)})
+    with warm.interrupts_remembered():
+        handler = signal.getsignal(signal.SIGINT)
+        assert callable(handler)
+        with pytest.raises(KeyboardInterrupt):  # as it runs inside a callback
+            handler(signal.SIGINT, None)
+        dropped = types.SimpleNamespace(
+            exc_type=KeyboardInterrupt, exc_value=KeyboardInterrupt(), exc_traceback=None,
+            err_msg="Exception ignored in", object=None,
+        )  # fmt: skip
+        sys.unraisablehook(dropped)  # what Python does with it there
+        with pytest.raises(KeyboardInterrupt):
+            watch._next_change(state)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert "KeyboardInterrupt" not in capsys.readouterr().err

@@ -42,14 +42,11 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import signal
 import stat
 import sys
-import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -66,6 +63,7 @@ from ..errors import (
 from ..validate.hygiene import silenced
 from .render import Target, load_target, print_problems, write_target
 from .stops import Stopped, stops_as_interrupts
+from .warm import INTERRUPTED, collected_after, interrupts_remembered
 
 #: Seconds between two looks at the watched files.
 POLL = 0.005
@@ -146,8 +144,8 @@ def watch(
     when a user font changes (by default: the same command line, again)."""
     state = _State(Path(args.spec).resolve())
     try:
-        with stops_as_interrupts():
-            with _collected_after():
+        with stops_as_interrupts(), interrupts_remembered():
+            with collected_after():
                 _render(args, output, state, out, err, "rendered", first=True)
             gc.freeze()  # what the first render set up stays: later collections skip it
             print(f"watching {len(state.watched)} files; Ctrl-C to stop", file=out, flush=True)
@@ -158,47 +156,13 @@ def watch(
                     (restart or _restart)()
                 if any(p.suffix.lower() in _KEPT_BY_PATH for p in changed):
                     memo.forget()
-                with _collected_after():
+                with collected_after():
                     _render(args, output, state, out, err, _names(changed))
     except Stopped:
         raise
     except KeyboardInterrupt:
         print("stopped watching", file=out, flush=True)
         return 0
-
-
-@contextmanager
-def _collected_after() -> Iterator[None]:
-    """No garbage collection during a render (a pass over the warm process's
-    objects would delay the PDF), one full pass after it, while the files are
-    only polled."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-        _collect()
-
-
-def _collect() -> None:
-    """One full garbage collection, a stop signal meanwhile held and raised
-    after it: raised in an object's finalizer, it would be lost, and the
-    watch would not stop."""
-    if threading.current_thread() is not threading.main_thread():
-        gc.collect()
-        return
-    held: list[int] = []
-    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # those stops.py handles too
-    before = {s: signal.signal(s, lambda signum, _: held.append(signum)) for s in stops}
-    try:
-        gc.collect()
-    finally:
-        for s, handler in before.items():
-            signal.signal(s, handler)
-    if held:
-        signal.raise_signal(held[0])
 
 
 def _next_change(state: _State) -> list[Path]:
@@ -210,6 +174,8 @@ def _next_change(state: _State) -> list[Path]:
     pause = POLL
     while True:
         time.sleep(pause)
+        if INTERRUPTED.is_set():  # an interrupt a finalizer swallowed
+            raise KeyboardInterrupt
         pause = POLL
         now = {path: signature(path) for path in state.watched}
         gone.update(p for p, s in now.items() if s is None)
