@@ -256,16 +256,22 @@ def test_a_changed_image_is_drawn_anew(tmp_path: Path) -> None:
     assert output.read_bytes() == letterkit.render(folder / "L19-table-image.yaml")
 
 
+def _with_fonts(folder: Path) -> tuple[Path, Path]:
+    """The example's spec in *folder*, given a fonts folder with one font: (spec, fonts)."""
+    fonts = folder / "my-fonts"
+    fonts.mkdir()
+    shutil.copy(Path(__file__).parent / "fonts" / "NotoSerifGeorgian-subset.ttf", fonts)
+    spec = folder / "letter.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "fonts: my-fonts\n", encoding="utf-8")
+    return spec, fonts
+
+
 def test_a_changed_font_starts_the_command_again(example_copy: Path) -> None:
     """This test ensures that a change in the letter's fonts folder restarts the
     command (fonts are registered once per process), after one line saying so."""
     from letterkit.cli.main import _parser
 
-    fonts = example_copy / "my-fonts"
-    fonts.mkdir()
-    shutil.copy(Path(__file__).parent / "fonts" / "NotoSerifGeorgian-subset.ttf", fonts)
-    spec = example_copy / "letter.yaml"
-    spec.write_text(spec.read_text(encoding="utf-8") + "fonts: my-fonts\n", encoding="utf-8")
+    spec, fonts = _with_fonts(example_copy)
     output = example_copy / "out.pdf"
     args = _parser().parse_args(["render", str(spec), str(output), "--watch"])
     args.limits, args.no_warn = None, ()
@@ -323,11 +329,7 @@ def test_a_font_that_stops_the_letter_is_watched_until_it_goes(example_copy: Pat
     """This test ensures that a letter which cannot be built because of a file in
     a folder of the spec's (a web font put in ``fonts/``) renders again when
     that file is taken out: the spec's folders are watched while it fails."""
-    fonts = example_copy / "my-fonts"
-    fonts.mkdir()
-    shutil.copy(Path(__file__).parent / "fonts" / "NotoSerifGeorgian-subset.ttf", fonts)
-    spec = example_copy / "letter.yaml"
-    spec.write_text(spec.read_text(encoding="utf-8") + "fonts: my-fonts\n", encoding="utf-8")
+    _spec, fonts = _with_fonts(example_copy)
     web = fonts / "web.ttf"
     web.write_bytes(b"wOFF" + bytes(200))  # there from the start: the first render fails
     with _watching(example_copy, "letter.yaml", "out.pdf") as running:
