@@ -191,10 +191,14 @@ _UNNEEDED = (
 def test_a_plain_letter_loads_only_what_it_needs() -> None:
     """This test ensures that rendering the example letter from the command line
     leaves the modules only other letters (or other commands) need unloaded."""
+    # What the libraries a letter needs load themselves (older releases of some
+    # load urllib.request) is not letterkit's to leave out.
     script = (
-        "import sys; from letterkit.cli.main import main; "
+        "import sys, reportlab.platypus, pypdf, jinja2, babel.dates, markdown_it, yaml; "
+        f"theirs = {{m for m in {_UNNEEDED!r} if m in sys.modules}}; "
+        "from letterkit.cli.main import main; "
         f"main(['render', {str(EXAMPLE / 'letter.yaml')!r}, '-o', sys.argv[1]]); "
-        f"print(sorted(m for m in {_UNNEEDED!r} if m in sys.modules))"
+        f"print(sorted(m for m in {_UNNEEDED!r} if m in sys.modules and m not in theirs))"
     )
     with tempfile.TemporaryDirectory() as folder:
         done = subprocess.run(

@@ -22,7 +22,7 @@ from letterkit.files import TEMP_PREFIX, TEMP_SUFFIX
 from letterkit.pdf import reuse
 from letterkit.pdf.combine import Combined
 
-from .conftest import ROOT
+from .conftest import ROOT, qpdf_problems
 from .test_bundle import _campaign, _rename
 
 pdfium = pytest.importorskip("pypdfium2")
@@ -89,7 +89,7 @@ def test_structure_outline_labels_and_shared_objects(bundles: tuple[Path, Path])
     letters = _manifest(out)["letters"]
     combined = out / "all.pdf"
     with pikepdf.open(combined) as pdf:
-        assert pdf.check_pdf_syntax() == []
+        assert qpdf_problems(combined) == []
         assert len(pdf.pages) == sum(e["pages"] for e in letters)
         # Every recipient's entry is closed (a negative count of what opening it
         # shows): the root shows one line per recipient.
@@ -154,7 +154,8 @@ def test_pdfium_and_pypdf_read_every_page(bundles: tuple[Path, Path]) -> None:
         first = 0
         for letter in letters[:4]:
             page = doc[first]
-            text = page.get_textpage().get_text_range()
+            textpage = page.get_textpage()
+            text = textpage.get_text_range(0, textpage.count_chars())  # pypdfium2 4.30 too
             assert f"Member {int(letter['id'][1:])} Example" in text
             first += letter["pages"]
     finally:

@@ -43,11 +43,11 @@ def _letter_fonts(pdf: bytes, letter_pages: int) -> dict[str, bytes]:
             resources = todo.pop()
             if resources is None:
                 continue
-            for font in (resources.get("/Font") or {}).values():
+            for _name, font in (resources.get("/Font") or {}).items():  # pikepdf 9: no values()
                 descriptor = font.get("/FontDescriptor")
                 if descriptor is not None and "/FontFile2" in descriptor:
                     found[str(descriptor.FontName)] = descriptor.FontFile2.read_bytes()
-            for xobject in (resources.get("/XObject") or {}).values():
+            for _name, xobject in (resources.get("/XObject") or {}).items():
                 if xobject.get("/Subtype") == "/Form":
                     todo.append(xobject.get("/Resources"))
     return found

@@ -90,7 +90,9 @@ def _font_entry(font: Any) -> object:
     settings = {k: v for k, v in vars(font).items() if k not in _FRESH}
     if not _plain(settings) or not isinstance(face.get("unitsPerEm"), int):
         raise TypeError("a font's settings are not plain data")
-    return {"face": face, "names": names, "font": settings}
+    # ReportLab before 4.2.3 or so keeps no scale function on the face
+    scaled = _SCALE in vars(font.face)
+    return {"face": face, "names": names, "font": settings, "scaled": scaled}
 
 
 def _font(entry: object, name: str, data: bytes, filename: str | None) -> Any:
@@ -108,7 +110,8 @@ def _font(entry: object, name: str, data: bytes, filename: str | None) -> Any:
         state[attr] = named
     units = state["unitsPerEm"]
     scale = 1000 / units
-    state[_SCALE] = (lambda x: x) if units == 1000 else (lambda x: x * scale)
+    if entry.get("scaled", True):
+        state[_SCALE] = (lambda x: x) if units == 1000 else (lambda x: x * scale)
     state[_DATA] = data
     state["filename"] = filename if filename is not None else "(ttf)"
     face = TTFontFace.__new__(TTFontFace)
