@@ -27,6 +27,7 @@ SignatoryStyle = Literal["columns", "list", "numbered", "count", "signatures"]
 SignatoryType = Literal["organization", "individual"]
 Collation = Literal["uca", "icu"]
 Privacy = Literal["normal", "minimal"]
+Archive = Literal["pdfa"]
 DatelinePosition = Literal["before-subject", "after-subject", "top"]
 #: The side the dateline sits on; mirrored in a right-to-left letter, as the whole page is.
 DatelineAlign = Literal["right", "left"]
@@ -341,6 +342,9 @@ class Letter:
     addressees: Addressees = field(default_factory=Addressees)
     variables: Mapping[str, Any] = field(default_factory=dict)
     privacy: Privacy = "normal"
+    #: ``"pdfa"``: a tagged PDF (PDF/UA-1 letter pages) declared PDF/A-2 where
+    #: every annex allows it; ``None``: a plain PDF.
+    archive: Archive | None = None
     #: A folder of extra TrueType fonts for characters the bundled fonts lack.
     fonts: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
