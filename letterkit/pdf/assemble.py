@@ -32,7 +32,7 @@ from ..text.context import person_name
 from ..typeset.document import LaidOut, sharing
 from ..typeset.reuse import FontStates, Shared, extension, grown_by_stamps, template_fonts
 from ..typeset.styles import Styles, styles_key
-from . import active, names, splice
+from . import active, names, splice, structure
 from ._pypdf import write_classic
 from .annexes import AnnexError, OpenAnnex, pypdf_messages, rebuilt
 from .annots import annotation_key, clean_fields
@@ -197,7 +197,7 @@ def assemble(
     laid, serve = sharing(laid, fonts)
     own = splice.read(laid.pdf)
     splice.name_subsets(own)
-    return splice.join(tmpl, own, information(letter, subject), serve)
+    return splice.join(tmpl, own, information(letter, subject), serve, structure.tags_of(laid))
 
 
 def information(letter: Letter, subject: str) -> bytes:
@@ -250,7 +250,7 @@ def _template(
         laid.pages,
         laid.marks.get("signatories"),
         laid.size,
-        loc,
+        (loc, letter.archive),
         styles_key(letter),
         tuple((id(a.reader), tuple(a.pages), a.number, a.title, *_settings(a)) for a in annexes),
     )
@@ -287,7 +287,8 @@ def _template(
     writer.page_mode = "/UseOutlines"
     shared = _parsed(laid.shared) if laid.shared is not None else None
     grown = grown_by_stamps(seed or {}, stamped)
-    tmpl = splice.template(write_classic(writer), laid.pages, shared, extension(grown))
+    tags = structure.shared_tags(letter, laid.shared)
+    tmpl = splice.template(write_classic(writer), laid.pages, shared, extension(grown), tags)
     fonts = template_fonts(seed or {}, grown, tmpl.extended)
     while _TEMPLATES and (
         len(_TEMPLATES) >= 8

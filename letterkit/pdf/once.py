@@ -16,9 +16,12 @@ same small stream pypdf copies for each annex page that draws it).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
+from .numbering import obj as _obj
+from .objstreams import is_stream, self_contained
 from .parts import Parsed
 from .syntax import Dict, Name, Ref, SpliceError, Value, parse, refs, write
 
@@ -300,3 +303,48 @@ def same_streams(part: Parsed) -> tuple[dict[int, int], dict[int, bytes]]:
     except SpliceError:
         return {}, {}
     return again, texts
+
+
+def place(
+    num: int,
+    text: bytes,
+    raw: bytes | None,
+    out: bytearray,
+    rows: dict[int, tuple[int, int, int]],
+    packable: list[tuple[int, bytes]],
+    streams: dict[bytes, int],
+) -> None:
+    """Object *num* of a template (*text*, or as written already, *raw*): a
+    stream → appended to *out*, its row in *rows*, known by its text in
+    *streams* if it refers to nothing; anything else → *packable*."""
+    if not is_stream(text):
+        packable.append((num, text))
+        return
+    rows[num] = (1, len(out), 0)
+    out += raw if raw is not None else _obj(num, text)
+    key = self_contained(text)
+    if key is not None:
+        streams.setdefault(key, num)
+
+
+def as_template(
+    streams: dict[bytes, int], own: Parsed, kept: set[int], mapping: dict[int, int]
+) -> dict[int, bytes]:
+    """The text of each of *own*'s streams that refers to no other object (a
+    page's content, an image), but those of *kept*: a stream equal to one of
+    *streams* (a template's, by a hash of their text: a logo in the
+    letterhead and the body) is given that one's number in *mapping*, and
+    empty text here."""
+    texts: dict[int, bytes] = {}
+    for num in sorted(own.objects) if streams else ():
+        obj = own.objects[num]
+        if num in kept or num in own.pages or not obj.tail:
+            continue
+        if next(refs(obj.value), None) is not None:
+            continue
+        text = obj.text(mapping)
+        same = streams.get(hashlib.sha256(text).digest())
+        texts[num] = text if same is None else b""
+        if same is not None:
+            mapping[num] = same
+    return texts

@@ -36,18 +36,23 @@ from dataclasses import dataclass, field
 from .numbering import carry_over as _carry_over
 from .numbering import concatenate
 from .numbering import obj as _obj
-from .objstreams import Xref, is_stream, obj_stream, pack, self_contained
+from .objstreams import Xref, obj_stream, pack
 from .once import (
     Key,
     Slot,
+    as_template,
     embedded,
     moved_slots,
+    place,
     placed_subsets,
     repeated,
     same_streams,
     stamp_slots,
 )
 from .parts import Page, Parsed, page_of, read
+from .structure import Tags, Tree, catalogue, keyed
+from .structure import letter as letter_tree
+from .structure import shared as shared_tree
 from .subsets import name_subsets
 from .syntax import (
     Array,
@@ -60,7 +65,6 @@ from .syntax import (
     copy,
     dict_of,
     parse,
-    refs,
     write,
 )
 
@@ -105,6 +109,8 @@ class Template:
     fixed: list[int] = field(default_factory=list)
     #: The fonts whose slots are the annexes' stamps' subsets (see :func:`template`).
     extended: set[bytes] = field(default_factory=set)
+    #: A tagged letter's structure tree, as far as the template holds it.
+    tree: Tree | None = None
 
 
 def _header(header: bytes) -> bytes:
@@ -118,8 +124,9 @@ def _header(header: bytes) -> bytes:
 
 
 def template(
-    base: bytes, letter_pages: int, shared: Parsed | None, extend: dict[bytes, int] | None = None
-) -> Template:
+    base: bytes, letter_pages: int, shared: Parsed | None, extend: dict[bytes, int] | None = None,
+    tags: Tags | None = None,
+) -> Template:  # fmt: skip
     """The bytes every letter of a layout shares.
 
     *base* is a pypdf document whose first *letter_pages* pages are blank
@@ -136,6 +143,10 @@ def template(
     the shared part draws with them: where the stamps of *base* draw each
     such subset from one font object, that object is the slot, drawn by
     the shared pages too (:attr:`Template.extended` lists those fonts).
+
+    With *tags* (the shared part's, empty for none), the letter is tagged:
+    the catalogue points at a structure tree whose shared elements are
+    written here (:mod:`letterkit.pdf.structure`), the rest by :func:`join`.
     """
     doc = read(base, whole=True)
     placeholders = doc.pages[:letter_pages]
@@ -149,31 +160,43 @@ def template(
         skip.update(slot.numbers)
     out = bytearray(_header(doc.header))
     size = max(doc.raw) + 1
+    kept = [size, size + 1] if tags is not None else []  # the tree's root and Document
+    size += len(kept)
     rows: dict[int, tuple[int, int, int]] = {}
     packable: list[tuple[int, bytes]] = []
     streams: dict[bytes, int] = {}
     for num in sorted(doc.raw):
         if num in skip:
             continue
-        fresh = num in rewritten or num in renamed
+        fresh = num in rewritten or num in renamed or (num == doc.root and tags is not None)
+        if num == doc.root and kept:
+            catalogue(doc.objects[num].edit(), kept[0])
         text = rewritten.get(num) or (doc.objects[num].text() if fresh else b"")
         text = text or doc.objects[num].body.strip()
-        _place(num, text, None if fresh else doc.raw[num], out, rows, packable, streams)
+        place(num, text, None if fresh else doc.raw[num], out, rows, packable, streams)
     forms: list[int | None] = [None] * letter_pages
     annots: list[list[int]] = [[] for _ in range(letter_pages)]
     call: int | None = None
+    tree: Tree | None = None
+    new: dict[int, bytes] = {}
     if shared is not None:
         new, size = _forms(shared, placeholders, size, forms, annots, slots)
         call = size
         size += 1
         new[call] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_CALL), _CALL)
+    if tags is not None:
+        tree, made, keys, size = shared_tree(tags, placeholders, forms, annots, size, *kept)
+        new.update(made)
+        for num, (name, key) in keys.items():
+            new[num] = keyed(new[num], name, key)
+    if new:
         for num in sorted(new):
-            _place(num, new[num], None, out, rows, packable, streams)
+            place(num, new[num], None, out, rows, packable, streams)
     # the letter's own object stream: pages, /Info, slots' dictionaries
     letter_stream = pack(packable, out, rows, size)
     slots, _ = moved_slots(slots, letter_stream + 1)
     fixed = [num for key in sorted(slots) for num in slots[key].numbers[:2]]
-    for index, num in enumerate([*placeholders, doc.info, *fixed]):
+    for index, num in enumerate([*placeholders, doc.info, *fixed, *kept]):
         rows[num] = (2, letter_stream, index)
     xref = Xref()
     xref.add([rows.get(num, (0, 0, 65535)) for num in range(letter_stream)])
@@ -195,29 +218,8 @@ def template(
         slots=slots,
         fixed=fixed,
         extended=extended,
+        tree=tree,
     )
-
-
-def _place(
-    num: int,
-    text: bytes,
-    raw: bytes | None,
-    out: bytearray,
-    rows: dict[int, tuple[int, int, int]],
-    packable: list[tuple[int, bytes]],
-    streams: dict[bytes, int],
-) -> None:
-    """Object *num* of a template (*text*, or as written already, *raw*): a
-    stream → appended to *out*, its row in *rows*, known by its text in
-    *streams* if it refers to nothing; anything else → *packable*."""
-    if not is_stream(text):
-        packable.append((num, text))
-        return
-    rows[num] = (1, len(out), 0)
-    out += raw if raw is not None else _obj(num, text)
-    key = self_contained(text)
-    if key is not None:
-        streams.setdefault(key, num)
 
 
 def _forms(
@@ -279,7 +281,10 @@ def _forms(
     return new, size
 
 
-def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | None = None) -> bytes:
+def join(
+    tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | None = None,
+    tags: Tags | None = None,
+) -> bytes:  # fmt: skip
     """One letter: *tmpl*'s bytes, then the streams of its slots and of the own
     part (renumbered), one object stream with the letter's page objects, its
     information dictionary *info*, the slots' dictionaries and the own
@@ -290,6 +295,9 @@ def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | No
     both parts draw: the own part's (True: they grew the shared part's) or
     the shared part's (False). That subset is written once, under the
     numbers the template kept for it, and both parts' pages use it.
+
+    A tagged template's letter gets its structure tree, with the own part's
+    elements (*tags*; none if None) before the shared ones.
     """
     if len(own.pages) != len(tmpl.letter_pages):
         raise SpliceError("the letter's own part and its template disagree on pages")
@@ -299,7 +307,7 @@ def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | No
     dropped, mapping, size = _carry_over(
         own, tmpl.letter_pages, tmpl.size, placed, {*skipped, *again}
     )
-    texts = _as_template(tmpl, own, dropped | set(placed), mapping)
+    texts = as_template(tmpl.streams, own, dropped | set(placed), mapping)
     for num, first in again.items():
         mapping[num] = mapping[first]
     rows: dict[int, tuple[int, int, int]] = {}
@@ -312,10 +320,17 @@ def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | No
             out += _obj(num, text)
     fixed = set(tmpl.fixed)
     packed: list[tuple[int, bytes]] = []
+    tree: list[tuple[int, bytes]] = []
+    keys: dict[int, int] = {}
+    if tmpl.tree is not None:
+        links = [[mapping[a] for a in page_of(own, n).annots] for n in own.pages]
+        tree, keys, size = letter_tree(tmpl.tree, tags or Tags(), tmpl.letter_pages, links, size)
     for num in sorted(own.objects):
         if num in dropped or num in own.pages or texts.get(num) == b"":
             continue
         new, text = mapping[num], texts.get(num) or own.objects[num].text(mapping)
+        if new in keys:
+            text = keyed(text, b"/StructParent", keys[new])
         if new in fixed:
             at[new] = text
         elif own.objects[num].tail:
@@ -328,6 +343,8 @@ def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | No
     pages = [_page(tmpl, i, page_of(own, number), mapping) for i, number in enumerate(own.pages)]
     packed[:0] = [*zip(tmpl.letter_pages, pages, strict=True), (tmpl.info, info)]
     packed[len(pages) + 1 : len(pages) + 1] = [(num, at[num]) for num in tmpl.fixed]
+    at_tree = len(pages) + 1 + len(tmpl.fixed)  # the root and Document at their places
+    packed[at_tree:at_tree] = tree
     if len(packed) > 0xFFFF:
         raise SpliceError("a letter with more objects than one object stream holds")
     rows.update((num, (2, tmpl.letter_stream, index)) for index, (num, _) in enumerate(packed))
@@ -343,28 +360,6 @@ def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | No
     out += tmpl.xref.finish(size, entries, trailer)
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
-
-
-def _as_template(
-    tmpl: Template, own: Parsed, kept: set[int], mapping: dict[int, int]
-) -> dict[int, bytes]:
-    """The text of each of *own*'s streams that refers to no other object (a
-    page's content, an image), but those of *kept*: a stream equal to one of
-    *tmpl*'s (a logo in the letterhead and the body) is given that one's
-    number in *mapping*, and empty text here."""
-    texts: dict[int, bytes] = {}
-    for num in sorted(own.objects) if tmpl.streams else ():
-        obj = own.objects[num]
-        if num in kept or num in own.pages or not obj.tail:
-            continue
-        if next(refs(obj.value), None) is not None:
-            continue
-        text = obj.text(mapping)
-        same = tmpl.streams.get(hashlib.sha256(text).digest())
-        texts[num] = text if same is None else b""
-        if same is not None:
-            mapping[num] = same
-    return texts
 
 
 def _page(tmpl: Template, index: int, page: Page, mapping: dict[int, int]) -> bytes:
@@ -394,4 +389,7 @@ def _page(tmpl: Template, index: int, page: Page, mapping: dict[int, int]) -> by
     )
     if annots:
         text.set(b"/Annots", Array(annots))
+    if tmpl.tree is not None:
+        text.set(b"/StructParents", Raw(b"%d" % index))
+        text.set(b"/Tabs", Name(b"/S"))
     return write(text)
