@@ -8,7 +8,8 @@ when the part prints them; then one entry per annex. Page labels count
 within each part, prefixed with the part's number (``1-1``, ``1-2``,
 ``2-1``…), and ``A1-1``… for the annexes. The document's language, its
 metadata and the annexes' stamps and titles follow the first part (the spec
-as it stands). The bytes are joined as for one letter
+as it stands). A tagged letter's structure tree holds each part's elements
+in a ``Sect`` in the part's language, in the parts' order. The bytes are joined as for one letter
 (:mod:`letterkit.pdf.splice`), so the same parts give the same PDF.
 """
 
@@ -28,7 +29,8 @@ from ..model import Letter
 from ..typeset.document import LaidOut
 from ..typeset.story import AnnexInfo
 from ..typeset.styles import Styles, styles_key
-from . import splice
+from ..typeset.tags import Tags
+from . import splice, structure
 from ._pypdf import write_classic
 from .annexes import OpenAnnex, pypdf_messages
 from .assemble import annex_entry, append_annex, information
@@ -78,6 +80,7 @@ def assemble_parts(
         tuple((p.laid.pages, p.laid.size, p.laid.marks.get("signatories"), p.subject,
                p.letter.locale) for p in parts),
         styles_key(first.letter),
+        first.letter.archive,
         tuple((id(a.reader), tuple(a.pages), a.number, a.title, a.annex.stamp, a.annex.path)
               for a in annexes),
     )  # fmt: skip
@@ -87,11 +90,21 @@ def assemble_parts(
         tmpl = cached[1]
     else:
         with pypdf_messages():
-            tmpl = splice.template(_skeleton(parts, annexes, styles), _pages(parts), None)
+            tags = structure.shared_tags(first.letter, None)
+            tmpl = splice.template(
+                _skeleton(parts, annexes, styles), _pages(parts), None, None, tags
+            )
         memo.keep(_SKELETONS, key, (made_from, tmpl), 4)
     own = splice.read(_concatenated(parts))
     splice.name_subsets(own)
-    return splice.join(tmpl, own, information(first.letter, first.subject))
+    return splice.join(tmpl, own, information(first.letter, first.subject), None, _tags(parts))
+
+
+def _tags(parts: Sequence[PartPages]) -> Tags:
+    """The parts' structure, one after the other, each part's in its language."""
+    return structure.combined(
+        [(structure.tags_of(p.laid) or Tags(), p.laid.pages, p.letter.locale) for p in parts]
+    )
 
 
 def _pages(parts: Sequence[PartPages]) -> int:

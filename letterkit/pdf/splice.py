@@ -50,7 +50,7 @@ from .once import (
     stamp_slots,
 )
 from .parts import Page, Parsed, page_of, read
-from .structure import Tags, Tree, catalogue, keyed
+from .structure import Tags, Tree, keyed, tagged_base
 from .structure import letter as letter_tree
 from .structure import shared as shared_tree
 from .subsets import name_subsets
@@ -144,9 +144,7 @@ def template(
     such subset from one font object, that object is the slot, drawn by
     the shared pages too (:attr:`Template.extended` lists those fonts).
 
-    With *tags* (the shared part's, empty for none), the letter is tagged:
-    the catalogue points at a structure tree whose shared elements are
-    written here (:mod:`letterkit.pdf.structure`), the rest by :func:`join`.
+    With *tags* (the shared part's), letters are tagged (:mod:`.structure`).
     """
     doc = read(base, whole=True)
     placeholders = doc.pages[:letter_pages]
@@ -154,44 +152,29 @@ def template(
         raise SpliceError("the template has no /Info")
     renamed = name_subsets(doc)
     again, rewritten = same_streams(doc)
+    size = max(doc.raw) + 1
+    kept = [size, size + 1] if tags is not None else []  # the tree's root and Document
+    size += len(kept)
+    if kept:
+        rewritten.update(tagged_base(doc, doc.pages[letter_pages:], rewritten, kept[0]))
     slots, extended = stamp_slots(doc, doc.pages[letter_pages:], extend or {}, again)
     skip = {*placeholders, doc.info, *again}
     for slot in slots.values():
         skip.update(slot.numbers)
     out = bytearray(_header(doc.header))
-    size = max(doc.raw) + 1
-    kept = [size, size + 1] if tags is not None else []  # the tree's root and Document
-    size += len(kept)
-    rows: dict[int, tuple[int, int, int]] = {}
-    packable: list[tuple[int, bytes]] = []
-    streams: dict[bytes, int] = {}
-    for num in sorted(doc.raw):
-        if num in skip:
-            continue
-        fresh = num in rewritten or num in renamed or (num == doc.root and tags is not None)
-        if num == doc.root and kept:
-            catalogue(doc.objects[num].edit(), kept[0])
-        text = rewritten.get(num) or (doc.objects[num].text() if fresh else b"")
-        text = text or doc.objects[num].body.strip()
-        place(num, text, None if fresh else doc.raw[num], out, rows, packable, streams)
+    rows, packable, streams = _carried(doc, skip, {*rewritten, *renamed}, rewritten, out)
     forms: list[int | None] = [None] * letter_pages
     annots: list[list[int]] = [[] for _ in range(letter_pages)]
     call: int | None = None
-    tree: Tree | None = None
     new: dict[int, bytes] = {}
     if shared is not None:
         new, size = _forms(shared, placeholders, size, forms, annots, slots)
         call = size
         size += 1
         new[call] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_CALL), _CALL)
-    if tags is not None:
-        tree, made, keys, size = shared_tree(tags, placeholders, forms, annots, size, *kept)
-        new.update(made)
-        for num, (name, key) in keys.items():
-            new[num] = keyed(new[num], name, key)
-    if new:
-        for num in sorted(new):
-            place(num, new[num], None, out, rows, packable, streams)
+    tree, size = shared_tree(tags, new, placeholders, forms, annots, size, kept)
+    for num in sorted(new):
+        place(num, new[num], None, out, rows, packable, streams)
     # the letter's own object stream: pages, /Info, slots' dictionaries
     letter_stream = pack(packable, out, rows, size)
     slots, _ = moved_slots(slots, letter_stream + 1)
@@ -220,6 +203,25 @@ def template(
         extended=extended,
         tree=tree,
     )
+
+
+def _carried(
+    doc: Parsed, skip: set[int], fresh: set[int], rewritten: dict[int, bytes], out: bytearray
+) -> tuple[dict[int, tuple[int, int, int]], list[tuple[int, bytes]], dict[bytes, int]]:
+    """The objects of a template's pypdf document but *skip*, put after *out*
+    (:func:`place`), as written already but *fresh* ones (text *rewritten*
+    or read again): their rows, the objects to pack, the streams by text."""
+    rows: dict[int, tuple[int, int, int]] = {}
+    packable: list[tuple[int, bytes]] = []
+    streams: dict[bytes, int] = {}
+    for num in sorted(doc.raw):
+        if num in skip:
+            continue
+        text = rewritten.get(num) or (doc.objects[num].text() if num in fresh else b"")
+        text = text or doc.objects[num].body.strip()
+        raw = None if num in fresh else doc.raw[num]
+        place(num, text, raw, out, rows, packable, streams)
+    return rows, packable, streams
 
 
 def _forms(

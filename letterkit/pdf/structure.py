@@ -15,21 +15,38 @@ letter are written in two steps, as their pages are:
 
 Parent tree keys: letter page *i* is key *i*, the form of its shared part
 key *n + i* (*n* letter pages), then the shared links, then the own links.
+
+The annexes keep no structure (their pages are left as they are) but for
+their stamps, drawn as artifacts (:func:`artifacts`, in the template).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..model import Letter
 from ..typeset.tags import Element, LinkMark, Mark, Tags
-from .syntax import Dict, Raw, Ref, SpliceError, dict_of, parse, write
+from .objstreams import stream_of
+from .parts import Parsed
+from .stamp import FORM_NAME
+from .syntax import Dict, Name, Raw, Ref, SpliceError, dict_of, parse, write
 
 __all__ = [
-    "Tags", "Tree", "catalogue", "combined", "keyed", "letter", "shared", "shared_tags", "tags_of",
+    "Tags",
+    "Tree",
+    "artifacts",
+    "catalogue",
+    "combined",
+    "keyed",
+    "letter",
+    "shared",
+    "shared_tags",
+    "tagged_base",
+    "tags_of",
 ]  # fmt: skip
 
 _ROLE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
@@ -164,36 +181,42 @@ class _Writer:
 
 
 def shared(
-    tags: Tags,
+    tags: Tags | None,
+    texts: dict[int, bytes],
     pages: Sequence[int],
     forms: Sequence[int | None],
     annots: Sequence[Sequence[int]],
     start: int,
-    root: int,
-    document: int,
-) -> tuple[Tree, list[tuple[int, bytes]], dict[int, tuple[bytes, int]], int]:
-    """The shared part's *tags* (its page *i* drawn on letter page *pages[i]*
-    by form *forms[i]*, with the links *annots[i]*) → the template's
-    :class:`Tree`, the objects to write (numbered from *start*), the key
-    of each form (``/StructParents``) and link annotation (``/StructParent``)
-    by its number, and the next free number."""
+    kept: Sequence[int],
+) -> tuple[Tree | None, int]:
+    """A template's structure: the shared part's *tags* (its page *i* drawn on
+    letter page *pages[i]* by form *forms[i]*, with the links *annots[i]*)
+    → its elements and the parent tree's arrays for the forms, numbered
+    from *start* and put in *texts*, where each form (``/StructParents``)
+    and link annotation (``/StructParent``) gets its key; the template's
+    :class:`Tree` (its root and ``Document`` at the numbers *kept*) and the
+    next free number. None and *start* for an untagged template."""
+    if tags is None:
+        return None, start
     writer = _Writer(tags, start, pages, forms, annots)
-    tops = writer.tops(document)
+    tops = writer.tops(kept[1])
     nums: list[tuple[int, int]] = []
-    objects = writer.objects
     n = len(pages)
     keys: dict[int, tuple[bytes, int]] = {}
     for index, form in enumerate(forms):
         if form is not None:
-            objects.append((writer.next, writer.owners(index)))
+            writer.objects.append((writer.next, writer.owners(index)))
             nums.append((n + index, writer.next))
             keys[form] = (b"/StructParents", n + index)
             writer.next += 1
     for key, (annot, element) in enumerate(writer.links, start=2 * n):
         keys[annot] = (b"/StructParent", key)
         nums.append((key, element))
-    tree = Tree(root, document, tops, nums, writer.ids, 2 * n + len(writer.links))
-    return tree, sorted(objects), keys, writer.next
+    texts.update(writer.objects)
+    for num, (name, key) in keys.items():
+        texts[num] = keyed(texts[num], name, key)
+    tree = Tree(kept[0], kept[1], tops, nums, writer.ids, 2 * n + len(writer.links))
+    return tree, writer.next
 
 
 def letter(
@@ -246,12 +269,52 @@ def shared_tags(letter: Letter, part: object) -> Tags | None:
     return tags_of(part) or Tags()
 
 
+def artifacts(doc: Parsed, pages: Sequence[int], texts: dict[int, bytes]) -> dict[int, bytes]:
+    """The annex stamps' forms on *pages* of *doc* (under :data:`FORM_NAME`),
+    their content wrapped as an artifact (``/Artifact BMC … EMC``): their
+    new text by number (from *texts* where that holds a newer one)."""
+    out: dict[int, bytes] = {}
+    for number in pages:
+        resources = doc.dict(number, "an annex page").get(b"/Resources")
+        if isinstance(resources, Ref):
+            resources = doc.dict(resources.num, "an annex page's resources")
+        forms = resources.get(b"/XObject") if isinstance(resources, Dict) else None
+        if isinstance(forms, Ref):
+            forms = doc.dict(forms.num, "an annex page's forms")
+        if not isinstance(forms, Dict):
+            continue
+        for name, form in zip(forms.keys, forms.values, strict=True):
+            if (
+                name.startswith(FORM_NAME.encode())
+                and isinstance(form, Ref)
+                and form.num not in out
+            ):
+                text = texts.get(form.num) or doc.objects[form.num].text()
+                head, data = stream_of(text, f"the stamp's form (object {form.num})")
+                data = zlib.compress(b"/Artifact BMC\n" + data + b"\nEMC\n")
+                head.set(b"/Filter", Name(b"/FlateDecode"))
+                head.set(b"/Length", Raw(b"%d" % len(data)))
+                out[form.num] = write(head) + b"\nstream\n" + data + b"\nendstream"
+    return out
+
+
 def keyed(obj: bytes, key: bytes, value: int) -> bytes:
     """A dictionary object's text (a stream's too) with *key* set to *value*."""
     found, end = parse(obj)
     entries = dict_of(found, "an object to key")
     entries.set(key, Raw(b"%d" % value))
     return write(entries) + obj[end:]
+
+
+def tagged_base(
+    doc: Parsed, annexes: Sequence[int], texts: dict[int, bytes], tree_root: int
+) -> dict[int, bytes]:
+    """A template's pypdf document made tagged: the new text of its catalogue
+    (:func:`catalogue`) and of its annex stamps' forms (:func:`artifacts`),
+    by number (from *texts* where that holds a newer one)."""
+    root = doc.objects[doc.root].edit()
+    catalogue(root, tree_root)
+    return {doc.root: write(root), **artifacts(doc, annexes, texts)}
 
 
 def catalogue(root: Dict, tree_root: int) -> None:
