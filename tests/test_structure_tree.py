@@ -198,6 +198,19 @@ def test_links_are_object_references_with_their_annotations_keyed() -> None:
         assert seen == {a.objgen for a in page.Annots}
 
 
+def test_link_annotations_get_a_description() -> None:
+    """This test ensures that a link annotation without /Contents gets its Link
+    element's alternative text, or else the address it opens."""
+    tags = Tags([Element("Link", [Mark(0, 0), LinkMark(0, 0)], alt="Anna's report")], [2, 1])
+    with pikepdf.open(io.BytesIO(_tagged(own_tags=tags))) as pdf:
+        contents = {}
+        for link in (e for e in _elements(pdf) if e.S == "/Link"):
+            for kid in _kids(link):
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                    contents[kid.Obj.objgen] = str(kid.Obj.Contents)
+        assert sorted(contents.values()) == ["Anna's report", "https://example.org/"]
+
+
 def test_element_attributes_are_written() -> None:
     """This test ensures that alt text, language, actual text, identifiers and
     a header cell's scope reach the elements, and identifiers the IDTree."""
@@ -234,7 +247,8 @@ def test_non_ascii_text_strings_read_back() -> None:
         (Tags([Element("P", [Mark(3, 0)])], [2, 1]), "on page 4 of a part of 2"),
         (Tags([Element("P", [Mark(0, 0)]), Element("P", [Mark(0, 0)])], [2, 1]), "in two elements"),
         (Tags([Element("Link", [LinkMark(1, 0)])], [2, 1]), "link 1 of page 2, which has 0"),
-        (Tags([Element("P /S", [Mark(0, 0)])], [2, 1]), "not a PDF name"),
+        (Tags([Element("P /S", [Mark(0, 0)])], [2, 1]), "'P /S', no standard type"),
+        (Tags([Element("Paragraph", [Mark(0, 0)])], [2, 1]), "'Paragraph', no standard type"),
         (Tags([Element("TH", [Mark(0, 0)], scope="Diagonal")], [2, 1]), "scope 'Diagonal'"),
         (
             Tags([Element("P", [Mark(0, 0)], ident="sig-1")], [2, 1]),

@@ -50,7 +50,7 @@ from .once import (
     stamp_slots,
 )
 from .parts import Page, Parsed, page_of, read
-from .structure import Tags, Tree, keyed, tagged_base
+from .structure import Tags, Tree, linked, tagged_base
 from .structure import letter as letter_tree
 from .structure import shared as shared_tree
 from .subsets import name_subsets
@@ -323,7 +323,7 @@ def join(
     fixed = set(tmpl.fixed)
     packed: list[tuple[int, bytes]] = []
     tree: list[tuple[int, bytes]] = []
-    keys: dict[int, int] = {}
+    keys: dict[int, tuple[int, str | None]] = {}
     if tmpl.tree is not None:
         links = [[mapping[a] for a in page_of(own, n).annots] for n in own.pages]
         tree, keys, size = letter_tree(tmpl.tree, tags or Tags(), tmpl.letter_pages, links, size)
@@ -332,7 +332,7 @@ def join(
             continue
         new, text = mapping[num], texts.get(num) or own.objects[num].text(mapping)
         if new in keys:
-            text = keyed(text, b"/StructParent", keys[new])
+            text = linked(text, *keys[new])
         if new in fixed:
             at[new] = text
         elif own.objects[num].tail:

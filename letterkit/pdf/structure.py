@@ -23,7 +23,6 @@ their stamps, drawn as artifacts (:func:`artifacts`, in the template).
 from __future__ import annotations
 
 import itertools
-import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,23 +32,22 @@ from ..typeset.tags import Element, LinkMark, Mark, Tags
 from .objstreams import stream_of
 from .parts import Parsed
 from .stamp import FORM_NAME
-from .syntax import Dict, Name, Raw, Ref, SpliceError, dict_of, parse, write
+from .syntax import Dict, Hex, Name, Raw, Ref, SpliceError, Str, dict_of, parse, write
 
 __all__ = [
-    "Tags",
-    "Tree",
-    "artifacts",
-    "catalogue",
-    "combined",
-    "keyed",
-    "letter",
-    "shared",
-    "shared_tags",
-    "tagged_base",
-    "tags_of",
+    "Tags", "Tree", "artifacts", "catalogue", "combined", "keyed", "letter", "linked", "shared",
+    "shared_tags", "tagged_base", "tags_of",
 ]  # fmt: skip
 
-_ROLE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+#: The standard structure types of PDF 1.7 (ISO 32000-1, 14.8.4): the tree
+#: uses no other, so that it needs no role map.
+_TYPES = (
+    "Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private "
+    "H H1 H2 H3 H4 H5 H6 P L LI Lbl LBody Table TR TH TD THead TBody TFoot "
+    "Span Quote Note Reference BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP "
+    "Figure Formula Form"
+)
+_STANDARD = frozenset(_TYPES.split())
 _SCOPES = frozenset({"Row", "Column", "Both"})
 
 
@@ -95,7 +93,8 @@ class _Writer:
         self.annots = annots
         self.objects: list[tuple[int, bytes]] = []
         self.owner: dict[tuple[int, int], int] = {}
-        self.links: list[tuple[int, int]] = []  # (annotation, element)
+        #: (annotation, element, the element's description)
+        self.links: list[tuple[int, int, str | None]] = []
         self.ids: list[tuple[bytes, int]] = []
 
     def tops(self, parent: int) -> list[int]:
@@ -103,8 +102,8 @@ class _Writer:
 
     def element(self, el: Element, parent: int) -> int:
         """Element *el* under *parent* and its kids → their objects; its number."""
-        if _ROLE.fullmatch(el.role) is None:
-            raise SpliceError(f"a structure element with the role {el.role!r}, not a PDF name")
+        if el.role not in _STANDARD:
+            raise SpliceError(f"a structure element with the role {el.role!r}, no standard type")
         num = self.next
         self.next += 1
         kids: list[bytes] = []
@@ -114,7 +113,7 @@ class _Writer:
             elif isinstance(kid, Mark):
                 kids.append(self._mcr(kid, num))
             else:
-                kids.append(self._objr(kid, num))
+                kids.append(self._objr(kid, num, el.alt or el.actual))
         out = [b"<< /Type /StructElem /S /%s /P %d 0 R" % (el.role.encode(), parent)]
         out.append(b" /K [%s]" % b" ".join(kids))
         if el.ident is not None:
@@ -160,7 +159,7 @@ class _Writer:
             )
         return b"<< /Type /MCR /Pg %d 0 R /Stm %d 0 R /MCID %d >>" % (page, form, mark.mcid)
 
-    def _objr(self, link: LinkMark, element: int) -> bytes:
+    def _objr(self, link: LinkMark, element: int, about: str | None) -> bytes:
         page = self._page(link.page, f"link {link.index + 1}")
         annots = self.annots[link.page] if link.page < len(self.annots) else []
         if not 0 <= link.index < len(annots):
@@ -168,9 +167,9 @@ class _Writer:
                 f"the tags name link {link.index + 1} of page {link.page + 1}, which has {len(annots)}"
             )
         annot = annots[link.index]
-        if any(a == annot for a, _ in self.links):
+        if any(a == annot for a, _, _ in self.links):
             raise SpliceError(f"link {link.index + 1} of page {link.page + 1} is in two elements")
-        self.links.append((annot, element))
+        self.links.append((annot, element, about))
         return b"<< /Type /OBJR /Obj %d 0 R /Pg %d 0 R >>" % (annot, page)
 
     def owners(self, page: int) -> bytes:
@@ -193,7 +192,7 @@ def shared(
     letter page *pages[i]* by form *forms[i]*, with the links *annots[i]*)
     → its elements and the parent tree's arrays for the forms, numbered
     from *start* and put in *texts*, where each form (``/StructParents``)
-    and link annotation (``/StructParent``) gets its key; the template's
+    and link annotation (``/StructParent``, :func:`linked`) gets its key; the template's
     :class:`Tree` (its root and ``Document`` at the numbers *kept*) and the
     next free number. None and *start* for an untagged template."""
     if tags is None:
@@ -202,38 +201,35 @@ def shared(
     tops = writer.tops(kept[1])
     nums: list[tuple[int, int]] = []
     n = len(pages)
-    keys: dict[int, tuple[bytes, int]] = {}
     for index, form in enumerate(forms):
         if form is not None:
             writer.objects.append((writer.next, writer.owners(index)))
             nums.append((n + index, writer.next))
-            keys[form] = (b"/StructParents", n + index)
+            texts[form] = keyed(texts[form], b"/StructParents", n + index)
             writer.next += 1
-    for key, (annot, element) in enumerate(writer.links, start=2 * n):
-        keys[annot] = (b"/StructParent", key)
+    for key, (annot, element, about) in enumerate(writer.links, start=2 * n):
+        texts[annot] = linked(texts[annot], key, about)
         nums.append((key, element))
     texts.update(writer.objects)
-    for num, (name, key) in keys.items():
-        texts[num] = keyed(texts[num], name, key)
     tree = Tree(kept[0], kept[1], tops, nums, writer.ids, 2 * n + len(writer.links))
     return tree, writer.next
 
 
 def letter(
     tree: Tree, tags: Tags, pages: Sequence[int], annots: Sequence[Sequence[int]], start: int
-) -> tuple[list[tuple[int, bytes]], dict[int, int], int]:
+) -> tuple[list[tuple[int, bytes]], dict[int, tuple[int, str | None]], int]:
     """The own part's *tags* (its page *i* is letter page *pages[i]*, with the
     links *annots[i]*) and the template's *tree* → the letter's objects
     (the root and the ``Document`` first, then its elements numbered from
-    *start* and the parent tree), the key of each own link annotation, and
-    the next free number."""
+    *start* and the parent tree), the key and description of each own link
+    annotation (for :func:`linked`), and the next free number."""
     writer = _Writer(tags, start, pages, None, annots)
     tops = writer.tops(tree.document)
     nums = [(index, writer.owners(index)) for index in range(len(pages))]
     nums += [(key, b"%d 0 R" % num) for key, num in tree.nums]
-    keys: dict[int, int] = {}
-    for key, (annot, element) in enumerate(writer.links, start=tree.next_key):
-        keys[annot] = key
+    keys: dict[int, tuple[int, str | None]] = {}
+    for key, (annot, element, about) in enumerate(writer.links, start=tree.next_key):
+        keys[annot] = (key, about)
         nums.append((key, b"%d 0 R" % element))
     nums.sort()
     parent_tree = writer.next
@@ -296,6 +292,23 @@ def artifacts(doc: Parsed, pages: Sequence[int], texts: dict[int, bytes]) -> dic
                 head.set(b"/Length", Raw(b"%d" % len(data)))
                 out[form.num] = write(head) + b"\nstream\n" + data + b"\nendstream"
     return out
+
+
+def linked(obj: bytes, key: int, about: str | None) -> bytes:
+    """A link annotation's text with its key (``/StructParent``) and, when it
+    has no description (``/Contents``), *about* (its element's alternative
+    text), else the address it opens."""
+    found, end = parse(obj)
+    entries = dict_of(found, "a link annotation")
+    entries.set(b"/StructParent", Raw(b"%d" % key))
+    if b"/Contents" not in entries:
+        action = entries.get(b"/A")
+        uri = action.get(b"/URI") if isinstance(action, Dict) else None
+        if about is not None:
+            entries.set(b"/Contents", Raw(text(about)))
+        elif isinstance(uri, Str | Hex):
+            entries.set(b"/Contents", uri)
+    return write(entries) + obj[end:]
 
 
 def keyed(obj: bytes, key: bytes, value: int) -> bytes:
