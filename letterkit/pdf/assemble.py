@@ -197,7 +197,7 @@ def assemble(
     laid, serve = sharing(laid, fonts)
     own = splice.read(laid.pdf)
     splice.name_subsets(own)
-    return splice.join(tmpl, own, information(letter, subject), serve, structure.tags_of(laid))
+    return splice.join(tmpl, own, information(letter, subject), serve, tags=structure.tags_of(laid))
 
 
 def information(letter: Letter, subject: str) -> bytes:
@@ -288,7 +288,7 @@ def _template(
     shared = _parsed(laid.shared) if laid.shared is not None else None
     grown = grown_by_stamps(seed or {}, stamped)
     tags = structure.shared_tags(letter, laid.shared)
-    tmpl = splice.template(write_classic(writer), laid.pages, shared, extension(grown), tags)
+    tmpl = splice.template(write_classic(writer), laid.pages, shared, extension(grown), tags=tags)
     fonts = template_fonts(seed or {}, grown, tmpl.extended)
     while _TEMPLATES and (
         len(_TEMPLATES) >= 8

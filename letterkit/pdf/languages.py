@@ -91,13 +91,12 @@ def assemble_parts(
     else:
         with pypdf_messages():
             tags = structure.shared_tags(first.letter, None)
-            tmpl = splice.template(
-                _skeleton(parts, annexes, styles), _pages(parts), None, None, tags
-            )
+            skeleton = _skeleton(parts, annexes, styles)
+            tmpl = splice.template(skeleton, _pages(parts), None, tags=tags)
         memo.keep(_SKELETONS, key, (made_from, tmpl), 4)
     own = splice.read(_concatenated(parts))
     splice.name_subsets(own)
-    return splice.join(tmpl, own, information(first.letter, first.subject), None, _tags(parts))
+    return splice.join(tmpl, own, information(first.letter, first.subject), tags=_tags(parts))
 
 
 def _tags(parts: Sequence[PartPages]) -> Tags:

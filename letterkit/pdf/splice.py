@@ -125,7 +125,7 @@ def _header(header: bytes) -> bytes:
 
 def template(
     base: bytes, letter_pages: int, shared: Parsed | None, extend: dict[bytes, int] | None = None,
-    tags: Tags | None = None,
+    *, tags: Tags | None = None,
 ) -> Template:  # fmt: skip
     """The bytes every letter of a layout shares.
 
@@ -285,7 +285,7 @@ def _forms(
 
 def join(
     tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | None = None,
-    tags: Tags | None = None,
+    *, tags: Tags | None = None,
 ) -> bytes:  # fmt: skip
     """One letter: *tmpl*'s bytes, then the streams of its slots and of the own
     part (renumbered), one object stream with the letter's page objects, its
