@@ -14,9 +14,10 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
 from .. import limits as limits_
-from ..errors import InternalError, Problem, ValidationError
+from ..errors import InternalError, Problem, UsageError, ValidationError
 from ..input.campaign import Campaign, CampaignRecipient, read_campaign
 from ..input.letter_spec import load_letter
 from ..input.sources import Origin, Reporter, placed_in_spec, where_of
@@ -32,7 +33,18 @@ from .manifest import MANIFEST
 from .rows import place, row_problems, too_tall
 from .state import STATE
 
-__all__ = ["build_row", "check_campaign", "checked_campaign", "letter_for", "load_campaign"]
+#: What the command line says of ``archive``: ``"pdfa"`` (``--archive``),
+#: ``"plain"`` (``--no-archive``), None (as the spec says).
+ArchiveChoice = Literal["pdfa", "plain"] | None
+
+__all__ = [
+    "archived",
+    "build_row",
+    "check_campaign",
+    "checked_campaign",
+    "letter_for",
+    "load_campaign",
+]
 
 #: File names a bundle keeps for its own records.
 RESERVED = {MANIFEST, STATE}
@@ -44,13 +56,17 @@ def load_campaign(
     allow_outside: bool = False,
     problems: list[Problem] | None = None,
     limits: Limits | None = None,
+    archive: ArchiveChoice = None,
 ) -> Campaign:
     """Read and check a campaign, its recipients and their file names; raise
-    :class:`ValidationError` with every problem (warnings go to *problems*)."""
+    :class:`ValidationError` with every problem (warnings go to *problems*).
+    *archive* overrides what the files say: ``"pdfa"``, ``"plain"``, or None
+    (as the campaign and its base spec say)."""
     reporter = Reporter()
     with limits_.applied(limits), reported(Path(path)):
         campaign = read_campaign(path, reporter, allow_outside=allow_outside, problems=problems)
         if campaign is not None:
+            campaign = replace(campaign, letter=archived(campaign.letter, archive))
             campaign = replace(campaign, filenames=output_names(campaign, reporter))
             _reserved_names(campaign, reporter)
             _hygiene(campaign, reporter)
@@ -60,6 +76,16 @@ def load_campaign(
     reporter.raise_if_failed()
     assert campaign is not None
     return campaign
+
+
+def archived(letter: Letter, archive: ArchiveChoice) -> Letter:
+    """*letter* as the command line's ``--archive`` / ``--no-archive`` asks
+    (*archive* ``"pdfa"`` / ``"plain"``; None: as its spec says)."""
+    if archive is None:
+        return letter
+    if archive not in ("pdfa", "plain"):
+        raise UsageError(f"archive must be 'pdfa', 'plain' or None, not {archive!r}")
+    return replace(letter, archive="pdfa" if archive == "pdfa" else None)
 
 
 def _hygiene(campaign: Campaign, reporter: Reporter, *, cells: bool = True) -> None:

@@ -49,12 +49,13 @@ SPEC_KEYS = (
     "signatory_style", "signatory_columns", "collation", "dateline", "fonts", "privacy",
     "annexes", "cc", "variables", "salutation", "closing", "justify", "addressees",
     "page_numbers", "signatory_block", "parts", "signatories_in", "digits",
-    "typography", "warnings",
+    "typography", "warnings", "archive",
 )  # fmt: skip
 SIGNATORY_FILE_KEYS = ("path", "sheet")
 #: Other spellings a file may use for the closed sets of words.
 DIGITS = {"latn": "latn", "latin": "latn", "arab": "arab", "arabic": "arab"}
 PAPER = {"a4": "A4", "letter": "letter", "us-letter": "letter"}
+ARCHIVE = {"pdfa": "pdfa", "pdf/a": "pdfa", "pdf-a": "pdfa"}
 LOWER = {
     word: word
     for word in (
@@ -212,6 +213,7 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
             else None
         ),
         paper=cast(Any, reader.word(spec, "paper", "letter.paper", PAPER, "A4")),
+        archive=read_archive(spec, reader),
         expected_signatories=reader.whole(
             spec, "expected_signatories", "letter.expected_signatories", EXPECTED
         ),
@@ -235,6 +237,15 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
         allow_outside=reader.allow_outside,
         ignore_warnings=read_ignored(spec, reader),
     )
+
+
+def read_archive(spec: Located, reader: Reader, field: str = "letter.archive") -> Any:
+    """``archive``: ``pdfa`` (a tagged PDF/A), or None when absent or null (a
+    plain PDF); another word is kept for validation to report."""
+    if spec.get("archive") is None:
+        reader.mark(field, spec.where("archive"))
+        return None
+    return reader.word(spec, "archive", field, ARCHIVE, "")
 
 
 def _or(value: int | None, default: int) -> int:

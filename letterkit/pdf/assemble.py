@@ -32,7 +32,7 @@ from ..text.context import person_name
 from ..typeset.document import LaidOut, sharing
 from ..typeset.reuse import FontStates, Shared, extension, grown_by_stamps, template_fonts
 from ..typeset.styles import Styles, styles_key
-from . import active, names, splice
+from . import active, archive, names, splice
 from ._pypdf import write_classic
 from .annexes import AnnexError, OpenAnnex, pypdf_messages, rebuilt
 from .annots import annotation_key, clean_fields
@@ -186,18 +186,18 @@ def assemble(
 ) -> bytes:
     """Join the letter and its annexes into one PDF and return its bytes.
 
-    Each annex gets an outline entry (its own outline nested under it), page
-    labels ``A1-1``…, and, unless ``stamp: false``, a stamp on every page.
-    What pypdf logs about damaged annexes stays out of the application's log.
-    Everything but the letter's own pages and metadata is made once per
-    layout (:func:`_template`) and copied as bytes (:mod:`letterkit.pdf.splice`).
+    Each annex gets an outline entry (its own outline nested under it), page labels ``A1-1``…,
+    and, unless ``stamp: false``, a stamp on every page. What pypdf logs about damaged annexes
+    stays out of the application's log. Everything but the letter's own pages and metadata is
+    made once per layout (:func:`_template`) and copied as bytes (:mod:`letterkit.pdf.splice`).
     """
     with pypdf_messages():  # damaged annexes were reported when opened
         tmpl, fonts = _template(letter, laid, annexes, styles)
     laid, serve = sharing(laid, fonts)
     own = splice.read(laid.pdf)
     splice.name_subsets(own)
-    return splice.join(tmpl, own, information(letter, subject), serve)
+    info = information(letter, subject)
+    return splice.join(tmpl, own, info, serve, archive.metadata(letter, info, annexes, tmpl.tagged))
 
 
 def information(letter: Letter, subject: str) -> bytes:
@@ -250,7 +250,7 @@ def _template(
         laid.pages,
         laid.marks.get("signatories"),
         laid.size,
-        loc,
+        (loc, letter.archive),
         styles_key(letter),
         tuple((id(a.reader), tuple(a.pages), a.number, a.title, *_settings(a)) for a in annexes),
     )
@@ -285,9 +285,10 @@ def _template(
         )
     writer.root_object[NameObject("/Lang")] = TextStringObject(loc)
     writer.page_mode = "/UseOutlines"
+    archived = archive.output_intent(writer, letter)
     shared = _parsed(laid.shared) if laid.shared is not None else None
     grown = grown_by_stamps(seed or {}, stamped)
-    tmpl = splice.template(write_classic(writer), laid.pages, shared, extension(grown))
+    tmpl = splice.template(write_classic(writer), laid.pages, shared, extension(grown), archived)
     fonts = template_fonts(seed or {}, grown, tmpl.extended)
     while _TEMPLATES and (
         len(_TEMPLATES) >= 8

@@ -28,7 +28,7 @@ from ..model import Letter
 from ..typeset.document import LaidOut
 from ..typeset.story import AnnexInfo
 from ..typeset.styles import Styles, styles_key
-from . import splice
+from . import archive, splice
 from ._pypdf import write_classic
 from .annexes import OpenAnnex, pypdf_messages
 from .assemble import annex_entry, append_annex, information
@@ -78,6 +78,7 @@ def assemble_parts(
         tuple((p.laid.pages, p.laid.size, p.laid.marks.get("signatories"), p.subject,
                p.letter.locale) for p in parts),
         styles_key(first.letter),
+        first.letter.archive,
         tuple((id(a.reader), tuple(a.pages), a.number, a.title, a.annex.stamp, a.annex.path)
               for a in annexes),
     )  # fmt: skip
@@ -87,11 +88,16 @@ def assemble_parts(
         tmpl = cached[1]
     else:
         with pypdf_messages():
-            tmpl = splice.template(_skeleton(parts, annexes, styles), _pages(parts), None)
+            skeleton = _skeleton(parts, annexes, styles)
+            archived = first.letter.archive is not None
+            tmpl = splice.template(skeleton, _pages(parts), None, metadata=archived)
         memo.keep(_SKELETONS, key, (made_from, tmpl), 4)
     own = splice.read(_concatenated(parts))
     splice.name_subsets(own)
-    return splice.join(tmpl, own, information(first.letter, first.subject))
+    info = information(first.letter, first.subject)
+    languages = [p.letter.locale for p in parts]
+    xmp = archive.metadata(first.letter, info, annexes, tmpl.tagged, languages)
+    return splice.join(tmpl, own, info, metadata=xmp)
 
 
 def _pages(parts: Sequence[PartPages]) -> int:
@@ -133,4 +139,5 @@ def _skeleton(parts: Sequence[PartPages], annexes: Sequence[OpenAnnex], styles: 
         )
     writer.root_object[NameObject("/Lang")] = TextStringObject(loc)
     writer.page_mode = "/UseOutlines"
+    archive.output_intent(writer, parts[0].letter)
     return write_classic(writer)

@@ -30,13 +30,12 @@ indexed once per layout, a letter adds one object stream of its own.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 
 from .numbering import carry_over as _carry_over
-from .numbering import concatenate
+from .numbering import concatenate, file_header
 from .numbering import obj as _obj
-from .objstreams import Xref, is_stream, obj_stream, pack, self_contained
+from .objstreams import Xref, is_stream, metadata_slot, obj_stream, pack, self_contained
 from .once import (
     Key,
     Slot,
@@ -105,21 +104,15 @@ class Template:
     fixed: list[int] = field(default_factory=list)
     #: The fonts whose slots are the annexes' stamps' subsets (see :func:`template`).
     extended: set[bytes] = field(default_factory=set)
-
-
-def _header(header: bytes) -> bytes:
-    """The file header: the template's version, at least 1.5 (object and
-    cross-reference streams; the letter's parts use 1.4 features too: /Lang,
-    transparency in images)."""
-    m = re.match(rb"%PDF-(\d+)\.(\d+)", header)
-    if m is None or (int(m.group(1)), int(m.group(2))) < (1, 5):
-        return b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
-    return header
+    #: With ``template(metadata=True)``: the number kept for the letter's metadata
+    #: stream, which the catalogue points at; and whether it has a structure tree.
+    metadata: int | None = None
+    tagged: bool = False
 
 
 def template(
-    base: bytes, letter_pages: int, shared: Parsed | None, extend: dict[bytes, int] | None = None
-) -> Template:
+    base: bytes, letter_pages: int, shared: Parsed | None, extend: dict[bytes, int] | None = None,
+    metadata: bool = False) -> Template:  # fmt: skip
     """The bytes every letter of a layout shares.
 
     *base* is a pypdf document whose first *letter_pages* pages are blank
@@ -147,7 +140,7 @@ def template(
     skip = {*placeholders, doc.info, *again}
     for slot in slots.values():
         skip.update(slot.numbers)
-    out = bytearray(_header(doc.header))
+    out = bytearray(file_header(doc.header))
     size = max(doc.raw) + 1
     rows: dict[int, tuple[int, int, int]] = {}
     packable: list[tuple[int, bytes]] = []
@@ -169,8 +162,8 @@ def template(
         new[call] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_CALL), _CALL)
         for num in sorted(new):
             _place(num, new[num], None, out, rows, packable, streams)
-    # the letter's own object stream: pages, /Info, slots' dictionaries
-    letter_stream = pack(packable, out, rows, size)
+    kept = metadata_slot(packable, doc.root, size, len(slots)) if metadata else {}
+    letter_stream = pack(packable, out, rows, size)  # next, the letter's: pages, /Info, slots
     slots, _ = moved_slots(slots, letter_stream + 1)
     fixed = [num for key in sorted(slots) for num in slots[key].numbers[:2]]
     for index, num in enumerate([*placeholders, doc.info, *fixed]):
@@ -189,12 +182,13 @@ def template(
         shared_annots=annots,
         call=call,
         letter_stream=letter_stream,
-        size=letter_stream + 1 + 2 * len(slots),
+        size=letter_stream + 1 + 2 * len(slots) + bool(kept),
         digest=hashlib.md5(blob, usedforsecurity=False).digest(),
         streams=streams,
         slots=slots,
         fixed=fixed,
         extended=extended,
+        **kept,
     )
 
 
@@ -279,7 +273,10 @@ def _forms(
     return new, size
 
 
-def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | None = None) -> bytes:
+def join(
+    tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | None = None,
+    metadata: bytes | None = None,
+) -> bytes:  # fmt: skip
     """One letter: *tmpl*'s bytes, then the streams of its slots and of the own
     part (renumbered), one object stream with the letter's page objects, its
     information dictionary *info*, the slots' dictionaries and the own
@@ -290,6 +287,7 @@ def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | No
     both parts draw: the own part's (True: they grew the shared part's) or
     the shared part's (False). That subset is written once, under the
     numbers the template kept for it, and both parts' pages use it.
+    *metadata* is the text of its metadata stream (when the template keeps a number for it).
     """
     if len(own.pages) != len(tmpl.letter_pages):
         raise SpliceError("the letter's own part and its template disagree on pages")
@@ -310,6 +308,8 @@ def join(tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | No
         for num, text in zip(slot.numbers[2:], slot.texts[2:], strict=True):
             rows[num] = (1, len(out), 0)
             out += _obj(num, text)
+    if tmpl.metadata is not None:  # the metadata stream, at the number kept for it
+        rows[tmpl.metadata], out = (1, len(out), 0), out + _obj(tmpl.metadata, metadata or b"")
     fixed = set(tmpl.fixed)
     packed: list[tuple[int, bytes]] = []
     for num in sorted(own.objects):
