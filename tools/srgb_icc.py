@@ -74,7 +74,9 @@ def colorants() -> dict[str, tuple[float, float, float]]:
     scale = _times(_inverse(m), white)  # each primary's share of white
     rgb_to_xyz = tuple(tuple(m[i][j] * scale[j] for j in range(3)) for i in range(3))
     cone_src, cone_dst = _times(BRADFORD, white), _times(BRADFORD, D50)
-    gain = tuple(tuple(cone_dst[i] / cone_src[i] if i == j else 0.0 for j in range(3)) for i in range(3))
+    gain = tuple(
+        tuple(cone_dst[i] / cone_src[i] if i == j else 0.0 for j in range(3)) for i in range(3)
+    )
     adapt = _product(_inverse(BRADFORD), _product(gain, BRADFORD))
     adapted = _product(adapt, rgb_to_xyz)
     return {c: (adapted[0][j], adapted[1][j], adapted[2][j]) for j, c in enumerate("rgb")}
@@ -100,13 +102,24 @@ def _text_tag(text: str) -> bytes:
 def _desc_tag(text: str) -> bytes:
     ascii_ = text.encode("ascii") + b"\0"
     # ASCII, then an empty Unicode and an empty ScriptCode description.
-    return b"desc\0\0\0\0" + struct.pack(">I", len(ascii_)) + ascii_ + b"\0" * 8 + b"\0" * 3 + b"\0" * 67
+    return (
+        b"desc\0\0\0\0"
+        + struct.pack(">I", len(ascii_))
+        + ascii_
+        + b"\0" * 8
+        + b"\0" * 3
+        + b"\0" * 67
+    )
 
 
 def _curve_tag() -> bytes:
     last = CURVE_POINTS - 1
     points = [round(tone(i / last) * 65535) for i in range(CURVE_POINTS)]
-    return b"curv\0\0\0\0" + struct.pack(">I", CURVE_POINTS) + struct.pack(f">{CURVE_POINTS}H", *points)
+    return (
+        b"curv\0\0\0\0"
+        + struct.pack(">I", CURVE_POINTS)
+        + struct.pack(f">{CURVE_POINTS}H", *points)
+    )
 
 
 def _padded(data: bytes) -> bytes:
@@ -168,4 +181,4 @@ OUTPUT = Path(__file__).resolve().parent.parent / "letterkit" / "pdf" / "icc" / 
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else OUTPUT
     target.write_bytes(profile())
-    print(f"wrote {target} ({target.stat().st_size} bytes)")
+    sys.stdout.write(f"wrote {target} ({target.stat().st_size} bytes)\n")

@@ -48,8 +48,8 @@ SRGB = "sRGB IEC61966-2.1"
 LEVELS = "AUB"
 #: An annex's XMP read at most this far for its ``pdfaid`` (the packet sits at the start).
 _XMP_BYTES = 1 << 20
-_PART = re.compile(rb"pdfaid:part\s*(?:=\s*[\"']|>)\s*(\d+)")
-_CONFORMANCE = re.compile(rb"pdfaid:conformance\s*(?:=\s*[\"']|>)\s*([A-Za-z])")
+#: The ``pdfaid`` namespace, and the prefixes an XMP packet binds to it.
+_PDFAID = re.compile(rb"xmlns:([\w.-]+)\s*=\s*[\"']http://www\.aiim\.org/pdfa/ns/id/[\"']")
 #: Characters XML 1.0 does not allow (an entry holding one keeps it out of the packet).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -103,7 +103,7 @@ def annex_verdict(item: OpenAnnex) -> Verdict:
         return Verdict("U")
     root = item.reader.root_object
     part, conformance = _pdfaid(root)
-    if part not in (b"1", b"2", b"3") or conformance.upper() not in b"ABU":
+    if part not in (b"1", b"2", b"3") or conformance.upper() not in (b"A", b"B", b"U"):
         return Verdict(None, "is not PDF/A (its metadata declares no pdfaid part 1, 2 or 3)")
     if item.annex.attachments == "keep" and embedded(item.reader):
         return Verdict(
@@ -115,7 +115,7 @@ def annex_verdict(item: OpenAnnex) -> Verdict:
         icc = get(get(resolve(intent), "/DestOutputProfile"), "/N")
         if icc is not None and not (isinstance(icc, int) and int(icc) == 3):
             return Verdict(None, "was made for a CMYK or grey output intent, not sRGB")
-    return Verdict("U" if conformance.upper() in b"AU" else "B")
+    return Verdict("B" if conformance.upper() == b"B" else "U")
 
 
 def _pdfaid(root: DictionaryObject) -> tuple[bytes, bytes]:
@@ -125,8 +125,21 @@ def _pdfaid(root: DictionaryObject) -> tuple[bytes, bytes]:
         data = stream.get_data()[:_XMP_BYTES] if isinstance(stream, StreamObject) else b""
     except Exception:  # a damaged metadata stream declares nothing
         data = b""
-    part, conformance = _PART.search(data), _CONFORMANCE.search(data)
-    return (part.group(1) if part else b"", conformance.group(1) if conformance else b"")
+    for prefix in dict.fromkeys(_PDFAID.findall(data)):
+        found = [_property(data, prefix, name) for name in (b"part", b"conformance")]
+        if found[0]:
+            return found[0], found[1]
+    return b"", b""
+
+
+def _property(data: bytes, prefix: bytes, name: bytes) -> bytes:
+    """An XMP property's simple value, written as an element
+    (``<pdfaid:part>2</pdfaid:part>``) or an attribute (``pdfaid:part="2"``)."""
+    key = re.escape(prefix + b":" + name)
+    found = re.search(rb"<" + key + rb"(?:\s[^>]*)?>\s*(\w+)", data) or re.search(
+        rb"\s" + key + rb"\s*=\s*[\"']\s*(\w+)", data
+    )
+    return found.group(1) if found else b""
 
 
 def claim(annexes: Sequence[OpenAnnex], tagged: bool) -> str | None:
