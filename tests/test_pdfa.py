@@ -443,3 +443,45 @@ def test_a_bundle_with_archive_gives_each_letter_as_rendered_alone_and_sees_the_
     assert "0 built, 3 unchanged" in said
     status, said, _ = run("bundle", str(campaign), "-o", str(out), "--jobs", "1")
     assert "3 built, 0 unchanged" in said
+
+
+def test_an_archived_letter_with_a_translucent_logo_and_a_link_keeps_to_pdfa_rules(
+    tmp_path: Path,
+) -> None:
+    """This test ensures that what letterkit writes in an archived letter keeps
+    the PDF/A-2 rules that depend on it: a logo with alpha becomes an image
+    with a soft mask, never a transparency group without a colour space;
+    every font is an embedded program with a ToUnicode map; a link is a URI
+    or GoTo action, and nothing runs JavaScript."""
+    from PIL import Image
+
+    logo = Image.new("RGBA", (40, 20))
+    logo.putdata([(180, 20, 20, (i * 7) % 256) for i in range(40 * 20)])
+    logo.save(tmp_path / "logo.png")
+    spec = _letter(tmp_path, archive="pdfa", sender="{name: Org Example, logo: logo.png}")
+    (tmp_path / "body.md").write_text("See <https://example.org/report>.\n", encoding="utf-8")
+    pdf = _built(spec).pdf
+    fonts = masks = links = 0
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for obj in doc.objects:
+            if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+                continue
+            group = obj.get("/Group")
+            if isinstance(group, pikepdf.Dictionary) and group.get("/S") == "/Transparency":
+                assert "/CS" in group
+            assert "/JS" not in obj
+            assert obj.get("/S") != "/JavaScript"
+            if obj.get("/Subtype") == "/Image" and "/SMask" in obj:
+                masks += 1
+            if obj.get("/Subtype") == "/Link":
+                links += 1
+                action = obj.get("/A")
+                assert action is None or action.S in ("/URI", "/GoTo")
+            if obj.get("/Type") == "/Font" and obj.get("/Subtype") in ("/TrueType", "/Type0"):
+                fonts += 1
+                assert "/ToUnicode" in obj, obj.get("/BaseFont")
+                described = obj.DescendantFonts[0] if "/DescendantFonts" in obj else obj
+                assert "/FontFile2" in described.FontDescriptor, obj.get("/BaseFont")
+    assert fonts >= 2
+    assert masks == 1
+    assert links >= 1

@@ -22,11 +22,12 @@ from pathlib import Path
 
 from ..errors import Problem, UsageError, ValidationError, path_argument
 from ..input.campaign import Campaign
+from ..input.letter_spec import ArchiveChoice
 from ..limits import Limits
 from ..pipeline import TEMP_PREFIX, TEMP_SUFFIX
 from ..typeset import fonts
 from ..validate.hygiene import codes, silenced
-from .campaign import ArchiveChoice, load_campaign
+from .campaign import load_campaign
 from .combining import Feed
 from .lock import folder_locked
 from .manifest import MANIFEST, LetterResult, shard_slice, write_manifest

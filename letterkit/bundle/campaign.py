@@ -14,12 +14,11 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
 
 from .. import limits as limits_
-from ..errors import InternalError, Problem, UsageError, ValidationError
+from ..errors import InternalError, Problem, ValidationError
 from ..input.campaign import Campaign, CampaignRecipient, read_campaign
-from ..input.letter_spec import load_letter
+from ..input.letter_spec import ArchiveChoice, archived, load_letter
 from ..input.sources import Origin, Reporter, placed_in_spec, where_of
 from ..limits import Limits
 from ..model import Letter, Signatory
@@ -33,18 +32,7 @@ from .manifest import MANIFEST
 from .rows import place, row_problems, too_tall
 from .state import STATE
 
-#: What the command line says of ``archive``: ``"pdfa"`` (``--archive``),
-#: ``"plain"`` (``--no-archive``), None (as the spec says).
-ArchiveChoice = Literal["pdfa", "plain"] | None
-
-__all__ = [
-    "archived",
-    "build_row",
-    "check_campaign",
-    "checked_campaign",
-    "letter_for",
-    "load_campaign",
-]
+__all__ = ["build_row", "check_campaign", "checked_campaign", "letter_for", "load_campaign"]
 
 #: File names a bundle keeps for its own records.
 RESERVED = {MANIFEST, STATE}
@@ -76,16 +64,6 @@ def load_campaign(
     reporter.raise_if_failed()
     assert campaign is not None
     return campaign
-
-
-def archived(letter: Letter, archive: ArchiveChoice) -> Letter:
-    """*letter* as the command line's ``--archive`` / ``--no-archive`` asks
-    (*archive* ``"pdfa"`` / ``"plain"``; None: as its spec says)."""
-    if archive is None:
-        return letter
-    if archive not in ("pdfa", "plain"):
-        raise UsageError(f"archive must be 'pdfa', 'plain' or None, not {archive!r}")
-    return replace(letter, archive="pdfa" if archive == "pdfa" else None)
 
 
 def _hygiene(campaign: Campaign, reporter: Reporter, *, cells: bool = True) -> None:

@@ -21,10 +21,11 @@ from typing import Any
 
 from ..errors import LetterkitError, ValidationError
 from ..input.campaign import Campaign
+from ..input.letter_spec import ArchiveChoice
 from ..limits import Limits
 from ..pipeline import write_atomically
 from ..typeset import fonts
-from .campaign import ArchiveChoice, build_row, load_campaign
+from .campaign import build_row, load_campaign
 
 #: What a letter reports: its state entry, or ``{"id", "problems"}``.
 Entry = dict[str, Any]

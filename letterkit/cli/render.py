@@ -88,7 +88,7 @@ def load_target(args: argparse.Namespace, err: TextIO) -> Target:
     bundle builds it: its problems at the row's cells). Loading warnings are
     printed to *err*; bad input raises :class:`ValidationError`."""
     from ..input.campaign import is_campaign
-    from ..input.letter_spec import load_letter
+    from ..input.letter_spec import archived, load_letter
     from ..limits import applied
     from ..pipeline import build, reported
 
@@ -113,8 +113,6 @@ def load_target(args: argparse.Namespace, err: TextIO) -> Target:
         return Target(letter, name, lambda: build_row(campaign, recipient, args.limits), inputs)
     if recipient:
         raise UsageError("--recipient applies to a campaign, and this is a single letter")
-    from ..bundle.campaign import archived
-
     with applied(args.limits), reported(Path(args.spec)):
         letter = load_letter(args.spec, allow_outside=args.allow_outside, problems=warnings)
     letter = archived(letter, archive_choice(args))

@@ -16,9 +16,9 @@ import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
-from ..errors import Problem, ValidationError, path_argument
+from ..errors import Problem, UsageError, ValidationError, path_argument
 from ..l10n import normal_tag
 from ..model import Letter
 from ..validate import COLUMNS, EXPECTED, findings
@@ -56,6 +56,9 @@ SIGNATORY_FILE_KEYS = ("path", "sheet")
 DIGITS = {"latn": "latn", "latin": "latn", "arab": "arab", "arabic": "arab"}
 PAPER = {"a4": "A4", "letter": "letter", "us-letter": "letter"}
 ARCHIVE = {"pdfa": "pdfa", "pdf/a": "pdfa", "pdf-a": "pdfa"}
+#: What the command line says of ``archive``: ``"pdfa"`` (``--archive``),
+#: ``"plain"`` (``--no-archive``), None (as the spec says).
+ArchiveChoice = Literal["pdfa", "plain"] | None
 LOWER = {
     word: word
     for word in (
@@ -246,6 +249,16 @@ def read_archive(spec: Located, reader: Reader, field: str = "letter.archive") -
         reader.mark(field, spec.where("archive"))
         return None
     return reader.word(spec, "archive", field, ARCHIVE, "")
+
+
+def archived(letter: Letter, archive: ArchiveChoice) -> Letter:
+    """*letter* as the command line's ``--archive`` / ``--no-archive`` asks
+    (*archive* ``"pdfa"`` / ``"plain"``; None: as its spec says)."""
+    if archive is None:
+        return letter
+    if archive not in ("pdfa", "plain"):
+        raise UsageError(f"archive must be 'pdfa', 'plain' or None, not {archive!r}")
+    return dataclasses.replace(letter, archive="pdfa" if archive == "pdfa" else None)
 
 
 def _or(value: int | None, default: int) -> int:

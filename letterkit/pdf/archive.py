@@ -23,7 +23,6 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from pypdf import PdfWriter
 from pypdf.generic import (
@@ -187,7 +186,9 @@ def xmp_date(pdf_date: str) -> str:
 
 
 def _text(value: str) -> str:
-    return escape(_NOT_XML.sub("", value))
+    """*value* as XML character data (what XML 1.0 cannot hold left out)."""
+    kept = _NOT_XML.sub("", value)
+    return kept.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _alt(value: str) -> str:
