@@ -485,3 +485,44 @@ def test_an_archived_letter_with_a_translucent_logo_and_a_link_keeps_to_pdfa_rul
     assert fonts >= 2
     assert masks == 1
     assert links >= 1
+
+
+def test_pdfua_is_declared_only_for_a_tagged_titled_letter_without_annexes(
+    tmp_path: Path,
+) -> None:
+    """This test ensures that ``pdfuaid`` part 1 (with the extension schema
+    PDF/A-2 asks for it) is declared for a tagged letter with a title and no
+    annex, and neither for an untagged one, one with an annex, nor one
+    without a title (``privacy: minimal``); and that a template whose
+    catalogue has a structure tree is known to be tagged."""
+    import xml.etree.ElementTree as ET
+
+    from pypdf import PdfReader
+
+    from letterkit.pdf.annexes import OpenAnnex
+    from letterkit.pdf.objstreams import metadata_slot
+
+    letter = letterkit.load_letter(_letter(tmp_path, archive="pdfa"))
+    info = b"<< /Title (Release) /Creator (letterkit) >>"
+    untitled = b"<< /Creator (letterkit) >>"
+    annex = _annex(tmp_path, part="2", conformance="U")
+    opened = [OpenAnnex(letterkit.Annex(path=annex), 1, "A", PdfReader(annex), [0])]
+
+    def ua(data: bytes | None) -> list[str]:
+        assert data is not None
+        packet = data.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
+        root = ET.fromstring(packet.split(b"?>", 1)[1].rsplit(b"<?xpacket", 1)[0])
+        uri = "{http://www.aiim.org/pdfa/ns/schema#}namespaceURI"
+        assert [e.text for e in root.iter(uri)] == (
+            ["http://www.aiim.org/pdfua/ns/id/"] if b"pdfuaid:part" in packet else []
+        )
+        return [e.text or "" for e in root.iter("{http://www.aiim.org/pdfua/ns/id/}part")]
+
+    assert ua(archive.metadata(letter, info, [], tagged=True)) == ["1"]
+    assert ua(archive.metadata(letter, info, [], tagged=False)) == []
+    assert ua(archive.metadata(letter, info, opened, tagged=True)) == []
+    assert ua(archive.metadata(letter, untitled, [], tagged=True)) == []
+    packable = [(1, b"<< /Type /Catalog /Pages 2 0 R /StructTreeRoot 5 0 R >>")]
+    kept = metadata_slot(packable, 1, 10, 0)
+    assert kept == {"metadata": 12, "tagged": True}
+    assert b"/Metadata 12 0 R" in packable[0][1]

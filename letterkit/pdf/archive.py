@@ -11,7 +11,8 @@ parts of its file, and what the file may claim.
   CMYK or grey output intent (each reported as LK135 by :func:`report`).
 * :func:`metadata` writes the letter's XMP packet (an uncompressed
   metadata stream): the information dictionary's entries, each the same
-  text, its language, and ``pdfaid`` only when :func:`claim` allows it.
+  text, its language, ``pdfaid`` only when :func:`claim` allows it, and
+  ``pdfuaid`` part 1 for a tagged letter with a title and no annex.
 """
 
 from __future__ import annotations
@@ -195,11 +196,14 @@ def _alt(value: str) -> str:
     return f'<rdf:Alt><rdf:li xml:lang="x-default">{_text(value)}</rdf:li></rdf:Alt>'
 
 
-def packet(info: Mapping[str, str], languages: Sequence[str], level: str | None) -> bytes:
+def packet(
+    info: Mapping[str, str], languages: Sequence[str], level: str | None, ua: bool = False
+) -> bytes:
     """The XMP packet of a letter whose information dictionary holds *info*
     (``/Title`` → text…): each entry there is here with the same text, and
     nothing that is not; *languages* as ``dc:language``; ``pdfaid`` part 2
-    at *level* (none when None)."""
+    at *level* (none when None); with *ua*, ``pdfuaid`` part 1 and the
+    extension schema that PDF/A asks for a namespace it does not predefine."""
     lines: list[str] = []
     simple = {
         "/Title": ("dc:title", _alt),
@@ -220,6 +224,10 @@ def packet(info: Mapping[str, str], languages: Sequence[str], level: str | None)
     if level is not None:
         lines.append("<pdfaid:part>2</pdfaid:part>")
         lines.append(f"<pdfaid:conformance>{level}</pdfaid:conformance>")
+    if ua:
+        lines.append(
+            '<pdfuaid:part xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">1</pdfuaid:part>'
+        )
     body = "\n   ".join(lines)
     text = (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
@@ -232,11 +240,32 @@ def packet(info: Mapping[str, str], languages: Sequence[str], level: str | None)
         '    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">\n'
         f"   {body}\n"
         "  </rdf:Description>\n"
+        f"{_UA_SCHEMA if ua else ''}"
         " </rdf:RDF>\n"
         "</x:xmpmeta>\n"
         '<?xpacket end="r"?>'
     )
     return text.encode("utf-8")
+
+
+#: The description of the ``pdfuaid`` schema (PDF/A-2 predefines ``pdfaid``, not it).
+_UA_SCHEMA = """  <rdf:Description rdf:about=""
+    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+    <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+     <pdfaProperty:name>part</pdfaProperty:name>
+     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+     <pdfaProperty:category>internal</pdfaProperty:category>
+     <pdfaProperty:description>The part of ISO 14289 the file keeps to</pdfaProperty:description>
+    </rdf:li></rdf:Seq></pdfaSchema:property>
+   </rdf:li></rdf:Bag></pdfaExtension:schemas>
+  </rdf:Description>
+"""
 
 
 def entries(info: bytes) -> dict[str, str]:
@@ -255,10 +284,14 @@ def metadata(
     """An archived letter's metadata stream (``N 0 obj`` left out), made from
     its information dictionary *info* (PDF text, as written: the two say the
     same by construction), or None for a plain letter. Its languages are
-    *languages* (a letter in several), else the letter's locale."""
+    *languages* (a letter in several), else the letter's locale. PDF/UA is
+    declared for a tagged letter with a title and no annex (an annex's pages
+    are appended untagged)."""
     if letter.archive is None:
         return None
-    data = packet(entries(info), languages or [letter.locale], claim(annexes, tagged))
+    told = entries(info)
+    ua = tagged and not annexes and "/Title" in told
+    data = packet(told, languages or [letter.locale], claim(annexes, tagged), ua)
     return b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream" % (
         len(data),
         data,
