@@ -526,3 +526,18 @@ def test_pdfua_is_declared_only_for_a_tagged_titled_letter_without_annexes(
     kept = metadata_slot(packable, 1, 10, 0)
     assert kept == {"metadata": 12, "tagged": True}
     assert b"/Metadata 12 0 R" in packable[0][1]
+
+
+def test_plain_data_takes_archive_and_names_the_field_of_a_bad_value() -> None:
+    """This test ensures that :func:`letterkit.letter_from_data` reads ``archive``
+    as a spec file does, and reports a bad value at ``letter.archive``."""
+    data = {
+        "template": "appeal-release", "locale": "en-GB", "date": "2018-12-06",
+        "case": {"person": {"name": "Jane Doe"}}, "signatories": ["Org A"],
+    }  # fmt: skip
+    assert letterkit.letter_from_data({**data, "archive": "pdfa"}, ".").archive == "pdfa"
+    with pytest.raises(ValidationError) as caught:
+        letterkit.letter_from_data({**data, "archive": "yes"}, ".")
+    [problem] = caught.value.problems
+    assert problem.path == "letter.archive"
+    assert "'archive' must be one of pdfa, not 'yes'" in problem.message
