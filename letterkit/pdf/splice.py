@@ -162,7 +162,7 @@ def template(
         new[call] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_CALL), _CALL)
         for num in sorted(new):
             _place(num, new[num], None, out, rows, packable, streams)
-    kept = metadata_slot(packable, doc.root, size, len(slots)) if metadata else {}
+    xmp = metadata_slot(packable, doc.root, size, len(slots)) if metadata else {}
     letter_stream = pack(packable, out, rows, size)  # next, the letter's: pages, /Info, slots
     slots, _ = moved_slots(slots, letter_stream + 1)
     fixed = [num for key in sorted(slots) for num in slots[key].numbers[:2]]
@@ -182,13 +182,13 @@ def template(
         shared_annots=annots,
         call=call,
         letter_stream=letter_stream,
-        size=letter_stream + 1 + 2 * len(slots) + bool(kept),
+        size=letter_stream + 1 + 2 * len(slots) + bool(xmp),
         digest=hashlib.md5(blob, usedforsecurity=False).digest(),
         streams=streams,
         slots=slots,
         fixed=fixed,
         extended=extended,
-        **kept,
+        **xmp,
     )
 
 
