@@ -13,10 +13,17 @@ letters they show:
   that follows the content stream and reverses right-to-left stretches
   (pypdf) reads the line in logical order;
 - :func:`base_form` gives the letters a presentation form stands for
-  (lam-alef: two letters), for the fonts' ToUnicode maps.
+  (lam-alef: two letters), for the fonts' ToUnicode maps;
+- :func:`mirrored` gives a bracket that right-to-left text draws as its
+  mirror image (the "(" of "(HRW)" drawn as ")") a code of its own: the
+  glyph of its mirror image, copied as the bracket the text has
+  (:func:`copied_as`), where a shared code would copy as the glyph's bracket.
 
 Viewers that order a line's characters by their places on the page (PDFium,
-for one) read the same text whatever the stream order.
+for one) read the same text whatever the stream order. Two things they do
+on their own are left to them: poppler and PDFium read the letters of one
+glyph (lam-alef) in reverse order in a right-to-left line, and PDFium
+mirrors the brackets of such a line again.
 """
 
 from __future__ import annotations
@@ -33,6 +40,29 @@ _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 #: would turn a number around inside a right-to-left stretch, so each is a
 #: segment of its own.
 _SOLO = frozenset(map(chr, [*range(0x0660, 0x066E), *range(0x06F0, 0x06FA)]))
+
+
+#: The brackets right-to-left text draws mirrored, each with its mirror image.
+MIRRORS = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹", strict=True))
+#: For each bracket of :data:`MIRRORS`, the character a line drawn in visual
+#: order holds where the bracket is drawn mirrored: a noncharacter (never
+#: interchanged as text; the no-break space's stand-in is one of the first,
+#: from U+FDD0), which letterkit's fonts draw with the mirror image's glyph
+#: and copy as the bracket.
+MIRRORED = {bracket: chr(0xFDE0 + n) for n, bracket in enumerate(MIRRORS)}
+_COPIED = {stand_in: bracket for bracket, stand_in in MIRRORED.items()}
+
+
+def mirrored(bracket: str) -> str | None:
+    """The character that draws *bracket* as its mirror image and copies as
+    *bracket* (None for a character that is not one of :data:`MIRRORS`)."""
+    return MIRRORED.get(bracket)
+
+
+def copied_as(char: str) -> str:
+    """The text a character drawn by letterkit's fonts copies as: a mirrored
+    bracket's stand-in as the bracket, a presentation form as its letters."""
+    return _COPIED.get(char) or base_form(char)
 
 
 @dataclass(frozen=True)
