@@ -350,3 +350,30 @@ def test_a_word_hyphenated_at_a_line_end_reads_whole(reader: str) -> None:
         assert "a hu-\nman rights defender" in raw
         text = normalised(pypdf_text(letter.pdf, vocabulary(letter.paragraphs)))
     assert "Temir Sample, a human rights defender from Kyrgyzstan" in text
+
+
+def test_a_ligature_in_the_text_copies_as_its_letters(tmp_path: Path) -> None:
+    """This test ensures that a ligature character the text has ("ﬁ") is
+    drawn as written and copied as its letters ("fi"), with pypdf and
+    pdftotext alike, and that its ToUnicode entry gives them."""
+    shutil.copy(EXAMPLE / "case.yaml", tmp_path / "case.yaml")
+    (tmp_path / "t.md").write_text("The ﬁnal and ﬂuent oﬀer, a ﬃx.\n", encoding="utf-8")
+    (tmp_path / "letter.yaml").write_text(
+        "template: t.md\nlocale: en-GB\ndate: 2018-12-06\ncase: case.yaml\n"
+        "signatories: [Amnesty International]\n",
+        encoding="utf-8",
+    )
+    pdf = letterkit.render(tmp_path / "letter.yaml")
+    assert "The final and fluent offer, a ffix." in normalised(pypdf_text(pdf))
+    if PDFTOTEXT is not None:
+        assert "The final and fluent offer, a ffix." in normalised(poppler_text(pdf))
+    maps = [
+        font.get_object()["/ToUnicode"].get_object().get_data().decode("latin-1")
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for font in page["/Resources"]["/Font"].values()  # type: ignore[index]
+        if "/ToUnicode" in font.get_object()
+    ]
+    joined = "\n".join(maps)
+    assert "<00660069>" in joined  # fi
+    assert "<006600660069>" in joined  # ffi
+    assert not re.search(r"<[0-9A-F]{2}> <FB0[0-6]>", joined)

@@ -13,7 +13,8 @@ letters they show:
   that follows the content stream and reverses right-to-left stretches
   (pypdf) reads the line in logical order;
 - :func:`base_form` gives the letters a presentation form stands for
-  (lam-alef: two letters), for the fonts' ToUnicode maps;
+  (lam-alef: two letters), for the fonts' ToUnicode maps (and
+  :func:`copied_as` those of a ligature the text has: "ﬁ" copies as "fi");
 - :func:`mirrored` gives a bracket that right-to-left text draws as its
   mirror image (the "(" of "(HRW)" drawn as ")") a code of its own: the
   glyph of its mirror image, copied as the bracket the text has
@@ -59,9 +60,16 @@ def mirrored(bracket: str) -> str | None:
     return MIRRORED.get(bracket)
 
 
+#: Latin and Armenian ligatures (ﬁ, ﬂ, ﬀ…): one glyph for two or three letters.
+_LIGATURES = re.compile("[\ufb00-\ufb06\ufb13-\ufb17]")
+
+
 def copied_as(char: str) -> str:
     """The text a character drawn by letterkit's fonts copies as: a mirrored
-    bracket's stand-in as the bracket, a presentation form as its letters."""
+    bracket's stand-in as the bracket, a ligature ("ﬁ" in the text) or an
+    Arabic presentation form as its letters."""
+    if _LIGATURES.fullmatch(char):
+        return unicodedata.normalize("NFKC", char)
     return _COPIED.get(char) or base_form(char)
 
 
