@@ -292,12 +292,14 @@ BRACKETS = (
 
 def test_brackets_drawn_mirrored_copy_as_the_text_has_them(tmp_path: Path) -> None:
     """This test ensures that a bracket a right-to-left line draws as its
-    mirror image is read back as the bracket the text has (pypdf: it takes
-    "«" and "»" for left-to-right letters, and may put them elsewhere)."""
+    mirror image is read back as the bracket the text has, in its place
+    (pypdf, which takes "[" and "«" for left-to-right letters)."""
     pdf = letterkit.render(_arabic_letter(tmp_path, BRACKETS))
     text = normalised(pypdf_text(pdf))
-    assert "وقد أيدت منظمة هيومن رايتس ووتش Human Rights Watch (HRW) هذا النداء" in text
-    assert "[انظر الملحق]" in text
+    assert (
+        "وقد أيدت منظمة هيومن رايتس ووتش Human Rights Watch (HRW) هذا النداء [انظر الملحق] "
+        "في تقريرها «الاحتجاز التعسفي» الصادر عام 2019."
+    ) in text
     assert not re.search("[\ufdd0-\ufdef]", text)  # no stand-in is read back
 
 

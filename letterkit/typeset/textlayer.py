@@ -41,6 +41,15 @@ _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 #: would turn a number around inside a right-to-left stretch, so each is a
 #: segment of its own.
 _SOLO = frozenset(map(chr, [*range(0x0660, 0x066E), *range(0x06F0, 0x06FA)]))
+#: Brackets and quotation marks: extractors differ on their direction (pypdf
+#: takes "[" and "«" for left-to-right letters and would end a right-to-left
+#: stretch there), so in right-to-left text each is a segment of its own too.
+_PAIRED = frozenset(("Ps", "Pe", "Pi", "Pf"))
+
+
+def _paired(char: str) -> bool:
+    """Whether *char* is a bracket or a quotation mark."""
+    return unicodedata.category(char) in _PAIRED
 
 
 #: The brackets right-to-left text draws mirrored, each with its mirror image.
@@ -134,7 +143,8 @@ def line_plan(logical: str, order: list[int]) -> LinePlan | None:
 
     A segment runs on while the logical index steps by one in one direction
     (down in right-to-left text, up in left-to-right text) and its letters
-    keep that direction."""
+    keep that direction; an Arabic-Indic digit, and a bracket or quotation
+    mark in right-to-left text, is a segment of its own."""
     if not order or not _RTL.search(logical):
         return None
     ids: list[int] = []
@@ -144,6 +154,8 @@ def line_plan(logical: str, order: list[int]) -> LinePlan | None:
         kind = _strong(logical[index])
         if i and logical[index] not in _SOLO and logical[order[i - 1]] not in _SOLO:
             diff = index - order[i - 1]
+            if diff < 0 and (_paired(logical[index]) or _paired(logical[order[i - 1]])):
+                diff = 0  # a bracket in right-to-left text: a segment of its own
             joined = strong or kind
             fits = joined is None or joined == ("R" if diff < 0 else "L")
             same = kind is None or strong is None or kind == strong
