@@ -56,6 +56,8 @@ CODES: dict[str, str] = {
     "(a warning)",
     "LK133": "an annex page had no blank room for its stamp and got a strip at its foot (a warning)",
     "LK134": "files embedded in an annex were left out; 'attachments: keep' carries them (a warning)",
+    "LK135": "an annex keeps an archived letter from being PDF/A: the letter is written tagged but "
+    "not declared PDF/A (a warning)",
     "LK140": "a character cannot be drawn by any font",
     "LK141": "a font file cannot be used (CFF outlines, a web font, damaged)",
     "LK150": "a part of the letter is too large for a page",

@@ -35,7 +35,7 @@ from .input.signatories import ordered
 from .input.sources import Reporter, display_path, shown_from
 from .limits import Limits
 from .model import Letter, Signatory, part_letter
-from .pdf import active
+from .pdf import active, archive
 from .pdf.annexes import open_annexes
 from .pdf.assemble import assemble
 from .pdf.languages import PartPages, assemble_parts, listed_annexes
@@ -242,6 +242,7 @@ def _build(letter: Letter, reuse: bool) -> BuildResult:
     pdf = assemble(letter, laid, opened, merged.subject, styles)
     report_strips(opened, reporter)
     active.report(opened, reporter)
+    archive.report(letter, opened, reporter)
     annex_pages = sum(len(a.pages) for a in opened)
     warnings = tuple(p for p in reporter.problems if p.severity != "error")
     return BuildResult(pdf, laid.pages + annex_pages, laid.pages, warnings)
@@ -323,6 +324,7 @@ def _build_parts(letter: Letter) -> BuildResult:
     pdf = assemble_parts(laid_parts, opened, styles)
     report_strips(opened, reporter)
     active.report(opened, reporter)
+    archive.report(letter, opened, reporter)
     own_pages = sum(p.laid.pages for p in laid_parts)
     warnings = tuple(dict.fromkeys(p for p in reporter.problems if p.severity != "error"))
     return BuildResult(pdf, own_pages + sum(len(a.pages) for a in opened), own_pages, warnings)

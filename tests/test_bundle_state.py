@@ -273,7 +273,7 @@ def test_a_campaign_with_a_typo_for_recipients_says_did_you_mean(
         assert problems == [  # in line order
             "c/campaign.yaml:1:1: error: [LK104] 'recipients' is required: a table of recipients",
             "c/campaign.yaml:2:1: error: [LK103] unknown campaign key 'recipient'; did you mean "
-            "'recipients'? known keys: letter, recipients, output",
+            "'recipients'? known keys: letter, recipients, output, archive",
         ]
     assert not (tmp_path / "dist").exists()
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import Problem, UsageError, ValidationError, path_argument
 from ..input.campaign import Campaign
+from ..input.letter_spec import ArchiveChoice
 from ..limits import Limits
 from ..pipeline import TEMP_PREFIX, TEMP_SUFFIX
 from ..typeset import fonts
@@ -152,6 +153,7 @@ def build_bundle(
     limits: Limits | None = None,
     report: Report | None = None,
     no_warn: Iterable[str] = (),
+    archive: ArchiveChoice = None,
 ) -> BundleResult:
     """Build every letter of a campaign (or of one shard) into *out_dir*.
 
@@ -163,6 +165,8 @@ def build_bundle(
     *report* is told, line by line, what the run deletes or sets aside.
     The campaign's warnings are in the result's ``warnings``, but for the
     codes in *no_warn* (and the base spec's ``warnings: {ignore: [...]}``).
+    *archive* overrides the spec's ``archive``: ``"pdfa"``, ``"plain"``, or
+    None (as the spec says); a changed setting builds the letters again.
     """
     off = codes(no_warn, "no_warn")
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0):
@@ -179,12 +183,14 @@ def build_bundle(
     path_argument(out_dir, "out_dir")
     path = Path(campaign)
     warned: list[Problem] = []
-    loaded = load_campaign(path, allow_outside=allow_outside, limits=limits, problems=warned)
+    loaded = load_campaign(
+        path, allow_outside=allow_outside, limits=limits, problems=warned, archive=archive
+    )
     out = _output_folder(loaded, Path(out_dir))
     with folder_locked(out, out_dir):
         _clear_temporary(out)
-        result = _build(loaded, path, out, jobs, shard, keep_going, allow_outside, progress,
-                        limits, report)  # fmt: skip
+        result = _build(loaded, path, out, jobs, shard, keep_going, (allow_outside, archive),
+                        progress, limits, report)  # fmt: skip
     # The campaign's warnings, then the letters' (each once: an annex's is every letter's).
     result.warnings = silenced(dict.fromkeys(warned + result.warnings), off)
     return result
@@ -197,12 +203,14 @@ def _build(
     jobs: int | None,
     shard: tuple[int, int] | None,
     keep_going: bool,
-    allow_outside: bool,
+    how: tuple[bool, ArchiveChoice],
     progress: Progress | None,
     limits: Limits | None,
     report: Report | None,
 ) -> BundleResult:
-    """The letters of a checked campaign built into the locked folder *out*."""
+    """The letters of a checked campaign built into the locked folder *out*
+    (*how*: whether paths may lie outside, the ``archive`` override)."""
+    allow_outside, archive = how
     every = [r.id for r in loaded.recipients]
     ids = every if shard is None else [every[i] for i in shard_slice(len(every), *shard)]
     result = BundleResult(out)
@@ -230,8 +238,10 @@ def _build(
                 if not run.record(render_one(loaded, rid, Path(targets[rid]), limits)):
                     break
         else:
-            use_here(loaded, str(path), allow_outside)
-            run_parallel(str(path), allow_outside, limits, todo, targets, workers, run.record)
+            use_here(loaded, str(path), allow_outside, archive)
+            run_parallel(
+                str(path), allow_outside, limits, todo, targets, workers, run.record, archive
+            )
     except BaseException:
         feed.abort()
         _adopt_written(run, loaded, todo, started)

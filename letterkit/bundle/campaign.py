@@ -18,7 +18,7 @@ from pathlib import Path
 from .. import limits as limits_
 from ..errors import InternalError, Problem, ValidationError
 from ..input.campaign import Campaign, CampaignRecipient, read_campaign
-from ..input.letter_spec import load_letter
+from ..input.letter_spec import ArchiveChoice, archived, load_letter
 from ..input.sources import Origin, Reporter, placed_in_spec, where_of
 from ..limits import Limits
 from ..model import Letter, Signatory
@@ -44,13 +44,17 @@ def load_campaign(
     allow_outside: bool = False,
     problems: list[Problem] | None = None,
     limits: Limits | None = None,
+    archive: ArchiveChoice = None,
 ) -> Campaign:
     """Read and check a campaign, its recipients and their file names; raise
-    :class:`ValidationError` with every problem (warnings go to *problems*)."""
+    :class:`ValidationError` with every problem (warnings go to *problems*).
+    *archive* overrides what the files say: ``"pdfa"``, ``"plain"``, or None
+    (as the campaign and its base spec say)."""
     reporter = Reporter()
     with limits_.applied(limits), reported(Path(path)):
         campaign = read_campaign(path, reporter, allow_outside=allow_outside, problems=problems)
         if campaign is not None:
+            campaign = replace(campaign, letter=archived(campaign.letter, archive))
             campaign = replace(campaign, filenames=output_names(campaign, reporter))
             _reserved_names(campaign, reporter)
             _hygiene(campaign, reporter)

@@ -58,6 +58,8 @@ def input_hashes(campaign: Campaign, ids: Sequence[str]) -> dict[str, str]:
     letter = campaign.letter
     for path in sorted(set(letter.inputs)):
         base.update(f"{path.name}:{_digest_file(path, cache)}\n".encode())
+    if letter.archive is not None:  # also when asked on the command line, not in a file
+        base.update(f"archive {letter.archive}\n".encode())
     if letter.fonts is not None:
         for path in sorted(letter.fonts.iterdir()):
             if path.suffix.lower() in FONT_SUFFIXES and path.is_file():  # the fonts used

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import LetterkitError, ValidationError
 from ..input.campaign import Campaign
+from ..input.letter_spec import ArchiveChoice
 from ..limits import Limits
 from ..pipeline import write_atomically
 from ..typeset import fonts
@@ -57,13 +58,17 @@ def render_one(campaign: Campaign, rid: str, target: Path, limits: Limits | None
     }
 
 
-def use_here(campaign: Campaign, path: str, allow_outside: bool) -> None:
+def use_here(
+    campaign: Campaign, path: str, allow_outside: bool, archive: ArchiveChoice = None
+) -> None:
     """Hand the loaded campaign to workers started by fork (Linux before Python
     3.14): they find it here and need not load it again."""
-    _WORKER.update(campaign=campaign, path=(path, allow_outside))
+    _WORKER.update(campaign=campaign, path=(path, allow_outside, archive))
 
 
-def _init_worker(path: str, allow_outside: bool, limits: Limits | None) -> None:
+def _init_worker(
+    path: str, allow_outside: bool, limits: Limits | None, archive: ArchiveChoice = None
+) -> None:
     """Set up a worker process: Ctrl-C and SIGHUP (sent to the whole terminal
     group) are for the parent; fonts and the campaign are loaded once (a forked
     worker has both from the parent already). SIGTERM has its default, whatever
@@ -74,9 +79,11 @@ def _init_worker(path: str, allow_outside: bool, limits: Limits | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, if forked
     fonts.register()
     _WORKER["limits"] = limits
-    if _WORKER.get("path") != (path, allow_outside):
-        _WORKER["campaign"] = load_campaign(path, allow_outside=allow_outside, limits=limits)
-        _WORKER["path"] = (path, allow_outside)
+    if _WORKER.get("path") != (path, allow_outside, archive):
+        _WORKER["campaign"] = load_campaign(
+            path, allow_outside=allow_outside, limits=limits, archive=archive
+        )
+        _WORKER["path"] = (path, allow_outside, archive)
 
 
 def _render_batch(batch: list[tuple[str, str]]) -> list[Entry]:
@@ -94,6 +101,7 @@ def run_parallel(
     targets: dict[str, str],
     workers: int,
     record: Callable[[Entry], bool],
+    archive: ArchiveChoice = None,
 ) -> None:
     """Build *todo* over *workers* processes, calling *record* on each result as
     it comes in; *record* returns False to stop the run.
@@ -110,7 +118,9 @@ def run_parallel(
     pending: set[Future[list[Entry]]] = set()
     unrecorded: deque[Entry] = deque()
     pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(path, allow_outside, limits)
+        max_workers=workers,
+        initializer=_init_worker,
+        initargs=(path, allow_outside, limits, archive),
     )
     try:
         while queue or pending or unrecorded:

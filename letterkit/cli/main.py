@@ -32,7 +32,7 @@ from ..errors import (
 from ..validate.hygiene import codes, silenced
 from .hints import stopped_by_failure
 from .pipes import closed_pipe
-from .render import add_render_parser, print_problems
+from .render import add_render_parser, archive_choice, print_problems
 from .stops import again, how, stops_as_interrupts
 
 #: What an interrupted bundle says to do.
@@ -97,6 +97,11 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("spec", metavar="SPEC")
     preview.add_argument("-o", "--output", metavar="SHEET.png", required=True)
     preview.add_argument("--recipient", metavar="ID", help="with a campaign: whose letter")
+    for command in (render, bundle):
+        command.add_argument(
+            "--archive", action=argparse.BooleanOptionalAction, default=None,
+            help="a tagged PDF/A (--no-archive: a plain PDF), whatever the spec's 'archive' says",
+        )  # fmt: skip
     for command in (render, check, bundle):
         command.add_argument(
             "--no-warn", action="append", default=[], metavar="CODE",
@@ -286,6 +291,7 @@ def _bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 limits=args.limits,
                 report=lambda line: print(f"letterkit: {printable(line)}", file=err, flush=True),
                 no_warn=args.no_warn,
+                archive=archive_choice(args),
             )
     except KeyboardInterrupt as exc:
         if not written[1]:  # else every letter told to progress is in the state file by now

@@ -69,6 +69,13 @@ def add_render_parser(sub: Any, common: argparse.ArgumentParser) -> argparse.Arg
     return render
 
 
+def archive_choice(args: argparse.Namespace) -> Any:
+    """What ``--archive`` / ``--no-archive`` asks: ``"pdfa"``, ``"plain"``, or
+    None (neither given: as the spec says)."""
+    flag = getattr(args, "archive", None)
+    return None if flag is None else ("pdfa" if flag else "plain")
+
+
 def print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
     """One line per problem, in the order of their files and lines."""
     for problem in in_order(problems):
@@ -81,7 +88,7 @@ def load_target(args: argparse.Namespace, err: TextIO) -> Target:
     bundle builds it: its problems at the row's cells). Loading warnings are
     printed to *err*; bad input raises :class:`ValidationError`."""
     from ..input.campaign import is_campaign
-    from ..input.letter_spec import load_letter
+    from ..input.letter_spec import archived, load_letter
     from ..limits import applied
     from ..pipeline import build, reported
 
@@ -92,8 +99,9 @@ def load_target(args: argparse.Namespace, err: TextIO) -> Target:
         from ..bundle.campaign import build_row, letter_for, load_campaign
 
         campaign = load_campaign(
-            args.spec, allow_outside=args.allow_outside, problems=warnings, limits=args.limits
-        )
+            args.spec, allow_outside=args.allow_outside, problems=warnings, limits=args.limits,
+            archive=archive_choice(args),
+        )  # fmt: skip
         print_problems(silenced(warnings, args.no_warn), err)
         if not recipient:
             raise UsageError("this is a campaign: name the letter with --recipient ID")
@@ -107,6 +115,7 @@ def load_target(args: argparse.Namespace, err: TextIO) -> Target:
         raise UsageError("--recipient applies to a campaign, and this is a single letter")
     with applied(args.limits), reported(Path(args.spec)):
         letter = load_letter(args.spec, allow_outside=args.allow_outside, problems=warnings)
+    letter = archived(letter, archive_choice(args))
     print_problems(silenced(warnings, args.no_warn), err)
     return Target(
         letter,

@@ -14,7 +14,7 @@ import difflib
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from .fields import Reader
 from .file_names import NAME_BYTES as NAME_BYTES
 from .file_names import combined_problem
 from .file_names import filename_problem as filename_problem
-from .letter_spec import load_letter
+from .letter_spec import ARCHIVE, load_letter
 from .sources import (
     Located,
     Origin,
@@ -43,7 +43,7 @@ from .sources import (
 from .sources import Where as At
 from .tables import Table, cell_origins, clean, read_rows
 
-CAMPAIGN_KEYS = ("letter", "recipients", "output")
+CAMPAIGN_KEYS = ("letter", "recipients", "output", "archive")
 OUTPUT_KEYS = ("filename", "combined")
 RECIPIENT_COLUMNS = (
     "id", "honorific", "name", "title", "organization", "address", "email", "salutation",
@@ -138,6 +138,7 @@ def read_campaign(
     base = spec_path.resolve().parent
     check_keys(data, CAMPAIGN_KEYS, "campaign", reporter)
     letter = _base_letter(data, base, reporter, (allow_outside, problems), load)
+    letter = _archive(data, letter, reporter)
     rows: list[CampaignRecipient] = []
     inputs = [spec_path]
     value = data.get("recipients")
@@ -218,6 +219,24 @@ def _base_letter(
             "the base letter must not set recipients; they come from the campaign's list",
         )  # fmt: skip
     return letter
+
+
+def _archive(data: Located, letter: Letter | None, reporter: Reporter) -> Letter | None:
+    """The base letter with the campaign's ``archive`` (``pdfa``, or null for a
+    plain PDF), which overrides the base spec's; a bad value is reported at its key."""
+    if letter is None or "archive" not in data:
+        return letter
+    value = data.get("archive")
+    if value is None:
+        return replace(letter, archive=None)
+    word = ARCHIVE.get(str(value).strip().lower()) if isinstance(value, str) else None
+    if word is None:
+        reporter.error(
+            (data.src, data.at("archive")), "LK105",
+            f"'archive' must be one of pdfa, not '{value}'; leave it out for a plain PDF",
+        )  # fmt: skip
+        return letter
+    return replace(letter, archive="pdfa")
 
 
 def _output(data: Located, letter: Letter | None, reporter: Reporter) -> tuple[str, str]:

@@ -16,9 +16,9 @@ import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
-from ..errors import Problem, ValidationError, path_argument
+from ..errors import Problem, UsageError, ValidationError, path_argument
 from ..l10n import normal_tag
 from ..model import Letter
 from ..validate import COLUMNS, EXPECTED, findings
@@ -49,12 +49,16 @@ SPEC_KEYS = (
     "signatory_style", "signatory_columns", "collation", "dateline", "fonts", "privacy",
     "annexes", "cc", "variables", "salutation", "closing", "justify", "addressees",
     "page_numbers", "signatory_block", "parts", "signatories_in", "digits",
-    "typography", "warnings",
+    "typography", "warnings", "archive",
 )  # fmt: skip
 SIGNATORY_FILE_KEYS = ("path", "sheet")
 #: Other spellings a file may use for the closed sets of words.
 DIGITS = {"latn": "latn", "latin": "latn", "arab": "arab", "arabic": "arab"}
 PAPER = {"a4": "A4", "letter": "letter", "us-letter": "letter"}
+ARCHIVE = {"pdfa": "pdfa", "pdf/a": "pdfa", "pdf-a": "pdfa"}
+#: What the command line says of ``archive``: ``"pdfa"`` (``--archive``),
+#: ``"plain"`` (``--no-archive``), None (as the spec says).
+ArchiveChoice = Literal["pdfa", "plain"] | None
 LOWER = {
     word: word
     for word in (
@@ -212,6 +216,7 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
             else None
         ),
         paper=cast(Any, reader.word(spec, "paper", "letter.paper", PAPER, "A4")),
+        archive=read_archive(spec, reader),
         expected_signatories=reader.whole(
             spec, "expected_signatories", "letter.expected_signatories", EXPECTED
         ),
@@ -235,6 +240,25 @@ def read_spec(spec: Located, reader: Reader) -> Letter:
         allow_outside=reader.allow_outside,
         ignore_warnings=read_ignored(spec, reader),
     )
+
+
+def read_archive(spec: Located, reader: Reader, field: str = "letter.archive") -> Any:
+    """``archive``: ``pdfa`` (a tagged PDF/A), or None when absent or null (a
+    plain PDF); another word is kept for validation to report."""
+    if spec.get("archive") is None:
+        reader.mark(field, spec.where("archive"))
+        return None
+    return reader.word(spec, "archive", field, ARCHIVE, "")
+
+
+def archived(letter: Letter, archive: ArchiveChoice) -> Letter:
+    """*letter* as the command line's ``--archive`` / ``--no-archive`` asks
+    (*archive* ``"pdfa"`` / ``"plain"``; None: as its spec says)."""
+    if archive is None:
+        return letter
+    if archive not in ("pdfa", "plain"):
+        raise UsageError(f"archive must be 'pdfa', 'plain' or None, not {archive!r}")
+    return dataclasses.replace(letter, archive="pdfa" if archive == "pdfa" else None)
 
 
 def _or(value: int | None, default: int) -> int:

@@ -32,7 +32,7 @@ from ..text.context import person_name
 from ..typeset.document import LaidOut, sharing
 from ..typeset.reuse import FontStates, Shared, extension, grown_by_stamps, template_fonts
 from ..typeset.styles import Styles, styles_key
-from . import active, names, splice, structure
+from . import active, archive, names, splice, structure
 from ._pypdf import write_classic
 from .annexes import AnnexError, OpenAnnex, pypdf_messages, rebuilt
 from .annots import annotation_key, clean_fields
@@ -41,7 +41,7 @@ from .annots import clean as clean_annotations
 from .inflation import BOMB
 from .stamp import Stamp, StampCost
 from .stamp import apply as apply_stamps
-from .suspect import is_bomb, limit_reason, reason
+from .suspect import is_bomb, limit_reason, nested, reason
 
 
 def pdf_date(letter: Letter) -> str:
@@ -186,18 +186,19 @@ def assemble(
 ) -> bytes:
     """Join the letter and its annexes into one PDF and return its bytes.
 
-    Each annex gets an outline entry (its own outline nested under it), page
-    labels ``A1-1``…, and, unless ``stamp: false``, a stamp on every page.
-    What pypdf logs about damaged annexes stays out of the application's log.
-    Everything but the letter's own pages and metadata is made once per
-    layout (:func:`_template`) and copied as bytes (:mod:`letterkit.pdf.splice`).
+    Each annex gets an outline entry (its own outline nested under it), page labels ``A1-1``…,
+    and, unless ``stamp: false``, a stamp on every page. What pypdf logs about damaged annexes
+    stays out of the application's log. Everything but the letter's own pages and metadata is
+    made once per layout (:func:`_template`) and copied as bytes (:mod:`letterkit.pdf.splice`).
     """
     with pypdf_messages():  # damaged annexes were reported when opened
         tmpl, fonts = _template(letter, laid, annexes, styles)
     laid, serve = sharing(laid, fonts)
     own = splice.read(laid.pdf)
     splice.name_subsets(own)
-    return splice.join(tmpl, own, information(letter, subject), serve, tags=structure.tags_of(laid))
+    info = information(letter, subject)
+    xmp = archive.metadata(letter, info, annexes, tmpl.tagged)
+    return splice.join(tmpl, own, info, serve, xmp, tags=structure.tags_of(laid))
 
 
 def information(letter: Letter, subject: str) -> bytes:
@@ -285,10 +286,13 @@ def _template(
         )
     writer.root_object[NameObject("/Lang")] = TextStringObject(loc)
     writer.page_mode = "/UseOutlines"
+    archived = archive.output_intent(writer, letter)
     shared = _parsed(laid.shared) if laid.shared is not None else None
     grown = grown_by_stamps(seed or {}, stamped)
     tags = structure.shared_tags(letter, laid.shared)
-    tmpl = splice.template(write_classic(writer), laid.pages, shared, extension(grown), tags=tags)
+    tmpl = splice.template(
+        write_classic(writer), laid.pages, shared, extension(grown), archived, tags=tags
+    )
     fonts = template_fonts(seed or {}, grown, tmpl.extended)
     while _TEMPLATES and (
         len(_TEMPLATES) >= 8
@@ -337,7 +341,7 @@ def append_annex(
         if is_bomb(exc):
             problem = Problem(display, None, None, "error", "LK130", f"annex {item.number} {BOMB}")
             raise ValidationError([problem]) from exc
-        if _nested(exc):
+        if nested(exc):
             why = "nests its objects too deeply to be read safely"
         elif isinstance(exc, LimitReachedError):
             why = f"cannot be appended: {limit_reason(exc)}"
@@ -360,7 +364,7 @@ def _stamped_or_rebuilt(
     except (LetterkitError, MemoryError, RecursionError):
         raise
     except Exception as exc:  # pypdf trips over a damaged file: qpdf may mend it
-        if is_bomb(exc) or _nested(exc):  # a limit, not damage: said as such
+        if is_bomb(exc) or nested(exc):  # a limit, not damage: said as such
             raise
         try:
             item.reader = rebuilt(item, exc).reader
@@ -374,7 +378,7 @@ def _stamped_or_rebuilt(
         except (LetterkitError, LimitReachedError, MemoryError, RecursionError):
             raise
         except Exception as again:  # qpdf's copy trips pypdf up too
-            if _nested(again):
+            if nested(again):
                 raise
             part = "its form fields" if "form" in _frames(again) else "its structure"
             why = f"is damaged beyond repair ({part} cannot be read); ask for a new copy"
@@ -385,16 +389,3 @@ def _stamped_or_rebuilt(
 def _frames(exc: BaseException) -> str:
     """The names of the functions *exc* passed through, joined (to tell where it failed)."""
     return " ".join(frame.name for frame in traceback.extract_tb(exc.__traceback__))
-
-
-def _nested(exc: BaseException) -> bool:
-    """Whether *exc* is, or was caused by, running out of recursion depth
-    (pypdf wraps it in its own errors)."""
-    seen: BaseException | None = exc
-    for _depth in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, RecursionError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False

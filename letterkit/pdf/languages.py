@@ -30,7 +30,7 @@ from ..typeset.document import LaidOut
 from ..typeset.story import AnnexInfo
 from ..typeset.styles import Styles, styles_key
 from ..typeset.tags import Tags
-from . import splice, structure
+from . import archive, splice, structure
 from ._pypdf import write_classic
 from .annexes import OpenAnnex, pypdf_messages
 from .assemble import annex_entry, append_annex, information
@@ -90,13 +90,17 @@ def assemble_parts(
         tmpl = cached[1]
     else:
         with pypdf_messages():
-            tags = structure.shared_tags(first.letter, None)
             skeleton = _skeleton(parts, annexes, styles)
-            tmpl = splice.template(skeleton, _pages(parts), None, tags=tags)
+            archived = first.letter.archive is not None
+            tags = structure.shared_tags(first.letter, None)
+            tmpl = splice.template(skeleton, _pages(parts), None, metadata=archived, tags=tags)
         memo.keep(_SKELETONS, key, (made_from, tmpl), 4)
     own = splice.read(_concatenated(parts))
     splice.name_subsets(own)
-    return splice.join(tmpl, own, information(first.letter, first.subject), tags=_tags(parts))
+    info = information(first.letter, first.subject)
+    languages = [p.letter.locale for p in parts]
+    xmp = archive.metadata(first.letter, info, annexes, tmpl.tagged, languages)
+    return splice.join(tmpl, own, info, metadata=xmp, tags=_tags(parts))
 
 
 def _tags(parts: Sequence[PartPages]) -> Tags:
@@ -145,4 +149,5 @@ def _skeleton(parts: Sequence[PartPages], annexes: Sequence[OpenAnnex], styles: 
         )
     writer.root_object[NameObject("/Lang")] = TextStringObject(loc)
     writer.page_mode = "/UseOutlines"
+    archive.output_intent(writer, parts[0].letter)
     return write_classic(writer)

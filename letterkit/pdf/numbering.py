@@ -5,6 +5,8 @@ pages with a classic cross-reference table."""
 
 from __future__ import annotations
 
+import re
+
 from .parts import Parsed
 
 __all__ = ["carry_over", "concatenate", "obj"]
@@ -74,3 +76,13 @@ def concatenate(docs: list[Parsed]) -> bytes:
     out += b"".join(rows)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets), xref)
     return bytes(out)
+
+
+def file_header(header: bytes) -> bytes:
+    """The file header: the template's version, at least 1.5 (object and
+    cross-reference streams; the letter's parts use 1.4 features too: /Lang,
+    transparency in images)."""
+    m = re.match(rb"%PDF-(\d+)\.(\d+)", header)
+    if m is None or (int(m.group(1)), int(m.group(2))) < (1, 5):
+        return b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
+    return header

@@ -24,7 +24,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import memo
-from .syntax import Array, Dict, Name, Num, Numbers, SpliceError, Value, dict_of, parse, refs
+from .syntax import (
+    Array,
+    Dict,
+    Name,
+    Num,
+    Numbers,
+    Raw,
+    SpliceError,
+    Value,
+    dict_of,
+    parse,
+    refs,
+    write,
+)  # fmt: skip
 
 __all__ = [
     "Xref",
@@ -111,6 +124,25 @@ def pack(
         rows.update((num, (2, size, index)) for index, (num, _) in enumerate(chunk))
         size += 1
     return size
+
+
+def metadata_slot(
+    packable: list[tuple[int, bytes]], root: int, size: int, slots: int
+) -> dict[str, Any]:
+    """The number a template keeps for each letter's metadata stream: the first
+    after the object streams :func:`pack` will number from *size*, the letter's
+    own one and its *slots* font subsets' two streams each. The catalogue
+    among *packable* (number *root*) is made to point at it; and whether it
+    has a structure tree (as :class:`~letterkit.pdf.splice.Template` fields)."""
+    number = size + -(-len(packable) // MAX_PER_STREAM) + 1 + 2 * slots
+    for index, (num, text) in enumerate(packable):
+        if num == root:
+            found, end = parse(text)
+            catalogue = dict_of(found, "the catalogue")
+            catalogue.set(b"/Metadata", Raw(b"%d 0 R" % number))
+            packable[index] = (num, write(catalogue) + text[end:])
+            return {"metadata": number, "tagged": catalogue.get(b"/StructTreeRoot") is not None}
+    raise SpliceError("the template has no catalogue among its objects")
 
 
 def _up(row: bytes, previous: bytes) -> bytes:

@@ -30,13 +30,12 @@ indexed once per layout, a letter adds one object stream of its own.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 
 from .numbering import carry_over as _carry_over
-from .numbering import concatenate
+from .numbering import concatenate, file_header
 from .numbering import obj as _obj
-from .objstreams import Xref, obj_stream, pack
+from .objstreams import Xref, metadata_slot, obj_stream, pack
 from .once import (
     Key,
     Slot,
@@ -111,21 +110,15 @@ class Template:
     extended: set[bytes] = field(default_factory=set)
     #: A tagged letter's structure tree, as far as the template holds it.
     tree: Tree | None = None
-
-
-def _header(header: bytes) -> bytes:
-    """The file header: the template's version, at least 1.5 (object and
-    cross-reference streams; the letter's parts use 1.4 features too: /Lang,
-    transparency in images)."""
-    m = re.match(rb"%PDF-(\d+)\.(\d+)", header)
-    if m is None or (int(m.group(1)), int(m.group(2))) < (1, 5):
-        return b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
-    return header
+    #: With ``template(metadata=True)``: the number kept for the letter's metadata
+    #: stream, which the catalogue points at; and whether it has a structure tree.
+    metadata: int | None = None
+    tagged: bool = False
 
 
 def template(
     base: bytes, letter_pages: int, shared: Parsed | None, extend: dict[bytes, int] | None = None,
-    *, tags: Tags | None = None,
+    metadata: bool = False, *, tags: Tags | None = None,
 ) -> Template:  # fmt: skip
     """The bytes every letter of a layout shares.
 
@@ -143,7 +136,6 @@ def template(
     the shared part draws with them: where the stamps of *base* draw each
     such subset from one font object, that object is the slot, drawn by
     the shared pages too (:attr:`Template.extended` lists those fonts).
-
     With *tags* (the shared part's), letters are tagged (:mod:`.structure`).
     """
     doc = read(base, whole=True)
@@ -161,7 +153,7 @@ def template(
     skip = {*placeholders, doc.info, *again}
     for slot in slots.values():
         skip.update(slot.numbers)
-    out = bytearray(_header(doc.header))
+    out = bytearray(file_header(doc.header))
     rows, packable, streams = _carried(doc, skip, {*rewritten, *renamed}, rewritten, out)
     forms: list[int | None] = [None] * letter_pages
     annots: list[list[int]] = [[] for _ in range(letter_pages)]
@@ -175,8 +167,8 @@ def template(
     tree, size = shared_tree(tags, new, placeholders, forms, annots, size, kept)
     for num in sorted(new):
         place(num, new[num], None, out, rows, packable, streams)
-    # the letter's own object stream: pages, /Info, slots' dictionaries
-    letter_stream = pack(packable, out, rows, size)
+    xmp = metadata_slot(packable, doc.root, size, len(slots)) if metadata else {}
+    letter_stream = pack(packable, out, rows, size)  # next, the letter's: pages, /Info, slots
     slots, _ = moved_slots(slots, letter_stream + 1)
     fixed = [num for key in sorted(slots) for num in slots[key].numbers[:2]]
     for index, num in enumerate([*placeholders, doc.info, *fixed, *kept]):
@@ -195,13 +187,14 @@ def template(
         shared_annots=annots,
         call=call,
         letter_stream=letter_stream,
-        size=letter_stream + 1 + 2 * len(slots),
+        size=letter_stream + 1 + 2 * len(slots) + bool(xmp),
         digest=hashlib.md5(blob, usedforsecurity=False).digest(),
         streams=streams,
         slots=slots,
         fixed=fixed,
         extended=extended,
         tree=tree,
+        **xmp,
     )
 
 
@@ -285,7 +278,7 @@ def _forms(
 
 def join(
     tmpl: Template, own: Parsed, info: bytes, serve: dict[bytes, bool] | None = None,
-    *, tags: Tags | None = None,
+    metadata: bytes | None = None, *, tags: Tags | None = None,
 ) -> bytes:  # fmt: skip
     """One letter: *tmpl*'s bytes, then the streams of its slots and of the own
     part (renumbered), one object stream with the letter's page objects, its
@@ -297,6 +290,7 @@ def join(
     both parts draw: the own part's (True: they grew the shared part's) or
     the shared part's (False). That subset is written once, under the
     numbers the template kept for it, and both parts' pages use it.
+    *metadata* is the text of its metadata stream (when the template keeps a number for it).
 
     A tagged template's letter gets its structure tree, with the own part's
     elements (*tags*; none if None) before the shared ones.
@@ -320,13 +314,12 @@ def join(
         for num, text in zip(slot.numbers[2:], slot.texts[2:], strict=True):
             rows[num] = (1, len(out), 0)
             out += _obj(num, text)
+    if tmpl.metadata is not None:  # the metadata stream, at the number kept for it
+        rows[tmpl.metadata], out = (1, len(out), 0), out + _obj(tmpl.metadata, metadata or b"")
     fixed = set(tmpl.fixed)
     packed: list[tuple[int, bytes]] = []
-    tree: list[tuple[int, bytes]] = []
-    keys: dict[int, tuple[int, str | None]] = {}
-    if tmpl.tree is not None:
-        links = [[mapping[a] for a in page_of(own, n).annots] for n in own.pages]
-        tree, keys, size = letter_tree(tmpl.tree, tags or Tags(), tmpl.letter_pages, links, size)
+    links = [[mapping[a] for a in page_of(own, n).annots] for n in own.pages]
+    tree, keys, size = letter_tree(tmpl.tree, tags, tmpl.letter_pages, links, size)
     for num in sorted(own.objects):
         if num in dropped or num in own.pages or texts.get(num) == b"":
             continue

@@ -216,14 +216,21 @@ def shared(
 
 
 def letter(
-    tree: Tree, tags: Tags, pages: Sequence[int], annots: Sequence[Sequence[int]], start: int
+    tree: Tree | None,
+    tags: Tags | None,
+    pages: Sequence[int],
+    annots: Sequence[Sequence[int]],
+    start: int,
 ) -> tuple[list[tuple[int, bytes]], dict[int, tuple[int, str | None]], int]:
     """The own part's *tags* (its page *i* is letter page *pages[i]*, with the
     links *annots[i]*) and the template's *tree* → the letter's objects
     (the root and the ``Document`` first, then its elements numbered from
     *start* and the parent tree), the key and description of each own link
-    annotation (for :func:`linked`), and the next free number."""
-    writer = _Writer(tags, start, pages, None, annots)
+    annotation (for :func:`linked`), and the next free number. Nothing, and
+    *start*, for an untagged template; no own elements for *tags* None."""
+    if tree is None:
+        return [], {}, start
+    writer = _Writer(tags or Tags(), start, pages, None, annots)
     tops = writer.tops(tree.document)
     nums = [(index, writer.owners(index)) for index in range(len(pages))]
     nums += [(key, b"%d 0 R" % num) for key, num in tree.nums]

@@ -192,3 +192,16 @@ def limit_reason(exc: LimitReachedError) -> str:
 def is_bomb(exc: BaseException) -> bool:
     """Whether *exc* is pypdf stopping a stream that inflates too far."""
     return isinstance(exc, LimitReachedError) and "bomb" in limit_reason(exc)
+
+
+def nested(exc: BaseException) -> bool:
+    """Whether *exc* is, or was caused by, running out of recursion depth
+    (pypdf wraps it in its own errors)."""
+    seen: BaseException | None = exc
+    for _depth in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, RecursionError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -108,17 +108,30 @@ def visual_chars(text: str, base: Direction) -> list[tuple[int, str]]:
     return [(char["lk_index"], char["ch"]) for char in storage["chars"] if char["ch"] not in _MARKS]
 
 
-def visual_line(line: Any, base: Direction, plans: list[Any] | None = None) -> Any:
+def _copyable(char: str, logical: str, font: str) -> str:
+    """The character drawn for *logical* where the bidi step draws *char*: a
+    bracket drawn mirrored becomes the stand-in that copies as *logical*
+    (:func:`.textlayer.mirrored`), where *font* draws it."""
+    if char != logical:
+        stand_in = textlayer.mirrored(logical)
+        if stand_in is not None and _rl.draws(font, stand_in):
+            return stand_in
+    return char
+
+
+def visual_line(line: Any, base: Direction, plans: list[Any] | None = None, font: str = "") -> Any:
     """One laid-out line (ReportLab's tuple of words, or a line of style runs)
     in visual order, style runs split where the order changes; with *plans*,
-    the line's text-layer plan (:func:`.textlayer.line_plan`) is appended to it."""
+    the line's text-layer plan (:func:`.textlayer.line_plan`) is appended to it.
+    *font* is the font of a line of words (a style run names its own)."""
     if isinstance(line, tuple):
         extra, words = line
         logical = " ".join(words)
         chars = visual_chars(logical, base)
         if plans is not None:
             plans.append(textlayer.line_plan(logical, [i for i, _ in chars]))
-        return (extra, "".join(c for _, c in chars).split(" "))
+        shown = "".join(_copyable(c, logical[i], font) for i, c in chars)
+        return (extra, shown.split(" "))
     runs = _rl.line_runs(line)
     owners: list[int] = []
     for n, run in enumerate(runs):
@@ -132,6 +145,7 @@ def visual_line(line: Any, base: Direction, plans: list[Any] | None = None) -> A
     pieces: list[tuple[int, list[str]]] = []
     for index, char in chars:
         owner = owners[index]
+        char = _copyable(char, text[index], _rl.run_font(runs[owner]))
         if pieces and pieces[-1][0] == owner:
             pieces[-1][1].append(char)
         else:
@@ -216,7 +230,8 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
             plans: list[textlayer.LinePlan | None] = []
             if logical is not None:
                 base = self.lk_base or "R"
-                shown = [visual_line(line, base, plans) for line in logical.lines]
+                font = _rl.run_font(logical) or self.style.fontName
+                shown = [visual_line(line, base, plans, font) for line in logical.lines]
                 stack.enter_context(_rl.lines_replaced(self, shown))
             self._lk_plans = plans
             try:

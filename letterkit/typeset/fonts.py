@@ -67,8 +67,9 @@ def _map_family(family: str, regular: str, bold: str, italic: str, bold_italic: 
 def _own(font: Any) -> Any:
     """Register *font* and return the font object its name now stands for, as
     letterkit embeds it: each subset made once, Arabic presentation forms
-    copied as the letters they show, and no-break spaces copied as no-break
-    spaces. ReportLab gives a name whose face a host registered first that
+    copied as the letters they show, brackets drawn mirrored in right-to-left
+    text copied as the brackets the text has, and no-break spaces copied as
+    no-break spaces. ReportLab gives a name whose face a host registered first that
     host's font object: that object is the one prepared (once), and what it
     does for letterkit's documents leaves the host's documents as they were."""
     from reportlab.pdfbase import pdfmetrics
@@ -78,7 +79,9 @@ def _own(font: Any) -> Any:
     if getattr(registered, _PREPARED, False):
         return registered
     registered = _rl.keep_no_break_spaces(_rl.remember_subsets(registered))
-    registered = _rl.map_forms_to_letters(registered, textlayer.base_form)
+    mirrored = {stand_in: textlayer.MIRRORS[c] for c, stand_in in textlayer.MIRRORED.items()}
+    registered = _rl.draw_stand_ins(registered, mirrored)
+    registered = _rl.map_forms_to_letters(registered, textlayer.copied_as)
     # Outermost: the codes are recorded as drawn, before the others change them.
     registered = _rl.record_states(registered)
     setattr(registered, _PREPARED, True)

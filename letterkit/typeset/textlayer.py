@@ -13,10 +13,18 @@ letters they show:
   that follows the content stream and reverses right-to-left stretches
   (pypdf) reads the line in logical order;
 - :func:`base_form` gives the letters a presentation form stands for
-  (lam-alef: two letters), for the fonts' ToUnicode maps.
+  (lam-alef: two letters), for the fonts' ToUnicode maps (and
+  :func:`copied_as` those of a ligature the text has: "ﬁ" copies as "fi");
+- :func:`mirrored` gives a bracket that right-to-left text draws as its
+  mirror image (the "(" of "(HRW)" drawn as ")") a code of its own: the
+  glyph of its mirror image, copied as the bracket the text has
+  (:func:`copied_as`), where a shared code would copy as the glyph's bracket.
 
 Viewers that order a line's characters by their places on the page (PDFium,
-for one) read the same text whatever the stream order.
+for one) read the same text whatever the stream order. Two things they do
+on their own are left to them: poppler and PDFium read the letters of one
+glyph (lam-alef) in reverse order in a right-to-left line, and PDFium
+mirrors the brackets of such a line again.
 """
 
 from __future__ import annotations
@@ -33,6 +41,45 @@ _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 #: would turn a number around inside a right-to-left stretch, so each is a
 #: segment of its own.
 _SOLO = frozenset(map(chr, [*range(0x0660, 0x066E), *range(0x06F0, 0x06FA)]))
+#: Brackets and quotation marks: extractors differ on their direction (pypdf
+#: takes "[" and "«" for left-to-right letters and would end a right-to-left
+#: stretch there), so in right-to-left text each is a segment of its own too.
+_PAIRED = frozenset(("Ps", "Pe", "Pi", "Pf"))
+
+
+def _paired(char: str) -> bool:
+    """Whether *char* is a bracket or a quotation mark."""
+    return unicodedata.category(char) in _PAIRED
+
+
+#: The brackets right-to-left text draws mirrored, each with its mirror image.
+MIRRORS = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹", strict=True))
+#: For each bracket of :data:`MIRRORS`, the character a line drawn in visual
+#: order holds where the bracket is drawn mirrored: a noncharacter (never
+#: interchanged as text; the no-break space's stand-in is one of the first,
+#: from U+FDD0), which letterkit's fonts draw with the mirror image's glyph
+#: and copy as the bracket.
+MIRRORED = {bracket: chr(0xFDE0 + n) for n, bracket in enumerate(MIRRORS)}
+_COPIED = {stand_in: bracket for bracket, stand_in in MIRRORED.items()}
+
+
+def mirrored(bracket: str) -> str | None:
+    """The character that draws *bracket* as its mirror image and copies as
+    *bracket* (None for a character that is not one of :data:`MIRRORS`)."""
+    return MIRRORED.get(bracket)
+
+
+#: Latin and Armenian ligatures (ﬁ, ﬂ, ﬀ…): one glyph for two or three letters.
+_LIGATURES = re.compile("[\ufb00-\ufb06\ufb13-\ufb17]")
+
+
+def copied_as(char: str) -> str:
+    """The text a character drawn by letterkit's fonts copies as: a mirrored
+    bracket's stand-in as the bracket, a ligature ("ﬁ" in the text) or an
+    Arabic presentation form as its letters."""
+    if _LIGATURES.fullmatch(char):
+        return unicodedata.normalize("NFKC", char)
+    return _COPIED.get(char) or base_form(char)
 
 
 @dataclass(frozen=True)
@@ -96,7 +143,8 @@ def line_plan(logical: str, order: list[int]) -> LinePlan | None:
 
     A segment runs on while the logical index steps by one in one direction
     (down in right-to-left text, up in left-to-right text) and its letters
-    keep that direction."""
+    keep that direction; an Arabic-Indic digit, and a bracket or quotation
+    mark in right-to-left text, is a segment of its own."""
     if not order or not _RTL.search(logical):
         return None
     ids: list[int] = []
@@ -106,6 +154,8 @@ def line_plan(logical: str, order: list[int]) -> LinePlan | None:
         kind = _strong(logical[index])
         if i and logical[index] not in _SOLO and logical[order[i - 1]] not in _SOLO:
             diff = index - order[i - 1]
+            if diff < 0 and (_paired(logical[index]) or _paired(logical[order[i - 1]])):
+                diff = 0  # a bracket in right-to-left text: a segment of its own
             joined = strong or kind
             fits = joined is None or joined == ("R" if diff < 0 else "L")
             same = kind is None or strong is None or kind == strong

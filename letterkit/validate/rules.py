@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import limits, memo
 from .._resources import builtin_templates, names_a_file
 from ..model import (
+    Archive,
     Case,
     Collation,
     Dateline,
@@ -132,6 +133,8 @@ def choices(letter: Letter, check: Check) -> None:
     check.choice("letter.signatory_style", letter.signatory_style, literal(SignatoryStyle))
     check.whole("letter.signatory_columns", letter.signatory_columns, COLUMNS)
     check.choice("letter.privacy", letter.privacy, literal(Privacy))
+    if letter.archive is not None:
+        check.choice("letter.archive", letter.archive, literal(Archive))
     check.choice("letter.collation", letter.collation, literal(Collation))
     if letter.collation == "icu" and not icu_available():
         check.error(

@@ -540,3 +540,38 @@ def test_a_font_from_the_cache_is_the_font_reportlab_parses(
         )
         assert loaded.stringWidth("Ж width", 10) == parsed.stringWidth("Ж width", 10)
     assert len(list(tmp_path.glob("ttf-*"))) == 2
+
+
+def test_stand_ins_draw_the_glyph_they_stand_in_for() -> None:
+    """A stand-in code point (a mirrored bracket's) draws with the glyph and
+    width ``charToGlyph`` and ``charWidths`` give it, and the ToUnicode map
+    says what :func:`_rl.map_forms_to_letters` makes of it; a paragraph's
+    lines and runs name their font in ``fontName``."""
+    path = str(ROOT / "fonts" / "NotoSerif-Regular.ttf")
+    font = _rl.draw_stand_ins(ttfonts.TTFont("ContractStandIns", path), {"\ufde0": ")"})
+    font = _rl.map_forms_to_letters(font, lambda c: "(" if c == "\ufde0" else c)
+    pdfmetrics.registerFont(font)
+    relied(
+        "TTFontFace.charToGlyph", _rl.draws("ContractStandIns", "\ufde0"), "takes new code points"
+    )
+    doc = pdfdoc.PDFDocument(invariant=1)
+    [(subset, codes)] = font.splitString("a\ufde0)", doc)
+    font.getSubsetInternalName(subset, doc)
+    font.addObjects(doc)
+    cmaps = [v.content for k, v in doc.idToObject.items() if str(k).startswith("toUnicodeCMap:")]
+    relied("TTFont.addObjects", any(f"<{codes[1]:02X}> <0028>" in c for c in cmaps),
+           "writes the ToUnicode map that map_forms_to_letters rewrites")  # fmt: skip
+    [pdf_font] = [v for k, v in doc.idToObject["BasicFonts"].dict.items()]
+    widths = pdf_font.Widths.sequence
+    relied("TTFont.addObjects", widths[codes[1]] == widths[codes[2]], "writes widths by code point")
+    style = ParagraphStyle("s", fontName="Helvetica")
+    simple = Paragraph("plain words", style)
+    simple.wrap(200, 1e6)
+    relied(
+        "blPara.fontName", _rl.run_font(_rl.broken_lines(simple)) == "Helvetica", "names the font"
+    )
+    runs = Paragraph("plain <b>bold</b>", style)
+    runs.wrap(200, 1e6)
+    line = _rl.broken_lines(runs).lines[0]
+    relied("ParaFrag.fontName", _rl.run_font(_rl.line_runs(line)[-1]) == "Helvetica-Bold",
+           "names the run's font")  # fmt: skip

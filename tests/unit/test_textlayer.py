@@ -6,7 +6,7 @@ from __future__ import annotations
 import arabic_reshaper
 
 from letterkit.typeset.bidi import visual_chars
-from letterkit.typeset.textlayer import base_form, base_letters, line_plan
+from letterkit.typeset.textlayer import base_form, base_letters, copied_as, line_plan, mirrored
 
 
 def test_presentation_forms_give_their_letters() -> None:
@@ -62,3 +62,29 @@ def test_a_latin_name_in_an_arabic_line_is_one_left_to_right_segment() -> None:
     }
     assert len(latin) == 1
     assert latin.isdisjoint(plan.rtl)
+
+
+def test_a_bracket_in_arabic_is_a_segment_of_its_own() -> None:
+    """This test ensures that a bracket or quotation mark inside right-to-left
+    text is written alone (extractors differ on its direction), while one in
+    a left-to-right stretch stays in it."""
+    shaped, plan = _plan("في تقريرها «الاحتجاز» [انظر] Human Rights Watch (HRW) النداء")
+    assert plan is not None
+    for mark in "«»[]":
+        [n] = [n for n, i in enumerate(plan.order) if shaped[i] == mark]
+        assert plan.segments.count(plan.segments[n]) == 1, mark
+    [n] = [n for n, i in enumerate(plan.order) if shaped[i] == "(" and shaped[i + 1] == "H"]
+    assert plan.segments[n] == plan.segments[n + 1]  # "(" of "(HRW)" stays with "HRW"
+
+
+def test_stand_ins_copy_as_brackets_and_ligatures_as_letters() -> None:
+    """This test ensures that a mirrored bracket's stand-in copies as the
+    bracket the text has, and a ligature of the text as its letters."""
+    assert mirrored("(") is not None
+    assert copied_as(mirrored("(") or "") == "("
+    assert copied_as(mirrored("«") or "") == "«"
+    assert mirrored("a") is None
+    assert copied_as("\ufb01") == "fi"
+    assert copied_as("\ufb03") == "ffi"
+    assert copied_as("\ufefb") == "\u0644\u0627"
+    assert copied_as("x") == "x"

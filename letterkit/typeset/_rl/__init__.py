@@ -17,7 +17,7 @@ Nothing here changes ReportLab for anyone else in the process: no function
 or setting of ReportLab's modules is replaced, even for a moment. What
 letterkit does differently applies to its own objects only: its canvases and
 their documents (:class:`FastCanvas`, :class:`LKCanvas`), its fonts
-(:func:`remember_subsets`, :func:`map_forms_to_letters`,
+(:func:`remember_subsets`, :func:`map_forms_to_letters`, :func:`draw_stand_ins`,
 :func:`keep_no_break_spaces`, :func:`record_states`), its paragraphs
 (:func:`slash_break_lines`) and their text objects (:class:`ReadingOrderText`).
 """
@@ -64,12 +64,13 @@ from .layout import (
     raised_link_targets,
     reset_frame_floor,
     resume_frame,
+    run_font,
     run_text,
     run_with_text,
     slash_break_lines,
     uri_split_pairs,
 )
-from .textlayer import ReadingOrderText, map_forms_to_letters
+from .textlayer import ReadingOrderText, draw_stand_ins, draws, map_forms_to_letters
 
 #: The installed ReportLab's version (the contract test names it when it fails).
 VERSION: str = Version
@@ -89,6 +90,8 @@ __all__ = [
     "agree",
     "at_top",
     "broken_lines",
+    "draw_stand_ins",
+    "draws",
     "edits_undone",
     "forget_lines",
     "frame_box",
@@ -113,6 +116,7 @@ __all__ = [
     "remember_subsets",
     "reset_frame_floor",
     "resume_frame",
+    "run_font",
     "run_text",
     "run_with_text",
     "seed_states",

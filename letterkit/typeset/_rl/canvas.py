@@ -93,6 +93,17 @@ class LKCanvas(FastCanvas):
 
     lk_flate_only = True
 
+    def _addAnnotation(self, annotation: Any, name: Any = None, addtopage: int = 1) -> None:
+        """A link of a tagged layout's canvas (one with an ``lk_marker``, made
+        for an archived letter) is marked to print (``/F 4``), as PDF/A asks;
+        other canvases write their links as ReportLab does."""
+        if getattr(self, "lk_marker", None) is not None:
+            if hasattr(annotation, "otherkw"):  # linkRect's LinkAnnotation
+                annotation.otherkw["F"] = 4
+            else:  # linkURL's dictionary
+                annotation["F"] = 4
+        super()._addAnnotation(annotation, name, addtopage)
+
 
 class _Referencer:
     """A document's ``Reference``, adjusting letterkit's objects as they enter it."""

@@ -188,6 +188,15 @@ def run_text(run: Any) -> str:
     return str(getattr(run, "text", ""))
 
 
+def run_font(run: Any) -> str:
+    """The name of the font a style run, or a ``kind`` 0 paragraph's lines
+    (``blPara``), are drawn with ("" when not known).
+
+    Relies on: both carry it as ``fontName``.
+    """
+    return str(getattr(run, "fontName", "") or "")
+
+
 def run_with_text(run: Any, text: str) -> Any:
     """A style run like *run* holding *text*."""
     return run.clone(text=text)

@@ -250,3 +250,36 @@ def map_forms_to_letters(font: Any, letters: Callable[[str], str]) -> Any:
 
     font.addObjects = add_objects
     return font
+
+
+def draw_stand_ins(font: Any, stand_ins: dict[str, str]) -> Any:
+    """*font* (a TTFont of letterkit's own), drawing each character of
+    *stand_ins* (a character the font lacks → the character whose glyph it
+    draws) with that glyph and width; :func:`map_forms_to_letters` says what
+    it copies as. A stand-in for a character the font lacks is left out.
+
+    Relies on: ``TTFont.splitString`` gives a code to each character of
+    ``face.charToGlyph``, and the font's subsets take each code's glyph from
+    ``face.charToGlyph`` and its width from ``face.charWidths`` (as for
+    :func:`~.fonts.keep_no_break_spaces`).
+    """
+    face = font.face
+    glyphs, widths = face.charToGlyph, face.charWidths
+    for stand_in, shown in stand_ins.items():
+        code, drawn = ord(stand_in), ord(shown)
+        if code not in glyphs and drawn in glyphs:
+            glyphs[code] = glyphs[drawn]
+            widths[code] = widths.get(drawn, face.defaultWidth)
+    return font
+
+
+def draws(font_name: str, char: str) -> bool:
+    """Whether the font registered as *font_name* has a glyph for *char*
+    (a font that is not a TrueType font: False)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    try:
+        face = getattr(pdfmetrics.getFont(font_name), "face", None)
+    except KeyError:
+        return False
+    return ord(char) in getattr(face, "charToGlyph", ())
