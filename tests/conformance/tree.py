@@ -166,8 +166,12 @@ class Reader:
             if isinstance(entry, Node):
                 parts.append(self.text(entry))
             else:
-                parts.append(_join(self.by_item.get(entry, [])))
+                parts.append(self.text_of_item(entry))
         return _clean(" ".join(parts))
+
+    def text_of_item(self, item: Item) -> str:
+        """The text drawn in one content item."""
+        return _join(self.by_item.get(item, []))
 
 
 def _clean(text: str) -> str:
