@@ -125,14 +125,17 @@ def test_annex_pages_can_be_left_out_of_the_ua_content_rules() -> None:
 # -- PDF/UA-1 --------------------------------------------------------------
 
 
-def test_matterhorn_01_005_untagged_file() -> None:
+def test_ua1_6_2_1_and_7_1_11_untagged_file() -> None:
+    """This test ensures that a file without /MarkInfo and structure tree fails
+    both, and its text counts as neither tagged nor artifact (01-005)."""
+
     def change(p: pikepdf.Pdf) -> None:
         del p.Root["/MarkInfo"]
         del p.Root["/StructTreeRoot"]
 
     failures = _ua(change)
-    _only(failures, "01-005", "/MarkInfo")
-    _only(failures, "01-005", "/StructTreeRoot")
+    _only(failures, "UA1:6.2-1", "/MarkInfo")
+    _only(failures, "UA1:7.1-11", "/StructTreeRoot")
     _only(failures, "01-005", "page 1: text")
 
 

@@ -5,8 +5,10 @@ that apply to letterkit's letters, read with pikepdf.
 
 - :func:`check_pdfua` gives the failures against PDF/UA-1, each named by its
   Matterhorn Protocol 1.1 failure condition (``13-004``); the font rules, whose
-  Matterhorn numbers the project has not confirmed, by the ISO 14289-1 clause
-  and test number veraPDF gives them (``UA1:7.21.4.1-1``); the parent tree's
+  Matterhorn numbers the project has not confirmed, and the catalogue's
+  /MarkInfo and /StructTreeRoot, which Matterhorn names no condition for, by
+  the ISO 14289-1 clause and test number veraPDF gives them
+  (``UA1:7.21.4.1-1``, ``UA1:6.2-1``); the parent tree's
   consistency by its ISO 32000-1 clause (``ISO32000-1:14.7.4.4``).
 - :func:`check_pdfa2` gives the failures against PDF/A-2 (levels U and A),
   each named by veraPDF's rule ID (``6.6.2.1-1``). The document information

@@ -44,6 +44,8 @@ class Drawn:
     actual: str | None = None
     #: Colour spaces the operator's colour came from (DeviceRGB…).
     colours: tuple[str, ...] = ()
+    #: The ``/Lang`` of the innermost marked content that gives one.
+    lang: str | None = None
 
 
 @dataclass
@@ -65,6 +67,7 @@ class _Mark:
     mcid: int | None
     stream: tuple[int, int]
     actual: str | None
+    lang: str | None = None
 
 
 def _props(operands: list[Any], resources: Any) -> Any:
@@ -117,6 +120,7 @@ class _Walker:
                 props = _props(operands, resources) if op == "BDC" else None
                 mcid = props.get("/MCID") if props is not None else None
                 actual = _string(props.get("/ActualText")) if props is not None else None
+                lang = _string(props.get("/Lang")) if props is not None else None
                 inside_art = any(m.tag == "Artifact" for m in own)
                 inside_mcid = any(m.mcid is not None for m in own)
                 if tag == "Artifact" and inside_mcid:
@@ -125,7 +129,7 @@ class _Walker:
                     self.walk.nesting.append(
                         f"01-004 {label}: MCID {int(mcid)} inside content marked as Artifact"
                     )
-                own.append(_Mark(tag, int(mcid) if mcid is not None else None, key, actual))
+                own.append(_Mark(tag, int(mcid) if mcid is not None else None, key, actual, lang))
             elif op == "EMC":
                 if len(own) > base:
                     own.pop()
@@ -217,6 +221,7 @@ class _Walker:
     ) -> None:
         mcid_mark = next((m for m in reversed(own) if m.mcid is not None), None)
         actual = next((m.actual for m in reversed(own) if m.actual is not None), None)
+        lang = next((m.lang for m in reversed(own) if m.lang is not None), None)
         for space in colours:
             if space in ("/DeviceRGB", "/DeviceCMYK", "/DeviceGray"):
                 self.walk.devices.add(space)
@@ -232,6 +237,7 @@ class _Walker:
                 newline=newline,
                 actual=actual,
                 colours=colours,
+                lang=lang,
             )
         )
 

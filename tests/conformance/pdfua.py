@@ -174,7 +174,7 @@ def _has_scope(node: Node) -> bool:
     return False
 
 
-def _content(reader: Reader, nodes: list[Node], pages: list[int], out: list[Failure]) -> None:
+def _content(reader: Reader, nodes: list[Node], out: list[Failure]) -> None:
     for problem in reader.walk.nesting:
         rule, _, message = problem.partition(" ")
         if re.fullmatch(r"\d\d-\d\d\d", rule):
@@ -271,18 +271,19 @@ def _annotations(pdf: pikepdf.Pdf, nodes: list[Node], pages: list[int], out: lis
 
 
 def check_pdfua(pdf: pikepdf.Pdf | bytes | Reader, pages: list[int] | None = None) -> list[Failure]:
-    """Every PDF/UA-1 failure of *pdf* (content rules on *pages*, 0-based; all when None)."""
+    """Every PDF/UA-1 failure of *pdf* (content rules on *pages*, 0-based; all when
+    None). A :class:`Reader` given as *pdf* has walked the pages it was made for."""
     reader = pdf if isinstance(pdf, Reader) else Reader(pdf, pages)
     doc = reader.pdf
     chosen = list(range(len(doc.pages))) if pages is None else pages
     out: list[Failure] = []
     mark = doc.Root.get("/MarkInfo")
     if mark is None or not bool(mark.get("/Marked", False)):
-        out.append(Failure("01-005", "the catalogue's /MarkInfo has no /Marked true (not tagged)"))
+        out.append(Failure("UA1:6.2-1", "the catalogue's /MarkInfo has no /Marked true"))
     if mark is not None and bool(mark.get("/Suspects", False)):
         out.append(Failure("01-007", "/MarkInfo /Suspects is true"))
     if "/StructTreeRoot" not in doc.Root:
-        out.append(Failure("01-005", "the catalogue has no /StructTreeRoot"))
+        out.append(Failure("UA1:7.1-11", "the catalogue has no /StructTreeRoot"))
     _metadata(doc, out)
     lang = doc.Root.get("/Lang")
     if lang is None or not _LANG.match(str(lang)):
@@ -290,7 +291,7 @@ def check_pdfua(pdf: pikepdf.Pdf | bytes | Reader, pages: list[int] | None = Non
     nodes = reader.nodes()
     _roles(doc, nodes, out)
     _structure(reader, nodes, out)
-    _content(reader, nodes, chosen, out)
+    _content(reader, nodes, out)
     _parent_tree(doc, reader, nodes, out)
     _annotations(doc, nodes, chosen, out)
     return out
