@@ -24,7 +24,14 @@ import pytest
 
 import letterkit
 
-from .conformance import check_pdfa2, check_pdfua, reading_text, structure_text, untagged_glyphs
+from .conformance import (
+    check_pdfa2,
+    check_pdfua,
+    reading_text,
+    rule_ids,
+    structure_text,
+    untagged_glyphs,
+)
 from .conformance.tree import Node, Reader
 from .conftest import EXAMPLES, within
 
@@ -72,9 +79,14 @@ class Examples:
             assert self._blocked is None, f"{self._blocked} did not finish rendering"
             letter = letterkit.load_letter(spec)
             self._blocked = spec.name
-            tagged = within(
-                BLOCKED, lambda: letterkit.build(dataclasses.replace(letter, archive="pdfa"))
-            )
+            try:
+                tagged = within(
+                    BLOCKED, lambda: letterkit.build(dataclasses.replace(letter, archive="pdfa"))
+                )
+            except AssertionError as exc:
+                raise AssertionError(
+                    f"{spec.name}: the tagged render took over {BLOCKED} s"
+                ) from exc
             self._blocked = None
             plain = letterkit.build(letter).pdf
             pages = list(range(tagged.letter_pages))
@@ -143,8 +155,8 @@ def test_whole_file_passes_pdfa2(examples: Examples, spec: Path) -> None:
     or declares no PDF/A at all (an annex that does not conform)."""
     done = examples[spec]
     failures = check_pdfa2(done.tagged.pdf)
-    declared = {f.rule for f in failures} & {"6.6.4-1"}
-    if declared and any(w.code == "LK135" for w in done.tagged.warnings):
+    if any(w.code == "LK135" for w in done.tagged.warnings):
+        assert "6.6.4-1" in rule_ids(failures), "an annex does not conform, yet pdfaid is declared"
         return
     assert failures == [], "\n".join(map(str, failures))
 
@@ -196,6 +208,8 @@ def test_each_signatory_is_one_list_item(examples: Examples, spec: Path) -> None
     done = examples[spec]
     items = [_plain(text) for role, text in structure_text(done.reader) if role == "LI"]
     for signatory in done.letter.signatories:
+        if signatory.withhold:  # printed as "name withheld", in the locale's words
+            continue
         holding = [text for text in items if _plain(signatory.name) in text]
         assert len(holding) >= 1, f"{signatory.name} is in no LI"
         assert min(len(t) for t in holding) < len(signatory.name) + 200, holding
