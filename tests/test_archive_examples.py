@@ -248,7 +248,9 @@ def test_arabic_appeal_reads_in_logical_order(examples: Examples) -> None:
     doc = pikepdf.open(io.BytesIO(done.tagged.pdf))
     assert str(doc.Root.Lang).startswith("ar")
     recipient = done.letter.recipients[0].name
-    sender = done.letter.sender.name if done.letter.sender else ""
+    sender = done.letter.sender.name if done.letter.sender else None
+    assert isinstance(recipient, str)
+    assert isinstance(sender, str)  # the Latin run: the English name of the sender
     tree = reading_text(done.reader)
     text = " ".join(_pdftotext(done.tagged.pdf, done.tagged.letter_pages).split())
     for got in (tree, text):

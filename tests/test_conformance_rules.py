@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pikepdf
 import pytest
@@ -49,7 +50,7 @@ def _only(failures: list[Failure], rule: str, words: str) -> None:
     assert any(words in f.message for f in found), [str(f) for f in found]
 
 
-def _font(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+def _font(pdf: pikepdf.Pdf) -> Any:
     return pdf.pages[0].Resources.Font["/F2+0"]
 
 

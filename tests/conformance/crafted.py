@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from functools import partial
 
 import pikepdf
 from PIL import Image, ImageCms
@@ -97,7 +98,7 @@ def _draw() -> bytes:
     y = 760
     for mcid, (role, text) in enumerate(rows):
         tag = "Span" if role == "Link" else role
-        _marked(c, tag, mcid, lambda text=text, y=y: c.drawString(60, y, text))
+        _marked(c, tag, mcid, partial(c.drawString, 60, y, text))
         y -= 20
     picture = Image.new("RGB", (4, 4), (200, 30, 30))
     _marked(c, "Figure", len(rows), lambda: c.drawImage(ImageReader(picture), 60, 500, 40, 40))

@@ -180,7 +180,7 @@ def _objects(doc: pikepdf.Pdf, intent: str | None, out: list[Failure]) -> None:
         obj = page.obj
         if "/AA" in obj:
             out.append(Failure("6.5.2-2", f"page {index + 1} has an /AA entry"))
-        group = obj.get("/Group")
+        group: Any = obj.get("/Group")
         transparent = group is not None and group.get("/S") == "/Transparency"
         if intent is None and transparent and "/CS" not in group:
             out.append(Failure("6.2.10-2", f"page {index + 1}: transparency group, no /CS"))
@@ -196,14 +196,23 @@ def _objects(doc: pikepdf.Pdf, intent: str | None, out: list[Failure]) -> None:
                 if not flags & 4 or flags & (1 | 2 | 32 | 256):
                     out.append(Failure("6.3.2-2", f"{where}: /F {flags} (print must be set)"))
             _action(annot.get("/A"), where, out)
-    for obj in doc.objects:
-        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Filespec" and "/EF" in obj:
-            if "/F" not in obj or "/UF" not in obj:
-                out.append(Failure("6.8-2", f"embedded file {obj.objgen} lacks /F or /UF"))
-            embedded = obj.EF.get("/F")
-            data = embedded.read_bytes() if isinstance(embedded, pikepdf.Stream) else b""
-            if not (data.startswith(b"%PDF") and b"pdfaid" in data):
-                out.append(Failure("6.8-5", f"embedded file {obj.objgen} is no PDF/A file"))
+    for item in doc.objects:
+        if (
+            isinstance(item, pikepdf.Dictionary)
+            and item.get("/Type") == "/Filespec"
+            and "/EF" in item
+        ):
+            _embedded(item, out)
+
+
+def _embedded(obj: Any, out: list[Failure]) -> None:
+    """An embedded file's specification names it twice; the file is a PDF/A file."""
+    if "/F" not in obj or "/UF" not in obj:
+        out.append(Failure("6.8-2", f"embedded file {obj.objgen} lacks /F or /UF"))
+    embedded = obj.EF.get("/F")
+    data = embedded.read_bytes() if isinstance(embedded, pikepdf.Stream) else b""
+    if not (data.startswith(b"%PDF") and b"pdfaid" in data):
+        out.append(Failure("6.8-5", f"embedded file {obj.objgen} is no PDF/A file"))
 
 
 def _fonts(reader: Reader, out: list[Failure]) -> None:

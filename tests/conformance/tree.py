@@ -64,9 +64,10 @@ def mapped(role: str, roles: dict[str, str]) -> str:
 
 def _stream_key(kid: Any, page: Any) -> tuple[int, int]:
     if "/Stm" in kid:
-        return tuple(kid.Stm.objgen)  # type: ignore[return-value]
+        stm: tuple[int, int] = kid.Stm.objgen
+        return stm
     pg = kid.get("/Pg", page)
-    return tuple(pg.objgen) if pg is not None else (0, 0)  # type: ignore[return-value]
+    return (pg.objgen[0], pg.objgen[1]) if pg is not None else (0, 0)
 
 
 def build_tree(pdf: pikepdf.Pdf) -> list[Node]:
@@ -91,9 +92,9 @@ def build_tree(pdf: pikepdf.Pdf) -> list[Node]:
         for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
             if isinstance(kid, int) or (not isinstance(kid, pikepdf.Dictionary)):
                 if page is not None:
-                    item = (tuple(page.objgen), int(kid))
-                    node.items.append(item)  # type: ignore[arg-type]
-                    node.order.append(item)  # type: ignore[arg-type]
+                    item = ((page.objgen[0], page.objgen[1]), int(kid))
+                    node.items.append(item)
+                    node.order.append(item)
             elif kid.get("/Type") == "/MCR":
                 item = (_stream_key(kid, page), int(kid.MCID))
                 node.items.append(item)
