@@ -203,6 +203,13 @@ def test_matterhorn_06_002_no_pdfua_identifier() -> None:
     _only(_ua(change), "06-002", "pdfuaid:part")
 
 
+def test_matterhorn_06_002_identifier_not_required_when_not_claimed() -> None:
+    """This test ensures that a file that does not declare PDF/UA is checked for
+    every other rule."""
+    pdf = broken(lambda p: p.Root.Metadata.write(_xmp(INFO, ua=False)))
+    assert check_pdfua(pdf, claimed=False) == []
+
+
 def test_matterhorn_06_003_no_dc_title() -> None:
     def change(p: pikepdf.Pdf) -> None:
         xmp = re.sub(rb"<dc:title>.*?</dc:title>", b"", _xmp(INFO), flags=re.S)

@@ -73,12 +73,12 @@ STANDARD = set(
 _LANG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 
 
-def _metadata(pdf: pikepdf.Pdf, out: list[Failure]) -> None:
+def _metadata(pdf: pikepdf.Pdf, claimed: bool, out: list[Failure]) -> None:
     xmp = xmp_of(pdf)
     if xmp is None:
         out.append(Failure("06-001", "the catalogue has no XMP /Metadata stream"))
         return
-    if xmp.get("pdfuaid:part") is None:
+    if claimed and xmp.get("pdfuaid:part") is None:
         out.append(Failure("06-002", "the XMP metadata has no pdfuaid:part (PDF/UA identifier)"))
     if not xmp.get("dc:title"):
         out.append(Failure("06-003", "the XMP metadata has no dc:title"))
@@ -270,9 +270,13 @@ def _annotations(pdf: pikepdf.Pdf, nodes: list[Node], pages: list[int], out: lis
                 out.append(Failure("28-012", f"{where} has no /Contents description"))
 
 
-def check_pdfua(pdf: pikepdf.Pdf | bytes | Reader, pages: list[int] | None = None) -> list[Failure]:
+def check_pdfua(
+    pdf: pikepdf.Pdf | bytes | Reader, pages: list[int] | None = None, *, claimed: bool = True
+) -> list[Failure]:
     """Every PDF/UA-1 failure of *pdf* (content rules on *pages*, 0-based; all when
-    None). A :class:`Reader` given as *pdf* has walked the pages it was made for."""
+    None). A :class:`Reader` given as *pdf* has walked the pages it was made for.
+    ``claimed=False`` checks a file that does not declare PDF/UA (a tagged letter
+    with untagged annexes): every rule but the identifier's (06-002)."""
     reader = pdf if isinstance(pdf, Reader) else Reader(pdf, pages)
     doc = reader.pdf
     chosen = list(range(len(doc.pages))) if pages is None else pages
@@ -284,7 +288,7 @@ def check_pdfua(pdf: pikepdf.Pdf | bytes | Reader, pages: list[int] | None = Non
         out.append(Failure("01-007", "/MarkInfo /Suspects is true"))
     if "/StructTreeRoot" not in doc.Root:
         out.append(Failure("UA1:7.1-11", "the catalogue has no /StructTreeRoot"))
-    _metadata(doc, out)
+    _metadata(doc, claimed, out)
     lang = doc.Root.get("/Lang")
     if lang is None or not _LANG.match(str(lang)):
         out.append(Failure("11-001", f"the catalogue's /Lang is {lang!r}, no language tag"))
