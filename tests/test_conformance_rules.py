@@ -91,6 +91,21 @@ def test_actual_text_stands_for_the_glyphs() -> None:
     assert structure_text(broken(change))[1] == ("H1", "Heading")
 
 
+def test_reversed_chars_read_back_in_logical_order() -> None:
+    """This test ensures that a show string inside ReversedChars marked content
+    (right-to-left text written in visual order) reads in logical order."""
+
+    def change(p: pikepdf.Pdf) -> None:
+        data = p.pages[0].Contents.read_bytes()
+        start = data.index(b"/H1 <</MCID 0>> BDC")
+        end = data.index(b"EMC", start)
+        p.pages[0].Contents.write(
+            data[:start] + b"/ReversedChars BMC " + data[start:end] + b"EMC " + data[end:]
+        )
+
+    assert structure_text(broken(change))[1] == ("H1", TEXT[0][1][::-1])
+
+
 def test_cmap_reader_handles_bfchar_bfrange_and_arrays() -> None:
     cmap = b"""1 begincodespacerange <0000> <FFFF> endcodespacerange
     2 beginbfchar <0003> <0041> <0004> <00660069> endbfchar

@@ -6,7 +6,9 @@ one :class:`Drawn`, with the marked-content sequence it belongs to: the
 nearest enclosing MCID (in the page's numbering, or in a form's own when the
 form has ``/StructParents``) and whether an ``Artifact`` encloses it. The
 walk also notes marked content nested the wrong way (an artifact inside
-tagged content, tagged content inside an artifact).
+tagged content, tagged content inside an artifact). Text inside
+``ReversedChars`` marked content is turned back to logical order; an
+``/ActualText`` goes with what it holds.
 """
 
 from __future__ import annotations
@@ -222,6 +224,8 @@ class _Walker:
         mcid_mark = next((m for m in reversed(own) if m.mcid is not None), None)
         actual = next((m.actual for m in reversed(own) if m.actual is not None), None)
         lang = next((m.lang for m in reversed(own) if m.lang is not None), None)
+        if any(m.tag == "ReversedChars" for m in own):  # ISO 32000-1, 14.8.2.3.3
+            text = text[::-1]
         for space in colours:
             if space in ("/DeviceRGB", "/DeviceCMYK", "/DeviceGray"):
                 self.walk.devices.add(space)
