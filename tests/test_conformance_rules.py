@@ -361,6 +361,18 @@ def test_iso32000_14_7_4_4_page_without_struct_parents() -> None:
     )
 
 
+def test_iso32000_14_7_4_4_parent_tree_without_the_page() -> None:
+    def change(p: pikepdf.Pdf) -> None:
+        p.pages[0].StructParents = 7
+
+    _only(_ua(change), "ISO32000-1:14.7.4.4", "no entry 7")
+
+
+def test_matterhorn_30_002_form_with_mcids_drawn_twice() -> None:
+    pdf = broken(lambda p: append_content(p, b"q 1 0 0 1 0 -40 cm /FormXob.shared Do Q"))
+    _only(check_pdfua(pdf), "30-002", "drawn 2 times")
+
+
 # -- PDF/A-2 ---------------------------------------------------------------
 
 

@@ -61,6 +61,9 @@ class Walk:
     #: Every font a Tf chose, used or not (the fonts above drew text).
     known: dict[tuple[int, int], Font] = field(default_factory=dict)
     devices: set[str] = field(default_factory=set)
+    #: How many times each form XObject is drawn, and the forms that open MCIDs.
+    forms: dict[tuple[int, int], int] = field(default_factory=dict)
+    marked_forms: set[tuple[int, int]] = field(default_factory=set)
 
 
 @dataclass
@@ -93,9 +96,14 @@ class _Walker:
         self.depth = 0
 
     def run(
-        self, stream: Any, resources: Any, key: tuple[int, int], marks: list[_Mark], label: str
+        self,
+        stream: Any,
+        resources: Any,
+        key: tuple[int, int],
+        marks: list[_Mark],
+        label: str,
+        form: tuple[int, int] | None = None,
     ) -> None:
-        self.depth += 1
         if self.depth > 12:  # a form drawing itself
             return
         try:
@@ -103,6 +111,21 @@ class _Walker:
         except pikepdf.PdfError:
             self.walk.nesting.append(f"{label}: content stream does not parse")
             return
+        self.depth += 1
+        try:
+            self._ops(ops, resources, key, marks, label, form)
+        finally:
+            self.depth -= 1
+
+    def _ops(
+        self,
+        ops: list[Any],
+        resources: Any,
+        key: tuple[int, int],
+        marks: list[_Mark],
+        label: str,
+        form: tuple[int, int] | None,
+    ) -> None:
         fonts = resources.get("/Font") if resources is not None else None
         font: Font | None = None
         font_stack: list[Font | None] = []
@@ -131,6 +154,8 @@ class _Walker:
                     self.walk.nesting.append(
                         f"01-004 {label}: MCID {int(mcid)} inside content marked as Artifact"
                     )
+                if mcid is not None and form is not None:
+                    self.walk.marked_forms.add(form)
                 own.append(_Mark(tag, int(mcid) if mcid is not None else None, key, actual, lang))
             elif op == "EMC":
                 if len(own) > base:
@@ -176,7 +201,6 @@ class _Walker:
                 self._draw(own, "shading", label)
             elif op == "Do" and operands:
                 self._do(operands[0], resources, key, own, label)
-        self.depth -= 1
 
     def _text(self, op: str, operands: list[Any], font: Font | None) -> str:
         if op == "TJ":
@@ -208,8 +232,9 @@ class _Walker:
         if xobj.get("/Subtype") != "/Form":
             return
         form_key = xobj.objgen if "/StructParents" in xobj else key
+        self.walk.forms[xobj.objgen] = self.walk.forms.get(xobj.objgen, 0) + 1
         inner = xobj.get("/Resources", resources)
-        self.run(xobj, inner, form_key, own, f"{label} form {name}")
+        self.run(xobj, inner, form_key, own, f"{label} form {name}", xobj.objgen)
 
     def _draw(
         self,

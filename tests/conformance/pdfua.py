@@ -232,12 +232,24 @@ def _parent_tree(pdf: pikepdf.Pdf, reader: Reader, nodes: list[Node], out: list[
             streams[d.stream] = {"/StructParents": -1}
             continue
         array = entries.get(int(key))
-        if int(key) < 0 or array is None:
+        if int(key) < 0:
+            continue
+        if array is None:
+            out.append(
+                Failure("ISO32000-1:14.7.4.4", f"{where}: /ParentTree has no entry {int(key)}")
+            )
+            streams[d.stream] = {"/StructParents": -1}
             continue
         if d.mcid >= len(array) or array[d.mcid].objgen != owner[(d.stream, d.mcid)].obj.objgen:
             out.append(
                 Failure("ISO32000-1:14.7.4.4", f"{where}: /ParentTree names another element")
             )
+
+
+def _forms(reader: Reader, out: list[Failure]) -> None:
+    for form, count in reader.walk.forms.items():
+        if count > 1 and form in reader.walk.marked_forms:
+            out.append(Failure("30-002", f"form {form} holds MCIDs and is drawn {count} times"))
 
 
 def _annotations(pdf: pikepdf.Pdf, nodes: list[Node], pages: list[int], out: list[Failure]) -> None:
@@ -297,5 +309,6 @@ def check_pdfua(
     _structure(reader, nodes, out)
     _content(reader, nodes, out)
     _parent_tree(doc, reader, nodes, out)
+    _forms(reader, out)
     _annotations(doc, nodes, chosen, out)
     return out
