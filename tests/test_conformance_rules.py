@@ -28,6 +28,7 @@ from .conformance import (
 from .conformance.crafted import INFO, TEXT, _xmp, append_content, broken, element, good_pdf
 from .conformance.fonts import parse_cmap
 from .conformance.pdfa import pdf_date
+from .conftest import CORPUS
 
 
 @pytest.fixture(scope="module")
@@ -552,3 +553,29 @@ def test_rule_ids_of_a_broken_file_are_only_its_own() -> None:
         "6.2.4.3-2",
         "6.2.4.3-4",
     }
+
+
+#: The corpus's files but its few large ones (kept quick; they add no new structure).
+CORPUS_FILES = (
+    sorted(p for p in CORPUS.glob("*.pdf") if p.stat().st_size < 1_000_000)
+    if CORPUS.is_dir()
+    else []
+)
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason="../shared/annex-corpus is not beside the project")
+def test_checkers_read_every_annex_of_the_corpus() -> None:
+    """This test ensures that the checkers, which also walk a letter's annexes,
+    report on real-world files (broken, encrypted, odd) rather than raise:
+    an untagged annex fails as untagged, and a file pikepdf cannot open is the
+    only way out."""
+    read = 0
+    for path in CORPUS_FILES:
+        data = path.read_bytes()
+        try:
+            failures = check_pdfua(data) + check_pdfa2(data)
+        except (pikepdf.PdfError, pikepdf.PasswordError):  # unreadable or locked: no verdict
+            continue
+        read += 1
+        assert all(isinstance(f, Failure) and f.rule and f.message for f in failures), path.name
+    assert read > len(CORPUS_FILES) // 2

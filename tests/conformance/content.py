@@ -108,8 +108,8 @@ class _Walker:
             return
         try:
             ops = pikepdf.parse_content_stream(stream)
-        except pikepdf.PdfError:
-            self.walk.nesting.append(f"{label}: content stream does not parse")
+        except (pikepdf.PdfError, pikepdf.DependencyError) as exc:
+            self.walk.nesting.append(f"{label}: content stream does not parse ({exc})")
             return
         self.depth += 1
         try:

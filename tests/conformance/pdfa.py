@@ -185,6 +185,8 @@ def _objects(doc: pikepdf.Pdf, intent: str | None, out: list[Failure]) -> None:
         if intent is None and transparent and "/CS" not in group:
             out.append(Failure("6.2.10-2", f"page {index + 1}: transparency group, no /CS"))
         for annot in obj.get("/Annots", []):
+            if not isinstance(annot, pikepdf.Dictionary):  # a null or broken reference
+                continue
             kind = annot.get("/Subtype")
             where = f"page {index + 1}: {kind} annotation"
             if kind in _ANNOTS_FORBIDDEN:

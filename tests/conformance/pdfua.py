@@ -270,7 +270,7 @@ def _annotations(pdf: pikepdf.Pdf, nodes: list[Node], pages: list[int], out: lis
         elif tabs != "/S":
             out.append(Failure("28-009", f"page {index + 1}: /Tabs is {tabs}, not /S"))
         for annot in annots:
-            if annot.get("/Subtype") != "/Link":
+            if not isinstance(annot, pikepdf.Dictionary) or annot.get("/Subtype") != "/Link":
                 continue
             node = links.get(annot.objgen) if annot.is_indirect else None
             where = f"page {index + 1}: link annotation {annot.objgen}"
