@@ -18,6 +18,7 @@ import letterkit
 from letterkit import memo
 from letterkit.bundle.campaign import letter_for
 
+from .bundles import bundled, rendered_alone
 from .conftest import EXAMPLE, EXAMPLES
 
 
@@ -92,6 +93,23 @@ def test_a_bundles_letter_is_its_render_alone_when_tagged() -> None:
     assert _tagged(second) == in_bundle
     with pikepdf.open(io.BytesIO(in_bundle)) as pdf:
         assert "/StructTreeRoot" in pdf.Root
+
+
+def test_a_tagged_bundles_letters_are_their_renders_alone(tmp_path: Path) -> None:
+    """This test ensures that the letters of a bundle with ``archive: pdfa``,
+    in two languages, are tagged and byte for byte ``render CAMPAIGN
+    --recipient ID``."""
+    folder = tmp_path / "campaign"
+    shutil.copytree(EXAMPLE, folder)
+    campaign = folder / "campaign.yaml"
+    campaign.write_text(campaign.read_text(encoding="utf-8") + "archive: pdfa\n", encoding="utf-8")
+    letters = bundled(campaign, tmp_path / "dist")
+    chosen = [e for e in letters if e["id"] in ("AT", "BE")]
+    assert [e["locale"] for e in chosen] == ["en-GB", "fr"]
+    for entry in chosen:
+        with pikepdf.open(io.BytesIO(rendered_alone(campaign, entry, tmp_path))) as pdf:
+            assert pdf.Root.StructTreeRoot.K.S == "/Document"
+            assert str(pdf.Root.Lang) == entry["locale"]
 
 
 def test_a_letter_in_two_languages_has_a_section_for_each() -> None:
