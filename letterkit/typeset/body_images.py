@@ -24,6 +24,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from .. import files
+from . import marking
 from ..errors import LetterkitError
 from .images import ImageError, decode
 
@@ -81,7 +82,8 @@ class BodyImage(Flowable):  # type: ignore[misc]
         return self.drawWidth, self.drawHeight
 
     def draw(self) -> None:
-        self.canv.drawImage(self.reader, 0, 0, self.drawWidth, self.drawHeight, mask="auto")
+        with marking.figure(self.canv, self.alt or "image"):
+            self.canv.drawImage(self.reader, 0, 0, self.drawWidth, self.drawHeight, mask="auto")
 
     def getSpaceBefore(self) -> float:
         return 3.0

@@ -29,7 +29,7 @@ from ..input.sources import Source, display_path
 from ..l10n import _
 from ..model import Letter, Signatory, SignatoryBlock
 from ..text.entries import EntryError, country_text, entry_texts, fields_used
-from . import _rl
+from . import _rl, marking
 from .columns import SignatoryColumns
 from .compose import xml
 from .labels import label_width, labelled
@@ -214,7 +214,17 @@ def _continued(
     letter: Letter, styles: Styles, title: str, group: str, style: ParagraphStyle
 ) -> list[Flowable]:
     """What heads a list's part on a later page: "Signatories (continued)" and
-    the group's heading; or, without a list heading, "Group (continued)"."""
+    the group's heading; or, without a list heading, "Group (continued)".
+    A tagged letter draws them as artifacts: they repeat what was read."""
+    more = _continued_heads(letter, styles, title, group, style)
+    for head in more:
+        head.lk_artifact = True
+    return more
+
+
+def _continued_heads(
+    letter: Letter, styles: Styles, title: str, group: str, style: ParagraphStyle
+) -> list[Flowable]:
     loc = letter.locale
     if title:
         words = l10n.word(loc, _("{heading} (continued)"), heading=title)
@@ -259,8 +269,9 @@ class NumberedEntry(Flowable):  # type: ignore[misc]
             text_x, number_x = 0.0, self.width - self.number_width
         else:
             text_x, number_x = self.number_width + self.gap, 0.0
-        self.number.drawOn(self.canv, number_x, self.height - number_h)  # read first
-        self.text.drawOn(self.canv, text_x, self.height - text_h)
+        with marking.within(self.canv, marking.Within("item", owner=self)):
+            self.number.drawOn(self.canv, number_x, self.height - number_h)  # read first
+            self.text.drawOn(self.canv, text_x, self.height - text_h)
         _rl.forget_lines(self.text)
         _rl.forget_lines(self.number)
 
