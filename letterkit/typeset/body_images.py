@@ -24,8 +24,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from .. import files
-from . import marking
 from ..errors import LetterkitError
+from . import marking
 from .images import ImageError, decode
 
 #: The resolution an image is drawn at when the measure leaves room for it:

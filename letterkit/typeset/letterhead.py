@@ -99,7 +99,9 @@ class LogoRow:
         """Draw the row with its top at *top*, from the left margin *left*."""
         for image, alt, (x, width) in zip(self.images, self.alts, self.places, strict=True):
             with marking.figure(canvas, alt):
-                canvas.drawImage(image, left + x, top - self.height, width, self.height, mask="auto")
+                canvas.drawImage(
+                    image, left + x, top - self.height, width, self.height, mask="auto"
+                )
 
 
 class Letterhead:

@@ -1,337 +1,30 @@
-"""What a tagged layout draws → marked content in its pages and the part's :class:`Tags`.
+"""What a tagged layout draws → marked content in its pages (the switch and the hooks).
 
-A :class:`Marker` rides on the canvas of a tagged layout (``canvas.lk_marker``;
-untagged canvases have none and draw exactly as before). Each paragraph
-(:class:`~letterkit.typeset.bidi.LKParagraph`) and picture it draws becomes one
-marked-content sequence with the next MCID of the page; the marker files it
-under the structure element it belongs to, in the order the layout draws,
-which is the letter's reading order: a frame fills from the top, and the
-notes at a page's foot are filed under the paragraph that references them.
-What the layout draws outside any (rules, running heads, "Page X of Y",
-repeated table heads) becomes an artifact when the page is finished
+A tagged layout puts a :class:`~.marker.Marker` on its canvas
+(``canvas.lk_marker``; an untagged canvas has none and draws exactly as
+before). The drawing code tells it what it draws: a paragraph
+(:func:`draw_paragraph`, from :class:`~letterkit.typeset.bidi.LKParagraph`),
+a picture (:func:`figure`), a table's cells (:func:`table`), where it draws
+(:func:`within`: a footnote, a signatory's entry, an artifact). What the page
+draws outside all of them (rules, running heads, "Page X of Y", repeated
+table heads) becomes an artifact when the page is finished
 (:func:`finish_page`).
-
-What a paragraph is, the marker reads from its style's name and from where
-it is drawn (:func:`within`: a footnote, a signatory's entry, an artifact).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import re
-import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from babel import Locale
 
 from ._rl import marking as code
-from .tags import Element, LinkMark, Mark, Tags
-
-#: A note's link target, as the body's markup writes it.
-_NOTE = re.compile(r"^lk-note-(\d+)$")
-
-
-@dataclass(frozen=True)
-class Within:
-    """Where a paragraph is drawn: ``kind`` ``"artifact"``, ``"note"``
-    (*number*), ``"item"`` (a signatory's entry), ``"cell"`` (of a table:
-    *number* its row, *head* whether a header cell)."""
-
-    kind: str
-    number: int = 0
-    head: bool = False
-    owner: Any = None
-
+from .marker import Marker, Within, latin_only, origin
 
 #: What is drawn as an artifact.
 ARTIFACT = Within("artifact")
-
-
-def _kind(name: str) -> str:
-    """What a style (by name) sets: a heading, a list item, a signatory…"""
-    base = name.split("-")[0]
-    if base in ("subject", "title"):
-        return "H1"
-    if base in ("heading1", "heading", "heading3", "section"):
-        return base
-    if base == "bullet":
-        return "li"
-    if base in ("signatory", "numbered", "signature_name", "signature_detail"):
-        return "sig"
-    if base == "group":
-        return "group"
-    if base in ("footer", "header", "stamp"):
-        return "artifact"
-    if base == "note":
-        return "annex"
-    return "P"
-
-
-def _latin_only(text: str) -> bool:
-    """Whether *text*'s letters are all Latin (and there is one)."""
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all("LATIN" in unicodedata.name(c, "") for c in letters)
-
-
-class Marker:
-    """Marks what one layout draws and builds the part's :class:`Tags`.
-
-    *levels* maps the body's heading styles and the section headings to the
-    roles that keep the letter's headings from skipping a level; *foreign*
-    is the language of a Latin-script paragraph in a letter whose script is
-    not Latin (None when the letter's is); *notes* prefixes the notes' IDs.
-    """
-
-    def __init__(self, levels: dict[str, str], foreign: str | None, notes: str) -> None:
-        self.levels = levels
-        self.foreign = foreign
-        self.note_prefix = notes
-        self.tags = Tags()
-        self.busy = False
-        self.context: list[Within] = []
-        self.elements: dict[int, Element] = {}
-        self.kept: list[Any] = []
-        self.notes: dict[int, Element] = {}
-        self.lists: list[tuple[float, Element]] = []
-        self.signatories: Element | None = None
-        self.group: Element | None = None
-        self.annexes: Element | None = None
-        self.item: tuple[Any, Element] | None = None
-        self.tables: dict[int, tuple[Element, dict[int, Element]]] = {}
-        self.cells: dict[int, Within] = {}
-
-    # -- marked content ---------------------------------------------------
-
-    def next_mark(self, canvas: Any) -> Mark:
-        """A new MCID on the canvas's page."""
-        page = canvas.getPageNumber() - 1
-        counts = self.tags.mcids
-        while len(counts) <= page:
-            counts.append(0)
-        counts[page] += 1
-        return Mark(page, counts[page] - 1)
-
-    def wrap(self, canvas: Any, start: int, role: str) -> Mark | None:
-        """What was drawn since *start* as one sequence of *role*; None when nothing was."""
-        page = canvas.getPageNumber() - 1
-        counts = self.tags.mcids
-        mcid = counts[page] if page < len(counts) else 0
-        if not code.wrap(canvas, start, f"/{role} <</MCID {mcid}>> BDC"):
-            return None
-        return self.next_mark(canvas)
-
-    def pages(self, count: int) -> None:
-        """The part has *count* pages: one MCID count for each."""
-        while len(self.tags.mcids) < count:
-            self.tags.mcids.append(0)
-
-    # -- what is drawn ----------------------------------------------------
-
-    def paragraph(self, canvas: Any, start: int, links: int, para: Any) -> None:
-        """File the paragraph *para* drawn since *start* (its links from the
-        page's annotation *links* on)."""
-        root = origin(para)
-        where = self.cells.get(id(para)) or (self.context[-1] if self.context else None)
-        kind = _kind(str(getattr(para.style, "name", "")))
-        text = para.getPlainText() if hasattr(para, "getPlainText") else ""
-        seen = self.elements.get(id(root))
-        repeated = seen is None and getattr(para, "lk_artifact", False)
-        if kind == "artifact" or repeated or not text.strip() or (where and where.kind == "artifact"):
-            code.wrap(canvas, start, "/Artifact BMC")
-            return
-        if where is not None and where.kind == "cell":
-            seen = self._cell(root, where, seen)
-            if seen is None:  # a header row drawn again on the next page
-                code.wrap(canvas, start, "/Artifact BMC")
-                return
-        if seen is None:
-            seen = self._place(kind, where, root, text)
-            self.elements[id(root)] = seen
-            self.kept.append(root)
-        holder = seen
-        lang = self.foreign if self.foreign and _latin_only(text) else None
-        if lang is not None and holder.role not in ("P", "LBody", "Lbl", "TD", "TH", "Note"):
-            lang = None
-        mark = self.wrap(canvas, start, "Span" if lang else holder.role)
-        if mark is None:
-            return
-        if lang:
-            holder.kids.append(Element("Span", [mark], lang=lang))
-        else:
-            holder.kids.append(mark)
-        self._links(canvas, links, holder, mark.page)
-
-    def figure(self, canvas: Any, start: int, alt: str) -> None:
-        """File a picture drawn since *start*, with its alternative text *alt*."""
-        if self.context and self.context[-1].kind == "artifact":
-            code.wrap(canvas, start, "/Artifact BMC")
-            return
-        mark = self.wrap(canvas, start, "Figure")
-        if mark is None:
-            return
-        element = Element("Figure", [mark], alt=alt)
-        where = self.context[-1] if self.context else None
-        if where is not None and where.kind == "item":
-            self._item(where).kids.append(element)
-        else:
-            self._close(keep=())
-            self.tags.elements.append(element)
-
-    def _links(self, canvas: Any, start: int, holder: Element, page: int) -> None:
-        """The paragraph's links: a note's reference, then the note; a web link."""
-        for offset, target in enumerate(code.annotation_targets(canvas, start)):
-            link = Element("Link", [LinkMark(page, start + offset)])
-            found = _NOTE.match(target)
-            if found is None:
-                holder.kids.append(link)
-                continue
-            holder.kids.append(Element("Reference", [link]))
-            holder.kids.append(self.note(int(found.group(1))))
-
-    def note(self, number: int) -> Element:
-        """The element of note *number* (made when first wanted)."""
-        element = self.notes.get(number)
-        if element is None:
-            element = Element("Note", ident=f"{self.note_prefix}note-{number}")
-            self.notes[number] = element
-        return element
-
-    # -- where an element goes --------------------------------------------
-
-    def _close(self, keep: tuple[str, ...]) -> None:
-        """End the open lists but those of the kinds in *keep*."""
-        if "li" not in keep:
-            self.lists = []
-        if "sig" not in keep:
-            self.signatories = self.group = None
-        if "annex" not in keep:
-            self.annexes = None
-
-    def _place(self, kind: str, where: Within | None, root: Any, text: str) -> Element:
-        """A new element for a paragraph of *kind*, put where it is read."""
-        top = self.tags.elements
-        if where is not None and where.kind == "note":
-            element = self.note(where.number)
-            if not any(element is e for e in self._all_notes_placed()):
-                top.append(element)
-            return element
-        if where is not None and where.kind == "item":
-            return self._entry(where, "numbered-number" in str(root.style.name))
-        if kind == "li":
-            return self._list_item(float(root.style.leftIndent))
-        if kind == "sig":
-            return self._entry(None, False)
-        if kind == "group":
-            self._close(keep=("sig",))
-            outer = self._signatory_list()
-            self.group = Element("L")
-            label = Element("Lbl")
-            outer.kids.append(Element("LI", [label, Element("LBody", [self.group])]))
-            return label
-        if kind == "annex":
-            self._close(keep=("annex",))
-            if self.annexes is None:
-                self.annexes = Element("L")
-                top.append(self.annexes)
-            body = Element("LBody")
-            self.annexes.kids.append(Element("LI", [body]))
-            return body
-        self._close(keep=())
-        role = self.levels.get(kind, "P") if kind not in ("H1", "P") else kind
-        element = Element(role)
-        top.append(element)
-        return element
-
-    def _all_notes_placed(self) -> Iterator[Element]:
-        """Every note already in the tree (under its reference or on its own)."""
-        stack: list[Any] = list(self.tags.elements)
-        while stack:
-            e = stack.pop()
-            if isinstance(e, Element):
-                if e.role == "Note":
-                    yield e
-                stack.extend(e.kids)
-
-    def _signatory_list(self) -> Element:
-        if self.signatories is None:
-            self._close(keep=("sig",))
-            self.signatories = Element("L")
-            self.tags.elements.append(self.signatories)
-        return self.signatories
-
-    def _item(self, where: Within | None) -> Element:
-        """The LI of the signatory being drawn (*where* holds its entry), a new one
-        for an entry drawn on its own."""
-        if where is not None and self.item is not None and self.item[0] is where.owner:
-            return self.item[1]
-        outer = self.group if self.group is not None else self._signatory_list()
-        item = Element("LI")
-        outer.kids.append(item)
-        if where is not None:
-            self.item = (where.owner, item)
-            self.kept.append(where.owner)
-        return item
-
-    def _entry(self, where: Within | None, label: bool) -> Element:
-        """A signatory's entry: one LI (its number a Lbl, its text the LBody)."""
-        item = self._item(where)
-        role = "Lbl" if label else "LBody"
-        if role == "LBody":
-            for kid in item.kids:
-                if isinstance(kid, Element) and kid.role == role:
-                    return kid
-        part = Element(role)
-        item.kids.append(part)
-        return part
-
-    def _list_item(self, indent: float) -> Element:
-        """A body list's item at *indent*: a new LI in the list of that depth."""
-        self._close(keep=("li",))
-        while self.lists and self.lists[-1][0] > indent:
-            self.lists.pop()
-        if not self.lists or self.lists[-1][0] < indent:
-            fresh = Element("L")
-            if self.lists and self.lists[-1][1].kids:
-                last = self.lists[-1][1].kids[-1]
-                assert isinstance(last, Element)
-                last.kids[-1].kids.append(fresh)  # type: ignore[union-attr]
-            else:
-                self.tags.elements.append(fresh)
-            self.lists.append((indent, fresh))
-        body = Element("LBody")
-        self.lists[-1][1].kids.append(Element("LI", [body]))
-        return body
-
-    def _cell(self, root: Any, where: Within, seen: Element | None) -> Element | None:
-        """A table cell's element (TH or TD in its row's TR); None for a
-        header cell drawn again (the header row repeated on the next page)."""
-        if seen is not None:
-            return None if where.head else seen
-        table, rows = self.tables.setdefault(id(where.owner), (Element("Table"), {}))
-        if not rows:
-            self._close(keep=())
-            self.tags.elements.append(table)
-            self.kept.append(where.owner)
-        row = rows.get(where.number)
-        if row is None:
-            row = rows[where.number] = Element("TR")
-            table.kids.append(row)
-        cell = Element("TH", scope="Column") if where.head else Element("TD")
-        row.kids.append(cell)
-        self.elements[id(root)] = cell
-        self.kept.append(root)
-        return cell
-
-    def table(self, table: Any) -> None:
-        """The cells of *table* (a part of a split table too) are about to be drawn."""
-        whole = origin(table)
-        for row, head, cells in code.table_rows(table):
-            for cell in cells:
-                self.cells[id(cell)] = Within("cell", id(row), head, whole)
-                self.kept.append(cell)
 
 
 @functools.lru_cache(maxsize=64)
@@ -341,7 +34,7 @@ def _latin_locale(locale: str) -> bool:
         name = Locale.parse(locale.replace("-", "_")).display_name or ""
     except (ValueError, TypeError):
         return True
-    return _latin_only(name)
+    return latin_only(name)
 
 
 def for_letter(locale: str, subject: bool, body: Sequence[Any]) -> Marker:
@@ -350,15 +43,10 @@ def for_letter(locale: str, subject: bool, body: Sequence[Any]) -> Marker:
     used = {str(getattr(getattr(f, "style", None), "name", "")).split("-")[0] for f in body}
     first = 2 if subject else 1
     order = [name for name in ("heading1", "heading", "heading3") if name in used]
-    levels = {name: f"H{min(first + n, 6)}" for n, name in enumerate(order)}
+    levels: dict[str, str] = {name: f"H{min(first + n, 6)}" for n, name in enumerate(order)}
     levels["section"] = f"H{first}"
     foreign = None if _latin_locale(locale) else "en"
     return Marker(levels, foreign, f"{locale}-")
-
-
-def origin(part: Any) -> Any:
-    """The flowable *part* was split off (itself when it is whole)."""
-    return getattr(part, "lk_origin", None) or part
 
 
 def marker_of(canvas: Any) -> Marker | None:
@@ -386,7 +74,7 @@ def draw_paragraph(para: Any, canvas: Any, x: float, y: float, _sW: float, draw:
     if marker is None or marker.busy:
         draw(canvas, x, y, _sW=_sW)
         return
-    start, links = code.position(canvas), code.annotations(canvas)
+    start, links = code.position(canvas), code.annotation_count(canvas)
     marker.busy = True
     try:
         draw(canvas, x, y, _sW=_sW)
@@ -424,4 +112,16 @@ def finish_page(canvas: Any) -> None:
         code.artifacts(canvas)
 
 
-__all__ = ["ARTIFACT", "Marker", "for_letter", "Within", "draw_paragraph", "figure", "finish_page", "marker_of", "table", "within"]
+__all__ = [
+    "ARTIFACT",
+    "Marker",
+    "Within",
+    "draw_paragraph",
+    "figure",
+    "finish_page",
+    "for_letter",
+    "marker_of",
+    "origin",
+    "table",
+    "within",
+]

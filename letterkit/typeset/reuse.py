@@ -26,8 +26,8 @@ from .notes import NoteArea
 from .pages import header_date
 from .signatory_list import block_key
 from .story import AnnexInfo
-from .tags import Tags
 from .styles import LooksKey, Page, page_for, styles_key
+from .tags import Tags
 
 
 @dataclass(frozen=True)

@@ -192,6 +192,8 @@ def signatory_block(
         # A short run stays in one piece; a long one leaves at least two rows.
         keep = len(entries) if len(entries) <= 8 else 2
         more = _continued(letter, styles, title, group, head_style)
+        for repeated in more:  # an artifact in a tagged letter: it was read before
+            repeated.lk_artifact = True
         # A later group that begins a page is headed "Signatories (continued)" too.
         resumed = more[:1] if runs and title and group else []
         run = SignatoryColumns(
@@ -214,17 +216,7 @@ def _continued(
     letter: Letter, styles: Styles, title: str, group: str, style: ParagraphStyle
 ) -> list[Flowable]:
     """What heads a list's part on a later page: "Signatories (continued)" and
-    the group's heading; or, without a list heading, "Group (continued)".
-    A tagged letter draws them as artifacts: they repeat what was read."""
-    more = _continued_heads(letter, styles, title, group, style)
-    for head in more:
-        head.lk_artifact = True
-    return more
-
-
-def _continued_heads(
-    letter: Letter, styles: Styles, title: str, group: str, style: ParagraphStyle
-) -> list[Flowable]:
+    the group's heading; or, without a list heading, "Group (continued)"."""
     loc = letter.locale
     if title:
         words = l10n.word(loc, _("{heading} (continued)"), heading=title)

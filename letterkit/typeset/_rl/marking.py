@@ -66,7 +66,7 @@ def artifacts(canvas: Any) -> None:
     code[:] = out
 
 
-def annotations(canvas: Any) -> int:
+def annotation_count(canvas: Any) -> int:
     """How many annotations the page being drawn has."""
     return len(canvas._annotationrefs)
 
