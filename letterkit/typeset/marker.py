@@ -166,8 +166,8 @@ class Marker:
             return
         element = Element("Figure", [mark], alt=alt)
         where = self.context[-1] if self.context else None
-        if where is not None and where.kind == "item":
-            self._item(where).kids.append(element)
+        if where is not None and where.kind == "item":  # a signature: in the LI's body
+            self._entry(where, False).kids.append(element)
         else:
             self._close(keep=())
             self.tags.elements.append(element)

@@ -1,0 +1,247 @@
+"""Tagged layouts: every mark a letter page draws is in marked content, and the
+parts' :class:`~letterkit.typeset.tags.Tags` hold the letter's structure.
+
+Each example is built with ``archive: pdfa``; the own part and the shared
+part the layout made (``LaidOut.pdf``, ``Shared.pdf``) are read back with
+pikepdf and their content streams walked operator by operator.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+import letterkit
+from letterkit import pipeline
+from letterkit.typeset.document import LaidOut
+from letterkit.typeset.tags import Element, LinkMark, Mark, Tags
+
+from .conftest import EXAMPLE, EXAMPLES
+
+SHAPES = EXAMPLES / "shapes"
+#: Operators that leave marks on the page.
+PAINT = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh", "BI"}
+
+LETTERS = {
+    "askarov": EXAMPLE / "letter.yaml",
+    "askarov-ar": EXAMPLE / "appeal.ar.yaml",
+    "footnotes-lists": SHAPES / "L1-lead-list.yaml",
+    "table-image": SHAPES / "L19-table-image.yaml",
+    "numbered": SHAPES / "L8-numbered.yaml",
+    "signatures": SHAPES / "L18-coalition.yaml",
+    "council": SHAPES / "L12-council-candidates.yaml",
+    "groups": SHAPES / "L7-un-council.yaml",
+}
+
+
+def _laid(path: Path, monkeypatch: pytest.MonkeyPatch, archive: str | None = "pdfa") -> LaidOut:
+    """The layout of the letter at *path* as the pipeline hands it to assembly."""
+    seen: list[LaidOut] = []
+    assemble = pipeline.assemble
+
+    def spy(letter: letterkit.Letter, laid: LaidOut, *args: object, **kwargs: object) -> bytes:
+        seen.append(laid)
+        return assemble(letter, laid, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "assemble", spy)
+    letter = dataclasses.replace(letterkit.load_letter(path), archive=archive)
+    letterkit.build(letter)
+    return seen[-1]
+
+
+def _parts(laid: LaidOut) -> Iterator[tuple[str, bytes, Tags]]:
+    assert laid.tags is not None
+    yield "own", laid.pdf, laid.tags
+    if laid.shared is not None:
+        assert laid.shared.tags is not None
+        yield "shared", laid.shared.pdf, laid.shared.tags
+
+
+def _walk(elements: list[Element]) -> Iterator[Element]:
+    for e in elements:
+        yield e
+        yield from _walk([k for k in e.kids if isinstance(k, Element)])
+
+
+def _marks(elements: list[Element]) -> list[Mark]:
+    return [k for e in _walk(elements) for k in e.kids if isinstance(k, Mark)]
+
+
+def _page_mcids(pdf: bytes) -> list[list[int]]:
+    """Each page's MCIDs in stream order, after checking that every painting
+    operator is inside marked content and that marked content nests (with
+    q/Q and BT/ET: a sequence begun in a text object ends in it)."""
+    found = []
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for number, page in enumerate(doc.pages):
+            stack: list[bool] = []  # for each open sequence: begun inside BT
+            in_text = False
+            mcids: list[int] = []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op in ("BDC", "BMC"):
+                    assert not stack or op == "BMC" or str(operands[0]) != "/Artifact", number
+                    stack.append(in_text)
+                    if op == "BDC":
+                        mcid = operands[1].get("/MCID")
+                        assert mcid is not None, f"page {number}: a BDC without MCID"
+                        mcids.append(int(mcid))
+                elif op == "EMC":
+                    assert stack, f"page {number}: EMC without BDC"
+                    assert stack.pop() == in_text, f"page {number}: a sequence crosses BT/ET"
+                elif op == "BT":
+                    in_text = True
+                elif op == "ET":
+                    assert not (stack and stack[-1]), f"page {number}: ET inside a sequence"
+                    in_text = False
+                elif op in PAINT:
+                    assert stack, f"page {number}: {op} outside marked content"
+            assert not stack, f"page {number}: marked content left open"
+            found.append(mcids)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(LETTERS))
+def test_every_mark_is_marked_content_and_mcids_match_tags(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laid = _laid(LETTERS[name], monkeypatch)
+    for part, pdf, tags in _parts(laid):
+        pages = _page_mcids(pdf)
+        assert len(tags.mcids) == len(pages), part
+        for number, mcids in enumerate(pages):
+            assert mcids == list(range(tags.mcids[number])), (part, number)
+        marks = _marks(tags.elements)
+        assert len(marks) == len(set(marks)), f"{part}: a sequence filed twice"
+        assert sorted((m.page, m.mcid) for m in marks) == [
+            (p, n) for p, count in enumerate(tags.mcids) for n in range(count)
+        ], f"{part}: a sequence no element holds"
+
+
+@pytest.mark.parametrize("name", sorted(LETTERS))
+def test_headings_do_not_skip_a_level(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    laid = _laid(LETTERS[name], monkeypatch)
+    roles = [e.role for _, _, tags in _parts(laid) for e in _walk(tags.elements)]
+    levels = [int(r[1:]) for r in roles if len(r) == 2 and r[0] == "H" and r[1].isdigit()]
+    assert levels, "no heading"
+    assert levels[0] == 1, roles
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after <= before + 1, levels
+
+
+def test_each_note_follows_its_reference_with_an_id_unique_in_the_letter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    laid = _laid(LETTERS["askarov"], monkeypatch)
+    idents = []
+    for _, _, tags in _parts(laid):
+        for e in _walk(tags.elements):
+            kids = [k for k in e.kids if isinstance(k, Element)]
+            for i, kid in enumerate(kids):
+                if kid.role == "Note":
+                    assert i > 0 and kids[i - 1].role == "Reference", e.role
+                    assert any(isinstance(m, Mark) for m in kid.kids), kid.ident
+                    idents.append(kid.ident)
+                if kid.role == "Reference":
+                    link = kid.kids[0]
+                    assert isinstance(link, Element) and link.role == "Link"
+                    assert isinstance(link.kids[0], LinkMark)
+    assert idents == ["en-GB-note-1", "en-GB-note-2", "en-GB-note-3"]
+
+
+def _signatory_items(tags: Tags) -> list[Element]:
+    """The LIs of the signatory list (the last list of the part), groups opened."""
+    lists = [e for e in tags.elements if e.role == "L"]
+    items = []
+    for li in lists[-1].kids:
+        assert isinstance(li, Element) and li.role == "LI"
+        nested = [k for b in li.kids if isinstance(b, Element) for k in b.kids]
+        inner = [k for k in nested if isinstance(k, Element) and k.role == "L"]
+        if inner:  # a group: its heading is the item's label
+            assert isinstance(li.kids[0], Element) and li.kids[0].role == "Lbl"
+            items += [k for k in inner[0].kids if isinstance(k, Element)]
+        else:
+            items.append(li)
+    return items
+
+
+@pytest.mark.parametrize("name", ["askarov", "signatures", "numbered", "groups"])
+def test_each_signatory_is_one_list_item(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    laid = _laid(LETTERS[name], monkeypatch)
+    assert laid.shared is not None and laid.shared.tags is not None
+    items = _signatory_items(laid.shared.tags)
+    assert len(items) == len(letterkit.load_letter(LETTERS[name]).signatories)
+    assert all(any(isinstance(k, Element) and k.role == "LBody" for k in li.kids) for li in items)
+
+
+def test_signature_images_and_logos_are_figures_with_alt_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    laid = _laid(LETTERS["signatures"], monkeypatch)
+    figures = [e for _, _, tags in _parts(laid) for e in _walk(tags.elements) if e.role == "Figure"]
+    assert len(figures) == 10
+    assert all(f.alt for f in figures)
+    assert "Aigerim Example" in [f.alt for f in figures]
+
+
+def test_a_table_is_rows_of_header_and_data_cells(monkeypatch: pytest.MonkeyPatch) -> None:
+    laid = _laid(LETTERS["table-image"], monkeypatch)
+    assert laid.shared is not None and laid.shared.tags is not None
+    tables = [e for e in _walk(laid.shared.tags.elements) if e.role == "Table"]
+    assert len(tables) == 1
+    rows = [r for r in tables[0].kids if isinstance(r, Element)]
+    assert all(r.role == "TR" for r in rows)
+    head = [c for c in rows[0].kids if isinstance(c, Element)]
+    assert head and all(c.role == "TH" and c.scope == "Column" for c in head)
+    for row in rows[1:]:
+        assert {c.role for c in row.kids if isinstance(c, Element)} == {"TD"}
+
+
+def test_latin_names_in_an_arabic_letter_are_english_spans(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    laid = _laid(LETTERS["askarov-ar"], monkeypatch)
+    spans = [e for _, _, tags in _parts(laid) for e in _walk(tags.elements) if e.role == "Span"]
+    assert spans and all(s.lang == "en" for s in spans)
+    english = [e for _, _, tags in _parts(laid) for e in _walk(tags.elements) if e.lang]
+    assert len(english) == len(spans)
+
+
+def test_a_paragraph_split_over_pages_is_one_element(monkeypatch: pytest.MonkeyPatch) -> None:
+    laid = _laid(LETTERS["askarov"], monkeypatch)
+    assert laid.shared is not None and laid.shared.tags is not None
+    split = [
+        e
+        for e in _walk(laid.shared.tags.elements)
+        if len({k.page for k in e.kids if isinstance(k, Mark)}) > 1
+    ]
+    assert split, "the example has a paragraph across a page break"
+    assert all(e.role == "P" for e in split)
+
+
+def test_shared_tags_are_deterministic_and_travel_pickled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = _laid(LETTERS["askarov"], monkeypatch)
+    assert first.shared is not None
+    again = pickle.loads(pickle.dumps(first.shared))
+    assert again.tags == first.shared.tags
+    whole = _laid(LETTERS["askarov"], monkeypatch)
+    assert whole.shared is not None and whole.shared.tags == first.shared.tags
+
+
+def test_untagged_layouts_carry_no_tags_and_no_marked_content(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    laid = _laid(LETTERS["askarov"], monkeypatch, archive=None)
+    assert laid.tags is None
+    assert laid.shared is not None and laid.shared.tags is None
+    with pikepdf.open(io.BytesIO(laid.shared.pdf)) as doc:
+        ops = {str(op) for page in doc.pages for _, op in pikepdf.parse_content_stream(page)}
+    assert not ops & {"BDC", "BMC", "EMC"}
