@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import itertools
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -131,7 +133,7 @@ def test_headings_do_not_skip_a_level(name: str, monkeypatch: pytest.MonkeyPatch
     levels = [int(r[1:]) for r in roles if len(r) == 2 and r[0] == "H" and r[1].isdigit()]
     assert levels, "no heading"
     assert levels[0] == 1, roles
-    for before, after in zip(levels, levels[1:], strict=False):
+    for before, after in itertools.pairwise(levels):
         assert after <= before + 1, levels
 
 
@@ -145,12 +147,14 @@ def test_each_note_follows_its_reference_with_an_id_unique_in_the_letter(
             kids = [k for k in e.kids if isinstance(k, Element)]
             for i, kid in enumerate(kids):
                 if kid.role == "Note":
-                    assert i > 0 and kids[i - 1].role == "Reference", e.role
+                    assert i > 0, e.role
+                    assert kids[i - 1].role == "Reference", e.role
                     assert any(isinstance(m, Mark) for m in kid.kids), kid.ident
                     idents.append(kid.ident)
                 if kid.role == "Reference":
                     link = kid.kids[0]
-                    assert isinstance(link, Element) and link.role == "Link"
+                    assert isinstance(link, Element)
+                    assert link.role == "Link"
                     assert isinstance(link.kids[0], LinkMark)
     assert idents == ["en-GB-note-1", "en-GB-note-2", "en-GB-note-3"]
 
@@ -160,11 +164,13 @@ def _signatory_items(tags: Tags) -> list[Element]:
     lists = [e for e in tags.elements if e.role == "L"]
     items = []
     for li in lists[-1].kids:
-        assert isinstance(li, Element) and li.role == "LI"
+        assert isinstance(li, Element)
+        assert li.role == "LI"
         nested = [k for b in li.kids if isinstance(b, Element) for k in b.kids]
         inner = [k for k in nested if isinstance(k, Element) and k.role == "L"]
         if inner:  # a group: its heading is the item's label
-            assert isinstance(li.kids[0], Element) and li.kids[0].role == "Lbl"
+            assert isinstance(li.kids[0], Element)
+            assert li.kids[0].role == "Lbl"
             items += [k for k in inner[0].kids if isinstance(k, Element)]
         else:
             items.append(li)
@@ -174,7 +180,8 @@ def _signatory_items(tags: Tags) -> list[Element]:
 @pytest.mark.parametrize("name", ["askarov", "signatures", "numbered", "groups"])
 def test_each_signatory_is_one_list_item(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     laid = _laid(LETTERS[name], monkeypatch)
-    assert laid.shared is not None and laid.shared.tags is not None
+    assert laid.shared is not None
+    assert laid.shared.tags is not None
     items = _signatory_items(laid.shared.tags)
     assert len(items) == len(letterkit.load_letter(LETTERS[name]).signatories)
     assert all(any(isinstance(k, Element) and k.role == "LBody" for k in li.kids) for li in items)
@@ -192,13 +199,15 @@ def test_signature_images_and_logos_are_figures_with_alt_text(
 
 def test_a_table_is_rows_of_header_and_data_cells(monkeypatch: pytest.MonkeyPatch) -> None:
     laid = _laid(LETTERS["table-image"], monkeypatch)
-    assert laid.shared is not None and laid.shared.tags is not None
+    assert laid.shared is not None
+    assert laid.shared.tags is not None
     tables = [e for e in _walk(laid.shared.tags.elements) if e.role == "Table"]
     assert len(tables) == 1
     rows = [r for r in tables[0].kids if isinstance(r, Element)]
     assert all(r.role == "TR" for r in rows)
     head = [c for c in rows[0].kids if isinstance(c, Element)]
-    assert head and all(c.role == "TH" and c.scope == "Column" for c in head)
+    assert head
+    assert all(c.role == "TH" and c.scope == "Column" for c in head)
     for row in rows[1:]:
         assert {c.role for c in row.kids if isinstance(c, Element)} == {"TD"}
 
@@ -208,14 +217,16 @@ def test_latin_names_in_an_arabic_letter_are_english_spans(
 ) -> None:
     laid = _laid(LETTERS["askarov-ar"], monkeypatch)
     spans = [e for _, _, tags in _parts(laid) for e in _walk(tags.elements) if e.role == "Span"]
-    assert spans and all(s.lang == "en" for s in spans)
+    assert spans
+    assert all(s.lang == "en" for s in spans)
     english = [e for _, _, tags in _parts(laid) for e in _walk(tags.elements) if e.lang]
     assert len(english) == len(spans)
 
 
 def test_a_paragraph_split_over_pages_is_one_element(monkeypatch: pytest.MonkeyPatch) -> None:
     laid = _laid(LETTERS["askarov"], monkeypatch)
-    assert laid.shared is not None and laid.shared.tags is not None
+    assert laid.shared is not None
+    assert laid.shared.tags is not None
     split = [
         e
         for e in _walk(laid.shared.tags.elements)
@@ -233,7 +244,29 @@ def test_shared_tags_are_deterministic_and_travel_pickled(
     again = pickle.loads(pickle.dumps(first.shared))
     assert again.tags == first.shared.tags
     whole = _laid(LETTERS["askarov"], monkeypatch)
-    assert whole.shared is not None and whole.shared.tags == first.shared.tags
+    assert whole.shared is not None
+    assert whole.shared.tags == first.shared.tags
+
+
+def test_each_language_part_of_a_letter_has_its_tags(monkeypatch: pytest.MonkeyPatch) -> None:
+    laid_out: list[LaidOut] = []
+    lay_out = pipeline._lay_out
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        merged, laid = lay_out(*args, **kwargs)
+        laid_out.append(laid)
+        return merged, laid
+
+    monkeypatch.setattr(pipeline, "_lay_out", spy)
+    path = SHAPES / "L13b-english-turkish.yaml"
+    letterkit.build(dataclasses.replace(letterkit.load_letter(path), archive="pdfa"))
+    assert len(laid_out) == 2
+    for laid in laid_out:
+        for part, pdf, tags in _parts(laid):
+            assert [len(m) for m in _page_mcids(pdf)] == tags.mcids, part
+    idents = [e.ident for laid in laid_out for _, _, t in _parts(laid) for e in _walk(t.elements)]
+    notes = [i for i in idents if i]
+    assert len(notes) == len(set(notes))
 
 
 def test_untagged_layouts_carry_no_tags_and_no_marked_content(
@@ -241,7 +274,8 @@ def test_untagged_layouts_carry_no_tags_and_no_marked_content(
 ) -> None:
     laid = _laid(LETTERS["askarov"], monkeypatch, archive=None)
     assert laid.tags is None
-    assert laid.shared is not None and laid.shared.tags is None
+    assert laid.shared is not None
+    assert laid.shared.tags is None
     with pikepdf.open(io.BytesIO(laid.shared.pdf)) as doc:
         ops = {str(op) for page in doc.pages for _, op in pikepdf.parse_content_stream(page)}
     assert not ops & {"BDC", "BMC", "EMC"}
