@@ -187,6 +187,35 @@ def test_each_signatory_is_one_list_item(name: str, monkeypatch: pytest.MonkeyPa
     assert all(any(isinstance(k, Element) and k.role == "LBody" for k in li.kids) for li in items)
 
 
+def test_a_body_list_item_has_its_bullet_as_label_and_its_text_as_body(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    laid = _laid(LETTERS["askarov"], monkeypatch)
+    assert laid.shared is not None
+    assert laid.shared.tags is not None
+    lists = [e for e in laid.shared.tags.elements if e.role == "L"]
+    items = [li for li in lists[0].kids if isinstance(li, Element)]
+    assert len(items) == 4
+    for li in items:
+        assert [k.role for k in li.kids if isinstance(k, Element)] == ["Lbl", "LBody"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    # (a letter in several languages: test_each_language_part_of_a_letter_has_its_tags)
+    sorted(
+        p
+        for p in EXAMPLES.glob("*/*.yaml")
+        if p.stem not in ("case", "campaign", "L13b-english-turkish")
+    ),
+    ids=lambda p: p.stem,
+)
+def test_every_example_is_marked_throughout(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    laid = _laid(path, monkeypatch)
+    for part, pdf, tags in _parts(laid):
+        assert [len(m) for m in _page_mcids(pdf)] == tags.mcids, part
+
+
 def test_signature_images_and_logos_are_figures_with_alt_text(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

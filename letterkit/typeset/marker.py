@@ -143,6 +143,13 @@ class Marker:
             seen = self._place(kind, where, root, text)
             self.elements[id(root)] = seen
             self.kept.append(root)
+        if (
+            kind == "li"
+            and getattr(para, "bulletText", None)
+            and self._labelled(canvas, start, seen)
+        ):
+            self._links(canvas, links, seen, canvas.getPageNumber() - 1)
+            return
         holder = seen
         lang = self.foreign if self.foreign and latin_only(text) else None
         if lang is not None and holder.role not in ("P", "LBody", "Lbl", "TD", "TH", "Note"):
@@ -155,6 +162,26 @@ class Marker:
         else:
             holder.kids.append(mark)
         self._links(canvas, links, holder, mark.page)
+
+    def _labelled(self, canvas: Any, start: int, body: Element) -> bool:
+        """A list item drawn since *start* with its bullet: the bullet its LI's
+        Lbl, the text its LBody (*body*). False when not drawn so."""
+        page = canvas.getPageNumber() - 1
+        first = self.tags.mcids[page] if page < len(self.tags.mcids) else 0
+        opened = (f"/Lbl <</MCID {first}>> BDC", f"/LBody <</MCID {first + 1}>> BDC")
+        item = next((e for e in self._items() if body in e.kids), None)
+        if item is None or not code.wrap_label(canvas, start, *opened):
+            return False
+        item.kids.insert(0, Element("Lbl", [self.next_mark(canvas)]))
+        body.kids.append(self.next_mark(canvas))
+        return True
+
+    def _items(self) -> Iterator[Element]:
+        """The items of the open body lists, the latest first."""
+        for _, opened in reversed(self.lists):
+            for item in reversed(opened.kids):
+                if isinstance(item, Element):
+                    yield item
 
     def figure(self, canvas: Any, start: int, alt: str) -> None:
         """File a picture drawn since *start*, with its alternative text *alt*."""

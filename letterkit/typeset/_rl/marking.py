@@ -99,3 +99,21 @@ def table_rows(table: Any) -> list[tuple[Any, bool, list[Any]]]:
         if cells:
             rows.append((cells[0], index < heads, cells))
     return rows
+
+
+def wrap_label(canvas: Any, start: int, label: str, body: str) -> bool:
+    """Wrap what was drawn since *start*, a paragraph with its bullet, as two
+    sequences: the first text object (the bullet: ``_drawBullet`` draws it
+    before the lines) in *label* … ``EMC``, the text objects after it in
+    *body* … ``EMC`` (with the colour set between them). False, and nothing
+    changed, unless it was drawn so (``q``, a ``cm``, ``q``, the bullet's
+    text object, the lines' text objects, ``Q``, ``Q``)."""
+    code = canvas._code
+    drawn = code[start:]
+    texts = [i for i, item in enumerate(drawn) if item.startswith("BT")]
+    if len(texts) < 2 or drawn[-2:] != ["Q", "Q"] or texts[-1] != len(drawn) - 3:
+        return False
+    first = texts[0]
+    parts = [*drawn[:first], label, drawn[first], "EMC", body, *drawn[first + 1 : -2], "EMC"]
+    code[start:] = [_MARKED + "\n".join([*parts, "Q", "Q"])]
+    return True
