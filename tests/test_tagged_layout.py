@@ -88,12 +88,12 @@ def _page_mcids(pdf: bytes) -> list[list[int]]:
             for operands, operator in pikepdf.parse_content_stream(page):
                 op = str(operator)
                 if op in ("BDC", "BMC"):
-                    assert not stack or op == "BMC" or str(operands[0]) != "/Artifact", number
-                    stack.append(in_text)
-                    if op == "BDC":
-                        mcid = operands[1].get("/MCID")
-                        assert mcid is not None, f"page {number}: a BDC without MCID"
+                    mcid = operands[1].get("/MCID") if op == "BDC" else None
+                    if mcid is not None:
                         mcids.append(int(mcid))
+                    else:  # an artifact, or a language span inside a sequence
+                        assert op == "BMC" or stack, f"page {number}: {operands[0]} on its own"
+                    stack.append(in_text)
                 elif op == "EMC":
                     assert stack, f"page {number}: EMC without BDC"
                     assert stack.pop() == in_text, f"page {number}: a sequence crosses BT/ET"
@@ -250,6 +250,27 @@ def test_latin_names_in_an_arabic_letter_are_english_spans(
     assert all(s.lang == "en" for s in spans)
     english = [e for _, _, tags in _parts(laid) for e in _walk(tags.elements) if e.lang]
     assert len(english) == len(spans)
+
+
+def test_a_latin_run_inside_an_arabic_paragraph_is_marked_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "body.md").write_text(
+        "نطالب منظمة Human Rights Watch بالإفراج عن المدافع.\n", encoding="utf-8"
+    )
+    spec = "template: body.md\nlocale: ar\ndate: 2018-12-06\nsubject: نداء\n"
+    (tmp_path / "letter.yaml").write_text(spec + "recipient:\n  name: الرئيس\n", "utf-8")
+    laid = _laid(tmp_path / "letter.yaml", monkeypatch)
+    spans = []
+    for _, pdf, _ in _parts(laid):
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            for page in doc.pages:
+                for operands, op in pikepdf.parse_content_stream(page):
+                    if str(op) == "BDC" and str(operands[0]) == "/Span":
+                        spans.append(str(operands[1].get("/Lang")))
+    assert spans == ["en"]
+    for _, pdf, _ in _parts(laid):
+        _page_mcids(pdf)  # nests inside its paragraph's sequence and text object
 
 
 def test_a_paragraph_split_over_pages_is_one_element(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,12 +13,12 @@ paragraph is, it reads from its style's name and from where it is drawn
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ._rl import marking as code
+from ._rl.marking import latin_only
 from .tags import Element, LinkMark, Mark, Tags
 
 #: A note's link target, as the body's markup writes it.
@@ -55,12 +55,6 @@ def _kind(name: str) -> str:
     if base == "note":
         return "annex"
     return "P"
-
-
-def latin_only(text: str) -> bool:
-    """Whether *text*'s letters are all Latin (and there is one)."""
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all("LATIN" in unicodedata.name(c, "") for c in letters)
 
 
 class Marker:

@@ -21,7 +21,8 @@ from typing import Any
 from babel import Locale
 
 from ._rl import marking as code
-from .marker import Marker, Within, latin_only, origin
+from ._rl.marking import latin_only
+from .marker import Marker, Within, origin
 
 #: What is drawn as an artifact.
 ARTIFACT = Within("artifact")

@@ -18,6 +18,7 @@ annotation has its destination (``pdfdoc.Destination``, its ``name``) in
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 #: What begins an item that is a whole marked-content sequence.
@@ -117,3 +118,16 @@ def wrap_label(canvas: Any, start: int, label: str, body: str) -> bool:
     parts = [*drawn[:first], label, drawn[first], "EMC", body, *drawn[first + 1 : -2], "EMC"]
     code[start:] = [_MARKED + "\n".join([*parts, "Q", "Q"])]
     return True
+
+
+def latin_only(text: str) -> bool:
+    """Whether *text*'s letters are all Latin (and there is one)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all("LATIN" in unicodedata.name(c, "") for c in letters)
+
+
+def foreign_language(canvas: Any) -> str | None:
+    """The language a tagged layout's canvas gives a Latin run in a letter
+    whose script is not Latin (``/Span <</Lang (en)>> BDC``); None otherwise."""
+    marker = getattr(canvas, "lk_marker", None)
+    return getattr(marker, "foreign", None) if marker is not None else None

@@ -29,6 +29,8 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from .marking import foreign_language, latin_only
+
 #: Items that set the state a piece of text is drawn with.
 _STATE_OPS = {
     "rg": "fill",
@@ -118,6 +120,8 @@ class ReadingOrderText(TiedText):
         # Per piece: its spaces (scaled) and the word spacing its advance took.
         self._lk_spaces: list[tuple[float, float]] = []
         self._lk_ok = False
+        #: The language of a Latin piece in a tagged letter of another script.
+        self._lk_lang = foreign_language(canvas)
 
     def _lk_scan(self) -> None:
         """Note the fill colour and rise set since the last look; a move inside
@@ -180,6 +184,8 @@ class ReadingOrderText(TiedText):
     def _lk_piece(self, piece: str, key: int, state: list[str]) -> None:
         self._curSubset = -1
         code = self._formatText(piece)
+        if self._lk_lang and latin_only(piece):  # an English name in an Arabic letter
+            code = f"/Span <</Lang ({self._lk_lang})>> BDC {code} EMC"
         self._lk_pieces.append((key, self._lk_x, state, code))
         self._lk_x += self._lk_advance(piece)
 
