@@ -329,3 +329,46 @@ def test_untagged_layouts_carry_no_tags_and_no_marked_content(
     with pikepdf.open(io.BytesIO(laid.shared.pdf)) as doc:
         ops = {str(op) for page in doc.pages for _, op in pikepdf.parse_content_stream(page)}
     assert not ops & {"BDC", "BMC", "EMC"}
+
+
+def test_the_page_code_reliances_hold_for_the_installed_reportlab() -> None:
+    """What :mod:`letterkit.typeset._rl.marking` relies on in ReportLab."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Table
+
+    from letterkit.typeset._rl import marking as code
+    from letterkit.typeset.bidi import LKParagraph
+
+    out = io.BytesIO()
+    canvas = Canvas(out, pageCompression=0)
+    start, links = code.position(canvas), code.annotation_count(canvas)
+    canvas.linkRect("", "lk-note-7", (0, 0, 10, 10), relative=1)
+    canvas.line(0, 0, 10, 10)
+    assert code.annotation_targets(canvas, links) == ["lk-note-7"]
+    assert code.wrap(canvas, start, "/P <</MCID 0>> BDC")
+    assert not code.wrap(canvas, code.position(canvas), "/P <</MCID 1>> BDC")
+    bulleted = LKParagraph("an item", ParagraphStyle("bullet"), bulletText="1.")
+    bulleted.wrap(200, 100)
+    start = code.position(canvas)
+    bulleted.drawOn(canvas, 0, 0)
+    assert code.wrap_label(canvas, start, "/Lbl <</MCID 1>> BDC", "/LBody <</MCID 2>> BDC")
+    canvas.rect(0, 0, 5, 5)
+    code.artifacts(canvas)
+    canvas.bookmarkPage("lk-note-7")
+    canvas.showPage()
+    canvas.save()
+    with pikepdf.open(io.BytesIO(out.getvalue())) as doc:
+        ops = [(str(op), [str(o) for o in operands]) for operands, op in
+               pikepdf.parse_content_stream(doc.pages[0])]  # fmt: skip
+    marked = [(op, args[0]) for op, args in ops if op in ("BDC", "BMC", "EMC") and args] + [
+        (op, "") for op, args in ops if op == "EMC"
+    ]
+    assert [m for m in marked if m[0] != "EMC"] == [
+        ("BDC", "/P"), ("BDC", "/Lbl"), ("BDC", "/LBody"), ("BMC", "/Artifact")
+    ]  # fmt: skip
+    assert len([m for m in marked if m[0] == "EMC"]) == 4
+    assert ops[-2][0] == "S"  # the rectangle, last, inside the artifact
+    table = Table([[bulleted, "x"], ["y", "z"]], repeatRows=1)
+    rows = code.table_rows(table)
+    assert [(head, len(cells)) for _, head, cells in rows] == [(True, 1)]
