@@ -109,6 +109,17 @@ def _page_mcids(pdf: bytes) -> list[list[int]]:
     return found
 
 
+def _tags_in_stream(pdf: bytes) -> dict[tuple[int, int], str]:
+    """The tag each (page, MCID) is opened with in the content streams."""
+    found = {}
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for number, page in enumerate(doc.pages):
+            for operands, op in pikepdf.parse_content_stream(page):
+                if str(op) == "BDC" and operands[1].get("/MCID") is not None:
+                    found[(number, int(operands[1].MCID))] = str(operands[0])
+    return found
+
+
 @pytest.mark.parametrize("name", sorted(LETTERS))
 def test_every_mark_is_marked_content_and_mcids_match_tags(
     name: str, monkeypatch: pytest.MonkeyPatch
@@ -142,6 +153,7 @@ def test_each_note_follows_its_reference_with_an_id_unique_in_the_letter(
 ) -> None:
     laid = _laid(LETTERS["askarov"], monkeypatch)
     idents = []
+    raised: list[Mark] = []
     for _, _, tags in _parts(laid):
         for e in _walk(tags.elements):
             kids = [k for k in e.kids if isinstance(k, Element)]
@@ -155,7 +167,13 @@ def test_each_note_follows_its_reference_with_an_id_unique_in_the_letter(
                     link = kid.kids[0]
                     assert isinstance(link, Element)
                     assert link.role == "Link"
-                    assert isinstance(link.kids[0], LinkMark)
+                    number = [m for m in link.kids if isinstance(m, Mark)]
+                    assert len(number) == 1  # the raised note number, its own sequence
+                    assert isinstance(link.kids[-1], LinkMark)
+                    raised.append(number[0])
+    assert laid.shared is not None
+    tagged = _tags_in_stream(laid.shared.pdf)
+    assert [tagged[(m.page, m.mcid)] for m in raised] == ["/Reference"] * 3
     assert idents == ["en-GB-note-1", "en-GB-note-2", "en-GB-note-3"]
 
 

@@ -83,6 +83,8 @@ class Marker:
         self.item: tuple[Any, Element] | None = None
         self.tables: dict[int, tuple[Element, dict[int, Element]]] = {}
         self.cells: dict[int, Within] = {}
+        #: The sequences a paragraph being drawn opened inside its text objects.
+        self.inlined: list[tuple[str, Mark]] = []
 
     # -- marked content ---------------------------------------------------
 
@@ -114,6 +116,7 @@ class Marker:
     def paragraph(self, canvas: Any, start: int, links: int, para: Any) -> None:
         """File the paragraph *para* drawn since *start* (its links from the
         page's annotation *links* on)."""
+        inlined, self.inlined = self.inlined, []
         root = origin(para)
         where = self.cells.get(id(para)) or (self.context[-1] if self.context else None)
         kind = _kind(str(getattr(para.style, "name", "")))
@@ -137,6 +140,10 @@ class Marker:
             seen = self._place(kind, where, root, text)
             self.elements[id(root)] = seen
             self.kept.append(root)
+        if inlined:
+            code.settle(canvas, start)
+            self._inlined(canvas, links, seen, inlined)
+            return
         if (
             kind == "li"
             and getattr(para, "bulletText", None)
@@ -192,6 +199,40 @@ class Marker:
         else:
             self._close(keep=())
             self.tags.elements.append(element)
+
+    def inline(self, canvas: Any, role: str) -> str:
+        """The operator that opens a sequence of *role* inside a paragraph's
+        text object (its text, a note's raised number), with the next MCID."""
+        mark = self.next_mark(canvas)
+        self.inlined.append((role, mark))
+        return f"/{role} <</MCID {mark.mcid}>> BDC"
+
+    def _inlined(
+        self, canvas: Any, start: int, holder: Element, inlined: list[tuple[str, Mark]]
+    ) -> None:
+        """File a paragraph drawn as sequences of its own text and of raised
+        note numbers: each number a Reference holding the link to its note,
+        and the Note right after it."""
+        targets = code.annotation_targets(canvas, start)
+        page = inlined[0][1].page
+        links = [LinkMark(page, start + n) for n in range(len(targets))]
+        notes = [(int(m.group(1)), link) for t, link in zip(targets, links, strict=True)
+                 if (m := _NOTE.match(t))]  # fmt: skip
+        for role, mark in inlined:
+            if role != "Reference":
+                holder.kids.append(mark)
+                continue
+            if not notes:
+                holder.kids.append(Element("Reference", [mark]))
+                continue
+            number, link = notes.pop(0)
+            holder.kids.append(Element("Reference", [Element("Link", [mark, link])]))
+            holder.kids.append(self.note(number))
+            links.remove(link)
+        for number, link in notes:
+            holder.kids += [Element("Reference", [Element("Link", [link])]), self.note(number)]
+            links.remove(link)
+        holder.kids += [Element("Link", [link]) for link in links]
 
     def _links(self, canvas: Any, start: int, holder: Element, page: int) -> None:
         """The paragraph's links: a note's reference, then the note; a web link."""

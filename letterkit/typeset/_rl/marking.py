@@ -131,3 +131,16 @@ def foreign_language(canvas: Any) -> str | None:
     whose script is not Latin (``/Span <</Lang (en)>> BDC``); None otherwise."""
     marker = getattr(canvas, "lk_marker", None)
     return getattr(marker, "foreign", None) if marker is not None else None
+
+
+def settle(canvas: Any, start: int) -> None:
+    """What was drawn since *start*, its text objects already holding their
+    marked content: each other item that paints is an artifact (a bullet,
+    a link's underline), and the lot is left as it is at the page's end."""
+    code = canvas._code
+    drawn = [
+        item if "BDC" in item or not _PAINTS.search(item) else f"/Artifact BMC\n{item}\nEMC"
+        for item in code[start:]
+    ]
+    if drawn:
+        code[start:] = [_MARKED + "\n".join(drawn)]

@@ -53,13 +53,38 @@ class TiedText(PDFTextObject):  # type: ignore[misc]
     its width, so the line's ``Tw`` is raised to give its breaking spaces the
     whole slack: the line still ends at the margin.
 
-    Relies on: ``setWordSpace(w)`` appends one item ``"<w> Tw"`` to ``_code``
-    and sets ``_wordSpace``; a paragraph sets it before a justified line's
+    Relies on: ``_code`` begins with ``"BT"``; ``setRise`` appends a
+    ``Ts`` item (or replaces the last when that is one); ``setWordSpace(w)``
+    appends one item ``"<w> Tw"`` to ``_code`` and sets ``_wordSpace``; a paragraph sets it before a justified line's
     text and again (to 0) after, and writes the line's text through
     ``_textOut``.
     """
 
     _lk_tw: list[Any] | None = None
+    #: In a tagged letter: whether the text is raised (a note's number, its
+    #: own Reference) and whether marked content is open in the object.
+    _lk_raised = False
+    _lk_marked = False
+
+    def setRise(self, rise: float) -> None:
+        """ReportLab's rise; in a paragraph of a tagged layout (left to right),
+        raised text (a note's number) is a marked-content sequence of its
+        own, the text around it the paragraph's (see
+        :meth:`letterkit.typeset.marker.Marker.inline`)."""
+        super().setRise(rise)
+        marker = getattr(self._canvas, "lk_marker", None)
+        if marker is None or not marker.busy or type(self) is not TiedText:
+            return
+        raised = float(rise) > 0
+        if raised == self._lk_raised:
+            return
+        if not self._lk_marked:  # what came before (after BT) is the paragraph's
+            self._code.insert(1, marker.inline(self._canvas, "P"))
+            if self._lk_tw is not None:
+                self._lk_tw[0] += 1
+            self._lk_marked = True
+        self._code += ["EMC", marker.inline(self._canvas, "Reference" if raised else "P")]
+        self._lk_raised = raised
 
     def setWordSpace(self, wordSpace: float) -> None:
         self._lk_settle()
@@ -93,6 +118,9 @@ class TiedText(PDFTextObject):  # type: ignore[misc]
 
     def getCode(self) -> str:
         self._lk_settle()
+        if self._lk_marked:
+            self._code.append("EMC")
+            self._lk_marked = False
         code: str = super().getCode()
         return code
 
