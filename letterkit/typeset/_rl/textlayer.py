@@ -76,15 +76,20 @@ class TiedText(PDFTextObject):  # type: ignore[misc]
         if marker is None or not marker.busy or type(self) is not TiedText:
             return
         raised = float(rise) > 0
-        if raised == self._lk_raised:
-            return
-        if not self._lk_marked:  # what came before (after BT) is the paragraph's
+        if raised != self._lk_raised:
+            self._code += self._lk_switch(marker, raised)
+
+    def _lk_switch(self, marker: Any, raised: bool) -> list[str]:
+        """The items that end the sequence open and open one for raised text
+        (a Reference) or for the paragraph's; the first time, what came
+        before (after ``BT``) is made the paragraph's."""
+        if not self._lk_marked:
             self._code.insert(1, marker.inline(self._canvas, "P"))
             if self._lk_tw is not None:
                 self._lk_tw[0] += 1
             self._lk_marked = True
-        self._code += ["EMC", marker.inline(self._canvas, "Reference" if raised else "P")]
         self._lk_raised = raised
+        return ["EMC", marker.inline(self._canvas, "Reference" if raised else "P")]
 
     def setWordSpace(self, wordSpace: float) -> None:
         self._lk_settle()
@@ -244,7 +249,14 @@ class ReadingOrderText(TiedText):
         code: list[str] = []
         at = 0.0  # where the text line matrix is, from the line's start
         placed = zip(self._lk_pieces, self._lk_places(), strict=True)
+        marker = getattr(self._canvas, "lk_marker", None)
+        if marker is not None and not marker.busy:
+            marker = None
+        if marker is not None and not self._lk_marked and any(map(_raised, self._lk_pieces)):
+            self._lk_start += 1  # the paragraph's sequence opens after BT
         for n, ((_, _, state, piece), x) in enumerate(sorted(placed, key=lambda p: p[0][0])):
+            if marker is not None and _raised((0, 0, state, piece)) != self._lk_raised:
+                code += self._lk_switch(marker, not self._lk_raised)  # a note's number
             move = fp_str(x - at)
             # Drawing a piece moves the pen to its end, but not the line
             # matrix: a piece at the place of the one before (a vowel mark,
@@ -259,6 +271,12 @@ class ReadingOrderText(TiedText):
         code.extend(self._lk_state.values())
         self._code[self._lk_start :] = code
         self._curSubset = -1
+
+
+def _raised(piece: tuple[Any, Any, list[str], str]) -> bool:
+    """Whether a planned piece is drawn raised (its rise item above 0)."""
+    rises = [item for item in piece[2] if item.endswith(" Ts")]
+    return bool(rises) and float(rises[-1].split()[0]) > 0
 
 
 def map_forms_to_letters(font: Any, letters: Callable[[str], str]) -> Any:
