@@ -19,6 +19,7 @@ from typing import Any
 
 from ._rl import marking as code
 from ._rl.marking import latin_only
+from .roles import kind_of, logical
 from .tags import Element, LinkMark, Mark, Tags
 
 #: A note's link target, as the body's markup writes it.
@@ -35,26 +36,6 @@ class Within:
     number: int = 0
     head: bool = False
     owner: Any = None
-
-
-def _kind(name: str) -> str:
-    """What a style (by name) sets: a heading, a list item, a signatory…"""
-    base = name.split("-")[0]
-    if base in ("subject", "title"):
-        return "H1"
-    if base in ("heading1", "heading", "heading3", "section"):
-        return base
-    if base == "bullet":
-        return "li"
-    if base in ("signatory", "numbered", "signature_name", "signature_detail"):
-        return "sig"
-    if base == "group":
-        return "group"
-    if base in ("footer", "header", "stamp"):
-        return "artifact"
-    if base == "note":
-        return "annex"
-    return "P"
 
 
 class Marker:
@@ -119,7 +100,7 @@ class Marker:
         inlined, self.inlined = self.inlined, []
         root = origin(para)
         where = self.cells.get(id(para)) or (self.context[-1] if self.context else None)
-        kind = _kind(str(getattr(para.style, "name", "")))
+        kind = kind_of(str(getattr(para.style, "name", "")))
         text = para.getPlainText() if hasattr(para, "getPlainText") else ""
         seen = self.elements.get(id(root))
         repeated = seen is None and getattr(para, "lk_artifact", False)
@@ -155,11 +136,12 @@ class Marker:
         lang = self.foreign if self.foreign and latin_only(text) else None
         if lang is not None and holder.role not in ("P", "LBody", "Lbl", "TD", "TH", "Note"):
             lang = None
-        mark = self.wrap(canvas, start, "Span" if lang else holder.role)
+        actual = logical(para, text)
+        mark = self.wrap(canvas, start, "Span" if lang or actual else holder.role)
         if mark is None:
             return
-        if lang:
-            holder.kids.append(Element("Span", [mark], lang=lang))
+        if lang or actual:
+            holder.kids.append(Element("Span", [mark], lang=lang, actual=actual))
         else:
             holder.kids.append(mark)
         self._links(canvas, links, holder, mark.page)
