@@ -18,6 +18,7 @@ from typing import Any
 
 import pikepdf
 import pytest
+from pypdf import PdfReader
 
 import letterkit
 from letterkit import pipeline
@@ -291,6 +292,33 @@ def test_a_latin_run_inside_an_arabic_paragraph_is_marked_english(
     assert spans == ["en"]
     for _, pdf, _ in _parts(laid):
         _page_mcids(pdf)  # nests inside its paragraph's sequence and text object
+
+
+def test_a_word_hyphenated_at_a_line_end_is_whole_in_the_actual_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    words = (
+        "The committee considered the communication about extraordinarily comprehensive "
+        "and internationalisation of responsibilities, notwithstanding incomprehensibilities "
+        "characteristically misunderstood by representatives of intergovernmental "
+        "organisations and departmentalisation."
+    )
+    (tmp_path / "t.md").write_text(words + "\n", encoding="utf-8")
+    (tmp_path / "case.yaml").write_bytes((EXAMPLE / "case.yaml").read_bytes())
+    (tmp_path / "letter.yaml").write_text(
+        "template: t.md\nlocale: en-GB\ndate: 2018-12-06\ncase: case.yaml\n"
+        "signatories: [Amnesty International]\njustify: true\n",
+        encoding="utf-8",
+    )
+    laid = _laid(tmp_path / "letter.yaml", monkeypatch)
+    drawn = " ".join(
+        page.extract_text()
+        for _, pdf, _ in _parts(laid)
+        for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    assert "character-\nistically" in drawn  # the word is drawn broken
+    said = [e.actual for _, _, tags in _parts(laid) for e in _walk(tags.elements) if e.actual]
+    assert said == [words]
 
 
 def test_a_paragraph_split_over_pages_is_one_element(monkeypatch: pytest.MonkeyPatch) -> None:
