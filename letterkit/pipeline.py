@@ -284,7 +284,8 @@ def _lay_out(
         if not trailing and letter.cc_position == "end":  # cc lines at the top: every part
             letter = replace(letter, cc=())
         shown, listed = (signatories, infos) if trailing else ((), ())
-        laid = LetterLayout(letter, merged, body, shown, listed, styles).lay_out(reuse)
+        tagged = letter.archive is not None
+        laid = LetterLayout(letter, merged, body, shown, listed, styles, tagged).lay_out(reuse)
     except bounds.Overlong as exc:
         where = bounds.problem(
             exc, letter, merged, signatories, _spec_display(letter), key_position

@@ -28,7 +28,7 @@ from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.platypus import Paragraph
 
 from .. import memo
-from . import _rl, brackets, breaks, textlayer
+from . import _rl, brackets, breaks, marking, textlayer
 
 Direction = Literal["L", "R"]
 
@@ -172,6 +172,11 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
     #: the right edge.
     lk_mirror: bool = False
     lk_bullet: Paragraph | None = None
+    #: The paragraph this one is a part of (split off by :meth:`split`).
+    lk_origin: Paragraph | None = None
+    #: Whether it repeats what was read before (a heading "(continued)"): an
+    #: artifact in a tagged letter.
+    lk_artifact: bool = False
     _lk_plans: list[Any] | None = None
     _lk_wrapped: tuple[float, float, float] | None = None
 
@@ -201,7 +206,14 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
                 part.lk_mark = self.lk_mark if i == 0 else None
                 part.lk_mirror = self.lk_mirror
                 part.lk_bullet = self.lk_bullet if i == 0 else None
+                if part is not self:
+                    part.lk_origin = self.lk_origin or self
         return parts
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        """Draw as ReportLab does; on a tagged layout's canvas, as one
+        marked-content sequence (:mod:`.marking`)."""
+        marking.draw_paragraph(self, canvas, x, y, _sW, super().drawOn)
 
     def breakLines(self, width: Any) -> Any:
         """ReportLab's line breaking, with the slash rule within

@@ -25,6 +25,7 @@ from reportlab.platypus import Flowable
 
 from .. import files
 from ..errors import LetterkitError
+from . import marking
 from .images import ImageError, decode
 
 #: The resolution an image is drawn at when the measure leaves room for it:
@@ -81,7 +82,8 @@ class BodyImage(Flowable):  # type: ignore[misc]
         return self.drawWidth, self.drawHeight
 
     def draw(self) -> None:
-        self.canv.drawImage(self.reader, 0, 0, self.drawWidth, self.drawHeight, mask="auto")
+        with marking.figure(self.canv, self.alt or "image"):
+            self.canv.drawImage(self.reader, 0, 0, self.drawWidth, self.drawHeight, mask="auto")
 
     def getSpaceBefore(self) -> float:
         return 3.0

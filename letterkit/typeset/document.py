@@ -22,7 +22,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from .. import memo
 from ..model import Letter, Signatory
 from ..text.merge import MergedText
-from . import _rl, bounds, fonts
+from . import _rl, bounds, fonts, marking
 from .breaks import slash_breaks
 from .columns import TooLarge
 from .compose import Composed
@@ -32,6 +32,7 @@ from .pages import PageFurniture
 from .reuse import Fingerprint, Shared, SharedKey, Splitter, serving
 from .story import AnnexInfo, story
 from .styles import Styles, page_for
+from .tags import Tags
 
 
 @dataclass
@@ -53,6 +54,8 @@ class LaidOut:
     )
     #: The codes the own pages started from, if not ReportLab's own.
     seeded: _rl.FontStates | None = field(default=None, compare=False, repr=False)
+    #: The own pages' structure, when tagged (None: a plain PDF).
+    tags: Tags | None = None
 
 
 def sharing(laid: LaidOut, fonts: _rl.FontStates) -> tuple[LaidOut, dict[bytes, bool] | None]:
@@ -94,6 +97,8 @@ class LetterDoc(BaseDocTemplate):  # type: ignore[misc]
 
     #: Frame state to take on page 1 (a shared part starts where page 1 left it).
     lk_resume: dict[str, float] | None = None
+    #: What marks a tagged layout's pages (None: untagged).
+    lk_marker: marking.Marker | None = None
 
     def __init__(
         self,
@@ -119,6 +124,8 @@ class LetterDoc(BaseDocTemplate):  # type: ignore[misc]
             super().build(flowables, **kwargs)
 
     def handle_pageBegin(self) -> None:
+        if self.lk_marker is not None:  # before the page template draws
+            self.canv.lk_marker = self.lk_marker
         super().handle_pageBegin()
         self.lk_notes.begin_page(self.frame)
         if self.page == 1 and self.lk_resume is not None:
@@ -185,8 +192,11 @@ class LetterLayout:
         signatories: Sequence[Signatory],
         annexes: Sequence[AnnexInfo],
         styles: Styles,
+        tagged: bool = False,
     ) -> None:
         fonts.register()
+        #: Whether the pages are tagged: marked content, and :class:`Tags` for each part.
+        self.tagged = tagged
         self.letter = letter
         self.merged = merged
         self.body = body
@@ -222,8 +232,9 @@ class LetterLayout:
     def fingerprint(self) -> Fingerprint:
         """What the shared part of this letter draws."""
         return Fingerprint.of(
-            self.letter, self.merged, self.signatories, self.annexes, tuple(self.body.images)
-        )
+            self.letter, self.merged, self.signatories, self.annexes, tuple(self.body.images),
+            self.tagged,
+        )  # fmt: skip
 
     def document(
         self, buffer: io.BytesIO, notes: NoteArea, splitter: Splitter | None = None
@@ -254,12 +265,30 @@ class LetterLayout:
         buffer = io.BytesIO()
         doc = self.document(buffer, told.notes)
         doc.lk_resume = resume
+        doc.lk_marker = self.marker()
         doc.addPageTemplates(self.furniture.shared_templates())
         maker = _rl.StatesCanvas(self.furniture.shared_canvas())
         doc.build(rest, canvasmaker=maker)
         if told.notes.finish():
             raise TooLarge(_RUNAWAY_NOTE)
-        return Shared(key, doc.page, dict(told.marks), buffer.getvalue(), maker.states)
+        shared = Shared(key, doc.page, dict(told.marks), buffer.getvalue(), maker.states)
+        shared.tags = self.tags_of(doc)
+        return shared
+
+    def marker(self) -> marking.Marker | None:
+        """What marks a part's pages: None unless tagged."""
+        if not self.tagged:
+            return None
+        subject = bool(self.merged.subject)
+        return marking.for_letter(self.letter.locale, subject, self.body.flowables)
+
+    @staticmethod
+    def tags_of(doc: LetterDoc) -> Tags | None:
+        """The structure a built document's marker recorded (None: untagged)."""
+        if doc.lk_marker is None:
+            return None
+        doc.lk_marker.pages(doc.page)
+        return doc.lk_marker.tags
 
     def lay_out(self, reuse: bool = True) -> LaidOut:
         """The own document as PDF bytes and, with *reuse* and unless the body
@@ -305,6 +334,7 @@ class LetterLayout:
 
         buffer = io.BytesIO()
         doc = self.document(buffer, told.notes, splitter)
+        doc.lk_marker = self.marker()
         doc.addPageTemplates(self.furniture.own_templates(shared))
         maker = _rl.StatesCanvas(self.furniture.own_canvas(shared), seed)
         with slash_breaks():
@@ -319,4 +349,5 @@ class LetterLayout:
         size = (self.page.width, self.page.height)
         laid = LaidOut(buffer.getvalue(), doc.page, marks, size, result, maker.states)
         laid.seeded = seed
+        laid.tags = self.tags_of(doc)
         return laid

@@ -10,6 +10,7 @@ its first page's text starts at the top margin.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -20,7 +21,7 @@ from reportlab.platypus import Paragraph
 
 from .. import l10n
 from ..model import Letter
-from . import images
+from . import images, marking
 from .compose import xml
 from .styles import RULE, Page, Styles
 
@@ -80,6 +81,8 @@ class LogoRow:
 
     def __init__(self, paths: tuple[Path, ...], measure: float, rtl: bool) -> None:
         self.images = [load(Path(p)) for p in paths]
+        #: Each logo's alternative text: its file's name, in words ("amnesty international").
+        self.alts = [re.sub(r"[-_.]+", " ", Path(p).stem).strip() or "logo" for p in paths]
         ratios = [w / h for w, h in (image.getSize() for image in self.images)]
         gaps = ROW_LEAST_GAP * (len(ratios) - 1)
         self.height = min(ROW_HEIGHT, (measure - gaps) / sum(ratios))
@@ -94,8 +97,11 @@ class LogoRow:
 
     def draw(self, canvas: Canvas, left: float, top: float) -> None:
         """Draw the row with its top at *top*, from the left margin *left*."""
-        for image, (x, width) in zip(self.images, self.places, strict=True):
-            canvas.drawImage(image, left + x, top - self.height, width, self.height, mask="auto")
+        for image, alt, (x, width) in zip(self.images, self.alts, self.places, strict=True):
+            with marking.figure(canvas, alt):
+                canvas.drawImage(
+                    image, left + x, top - self.height, width, self.height, mask="auto"
+                )
 
 
 class Letterhead:
@@ -111,6 +117,8 @@ class Letterhead:
             self.height = 0.0
             return
         loc = letter.locale
+        #: What the logos stand for (their alternative text): the sender's name.
+        self.alt = l10n.localize(sender.name, loc)
         self.paragraphs.append(
             styles.para(xml(l10n.localize(sender.name, loc)), styles.letterhead_name)
         )
@@ -175,14 +183,16 @@ class Letterhead:
         text_x = self._text_x()
         w, h = self.logo_size
         if self.logo is not None and self.position == "top":
-            canvas.drawImage(self.logo, self._logo_x(), top - h, w, h, mask="auto")
+            with marking.figure(canvas, self.alt):
+                canvas.drawImage(self.logo, self._logo_x(), top - h, w, h, mask="auto")
             y -= h + LOGO_TOP_GAP
         for p in self.paragraphs:
             _, ph = p.wrap(self.text_width, page.height)
             p.drawOn(canvas, text_x, y - ph)
             y -= ph + 2
         if self.logo is not None and self.position != "top":
-            canvas.drawImage(self.logo, self._logo_x(), top - h, w, h, mask="auto")
+            with marking.figure(canvas, self.alt):
+                canvas.drawImage(self.logo, self._logo_x(), top - h, w, h, mask="auto")
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         rule_y = page.height - page.top - self.height + 2 * mm

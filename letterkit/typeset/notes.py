@@ -28,7 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.frames import Frame
 
-from . import _rl
+from . import _rl, marking
 from .styles import RULE
 
 _NOTE_LINK = re.compile(r"#lk-note-(\d+)$")
@@ -144,8 +144,17 @@ class NoteArea:
                 mark = getattr(canvas, "lk_bookmark", canvas.bookmarkHorizontal)
                 mark(f"lk-note-{number}", self.left, y)
             y -= h
-            p.drawOn(canvas, self.left, y)
+            with marking.within(canvas, marking.Within("note", self._number(p))):
+                p.drawOn(canvas, self.left, y)
             y -= p.style.spaceAfter
+
+    def _number(self, part: Paragraph) -> int:
+        """The number of the note *part* is (a part of)."""
+        number = self.anchors.get(id(part))
+        if number is not None:
+            return number
+        part = marking.origin(part)
+        return next((n for n, p in self.notes.items() if p is part), 0)
 
     def finish(self) -> list[Paragraph]:
         """Note text still waiting when the letter ends (drawn on no page)."""

@@ -22,7 +22,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 from .. import l10n, memo
 from ..l10n import N_, _
 from ..model import Letter
-from . import _rl
+from . import _rl, marking
 from .addressees import addressee_line
 from .columns import TooLarge
 from .compose import xml
@@ -142,7 +142,8 @@ class PageFurniture:
         if p is None:
             p = memo.keep(_LINES, key, self.styles.para(xml(text), style, auto=True), 512)
         p.wrap(width, self.page.height)
-        p.drawOn(canvas, x, y - style.fontSize * 0.25)
+        with marking.within(canvas, marking.ARTIFACT):  # running heads, page numbers
+            p.drawOn(canvas, x, y - style.fontSize * 0.25)
 
     def footer(self, canvas: Canvas, number: int, total: int) -> None:
         """ "Page X of Y" at the foot of the page, unless ``page_numbers`` says

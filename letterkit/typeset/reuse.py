@@ -27,6 +27,7 @@ from .pages import header_date
 from .signatory_list import block_key
 from .story import AnnexInfo
 from .styles import LooksKey, Page, page_for, styles_key
+from .tags import Tags
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class Fingerprint:
     page_numbers: str = "always"
     #: The SHA-256 of each image of the body: the same text may name other pictures.
     images: tuple[str, ...] = ()
+    #: Whether its pages are tagged (marked content and :class:`Tags`).
+    tagged: bool = False
 
     @classmethod
     def of(
@@ -57,6 +60,7 @@ class Fingerprint:
         signatories: tuple[Signatory, ...],
         annexes: tuple[AnnexInfo, ...],
         images: tuple[str, ...] = (),
+        tagged: bool = False,
     ) -> Fingerprint:
         """The fingerprint of a letter's shared part."""
         loc = letter.locale
@@ -75,6 +79,7 @@ class Fingerprint:
             header_date=header_date(letter),
             page_numbers=letter.page_numbers,
             images=images,
+            tagged=tagged,
         )
 
 
@@ -104,6 +109,8 @@ class Shared:
     marks: dict[str, int]
     pdf: bytes
     fonts: _rl.FontStates = field(default_factory=dict)
+    #: Its structure, when tagged (its pages' MCIDs are its own).
+    tags: Tags | None = None
 
 
 #: The codes a document gave each font's characters (see :mod:`letterkit.typeset._rl.fonts`).

@@ -29,7 +29,7 @@ from ..input.sources import Source, display_path
 from ..l10n import _
 from ..model import Letter, Signatory, SignatoryBlock
 from ..text.entries import EntryError, country_text, entry_texts, fields_used
-from . import _rl
+from . import _rl, marking
 from .columns import SignatoryColumns
 from .compose import xml
 from .labels import label_width, labelled
@@ -192,6 +192,8 @@ def signatory_block(
         # A short run stays in one piece; a long one leaves at least two rows.
         keep = len(entries) if len(entries) <= 8 else 2
         more = _continued(letter, styles, title, group, head_style)
+        for repeated in more:  # an artifact in a tagged letter: it was read before
+            repeated.lk_artifact = True
         # A later group that begins a page is headed "Signatories (continued)" too.
         resumed = more[:1] if runs and title and group else []
         run = SignatoryColumns(
@@ -259,8 +261,9 @@ class NumberedEntry(Flowable):  # type: ignore[misc]
             text_x, number_x = 0.0, self.width - self.number_width
         else:
             text_x, number_x = self.number_width + self.gap, 0.0
-        self.number.drawOn(self.canv, number_x, self.height - number_h)  # read first
-        self.text.drawOn(self.canv, text_x, self.height - text_h)
+        with marking.within(self.canv, marking.Within("item", owner=self)):
+            self.number.drawOn(self.canv, number_x, self.height - number_h)  # read first
+            self.text.drawOn(self.canv, text_x, self.height - text_h)
         _rl.forget_lines(self.text)
         _rl.forget_lines(self.number)
 

@@ -30,7 +30,7 @@ from .. import l10n, memo
 from ..l10n import _
 from ..model import Letter, Signatory
 from ..validate.signatures import signature_path
-from . import _rl, images
+from . import _rl, images, marking
 from .columns import TooLarge, draw_head
 from .compose import xml
 from .styles import GREY, Styles
@@ -237,14 +237,16 @@ class SignatureGrid(Flowable):  # type: ignore[misc]
             slot = self.columns - 1 - c if self.rtl else c
             x = slot * (col_w + COLUMN_GAP)
             top = y - sum(self._rows[:row])
-            if cell.image is not None:
-                self._draw_image(cell.image, x, top - IMAGE_HEIGHT, col_w)
-            line_top = top - IMAGE_HEIGHT - IMAGE_GAP
-            for para, h in zip(cell.lines, cell.heights, strict=True):
-                para.wrap(col_w, 1e6)
-                para.drawOn(canvas, x, line_top - h)
-                _rl.forget_lines(para)
-                line_top -= h
+            with marking.within(canvas, marking.Within("item", owner=cell)):
+                if cell.image is not None:
+                    with marking.figure(canvas, cell.label):
+                        self._draw_image(cell.image, x, top - IMAGE_HEIGHT, col_w)
+                line_top = top - IMAGE_HEIGHT - IMAGE_GAP
+                for para, h in zip(cell.lines, cell.heights, strict=True):
+                    para.wrap(col_w, 1e6)
+                    para.drawOn(canvas, x, line_top - h)
+                    _rl.forget_lines(para)
+                    line_top -= h
 
     def _draw_image(self, image: ImageReader, x: float, bottom: float, col_w: float) -> None:
         """The image at :data:`IMAGE_HEIGHT`, its aspect kept, on the space's

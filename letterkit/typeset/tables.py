@@ -24,6 +24,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Table, TableStyle
 
 from ..errors import LetterkitError
+from . import marking
 from .styles import RULE, Styles
 
 Align = Literal["left", "center", "right", ""]
@@ -142,7 +143,13 @@ class LetterTable(Table):  # type: ignore[misc]
                 self.splitInRow = 0
         for part in parts:  # ReportLab makes the parts of this class, without its room
             part.lk_page = self.lk_page
+            if part is not self:
+                part.lk_origin = getattr(self, "lk_origin", None) or self
         return parts
+
+    def draw(self) -> None:
+        marking.table(self.canv, self)  # in a tagged letter, its cells are TH and TD
+        super().draw()
 
 
 def table_flowable(

@@ -184,6 +184,7 @@ PRIVATE_USERS = {
     "letterkit/typeset/_rl/layout.py",
     "letterkit/typeset/_rl/fonts.py",
     "letterkit/typeset/_rl/textlayer.py",
+    "letterkit/typeset/_rl/marking.py",
     "letterkit/pdf/_pypdf.py",
     "letterkit/text/_jinja.py",
     "tests/unit/test_rl_contract.py",

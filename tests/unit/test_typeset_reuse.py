@@ -27,8 +27,9 @@ def _fingerprint(**changes: Any) -> Fingerprint:
     signatories = changes.pop("signatories", BASE.signatories)
     annexes = changes.pop("annexes", BASE.annexes)
     images = changes.pop("images", ())
+    tagged = changes.pop("tagged", False)
     letter = dataclasses.replace(LETTER, **changes)
-    return Fingerprint.of(letter, merged, signatories, annexes, images)
+    return Fingerprint.of(letter, merged, signatories, annexes, images, tagged)
 
 
 #: For each field of the fingerprint, a change of the letter that changes it.
@@ -47,6 +48,7 @@ CHANGES: dict[str, dict[str, Any]] = {
     "header_date": {"date": dt.date(2020, 4, 1)},
     "page_numbers": {"page_numbers": "never"},
     "images": {"images": ("0" * 64,)},
+    "tagged": {"tagged": True},
 }
 
 

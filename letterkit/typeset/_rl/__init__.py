@@ -5,10 +5,11 @@ frame where another document left it, keep a page back until the page count
 is known, undo the marks a build leaves on shared flowables, break long URLs
 after any slash, reorder a paragraph's laid-out lines for right-to-left text
 and write their text in reading order. Each such reliance is in this
-package, with a comment saying what it relies on, in one of four modules:
+package, with a comment saying what it relies on, in one of five modules:
 :mod:`.canvas` (the canvases that write the PDF), :mod:`.layout` (frames,
-documents and paragraphs), :mod:`.fonts` (parsed fonts, subsets) and :mod:`.textlayer`
-(text objects and ToUnicode maps). The rest of letterkit calls the small functions named here, and
+documents and paragraphs), :mod:`.fonts` (parsed fonts, subsets), :mod:`.textlayer`
+(text objects and ToUnicode maps) and :mod:`.marking` (a page's code wrapped
+in marked content, for tagged letters). The rest of letterkit calls the small functions named here, and
 nothing outside this folder touches ReportLab's private parts.
 ``tests/unit/test_rl_contract.py`` checks every reliance against the
 installed ReportLab and names the attribute when a new version changes it.

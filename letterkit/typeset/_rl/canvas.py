@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ... import memo
 from .fonts import keep_ties_in
+from .marking import artifacts
 from .textlayer import TiedText
 
 #: Shorter streams are compressed each time: they seldom repeat.
@@ -233,6 +234,8 @@ class HeldPagesCanvas(LKCanvas):
         for state in self._lk_held:
             self.__dict__.update(state)
             self.lk_finish_page(self._pageNumber, total)
+            if getattr(self, "lk_marker", None) is not None:  # a tagged layout's
+                artifacts(self)
             Canvas.showPage(self)
         Canvas.save(self)
 

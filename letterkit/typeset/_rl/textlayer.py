@@ -29,6 +29,8 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from .marking import foreign_language, latin_only
+
 #: Items that set the state a piece of text is drawn with.
 _STATE_OPS = {
     "rg": "fill",
@@ -51,13 +53,43 @@ class TiedText(PDFTextObject):  # type: ignore[misc]
     its width, so the line's ``Tw`` is raised to give its breaking spaces the
     whole slack: the line still ends at the margin.
 
-    Relies on: ``setWordSpace(w)`` appends one item ``"<w> Tw"`` to ``_code``
-    and sets ``_wordSpace``; a paragraph sets it before a justified line's
+    Relies on: ``_code`` begins with ``"BT"``; ``setRise`` appends a
+    ``Ts`` item (or replaces the last when that is one); ``setWordSpace(w)``
+    appends one item ``"<w> Tw"`` to ``_code`` and sets ``_wordSpace``; a paragraph sets it before a justified line's
     text and again (to 0) after, and writes the line's text through
     ``_textOut``.
     """
 
     _lk_tw: list[Any] | None = None
+    #: In a tagged letter: whether the text is raised (a note's number, its
+    #: own Reference) and whether marked content is open in the object.
+    _lk_raised = False
+    _lk_marked = False
+
+    def setRise(self, rise: float) -> None:
+        """ReportLab's rise; in a paragraph of a tagged layout (left to right),
+        raised text (a note's number) is a marked-content sequence of its
+        own, the text around it the paragraph's (see
+        :meth:`letterkit.typeset.marker.Marker.inline`)."""
+        super().setRise(rise)
+        marker = getattr(self._canvas, "lk_marker", None)
+        if marker is None or not marker.busy or type(self) is not TiedText:
+            return
+        raised = float(rise) > 0
+        if raised != self._lk_raised:
+            self._code += self._lk_switch(marker, raised)
+
+    def _lk_switch(self, marker: Any, raised: bool) -> list[str]:
+        """The items that end the sequence open and open one for raised text
+        (a Reference) or for the paragraph's; the first time, what came
+        before (after ``BT``) is made the paragraph's."""
+        if not self._lk_marked:
+            self._code.insert(1, marker.inline(self._canvas, "P"))
+            if self._lk_tw is not None:
+                self._lk_tw[0] += 1
+            self._lk_marked = True
+        self._lk_raised = raised
+        return ["EMC", marker.inline(self._canvas, "Reference" if raised else "P")]
 
     def setWordSpace(self, wordSpace: float) -> None:
         self._lk_settle()
@@ -91,6 +123,9 @@ class TiedText(PDFTextObject):  # type: ignore[misc]
 
     def getCode(self) -> str:
         self._lk_settle()
+        if self._lk_marked:
+            self._code.append("EMC")
+            self._lk_marked = False
         code: str = super().getCode()
         return code
 
@@ -118,6 +153,8 @@ class ReadingOrderText(TiedText):
         # Per piece: its spaces (scaled) and the word spacing its advance took.
         self._lk_spaces: list[tuple[float, float]] = []
         self._lk_ok = False
+        #: The language of a Latin piece in a tagged letter of another script.
+        self._lk_lang = foreign_language(canvas)
 
     def _lk_scan(self) -> None:
         """Note the fill colour and rise set since the last look; a move inside
@@ -180,6 +217,8 @@ class ReadingOrderText(TiedText):
     def _lk_piece(self, piece: str, key: int, state: list[str]) -> None:
         self._curSubset = -1
         code = self._formatText(piece)
+        if self._lk_lang and latin_only(piece):  # an English name in an Arabic letter
+            code = f"/Span <</Lang ({self._lk_lang})>> BDC {code} EMC"
         self._lk_pieces.append((key, self._lk_x, state, code))
         self._lk_x += self._lk_advance(piece)
 
@@ -210,7 +249,14 @@ class ReadingOrderText(TiedText):
         code: list[str] = []
         at = 0.0  # where the text line matrix is, from the line's start
         placed = zip(self._lk_pieces, self._lk_places(), strict=True)
+        marker = getattr(self._canvas, "lk_marker", None)
+        if marker is not None and not marker.busy:
+            marker = None
+        if marker is not None and not self._lk_marked and any(map(_raised, self._lk_pieces)):
+            self._lk_start += 1  # the paragraph's sequence opens after BT
         for n, ((_, _, state, piece), x) in enumerate(sorted(placed, key=lambda p: p[0][0])):
+            if marker is not None and _raised((0, 0, state, piece)) != self._lk_raised:
+                code += self._lk_switch(marker, not self._lk_raised)  # a note's number
             move = fp_str(x - at)
             # Drawing a piece moves the pen to its end, but not the line
             # matrix: a piece at the place of the one before (a vowel mark,
@@ -225,6 +271,12 @@ class ReadingOrderText(TiedText):
         code.extend(self._lk_state.values())
         self._code[self._lk_start :] = code
         self._curSubset = -1
+
+
+def _raised(piece: tuple[Any, Any, list[str], str]) -> bool:
+    """Whether a planned piece is drawn raised (its rise item above 0)."""
+    rises = [item for item in piece[2] if item.endswith(" Ts")]
+    return bool(rises) and float(rises[-1].split()[0]) > 0
 
 
 def map_forms_to_letters(font: Any, letters: Callable[[str], str]) -> Any:

@@ -1,0 +1,60 @@
+"""A paragraph of a tagged layout → what it is: its kind (by its style's name)
+and, when its glyphs are not its text, what it says (its ActualText): drawn
+in visual order (right to left), in reading order; hyphenated at a line's
+end, its words whole."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from . import _rl
+
+
+def kind_of(name: str) -> str:
+    """What a style (by name) sets: a heading, a list item, a signatory…"""
+    base = name.split("-")[0]
+    if base in ("subject", "title"):
+        return "H1"
+    if base in ("heading1", "heading", "heading3", "section"):
+        return base
+    if base == "bullet":
+        return "li"
+    if base in ("signatory", "numbered", "signature_name", "signature_detail"):
+        return "sig"
+    if base == "group":
+        return "group"
+    if base in ("footer", "header", "stamp"):
+        return "artifact"
+    if base == "note":
+        return "annex"
+    return "P"
+
+
+def logical(para: Any, text: str) -> str | None:
+    """What a paragraph drawn in visual order (right-to-left text) says, in
+    reading order and in base letters (its number first, for a note or an
+    item whose number is drawn at its right); None for one drawn as written."""
+    if getattr(para, "lk_base", None) is None:
+        return _unhyphenated(para, text)
+    if not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return None
+    bullet = getattr(para, "lk_bullet", None)
+    said = f"{bullet.getPlainText()} {text}" if bullet is not None else text
+    return " ".join(unicodedata.normalize("NFKC", said).split())
+
+
+def _unhyphenated(para: Any, text: str) -> str | None:
+    """A paragraph's text when its lines break words with a hyphen the text
+    does not have (justified text, hyphenated): the words whole again."""
+    broken = _rl.broken_lines(para)
+    if broken is None:
+        return None
+    if getattr(broken, "kind", 0) == 1:  # lines of style runs
+        runs = [_rl.run_text(run) for line in broken.lines for run in _rl.line_runs(line)]
+    else:  # lines of words: (extra space, words)
+        runs = [" ".join(map(str, line[1])) for line in broken.lines]
+    drawn = " ".join(runs)
+    if drawn.count("-") <= text.count("-"):
+        return None
+    return " ".join(text.split())
