@@ -19,7 +19,7 @@ from typing import Any
 
 from ._rl import marking as code
 from ._rl.marking import latin_only
-from .roles import kind_of, logical
+from .roles import kind_of, logical, spoken
 from .tags import Element, LinkMark, Mark, Tags
 
 #: A note's link target, as the body's markup writes it.
@@ -123,7 +123,8 @@ class Marker:
             self.kept.append(root)
         if inlined:
             code.settle(canvas, start)
-            self._inlined(canvas, links, seen, inlined)
+            said = spoken(para) if getattr(para, "lk_base", None) is not None else None
+            self._inlined(canvas, links, seen, inlined, said)
             return
         if (
             kind == "li"
@@ -190,11 +191,22 @@ class Marker:
         return f"/{role} <</MCID {mark.mcid}>> BDC"
 
     def _inlined(
-        self, canvas: Any, start: int, holder: Element, inlined: list[tuple[str, Mark]]
+        self,
+        canvas: Any,
+        start: int,
+        holder: Element,
+        inlined: list[tuple[str, Mark]],
+        said: str | None = None,
     ) -> None:
         """File a paragraph drawn as sequences of its own text and of raised
         note numbers: each number a Reference holding the link to its note,
-        and the Note right after it."""
+        and the Note right after it. A paragraph drawn in visual order (*said*:
+        its text in reading order, without the numbers) has its text's
+        sequences in one Span that says it, its references and notes after."""
+        if said is not None:
+            text = [mark for role, mark in inlined if role != "Reference"]
+            holder.kids.append(Element("Span", list(text), actual=said))
+            inlined = [(role, mark) for role, mark in inlined if role == "Reference"]
         targets = code.annotation_targets(canvas, start)
         page = inlined[0][1].page
         links = [LinkMark(page, start + n) for n in range(len(targets))]

@@ -58,3 +58,20 @@ def _unhyphenated(para: Any, text: str) -> str | None:
     if drawn.count("-") <= text.count("-"):
         return None
     return " ".join(text.split())
+
+
+def spoken(para: Any) -> str:
+    """A paragraph's text in reading order and base letters, without its raised
+    note numbers (each is a Reference of its own). Read as ReportLab's
+    ``getPlainText`` reads it: frags, or words of (style, text) pieces once
+    split (a word followed by a space is an ``_HSFrag``)."""
+    frags = getattr(para, "frags", None) or []
+    pieces: list[str] = []
+    for frag in frags:
+        if isinstance(frag, list):  # a word: its width, then (style, text) pieces
+            pieces += [str(text) for style, text in frag[1:] if not getattr(style, "rise", 0)]
+            if type(frag).__name__ == "_HSFrag":
+                pieces.append(" ")
+        elif not getattr(frag, "rise", 0):
+            pieces.append(str(getattr(frag, "text", "")))
+    return " ".join(unicodedata.normalize("NFKC", "".join(pieces)).split())
