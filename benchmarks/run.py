@@ -216,14 +216,15 @@ def process_ms(args: list[str], cwd: Path, repeat: int = 3) -> float:
     return min(times)
 
 
-def bundle_run(campaign: Path, out: Path, jobs: int) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB of any worker) of one fresh bundle run."""
+def bundle_run(campaign: Path, out: Path, jobs: int, *extra: str) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB of any worker) of one fresh bundle run, with
+    the command's *extra* options."""
     shutil.rmtree(out, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "letterkit", "bundle", str(campaign), "-o", str(out),
-         "--jobs", str(jobs), "--quiet"],
+         "--jobs", str(jobs), "--quiet", *extra],
         check=True,
     )  # fmt: skip
     wall = time.perf_counter() - start
@@ -292,6 +293,9 @@ def main() -> int:
         results["bundle_ratio_jobs2"] = results["bundle_ms_per_letter_jobs2"] / base_ms
         results["jobs2_speedup"] = wall1 / wall2
         results["peak_rss_mb"] = peak
+        archived, _ = bundle_run(campaign, Path(tmp) / "dist3", 2, "--archive")
+        results["archive_bundle_ms_per_letter_jobs2"] = archived * 1000 / recipients
+        results["archive_bundle_ratio"] = archived / wall2
         manifest = json.loads((Path(tmp) / "dist2" / "manifest.json").read_text())
         letters = manifest["letters"]
         same = True

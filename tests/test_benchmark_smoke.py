@@ -29,6 +29,7 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     for key in (
         "baseline_ms", "render_ms", "render_ratio", "bundle_ms_per_letter_jobs1",
         "bundle_ms_per_letter_jobs2", "jobs2_speedup", "peak_rss_mb", "import_ms",
+        "archive_bundle_ms_per_letter_jobs2", "archive_bundle_ratio",
         "help_process_ms", "render_process_ms", "signatories_10x_ratio",
         "python_floor_wall_ms", "python_floor_cpu_ms", "askarov_wall_ms", "askarov_cpu_ms",
         "askarov_cold_cache_wall_ms", "askarov_no_cache_wall_ms", "bench_letter_wall_ms",
