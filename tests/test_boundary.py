@@ -59,7 +59,7 @@ def test_signatory_too_large_for_any_page_is_one_problem(
     assert not (tmp_path / "out.pdf").exists()
 
 
-def _forced_splice_error(*args: object) -> bytes:
+def _forced_splice_error(*args: object, **options: object) -> bytes:
     raise splice.SpliceError("forced: the joined file is not what was expected")
 
 
@@ -98,7 +98,7 @@ def test_fault_reaches_the_caller_as_an_internal_error(monkeypatch: pytest.Monke
 
 
 def test_ctrl_c_is_not_turned_into_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(*args: object) -> bytes:
+    def interrupted(*args: object, **options: object) -> bytes:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(splice, "join", interrupted)
@@ -146,7 +146,7 @@ def test_file_unreadable_mid_run_is_a_problem_with_its_name(
     """This test ensures that an OS error met inside a stage (a file removed or
     made unreadable while the letter is built) names the file, as bad input."""
 
-    def unreadable(*args: object) -> bytes:
+    def unreadable(*args: object, **options: object) -> bytes:
         raise PermissionError(13, "Permission denied", "/data/annex.pdf")
 
     monkeypatch.setattr(splice, "join", unreadable)
