@@ -219,6 +219,19 @@ def test_a_body_list_item_has_its_bullet_as_label_and_its_text_as_body(
         assert [k.role for k in li.kids if isinstance(k, Element)] == ["Lbl", "LBody"]
 
 
+def test_a_right_to_left_body_list_is_a_list_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test ensures that the Arabic appeal's bulleted body lists (their items
+    drawn with the bullet at the right) are L and LI, as left to right."""
+    laid = _laid(LETTERS["askarov-ar"], monkeypatch)
+    assert laid.shared is not None
+    assert laid.shared.tags is not None
+    lists = [e for e in laid.shared.tags.elements if e.role == "L"]
+    items = [li for li in lists[0].kids if isinstance(li, Element)]
+    assert len(items) == 7  # the case's chronology
+    assert all(li.role == "LI" for li in items)
+    assert all(any(k.role == "LBody" for k in li.kids if isinstance(k, Element)) for li in items)
+
+
 @pytest.mark.parametrize(
     "path",
     # (a letter in several languages: test_each_language_part_of_a_letter_has_its_tags)

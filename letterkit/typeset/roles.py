@@ -18,7 +18,7 @@ def kind_of(name: str) -> str:
         return "H1"
     if base in ("heading1", "heading", "heading3", "section"):
         return base
-    if base == "bullet":
+    if base.rstrip("0123456789") == "bullet":  # right to left: bullet1, bullet2… by depth
         return "li"
     if base in ("signatory", "numbered", "signature_name", "signature_detail"):
         return "sig"
