@@ -341,6 +341,13 @@ def test_matterhorn_28_012_link_without_description() -> None:
     _only(_ua(lambda p: p.pages[0].Annots[0].__delitem__("/Contents")), "28-012", "/Contents")
 
 
+def test_matterhorn_28_012_link_with_an_empty_description() -> None:
+    def empty(pdf: pikepdf.Pdf) -> None:
+        pdf.pages[0].Annots[0].Contents = pikepdf.String("")
+
+    _only(_ua(empty), "28-012", "/Contents")
+
+
 def test_ua1_7_21_4_1_1_font_not_embedded() -> None:
     _only(_ua(lambda p: _font(p).FontDescriptor.__delitem__("/FontFile2")), "UA1:7.21.4.1-1", "F2")
 

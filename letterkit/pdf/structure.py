@@ -308,7 +308,7 @@ def linked(obj: bytes, key: int, about: str | None) -> bytes:
     found, end = parse(obj)
     entries = dict_of(found, "a link annotation")
     entries.set(b"/StructParent", Raw(b"%d" % key))
-    if b"/Contents" not in entries:
+    if _undescribed(entries.get(b"/Contents")):
         action = entries.get(b"/A")
         uri = action.get(b"/URI") if isinstance(action, Dict) else None
         if about is not None:
@@ -316,6 +316,15 @@ def linked(obj: bytes, key: int, about: str | None) -> bytes:
         elif isinstance(uri, Str | Hex):
             entries.set(b"/Contents", uri)
     return write(entries) + obj[end:]
+
+
+def _undescribed(value: object) -> bool:
+    """Whether a ``/Contents`` value says nothing (absent, or an empty string)."""
+    if isinstance(value, Str):
+        return value in (b"()", b"(\xfe\xff)")
+    if isinstance(value, Hex):
+        return value[1:-1].strip().upper() in (b"", b"FEFF")
+    return value is None
 
 
 def keyed(obj: bytes, key: bytes, value: int) -> bytes:

@@ -13,6 +13,7 @@ paragraph is, it reads from its style's name and from where it is drawn
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,7 @@ class Marker:
         self.elements: dict[int, Element] = {}
         self.kept: list[Any] = []
         self.notes: dict[int, Element] = {}
+        self.note_links: dict[int, list[Element]] = {}  # to notes not yet drawn
         self.lists: list[tuple[float, Element]] = []
         self.signatories: Element | None = None
         self.group: Element | None = None
@@ -95,8 +97,7 @@ class Marker:
     # -- what is drawn ----------------------------------------------------
 
     def paragraph(self, canvas: Any, start: int, links: int, para: Any) -> None:
-        """File the paragraph *para* drawn since *start* (its links from the
-        page's annotation *links* on)."""
+        """File *para*, drawn since *start* (its links from annotation *links* on)."""
         inlined, self.inlined = self.inlined, []
         root = origin(para)
         where = self.cells.get(id(para)) or (self.context[-1] if self.context else None)
@@ -204,8 +205,9 @@ class Marker:
         its text in reading order, without the numbers) has its text's
         sequences in one Span that says it, its references and notes after."""
         if said is not None:
-            text = [mark for role, mark in inlined if role != "Reference"]
-            holder.kids.append(Element("Span", list(text), actual=said))
+            holder.kids.append(
+                Element("Span", [m for r, m in inlined if r != "Reference"], actual=said)
+            )
             inlined = [(role, mark) for role, mark in inlined if role == "Reference"]
         targets = code.annotation_targets(canvas, start)
         page = inlined[0][1].page
@@ -220,11 +222,14 @@ class Marker:
                 holder.kids.append(Element("Reference", [mark]))
                 continue
             number, link = notes.pop(0)
-            holder.kids.append(Element("Reference", [Element("Link", [mark, link])]))
+            holder.kids.append(Element("Reference", [self._to_note(number, [mark, link])]))
             holder.kids.append(self.note(number))
             links.remove(link)
         for number, link in notes:
-            holder.kids += [Element("Reference", [Element("Link", [link])]), self.note(number)]
+            holder.kids += [
+                Element("Reference", [self._to_note(number, [link])]),
+                self.note(number),
+            ]
             links.remove(link)
         holder.kids += [Element("Link", [link]) for link in links]
 
@@ -236,8 +241,15 @@ class Marker:
             if found is None:
                 holder.kids.append(link)
                 continue
-            holder.kids.append(Element("Reference", [link]))
-            holder.kids.append(self.note(int(found.group(1))))
+            number = int(found.group(1))
+            holder.kids.append(Element("Reference", [self._to_note(number, link.kids)]))
+            holder.kids.append(self.note(number))
+
+    def _to_note(self, number: int, kids: list[Element | Mark | LinkMark]) -> Element:
+        """A note number's Link, described (``/Alt``) by the note once drawn."""
+        link = Element("Link", kids)
+        self.note_links.setdefault(number, []).append(link)
+        return link
 
     def note(self, number: int) -> Element:
         """The element of note *number* (made when first wanted)."""
@@ -263,6 +275,8 @@ class Marker:
         top = self.tags.elements
         if where is not None and where.kind == "note":
             element = self.note(where.number)
+            for link in self.note_links.pop(where.number, []):
+                link.alt = " ".join(unicodedata.normalize("NFKC", text).split())
             if not any(element is e for e in self._all_notes_placed()):
                 top.append(element)
             return element
@@ -311,8 +325,7 @@ class Marker:
         return self.signatories
 
     def _item(self, where: Within | None) -> Element:
-        """The LI of the signatory being drawn (*where* holds its entry), a new one
-        for an entry drawn on its own."""
+        """The LI of the signatory drawn (*where* holds its entry), or a new one."""
         if where is not None and self.item is not None and self.item[0] is where.owner:
             return self.item[1]
         outer = self.group if self.group is not None else self._signatory_list()

@@ -278,7 +278,8 @@ def _annotations(pdf: pikepdf.Pdf, nodes: list[Node], pages: list[int], out: lis
                 out.append(Failure("28-011", f"{where} is in no Link element"))
             elif "/StructParent" not in annot:
                 out.append(Failure("28-011", f"{where} has no /StructParent"))
-            if "/Contents" not in annot:
+            said = str(annot.get("/Contents", "")).strip("\ufeff \t\r\n")
+            if not said:
                 out.append(Failure("28-012", f"{where} has no /Contents description"))
 
 
