@@ -279,6 +279,31 @@ def test_an_annex_that_is_not_pdfa_makes_no_claim_and_warns_lk135_naming_it(
     assert "minutes.pdf: warning: [LK135] annex 1 is not PDF/A" in err
 
 
+def test_an_annex_that_declares_pdfa_but_does_not_embed_a_font_makes_no_claim(
+    tmp_path: Path,
+) -> None:
+    """This test ensures that an annex whose XMP says PDF/A while one of its pages
+    (here through a form it draws) uses a font it does not embed is not taken
+    at its word: LK135 names the annex and the font, and nothing is declared."""
+    path = _annex(tmp_path, "claims.pdf", part="2", conformance="B")
+    with pikepdf.open(path, allow_overwriting_input=True) as doc:
+        font = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+        form = doc.make_stream(b"BT /F1 12 Tf 72 72 Td (x) Tj ET")
+        form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+        form.BBox = pikepdf.Array([0, 0, 200, 200])
+        form.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        doc.pages[0].Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm1=form))
+        doc.pages[0].Contents = doc.make_stream(b"/Fm1 Do")
+        doc.save(path)
+    built = _built(_with_annex(tmp_path, path))
+    [warning] = [p for p in built.warnings if p.code == "LK135"]
+    assert warning.path.endswith("claims.pdf")
+    assert "declares PDF/A but does not embed its font Helvetica" in warning.message
+    assert not [k for k in _metadata(built.pdf) if k.startswith(PDFAID)]
+
+
 def test_an_annex_for_a_cmyk_output_intent_makes_no_claim(tmp_path: Path) -> None:
     """This test ensures that a PDF/A annex made for a CMYK output intent (whose
     colours the letter's sRGB intent would misstate) forbids the claim."""

@@ -38,6 +38,7 @@ from pypdf.generic import (
 from ..input.sources import Reporter, display_path
 from ..model import Letter
 from ._pypdf import add_object
+from .annex_fonts import unembedded_font
 from .annexes import OpenAnnex
 from .attached import embedded, get, resolve
 
@@ -105,6 +106,9 @@ def annex_verdict(item: OpenAnnex) -> Verdict:
     part, conformance = _pdfaid(root)
     if part not in (b"1", b"2", b"3") or conformance.upper() not in (b"A", b"B", b"U"):
         return Verdict(None, "is not PDF/A (its metadata declares no pdfaid part 1, 2 or 3)")
+    font = unembedded_font(item.reader)
+    if font is not None:
+        return Verdict(None, f"declares PDF/A but does not embed its font {font}")
     if item.annex.attachments == "keep" and embedded(item.reader):
         return Verdict(
             None, "carries embedded files, which PDF/A-2 allows only when they are PDF/A "
