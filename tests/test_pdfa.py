@@ -133,6 +133,28 @@ def test_the_command_line_switch_overrides_the_spec_both_ways(tmp_path: Path) ->
     assert outputs["forced"] == outputs["spec"]
 
 
+def test_check_with_archive_reports_the_annex_that_keeps_a_letter_from_pdfa(
+    tmp_path: Path,
+) -> None:
+    """This test ensures that ``check --archive`` (and ``check(archive=...)``)
+    says before a build what the archived build will warn: LK135 for an annex
+    that is not PDF/A, for a letter and for a campaign; a plain check does not."""
+    folder = tmp_path / "one"
+    folder.mkdir()
+    _annex(folder, "minutes.pdf")
+    letter = _letter(folder, annexes="[{path: minutes.pdf, title: Minutes}]")
+    campaign = _campaign(tmp_path / "c", 2, annex_pages=1)
+    for spec in (letter, campaign):
+        status, out, _ = run("check", str(spec))
+        assert status == 0, out
+        assert "LK135" not in out
+        status, out, _ = run("check", str(spec), "--archive")
+        assert status == 0, out
+        assert "warning: [LK135] annex 1 is not PDF/A" in out
+        assert [p.code for p in letterkit.check(spec, archive="pdfa")].count("LK135") >= 1
+        assert "LK135" not in [p.code for p in letterkit.check(spec, archive="plain")]
+
+
 def test_a_campaign_archive_key_overrides_its_base_letter_and_a_bad_one_is_reported(
     tmp_path: Path,
 ) -> None:

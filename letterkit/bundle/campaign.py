@@ -119,7 +119,11 @@ def check_campaign(
 
 
 def checked_campaign(
-    path: str | Path, *, allow_outside: bool = False, limits: Limits | None = None
+    path: str | Path,
+    *,
+    allow_outside: bool = False,
+    limits: Limits | None = None,
+    archive: ArchiveChoice = None,
 ) -> CheckResult:
     """Every problem of a campaign, with the counts of what was read: its file, its
     recipients and their file names; every row's letter checked without layout
@@ -127,7 +131,8 @@ def checked_campaign(
     :func:`~letterkit.bundle.rows.row_problems`); and one letter per language
     built whole, for what only a layout finds. A problem of a row is printed at
     its cell; one that the row's letter shares with others, once, naming the
-    first recipient that has it."""
+    first recipient that has it. *archive* overrides the files' ``archive``
+    as :func:`load_campaign`'s does."""
     problems: list[Problem] = []
     reporter = Reporter()
     campaign: Campaign | None = None
@@ -139,6 +144,7 @@ def checked_campaign(
                 load=_leniently(base),
             )  # fmt: skip
             if campaign is not None:
+                campaign = replace(campaign, letter=archived(campaign.letter, archive))
                 campaign = replace(campaign, filenames=output_names(campaign, reporter))
                 _reserved_names(campaign, reporter)
                 _hygiene(campaign, reporter, cells=False)  # each row's check names its cells

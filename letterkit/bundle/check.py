@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import InternalError, Problem, ValidationError, path_argument
 from ..input.campaign import is_campaign
-from ..input.letter_spec import load_letter
+from ..input.letter_spec import ArchiveChoice, archived, load_letter
 from ..input.sources import display_path
 from ..limits import Limits, applied
 from ..model import Letter, part_letter
@@ -38,14 +38,19 @@ def check(
     allow_outside: bool = False,
     limits: Limits | None = None,
     no_warn: Iterable[str] = (),
+    archive: ArchiveChoice = None,
 ) -> list[Problem]:
     """Every problem with a letter or a campaign (errors and warnings); ``[]`` when
     it is fine. Bad input is reported, not raised; nothing is written.
 
     *no_warn* lists warning codes not to report (``["LK123"]``), beside the
     spec's own ``warnings: {ignore: [...]}``; errors are always reported.
-    An unknown code is a :class:`~letterkit.errors.UsageError`."""
-    return checked(letter, allow_outside=allow_outside, limits=limits, no_warn=no_warn).problems
+    An unknown code is a :class:`~letterkit.errors.UsageError`. *archive*
+    (``"pdfa"``, ``"plain"``) checks the letter as ``--archive`` or
+    ``--no-archive`` builds it (an annex that keeps it from PDF/A: LK135)."""
+    return checked(
+        letter, allow_outside=allow_outside, limits=limits, no_warn=no_warn, archive=archive
+    ).problems
 
 
 def checked(
@@ -54,19 +59,25 @@ def checked(
     allow_outside: bool = False,
     limits: Limits | None = None,
     no_warn: Iterable[str] = (),
+    archive: ArchiveChoice = None,
 ) -> CheckResult:
     """:func:`check`'s problems, with the counts of what it read (letters,
-    signatories, withheld names, annexes) for its summary line."""
+    signatories, withheld names, annexes) for its summary line; *archive*
+    checks the letter as ``--archive`` (``"pdfa"``) or ``--no-archive``
+    (``"plain"``) builds it."""
     off = codes(no_warn, "no_warn")
     if not isinstance(letter, Letter):
         path_argument(letter, "check's argument (a Letter or a spec)")
     if not isinstance(letter, Letter) and is_campaign(Path(letter)):
-        result = checked_campaign(Path(letter), allow_outside=allow_outside, limits=limits)
+        result = checked_campaign(
+            Path(letter), allow_outside=allow_outside, limits=limits, archive=archive
+        )
         return replace(result, problems=silenced(result.problems, off))
     found: list[Problem] = []
     with applied(limits):
         read, unread = _letter(letter, allow_outside, found)
         if read is not None:
+            read = archived(read, archive)
             found += _built(read, _failed(found), unread)
     ignore = {*off, *(read.ignore_warnings if read is not None else ())}
     return counted(silenced(list(dict.fromkeys(found)), ignore), 1, read)

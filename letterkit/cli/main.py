@@ -97,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("spec", metavar="SPEC")
     preview.add_argument("-o", "--output", metavar="SHEET.png", required=True)
     preview.add_argument("--recipient", metavar="ID", help="with a campaign: whose letter")
-    for command in (render, bundle):
+    for command in (render, check, bundle):
         command.add_argument(
             "--archive", action=argparse.BooleanOptionalAction, default=None,
             help="a tagged PDF/A (--no-archive: a plain PDF), whatever the spec's 'archive' says",
@@ -374,8 +374,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     from ..bundle.check import checked
 
     result = checked(
-        args.spec, allow_outside=args.allow_outside, limits=args.limits, no_warn=args.no_warn
-    )
+        args.spec, allow_outside=args.allow_outside, limits=args.limits, no_warn=args.no_warn,
+        archive=archive_choice(args),
+    )  # fmt: skip
     problems = result.problems
     if args.format == "json":
         found = {"problems": [p.as_dict() for p in problems], "summary": result.as_dict()}
