@@ -19,7 +19,7 @@ from letterkit import memo
 from letterkit.bundle.campaign import letter_for
 
 from .bundles import bundled, rendered_alone
-from .conftest import EXAMPLE, EXAMPLES
+from .conftest import EXAMPLE, EXAMPLES, qpdf_problems
 
 
 def _tagged(letter: letterkit.Letter) -> bytes:
@@ -110,6 +110,13 @@ def test_a_tagged_bundles_letters_are_their_renders_alone(tmp_path: Path) -> Non
         with pikepdf.open(io.BytesIO(rendered_alone(campaign, entry, tmp_path))) as pdf:
             assert pdf.Root.StructTreeRoot.K.S == "/Document"
             assert str(pdf.Root.Lang) == entry["locale"]
+    # The combined PDF carries no structure tree, and no page keys into one.
+    with pikepdf.open(tmp_path / "dist" / "all-letters.pdf") as combined:
+        assert "/StructTreeRoot" not in combined.Root
+        assert "/MarkInfo" not in combined.Root
+        assert len(combined.pages) >= 2 * len(letters)
+        assert not [p for p in combined.pages if "/StructParents" in p.obj]
+    assert qpdf_problems(tmp_path / "dist" / "all-letters.pdf") == []
 
 
 def test_a_letter_in_two_languages_has_a_section_for_each() -> None:

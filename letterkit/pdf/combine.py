@@ -13,7 +13,8 @@ the temporary file and leaves the target as it was.
 
 Only the object offsets, one pending outline entry, the page tree's nodes
 and the label ranges grow with the letters. The same letters give the same
-bytes.
+bytes. Tagged letters come in without their structure trees: the combined
+file is for reading through, not tagged (:mod:`letterkit.pdf.pagetree`).
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ from typing import BinaryIO
 
 from pypdf.generic import TextStringObject, read_object
 
-from .. import memo
 from ..files import TEMP_PREFIX, TEMP_SUFFIX
+from .pagetree import deref as _deref
+from .pagetree import page_tree
+from .pagetree import value_of as _value
 from .parts import Parsed, read
 from .reuse import Store
 from .syntax import (
@@ -46,7 +49,6 @@ from .syntax import (
     SpliceError,
     Str,
     Value,
-    copy,
     dict_of,
     refs,
     write,
@@ -56,8 +58,6 @@ __all__ = ["Combined", "CombinedFile", "combine"]
 
 #: Letters under one node of the page tree.
 GROUP = 64
-#: What a page takes from the page tree nodes above it when it has none of its own.
-_INHERITED = (b"/Resources", b"/MediaBox", b"/CropBox", b"/Rotate")
 #: Fixed numbers: the catalogue, the page tree root, the outline root, the information.
 _CATALOG, _PAGES, _OUTLINES, _INFO = 1, 2, 3, 4
 _HEADER = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
@@ -161,7 +161,7 @@ class Combined:
         if self._info is None:
             self._info = _information(doc)
         catalog = dict_of(_value(doc, doc.root), "the catalogue")
-        pages, nodes, values = _page_tree(doc)
+        pages, nodes, values = page_tree(doc)
         if not pages:
             raise SpliceError("the letter has no pages")
         if not self._group_kids:
@@ -293,32 +293,6 @@ def _umask() -> int:
     return mask
 
 
-#: Values of page tree nodes, pages, catalogues and outline roots read in this
-#: process, by their bytes: the letters of a layout repeat them. Shared, so
-#: never changed.
-_VALUES: dict[bytes, Value] = memo.table({})
-_VALUES_MAX = 1024
-_VALUE_BODY_MAX = 4096
-
-
-def _value(doc: Parsed, num: int) -> Value | None:
-    """The value of object *num* of *doc* (None if it has none)."""
-    obj = doc.objects.get(num)
-    if obj is None:
-        return None
-    found = _VALUES.get(obj.body)
-    if found is None:
-        found = obj.value
-        if len(obj.body) <= _VALUE_BODY_MAX:
-            memo.keep(_VALUES, obj.body, found, _VALUES_MAX)
-    return found
-
-
-def _deref(doc: Parsed, value: Value | None) -> Value | None:
-    """*value*, or what it refers to."""
-    return _value(doc, value.num) if isinstance(value, Ref) else value
-
-
 def _information(doc: Parsed) -> bytes:
     """The combined PDF's information: who made the letters, and when."""
     info = _deref(doc, Ref(doc.info)) if doc.info is not None else None
@@ -330,42 +304,6 @@ def _information(doc: Parsed) -> bytes:
         if isinstance(value, Str | Hex):
             kept.set(key, value)
     return write(kept)
-
-
-def _page_tree(doc: Parsed) -> tuple[list[int], list[int], dict[int, Value]]:
-    """The letter's pages in order, its page tree nodes, and the value of each
-    page that inherits from the nodes above it, with what it inherits."""
-    pages: list[int] = []
-    nodes: list[int] = []
-    values: dict[int, Value] = {}
-    seen: set[int] = set()
-
-    def visit(num: int, inherited: dict[bytes, Value], depth: int) -> None:
-        if num in seen or depth > 32:
-            raise SpliceError(f"the page tree loops or is too deep at object {num}")
-        seen.add(num)
-        value = dict_of(_value(doc, num), f"page tree node {num}")
-        kids = value.get(b"/Kids")
-        if value.get(b"/Type") == b"/Pages" or (kids is not None and value.get(b"/Type") is None):
-            nodes.append(num)
-            below = dict(inherited)
-            below.update({k: v for k in _INHERITED if (v := value.get(k)) is not None})
-            items = _deref(doc, kids)
-            for kid in items.items if isinstance(items, Array) else []:
-                if not isinstance(kid, Ref):
-                    raise SpliceError(f"the page tree node {num} has a kid that is no reference")
-                visit(kid.num, below, depth + 1)
-            return
-        missing = [k for k in _INHERITED if k in inherited and value.get(k) is None]
-        if missing:
-            value = copy(value)  # type: ignore[assignment]
-            for key in missing:
-                value.set(key, inherited[key])
-            values[num] = value
-        pages.append(num)
-
-    visit(doc.pages_root, {}, 0)
-    return pages, nodes, values
 
 
 def _labels(doc: Parsed, catalog: Dict, rid: str, start: int, count: int) -> list[bytes]:

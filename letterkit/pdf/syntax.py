@@ -122,6 +122,12 @@ class Dict:
         self.values.append(value)
         self.gaps[-1:] = [self.gaps[-1], b" ", b" "]
 
+    def drop(self, key: bytes) -> None:
+        """Leave out *key* and its value, if there (with the white space before them)."""
+        if key in self.keys:
+            at = self.keys.index(key)
+            del self.keys[at], self.values[at], self.gaps[2 * at : 2 * at + 2]
+
     def put_first(self, pairs: Iterable[tuple[bytes, Value]]) -> None:
         """Put new entries before the others (each written ``/Key value``)."""
         pairs = list(pairs)
