@@ -20,7 +20,7 @@ from typing import Any
 
 from ._rl import marking as code
 from ._rl.marking import latin_only
-from .roles import kind_of, logical, spoken
+from .roles import kind_of, logical, plain_text, spoken
 from .tags import Element, LinkMark, Mark, Tags
 
 #: A note's link target, as the body's markup writes it.
@@ -102,7 +102,7 @@ class Marker:
         root = origin(para)
         where = self.cells.get(id(para)) or (self.context[-1] if self.context else None)
         kind = kind_of(str(getattr(para.style, "name", "")))
-        text = para.getPlainText() if hasattr(para, "getPlainText") else ""
+        text = plain_text(para)
         seen = self.elements.get(id(root))
         repeated = seen is None and getattr(para, "lk_artifact", False)
         if (

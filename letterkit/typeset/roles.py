@@ -47,15 +47,8 @@ def logical(para: Any, text: str) -> str | None:
 def _unhyphenated(para: Any, text: str) -> str | None:
     """A paragraph's text when its lines break words with a hyphen the text
     does not have (justified text, hyphenated): the words whole again."""
-    broken = _rl.broken_lines(para)
-    if broken is None:
-        return None
-    if getattr(broken, "kind", 0) == 1:  # lines of style runs
-        runs = [_rl.run_text(run) for line in broken.lines for run in _rl.line_runs(line)]
-    else:  # lines of words: (extra space, words)
-        runs = [" ".join(map(str, line[1])) for line in broken.lines]
-    drawn = " ".join(runs)
-    if drawn.count("-") <= text.count("-"):
+    drawn = _drawn(para)
+    if drawn is None or drawn.count("-") <= text.count("-"):
         return None
     return " ".join(text.split())
 
@@ -75,3 +68,20 @@ def spoken(para: Any) -> str:
         elif not getattr(frag, "rise", 0):
             pieces.append(str(getattr(frag, "text", "")))
     return " ".join(unicodedata.normalize("NFKC", "".join(pieces)).split())
+
+
+def plain_text(para: Any) -> str:
+    """A paragraph's text; for the part of a paragraph split over pages (which
+    ReportLab keeps as its broken lines, with no frags), its lines' text."""
+    text = str(para.getPlainText()) if hasattr(para, "getPlainText") else ""
+    return text if text.strip() else (_drawn(para) or text)
+
+
+def _drawn(para: Any) -> str | None:
+    """The text of a paragraph's broken lines, as drawn; None before it is broken."""
+    broken = _rl.broken_lines(para)
+    if broken is None:
+        return None
+    if getattr(broken, "kind", 0) == 1:  # lines of style runs
+        return " ".join(_rl.run_text(run) for line in broken.lines for run in _rl.line_runs(line))
+    return " ".join(" ".join(map(str, line[1])) for line in broken.lines)  # (space, words)
