@@ -209,6 +209,16 @@ def test_tree_reads_the_letter_in_order(examples: Examples, spec: Path) -> None:
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]+")
 
 
+def test_a_word_hyphenated_in_a_paragraph_with_a_note_reads_whole(examples: Examples) -> None:
+    """This test ensures that a word the layout breaks with a hyphen at a line's
+    end reads whole in the tree also in a paragraph that refers to a note
+    (L7's first paragraph: "hu-" / "man")."""
+    done = examples[EXAMPLES / "shapes" / "L7-un-council.yaml"]
+    text = " ".join(reading_text(done.reader).split())
+    assert "Temir Sample, a human rights defender" in text
+    assert "hu-man" not in text
+
+
 def _text_without(reader: Reader, node: Node, skip: set[int]) -> str:
     """The text of *node* leaving out the elements in *skip* (by id)."""
     if id(node) in skip:

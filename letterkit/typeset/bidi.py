@@ -179,6 +179,13 @@ class LKParagraph(Paragraph):  # type: ignore[misc]
     lk_artifact: bool = False
     _lk_plans: list[Any] | None = None
     _lk_wrapped: tuple[float, float, float] | None = None
+    #: Its frags as parsed: its text before lines break it (ReportLab puts the
+    #: hyphens of hyphenated words into the frags it keeps).
+    lk_frags: list[Any] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lk_frags = self.frags
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """Break into lines once per width: the layout asks many times (frames,

@@ -20,7 +20,7 @@ from typing import Any
 
 from ._rl import marking as code
 from ._rl.marking import latin_only
-from .roles import kind_of, logical, plain_text, spoken
+from .roles import kind_of, logical, plain_text, said_apart, spoken
 from .tags import Element, LinkMark, Mark, Tags
 
 #: A note's link target, as the body's markup writes it.
@@ -124,7 +124,7 @@ class Marker:
             self.kept.append(root)
         if inlined:
             code.settle(canvas, start)
-            said = spoken(para) if getattr(para, "lk_base", None) is not None else None
+            said = spoken(para) if said_apart(para) else None
             self._inlined(canvas, links, seen, inlined, said)
             return
         if (

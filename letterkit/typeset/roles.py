@@ -44,6 +44,15 @@ def logical(para: Any, text: str) -> str | None:
     return " ".join(unicodedata.normalize("NFKC", said).split())
 
 
+def said_apart(para: Any) -> bool:
+    """Whether a paragraph's glyphs, as drawn, are not its text: drawn in
+    visual order (right to left), or with hyphens that break its words."""
+    if getattr(para, "lk_base", None) is not None:
+        return True
+    drawn = _drawn(para)
+    return drawn is not None and drawn.count("-") > spoken(para).count("-")
+
+
 def _unhyphenated(para: Any, text: str) -> str | None:
     """A paragraph's text when its lines break words with a hyphen the text
     does not have (justified text, hyphenated): the words whole again."""
@@ -58,13 +67,15 @@ def spoken(para: Any) -> str:
     note numbers (each is a Reference of its own). Read as ReportLab's
     ``getPlainText`` reads it: frags, or words of (style, text) pieces once
     split (a word followed by a space is an ``_HSFrag``)."""
-    frags = getattr(para, "frags", None) or []
+    frags = getattr(para, "lk_frags", None) or getattr(para, "frags", None) or []
     pieces: list[str] = []
     for frag in frags:
         if isinstance(frag, list):  # a word: its width, then (style, text) pieces
             pieces += [str(text) for style, text in frag[1:] if not getattr(style, "rise", 0)]
             if type(frag).__name__ == "_HSFrag":
                 pieces.append(" ")
+        elif getattr(frag, "lineBreak", False):
+            pieces.append(" ")
         elif not getattr(frag, "rise", 0):
             pieces.append(str(getattr(frag, "text", "")))
     return " ".join(unicodedata.normalize("NFKC", "".join(pieces)).split())
