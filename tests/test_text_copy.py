@@ -37,6 +37,7 @@ from letterkit import memo
 from letterkit.typeset.textlayer import base_letters
 
 from .conftest import EXAMPLE, EXAMPLES
+from .test_rtl_text import _arabic_letter
 
 SPECS = [
     *(f"askarov-eu-2018/{p.stem}" for p in sorted(EXAMPLE.glob("appeal.*.yaml"))),
@@ -271,17 +272,6 @@ def test_pdftotext_reads_the_arabic_page_in_logical_order() -> None:
     assert "Coalition for Human Rights Defenders in Central Asia" in spaced
     assert "(عدد المنظمات" in spaced  # a bracket as the text has it, not as drawn
     assert _as_poppler_reads("منذ 15 يونيو 2010، وقد مضى") in read
-
-
-def _arabic_letter(tmp_path: Path, body: str) -> Path:
-    shutil.copy(EXAMPLE / "case.yaml", tmp_path / "case.yaml")
-    (tmp_path / "t.md").write_text(body, encoding="utf-8")
-    (tmp_path / "letter.yaml").write_text(
-        "template: t.md\nlocale: ar\ndate: 2018-12-06\ncase: case.yaml\n"
-        "signatories: [منظمة العفو الدولية]\n",
-        encoding="utf-8",
-    )
-    return tmp_path / "letter.yaml"
 
 
 BRACKETS = (
