@@ -20,12 +20,13 @@ from __future__ import annotations
 import functools
 import io
 import re
+import weakref
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
@@ -92,16 +93,31 @@ def output_intent(writer: PdfWriter, letter: Letter) -> bool:
     return True
 
 
+#: Each open annex file's verdicts, by whether its embedded files are kept: the
+#: letters of a bundle ask again for the same annex.
+_VERDICTS: weakref.WeakKeyDictionary[PdfReader, dict[str, Verdict]] = weakref.WeakKeyDictionary()
+
+
 def annex_verdict(item: OpenAnnex) -> Verdict:
     """Whether an annex lets the file stay PDF/A, and at which level.
 
     An annex letterkit makes (a generated list, an image) is drawn as the
-    letter is, untagged: ``U``. A PDF is PDF/A when its XMP says ``pdfaid``
-    part 1, 2 or 3 (part 3 only allows embedded files of any kind, and an
-    annex's files are left out unless ``attachments: keep``); its tags do
-    not come along, so a PDF/A-…a annex counts as ``U``."""
+    letter is, untagged: ``U``. A PDF annex is read once per file and
+    ``attachments`` setting (:func:`_verdict`)."""
     if not isinstance(item.annex.path, Path) or item.annex.path.suffix.lower() != ".pdf":
         return Verdict("U")
+    known = _VERDICTS.setdefault(item.reader, {})
+    found = known.get(item.annex.attachments)
+    if found is None:
+        found = known[item.annex.attachments] = _verdict(item)
+    return found
+
+
+def _verdict(item: OpenAnnex) -> Verdict:
+    """A PDF annex is PDF/A when its XMP says ``pdfaid`` part 1, 2 or 3 (part 3
+    only allows embedded files of any kind, and an annex's files are left out
+    unless ``attachments: keep``) and it embeds its fonts; its tags do not
+    come along, so a PDF/A-…a annex counts as ``U``."""
     root = item.reader.root_object
     part, conformance = _pdfaid(root)
     if part not in (b"1", b"2", b"3") or conformance.upper() not in (b"A", b"B", b"U"):
