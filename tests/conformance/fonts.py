@@ -8,6 +8,7 @@ there; no CMap ``usecmap`` chains.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,3 +143,25 @@ def font_of(name: str, font: pikepdf.Dictionary, cache: dict[tuple[int, int], Fo
     )
     cache[key] = made
     return made
+
+
+def font_faults(fonts: Iterable[Font]) -> Iterator[tuple[str, str]]:
+    """What is wrong with the fonts a file draws with, for both checkers to
+    name by their own rule IDs: ``(fault, message)``, the fault one of
+    ``embedded`` (not embedded), ``tounicode`` (no map), ``unmapped`` (codes
+    drawn that the map leaves out), ``reserved`` (codes mapped to 0/FEFF/FFFE)."""
+    for font in fonts:
+        if not font.embedded:
+            yield "embedded", f"font {font.name} {font.objgen} is not embedded"
+        if font.to_unicode is None:
+            yield (
+                "tounicode",
+                f"font {font.name} {font.objgen} has no ToUnicode map (no /ToUnicode)",
+            )
+            continue
+        missing = sorted(c.hex() for c in font.used if c not in font.to_unicode)
+        if missing:
+            yield "unmapped", f"font {font.name}: codes {missing[:8]} have no Unicode mapping"
+        bad = [c.hex() for c in font.used if font.to_unicode.get(c) in ("\0", "\ufeff", "\ufffe")]
+        if bad:
+            yield "reserved", f"font {font.name}: codes {bad} map to 0/FEFF/FFFE"

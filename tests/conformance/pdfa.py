@@ -15,6 +15,7 @@ from typing import Any
 import pikepdf
 
 from .failure import Failure
+from .fonts import font_faults
 from .pdfua import STANDARD
 from .tree import Reader, role_map
 from .xmp import BadXmp, parse_xmp
@@ -217,19 +218,15 @@ def _embedded(obj: Any, out: list[Failure]) -> None:
         out.append(Failure("6.8-5", f"embedded file {obj.objgen} is no PDF/A file"))
 
 
+#: The rule each fault of a font breaks (:func:`~.fonts.font_faults`).
+_FONT_RULES = {
+    "embedded": "6.2.11.4.1-1", "tounicode": "6.2.11.7.2-1", "unmapped": "6.2.11.7.2-1",
+    "reserved": "6.2.11.7.2-2",
+}  # fmt: skip
+
+
 def _fonts(reader: Reader, out: list[Failure]) -> None:
-    for font in reader.walk.fonts.values():
-        if not font.embedded:
-            out.append(Failure("6.2.11.4.1-1", f"font {font.name} {font.objgen} is not embedded"))
-        if font.to_unicode is None:
-            out.append(Failure("6.2.11.7.2-1", f"font {font.name} {font.objgen} has no ToUnicode"))
-            continue
-        missing = sorted(c.hex() for c in font.used if c not in font.to_unicode)
-        if missing:
-            out.append(Failure("6.2.11.7.2-1", f"font {font.name}: codes {missing[:8]} unmapped"))
-        bad = [c.hex() for c in font.used if font.to_unicode.get(c) in ("\0", "\ufeff", "\ufffe")]
-        if bad:
-            out.append(Failure("6.2.11.7.2-2", f"font {font.name}: {bad} map to 0/FEFF/FFFE"))
+    out += [Failure(_FONT_RULES[f], m) for f, m in font_faults(reader.walk.fonts.values())]
 
 
 def _level_a(doc: pikepdf.Pdf, out: list[Failure]) -> None:

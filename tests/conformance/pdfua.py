@@ -14,6 +14,7 @@ from typing import Any
 import pikepdf
 
 from .failure import Failure
+from .fonts import font_faults
 from .tree import Node, Reader, role_map
 from .xmp import xmp_of
 
@@ -192,20 +193,14 @@ def _content(reader: Reader, nodes: list[Node], out: list[Failure]) -> None:
         reported.add((d.page, what))
         sample = f" ({d.text[:30]!r})" if d.text else ""
         out.append(Failure("01-005", f"page {d.page + 1}: {d.kind}{sample} is {what}"))
-    for font in reader.walk.fonts.values():
-        if not font.embedded:
-            out.append(Failure("UA1:7.21.4.1-1", f"font {font.name} {font.objgen} is not embedded"))
-        if font.to_unicode is None:
-            out.append(Failure("10-001", f"font {font.name} {font.objgen} has no /ToUnicode map"))
-            continue
-        missing = sorted(c.hex() for c in font.used if c not in font.to_unicode)
-        if missing:
-            out.append(
-                Failure("10-001", f"font {font.name}: codes {missing[:8]} have no Unicode mapping")
-            )
-        bad = [c.hex() for c in font.used if font.to_unicode.get(c) in ("\0", "\ufeff", "\ufffe")]
-        if bad:
-            out.append(Failure("UA1:7.21.7-2", f"font {font.name}: codes {bad} map to 0/FEFF/FFFE"))
+    out += [Failure(_FONT_RULES[f], m) for f, m in font_faults(reader.walk.fonts.values())]
+
+
+#: The rule each fault of a font breaks (:func:`~.fonts.font_faults`).
+_FONT_RULES = {
+    "embedded": "UA1:7.21.4.1-1", "tounicode": "10-001", "unmapped": "10-001",
+    "reserved": "UA1:7.21.7-2",
+}  # fmt: skip
 
 
 def _parent_tree(pdf: pikepdf.Pdf, reader: Reader, nodes: list[Node], out: list[Failure]) -> None:
